@@ -1,0 +1,55 @@
+package io.portaudit.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything collected from one device, as raw texts. Local, SSH and bundle collection all end
+ * here; every view reads only this, so the three audits are the same code after collection.
+ *
+ * @param source  how it was collected: {@code local}, {@code ssh://user@host:port}, {@code bundle:FILE}, {@code input}
+ * @param host    the device's name or address, when known
+ * @param partial true when collection stopped early (timeout, dropped connection); what was collected is kept
+ * @param notes   human-readable remarks about the collection (missing tools, permission problems)
+ */
+public record DeviceSnapshot(String source, String host, Instant collectedAt, List<Capture> captures, boolean partial,
+                             List<String> notes) {
+    public static final String KIND_IPTABLES_SAVE = "iptables-save";
+    public static final String KIND_IP6TABLES_SAVE = "ip6tables-save";
+    public static final String KIND_IPTABLES_LIST = "iptables-L";
+    public static final String KIND_IP6TABLES_LIST = "ip6tables-L";
+    public static final String KIND_IPTABLES_RULES = "iptables-S";
+    public static final String KIND_NFT = "nft";
+    public static final String KIND_NFT_JSON = "nft-json";
+    public static final String KIND_PROC_NET_TCP = "proc-net-tcp";
+    public static final String KIND_PROC_NET_TCP6 = "proc-net-tcp6";
+    public static final String KIND_PROC_NET_UDP = "proc-net-udp";
+    public static final String KIND_PROC_NET_UDP6 = "proc-net-udp6";
+    public static final String KIND_NETSTAT = "netstat";
+    public static final String KIND_SS = "ss";
+    public static final String KIND_NMAP_NORMAL = "nmap-normal";
+    public static final String KIND_NMAP_XML = "nmap-xml";
+    public static final String KIND_UNAME = "uname";
+    public static final String KIND_OS_RELEASE = "os-release";
+    public static final String KIND_IP_ADDR = "ip-addr";
+    public static final String KIND_BINDV6ONLY = "bindv6only";
+    public static final String KIND_SERVICES = "services";
+
+    public DeviceSnapshot {
+        captures = List.copyOf(captures);
+        notes = List.copyOf(notes);
+    }
+
+    public List<Capture> all(String kind) {
+        return captures.stream().filter(c -> c.kind().equals(kind)).toList();
+    }
+
+    public Optional<Capture> first(String kind) {
+        return captures.stream().filter(c -> c.kind().equals(kind)).findFirst();
+    }
+
+    public boolean has(String kind) {
+        return captures.stream().anyMatch(c -> c.kind().equals(kind));
+    }
+}

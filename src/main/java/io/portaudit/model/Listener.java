@@ -1,0 +1,26 @@
+package io.portaudit.model;
+
+import java.util.List;
+
+/**
+ * A listening TCP socket or a bound UDP socket.
+ *
+ * @param address   the bound address as text, no brackets ({@code 0.0.0.0}, {@code ::}, {@code fe80::1%eth0})
+ * @param dualStack for {@code ::}: TRUE when it also takes IPv4, FALSE when v6-only, null when unknown or not {@code ::}
+ * @param state     {@code LISTEN} for TCP, {@code UNCONN}/{@code ESTAB} for UDP, as ss prints it
+ * @param inode     the socket inode, or 0 when the source does not show it
+ * @param netns     the network namespace, e.g. {@code net:[4026531840]}, or null when unknown
+ * @param owners    every process holding the socket; empty when unknown
+ * @param source    where this came from (e.g. {@code /proc/net/tcp}, {@code netstat-a.txt:12})
+ */
+public record Listener(Protocol protocol, AddressFamily family, String address, int port, BindScope scope,
+                       Boolean dualStack, String state, long inode, String netns, List<Owner> owners, String source) {
+    public Listener {
+        owners = owners == null ? List.of() : List.copyOf(owners);
+    }
+
+    /** {@code 0.0.0.0:80} or {@code [::]:80}. */
+    public String endpoint() {
+        return (family == AddressFamily.IPV6 ? "[" + address + "]" : address) + ":" + port;
+    }
+}

@@ -1,0 +1,29 @@
+package io.portaudit.model;
+
+/**
+ * Something a parser could not read or does not understand, with its exact place, like a
+ * compiler diagnostic. {@code line} and {@code column} are 1-based; 0 means "not known".
+ */
+public record ParseProblem(String source, int line, int column, String text, String message, Severity severity) {
+
+    public enum Severity { ERROR, WARNING, INFO }
+
+    public static ParseProblem error(String source, int line, int column, String text, String message) {
+        return new ParseProblem(source, line, column, text, message, Severity.ERROR);
+    }
+
+    public static ParseProblem warning(String source, int line, int column, String text, String message) {
+        return new ParseProblem(source, line, column, text, message, Severity.WARNING);
+    }
+
+    /** {@code file:12:5: error: unknown match "foo"}, then the offending line. */
+    public String format() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(source == null ? "<input>" : source);
+        if (line > 0) sb.append(':').append(line);
+        if (column > 0) sb.append(':').append(column);
+        sb.append(": ").append(severity.name().toLowerCase(java.util.Locale.ROOT)).append(": ").append(message);
+        if (text != null && !text.isEmpty()) sb.append("\n    ").append(Text.printable(text, 200));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,33 @@
+package io.portaudit.model;
+
+/** Small helpers for text that came from a device and may hold anything. */
+public final class Text {
+    private Text() {}
+
+    /**
+     * Makes untrusted text safe for a terminal: control characters become {@code \xNN}, the text
+     * is cut at {@code max} characters with an ellipsis. Non-ASCII letters (Japanese names) stay.
+     */
+    public static String printable(String s, int max) {
+        if (s == null) return "";
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), max) + 8);
+        for (int i = 0; i < s.length(); i++) {
+            if (sb.length() >= max) {
+                sb.append('…');
+                break;
+            }
+            char c = s.charAt(i);
+            if (c == '\t') sb.append("\\t");
+            else if (c == '\r') sb.append("\\r");
+            else if (c == '\n') sb.append("\\n");
+            else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) sb.append(String.format("\\x%02x", (int) c));
+            else sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    /** Splits text into lines on LF, CRLF or CR, keeping empty lines so line numbers stay exact. */
+    public static String[] lines(String text) {
+        return text.split("\r\n|\n|\r", -1);
+    }
+}
