@@ -13,9 +13,15 @@ import java.time.Instant;
  * @param collectedAt when it was collected
  * @param source     where: {@code local}, {@code ssh://root@10.77.2.2}, {@code bundle:dev.tar.gz}, a file path
  * @param truncated  true when the output was cut at the size bound or the command timed out
+ * @param netns      the network namespace the text belongs to ({@code net:[4026531840]}), null for the device's own/unknown
  */
 public record Capture(String kind, String command, Integer exitStatus, String stdout, String stderr, Instant collectedAt,
-                      String source, boolean truncated) {
+                      String source, boolean truncated, String netns) {
+
+    public Capture(String kind, String command, Integer exitStatus, String stdout, String stderr, Instant collectedAt,
+                   String source, boolean truncated) {
+        this(kind, command, exitStatus, stdout, stderr, collectedAt, source, truncated, null);
+    }
 
     public boolean ok() {
         return !truncated && (exitStatus == null || exitStatus == 0);

@@ -35,6 +35,18 @@ public record DeviceSnapshot(String source, String host, Instant collectedAt, Li
     public static final String KIND_IP_ADDR = "ip-addr";
     public static final String KIND_BINDV6ONLY = "bindv6only";
     public static final String KIND_SERVICES = "services";
+    public static final String KIND_PODMAN_PS = "podman-ps";
+    /**
+     * The socket-inode → process table, as text, so that a device without portaudit (SSH, bundle)
+     * gives the same owners as a local run. One line per (process, socket inode), seven fields
+     * separated by TAB, in this order:
+     * {@code pid  inode  uid  netns  comm  cmdline  cgroup}
+     * where {@code netns} is the {@code /proc/PID/ns/net} link text ({@code net:[4026531840]}),
+     * {@code cmdline} has its NUL separators turned into spaces, and {@code cgroup} is the last
+     * line of {@code /proc/PID/cgroup}. An unreadable field is {@code -}. Lines starting with
+     * {@code #} are comments (e.g. {@code # unreadable 1234 permission denied}).
+     */
+    public static final String KIND_SOCKET_OWNERS = "socket-owners";
 
     public DeviceSnapshot {
         captures = List.copyOf(captures);
