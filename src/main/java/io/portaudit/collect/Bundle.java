@@ -66,7 +66,7 @@ public final class Bundle {
             in.reset();
             InputStream body = in;
             if (b0 == 0x1f && b1 == 0x8b) {
-                long maxInflated = limits.maxTotalBytes() + 1024L * (limits.maxEntries() + 2);
+                long maxInflated = limits.maxTotalBytes() + 1024L * (limits.maxEntries() + 2) + 20480;
                 body = new BufferedInputStream(new Bounded(new GZIPInputStream(in, 65536), maxInflated), 65536);
             }
             body.mark(TEXT_MAGIC.length());

@@ -65,12 +65,17 @@ public final class SshCollector {
     private static ClientSession connect(SshClient client, SshTarget t, SshOptions o, HostKeyCheck check) throws CollectException {
         long deadline = System.nanoTime() + o.connectTimeout().toNanos();
         ClientSession session = null;
+        List<String> keyProblems = new ArrayList<>();
         try {
             session = client.connect(t.user(), t.host(), t.port()).verify(o.connectTimeout()).getClientSession();
-            if (!o.identities().isEmpty()) {
-                FileKeyPairProvider keys = new FileKeyPairProvider(o.identities());
+            for (Path id : o.identities()) {
+                FileKeyPairProvider keys = new FileKeyPairProvider(id);
                 keys.setPasswordFinder(FilePasswordProvider.EMPTY);
-                for (var kp : keys.loadKeys(session)) session.addPublicKeyIdentity(kp);
+                try {
+                    for (var kp : keys.loadKeys(session)) session.addPublicKeyIdentity(kp);
+                } catch (Exception e) {
+                    keyProblems.add(id + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                }
             }
             session.setUserInteraction(new Interaction(o));
             session.auth().verify(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
@@ -81,7 +86,8 @@ public final class SshCollector {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (why.contains("No more authentication methods")) {
                 throw new CollectException("ssh " + t + ": authentication failed (no key, agent identity or password was "
-                        + "accepted): use -i KEY, an ssh-agent (SSH_AUTH_SOCK), or run on a terminal to type a password", e);
+                        + "accepted): use -i KEY, an ssh-agent (SSH_AUTH_SOCK), or run on a terminal to type a password"
+                        + (keyProblems.isEmpty() ? "" : "; keys that could not be loaded: " + String.join("; ", keyProblems)), e);
             }
             throw new CollectException("ssh " + t + ": cannot connect: " + why, e);
         }
