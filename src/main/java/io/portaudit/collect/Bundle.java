@@ -177,7 +177,7 @@ public final class Bundle {
                     if (f.length != 7) throw corrupt(i, "an entry needs 7 fields");
                     String id = f[1];
                     if (!id.matches("[0-9]{1,6}")) throw corrupt(i, "bad entry id");
-                    if (!f[2].matches("[a-z0-9_.-]{1,40}")) throw corrupt(i, "bad kind");
+                    if (!f[2].matches("[A-Za-z0-9_.-]{1,40}")) throw corrupt(i, "bad kind");
                     if (!f[3].matches("[0-9]{1,3}")) throw corrupt(i, "bad exit status");
                     byte[] out = files.get(id + ".out");
                     byte[] err = files.get(id + ".err");
