@@ -6,6 +6,7 @@ import io.portaudit.collect.LocalCollector;
 import io.portaudit.inventory.ProcessTable;
 import io.portaudit.model.DeviceSnapshot;
 import io.portaudit.model.Protocol;
+import io.portaudit.model.ServiceNames;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,7 +23,8 @@ class LocalAuditTest {
              DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             DeviceSnapshot snap = new LocalCollector().collect();
-            AuditResult r = Auditor.audit(snap, ProcessTable.socketOwners(Path.of("/proc")));
+            AuditResult r = Auditor.audit(ViewBuilder.fromSnapshot(snap, ProcessTable.socketOwners(Path.of("/proc")), ServiceNames.iana(), null),
+                    Policy.none(), null, ServiceNames.iana(), java.time.Clock.systemUTC());
             long myPid = ProcessHandle.current().pid();
             assertThat(r.listeners()).anySatisfy(l -> {
                 assertThat(l.protocol()).isEqualTo(Protocol.TCP);
