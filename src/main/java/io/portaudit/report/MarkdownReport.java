@@ -16,7 +16,7 @@ public final class MarkdownReport {
         if (s == null) return "";
         StringBuilder sb = new StringBuilder();
         for (char c : s.toCharArray()) {
-            if ("\\`*_{}[]()#+-.!|<>&".indexOf(c) >= 0) sb.append('\\');
+            if ("\\`*_[]<>|&#".indexOf(c) >= 0) sb.append('\\');
             if (c == '\n' || c == '\r') sb.append(' ');
             else if (c < 0x20) sb.append(' ');
             else sb.append(c);
