@@ -35,6 +35,8 @@ public final class InventoryText {
 
     private static final Set<String> TCP_STATES = Set.of("ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
             "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "UNKNOWN", "7");
+    /** A shell prompt pasted along with the output: {@code [armadillo ~]# netstat -a}. */
+    private static final Pattern PROMPT = Pattern.compile(".*[#$>]\\s*(busybox\\s+)?(netstat|ss)(\\s.*)?");
     private static final Pattern SS_USER = Pattern.compile("\\(\"((?:[^\"\\\\]|\\\\.)*)\",pid=(\\d+),fd=(\\d+)\\)");
     private static final Pattern SS_INO = Pattern.compile("(?:^|\\s)ino:(\\d+)");
     private static final Pattern SS_V6ONLY = Pattern.compile("(?:^|\\s)v6only:([01])");
@@ -178,7 +180,7 @@ public final class InventoryText {
             String[] f = t.split("\\s+");
             String proto = f[0].toLowerCase(Locale.ROOT);
             if (!proto.matches("(tcp|udp|raw|udpl|sctp)6?")) {
-                if (!t.startsWith("-----") && !t.startsWith("(")) {
+                if (!t.startsWith("-----") && !t.startsWith("(") && !PROMPT.matcher(t).matches()) {
                     problems.add(ParseProblem.warning(source, i + 1, 1, line, "line not understood as a netstat socket line"));
                 }
                 continue;
@@ -256,7 +258,7 @@ public final class InventoryText {
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
             String t = line.trim();
-            if (t.isEmpty() || t.startsWith("Netid ") || t.matches("^State\\s+Recv-Q.*")) continue;
+            if (t.isEmpty() || t.startsWith("Netid ") || t.matches("^State\\s+Recv-Q.*") || PROMPT.matcher(t).matches()) continue;
             // field-by-field with positions, so the process column (which may hold spaces) stays whole
             List<int[]> spans = new ArrayList<>();
             Matcher m = Pattern.compile("\\S+").matcher(line);
