@@ -116,7 +116,8 @@ public final class InventoryCommand implements Callable<Integer> {
             listeners = r.listeners();
             remarks = r.remarks();
             problems.addAll(r.problems());
-            incomplete = remarks.stream().anyMatch(s -> s.startsWith("cannot read"));
+            // an unreadable fd directory hides owners; an unreadable ns link may hide a namespace (only matters for --netns all)
+            incomplete = remarks.stream().anyMatch(s -> s.startsWith("cannot read") && (s.contains("/fd") || mode == NetnsMode.ALL));
             manyNs = r.namespaces().size() > 1;
         }
         if (output.json()) {
