@@ -45,7 +45,7 @@ public final class ProcNetParser {
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].trim();
             if (line.isEmpty() || line.startsWith("sl ") || line.equals("sl")) continue;
-            String[] f = line.split("\\s+", 12);
+            String[] f = fields(line, 10);
             if (f.length < 10 || !f[0].endsWith(":") || f[1].indexOf(':') < 0) {
                 problems.add(ParseProblem.error(source, i + 1, 1, lines[i], "not a /proc/net socket line"));
                 continue;
@@ -73,6 +73,20 @@ public final class ProcNetParser {
             }
         }
         return out;
+    }
+
+    /** The first {@code n} whitespace-separated fields (fewer when the line has fewer), without a regex. */
+    static String[] fields(String line, int n) {
+        String[] out = new String[n];
+        int k = 0, i = 0, len = line.length();
+        while (k < n) {
+            while (i < len && line.charAt(i) <= ' ') i++;
+            if (i >= len) break;
+            int start = i;
+            while (i < len && line.charAt(i) > ' ') i++;
+            out[k++] = line.substring(start, i);
+        }
+        return k == n ? out : java.util.Arrays.copyOf(out, k);
     }
 
     /** Raw sockets (ping, dhcp clients, routing daemons): information, not ports. */
