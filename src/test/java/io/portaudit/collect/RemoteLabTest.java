@@ -43,18 +43,31 @@ class RemoteLabTest {
     static final String HOST = "10.77.40.2";
     static final Duration T = Duration.ofSeconds(30);
 
+    static final String CACHE = System.getenv().getOrDefault("PORTAUDIT_LAB_CACHE", "/var/cache/portaudit-lab");
+    static final String PACKAGES = "openssh-server, dropbear-bin (installed under a policy-rc.d that exits 101, or unpacked with "
+            + "dpkg-deb -x into " + CACHE + "/openssh and " + CACHE + "/dropbear), openssh-client, busybox, dash";
     static Path work;
+    static String sshdBin;
+    static String dropbearBin;
+    static String dropbearKey;
+
+    static String find(String env, String... candidates) {
+        String e = System.getenv(env);
+        if (e != null && Files.isExecutable(Path.of(e))) return e;
+        for (String c : candidates) if (Files.isExecutable(Path.of(c))) return c;
+        LabExtension.cannotRun(candidates[0] + " is missing (" + PACKAGES + ")");
+        return null;
+    }
     static Process sshd;
     static Process dropbear;
 
     @BeforeAll
     static void up() throws Exception {
-        for (String bin : List.of("/usr/sbin/sshd", "/usr/sbin/dropbear", "/usr/bin/dropbearkey", "/usr/bin/ssh-keygen",
-                "/usr/bin/busybox", "/usr/bin/dash")) {
-            if (!Files.isExecutable(Path.of(bin))) {
-                LabExtension.cannotRun(bin + " is missing (apt-get install openssh-server openssh-client dropbear-bin busybox dash, "
-                        + "with a policy-rc.d that exits 101 so no daemon starts on the host)");
-            }
+        sshdBin = find("PORTAUDIT_SSHD", "/usr/sbin/sshd", CACHE + "/openssh/usr/sbin/sshd");
+        dropbearBin = find("PORTAUDIT_DROPBEAR", "/usr/sbin/dropbear", CACHE + "/dropbear/usr/sbin/dropbear");
+        dropbearKey = find("PORTAUDIT_DROPBEARKEY", "/usr/bin/dropbearkey", CACHE + "/dropbear/usr/bin/dropbearkey");
+        for (String bin : List.of("/usr/bin/ssh-keygen", "/usr/bin/ssh-agent", "/usr/bin/busybox", "/usr/bin/dash")) {
+            if (!Files.isExecutable(Path.of(bin))) LabExtension.cannotRun(bin + " is missing (" + PACKAGES + ")");
         }
         work = Files.createTempDirectory("pa-rmt");
         Lab.run(T, "ip", "route", "add", "blackhole", "10.77.0.0/16");
@@ -74,8 +87,8 @@ class RemoteLabTest {
         Lab.run(T, "ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", w("host_ecdsa")).requireOk("host key");
         Lab.run(T, "ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", w("other_ecdsa")).requireOk("other key");
         Lab.run(T, "ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", w("client")).requireOk("client key");
-        Lab.run(T, "dropbearkey", "-t", "ecdsa", "-f", w("db_host")).requireOk("dropbear key");
-        String dbPub = Lab.run(T, "dropbearkey", "-y", "-f", w("db_host")).out().lines()
+        Lab.run(T, dropbearKey, "-t", "ecdsa", "-f", w("db_host")).requireOk("dropbear key");
+        String dbPub = Lab.run(T, dropbearKey, "-y", "-f", w("db_host")).out().lines()
                 .filter(l -> l.startsWith("ecdsa-")).findFirst().orElseThrow();
         Files.writeString(work.resolve("db_host.pub"), dbPub + "\n");
 
@@ -109,11 +122,16 @@ class RemoteLabTest {
                 PermitRootLogin prohibit-password
                 """.formatted(HOST, w("host_ecdsa"), w("authorized_keys")));
         Files.createDirectories(Path.of("/run/sshd"));
-        sshd = start("sshd.log", "ip", "netns", "exec", NS, "/usr/sbin/sshd", "-D", "-e", "-f", w("sshd_config"));
+        // its privilege-separation user exists even when sshd was only unpacked (a passwd of our own, bound in a mount namespace)
+        String passwd = Files.readString(Path.of("/etc/passwd"));
+        if (!passwd.contains("\nsshd:")) passwd = passwd + "sshd:x:" + 64000 + ":65534::/run/sshd:/usr/sbin/nologin\n";
+        Files.writeString(work.resolve("passwd-sshd"), passwd);
+        sshd = start("sshd.log", "ip", "netns", "exec", NS, "unshare", "-m", "--propagation", "private", "/bin/sh", "-c",
+                "mount -o bind " + w("passwd-sshd") + " /etc/passwd && exec " + sshdBin + " -D -e -f " + w("sshd_config"));
 
         // dropbear: a busybox-only device (its own mount namespace; nothing changes on the host)
         makeBusyboxDir(work.resolve("bb"), Set.of("ip", "netstat", "ifconfig", "route"));
-        Files.copy(Path.of("/usr/sbin/dropbear"), work.resolve("dropbear"));
+        Files.copy(Path.of(dropbearBin), work.resolve("dropbear"));
         Files.copy(Path.of("/usr/bin/dash"), work.resolve("dash"));
         Files.writeString(work.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\n");
         sshdDropbear();
@@ -410,10 +428,12 @@ class RemoteLabTest {
 
     /** Same namespaces; the same LISTEN rows in each; the same owner lines for the listening inodes of pa-rmt1. */
     static void assertSameListenerTexts(DeviceSnapshot a, DeviceSnapshot b) throws Exception {
-        for (String[] t : Probes.PROC_NET_TABLES) {
-            assertThat(listening(a, t[0])).as(t[0]).isEqualTo(listening(b, t[0]));
-        }
+        // only our own device's namespace: other people's lab namespaces come and go between the two collections
         String ns = nsId();
+        for (String[] t : Probes.PROC_NET_TABLES) {
+            assertThat(listening(a, t[0], ns)).as(t[0]).isEqualTo(listening(b, t[0], ns));
+        }
+        assertThat(listening(a, DeviceSnapshot.KIND_PROC_NET_TCP, ns)).isNotEmpty();
         List<String> inodes = new ArrayList<>();
         for (Capture c : a.all(DeviceSnapshot.KIND_PROC_NET_TCP)) {
             if (!ns.equals(c.netns())) continue;
@@ -426,9 +446,10 @@ class RemoteLabTest {
         }
     }
 
-    static Set<String> listening(DeviceSnapshot s, String kind) {
+    static Set<String> listening(DeviceSnapshot s, String kind, String ns) {
         Set<String> rows = new TreeSet<>();
         for (Capture c : s.all(kind)) {
+            if (!ns.equals(c.netns())) continue;
             c.stdout().lines().skip(1).map(String::strip).map(l -> l.split("\\s+"))
                     .filter(f -> f.length > 9 && (kind.contains("udp") ? f[2].endsWith(":0000") : f[3].equals("0A")))
                     .filter(f -> !kind.contains("udp") || f[3].equals("07"))
