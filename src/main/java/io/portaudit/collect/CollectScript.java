@@ -59,12 +59,18 @@ public final class CollectScript {
                 }
                 echo "portaudit: collecting..." >&2
                 """);
+        s.append("pa_netns() {\n").append(Probes.NETNS_LIST_BODY).append("}\n");
+        s.append("entry ").append(Probes.KIND_NETNS_LIST).append(" - ").append(Sh.quote(Probes.NETNS_LIST.command()))
+                .append(" pa_netns\n");
+        s.append("cp \"$d/$id.out\" \"$work/ns\"\n");
+        s.append("IFS='\t' read -r selfns selfpid <\"$work/ns\" || selfns=-\n");
+        s.append("[ -n \"$selfns\" ] || selfns=-\n");
         List<Probe> probes = Probes.DEVICE;
         Map<String, Integer> indexOfKind = new HashMap<>();
         for (int i = 0; i < probes.size(); i++) {
             Probe p = probes.get(i);
             s.append("pa_").append(i).append("() {\n").append(p.body().strip()).append("\n}\n");
-            String call = "entry " + p.kind() + " - " + Sh.quote(p.command()) + " pa_" + i + "; s_" + i + "=$rc";
+            String call = "entry " + p.kind() + (p.ownNetns() ? " \"$selfns\" " : " - ") + Sh.quote(p.command()) + " pa_" + i + "; s_" + i + "=$rc";
             if (p.fallbackOf() == null) {
                 s.append(call).append('\n');
             } else {
@@ -74,10 +80,6 @@ public final class CollectScript {
             }
             indexOfKind.putIfAbsent(p.kind(), i);
         }
-        s.append("pa_netns() {\n").append(Probes.NETNS_LIST_BODY).append("}\n");
-        s.append("entry ").append(Probes.KIND_NETNS_LIST).append(" - ").append(Sh.quote(Probes.NETNS_LIST.command()))
-                .append(" pa_netns\n");
-        s.append("cp \"$d/$id.out\" \"$work/ns\"\n");
         s.append("while IFS='\t' read -r ns pid; do\n");
         s.append("  case \"$pid\" in self) ;; ''|*[!0-9]*) continue;; esac\n");
         for (String[] t : Probes.PROC_NET_TABLES) {

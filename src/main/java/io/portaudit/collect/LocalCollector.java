@@ -41,30 +41,33 @@ public final class LocalCollector {
 
     public DeviceSnapshot collect() {
         SnapshotBuilder b = new SnapshotBuilder(SOURCE);
+        Map<String, String> namespaces = netns();
+        String own = namespaces.keySet().iterator().next();
         for (Probe p : Probes.DEVICE) {
+            String ns = p.ownNetns() ? own : null;
             if (p.fallbackOf() != null && !p.wanted(b.exitOf(p.fallbackOf()))) continue;
             if (p.command().startsWith("cat ")) {
                 String file = p.command().substring(4);
                 Path path = file.startsWith("/proc/") ? proc.resolve(file.substring(6)) : Path.of(file);
                 if (!Files.exists(path) && file.equals("/etc/os-release")) path = Path.of("/usr/lib/os-release");
-                readFile(b, p.kind(), path, null);
+                readFile(b, p.kind(), path, ns);
                 continue;
             }
             String[] argv = p.command().split(" ");
             String exe = CommandRunner.which(argv[0]);
             if (exe == null) {
-                b.add(p.kind(), p.command(), Probes.NOT_FOUND, "", argv[0] + ": not found", clock.instant(), null, false);
+                b.add(p.kind(), p.command(), Probes.NOT_FOUND, "", argv[0] + ": not found", clock.instant(), ns, false);
                 continue;
             }
             argv[0] = exe;
             Capture c = runner.run(p.kind(), Arrays.asList(argv), SOURCE);
-            b.add(p.kind(), p.command(), c.exitStatus(), c.stdout(), c.stderr(), c.collectedAt(), null, c.truncated());
+            b.add(p.kind(), p.command(), c.exitStatus(), c.stdout(), c.stderr(), c.collectedAt(), ns, c.truncated());
         }
         if (Objects.equals(b.exitOf(DeviceSnapshot.KIND_IPTABLES_SAVE), Probes.NOT_FOUND)
                 && Objects.equals(b.exitOf(DeviceSnapshot.KIND_NFT_JSON), Probes.NOT_FOUND)) {
             b.note("no firewall tool found (iptables-save, ip6tables-save, nft): firewall view missing");
         }
-        for (Map.Entry<String, String> ns : netns().entrySet()) {
+        for (Map.Entry<String, String> ns : namespaces.entrySet()) {
             for (String[] t : Probes.PROC_NET_TABLES) {
                 readFile(b, t[0], proc.resolve(ns.getValue()).resolve("net").resolve(t[1]), ns.getKey());
             }

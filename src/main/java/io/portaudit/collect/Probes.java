@@ -18,6 +18,10 @@ public final class Probes {
     public static final String KIND_PROC_NET_IF_INET6 = "proc-net-if_inet6";
     /** {@code /proc/net/fib_trie}: IPv4 addresses (LOCAL entries) when {@code ip} is missing. */
     public static final String KIND_PROC_NET_FIB_TRIE = "proc-net-fib_trie";
+    /** {@code /proc/net/route}: interface of each IPv4 route, read with fib_trie. */
+    public static final String KIND_PROC_NET_ROUTE = "proc-net-route";
+    /** {@code /etc/passwd}: user names for the socket owners' uids (no password hashes live there). */
+    public static final String KIND_PASSWD = "passwd";
 
     /** The per-netns socket tables: kind and file name under {@code /proc/PID/net/}. */
     public static final List<String[]> PROC_NET_TABLES = List.of(
@@ -64,15 +68,21 @@ public final class Probes {
 
     private static final String IPT_LIST = " -L -v -n --line-numbers";
 
-    /** Device-wide probes, in order (the per-netns tables and socket owners follow them). */
+    /**
+     * The probes after {@link #NETNS_LIST}, in order; the per-netns tables and socket owners follow them.
+     * Those marked {@link Probe#ownNetns()} describe the collector's own namespace (the {@code self} line
+     * of the netns list).
+     */
     public static final List<Probe> DEVICE = List.of(
-            Probe.of(DeviceSnapshot.KIND_UNAME, "uname -a"),
+            Probe.of(DeviceSnapshot.KIND_UNAME, "uname -a").deviceWide(),
             Probe.of(DeviceSnapshot.KIND_OS_RELEASE, "cat /etc/os-release",
-                    "cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release"),
+                    "cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release").deviceWide(),
+            Probe.of(KIND_PASSWD, "cat /etc/passwd").deviceWide(),
             Probe.of(DeviceSnapshot.KIND_BINDV6ONLY, "cat /proc/sys/net/ipv6/bindv6only"),
             Probe.of(DeviceSnapshot.KIND_IP_ADDR, "ip addr"),
             Probe.of(KIND_PROC_NET_IF_INET6, "cat /proc/net/if_inet6").ifFailed(DeviceSnapshot.KIND_IP_ADDR),
             Probe.of(KIND_PROC_NET_FIB_TRIE, "cat /proc/net/fib_trie").ifFailed(DeviceSnapshot.KIND_IP_ADDR),
+            Probe.of(KIND_PROC_NET_ROUTE, "cat /proc/net/route").ifFailed(DeviceSnapshot.KIND_IP_ADDR),
             Probe.of(DeviceSnapshot.KIND_IPTABLES_SAVE, "iptables-save"),
             Probe.of(DeviceSnapshot.KIND_IPTABLES_LIST, "iptables" + IPT_LIST).ifMissing(DeviceSnapshot.KIND_IPTABLES_SAVE),
             Probe.of(DeviceSnapshot.KIND_IP6TABLES_SAVE, "ip6tables-save"),
@@ -81,7 +91,7 @@ public final class Probes {
             Probe.of(DeviceSnapshot.KIND_NFT, "nft list ruleset").ifFailed(DeviceSnapshot.KIND_NFT_JSON),
             Probe.of(DeviceSnapshot.KIND_SS, "ss -tulnpe"),
             Probe.of(DeviceSnapshot.KIND_NETSTAT, "netstat -tulnp"),
-            Probe.of(DeviceSnapshot.KIND_PODMAN_PS, "podman ps"));
+            Probe.of(DeviceSnapshot.KIND_PODMAN_PS, "podman ps").deviceWide());
 
     public static final Probe NETNS_LIST = Probe.of(KIND_NETNS_LIST, "list network namespaces (/proc/*/ns/net)", NETNS_LIST_BODY);
 

@@ -78,6 +78,11 @@ final class SnapshotBuilder {
     /** A namespace and a process in it through which its tables are read. */
     record Netns(String id, String member) {}
 
+    /** The collector's own namespace: the {@code self} line; null when unknown. */
+    static String ownNetns(List<Netns> list) {
+        return list.stream().filter(n -> n.member().equals("self")).map(Netns::id).findFirst().orElse(null);
+    }
+
     /** Parses the {@link Probes#KIND_NETNS_LIST} text; drops lines that are not {@code NETNS<TAB>PID|self}. */
     static List<Netns> parseNetnsList(String text) {
         List<Netns> out = new ArrayList<>();

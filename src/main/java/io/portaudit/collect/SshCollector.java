@@ -97,13 +97,15 @@ public final class SshCollector {
         SnapshotBuilder b = new SnapshotBuilder("ssh://" + t);
         Instant started = o.clock().instant();
         Exec ex = new Exec(session, o, b);
-        for (Probe p : Probes.DEVICE) {
-            if (p.fallbackOf() != null && !p.wanted(b.exitOf(p.fallbackOf()))) continue;
-            if (!ex.run(p.kind(), p.command(), p.body(), null)) return done(b, t, started);
-        }
         var list = ex.runAndGet(Probes.NETNS_LIST);
         if (list == null) return done(b, t, started);
-        for (SnapshotBuilder.Netns ns : SnapshotBuilder.parseNetnsList(list)) {
+        List<SnapshotBuilder.Netns> namespaces = SnapshotBuilder.parseNetnsList(list);
+        String own = SnapshotBuilder.ownNetns(namespaces);
+        for (Probe p : Probes.DEVICE) {
+            if (p.fallbackOf() != null && !p.wanted(b.exitOf(p.fallbackOf()))) continue;
+            if (!ex.run(p.kind(), p.command(), p.body(), p.ownNetns() ? own : null)) return done(b, t, started);
+        }
+        for (SnapshotBuilder.Netns ns : namespaces) {
             for (String[] table : Probes.PROC_NET_TABLES) {
                 String cmd = Probes.procNetCommand(ns.member(), table[1]);
                 if (!ex.run(table[0], cmd, cmd, ns.id())) return done(b, t, started);
