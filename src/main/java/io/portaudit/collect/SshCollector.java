@@ -23,6 +23,7 @@ import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
@@ -49,6 +50,8 @@ public final class SshCollector {
         client.setServerKeyVerifier(check.verifier());
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         if (o.agentSocket() != null) client.setAgentFactory(new UnixAgentClient.Factory(o.agentSocket()));
+        List<String> recorded = recordedKeyTypes(o.knownHosts(), target);
+        if (!recorded.isEmpty()) client.setSignatureFactories(preferRecorded(client.getSignatureFactories(), recorded));
         client.start();
         try {
             ClientSession session = connect(client, target, o, check);
@@ -60,6 +63,35 @@ public final class SshCollector {
         } finally {
             client.stop();
         }
+    }
+
+    /** The key types on record for the target, so that the device is asked for that key (as OpenSSH does). */
+    static List<String> recordedKeyTypes(Path knownHosts, SshTarget t) {
+        List<String> types = new ArrayList<>();
+        try {
+            if (!Files.isReadable(knownHosts)) return types;
+            for (KnownHostEntry e : KnownHostEntry.readKnownHostEntries(knownHosts)) {
+                if (e.getKeyEntry() == null || e.getMarker() != null) continue;
+                if (e.isHostMatch(t.host(), t.port()) && !types.contains(e.getKeyEntry().getKeyType())) types.add(e.getKeyEntry().getKeyType());
+            }
+        } catch (IOException | RuntimeException e) {
+            // an unreadable known_hosts is reported by the verifier itself
+        }
+        return types;
+    }
+
+    /** Host-key algorithms matching a recorded key type first, the rest after in their own order. */
+    static <F extends NamedResource> List<F> preferRecorded(List<F> factories, List<String> recordedTypes) {
+        List<F> first = new ArrayList<>();
+        List<F> rest = new ArrayList<>();
+        for (F f : factories) {
+            String n = f.getName();
+            boolean match = recordedTypes.stream().anyMatch(t -> n.equals(t)
+                    || (t.equals("ssh-rsa") && (n.equals("rsa-sha2-512") || n.equals("rsa-sha2-256"))));
+            (match ? first : rest).add(f);
+        }
+        first.addAll(rest);
+        return first;
     }
 
     private static ClientSession connect(SshClient client, SshTarget t, SshOptions o, HostKeyCheck check) throws CollectException {

@@ -87,6 +87,8 @@ class RemoteLabTest {
         Lab.run(T, "ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", w("host_ecdsa")).requireOk("host key");
         Lab.run(T, "ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", w("other_ecdsa")).requireOk("other key");
         Lab.run(T, "ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", w("client")).requireOk("client key");
+        Lab.run(T, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", w("host_ed25519")).requireOk("host key");
+        Lab.run(T, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", w("client_ed25519")).requireOk("client key");
         Lab.run(T, dropbearKey, "-t", "ecdsa", "-f", w("db_host")).requireOk("dropbear key");
         String dbPub = Lab.run(T, dropbearKey, "-y", "-f", w("db_host")).out().lines()
                 .filter(l -> l.startsWith("ecdsa-")).findFirst().orElseThrow();
@@ -102,16 +104,20 @@ class RemoteLabTest {
                 exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"
                 """.formatted(w("mode")));
         work.resolve("wrap.sh").toFile().setExecutable(true, false);
-        String clientPub = Files.readString(work.resolve("client.pub")).strip();
         Files.createDirectories(work.resolve("home/.ssh"));
-        Files.writeString(work.resolve("home/.ssh/authorized_keys"),
-                "command=\"" + w("wrap.sh") + "\",no-pty,no-port-forwarding " + clientPub + "\n");
+        StringBuilder keys = new StringBuilder();
+        for (String k : List.of("client.pub", "client_ed25519.pub")) {
+            keys.append("command=\"").append(w("wrap.sh")).append("\",no-pty,no-port-forwarding ")
+                    .append(Files.readString(work.resolve(k)).strip()).append('\n');
+        }
+        Files.writeString(work.resolve("home/.ssh/authorized_keys"), keys.toString());
         Files.copy(work.resolve("home/.ssh/authorized_keys"), work.resolve("authorized_keys"));
         Lab.run(T, "chmod", "700", work.toString(), w("home"), w("home/.ssh")).requireOk("chmod");
 
         // OpenSSH: the host's tools
         Files.writeString(work.resolve("sshd_config"), """
                 ListenAddress %s:22
+                HostKey %s
                 HostKey %s
                 PidFile none
                 AuthorizedKeysFile %s
@@ -120,7 +126,7 @@ class RemoteLabTest {
                 PasswordAuthentication no
                 KbdInteractiveAuthentication no
                 PermitRootLogin prohibit-password
-                """.formatted(HOST, w("host_ecdsa"), w("authorized_keys")));
+                """.formatted(HOST, w("host_ecdsa"), w("host_ed25519"), w("authorized_keys")));
         Files.createDirectories(Path.of("/run/sshd"));
         // its privilege-separation user exists even when sshd was only unpacked (a passwd of our own, bound in a mount namespace)
         String passwd = Files.readString(Path.of("/etc/passwd"));
@@ -260,23 +266,38 @@ class RemoteLabTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"host_ecdsa.pub", "host_ed25519.pub"})
+    void theKeyTypeOnRecordIsTheOneAskedFor(String recorded) throws Exception {
+        // sshd has an ECDSA and an Ed25519 host key; known_hosts holds one of them: that one is negotiated,
+        // the other is neither "unknown" nor "changed" (as OpenSSH's client does)
+        Path kh = work.resolve("kh-" + recorded);
+        String[] f = Files.readString(work.resolve(recorded)).strip().split(" ");
+        Files.writeString(kh, HOST + " " + f[0] + " " + f[1] + "\n");
+        SshOptions o = SshOptions.of(List.of(work.resolve("client_ed25519")), kh);
+        DeviceSnapshot s = SshCollector.collect(new SshTarget("root", HOST, 22), o);
+        assertThat(s.has(DeviceSnapshot.KIND_UNAME)).isTrue();
+        assertThat(Files.readString(kh)).isEqualTo(HOST + " " + f[0] + " " + f[1] + "\n");
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {22, 2222})
     void anUnknownHostKeyIsRefusedWithItsFingerprintAndRecordedOnlyOnRequest(int port) throws Exception {
         Path kh = work.resolve("fresh-" + port + "/known_hosts");
         SshOptions o = SshOptions.of(List.of(work.resolve("client")), kh).withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(20));
         SshTarget t = new SshTarget("root", HOST, port);
-        String expected = fingerprint(port == 22 ? "host_ecdsa.pub" : "db_host.pub");
+        List<String> offered = port == 22 ? List.of(fingerprint("host_ecdsa.pub"), fingerprint("host_ed25519.pub"))
+                : List.of(fingerprint("db_host.pub"));
         assertThatThrownBy(() -> SshCollector.collect(t, o)).isInstanceOfSatisfying(HostKeyException.class, e -> {
             assertThat(e.changed()).isFalse();
-            assertThat(e.fingerprint()).isEqualTo(expected);
-            assertThat(e.getMessage()).contains("is not known", expected, "--accept-new-host-key");
+            assertThat(e.fingerprint()).isIn(offered);
+            assertThat(e.getMessage()).contains("is not known", e.fingerprint(), "--accept-new-host-key");
         });
         assertThat(Files.exists(kh)).isFalse();
 
         DeviceSnapshot s = SshCollector.collect(t, o.withAcceptNewHostKey(true));
         assertThat(s.captures()).isNotEmpty();
         String recorded = Files.readString(kh);
-        assertThat(recorded).startsWith(t.knownHostsName() + " ecdsa-sha2-nistp256 ");
+        assertThat(recorded).matches(java.util.regex.Pattern.quote(t.knownHostsName()) + " (ecdsa-sha2-nistp256|ssh-ed25519) \\S+\n");
         // recorded: the next strict run connects
         assertThat(SshCollector.collect(t, o).captures()).isNotEmpty();
         assertThat(Files.readString(kh)).isEqualTo(recorded);
