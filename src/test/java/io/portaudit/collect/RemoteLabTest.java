@@ -279,6 +279,14 @@ class RemoteLabTest {
         assertThat(Files.readString(kh)).isEqualTo(HOST + " " + f[0] + " " + f[1] + "\n");
     }
 
+    @Test
+    void aHashedKnownHostsFileIsUnderstood() throws Exception {
+        SshOptions o = opts(2222);
+        Lab.run(T, "ssh-keygen", "-H", "-f", o.knownHosts().toString()).requireOk("ssh-keygen -H");
+        assertThat(Files.readString(o.knownHosts())).startsWith("|1|").doesNotContain(HOST);
+        assertThat(SshCollector.collect(new SshTarget("root", HOST, 2222), o).has(DeviceSnapshot.KIND_UNAME)).isTrue();
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {22, 2222})
     void anUnknownHostKeyIsRefusedWithItsFingerprintAndRecordedOnlyOnRequest(int port) throws Exception {
