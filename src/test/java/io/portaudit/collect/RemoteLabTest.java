@@ -473,6 +473,16 @@ class RemoteLabTest {
         for (String inode : inodes) {
             assertThat(owners(a, inode)).as("owners of " + inode).isEqualTo(owners(b, inode)).isNotEmpty();
         }
+        // and the listener view built from each is the same: address, port, reach, owners
+        assertThat(view(a, ns)).isEqualTo(view(b, ns)).isNotEmpty();
+    }
+
+    static List<String> view(DeviceSnapshot s, String ns) {
+        return io.portaudit.inventory.Inventory.fromSnapshot(s, io.portaudit.model.ServiceNames.iana(), new io.portaudit.model.Problems())
+                .stream().filter(l -> ns.equals(l.netns()))
+                .map(l -> l.protocol() + " " + l.family() + " " + l.address() + ":" + l.port() + " " + l.scope() + " "
+                        + l.owners().stream().map(o -> o.pid() + "/" + o.comm() + "/" + o.cmdline() + "/" + o.user()).sorted().toList())
+                .sorted().toList();
     }
 
     static Set<String> listening(DeviceSnapshot s, String kind, String ns) {
