@@ -64,7 +64,23 @@ public class RemoteOptions {
 
     /** Environment and console, replaceable in tests. */
     Map<String, String> env = System.getenv();
-    Supplier<Console> console = System::console;
+    Supplier<Console> console = RemoteOptions::terminal;
+
+    /**
+     * The console only when it is an interactive terminal. From JDK 22 {@code System.console()} may
+     * exist with input or output redirected; {@code Console.isTerminal()} (22+) tells, read reflectively
+     * so this builds for 21.
+     */
+    static Console terminal() {
+        Console c = System.console();
+        if (c == null) return null;
+        try {
+            Object t = Console.class.getMethod("isTerminal").invoke(c);
+            return Boolean.TRUE.equals(t) ? c : null;
+        } catch (ReflectiveOperationException e) {
+            return c; // JDK 21: System.console() is null unless both ends are a terminal
+        }
+    }
 
     /** True when the device's facts come from --ssh or --bundle rather than this machine. */
     public boolean isRemote() {

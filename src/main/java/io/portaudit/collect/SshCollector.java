@@ -328,7 +328,7 @@ public final class SshCollector {
 
         private String unknownMessage(PublicKey key) {
             return "the host key of " + target.knownHostsName() + " is not known (not in " + o.knownHosts() + "): refusing to connect.\n"
-                    + "  The device offered a " + KeyUtils.getKeyType(key) + " key with fingerprint " + fingerprint(key) + "\n"
+                    + "  The device offered the " + KeyUtils.getKeyType(key) + " key " + fingerprint(key) + "\n"
                     + "  Compare it on the device's console: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub"
                     + " (dropbear: dropbearkey -y -f /etc/dropbear/dropbear_*_host_key)\n"
                     + "  If it matches, run again with --accept-new-host-key to record it in " + o.knownHosts();

@@ -95,6 +95,12 @@ class RemoteOptionsTest {
     }
 
     @Test
+    void noPasswordPromptWithoutATerminal() {
+        // surefire runs with redirected stdin/stdout: not a terminal, whatever System.console() says on JDK 22+
+        assertThat(RemoteOptions.terminal()).isNull();
+    }
+
+    @Test
     void optionsReachTheCollector() {
         RemoteOptions r = parse("--ssh", "atmark@dev:2200", "-i", dir.toString(), "--known-hosts", "/x/kh", "--accept-new-host-key",
                 "--connect-timeout", "2.5", "--command-timeout", "7");
