@@ -105,5 +105,30 @@ public final class Probes {
         return "cat /proc/" + member + "/net/" + table;
     }
 
+    /** Label of the one SSH command that reads every namespace's socket tables. */
+    public static final String PROC_TABLES_LABEL = "socket tables of every namespace (/proc/PID/net/{tcp,tcp6,udp,udp6})";
+
+    /**
+     * One command reading the socket tables of every namespace, each framed as
+     * {@code ==> MEMBER TABLE} ... {@code <== EXIT [message]}: lines of {@code /proc/net/*} tables never
+     * start with {@code ==>} or {@code <==}, so the frames cannot be confused with content. Saves one
+     * SSH round trip per table on devices with many namespaces (containers).
+     */
+    public static String procTablesBody(List<String> members) {
+        StringBuilder b = new StringBuilder("for m in");
+        for (String m : members) {
+            if (!m.equals("self") && !m.matches("[0-9]{1,10}")) throw new IllegalArgumentException("bad pid: " + m);
+            b.append(' ').append(m);
+        }
+        b.append("; do\n  for t in");
+        for (String[] t : PROC_NET_TABLES) b.append(' ').append(t[1]);
+        b.append("; do\n")
+                .append("    f=/proc/$m/net/$t\n")
+                .append("    echo \"==> $m $t\"\n")
+                .append("    if [ -r \"$f\" ]; then cat \"$f\"; echo \"<== $?\"; else echo \"<== 1 cannot read $f\"; fi\n")
+                .append("  done\ndone\n");
+        return b.toString();
+    }
+
     private Probes() {}
 }

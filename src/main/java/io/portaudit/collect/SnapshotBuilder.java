@@ -78,6 +78,39 @@ final class SnapshotBuilder {
     /** A namespace and a process in it through which its tables are read. */
     record Netns(String id, String member) {}
 
+    /** One framed table from {@link Probes#procTablesBody}: complete when its {@code <==} line arrived. */
+    record Table(String member, String table, Integer exit, String text, String message, boolean complete) {}
+
+    /** Splits the framed output of {@link Probes#procTablesBody}; text outside frames is ignored. */
+    static List<Table> splitTables(String out) {
+        List<Table> tables = new ArrayList<>();
+        String member = null;
+        String table = null;
+        StringBuilder text = null;
+        for (String line : out.split("\n", -1)) {
+            if (line.startsWith("==> ")) {
+                if (text != null) tables.add(new Table(member, table, null, text.toString(), "", false));
+                String[] f = line.substring(4).split(" ");
+                if (f.length == 2 && (f[0].equals("self") || f[0].matches("[0-9]{1,10}")) && f[1].matches("[a-z0-9_]{1,16}")) {
+                    member = f[0];
+                    table = f[1];
+                    text = new StringBuilder();
+                } else {
+                    text = null;
+                }
+            } else if (line.startsWith("<== ") && text != null) {
+                String[] f = line.substring(4).split(" ", 2);
+                Integer exit = f[0].matches("[0-9]{1,3}") ? Integer.valueOf(f[0]) : null;
+                tables.add(new Table(member, table, exit, text.toString(), f.length > 1 ? f[1] : "", exit != null));
+                text = null;
+            } else if (text != null) {
+                text.append(line).append('\n');
+            }
+        }
+        if (text != null) tables.add(new Table(member, table, null, text.toString(), "", false));
+        return tables;
+    }
+
     /** The collector's own namespace: the {@code self} line; null when unknown. */
     static String ownNetns(List<Netns> list) {
         return list.stream().filter(n -> n.member().equals("self")).map(Netns::id).findFirst().orElse(null);

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.keyboard.UserInteraction;
@@ -137,14 +139,35 @@ public final class SshCollector {
             if (p.fallbackOf() != null && !p.wanted(b.exitOf(p.fallbackOf()))) continue;
             if (!ex.run(p.kind(), p.command(), p.body(), p.ownNetns() ? own : null)) return done(b, t, started);
         }
-        for (SnapshotBuilder.Netns ns : namespaces) {
-            for (String[] table : Probes.PROC_NET_TABLES) {
-                String cmd = Probes.procNetCommand(ns.member(), table[1]);
-                if (!ex.run(table[0], cmd, cmd, ns.id())) return done(b, t, started);
-            }
-        }
+        if (!namespaces.isEmpty() && !readTables(ex, b, namespaces, o)) return done(b, t, started);
         ex.run(Probes.SOCKET_OWNERS.kind(), Probes.SOCKET_OWNERS.command(), Probes.SOCKET_OWNERS.body(), null);
         return done(b, t, started);
+    }
+
+    /**
+     * Reads every namespace's socket tables in one command; each framed table becomes its own capture
+     * (command {@code cat /proc/PID/net/TABLE}, the namespace set). A table cut short by the time or
+     * size bound is kept and marked truncated. False when the collection must stop.
+     */
+    private static boolean readTables(Exec ex, SnapshotBuilder b, List<SnapshotBuilder.Netns> namespaces, SshOptions o) {
+        Map<String, String> nsOfMember = new LinkedHashMap<>();
+        for (SnapshotBuilder.Netns n : namespaces) nsOfMember.put(n.member(), n.id());
+        Instant at = o.clock().instant();
+        Exec.Outcome r = ex.exec(Probes.procTablesBody(new ArrayList<>(nsOfMember.keySet())));
+        Map<String, String> kindOf = new LinkedHashMap<>();
+        for (String[] t : Probes.PROC_NET_TABLES) kindOf.put(t[1], t[0]);
+        for (SnapshotBuilder.Table tb : SnapshotBuilder.splitTables(r.stdout())) {
+            String kind = kindOf.get(tb.table());
+            if (kind == null || !nsOfMember.containsKey(tb.member())) continue;
+            String cmd = Probes.procNetCommand(tb.member(), tb.table());
+            String stderr = tb.complete() ? tb.message() : String.join("\n", r.why());
+            b.add(kind, cmd, tb.exit(), tb.text(), stderr, at, nsOfMember.get(tb.member()), !tb.complete());
+        }
+        if (!r.why().isEmpty() && !r.lost() && !r.timedOut()) b.note(Probes.PROC_TABLES_LABEL + ": " + String.join("; ", r.why()));
+        if (r.exit() == null || r.timedOut() || r.overflow()) {
+            b.partial(Probes.PROC_TABLES_LABEL + ": incomplete (" + String.join("; ", r.why()) + ")");
+        }
+        return ex.after(Probes.PROC_TABLES_LABEL, r);
     }
 
     private static DeviceSnapshot done(SnapshotBuilder b, SshTarget t, Instant started) {
@@ -169,13 +192,12 @@ public final class SshCollector {
             return run(p.kind(), p.command(), p.body(), null) ? lastStdout : null;
         }
 
-        /** Runs one command; false when the collection must stop (connection lost, device stalled). */
-        boolean run(String kind, String label, String body, String netns) {
-            Instant at = o.clock().instant();
-            if (!session.isOpen()) {
-                b.partial("the connection to the device was lost before '" + label + "': the snapshot is partial");
-                return false;
-            }
+        /** What one command did. */
+        record Outcome(Integer exit, String stdout, String stderr, boolean timedOut, boolean lost, boolean overflow,
+                       List<String> why) {}
+
+        /** Runs one command, bounded in time and output; never throws. */
+        Outcome exec(String body) {
             Bounded out = new Bounded(o.maxOutputBytes());
             Bounded err = new Bounded(MAX_STDERR);
             Integer exit = null;
@@ -201,21 +223,38 @@ public final class SshCollector {
                 problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 if (!lost) timedOut = problem.toLowerCase().contains("timeout") || problem.toLowerCase().contains("timed out");
             }
-            String stderr = err.text();
             List<String> why = new ArrayList<>();
             if (timedOut) why.add("portaudit: timed out after " + o.commandTimeout().toSeconds() + " s");
             if (lost) why.add("portaudit: the connection was lost");
             else if (problem != null) why.add("portaudit: " + problem);
             if (out.overflow) why.add("portaudit: output cut at " + o.maxOutputBytes() + " bytes");
-            if (!why.isEmpty()) stderr = stderr + (stderr.isEmpty() ? "" : "\n") + String.join("\n", why);
-            boolean truncated = timedOut || lost || out.overflow || (exit == null && problem != null);
-            lastStdout = out.text();
-            b.add(kind, label, exit, lastStdout, stderr, at, netns, truncated);
-            if (lost || !session.isOpen()) {
+            if (exit == null && problem != null && !timedOut) lost = lost || !session.isOpen();
+            return new Outcome(exit, out.text(), err.text(), timedOut, lost, out.overflow, why);
+        }
+
+        /** Runs one command and records it; false when the collection must stop (connection lost, device stalled). */
+        boolean run(String kind, String label, String body, String netns) {
+            Instant at = o.clock().instant();
+            if (!session.isOpen()) {
+                b.partial("the connection to the device was lost before '" + label + "': the snapshot is partial");
+                return false;
+            }
+            Outcome r = exec(body);
+            String stderr = r.stderr();
+            if (!r.why().isEmpty()) stderr = stderr + (stderr.isEmpty() ? "" : "\n") + String.join("\n", r.why());
+            boolean truncated = r.timedOut() || r.lost() || r.overflow() || (r.exit() == null && !r.why().isEmpty());
+            lastStdout = r.stdout();
+            b.add(kind, label, r.exit(), r.stdout(), stderr, at, netns, truncated);
+            return after(label, r);
+        }
+
+        /** Decides whether to go on after a command: not after a lost connection or too many stalls in a row. */
+        boolean after(String label, Outcome r) {
+            if (r.lost() || !session.isOpen()) {
                 b.partial("the connection to the device was lost during '" + label + "': the snapshot is partial");
                 return false;
             }
-            stalls = timedOut ? stalls + 1 : 0;
+            stalls = r.timedOut() ? stalls + 1 : 0;
             if (stalls >= MAX_CONSECUTIVE_STALLS) {
                 b.partial("the device stopped answering (" + stalls + " commands in a row timed out): the snapshot is partial");
                 return false;
