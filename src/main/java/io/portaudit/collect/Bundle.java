@@ -31,6 +31,8 @@ public final class Bundle {
     public static final int FORMAT_VERSION = 1;
     static final String TEXT_MAGIC = "portaudit-bundle-text\t";
     static final String DIR = "portaudit-bundle/";
+    /** The line the collect script appends to an entry's stderr when its watchdog ended the command. */
+    static final String TIMEOUT_MARK = "portaudit: timed out after ";
 
     /** Bounds on what a bundle may hold. */
     public record Limits(long maxFileBytes, int maxEntries, long maxEntryBytes, long maxTotalBytes) {
@@ -183,8 +185,11 @@ public final class Bundle {
                     byte[] err = files.get(id + ".err");
                     if (out == null) throw corrupt(i, "entry " + id + " has no " + id + ".out");
                     String netns = f[5].equals("-") || f[5].isEmpty() ? null : TarStream.printable(f[5]);
-                    b.add(f[2], TarStream.printable(f[6]), Integer.parseInt(f[3]), new String(out, StandardCharsets.UTF_8),
-                            err == null ? "" : new String(err, StandardCharsets.UTF_8), epoch(f, 4, i), netns, false);
+                    String stderr = err == null ? "" : new String(err, StandardCharsets.UTF_8);
+                    // the script's watchdog ended the command: its exit status is the kill's, its output partial
+                    boolean timedOut = stderr.lines().anyMatch(x -> x.startsWith(TIMEOUT_MARK));
+                    b.add(f[2], TarStream.printable(f[6]), timedOut ? null : Integer.parseInt(f[3]), new String(out, StandardCharsets.UTF_8),
+                            stderr, epoch(f, 4, i), netns, timedOut);
                 }
                 default -> b.note("bundle manifest line " + (i + 1) + " ignored: unknown record '" + TarStream.printable(f[0]) + "'");
             }

@@ -24,7 +24,8 @@ public final class CollectScript {
                 # It only reads: firewall rules, /proc socket tables of every network namespace, the
                 # socket -> process table, addresses, uname, os-release. It needs nothing but a POSIX sh
                 # and busybox, and writes OUTPUT (default ./portaudit-HOST-TIME.tar.gz, or .txt when tar or
-                # gzip is missing; PORTAUDIT_BUNDLE=text forces the text form). Bring the file back and run:
+                # gzip is missing; PORTAUDIT_BUNDLE=text forces the text form; each command is ended after
+                # PORTAUDIT_TIMEOUT seconds, default 60). Bring the file back and run:
                 #     portaudit audit --bundle OUTPUT
                 set -u
                 PA_FORMAT=%d
@@ -48,13 +49,28 @@ public final class CollectScript {
                 printf 'host\\t%s\\n' "$host" >>"$m"
                 n=0
                 rc=0
-                # entry KIND NETNS COMMAND FUNCTION [ARG...]: run FUNCTION, keep stdout, stderr, exit status, time
+                limit=${PORTAUDIT_TIMEOUT:-60}
+                case "$limit" in ''|*[!0-9]*) limit=60 ;; esac
+                # entry KIND NETNS COMMAND FUNCTION [ARG...]: run FUNCTION, keep stdout, stderr, exit status, time.
+                # A watchdog ends it after $limit seconds; what it wrote so far is kept, marked in its stderr.
                 entry() {
                   n=$((n+1)); id=$(printf '%04d' "$n")
                   k=$1; ns=$2; c=$3; shift 3
                   ts=$(date +%s)
-                  ( "$@" ) >"$d/$id.out" 2>"$d/$id.err" </dev/null
+                  ( "$@" ) >"$d/$id.out" 2>"$d/$id.err" </dev/null &
+                  job=$!
+                  ( i=0
+                    while [ "$i" -lt "$limit" ]; do sleep 1; kill -0 "$job" 2>/dev/null || exit 0; i=$((i+1)); done
+                    : >"$work/$id.timeout"; kill "$job" 2>/dev/null ) >/dev/null 2>&1 </dev/null &
+                  dog=$!
+                  wait "$job"
                   rc=$?
+                  kill "$dog" 2>/dev/null
+                  if [ -f "$work/$id.timeout" ]; then
+                    # a killed command's children may still write: keep a copy, leave them the old file outside the bundle
+                    for x in out err; do mv "$d/$id.$x" "$work/$id.$x" && cp "$work/$id.$x" "$d/$id.$x"; done
+                    echo "portaudit: timed out after $limit s" >>"$d/$id.err"
+                  fi
                   printf 'entry\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$id" "$k" "$rc" "$ts" "$ns" "$c" >>"$m"
                 }
                 echo "portaudit: collecting..." >&2

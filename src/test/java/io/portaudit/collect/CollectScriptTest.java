@@ -122,6 +122,31 @@ class CollectScriptTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"dash", "busybox"})
+    void aHangingToolIsEndedByTheWatchdogAndTheRestCollected(String shell) throws Exception {
+        Path sh = tool(shell);
+        assumeTrue(sh != null, shell + " is not installed");
+        Path fake = dir.resolve("fakebin");
+        Files.createDirectories(fake);
+        Path hang = fake.resolve("iptables-save");
+        Files.writeString(hang, "#!/bin/sh\necho '*filter'\nsleep 30\necho never\n");
+        hang.toFile().setExecutable(true);
+        List<String> cmd = shell.equals("busybox") ? List.of(sh.toString(), "sh") : List.of(sh.toString());
+        long t0 = System.nanoTime();
+        Path bundle = runScript(dir, cmd, Map.of("PORTAUDIT_TIMEOUT", "2", "PATH", fake + ":" + System.getenv("PATH")), "b.tgz");
+        assertThat((System.nanoTime() - t0) / 1_000_000_000L).as("bounded by the 2 s watchdog, not the 30 s hang").isLessThan(25);
+        DeviceSnapshot s = Bundle.read(bundle);
+        Capture ipt = s.first(DeviceSnapshot.KIND_IPTABLES_SAVE).orElseThrow();
+        assertThat(ipt.truncated()).isTrue();
+        assertThat(ipt.exitStatus()).isNull();
+        assertThat(ipt.stdout()).isEqualTo("*filter\n");
+        assertThat(ipt.stderr()).contains("timed out after 2 s");
+        assertThat(s.partial()).isTrue();
+        assertThat(s.has(DeviceSnapshot.KIND_SOCKET_OWNERS)).isTrue();
+        assertThat(s.has(DeviceSnapshot.KIND_IP6TABLES_SAVE)).isTrue();
+    }
+
     @Test
     void theScriptIsPosix() throws Exception {
         String text = CollectScript.text();
