@@ -335,7 +335,8 @@ class RemoteLabTest {
         long t0 = System.nanoTime();
         DeviceSnapshot s = SshCollector.collect(new SshTarget("root", HOST, port), o);
         long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
-        assertThat(seconds).as("bounded by the command timeout, not the 20 s stall").isLessThan(18);
+        // iptables-save stalls 20 s on the device: unbounded, this would take over 20 s
+        assertThat(seconds).as("bounded by the 2 s command timeout, not the 20 s stall").isLessThan(19);
         assertThat(s.partial()).isTrue();
         Capture ipt = s.first(DeviceSnapshot.KIND_IPTABLES_SAVE).orElseThrow();
         assertThat(ipt.truncated()).isTrue();
@@ -352,7 +353,7 @@ class RemoteLabTest {
         mode("drop");
         long t0 = System.nanoTime();
         DeviceSnapshot s = SshCollector.collect(new SshTarget("root", HOST, port), opts(port));
-        assertThat((System.nanoTime() - t0) / 1_000_000_000L).isLessThan(20);
+        assertThat((System.nanoTime() - t0) / 1_000_000_000L).as("no waiting on a dead connection").isLessThan(30);
         assertThat(s.partial()).isTrue();
         assertThat(s.first(DeviceSnapshot.KIND_UNAME).orElseThrow().stdout()).startsWith("Linux");
         assertThat(s.has(DeviceSnapshot.KIND_SOCKET_OWNERS)).isFalse();
