@@ -1,6 +1,5 @@
 package io.portaudit.collect;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -143,17 +142,5 @@ final class TarStream {
         StringBuilder b = new StringBuilder();
         for (char c : s.toCharArray()) b.append(c < 0x20 || c == 0x7f ? '?' : c);
         return b.length() > 120 ? b.substring(0, 120) + "..." : b.toString();
-    }
-
-    /** For tests and the text bundle: an unused helper kept small. */
-    static byte[] drain(InputStream in, long max) throws IOException, BundleException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            if (out.size() + (long) n > max) throw new BundleException("bundle too large: more than " + max + " bytes");
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
     }
 }
