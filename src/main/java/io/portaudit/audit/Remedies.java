@@ -73,7 +73,7 @@ final class Remedies {
             }
         }
         if (out.isEmpty()) out.add("stop the program listening on " + listeners.get(0).endpoint()
-                + " and keep it from starting at boot (owner unknown: run portaudit as root to see it)");
+                + " and keep it from starting at boot (its owner could not be read; run portaudit as root on the device)");
         return List.copyOf(out);
     }
 

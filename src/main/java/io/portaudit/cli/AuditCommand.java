@@ -8,7 +8,6 @@ import io.portaudit.audit.Policy;
 import io.portaudit.audit.PolicyLoader;
 import io.portaudit.audit.ViewBuilder;
 import io.portaudit.collect.LocalCollector;
-import io.portaudit.inventory.ProcessTable;
 import io.portaudit.model.DeviceSnapshot;
 import io.portaudit.model.Problems;
 import io.portaudit.model.ServiceNames;
@@ -24,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,6 +57,9 @@ public final class AuditCommand implements Callable<Integer> {
 
     @Mixin
     OutputOptions output;
+
+    @Mixin
+    RemoteOptions remote;
 
     @Option(names = "--input", paramLabel = "[KIND:]FILE", arity = "1..*",
             description = "Audit outputs pasted from a device (repeatable). KIND forces the format, e.g. iptables-L:fw.txt.")
@@ -102,12 +105,14 @@ public final class AuditCommand implements Callable<Integer> {
             }
         }
 
+        if (!inputs.isEmpty() && remote.isRemote()) throw new UserException("--input cannot be combined with --ssh or --bundle");
         AuditInput in;
         if (!inputs.isEmpty()) {
             in = InputFiles.read(inputs, names);
         } else {
-            DeviceSnapshot snap = new LocalCollector().collect();
-            in = ViewBuilder.fromSnapshot(snap, ProcessTable.socketOwners(Path.of("/proc")), names, null);
+            Optional<DeviceSnapshot> device = remote.collect(err);
+            DeviceSnapshot snap = device.orElseGet(() -> new LocalCollector().collect());
+            in = ViewBuilder.fromSnapshot(snap, names, null);
         }
         AuditResult result = Auditor.audit(in, policy, threshold, names, clock);
 

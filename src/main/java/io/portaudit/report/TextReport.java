@@ -31,7 +31,7 @@ public final class TextReport {
             String listener = row.listeners().isEmpty() ? "-" : String.join(",", row.listeners().stream()
                     .map(l -> l.endpoint() + (l.owners().isEmpty() ? "" : " " + l.owners().get(0).comm())).toList());
             out.printf("%-5s %-5d %-6s %-12s %-10s %-14s %s%n", row.protocol().label(), row.port(), row.family().label(),
-                    Text.printable(row.service() == null ? "-" : row.service(), 12), fw, scan, Text.printable(listener, 80));
+                    Text.printable(row.service() == null ? "-" : row.service(), 11), fw, scan, Text.printable(listener, 80));
         }
         if (r.rows().isEmpty()) out.println("(no ports: nothing listens, nothing is accepted, nothing was scanned)");
         out.println();

@@ -23,7 +23,7 @@ class LocalAuditTest {
              DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             DeviceSnapshot snap = new LocalCollector().collect();
-            AuditResult r = Auditor.audit(ViewBuilder.fromSnapshot(snap, ProcessTable.socketOwners(Path.of("/proc")), ServiceNames.iana(), null),
+            AuditResult r = Auditor.audit(ViewBuilder.fromSnapshot(snap, ServiceNames.iana(), null),
                     Policy.none(), null, ServiceNames.iana(), java.time.Clock.systemUTC());
             long myPid = ProcessHandle.current().pid();
             assertThat(r.listeners()).anySatisfy(l -> {
