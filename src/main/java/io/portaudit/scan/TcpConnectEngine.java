@@ -1,0 +1,333 @@
+package io.portaudit.scan;
+
+import io.portaudit.model.PortSet;
+import io.portaudit.model.PortState;
+import io.portaudit.model.Protocol;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.PrimitiveIterator;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * The connect() scan engine: one thread, one {@link Selector}, many non-blocking
+ * {@link SocketChannel#connect} probes in flight. Per host a {@link HostTiming} decides how many
+ * probes may be outstanding and when a silent one has timed out; globally the open-file budget,
+ * {@code --max-rate} and {@code --min-rate} apply. Every decided port goes to {@link Sink#decided}
+ * at once; nothing per port is kept here after it is decided.
+ *
+ * <p>States (nmap {@code -sT}): a completed handshake is open/syn-ack; ECONNREFUSED (a RST, or ICMP
+ * port-unreachable) is closed/conn-refused; EHOSTUNREACH/ENETUNREACH/EACCES from an ICMP error are
+ * filtered with host-unreach/net-unreach/admin-prohibited; silence after the allowed retransmissions
+ * is filtered/no-response.
+ */
+public final class TcpConnectEngine {
+
+    /** Where decisions go (the scanner's bookkeeping). */
+    public interface Sink {
+        void decided(Job job, int port, PortState state, String reason);
+
+        /** The job has nothing more to send or wait for. */
+        void jobDone(Job job);
+    }
+
+    /** One host's worth of ports to probe (a discovery ping or a port scan). */
+    public static final class Job {
+        final InetSocketAddress base;
+        final String address;
+        final PrimitiveIterator.OfInt cursor;
+        final int total;
+        final HostTiming timing;
+        final boolean stopOnFirstReply;
+        final long hostDeadlineUs;
+        final ArrayDeque<Probe> inflight = new ArrayDeque<>();
+        final ArrayDeque<int[]> retries = new ArrayDeque<>();
+        int inflightCount;
+        long nextSendUs;
+        boolean anyReply;
+        boolean timedOut;
+        boolean finished;
+        int decided;
+        public final Object owner;
+
+        public Job(java.net.InetAddress address, PortSet ports, HostTiming timing, boolean stopOnFirstReply,
+                   long hostDeadlineUs, Object owner) {
+            this.base = new InetSocketAddress(address, 0);
+            this.address = address.getHostAddress();
+            this.cursor = ports.iterator();
+            this.total = ports.size();
+            this.timing = timing;
+            this.stopOnFirstReply = stopOnFirstReply;
+            this.hostDeadlineUs = hostDeadlineUs;
+            this.owner = owner;
+        }
+
+        public boolean anyReply() { return anyReply; }
+        public boolean timedOut() { return timedOut; }
+        public HostTiming timing() { return timing; }
+        public int decided() { return decided; }
+        public int total() { return total; }
+
+        boolean hasWork() {
+            return !finished && (cursor.hasNext() || !retries.isEmpty() || inflightCount > 0);
+        }
+    }
+
+    static final class Probe {
+        final Job job;
+        final int port;
+        final int tryNo;
+        final long sentUs;
+        SocketChannel ch;
+        boolean done;
+
+        Probe(Job job, int port, int tryNo, long sentUs) {
+            this.job = job;
+            this.port = port;
+            this.tryNo = tryNo;
+            this.sentUs = sentUs;
+        }
+    }
+
+    private final LongSupplier clockUs;
+    private final int fdBudget;
+    private final RateLimiter maxRate;
+    private final double minRate;
+    private final BooleanSupplier stop;
+    private int globalInflight;
+    private long sent;
+    private long startUs = -1;
+
+    public TcpConnectEngine(LongSupplier clockUs, int fdBudget, double minRate, double maxRate, BooleanSupplier stop) {
+        this.clockUs = clockUs;
+        this.fdBudget = Math.max(1, fdBudget);
+        this.maxRate = new RateLimiter(maxRate);
+        this.minRate = minRate;
+        this.stop = stop;
+    }
+
+    public static long systemMicros() {
+        return System.nanoTime() / 1000;
+    }
+
+    /**
+     * Runs jobs to completion, at most {@code parallelJobs} at once, pulling new ones from
+     * {@code jobs} as others finish. Returns normally when all are done or {@code stop} became true.
+     */
+    public void run(Iterator<Job> jobs, int parallelJobs, Sink sink) throws IOException {
+        ArrayDeque<Job> active = new ArrayDeque<>();
+        try (Selector selector = Selector.open()) {
+            while (true) {
+                if (stop.getAsBoolean()) {
+                    for (Job j : active) abort(j);
+                    return;
+                }
+                while (active.size() < parallelJobs && jobs.hasNext()) active.add(jobs.next());
+                if (active.isEmpty()) return;
+                long now = clockUs.getAsLong();
+                if (startUs < 0) startUs = now;
+                long wakeUs = now + 50_000;
+                // 1. send, round-robin over hosts
+                boolean sentSome = true;
+                while (sentSome && globalInflight < fdBudget) {
+                    sentSome = false;
+                    for (Job j : active) {
+                        if (globalInflight >= fdBudget) break;
+                        if (j.finished || j.timedOut) continue;
+                        if (now < j.nextSendUs) {
+                            wakeUs = Math.min(wakeUs, j.nextSendUs);
+                            continue;
+                        }
+                        boolean behindMinRate = minRate > 0 && sent < (now - startUs) / 1e6 * minRate;
+                        int cap = j.timing.template().maxParallelism();
+                        if (!(j.timing.canSend(j.inflightCount) || (behindMinRate && j.inflightCount < cap))) continue;
+                        if (j.retries.isEmpty() && !j.cursor.hasNext()) continue;
+                        if (!maxRate.tryAcquire(now)) {
+                            wakeUs = Math.min(wakeUs, now + Math.max(100, maxRate.waitUs(now)));
+                            break;
+                        }
+                        int port, tryNo;
+                        if (!j.retries.isEmpty()) {
+                            int[] r = j.retries.poll();
+                            port = r[0];
+                            tryNo = r[1];
+                        } else {
+                            port = j.cursor.nextInt();
+                            tryNo = 0;
+                        }
+                        send(selector, j, port, tryNo, now, sink);
+                        long delay = j.timing.template().scanDelayUs();
+                        if (delay > 0) j.nextSendUs = now + delay;
+                        sentSome = true;
+                    }
+                }
+                // 2. wait for answers until the earliest timeout
+                for (Job j : active) {
+                    Probe head = firstLive(j);
+                    if (head != null) wakeUs = Math.min(wakeUs, head.sentUs + j.timing.timeoutUs());
+                    if (j.hostDeadlineUs > 0) wakeUs = Math.min(wakeUs, j.hostDeadlineUs);
+                }
+                long waitMs = Math.max(0, (wakeUs - clockUs.getAsLong() + 999) / 1000);
+                int n = waitMs == 0 ? selector.selectNow() : selector.select(Math.min(waitMs, 50));
+                if (n > 0) {
+                    now = clockUs.getAsLong();
+                    for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                        SelectionKey key = it.next();
+                        it.remove();
+                        Probe p = (Probe) key.attachment();
+                        if (p.done) continue;
+                        try {
+                            if (p.ch.finishConnect()) finish(p, PortState.OPEN, Reasons.SYN_ACK, now, true, sink);
+                        } catch (IOException e) {
+                            classify(p, e, now, sink);
+                        }
+                    }
+                }
+                // 3. time out silent probes; end finished hosts
+                now = clockUs.getAsLong();
+                for (Iterator<Job> it = active.iterator(); it.hasNext(); ) {
+                    Job j = it.next();
+                    if (!j.finished && j.hostDeadlineUs > 0 && now >= j.hostDeadlineUs) {
+                        j.timedOut = true;
+                        abort(j);
+                    }
+                    Probe p;
+                    while ((p = firstLive(j)) != null && now - p.sentUs >= j.timing.timeoutUs()) {
+                        silent(p, now, sink);
+                    }
+                    if (!j.hasWork() || j.finished) {
+                        abort(j);
+                        it.remove();
+                        sink.jobDone(j);
+                    }
+                }
+            }
+        } catch (ClosedSelectorException e) {
+            // stopped
+        }
+    }
+
+    private static Probe firstLive(Job j) {
+        Probe p;
+        while ((p = j.inflight.peek()) != null && p.done) j.inflight.poll();
+        return p;
+    }
+
+    private void send(Selector selector, Job j, int port, int tryNo, long now, Sink sink) {
+        Probe p = new Probe(j, port, tryNo, now);
+        sent++;
+        try {
+            SocketChannel ch = SocketChannel.open();
+            p.ch = ch;
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.SO_LINGER, 0);
+            globalInflight++;
+            j.inflightCount++;
+            j.inflight.add(p);
+            InetSocketAddress sa = new InetSocketAddress(j.base.getAddress(), port);
+            if (ch.connect(sa)) {
+                finish(p, PortState.OPEN, Reasons.SYN_ACK, clockUs.getAsLong(), true, sink);
+                return;
+            }
+            ch.register(selector, SelectionKey.OP_CONNECT, p);
+        } catch (IOException e) {
+            if (p.ch == null) {
+                // could not even open a socket (descriptor limit or the like): try again later
+                j.retries.addFirst(new int[] {port, tryNo});
+                j.nextSendUs = now + 10_000;
+                return;
+            }
+            classify(p, e, clockUs.getAsLong(), sink);
+        }
+    }
+
+    private void classify(Probe p, IOException e, long now, Sink sink) {
+        String msg = String.valueOf(e.getMessage());
+        if (e instanceof ConnectException || msg.contains("Connection refused")) {
+            finish(p, PortState.CLOSED, Reasons.CONN_REFUSED, now, true, sink);
+        } else if (e instanceof NoRouteToHostException || msg.contains("No route to host")) {
+            finish(p, PortState.FILTERED, Reasons.HOST_UNREACH, now, true, sink);
+        } else if (msg.contains("Network is unreachable")) {
+            finish(p, PortState.FILTERED, Reasons.NET_UNREACH, now, true, sink);
+        } else if (msg.contains("Permission denied") || msg.contains("Operation not permitted")) {
+            finish(p, PortState.FILTERED, Reasons.ADMIN_PROHIBITED, now, true, sink);
+        } else if (msg.contains("Protocol not available")) {
+            finish(p, PortState.FILTERED, Reasons.PROTO_UNREACH, now, true, sink);
+        } else if (msg.contains("timed out")) {
+            finish(p, PortState.FILTERED, Reasons.NO_RESPONSE, now, false, sink);
+        } else if (e instanceof SocketException) {
+            // EINVAL (blackhole route), EHOSTDOWN...: no answer will come
+            finish(p, PortState.FILTERED, Reasons.ERROR, now, false, sink);
+        } else {
+            finish(p, PortState.FILTERED, Reasons.ERROR, now, false, sink);
+        }
+    }
+
+    private void close(Probe p) {
+        if (p.ch != null) {
+            try {
+                p.ch.close();
+            } catch (IOException ignored) {
+                // closing a probe socket cannot fail in a way that matters
+            }
+            globalInflight--;
+            p.job.inflightCount--;
+            p.ch = null;
+        }
+    }
+
+    private void finish(Probe p, PortState state, String reason, long now, boolean reply, Sink sink) {
+        if (p.done) return;
+        p.done = true;
+        close(p);
+        Job j = p.job;
+        if (reply) {
+            j.timing.onReply(p.sentUs, now, p.tryNo);
+            j.anyReply = true;
+        }
+        j.decided++;
+        sink.decided(j, p.port, state, reason);
+        if (j.stopOnFirstReply && reply) {
+            j.finished = true;
+        }
+    }
+
+    private void silent(Probe p, long now, Sink sink) {
+        p.done = true;
+        Job j = p.job;
+        int inflightBefore = j.inflightCount;
+        close(p);
+        j.timing.onSilence(p.sentUs, now, inflightBefore);
+        if (p.tryNo < j.timing.allowedRetries()) {
+            j.retries.add(new int[] {p.port, p.tryNo + 1});
+        } else {
+            j.decided++;
+            sink.decided(j, p.port, PortState.FILTERED, Reasons.NO_RESPONSE);
+        }
+    }
+
+    private void abort(Job j) {
+        for (Probe p : j.inflight) {
+            if (!p.done) {
+                p.done = true;
+                close(p);
+            }
+        }
+        j.inflight.clear();
+        j.finished = true;
+    }
+
+    public long sent() {
+        return sent;
+    }
+}
