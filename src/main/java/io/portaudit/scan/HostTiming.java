@@ -7,9 +7,13 @@ package io.portaudit.scan;
  *
  * <p>RTT: RFC 6298 — the first sample R sets srtt = R, rttvar = max(5 ms, min(R, 2 s)); later samples
  * srtt += (R - srtt)/8, rttvar += (|R - srtt| - rttvar)/4. Probe timeout = srtt + 4·rttvar clamped to the
- * template's min/max. Congestion: slow start (+1 per reply) below ssthresh, then +1/cwnd per reply;
- * a silent probe sent after the last drop sets ssthresh = max(inFlight/2, 2) and cwnd = 1 (nmap's
- * host drop). The window never exceeds the template's parallelism.
+ * template's min/max. Congestion: slow start (+1 per reply) below ssthresh, then +1/cwnd per reply.
+ * Unanswered probes shrink the window the way nmap's {@code ultrascan_adjust_timing} does: a silent
+ * probe is only known to be <em>lost</em> (rather than filtered) when its retransmission is answered,
+ * so a reply to a retransmission (try &gt; 0) of a probe sent after the last drop sets
+ * ssthresh = max(inFlight/2, 2) and cwnd = 1 (nmap's host drop). Plain silence from a firewall that
+ * drops does not shrink the window — otherwise every filtered port would throttle the scan to one
+ * probe in flight. The window never exceeds the template's parallelism.
  */
 public final class HostTiming {
     private final TimingTemplate t;
@@ -22,6 +26,7 @@ public final class HostTiming {
     private int maxSuccessfulTry;
     private long replies;
     private long drops;
+    private long silences;
 
     public HostTiming(TimingTemplate t) {
         this.t = t;
@@ -32,7 +37,17 @@ public final class HostTiming {
 
     /** A reply (any reply: syn-ack, refusal, unreachable) to a probe sent at {@code sentUs}. */
     public void onReply(long sentUs, long nowUs, int tryNo) {
+        onReply(sentUs, nowUs, tryNo, 0);
+    }
+
+    /** As {@link #onReply(long, long, int)}, with the number of probes in flight for a possible drop. */
+    public void onReply(long sentUs, long nowUs, int tryNo, int inFlight) {
         replies++;
+        if (tryNo > 0 && sentUs > lastDropUs) {
+            // the earlier try of this probe was lost: a real drop
+            drop(nowUs, inFlight);
+            return;
+        }
         if (tryNo > maxSuccessfulTry) maxSuccessfulTry = tryNo;
         long delta = nowUs - sentUs;
         if (delta > 0 && delta < 1_500_000_000L) updateRtt(delta);
@@ -60,12 +75,16 @@ public final class HostTiming {
     }
 
     /**
-     * A probe sent at {@code sentUs} timed out. Only the first drop per window counts (a probe sent
-     * before the last drop is part of the same loss event, as in nmap).
+     * A probe sent at {@code sentUs} timed out. Silence alone may mean "filtered", so it does not
+     * shrink the window; whether it was a loss is learnt when the retransmission is answered.
      */
     public void onSilence(long sentUs, long nowUs, int inFlight) {
+        silences++;
+    }
+
+    /** nmap's host drop: only the first loss per window counts (probes sent before it are the same event). */
+    private void drop(long nowUs, int inFlight) {
         drops++;
-        if (sentUs <= lastDropUs) return;
         ssthresh = Math.max(inFlight / 2.0, 2);
         cwnd = 1;
         lastDropUs = nowUs;
@@ -96,5 +115,6 @@ public final class HostTiming {
     public double ssthresh() { return ssthresh; }
     public long replies() { return replies; }
     public long drops() { return drops; }
+    public long silences() { return silences; }
     public TimingTemplate template() { return t; }
 }

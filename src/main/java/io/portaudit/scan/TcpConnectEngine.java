@@ -51,8 +51,11 @@ public final class TcpConnectEngine {
         final boolean stopOnFirstReply;
         final long hostDeadlineUs;
         final ArrayDeque<Probe> inflight = new ArrayDeque<>();
+        final ArrayDeque<Probe> fresh = new ArrayDeque<>();
         final ArrayDeque<int[]> retries = new ArrayDeque<>();
         int inflightCount;
+        /** Probes young enough that the device may still be answering them (what cwnd limits). */
+        int freshCount;
         long nextSendUs;
         boolean anyReply;
         boolean timedOut;
@@ -64,12 +67,30 @@ public final class TcpConnectEngine {
                    long hostDeadlineUs, Object owner) {
             this.base = new InetSocketAddress(address, 0);
             this.address = address.getHostAddress();
-            this.cursor = ports.iterator();
+            this.cursor = shuffled(ports, new java.util.Random(address.hashCode()));
             this.total = ports.size();
             this.timing = timing;
             this.stopOnFirstReply = stopOnFirstReply;
             this.hostDeadlineUs = hostDeadlineUs;
             this.owner = owner;
+        }
+
+        /**
+         * The ports in a random order (seeded per host, so runs are repeatable): like nmap, so
+         * that answers from closed ports give RTT samples early instead of a block of filtered
+         * ports waiting out the initial timeout, and so that no device sees a linear sweep.
+         */
+        static PrimitiveIterator.OfInt shuffled(PortSet ports, java.util.Random random) {
+            int[] a = new int[ports.size()];
+            int n = 0;
+            for (var r : ports.ranges()) for (int p = r.from(); p <= r.to(); p++) a[n++] = p;
+            for (int i = n - 1; i > 0; i--) {
+                int k = random.nextInt(i + 1);
+                int t = a[i];
+                a[i] = a[k];
+                a[k] = t;
+            }
+            return java.util.Arrays.stream(a).iterator();
         }
 
         public boolean anyReply() { return anyReply; }
@@ -90,6 +111,7 @@ public final class TcpConnectEngine {
         final long sentUs;
         SocketChannel ch;
         boolean done;
+        boolean stale;
 
         Probe(Job job, int port, int tryNo, long sentUs) {
             this.job = job;
@@ -150,7 +172,13 @@ public final class TcpConnectEngine {
                         }
                         boolean behindMinRate = minRate > 0 && sent < (now - startUs) / 1e6 * minRate;
                         int cap = j.timing.template().maxParallelism();
-                        if (!(j.timing.canSend(j.inflightCount) || (behindMinRate && j.inflightCount < cap))) continue;
+                        ageFresh(j, now);
+                        if (j.inflightCount >= cap * SILENT_FACTOR) continue;
+                        if (!(j.timing.canSend(j.freshCount) || (behindMinRate && j.freshCount < cap))) {
+                            Probe f = j.fresh.peek();
+                            if (f != null) wakeUs = Math.min(wakeUs, f.sentUs + freshWindow(j));
+                            continue;
+                        }
                         if (j.retries.isEmpty() && !j.cursor.hasNext()) continue;
                         if (!maxRate.tryAcquire(now)) {
                             wakeUs = Math.min(wakeUs, now + Math.max(100, maxRate.waitUs(now)));
@@ -217,6 +245,32 @@ public final class TcpConnectEngine {
         }
     }
 
+    /**
+     * Probes in flight beyond the fresh window (srtt + 4·rttvar of real answers, at least 1 ms)
+     * are presumed silent (filtered): the device is not working on them, so they stop counting
+     * against the congestion window, though they still wait for their timeout and hold a socket.
+     * At most {@link #SILENT_FACTOR} × parallelism probes are in flight to one host in all.
+     */
+    public static final int SILENT_FACTOR = 16;
+
+    static long freshWindow(Job j) {
+        HostTiming t = j.timing;
+        if (t.srttUs() < 0) return t.timeoutUs();
+        return Math.min(t.timeoutUs(), Math.max(1_000, t.srttUs() + 4 * t.rttvarUs()));
+    }
+
+    private static void ageFresh(Job j, long now) {
+        long window = freshWindow(j);
+        Probe p;
+        while ((p = j.fresh.peek()) != null && (p.done || now - p.sentUs >= window)) {
+            j.fresh.poll();
+            if (!p.done && !p.stale) {
+                p.stale = true;
+                j.freshCount--;
+            }
+        }
+    }
+
     private static Probe firstLive(Job j) {
         Probe p;
         while ((p = j.inflight.peek()) != null && p.done) j.inflight.poll();
@@ -234,6 +288,8 @@ public final class TcpConnectEngine {
             globalInflight++;
             j.inflightCount++;
             j.inflight.add(p);
+            j.freshCount++;
+            j.fresh.add(p);
             InetSocketAddress sa = new InetSocketAddress(j.base.getAddress(), port);
             if (ch.connect(sa)) {
                 finish(p, PortState.OPEN, Reasons.SYN_ACK, clockUs.getAsLong(), true, sink);
@@ -282,6 +338,10 @@ public final class TcpConnectEngine {
             }
             globalInflight--;
             p.job.inflightCount--;
+            if (!p.stale) {
+                p.stale = true;
+                p.job.freshCount--;
+            }
             p.ch = null;
         }
     }
@@ -292,7 +352,7 @@ public final class TcpConnectEngine {
         close(p);
         Job j = p.job;
         if (reply) {
-            j.timing.onReply(p.sentUs, now, p.tryNo);
+            j.timing.onReply(p.sentUs, now, p.tryNo, j.inflightCount + 1);
             j.anyReply = true;
         }
         j.decided++;
