@@ -43,12 +43,12 @@ public final class HostTiming {
     /** As {@link #onReply(long, long, int)}, with the number of probes in flight for a possible drop. */
     public void onReply(long sentUs, long nowUs, int tryNo, int inFlight) {
         replies++;
+        if (tryNo > maxSuccessfulTry) maxSuccessfulTry = tryNo;
         if (tryNo > 0 && sentUs > lastDropUs) {
             // the earlier try of this probe was lost: a real drop
             drop(nowUs, inFlight);
             return;
         }
-        if (tryNo > maxSuccessfulTry) maxSuccessfulTry = tryNo;
         long delta = nowUs - sentUs;
         if (delta > 0 && delta < 1_500_000_000L) updateRtt(delta);
         if (cwnd < ssthresh) cwnd += 1;
