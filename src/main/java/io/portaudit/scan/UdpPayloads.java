@@ -6,8 +6,10 @@ import java.util.Map;
 
 /**
  * UDP probe payloads written from the protocols' RFCs/specifications (not copied from nmap), so that
- * open services answer instead of staying silent. Unknown ports get an empty datagram (which still
- * draws port-unreachable from closed ports).
+ * open services answer instead of staying silent. Ports without a protocol payload get a single NUL
+ * byte: nmap sends an empty datagram there, but the JDK silently skips zero-length writes on a
+ * connected {@code DatagramChannel} (and a connected channel is what delivers port-unreachable), so
+ * one byte is the smallest datagram that actually leaves.
  */
 public final class UdpPayloads {
     private UdpPayloads() {}
@@ -127,7 +129,7 @@ public final class UdpPayloads {
     /** The payload for a port (a copy); empty for ports without one. */
     public static byte[] forPort(int port) {
         byte[] b = BY_PORT.get(port);
-        return b == null ? new byte[0] : b.clone();
+        return b == null ? new byte[] {0} : b.clone();
     }
 
     /** The payload for a retransmission: SNMP alternates v1 and v2c; others repeat. */

@@ -92,8 +92,8 @@ class PayloadsTest {
     }
 
     @Test
-    void unknownPortsGetAnEmptyDatagramAndCopiesAreIndependent() {
-        assertThat(UdpPayloads.forPort(40000)).isEmpty();
+    void unknownPortsGetOneNulByteAndCopiesAreIndependent() {
+        assertThat(UdpPayloads.forPort(40000)).containsExactly(0);
         UdpPayloads.forPort(53)[0] = 9;
         assertThat(UdpPayloads.forPort(53)[0]).isEqualTo((byte) 0x70);
     }
