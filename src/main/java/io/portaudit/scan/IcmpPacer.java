@@ -61,6 +61,7 @@ public final class IcmpPacer {
         refill(nowUs);
         if (p == Permit.EXPLORE) {
             explorationOutstanding = false;
+            if (!exploring) return;
             // the target answered with an empty modelled bucket: its limit is higher than we thought
             rate = Math.min(MAX_RATE, Math.max(rate * 2, 2));
             burst = Math.max(burst, Math.min(MAX_RATE / 10, rate / 4));

@@ -15,6 +15,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.PrimitiveIterator;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -52,6 +53,9 @@ public final class TcpConnectEngine {
         final long hostDeadlineUs;
         final ArrayDeque<Probe> inflight = new ArrayDeque<>();
         final ArrayDeque<Probe> fresh = new ArrayDeque<>();
+        /** Last tries to IPv6 targets, kept until {@link #V6_LINGER_US} (see there). */
+        final ArrayDeque<Probe> lingering = new ArrayDeque<>();
+        final boolean v6;
         final ArrayDeque<int[]> retries = new ArrayDeque<>();
         int inflightCount;
         /** Probes young enough that the device may still be answering them (what cwnd limits). */
@@ -67,6 +71,7 @@ public final class TcpConnectEngine {
                    long hostDeadlineUs, Object owner) {
             this.base = new InetSocketAddress(address, 0);
             this.address = address.getHostAddress();
+            this.v6 = address instanceof java.net.Inet6Address;
             this.cursor = shuffled(ports, new java.util.Random(address.hashCode()));
             this.total = ports.size();
             this.timing = timing;
@@ -112,6 +117,7 @@ public final class TcpConnectEngine {
         SocketChannel ch;
         boolean done;
         boolean stale;
+        boolean lingering;
 
         Probe(Job job, int port, int tryNo, long sentUs) {
             this.job = job;
@@ -203,6 +209,8 @@ public final class TcpConnectEngine {
                 for (Job j : active) {
                     Probe head = firstLive(j);
                     if (head != null) wakeUs = Math.min(wakeUs, head.sentUs + j.timing.timeoutUs());
+                    Probe lh = firstLingering(j);
+                    if (lh != null) wakeUs = Math.min(wakeUs, lh.sentUs + lingerUs(j));
                     if (j.hostDeadlineUs > 0) wakeUs = Math.min(wakeUs, j.hostDeadlineUs);
                 }
                 long waitMs = Math.max(0, (wakeUs - clockUs.getAsLong() + 999) / 1000);
@@ -233,6 +241,9 @@ public final class TcpConnectEngine {
                     while ((p = firstLive(j)) != null && now - p.sentUs >= j.timing.timeoutUs()) {
                         silent(p, now, sink);
                     }
+                    while ((p = firstLingering(j)) != null && now - p.sentUs >= lingerUs(j)) {
+                        silent(p, now, sink);
+                    }
                     if (!j.hasWork() || j.finished) {
                         abort(j);
                         it.remove();
@@ -253,6 +264,14 @@ public final class TcpConnectEngine {
      */
     public static final int SILENT_FACTOR = 16;
 
+    /**
+     * Linux aborts an IPv6 connect() on an ICMPv6 error (port unreachable, administratively
+     * prohibited) only when it answers a <em>retransmitted</em> SYN; the kernel retransmits after
+     * its initial RTO of 1 s. So the last try to an IPv6 target keeps its socket this long, or a
+     * REJECTed port would look filtered. (IPv4 honours the error on the first SYN.)
+     */
+    public static final long V6_LINGER_US = 1_300_000;
+
     static long freshWindow(Job j) {
         HostTiming t = j.timing;
         if (t.srttUs() < 0) return t.timeoutUs();
@@ -271,6 +290,16 @@ public final class TcpConnectEngine {
         }
     }
 
+    private static long lingerUs(Job j) {
+        return Math.max(j.timing.timeoutUs(), V6_LINGER_US);
+    }
+
+    private static Probe firstLingering(Job j) {
+        Probe p;
+        while ((p = j.lingering.peek()) != null && p.done) j.lingering.poll();
+        return p;
+    }
+
     private static Probe firstLive(Job j) {
         Probe p;
         while ((p = j.inflight.peek()) != null && p.done) j.inflight.poll();
@@ -287,7 +316,11 @@ public final class TcpConnectEngine {
             ch.setOption(StandardSocketOptions.SO_LINGER, 0);
             globalInflight++;
             j.inflightCount++;
-            j.inflight.add(p);
+            if (j.v6 && tryNo >= j.timing.allowedRetries()) {
+                p.lingering = true;
+                j.lingering.add(p);
+            }
+            else j.inflight.add(p);
             j.freshCount++;
             j.fresh.add(p);
             InetSocketAddress sa = new InetSocketAddress(j.base.getAddress(), port);
@@ -352,7 +385,10 @@ public final class TcpConnectEngine {
         close(p);
         Job j = p.job;
         if (reply) {
-            j.timing.onReply(p.sentUs, now, p.tryNo, j.inflightCount + 1);
+            // an answer that needed the kernel's own SYN retransmission (IPv6 ICMP errors, see
+            // V6_LINGER_US) is neither an RTT sample nor a sign of loss
+            boolean kernelRetransmit = p.lingering && now - p.sentUs >= j.timing.timeoutUs();
+            if (!kernelRetransmit) j.timing.onReply(p.sentUs, now, p.tryNo, j.inflightCount + 1);
             j.anyReply = true;
         }
         j.decided++;
@@ -377,13 +413,15 @@ public final class TcpConnectEngine {
     }
 
     private void abort(Job j) {
-        for (Probe p : j.inflight) {
-            if (!p.done) {
-                p.done = true;
-                close(p);
+        for (ArrayDeque<Probe> q : List.of(j.inflight, j.lingering)) {
+            for (Probe p : q) {
+                if (!p.done) {
+                    p.done = true;
+                    close(p);
+                }
             }
+            q.clear();
         }
-        j.inflight.clear();
         j.finished = true;
     }
 

@@ -43,6 +43,9 @@ public final class UdpEngine {
         final ArrayDeque<int[]> retries = new ArrayDeque<>();
         final Set<Integer> silentOnce = new HashSet<>();
         int inflightCount;
+        long nextRetryUs;
+        long startUs = -1;
+        boolean unreachSeen;
         boolean timedOut, finished;
         public final Object owner;
 
@@ -113,11 +116,31 @@ public final class UdpEngine {
                             wakeUs = Math.min(wakeUs, now + Math.max(1000, j.pacer.waitUs(now)));
                             break;
                         }
-                        if (!maxRate.tryAcquire(now)) {
+                        if (maxRate.waitUs(now) > 0) {
                             wakeUs = Math.min(wakeUs, now + Math.max(100, maxRate.waitUs(now)));
                             break;
                         }
-                        int[] r = !j.retries.isEmpty() ? j.retries.poll() : new int[] {j.cursor.nextInt(), 0};
+                        // a retry confirms a silence: it must find an ICMP token at the target, so it goes
+                        // only with a paced permit and at most one per token period (the target's bucket may
+                        // have been empty when the first try arrived)
+                        // (once a token period has passed with no port-unreachable at all, the target sends none
+                        // and retries need no spacing)
+                        if (j.startUs < 0) j.startUs = now;
+                        long period = (long) (1e6 / j.pacer.rate());
+                        boolean spaced = j.unreachSeen || now - j.startUs < period;
+                        boolean retryDue = !j.retries.isEmpty() && permit == IcmpPacer.Permit.PACED
+                                && (!spaced || now >= j.nextRetryUs);
+                        int[] r;
+                        if (retryDue) {
+                            r = j.retries.poll();
+                            j.nextRetryUs = now + period;
+                        } else if (j.cursor.hasNext()) {
+                            r = new int[] {j.cursor.nextInt(), 0};
+                        } else {
+                            wakeUs = Math.min(wakeUs, Math.max(now + 1000, Math.min(j.nextRetryUs, j.startUs + period)));
+                            break;
+                        }
+                        maxRate.tryAcquire(now);
                         send(selector, j, r[0], r[1], permit, now, sink);
                         if (permit == IcmpPacer.Permit.EXPLORE) break;
                     }
@@ -144,6 +167,7 @@ public final class UdpEngine {
                                 finish(p, PortState.OPEN, Reasons.UDP_RESPONSE, now, Banner.latin1(b), sink);
                             }
                         } catch (PortUnreachableException e) {
+                            p.job.unreachSeen = true;
                             p.job.pacer.unreachable(p.permit, now);
                             if (p.job.silentOnce.contains(p.port)) p.job.pacer.limitSeen();
                             finish(p, PortState.CLOSED, Reasons.PORT_UNREACH, now, null, sink);
@@ -197,6 +221,7 @@ public final class UdpEngine {
             j.pacer.sent(permit, now);
             ch.register(selector, SelectionKey.OP_READ, p);
         } catch (PortUnreachableException e) {
+            j.unreachSeen = true;
             j.pacer.sent(permit, now);
             j.pacer.unreachable(permit, now);
             finish(p, PortState.CLOSED, Reasons.PORT_UNREACH, now, null, sink);
@@ -238,7 +263,7 @@ public final class UdpEngine {
         close(p);
         j.pacer.noIcmp(p.permit, now);
         // silence is common for UDP (open|filtered): it does not shrink anything, it earns one retry
-        int allowed = Math.min(j.timing.template().maxRetries(), Math.max(1, j.timing.allowedRetries()));
+        int allowed = Math.min(j.timing.template().maxRetries(), Math.max(2, j.timing.allowedRetries()));
         if (p.tryNo < allowed) {
             j.silentOnce.add(p.port);
             j.retries.add(new int[] {p.port, p.tryNo + 1});
