@@ -1,25 +1,26 @@
 package io.portaudit.scan;
 
 /**
- * Paces UDP probes to a target's ICMP error rate limit instead of retrying blindly. A probe to a
- * closed port costs the target one ICMP "token" (Linux {@code icmp_ratelimit}: a burst of 6, then one
- * per {@code icmp_ratelimit} ms = 1/s per peer); a probe is only sent while the model says a token is
- * there, so each closed port's port-unreachable actually arrives and silence means open|filtered.
- * Answers and silences refund the token (no ICMP was spent). The rate estimate rises while
- * exploratory probes (sent with an empty bucket) are answered, and stops rising at the first sign of
- * limiting (a silent port that later answers port-unreachable). Time is injected (µs).
+ * Paces UDP retransmissions to a target's ICMP error rate limit instead of retrying blindly
+ * (Linux {@code icmp_ratelimit}: a burst of 6 port-unreachables, then one per second per peer).
+ * A retransmission is what turns a silence into "open|filtered", so it must reach the target when
+ * the target has an ICMP token to answer a closed port with; first tries may go at any speed (their
+ * silence is never trusted). The model is pessimistic: it starts with an empty bucket and counts
+ * every port-unreachable seen as a token the target spent, so it never believes in a token the
+ * target does not have. A retry reserves a token; a silent retry gives it back. When the target
+ * answers more port-unreachables than the modelled rate allows, the rate estimate doubles (a target
+ * without a limit, such as loopback, is paced by nothing). Time is injected (µs).
  */
 public final class IcmpPacer {
     public static final double LINUX_BURST = 6;
     public static final double LINUX_RATE = 1.0;
-    public static final double MAX_RATE = 100_000;
+    public static final double MAX_RATE = 1_000_000;
 
-    private double rate;       // tokens per second
+    private double rate;
     private double burst;
     private double tokens;
+    private double balance;
     private long lastUs = Long.MIN_VALUE;
-    private boolean exploring = true;
-    private boolean explorationOutstanding;
 
     public IcmpPacer() {
         this(LINUX_BURST, LINUX_RATE);
@@ -28,60 +29,54 @@ public final class IcmpPacer {
     public IcmpPacer(double burst, double rate) {
         this.burst = burst;
         this.rate = rate;
-        this.tokens = burst;
     }
 
     private void refill(long nowUs) {
         if (lastUs == Long.MIN_VALUE) lastUs = nowUs;
         if (nowUs > lastUs) {
-            tokens = Math.min(burst, tokens + (nowUs - lastUs) * rate / 1e6);
+            double add = (nowUs - lastUs) * rate / 1e6;
+            tokens = Math.min(burst, tokens + add);
+            balance = Math.min(burst, balance + add);
             lastUs = nowUs;
         }
     }
 
-    /** What kind of send is allowed now: a paced one, an exploratory one, or none. */
-    public enum Permit { PACED, EXPLORE, NONE }
-
-    public Permit permit(long nowUs) {
+    /** May a retransmission go now (the target surely has a token for it)? */
+    public boolean mayRetry(long nowUs) {
         refill(nowUs);
-        if (tokens >= 1) return Permit.PACED;
-        if (exploring && !explorationOutstanding) return Permit.EXPLORE;
-        return Permit.NONE;
+        return tokens >= 1;
     }
 
-    /** A probe was sent under the given permit. */
-    public void sent(Permit p, long nowUs) {
+    /** A retransmission was sent: its token is reserved. */
+    public void reserve(long nowUs) {
         refill(nowUs);
-        if (p == Permit.PACED) tokens -= 1;
-        else if (p == Permit.EXPLORE) explorationOutstanding = true;
+        tokens -= 1;
+        balance -= 1;
     }
 
-    /** Port-unreachable arrived for a probe sent under {@code p}. */
-    public void unreachable(Permit p, long nowUs) {
+    /** A reserved token was not spent (the retry got a datagram back or stayed silent). */
+    public void refund(long nowUs) {
         refill(nowUs);
-        if (p == Permit.EXPLORE) {
-            explorationOutstanding = false;
-            if (!exploring) return;
-            // the target answered with an empty modelled bucket: its limit is higher than we thought
-            rate = Math.min(MAX_RATE, Math.max(rate * 2, 2));
-            burst = Math.max(burst, Math.min(MAX_RATE / 10, rate / 4));
+        tokens = Math.min(burst, tokens + 1);
+        balance = Math.min(burst, balance + 1);
+    }
+
+    /** A port-unreachable arrived; {@code reserved} when it answers a retry that reserved a token. */
+    public void unreachable(boolean reserved, long nowUs) {
+        refill(nowUs);
+        if (!reserved) {
+            tokens = Math.max(0, tokens - 1);
+            balance -= 1;
+        }
+        if (balance < -burst - 1) {
+            // more answers than a bucket of this rate can give: the limit is higher
+            rate = Math.min(MAX_RATE, rate * 2);
+            burst = Math.max(burst, Math.min(1000, rate / 4));
+            balance = 0;
         }
     }
 
-    /** A reply or a silence: the probe spent no ICMP token (as far as we can know). */
-    public void noIcmp(Permit p, long nowUs) {
-        refill(nowUs);
-        if (p == Permit.PACED) tokens = Math.min(burst, tokens + 1);
-        else if (p == Permit.EXPLORE) explorationOutstanding = false;
-    }
-
-    /** A port that was silent earlier answered port-unreachable now: the earlier probe hit the limit. */
-    public void limitSeen() {
-        exploring = false;
-        rate = Math.max(LINUX_RATE, rate / 2);
-    }
-
-    /** Microseconds until a paced token is due. */
+    /** Microseconds until a retry may go. */
     public long waitUs(long nowUs) {
         refill(nowUs);
         if (tokens >= 1) return 0;
@@ -91,5 +86,4 @@ public final class IcmpPacer {
     public double rate() { return rate; }
     public double burst() { return burst; }
     public double tokens() { return tokens; }
-    public boolean exploring() { return exploring; }
 }

@@ -96,7 +96,8 @@ public final class Scanner {
     public Outcome run(ScanRequest req, ScanListener rawListener) {
         ScanListener listener = synchronizedListener(rawListener);
         int budget = fdBudgetOverride > 0 ? fdBudgetOverride : FdBudget.current();
-        TcpConnectEngine tcp = new TcpConnectEngine(clockUs, budget, req.minRate(), req.maxRate(), stop::get);
+        double maxRate = req.maxRate() > 0 ? req.maxRate() : req.timing().defaultMaxRate();
+        TcpConnectEngine tcp = new TcpConnectEngine(clockUs, budget, req.minRate(), maxRate, stop::get);
         boolean discovery = !req.skipDiscovery() && req.targets().size().compareTo(java.math.BigInteger.ONE) > 0;
         int up = 0, down = 0, timedOut = 0;
         Iterator<InetAddress> addresses = req.targets().iterator();
@@ -113,7 +114,7 @@ public final class Scanner {
                 List<Host> live = group.stream().filter(h -> h.up).toList();
                 if (!req.tcpPorts().isEmpty() && !live.isEmpty()) scanTcp(tcp, live, req, listener);
                 if (!req.udpPorts().isEmpty() && !live.isEmpty() && !stop.get()) {
-                    new UdpEngine(clockUs, Math.max(1, budget), req.maxRate(), stop::get).run(live.stream()
+                    new UdpEngine(clockUs, Math.max(1, budget), maxRate, stop::get).run(live.stream()
                             .map(h -> new UdpEngine.Job(h.address, req.udpPorts(), new HostTiming(req.timing()),
                                     deadline(req), h)).iterator(), req.hostGroup(), (job, port, state, reason, payloadReply) -> {
                                 Host h = (Host) job.owner;

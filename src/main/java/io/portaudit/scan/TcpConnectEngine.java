@@ -257,7 +257,8 @@ public final class TcpConnectEngine {
     }
 
     /**
-     * Probes in flight beyond the fresh window (srtt + 4·rttvar of real answers, at least 1 ms)
+     * Probes in flight beyond the fresh window (srtt + 4·rttvar of real answers, at least 1 ms;
+     * before any answer the template's minimum RTT timeout)
      * are presumed silent (filtered): the device is not working on them, so they stop counting
      * against the congestion window, though they still wait for their timeout and hold a socket.
      * At most {@link #SILENT_FACTOR} × parallelism probes are in flight to one host in all.
@@ -274,7 +275,9 @@ public final class TcpConnectEngine {
 
     static long freshWindow(Job j) {
         HostTiming t = j.timing;
-        if (t.srttUs() < 0) return t.timeoutUs();
+        // no answer yet (a host that drops everything): after the template's minimum RTT timeout a
+        // probe is presumed silent, or a silent host would be scanned cwnd probes at a time
+        if (t.srttUs() < 0) return Math.min(t.timeoutUs(), t.template().minRttTimeoutUs());
         return Math.min(t.timeoutUs(), Math.max(1_000, t.srttUs() + 4 * t.rttvarUs()));
     }
 

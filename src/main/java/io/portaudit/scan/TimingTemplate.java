@@ -41,6 +41,17 @@ public record TimingTemplate(int level, String name, long initialRttTimeoutUs, l
         };
     }
 
+    /**
+     * The rate cap when {@code --max-rate} is not given: 10,000 new probes per second for the
+     * default (-T3) and slower templates, so a small board is never asked to answer more than that;
+     * -T4 and -T5 are uncapped (only the congestion window limits them), as in nmap.
+     */
+    public static final double DEVICE_SAFE_MAX_RATE = 10_000;
+
+    public double defaultMaxRate() {
+        return level <= 3 ? DEVICE_SAFE_MAX_RATE : 0;
+    }
+
     public static TimingTemplate defaults() {
         return of(3);
     }

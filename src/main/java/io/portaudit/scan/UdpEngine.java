@@ -11,10 +11,8 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayDeque;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.PrimitiveIterator;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -22,9 +20,13 @@ import java.util.function.LongSupplier;
 /**
  * UDP scan: one connected {@link DatagramChannel} per probe, so the kernel delivers an ICMP
  * port-unreachable as {@link PortUnreachableException} (closed/port-unreach); any datagram back is
- * open/udp-response; silence after the retransmissions is open|filtered/no-response; ICMP
- * host/net/admin unreachable is filtered. Each host's sending is paced by an {@link IcmpPacer}.
- * Probes carry the protocol payload of {@link UdpPayloads} for the port so open services answer.
+ * open/udp-response; silence after the retransmission is open|filtered/no-response; ICMP
+ * host/net/admin unreachable is filtered. Probes carry the payload of {@link UdpPayloads}.
+ *
+ * <p>Pacing: first tries go out at the window's pace (their silence is never trusted); a silent
+ * port is retried only when the {@link IcmpPacer} says the target has an ICMP token for it, and
+ * first tries and retries never overlap (a first try to a closed port would take the token a retry
+ * reserved). So the target's ICMP rate limit, not blind retries, decides how long a UDP scan takes.
  */
 public final class UdpEngine {
     public static final int MAX_REPLY = 2048;
@@ -41,17 +43,13 @@ public final class UdpEngine {
         final long deadlineUs;
         final ArrayDeque<Probe> inflight = new ArrayDeque<>();
         final ArrayDeque<int[]> retries = new ArrayDeque<>();
-        final Set<Integer> silentOnce = new HashSet<>();
-        int inflightCount;
-        long nextRetryUs;
-        long startUs = -1;
-        boolean unreachSeen;
+        int inflightCount, firstInFlight, retriesInFlight;
         boolean timedOut, finished;
         public final Object owner;
 
         public Job(InetAddress address, PortSet ports, HostTiming timing, long deadlineUs, Object owner) {
             this.address = address;
-            this.cursor = ports.iterator();
+            this.cursor = TcpConnectEngine.Job.shuffled(ports, new java.util.Random(address.hashCode()));
             this.timing = timing;
             this.deadlineUs = deadlineUs;
             this.owner = owner;
@@ -69,16 +67,16 @@ public final class UdpEngine {
         final Job job;
         final int port, tryNo;
         final long sentUs;
-        final IcmpPacer.Permit permit;
+        final boolean reserved;
         DatagramChannel ch;
         boolean done;
 
-        Probe(Job job, int port, int tryNo, long sentUs, IcmpPacer.Permit permit) {
+        Probe(Job job, int port, int tryNo, long sentUs, boolean reserved) {
             this.job = job;
             this.port = port;
             this.tryNo = tryNo;
             this.sentUs = sentUs;
-            this.permit = permit;
+            this.reserved = reserved;
         }
     }
 
@@ -109,40 +107,29 @@ public final class UdpEngine {
                 long now = clockUs.getAsLong();
                 long wakeUs = now + 50_000;
                 for (Job j : active) {
-                    while (globalInflight < fdBudget && j.inflightCount < j.timing.template().maxParallelism()
-                            && (j.cursor.hasNext() || !j.retries.isEmpty())) {
-                        IcmpPacer.Permit permit = j.pacer.permit(now);
-                        if (permit == IcmpPacer.Permit.NONE) {
-                            wakeUs = Math.min(wakeUs, now + Math.max(1000, j.pacer.waitUs(now)));
-                            break;
-                        }
+                    while (globalInflight < fdBudget && j.inflightCount < j.timing.template().maxParallelism()) {
                         if (maxRate.waitUs(now) > 0) {
                             wakeUs = Math.min(wakeUs, now + Math.max(100, maxRate.waitUs(now)));
                             break;
                         }
-                        // a retry confirms a silence: it must find an ICMP token at the target, so it goes
-                        // only with a paced permit and at most one per token period (the target's bucket may
-                        // have been empty when the first try arrived)
-                        // (once a token period has passed with no port-unreachable at all, the target sends none
-                        // and retries need no spacing)
-                        if (j.startUs < 0) j.startUs = now;
-                        long period = (long) (1e6 / j.pacer.rate());
-                        boolean spaced = j.unreachSeen || now - j.startUs < period;
-                        boolean retryDue = !j.retries.isEmpty() && permit == IcmpPacer.Permit.PACED
-                                && (!spaced || now >= j.nextRetryUs);
                         int[] r;
-                        if (retryDue) {
-                            r = j.retries.poll();
-                            j.nextRetryUs = now + period;
-                        } else if (j.cursor.hasNext()) {
+                        boolean reserved = false;
+                        if (!j.retries.isEmpty() && j.firstInFlight == 0) {
+                            if (!j.pacer.mayRetry(now)) {
+                                wakeUs = Math.min(wakeUs, now + Math.max(1000, j.pacer.waitUs(now)));
+                                if (j.retriesInFlight > 0 || !j.cursor.hasNext()) break;
+                                r = new int[] {j.cursor.nextInt(), 0};  // no token yet: keep first tries going meanwhile
+                            } else {
+                                r = j.retries.poll();
+                                reserved = true;
+                            }
+                        } else if (j.cursor.hasNext() && j.retriesInFlight == 0) {
                             r = new int[] {j.cursor.nextInt(), 0};
                         } else {
-                            wakeUs = Math.min(wakeUs, Math.max(now + 1000, Math.min(j.nextRetryUs, j.startUs + period)));
                             break;
                         }
                         maxRate.tryAcquire(now);
-                        send(selector, j, r[0], r[1], permit, now, sink);
-                        if (permit == IcmpPacer.Permit.EXPLORE) break;
+                        send(selector, j, r[0], r[1], reserved, now, sink);
                     }
                     Probe head = firstLive(j);
                     if (head != null) wakeUs = Math.min(wakeUs, head.sentUs + j.timing.timeoutUs());
@@ -163,16 +150,14 @@ public final class UdpEngine {
                                 byte[] b = new byte[buf.position()];
                                 buf.flip();
                                 buf.get(b);
-                                p.job.pacer.noIcmp(p.permit, now);
+                                if (p.reserved) p.job.pacer.refund(now);
                                 finish(p, PortState.OPEN, Reasons.UDP_RESPONSE, now, Banner.latin1(b), sink);
                             }
                         } catch (PortUnreachableException e) {
-                            p.job.unreachSeen = true;
-                            p.job.pacer.unreachable(p.permit, now);
-                            if (p.job.silentOnce.contains(p.port)) p.job.pacer.limitSeen();
+                            p.job.pacer.unreachable(p.reserved, now);
                             finish(p, PortState.CLOSED, Reasons.PORT_UNREACH, now, null, sink);
                         } catch (IOException e) {
-                            p.job.pacer.noIcmp(p.permit, now);
+                            if (p.reserved) p.job.pacer.refund(now);
                             String m = String.valueOf(e.getMessage());
                             String reason = m.contains("No route") ? Reasons.HOST_UNREACH
                                     : m.contains("Network is unreachable") ? Reasons.NET_UNREACH
@@ -206,28 +191,30 @@ public final class UdpEngine {
         return p;
     }
 
-    private void send(Selector selector, Job j, int port, int tryNo, IcmpPacer.Permit permit, long now, Sink sink) {
-        Probe p = new Probe(j, port, tryNo, now, permit);
+    private void send(Selector selector, Job j, int port, int tryNo, boolean reserved, long now, Sink sink) {
+        Probe p = new Probe(j, port, tryNo, now, reserved);
+        if (reserved) j.pacer.reserve(now);
         try {
             DatagramChannel ch = DatagramChannel.open(j.address instanceof java.net.Inet6Address
                     ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
             p.ch = ch;
             globalInflight++;
             j.inflightCount++;
+            if (tryNo == 0) j.firstInFlight++;
+            else j.retriesInFlight++;
             j.inflight.add(p);
             ch.configureBlocking(false);
             ch.connect(new InetSocketAddress(j.address, port));
             ch.write(ByteBuffer.wrap(UdpPayloads.forPort(port, tryNo)));
-            j.pacer.sent(permit, now);
             ch.register(selector, SelectionKey.OP_READ, p);
         } catch (PortUnreachableException e) {
-            j.unreachSeen = true;
-            j.pacer.sent(permit, now);
-            j.pacer.unreachable(permit, now);
+            j.pacer.unreachable(reserved, now);
             finish(p, PortState.CLOSED, Reasons.PORT_UNREACH, now, null, sink);
         } catch (IOException e) {
+            if (reserved) j.pacer.refund(now);
             if (p.ch == null) {
-                j.retries.addFirst(new int[] {port, tryNo});
+                if (tryNo == 0) j.retries.addFirst(new int[] {port, 0});
+                else j.retries.addFirst(new int[] {port, tryNo});
                 return;
             }
             String m = String.valueOf(e.getMessage());
@@ -246,6 +233,8 @@ public final class UdpEngine {
             p.ch = null;
             globalInflight--;
             p.job.inflightCount--;
+            if (p.tryNo == 0) p.job.firstInFlight--;
+            else p.job.retriesInFlight--;
         }
     }
 
@@ -261,14 +250,12 @@ public final class UdpEngine {
         p.done = true;
         Job j = p.job;
         close(p);
-        j.pacer.noIcmp(p.permit, now);
-        // silence is common for UDP (open|filtered): it does not shrink anything, it earns one retry
-        int allowed = Math.min(j.timing.template().maxRetries(), Math.max(2, j.timing.allowedRetries()));
+        if (p.reserved) j.pacer.refund(now);
+        // a silence earns retries (the last ones with a reserved ICMP token); it shrinks nothing
+        int allowed = Math.min(j.timing.template().maxRetries(), Math.max(1, j.timing.allowedRetries()));
         if (p.tryNo < allowed) {
-            j.silentOnce.add(p.port);
             j.retries.add(new int[] {p.port, p.tryNo + 1});
         } else {
-            j.silentOnce.remove(p.port);
             sink.decided(j, p.port, PortState.OPEN_FILTERED, Reasons.NO_RESPONSE, null);
         }
     }

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -144,12 +145,23 @@ public final class XmlOutput implements ScanListener {
         if (h.up()) {
             Set<PortState> hidden = h.collapsed(NormalOutput.MAX_PER_STATE, false);
             sb.append("<ports>");
-            Map<PortState, Map<String, Integer>> rc = h.reasonCounts();
-            for (PortState s : hidden) {
-                Map<String, Integer> byReason = rc.getOrDefault(s, Map.of());
-                int n = byReason.values().stream().mapToInt(Integer::intValue).sum();
-                sb.append("<extraports state=\"").append(s.label()).append("\" count=\"").append(n).append("\">\n");
-                byReason.forEach((r, c) -> sb.append("<extrareasons reason=\"").append(esc(r)).append("\" count=\"").append(c).append("\"/>\n"));
+            // extraports with nmap 7.80+'s extrareasons ports="..." so consumers can expand them
+            Map<PortState, Map<String, Map<io.portaudit.model.Protocol, List<io.portaudit.model.PortRange>>>> ex = new java.util.EnumMap<>(PortState.class);
+            for (PortResult r : h.ports()) {
+                if (!hidden.contains(r.state())) continue;
+                ex.computeIfAbsent(r.state(), k -> new java.util.TreeMap<>()).computeIfAbsent(String.valueOf(r.reason()), k -> new java.util.EnumMap<>(io.portaudit.model.Protocol.class))
+                        .computeIfAbsent(r.protocol(), k -> new java.util.ArrayList<>()).add(io.portaudit.model.PortRange.of(r.port()));
+            }
+            for (var e : ex.entrySet()) {
+                int n = e.getValue().values().stream().flatMap(m -> m.values().stream()).mapToInt(List::size).sum();
+                sb.append("<extraports state=\"").append(e.getKey().label()).append("\" count=\"").append(n).append("\">\n");
+                for (var byReason : e.getValue().entrySet()) {
+                    for (var byProto : byReason.getValue().entrySet()) {
+                        sb.append("<extrareasons reason=\"").append(esc(byReason.getKey())).append("\" count=\"").append(byProto.getValue().size())
+                                .append("\" proto=\"").append(byProto.getKey().label()).append("\" ports=\"")
+                                .append(PortSet.of(byProto.getValue())).append("\"/>\n");
+                    }
+                }
                 sb.append("</extraports>\n");
             }
             for (PortResult r : h.shown(hidden)) {

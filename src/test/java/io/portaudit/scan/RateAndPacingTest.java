@@ -23,44 +23,36 @@ class RateAndPacingTest {
     }
 
     @Test
-    void pacerSpendsTheLinuxBurstThenWaitsOneSecondPerUnreachable() {
+    void pacerStartsEmptyAndLetsARetryGoOncePerTokenPeriod() {
         IcmpPacer p = new IcmpPacer();
-        for (int i = 0; i < 6; i++) {
-            assertThat(p.permit(0)).isEqualTo(IcmpPacer.Permit.PACED);
-            p.sent(IcmpPacer.Permit.PACED, 0);
-            p.unreachable(IcmpPacer.Permit.PACED, 1000);
-        }
-        // the bucket is empty: one exploratory probe is allowed to learn whether the limit is higher
-        assertThat(p.permit(1000)).isEqualTo(IcmpPacer.Permit.EXPLORE);
-        p.sent(IcmpPacer.Permit.EXPLORE, 1000);
-        assertThat(p.permit(1000)).isEqualTo(IcmpPacer.Permit.NONE);
-        // it went unanswered, and the port later answers port-unreachable: the limit is real
-        p.noIcmp(IcmpPacer.Permit.EXPLORE, 200_000);
-        p.limitSeen();
-        assertThat(p.exploring()).isFalse();
-        assertThat(p.rate()).isEqualTo(1.0);
-        assertThat(p.permit(200_000)).isEqualTo(IcmpPacer.Permit.NONE);
-        assertThat(p.waitUs(200_000)).isEqualTo(800_000);
-        assertThat(p.permit(1_000_000)).isEqualTo(IcmpPacer.Permit.PACED);
+        assertThat(p.mayRetry(0)).isFalse();          // pessimistic: the bucket may be empty
+        assertThat(p.waitUs(0)).isEqualTo(1_000_000);
+        assertThat(p.mayRetry(1_000_000)).isTrue();
+        p.reserve(1_000_000);
+        assertThat(p.mayRetry(1_000_000)).isFalse();
+        p.unreachable(true, 1_000_100);              // the reserved token was spent
+        assertThat(p.mayRetry(1_500_000)).isFalse();
+        assertThat(p.mayRetry(2_000_100)).isTrue();
     }
 
     @Test
-    void answeredExplorationRaisesTheRate() {
-        IcmpPacer p = new IcmpPacer(1, 1);
-        p.sent(IcmpPacer.Permit.PACED, 0);
-        p.unreachable(IcmpPacer.Permit.PACED, 10);
-        assertThat(p.permit(10)).isEqualTo(IcmpPacer.Permit.EXPLORE);
-        p.sent(IcmpPacer.Permit.EXPLORE, 10);
-        p.unreachable(IcmpPacer.Permit.EXPLORE, 20);  // a loopback target: no limit
-        assertThat(p.rate()).isEqualTo(2);
+    void unplannedUnreachablesSpendModelTokensAndSilenceRefunds() {
+        IcmpPacer p = new IcmpPacer();
+        p.mayRetry(0);
+        assertThat(p.mayRetry(3_000_000)).isTrue();  // 3 tokens
+        p.unreachable(false, 3_000_000);             // first tries spent two of them
+        p.unreachable(false, 3_000_000);
+        p.reserve(3_000_000);
+        assertThat(p.mayRetry(3_000_000)).isFalse();
+        p.refund(3_100_000);                          // the retry stayed silent: token back
+        assertThat(p.mayRetry(3_100_000)).isTrue();
     }
 
     @Test
-    void silenceRefundsTheToken() {
-        IcmpPacer p = new IcmpPacer(1, 1);
-        p.sent(IcmpPacer.Permit.PACED, 0);
-        p.noIcmp(IcmpPacer.Permit.PACED, 100);
-        assertThat(p.permit(100)).isEqualTo(IcmpPacer.Permit.PACED);
+    void aTargetAnsweringFasterThanTheModelRaisesTheRate() {
+        IcmpPacer p = new IcmpPacer();
+        for (int i = 0; i < 20; i++) p.unreachable(false, 1000 + i);  // loopback: no limit
+        assertThat(p.rate()).isGreaterThan(IcmpPacer.LINUX_RATE);
     }
 
     @Test
