@@ -218,7 +218,7 @@ public final class ScanCommand implements Callable<Integer> {
         boolean stdoutTaken = false;
         if (outAll != null) {
             outs.add(new NormalOutput(file(Path.of(outAll + ".nmap")), reason, openOnly, true).withVersions(versionScan));
-            outs.add(XmlOutput.toFile(Path.of(outAll + ".xml")));
+            outs.add(XmlOutput.toFile(Path.of(outAll + ".xml")).openOnly(openOnly));
             outs.add(new GrepOutput(file(Path.of(outAll + ".gnmap"))));
         }
         if (outNormal != null) {
@@ -229,8 +229,8 @@ public final class ScanCommand implements Callable<Integer> {
         if (outXml != null) {
             if (outXml.equals("-")) {
                 stdoutTaken = true;
-                outs.add(XmlOutput.toStream(stdout));
-            } else outs.add(XmlOutput.toFile(Path.of(outXml)));
+                outs.add(XmlOutput.toStream(stdout).openOnly(openOnly));
+            } else outs.add(XmlOutput.toFile(Path.of(outXml)).openOnly(openOnly));
         }
         if (outGrep != null) {
             boolean std = outGrep.equals("-");

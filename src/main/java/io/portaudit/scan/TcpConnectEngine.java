@@ -316,7 +316,6 @@ public final class TcpConnectEngine {
             SocketChannel ch = SocketChannel.open();
             p.ch = ch;
             ch.configureBlocking(false);
-            ch.setOption(StandardSocketOptions.SO_LINGER, 0);
             globalInflight++;
             j.inflightCount++;
             if (j.v6 && tryNo >= j.timing.allowedRetries()) {
@@ -385,6 +384,14 @@ public final class TcpConnectEngine {
     private void finish(Probe p, PortState state, String reason, long now, boolean reply, Sink sink) {
         if (p.done) return;
         p.done = true;
+        if (state == PortState.OPEN && p.ch != null) {
+            // close an accepted connection with a RST: the device frees it at once (device safety)
+            try {
+                p.ch.setOption(StandardSocketOptions.SO_LINGER, 0);
+            } catch (IOException ignored) {
+                // a plain close then
+            }
+        }
         close(p);
         Job j = p.job;
         if (reply) {

@@ -33,6 +33,7 @@ public final class XmlOutput implements ScanListener {
     private long trailerPos;
     private int up, down;
     private long startMillis;
+    private boolean openOnly;
 
     private XmlOutput(FileChannel file, java.io.PrintWriter stream) {
         this.file = file;
@@ -46,6 +47,12 @@ public final class XmlOutput implements ScanListener {
 
     public static XmlOutput toStream(java.io.PrintWriter w) {
         return new XmlOutput(null, w);
+    }
+
+    /** {@code --open}: like nmap, list only open ports; the rest become extraports. */
+    public XmlOutput openOnly(boolean b) {
+        this.openOnly = b;
+        return this;
     }
 
     private void write(String s) {
@@ -143,7 +150,7 @@ public final class XmlOutput implements ScanListener {
         sb.append("<address addr=\"").append(esc(h.address().replaceAll("%.*", ""))).append("\" addrtype=\"")
                 .append(h.address().contains(":") ? "ipv6" : "ipv4").append("\"/>\n<hostnames>\n</hostnames>\n");
         if (h.up()) {
-            Set<PortState> hidden = h.collapsed(NormalOutput.MAX_PER_STATE, false);
+            Set<PortState> hidden = h.collapsed(NormalOutput.MAX_PER_STATE, openOnly);
             sb.append("<ports>");
             // extraports with nmap 7.80+'s extrareasons ports="..." so consumers can expand them
             Map<PortState, Map<String, Map<io.portaudit.model.Protocol, List<io.portaudit.model.PortRange>>>> ex = new java.util.EnumMap<>(PortState.class);
