@@ -261,6 +261,7 @@ public final class ScanCommand implements Callable<Integer> {
         long end = System.currentTimeMillis();
         boolean partial = !outcome.complete() || targetProblem;
         String why = outcome.stopped() ? "interrupted" : outcome.hostsTimedOut() > 0 ? "host timeout"
+                : outcome.hostsUnscannable() > 0 ? "a target could not be reached (every probe failed locally)"
                 : targetProblem ? "a target could not be resolved" : "";
         fan.finished(new ScanListener.ScanSummary(end, (end - start) / 1000.0, outcome.hostsUp(), outcome.hostsDown(), partial, why));
         stdout.flush();

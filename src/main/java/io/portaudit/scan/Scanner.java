@@ -54,9 +54,9 @@ public final class Scanner {
     }
 
     /** What happened. {@code complete} is false when stopped early, a host timed out, or a target was unusable. */
-    public record Outcome(int hostsUp, int hostsDown, int hostsTimedOut, boolean stopped, long probes) {
+    public record Outcome(int hostsUp, int hostsDown, int hostsTimedOut, boolean stopped, long probes, int hostsUnscannable) {
         public boolean complete() {
-            return !stopped && hostsTimedOut == 0;
+            return !stopped && hostsTimedOut == 0 && hostsUnscannable == 0;
         }
     }
 
@@ -88,7 +88,7 @@ public final class Scanner {
 
         Host(InetAddress address, ScanRequest req) {
             this.address = address;
-            this.table = new PortTable(address.getHostAddress(), req.names());
+            this.table = new PortTable(Addresses.format(address), req.names());
             this.timing = new HostTiming(req.timing());
         }
     }
@@ -99,7 +99,7 @@ public final class Scanner {
         double maxRate = req.maxRate() > 0 ? req.maxRate() : req.timing().defaultMaxRate();
         TcpConnectEngine tcp = new TcpConnectEngine(clockUs, budget, req.minRate(), maxRate, stop::get);
         boolean discovery = !req.skipDiscovery() && req.targets().size().compareTo(java.math.BigInteger.ONE) > 0;
-        int up = 0, down = 0, timedOut = 0;
+        int up = 0, down = 0, timedOut = 0, unscannable = 0;
         Iterator<InetAddress> addresses = req.targets().iterator();
         java.util.Set<InetAddress> seen = new java.util.HashSet<>();
         try {
@@ -118,7 +118,7 @@ public final class Scanner {
                             .map(h -> new UdpEngine.Job(h.address, req.udpPorts(), new HostTiming(req.timing()),
                                     deadline(req), h)).iterator(), req.hostGroup(), (job, port, state, reason, payloadReply) -> {
                                 Host h = (Host) job.owner;
-                                PortResult r = new PortResult(h.address.getHostAddress(), Protocol.UDP, port, state, reason,
+                                PortResult r = new PortResult(Addresses.format(h.address), Protocol.UDP, port, state, reason,
                                         req.names().name(port, Protocol.UDP).orElse(null), null, null,
                                         payloadReply == null ? null : payloadReply);
                                 h.table.put(r);
@@ -145,14 +145,20 @@ public final class Scanner {
                     if (h.up) up++;
                     else down++;
                     if (h.timedOut) timedOut++;
-                    listener.host(new HostReport(h.address.getHostAddress(), h.up, h.reason, h.timing.srttUs(),
+                    // every probe failed locally (no route, blackhole, EINVAL): the host was not scanned
+                    Map<PortState, Map<String, Integer>> rc = h.table.reasonCounts();
+                    if (h.up && !rc.isEmpty() && rc.values().stream().allMatch(m -> m.keySet().equals(java.util.Set.of(Reasons.ERROR)))) {
+                        unscannable++;
+                        h.reason = Reasons.ERROR;
+                    }
+                    listener.host(new HostReport(Addresses.format(h.address), h.up, h.reason, h.timing.srttUs(),
                             h.startMillis, System.currentTimeMillis(), h.timedOut, h.table));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Outcome(up, down, timedOut, stop.get(), tcp.sent());
+        return new Outcome(up, down, timedOut, stop.get(), tcp.sent(), unscannable);
     }
 
     private long deadline(ScanRequest req) {
@@ -192,7 +198,7 @@ public final class Scanner {
             @Override
             public void decided(TcpConnectEngine.Job job, int port, PortState state, String reason) {
                 Host h = (Host) job.owner;
-                PortResult r = new PortResult(h.address.getHostAddress(), Protocol.TCP, port, state, reason,
+                PortResult r = new PortResult(Addresses.format(h.address), Protocol.TCP, port, state, reason,
                         req.names().name(port, Protocol.TCP).orElse(null), null, null, null);
                 h.table.put(r);
                 if ((state == PortState.OPEN || state == PortState.CLOSED) && Reasons.USER_SET.equals(h.reason)) h.reason = reason;

@@ -163,7 +163,7 @@ public final class ServiceProbe {
             System.arraycopy(id, 0, pkt, 2 + vh.length, id.length);
             return pkt;
         }
-        String host = a.getHostAddress().contains(":") ? "[" + a.getHostAddress().replaceAll("%.*", "") + "]" : a.getHostAddress();
+        String host = a.getHostAddress().contains(":") ? "[" + Addresses.format(a).replaceAll("%.*", "") + "]" : a.getHostAddress();
         if (RTSP_PORTS.contains(port)) {
             return ("OPTIONS rtsp://" + host + ":" + port + "/ RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: portaudit\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII);

@@ -70,7 +70,7 @@ public final class TcpConnectEngine {
         public Job(java.net.InetAddress address, PortSet ports, HostTiming timing, boolean stopOnFirstReply,
                    long hostDeadlineUs, Object owner) {
             this.base = new InetSocketAddress(address, 0);
-            this.address = address.getHostAddress();
+            this.address = Addresses.format(address);
             this.v6 = address instanceof java.net.Inet6Address;
             this.cursor = shuffled(ports, new java.util.Random(address.hashCode()));
             this.total = ports.size();
