@@ -277,4 +277,44 @@ class ScanLabTest {
         Map<Integer, PortResult> got6 = byPort(new Scanner().scan(request("fd77:2::2", top, PortSet.empty(), 3)), Protocol.TCP);
         for (int p : top) assertThat(got6.get(p).state()).as("v6 tcp/" + p).isEqualTo(v6.contains(p) ? PortState.OPEN : PortState.CLOSED);
     }
+
+    /** The pa-nft ruleset (inet: both families), evaluated for one TCP port: first match, policy drop. */
+    static PortState expectedNft(String nft, Set<Integer> listening, int port) {
+        Matcher m = Pattern.compile("tcp dport (\\{[^}]*\\}|[\\d-]+) (accept|drop|reject)[^\\n]*").matcher(nft);
+        while (m.find()) {
+            for (String item : m.group(1).replaceAll("[{}\\s]", "").split(",")) {
+                String[] ab = item.split("-");
+                int from = Integer.parseInt(ab[0]), to = ab.length > 1 ? Integer.parseInt(ab[1]) : from;
+                if (port < from || port > to) continue;
+                return switch (m.group(2)) {
+                    case "accept" -> listening.contains(port) ? PortState.OPEN : PortState.CLOSED;
+                    case "reject" -> PortState.CLOSED;
+                    default -> PortState.FILTERED;
+                };
+            }
+        }
+        assertThat(nft).contains("policy drop");
+        return PortState.FILTERED;
+    }
+
+    @Test
+    void everyLabDeviceOnBothFamiliesMatchesItsRulesAndListeners() throws IOException {
+        Lab.up();
+        PortSet top = PortFrequencies.load().top(Protocol.TCP, 1000);
+        String nft = Files.readString(Lab.repo().resolve("lab/pa-nft.nft"));
+        record Device(String ns, String v4, String v6) {}
+        for (Device d : List.of(new Device("pa-g3", "10.77.1.2", "fd77:1::2"), new Device("pa-nft", "10.77.3.2", "fd77:3::2"))) {
+            for (boolean v6 : new boolean[] {false, true}) {
+                Set<Integer> listening = listeners(d.ns(), v6);
+                Map<Integer, PortResult> got = byPort(new Scanner().scan(request(v6 ? d.v6() : d.v4(), top, PortSet.empty(), 4)), Protocol.TCP);
+                List<String> wrong = new ArrayList<>();
+                for (int p : top) {
+                    PortState want = d.ns().equals("pa-g3") ? (listening.contains(p) ? PortState.OPEN : PortState.CLOSED)
+                            : expectedNft(nft, listening, p);
+                    if (got.get(p).state() != want) wrong.add(p + ": want " + want.label() + ", got " + got.get(p).state().label());
+                }
+                assertThat(wrong).as(d.ns() + (v6 ? " v6" : " v4")).isEmpty();
+            }
+        }
+    }
 }
