@@ -34,8 +34,17 @@ public final class NmapOutputs {
 
     private NmapOutputs() {}
 
-    /** Ports nmap did not list one by one ("Not shown: 841 closed ports"). protocol null when not said. */
-    public record NotShown(String address, PortState state, int count, Protocol protocol, String reason) {}
+    /**
+     * Ports nmap did not list one by one ("Not shown: 841 closed ports"). {@code protocol} null when
+     * not said; {@code ports} the exact ports when the output names them (nmap 7.80+ and portaudit
+     * XML: {@code <extrareasons ports="...">}), else null.
+     */
+    public record NotShown(String address, PortState state, int count, Protocol protocol, String reason,
+                           io.portaudit.model.PortSet ports) {
+        public NotShown(String address, PortState state, int count, Protocol protocol, String reason) {
+            this(address, state, count, protocol, reason, null);
+        }
+    }
 
     /** Everything read from one scan output. */
     public record ScanImport(String format, List<PortResult> ports, List<NotShown> notShown, List<String> hostsUp,
@@ -189,6 +198,8 @@ public final class NmapOutputs {
             f.newSAXParser().parse(new InputSource(new StringReader(text)), new DefaultHandler() {
                 String address, portProto, state, reason, service, product, version, banner;
                 int port = -1;
+                PortState extraState;
+                int extraCount, extraReasons;
                 boolean hostUp;
 
                 @Override
@@ -226,13 +237,32 @@ public final class NmapOutputs {
                             if ("banner".equals(a.getValue("id"))) banner = a.getValue("output");
                         }
                         case "extraports" -> {
-                            PortState s = PortState.parse(a.getValue("state"));
+                            extraState = PortState.parse(a.getValue("state"));
+                            extraReasons = 0;
                             try {
-                                int n = Integer.parseInt(a.getValue("count"));
-                                if (s != null) notShown.add(new NotShown(address, s, n, null, null));
+                                extraCount = Integer.parseInt(a.getValue("count"));
                             } catch (NumberFormatException e) {
+                                extraCount = -1;
                                 problems.add(ParseProblem.warning(source, 0, 0, "", "extraports without a count"));
                             }
+                        }
+                        case "extrareasons" -> {
+                            if (extraState == null) return;
+                            extraReasons++;
+                            int n;
+                            try {
+                                n = Integer.parseInt(a.getValue("count"));
+                            } catch (NumberFormatException e) {
+                                n = extraCount;
+                            }
+                            String ps = a.getValue("ports");
+                            io.portaudit.model.PortSet set = null;
+                            if (ps != null) {
+                                PortSpec spec = PortSpec.parse(ps, io.portaudit.model.ServiceNames.iana());
+                                if (spec.ok()) set = spec.tcp();
+                                else problems.add(ParseProblem.warning(source, 0, 0, ps, "cannot read extrareasons ports"));
+                            }
+                            notShown.add(new NotShown(address, extraState, n, Protocol.parse(a.getValue("proto")), a.getValue("reason"), set));
                         }
                         default -> { }
                     }
@@ -240,6 +270,12 @@ public final class NmapOutputs {
 
                 @Override
                 public void endElement(String uri, String local, String name) {
+                    if (name.equals("extraports")) {
+                        // no per-reason detail: the aggregate alone
+                        if (extraState != null && extraReasons == 0 && extraCount >= 0) notShown.add(new NotShown(address, extraState, extraCount, null, null));
+                        extraState = null;
+                        return;
+                    }
                     if (!name.equals("port")) return;
                     Protocol p = Protocol.parse(portProto);
                     PortState s = PortState.parse(state);

@@ -119,4 +119,21 @@ class NmapOutputsTest {
         assertThat(NmapOutputs.detect("Chain INPUT (policy DROP)\n")).isEmpty();
         assertThat(NmapOutputs.read("y", "hello").problems()).hasSize(1);
     }
+
+    @Test
+    void realNmapOutputsOfTheLab440() throws IOException {
+        // captured from nmap 7.93 -sT -T4 --top-ports 1000 against the lab's pa-440
+        var xml = NmapOutputs.read("xml", fixture("nmap-pa440-top1000.xml"));
+        assertThat(xml.problems()).isEmpty();
+        assertThat(xml.ports()).extracting(p -> p.port()).containsExactly(21, 23, 80);
+        assertThat(xml.count(PortState.CLOSED)).isEqualTo(841);
+        assertThat(xml.count(PortState.FILTERED)).isEqualTo(156);
+        assertThat(xml.notShown()).allSatisfy(n -> assertThat(n.ports().size()).isEqualTo(n.count()));
+        var normal = NmapOutputs.read("nmap", fixture("nmap-pa440-top1000.nmap"));
+        assertThat(normal.problems()).isEmpty();
+        assertThat(normal.count(PortState.OPEN)).isEqualTo(3);
+        assertThat(normal.count(PortState.CLOSED)).isEqualTo(841);
+        assertThat(normal.count(PortState.FILTERED)).isEqualTo(156);
+        assertThat(normal.hostsUp()).containsExactly("10.77.2.2");
+    }
 }

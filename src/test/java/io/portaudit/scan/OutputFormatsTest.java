@@ -96,6 +96,11 @@ class OutputFormatsTest {
         assertThat(r.count(PortState.OPEN)).isEqualTo(3);
         assertThat(r.count(PortState.FILTERED)).isEqualTo(156);
         assertThat(r.ports().get(0).banner()).startsWith("220 (vsFTPd 3.0.3)\\r\\n<&\"");
+        // extrareasons name every hidden port, so the audit can know each port's state
+        assertThat(r.notShown()).extracting(NmapOutputs.NotShown::state, n -> n.ports().size(), NmapOutputs.NotShown::protocol)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(PortState.CLOSED, 841, Protocol.TCP),
+                        org.assertj.core.groups.Tuple.tuple(PortState.FILTERED, 156, Protocol.TCP));
+        assertThat(r.notShown().stream().filter(n -> n.state() == PortState.FILTERED).findFirst().orElseThrow().ports().contains(1)).isTrue();
     }
 
     @Test
