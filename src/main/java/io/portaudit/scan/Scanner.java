@@ -102,12 +102,15 @@ public final class Scanner {
         int up = 0, down = 0, timedOut = 0, unscannable = 0;
         Iterator<InetAddress> addresses = req.targets().iterator();
         java.util.Set<InetAddress> seen = new java.util.HashSet<>();
+        boolean dedupe = req.targets().targets().size() > 1;
         try {
             while (addresses.hasNext() && !stop.get()) {
                 List<Host> group = new ArrayList<>();
                 while (group.size() < req.hostGroup() && addresses.hasNext()) {
                     InetAddress a = addresses.next();
-                    if (seen.size() < 100_000 && !seen.add(a)) continue;  // a duplicate target is scanned once
+                    // a duplicate target is scanned once; one expression never repeats an address, so only
+                    // several expressions need remembering (bounded: beyond 100,000 duplicates are rescanned)
+                    if (dedupe && seen.size() < 100_000 && !seen.add(a)) continue;
                     group.add(new Host(a, req));
                 }
                 if (discovery) discover(tcp, group, req);
