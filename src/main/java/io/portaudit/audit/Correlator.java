@@ -44,7 +44,11 @@ public final class Correlator {
             keys.add(new Key(l.protocol(), l.family(), l.port()));
             if (Boolean.TRUE.equals(l.dualStack())) keys.add(new Key(l.protocol(), AddressFamily.IPV4, l.port()));
         }
-        if (scan != null) for (PortResult r : scan.results()) keys.add(new Key(r.protocol(), scan.family(), r.port()));
+        if (scan != null) {
+            for (PortResult r : scan.results()) {
+                if (r.state() == io.portaudit.model.PortState.OPEN) keys.add(new Key(r.protocol(), scan.family(), r.port()));
+            }
+        }
         if (fw != null) {
             for (Exposure e : fw.exposures()) {
                 for (ExposureRange r : e.ranges()) {

@@ -7,6 +7,10 @@ import io.portaudit.model.ServiceNames;
 final class FirewallAdapter {
     private FirewallAdapter() {}
 
+    static FirewallFacts fromTexts(java.util.List<io.portaudit.model.Capture> texts, ServiceNames names) {
+        return null;
+    }
+
     static FirewallFacts fromSnapshot(DeviceSnapshot snap, ServiceNames names) {
         return null;
     }

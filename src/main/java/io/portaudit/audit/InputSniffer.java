@@ -1,6 +1,15 @@
 package io.portaudit.audit;
 
+import io.portaudit.inventory.InventoryFormat;
+import io.portaudit.inventory.InventoryText;
+import io.portaudit.model.Capture;
+import io.portaudit.model.DeviceSnapshot;
+import io.portaudit.model.Listener;
+import io.portaudit.model.Problems;
 import io.portaudit.model.ServiceNames;
+import io.portaudit.scan.NmapOutputs;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,6 +36,10 @@ public final class InputSniffer {
 
     /** The kind of a text from its content, or empty when it is none portaudit reads. */
     public static Optional<String> sniff(String text) {
+        Optional<String> scan = NmapOutputs.detect(text);
+        if (scan.isPresent()) return Optional.of(scan.get().equals(NmapOutputs.JSON_LINES) ? "portaudit-json" : scan.get());
+        Optional<String> inv = InventoryFormat.detect(text);
+        if (inv.isPresent()) return Optional.of(inv.get().startsWith("proc-net") ? "proc-net" : inv.get());
         String t = text.stripLeading();
         String head = t.length() > 4096 ? t.substring(0, 4096) : t;
         if (head.startsWith("{") && head.contains("\"nftables\"")) return Optional.of("nft-json");
@@ -51,13 +64,67 @@ public final class InputSniffer {
         return Optional.empty();
     }
 
-    public static io.portaudit.audit.AuditInput read(List<Labeled> texts, ServiceNames names) throws InputException {
+    public static AuditInput read(List<Labeled> texts, ServiceNames names) throws InputException {
+        Problems problems = new Problems();
+        List<String> notes = new ArrayList<>();
+        List<Capture> firewallTexts = new ArrayList<>();
+        List<Listener> listeners = null;
+        ScanFacts scan = null;
+        ServiceNames table = names;
+        // a services file first: its names apply to every other input
         for (Labeled l : texts) {
-            String kind = l.kind() != null ? l.kind() : sniff(l.text()).orElseThrow(() -> new InputException(
-                    l.source() + ": cannot tell what kind of output this is; give it as KIND:FILE with KIND one of "
-                            + String.join(", ", KINDS)));
-            if (!KINDS.contains(kind)) throw new InputException(l.source() + ": unknown kind '" + kind.toLowerCase(Locale.ROOT) + "'");
+            if ("services".equals(l.kind())) table = table.withServicesText(l.source(), l.text(), problems);
         }
-        throw new InputException("pasted-input audits are being wired to the view parsers");
+        Instant at = Instant.now();
+        for (Labeled l : texts) {
+            String kind = kindOf(l);
+            switch (kind) {
+                case "services" -> { }
+                case "iptables-L", "ip6tables-L", "iptables-S", "ip6tables-S", "iptables-save", "ip6tables-save", "nft", "nft-json" ->
+                        firewallTexts.add(new Capture(captureKind(kind), l.source(), null, l.text(), "", at, "input", false));
+                case "netstat", "ss", "proc-net", "socket-owners" -> {
+                    if (listeners == null) listeners = new ArrayList<>();
+                    listeners.addAll(InventoryText.parse(l.source(), l.text(), table, problems));
+                }
+                case "nmap-normal", "nmap-xml", "portaudit-json" -> {
+                    if (scan != null) throw new InputException(l.source() + ": only one scan can be audited at a time");
+                    NmapOutputs.ScanImport imp = NmapOutputs.read(l.source(), l.text());
+                    problems.addAll(imp.problems());
+                    if (imp.hostsUp().size() > 1) {
+                        throw new InputException(l.source() + ": the scan covers " + imp.hostsUp().size()
+                                + " hosts; an audit is about one device (split the scan per host)");
+                    }
+                    scan = ScanAdapter.fromImport(l.source(), imp);
+                }
+                default -> throw new InputException(l.source() + ": unknown kind '" + kind + "'");
+            }
+        }
+        FirewallFacts firewall = firewallTexts.isEmpty() ? null : FirewallAdapter.fromTexts(firewallTexts, table);
+        String host = scan != null ? scan.target() : "pasted outputs";
+        DeviceSnapshot snap = new DeviceSnapshot("input", host, at, List.of(), false, List.of());
+        notes.add("audited from pasted outputs: " + String.join(", ", texts.stream().map(Labeled::source).toList()));
+        return new AuditInput(snap, firewall, listeners, scan, problems.list(), notes);
+    }
+
+    private static String kindOf(Labeled l) throws InputException {
+        if (l.kind() != null) {
+            if (!KINDS.contains(l.kind())) throw new InputException(l.source() + ": unknown kind '" + l.kind() + "'");
+            return l.kind();
+        }
+        return sniff(l.text()).orElseThrow(() -> new InputException(l.source()
+                + ": cannot tell what kind of output this is; give it as KIND:FILE with KIND one of " + String.join(", ", KINDS)));
+    }
+
+    private static String captureKind(String kind) {
+        return switch (kind) {
+            case "iptables-L" -> DeviceSnapshot.KIND_IPTABLES_LIST;
+            case "ip6tables-L" -> DeviceSnapshot.KIND_IP6TABLES_LIST;
+            case "iptables-S" -> DeviceSnapshot.KIND_IPTABLES_RULES;
+            case "ip6tables-S" -> "ip6tables-S";
+            case "iptables-save" -> DeviceSnapshot.KIND_IPTABLES_SAVE;
+            case "ip6tables-save" -> DeviceSnapshot.KIND_IP6TABLES_SAVE;
+            case "nft-json" -> DeviceSnapshot.KIND_NFT_JSON;
+            default -> DeviceSnapshot.KIND_NFT;
+        };
     }
 }

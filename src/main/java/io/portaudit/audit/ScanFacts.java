@@ -6,33 +6,34 @@ import io.portaudit.model.PortSet;
 import io.portaudit.model.PortState;
 import io.portaudit.model.Protocol;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * The scan view as the audit needs it.
  *
- * @param target   the address scanned (its family decides which rows the scan speaks for)
- * @param results  the ports the scan listed
- * @param scanned  per protocol, the ports probed, when known (empty map: only {@code results} are known)
- * @param notShown per protocol, the state of probed ports not listed ("Not shown: 999 closed ports")
- * @param summary  nmap's "Not shown" line or an equivalent summary, for evidence
+ * @param target  the address scanned (its family decides which rows the scan speaks for)
+ * @param results the ports the scan listed (a live scan lists every port it decided)
+ * @param hidden  ports the scan probed but did not list, with their state, where the output says which ports
+ * @param summary nmap's "Not shown: 841 closed ports, 156 filtered ports" line or an equivalent, for evidence
  */
-public record ScanFacts(String target, AddressFamily family, List<PortResult> results, Map<Protocol, PortSet> scanned,
-                        Map<Protocol, PortState> notShown, String summary, boolean partial, String source) {
+public record ScanFacts(String target, AddressFamily family, List<PortResult> results, List<Hidden> hidden, String summary,
+                        boolean partial, String source) {
+
+    /** Probed but not listed ports of one state. */
+    public record Hidden(Protocol protocol, PortSet ports, PortState state) {}
+
     public ScanFacts {
         results = List.copyOf(results);
-        scanned = Map.copyOf(scanned);
-        notShown = Map.copyOf(notShown);
+        hidden = List.copyOf(hidden);
     }
 
-    /** The state the scan saw for a port: listed, or implied by "not shown", or empty when not probed. */
+    /** The state the scan saw for a port: listed, or implied by "not shown", or empty when not probed (or not known). */
     public Optional<PortResult> at(Protocol protocol, int port) {
         for (PortResult r : results) if (r.protocol() == protocol && r.port() == port) return Optional.of(r);
-        PortSet probed = scanned.get(protocol);
-        PortState rest = notShown.get(protocol);
-        if (probed != null && rest != null && probed.contains(port)) {
-            return Optional.of(new PortResult(target, protocol, port, rest, "not-shown", null, null, null, null));
+        for (Hidden h : hidden) {
+            if (h.protocol() == protocol && h.ports().contains(port)) {
+                return Optional.of(new PortResult(target, protocol, port, h.state(), "not-shown", null, null, null, null));
+            }
         }
         return Optional.empty();
     }

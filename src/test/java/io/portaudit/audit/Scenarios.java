@@ -65,7 +65,7 @@ final class Scenarios {
         return new ScanFacts("10.77.2.2", AddressFamily.IPV4, List.of(
                 new PortResult("10.77.2.2", Protocol.TCP, 21, PortState.OPEN, "syn-ack", "ftp", null, null, BANNER),
                 new PortResult("10.77.2.2", Protocol.TCP, 80, at80, at80 == PortState.OPEN ? "syn-ack" : "no-response", "http", null, null, null)),
-                Map.of(), Map.of(), "Not shown: 998 filtered ports", false, "scan of 10.77.2.2");
+                List.of(), "Not shown: 998 filtered ports", false, "scan of 10.77.2.2");
     }
 
     static DeviceSnapshot snapshot() {
