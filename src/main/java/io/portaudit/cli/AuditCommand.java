@@ -65,6 +65,15 @@ public final class AuditCommand implements Callable<Integer> {
             description = "Audit outputs pasted from a device (repeatable). KIND forces the format, e.g. iptables-L:fw.txt.")
     List<String> inputs = new ArrayList<>();
 
+    @Option(names = "--scan", paramLabel = "TARGET",
+            description = "Also scan the device at TARGET from here (TCP: the 1,000 most common ports plus every port the other "
+                    + "views name; UDP: the ports the views name), with the scanner's device-safe defaults and -sV. "
+                    + "--ssh HOST scans HOST unless --no-scan.")
+    String scanTarget;
+
+    @Option(names = "--scan-ports", paramLabel = "PORTS", description = "Ports for the audit's scan, in nmap syntax (e.g. T:1-65535,U:53).")
+    String scanPorts;
+
     @Option(names = "--policy", paramLabel = "FILE", description = "A YAML policy: which ports may be exposed, what fails the run (docs/POLICY.md).")
     Path policyFile;
 
@@ -113,6 +122,17 @@ public final class AuditCommand implements Callable<Integer> {
             Optional<DeviceSnapshot> device = remote.collect(err);
             DeviceSnapshot snap = device.orElseGet(() -> new LocalCollector().collect());
             in = ViewBuilder.fromSnapshot(snap, names, null);
+        }
+        String target = scanTarget != null ? scanTarget : remote.scanTarget().orElse(null);
+        if (target != null) {
+            if (in.scan() != null) throw new UserException("--scan cannot be combined with a pasted scan in --input");
+            var ports = AuditScan.ports(in, names, scanPorts);
+            if (!ports.problems().isEmpty()) throw new UserException("--scan-ports: " + ports.problems().get(0).message());
+            if (common.verbosity() >= 0) {
+                err.println("portaudit: scanning " + target + " (" + ports.tcp().size() + " tcp, " + ports.udp().size() + " udp ports)...");
+            }
+            var scan = AuditScan.run(target, ports, names);
+            in = new AuditInput(in.snapshot(), in.firewall(), in.listeners(), scan, in.problems(), in.notes());
         }
         AuditResult result = Auditor.audit(in, policy, threshold, names, clock);
 
