@@ -172,6 +172,9 @@ final class Analyses {
     }
 
     private static void shadowed(Ruleset rs, List<Finding> out) {
+        // a listing that hides interfaces cannot show whether an earlier rule really covers a later one
+        // (the seed's two identical "ACCEPT all" rules in OUTPUT are most likely -o lo and something else)
+        if (rs.interfacesHidden()) return;
         for (Table t : rs.tables()) {
             for (Chain c : t.chains()) {
                 Map<Protocol, Pending> open = new LinkedHashMap<>();
