@@ -39,7 +39,7 @@ public final class FirewallFormat {
                 return Optional.of(v6 ? DeviceSnapshot.KIND_IP6TABLES_LIST : DeviceSnapshot.KIND_IPTABLES_LIST);
             }
             if (line.startsWith("-P ") || line.startsWith("-N ") || line.startsWith("-A ")) return Optional.of(DeviceSnapshot.KIND_IPTABLES_RULES);
-            if (line.startsWith("table ") && line.endsWith("{")) return Optional.of(DeviceSnapshot.KIND_NFT);
+            if (line.startsWith("table ") && line.replaceAll("\\s*# handle \\d+$", "").endsWith("{")) return Optional.of(DeviceSnapshot.KIND_NFT);
             if (line.startsWith("Warning:") || line.startsWith("iptables") || line.startsWith("ip6tables")) continue;
             return Optional.empty();
         }

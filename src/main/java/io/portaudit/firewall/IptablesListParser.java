@@ -179,8 +179,9 @@ final class IptablesListParser {
         boolean pneg = p.startsWith("!");
         if (pneg) p = p.substring(1);
         if (!p.equals("all") || pneg) matches.add(new Match.Proto(Set.of(p), pneg));
-        if (!in.equals("*")) matches.add(iface(true, in));
-        if (!out.equals("*")) matches.add(iface(false, out));
+        // "*" with -n, "any" without it
+        if (!in.equals("*") && !in.equals("any")) matches.add(iface(true, in));
+        if (!out.equals("*") && !out.equals("any")) matches.add(iface(false, out));
         addr(true, src, matches, source, ln, raw, problems);
         addr(false, dst, matches, source, ln, raw, problems);
         Target tg = new Extras(source, ln, raw, extraCol + 1, names, problems, proto).read(extra, target, matches);

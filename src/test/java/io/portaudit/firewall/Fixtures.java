@@ -23,8 +23,13 @@ final class Fixtures {
         }
     }
 
+    /** IANA plus the /etc/services of the machine the captures were taken on (it names 7000/tcp "bbs"). */
+    static ServiceNames names() {
+        return ServiceNames.iana().withServicesText("etc-services", read("captured/etc-services"), new Problems());
+    }
+
     static Ruleset parse(String path, Problems problems) {
-        return FirewallFormat.parse(null, path, read(path), ServiceNames.iana(), problems);
+        return FirewallFormat.parse(null, path, read(path), names(), problems);
     }
 
     static Exposure expose(Ruleset rs, AddressFamily f, Protocol p) {
