@@ -83,7 +83,7 @@ public final class Evaluator {
         List<Decision> finals = new ArrayList<>();
         List<Decision> alts = new ArrayList<>();
         ev.run(0, PortSet.of(port), finals, alts, 0);
-        ExposureRange r = partition(finals, alts).get(0);
+        ExposureRange r = new Exposure(packet.family(), packet.protocol(), partition(finals, alts)).at(port);
         lines.add("verdict: " + r.verdict().label() + (r.rejectWith() == null ? "" : " (" + r.rejectWith() + ")")
                 + (r.rule() == null ? "" : " by " + r.rule().table() + " " + r.rule().label()));
         return lines;
@@ -132,9 +132,9 @@ public final class Evaluator {
                     continue;
                 }
                 PortSet target = PortSet.range(nm.nat().toPortFrom(), nm.nat().toPortTo());
+                if (trace != null) trace.add("   port changed to " + target + " by " + nm.rule().label());
                 List<Decision> sub = new ArrayList<>();
                 run(si + 1, target, sub, alts, natDepth + 1);
-                if (trace != null) trace.add("   port changed to " + target + " by " + nm.rule().label());
                 Decision first = sub.isEmpty() ? null : sub.get(0);
                 boolean uniform = first != null && sub.stream().allMatch(d -> d.verdict() == first.verdict());
                 finals.add(new Decision(ports, uniform ? first.verdict() : Verdict.UNKNOWN, uniform ? first.rejectWith() : null,

@@ -117,7 +117,11 @@ final class IptablesSaveParser {
                         + Text.printable(cmd, 40) + "'"));
             }
         }
-        if (!sawAny) problems.add(ParseProblem.error(source, 0, 0, "", "no tables, chains or rules found"));
+        if (!sawAny && text.isBlank()) {
+            tables.put("(empty)", new ChainBuilder.TableBuilder(null, "(empty)")); // nothing loaded: nothing filters
+        } else if (!sawAny) {
+            problems.add(ParseProblem.error(source, 0, 0, "", "no tables, chains or rules found"));
+        }
         if (fam == null) fam = TableFamily.IP;
         List<Table> out = new ArrayList<>();
         for (ChainBuilder.TableBuilder tb : tables.values()) {

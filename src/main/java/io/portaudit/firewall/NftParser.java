@@ -157,7 +157,12 @@ final class NftParser {
             carryText = null;
             parseRule(chain, table, sets, hc >= 0 ? full : line, raw, source, ruleLine, names, problems);
         }
-        if (!any) problems.add(ParseProblem.error(source, 0, 0, "", "no nft tables found"));
+        if (!any && text.isBlank()) {
+            // an empty ruleset: nothing filters, for either family
+            tables.add(new ChainBuilder.TableBuilder(TableFamily.INET, "(empty ruleset)"));
+        } else if (!any) {
+            problems.add(ParseProblem.error(source, 0, 0, "", "no nft tables found"));
+        }
         List<Table> out = new ArrayList<>();
         for (ChainBuilder.TableBuilder tb : tables) out.add(tb.build(problems));
         return new Ruleset(format, source, "nft", out, warnings, false);
