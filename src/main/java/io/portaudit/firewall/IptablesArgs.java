@@ -71,7 +71,9 @@ final class IptablesArgs {
             List<Tok> args = new ArrayList<>();
             boolean postNeg = false;
             while (j < toks.size() && (!isOption(toks.get(j).text()) || toks.get(j).quoted())) {
-                if (toks.get(j).text().equals("!") && args.isEmpty() && !postNeg) {
+                if (toks.get(j).text().equals("!") && !toks.get(j).quoted()) {
+                    // "!" before the next option negates that one; only right after an option name is it the old "-s ! addr"
+                    if (!args.isEmpty() || postNeg) break;
                     // old syntax "-s ! addr"; but "!" followed by an option belongs to the next option
                     if (j + 1 < toks.size() && isOption(toks.get(j + 1).text())) break;
                     postNeg = true;
