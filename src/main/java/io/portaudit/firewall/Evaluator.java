@@ -41,6 +41,10 @@ public final class Evaluator {
         PortSet returned = PortSet.empty();
     }
 
+    /** Rule visits one evaluation may spend (a DAG of chains that jump twice to the next is exponential). */
+    static final long BUDGET = 20_000_000;
+    private long budget = BUDGET;
+    private final java.util.ArrayDeque<String> callStack = new java.util.ArrayDeque<>();
     private final List<Stage> stages;
     private final Packet packet;
     private final List<String> trace;
@@ -171,14 +175,18 @@ public final class Evaluator {
     /** Walks one chain for the ports {@code in}. */
     private void walk(Table table, Chain chain, PortSet in, int depth, Out out) {
         Pending pending = new Pending(in);
-        if (depth > MAX_DEPTH) {
+        if (depth > MAX_DEPTH || budget < 0) {
             out.decided.add(new Decision(in, Verdict.UNKNOWN, null, new RuleRef(table.name(), chain.name(), 0,
-                    "jumps nested deeper than " + MAX_DEPTH + " (a loop?)", chain.policySource())));
+                    budget < 0 ? "evaluation budget exhausted (" + BUDGET + " rule visits)" : "jumps nested deeper than " + MAX_DEPTH, chain.policySource())));
             return;
         }
         Map<String, Chain> chains = null;
         for (Rule r : chain.rules()) {
             if (pending.isEmpty()) break;
+            if (--budget < 0) {
+                out.decided.add(new Decision(pending.toSet(), Verdict.UNKNOWN, null, ref(table, chain, r)));
+                return;
+            }
             // evaluate the matches
             Tri cond = Tri.YES;
             PortSet pYes = PortSet.all(), pMaybe = PortSet.empty();
@@ -276,10 +284,22 @@ public final class Evaluator {
     }
 
     private void call(Table table, Chain sub, PortSet yes, PortSet maybe, int depth, Out out, Pending pending, boolean isGoto, RuleRef ref) {
-        if (sub == null) {
+        String key = table.family() + " " + table.name() + " " + (sub == null ? "" : sub.name());
+        if (sub == null || callStack.contains(key)) {
+            // a missing chain, or a loop (the kernel refuses to load those): possibly open
             decide(out, yes, maybe, Verdict.UNKNOWN, null, ref);
             return;
         }
+        callStack.push(key);
+        try {
+            callChecked(table, sub, yes, maybe, depth, out, pending, isGoto, ref);
+        } finally {
+            callStack.pop();
+        }
+    }
+
+    private void callChecked(Table table, Chain sub, PortSet yes, PortSet maybe, int depth, Out out, Pending pending, boolean isGoto,
+                             RuleRef ref) {
         if (!yes.isEmpty()) {
             if (trace != null) trace.add("   " + (isGoto ? "goto " : "jump ") + sub.name());
             Out o = new Out();

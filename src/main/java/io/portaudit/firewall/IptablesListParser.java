@@ -29,7 +29,7 @@ final class IptablesListParser {
     private IptablesListParser() {}
 
     static Ruleset parse(String format, String source, String text, TableFamily family, ServiceNames names, Problems problems) {
-        String[] lines = Text.lines(text);
+        String[] lines = Lines.split(text);
         List<ChainBuilder.TableBuilder> tables = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         ChainBuilder.TableBuilder table = null;

@@ -14,7 +14,7 @@ final class IptablesSaveParser {
     private IptablesSaveParser() {}
 
     static Ruleset parse(String format, String source, String text, TableFamily family, ServiceNames names, Problems problems) {
-        String[] lines = Text.lines(text);
+        String[] lines = Lines.split(text);
         Map<String, ChainBuilder.TableBuilder> tables = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         String backend = "iptables";

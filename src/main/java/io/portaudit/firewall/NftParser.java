@@ -36,7 +36,7 @@ final class NftParser {
             "dnat", "snat", "masquerade", "notrack", "icmp", "icmpv6", "l4proto", "mark", "quota");
 
     static Ruleset parse(String format, String source, String text, ServiceNames names, Problems problems) {
-        String[] lines = Text.lines(text);
+        String[] lines = Lines.split(text);
         List<ChainBuilder.TableBuilder> tables = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         ChainBuilder.TableBuilder table = null;
@@ -420,6 +420,27 @@ final class NftParser {
                     i++;
                     boolean neg = i < toks.size() && toks.get(i).is("!=");
                     if (neg || (i < toks.size() && toks.get(i).is("=="))) i++;
+                    if (i + 1 < toks.size() && toks.get(i).is("vmap") && toks.get(i + 1).set() != null) {
+                        // ct state vmap { invalid : drop, established : accept }: only the "new" entry concerns a NEW packet
+                        Set<String> keys = new LinkedHashSet<>();
+                        Target forNew = null;
+                        for (String el : toks.get(i + 1).set()) {
+                            int c = el.indexOf(':');
+                            if (c < 0) continue;
+                            String k = el.substring(0, c).strip().toUpperCase(Locale.ROOT), v = el.substring(c + 1).strip();
+                            keys.add(k);
+                            if (k.equals("NEW")) forNew = v.equals("accept") ? new Target.Accept() : v.equals("drop") ? new Target.Drop()
+                                    : new Target.Unknown(v);
+                        }
+                        if (forNew != null) {
+                            matches.add(new Match.CtState(Set.of("NEW"), false));
+                            target = forNew;
+                        } else {
+                            matches.add(new Match.CtState(keys, false));
+                        }
+                        i += 2;
+                        break;
+                    }
                     if (i >= toks.size()) { err(problems, source, ln, col, raw, "ct state needs a value"); break; }
                     Set<String> st = new LinkedHashSet<>();
                     for (String s : values(toks.get(i++), sets)) for (String x : s.split(",")) st.add(x.strip().toUpperCase(Locale.ROOT));
