@@ -228,7 +228,13 @@ final class NftJsonParser {
                                 + "' inside nft: treated as possibly matching"));
                         String name = v == null ? "" : v.path("name").asText();
                         if (v != null && v.path("type").asText().equals("target")) {
-                            target = name.equals("LOG") ? new Target.Continue("LOG") : new Target.Unknown("xt " + name);
+                            // nft -j hides xt target options: a REJECT still refuses (its ICMP type is not shown;
+                            // iptables' default icmp-port-unreachable is assumed), LOG/NFLOG/SNAT/MASQUERADE do not decide
+                            target = switch (name) {
+                                case "REJECT" -> new Target.Reject(null);
+                                case "LOG", "NFLOG", "SNAT", "MASQUERADE", "MARK", "CONNMARK", "TCPMSS" -> new Target.Continue(name);
+                                default -> new Target.Unknown("xt " + name);
+                            };
                         } else if (!name.equals("comment")) {
                             ms.add(new Match.Unknown("xt " + name));
                         }
