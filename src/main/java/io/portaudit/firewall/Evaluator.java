@@ -149,10 +149,15 @@ public final class Evaluator {
         PortSet rest = live.toSet();
         if (rest.isEmpty()) return;
         Pending left = new Pending(rest);
-        for (int i = accepted.size() - 1; i >= 0 && !left.isEmpty(); i--) {
-            Decision d = accepted.get(i);
-            PortSet got = left.take(d.ports());
-            if (!got.isEmpty()) finals.add(new Decision(got, Verdict.ACCEPT, null, d.rule()));
+        // the reason: the last base chain that accepted by a rule; a policy only where no rule accepted
+        // (an empty nat INPUT chain's policy says less than the filter rule that let the packet in)
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = accepted.size() - 1; i >= 0 && !left.isEmpty(); i--) {
+                Decision d = accepted.get(i);
+                if (pass == 0 && d.rule().isPolicy()) continue;
+                PortSet got = left.take(d.ports());
+                if (!got.isEmpty()) finals.add(new Decision(got, Verdict.ACCEPT, null, d.rule()));
+            }
         }
         if (!left.isEmpty()) {
             finals.add(new Decision(left.toSet(), Verdict.ACCEPT, null, new RuleRef("-", "-", 0, "no base chain on the input path",
