@@ -56,6 +56,18 @@ final class RulesetGenerator {
             for (int i = 0; i < n; i++) sb.append("-A ").append(name).append(iptRule(c, userChains)).append('\n');
         }
         sb.append("COMMIT\n");
+        if (rnd.nextInt(3) == 0) {
+            // REDIRECT one listening port to another: the filter rules then see the new port
+            sb.append("*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n");
+            int n = 1 + rnd.nextInt(2);
+            for (int i = 0; i < n; i++) {
+                int from = port(), to = port();
+                if (from == to) continue;
+                sb.append("-A PREROUTING").append(rnd.nextInt(3) == 0 ? " -i " + iface : "").append(" -p tcp -m tcp --dport ").append(from)
+                        .append(" -j REDIRECT --to-ports ").append(to).append('\n');
+            }
+            sb.append("COMMIT\n");
+        }
         return sb.toString();
     }
 
@@ -122,6 +134,14 @@ final class RulesetGenerator {
             sb.append("\t}\n");
         }
         sb.append("}\n");
+        if (rnd.nextInt(3) == 0) {
+            int from = port(), to = port();
+            if (from != to) {
+                sb.append("table ip nat {\n\tchain pre {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\t")
+                        .append(rnd.nextInt(3) == 0 ? "iifname \"" + iface + "\" " : "").append("tcp dport ").append(from)
+                        .append(" redirect to :").append(to).append("\n\t}\n}\n");
+            }
+        }
         if (rnd.nextInt(4) == 0) {
             // a second base chain: a drop in either drops
             sb.append("table ip extra {\n\tchain pre {\n\t\ttype filter hook input priority 10; policy accept;\n"
