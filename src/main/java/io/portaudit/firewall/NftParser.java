@@ -494,9 +494,12 @@ final class NftParser {
                         if (i + 1 < toks.size() && toks.get(i).is("tcp") && toks.get(i + 1).is("reset")) {
                             with = "tcp-reset";
                             i += 2;
-                        } else if (i + 2 < toks.size() && toks.get(i + 1).is("type")) {
-                            with = rejectWith(toks.get(i).text() + " type " + toks.get(i + 2).text());
-                            i += 3;
+                        } else if (i < toks.size() && (toks.get(i).is("icmp") || toks.get(i).is("icmpv6") || toks.get(i).is("icmpx"))) {
+                            // "with icmp type port-unreachable" (older nft) or "with icmp port-unreachable" (1.0)
+                            String fam = toks.get(i++).text();
+                            if (i < toks.size() && toks.get(i).is("type")) i++;
+                            String code = i < toks.size() ? toks.get(i++).text() : "port-unreachable";
+                            with = rejectWith(fam + " type " + code);
                         } else if (i < toks.size()) {
                             with = rejectWith(toks.get(i++).text());
                         }

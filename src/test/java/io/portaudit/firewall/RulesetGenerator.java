@@ -13,11 +13,13 @@ final class RulesetGenerator {
     private final Random rnd;
     final String hostAddr;
     final String iface;
+    final boolean v6;
 
     RulesetGenerator(long seed, String hostAddr, String iface) {
         this.rnd = new Random(seed);
         this.hostAddr = hostAddr;
         this.iface = iface;
+        this.v6 = hostAddr.contains(":");
     }
 
     private int port() {
@@ -33,6 +35,14 @@ final class RulesetGenerator {
     }
 
     private String addr() {
+        if (v6) {
+            return switch (rnd.nextInt(4)) {
+                case 0 -> hostAddr + "/128";
+                case 1 -> hostAddr.substring(0, hostAddr.lastIndexOf(':')) + ":/64";
+                case 2 -> "2001:db8::/32";
+                default -> "fd00::/8";
+            };
+        }
         return switch (rnd.nextInt(4)) {
             case 0 -> hostAddr + "/32";
             case 1 -> hostAddr.substring(0, hostAddr.lastIndexOf('.')) + ".0/24";
@@ -107,7 +117,9 @@ final class RulesetGenerator {
         if (t <= 2) return "ACCEPT";
         if (t <= 4) return "DROP";
         if (t == 5) {
-            String[] types = "tcp".equals(proto) ? new String[] {"tcp-reset", "icmp-port-unreachable", "icmp-host-unreachable", "icmp-admin-prohibited"}
+            String[] types = v6 ? ("tcp".equals(proto) ? new String[] {"tcp-reset", "icmp6-port-unreachable", "icmp6-adm-prohibited",
+                    "icmp6-addr-unreachable"} : new String[] {"icmp6-port-unreachable", "icmp6-no-route"})
+                    : "tcp".equals(proto) ? new String[] {"tcp-reset", "icmp-port-unreachable", "icmp-host-unreachable", "icmp-admin-prohibited"}
                     : new String[] {"icmp-port-unreachable", "icmp-net-unreachable"};
             return "REJECT --reject-with " + types[rnd.nextInt(types.length)];
         }
@@ -154,7 +166,13 @@ final class RulesetGenerator {
     private String nftRule(int chain, int userChains) {
         StringBuilder r = new StringBuilder();
         if (rnd.nextInt(5) == 0) r.append(rnd.nextBoolean() ? "iifname \"" + iface + "\" " : rnd.nextBoolean() ? "iifname != \"lo\" " : "iifname \"eth*\" ");
-        if (rnd.nextInt(5) == 0) r.append(rnd.nextInt(3) == 0 ? "ip saddr != " : "ip saddr ").append(addr()).append(' ');
+        if (rnd.nextInt(5) == 0) {
+            // on an IPv6 probe an "ip saddr" rule never matches (inet tables): sometimes test exactly that
+            boolean other = rnd.nextInt(4) == 0;
+            String fam = v6 != other ? "ip6" : "ip";
+            String a = other ? (v6 ? "10.77.10.0/24" : "fd77:10::/64") : addr();
+            r.append(fam).append(rnd.nextInt(3) == 0 ? " saddr != " : " saddr ").append(a).append(' ');
+        }
         int kind = rnd.nextInt(10);
         String proto = kind < 8 ? "tcp" : kind == 8 ? "udp" : null;
         if (proto != null) {
@@ -184,7 +202,7 @@ final class RulesetGenerator {
         int t = rnd.nextInt(10);
         if (t <= 2) r.append("accept");
         else if (t <= 4) r.append("drop");
-        else if (t == 5) r.append(rnd.nextBoolean() ? "reject" : "tcp".equals(proto) ? "reject with tcp reset" : "reject with icmp type host-unreachable");
+        else if (t == 5) r.append(rnd.nextBoolean() ? "reject" : "tcp".equals(proto) ? "reject with tcp reset" : "reject with " + (v6 ? "icmpv6 type admin-prohibited" : "icmp type host-unreachable"));
         else if (t == 6) r.append(chain > 0 ? "return" : "log prefix \"gen \"");
         else if (chain < userChains) r.append(t == 7 ? "goto c" : "jump c").append(chain + 1 + rnd.nextInt(userChains - chain));
         else r.append(rnd.nextBoolean() ? "accept" : "drop");
