@@ -95,8 +95,27 @@ class FirewallCliTest {
                 new Capture(DeviceSnapshot.KIND_IP6TABLES_SAVE, "ip6tables-save", 0, "", "", t, "input", false),
                 new Capture(DeviceSnapshot.KIND_PROC_NET_TCP, "/proc/net/tcp", null, "sl local", "", t, "input", false)), false, List.of());
         FirewallView v = Firewall.analyze(snap, ServiceNames.iana());
-        assertThat(v.rulesets()).hasSize(1); // the empty ip6tables-save text is skipped: nothing was said about IPv6
+        // ip6tables-save ran and printed nothing: no IPv6 rules at all, so IPv6 accepts everything
+        assertThat(v.rulesets()).hasSize(2);
+        assertThat(v.findings()).filteredOn(f -> f.id().equals("ipv6-unfiltered")).extracting(f -> f.severity().label()).containsOnly("high");
         assertThat(v.findings()).extracting(f -> f.id()).contains("backend-conflict", "ipv6-unfiltered", "wide-accept-range");
         assertThat(FirewallFormat.detect(Fixtures.read("lab/440/iptables-save.txt"))).hasValue(DeviceSnapshot.KIND_IPTABLES_SAVE);
+    }
+
+    @Test
+    void iptablesNftTablesAreNotCountedTwice() {
+        FirewallView v = Firewall.analyze(List.of(new LabeledText(null, "save", Fixtures.read("lab/440/iptables-save.txt")),
+                new LabeledText(null, "nft", Fixtures.read("lab/440/nft.txt"))), ServiceNames.iana());
+        assertThat(v.rulesets().get(1).tables()).isEmpty();
+        assertThat(v.findings()).filteredOn(f -> f.id().equals("wide-accept-range")).hasSize(2);
+    }
+
+    @Test
+    void shadowedNftRuleNamesItsHandle() {
+        String text = "table inet f { # handle 3\n\tchain input { # handle 1\n\t\ttype filter hook input priority filter; policy drop;\n"
+                + "\t\ttcp dport 1-1000 accept # handle 4\n\t\ttcp dport 22 drop # handle 5\n\t}\n}\n";
+        FirewallView v = Firewall.analyze(List.of(new LabeledText(null, "nft-a.txt", text)), ServiceNames.iana());
+        assertThat(v.findings()).filteredOn(f -> f.id().equals("shadowed-rule")).singleElement()
+                .satisfies(f -> assertThat(f.remedy().get(0)).startsWith("nft delete rule inet f input handle 5"));
     }
 }

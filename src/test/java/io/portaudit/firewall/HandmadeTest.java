@@ -112,4 +112,16 @@ class HandmadeTest {
         assertThat(j.tables()).isEmpty();
         assertThat(p.list().get(0).message()).startsWith("not valid JSON");
     }
+
+    @Test
+    void legacyIp6tablesListingWithEmptyOptColumn() {
+        Ruleset rs = ok("handmade/legacy-ip6tables-L.txt");
+        assertThat(FirewallFormat.detect(Fixtures.read("handmade/legacy-ip6tables-L.txt"))).hasValue("ip6tables-L");
+        assertThat(rs.tables().get(0).family()).isEqualTo(TableFamily.IP6);
+        assertThat(tcp(rs, AddressFamily.IPV6)).isEqualTo("accept 22,80 | drop 1-21,23-79,81-65535");
+        FirewallView v = Firewall.analyze(java.util.List.of(new LabeledText(null, "l6", Fixtures.read("handmade/legacy-ip6tables-L.txt"))),
+                io.portaudit.model.ServiceNames.iana());
+        assertThat(v.findings()).filteredOn(f -> f.id().equals("ambiguous-listing")).singleElement()
+                .satisfies(f -> assertThat(f.remedy().get(1)).contains("ip6tables -D INPUT 1"));
+    }
 }
