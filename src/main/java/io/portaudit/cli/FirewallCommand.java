@@ -1,14 +1,65 @@
 package io.portaudit.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.portaudit.collect.CommandRunner;
+import io.portaudit.firewall.Evaluator;
+import io.portaudit.firewall.Firewall;
+import io.portaudit.firewall.FirewallFormat;
+import io.portaudit.firewall.FirewallView;
+import io.portaudit.firewall.LabeledText;
+import io.portaudit.firewall.Packet;
+import io.portaudit.firewall.Ruleset;
+import io.portaudit.firewall.AddrRange;
+import io.portaudit.model.AddressFamily;
+import io.portaudit.model.Capture;
+import io.portaudit.model.Evidence;
+import io.portaudit.model.Exposure;
+import io.portaudit.model.ExposureRange;
+import io.portaudit.model.Finding;
+import io.portaudit.model.ParseProblem;
+import io.portaudit.model.Problems;
+import io.portaudit.model.Protocol;
+import io.portaudit.model.RuleRef;
+import io.portaudit.model.ServiceNames;
+import io.portaudit.model.Text;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code portaudit firewall}. */
 @Command(name = "firewall",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        header = "Read firewall rules (iptables -L/-S/-save, ip6tables, nft) and show what a remote host can reach.")
+        header = "Read firewall rules (iptables -L/-S/-save, ip6tables, nft) and show what a remote host can reach.",
+        description = {
+            "",
+            "Reads each FILE (format detected from its content, or given with --format KIND or KIND:FILE) and evaluates the "
+                    + "kernel's input path for a NEW connection from a remote host on a non-loopback interface: nat PREROUTING "
+                    + "(REDIRECT/DNAT), every base chain by priority, jumps, gotos, RETURN and policies. Prints, per address "
+                    + "family and protocol, which ports are accepted, dropped (a scan sees filtered), rejected (closed) or unknown "
+                    + "(a rule portaudit cannot evaluate was involved: possibly open), with the rule that decided.",
+            "",
+            "Without FILE it reads this machine's rules: 'nft list ruleset' when nft is installed (it shows iptables-nft rules "
+                    + "too), otherwise iptables-save and ip6tables-save, plus iptables-legacy-save when legacy tables exist.",
+            "",
+            "Formats (KIND): iptables-save, ip6tables-save, iptables-L, ip6tables-L, iptables-S, nft, nft-json.",
+            ""
+        })
 public final class FirewallCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -16,8 +67,263 @@ public final class FirewallCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Ruleset files; '-' reads standard input; KIND:FILE forces a format.")
+    List<String> files = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "KIND", description = "Read every FILE as KIND instead of detecting it.")
+    String format;
+
+    @Option(names = "--trace", paramLabel = "PROTO/PORT", description = "Print the path one packet (e.g. tcp/23) takes, rule by rule.")
+    String trace;
+
+    @Option(names = "--iface", paramLabel = "IF", description = "With --trace: the input interface (default: some non-loopback interface).")
+    String iface;
+
+    @Option(names = "--src", paramLabel = "ADDR", description = "With --trace: the source address (default: any remote host).")
+    String src;
+
     @Override
-    public Integer call() {
-        throw new UserException("'portaudit firewall' is not built yet");
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Problems nameProblems = new Problems();
+        ServiceNames names = common.serviceNames(nameProblems);
+        List<LabeledText> inputs = new ArrayList<>();
+        String where;
+        if (files.isEmpty()) {
+            inputs.addAll(local(err));
+            where = "this machine";
+            if (inputs.isEmpty()) throw new UserException("no firewall tool found (nft, iptables-save): give FILEs", ExitCodes.INCOMPLETE);
+        } else {
+            where = String.join(", ", files);
+            for (String f : files) inputs.add(read(f));
+        }
+        FirewallView view;
+        try {
+            view = Firewall.analyze(inputs, names);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+        for (ParseProblem p : nameProblems.list()) err.println(p.format());
+        for (ParseProblem p : view.problems()) err.println(p.format());
+        boolean nothing = view.rulesets().stream().allMatch(r -> r.tables().isEmpty());
+        if (trace != null) return trace(view, out);
+        for (OutputOptions.Target t : output.targets()) {
+            java.io.StringWriter buf = new java.io.StringWriter();
+            PrintWriter w = t.file() == null ? out : new PrintWriter(buf);
+            switch (t.format()) {
+                case "json" -> json(view, w);
+                case "text" -> text(view, where, w);
+                default -> throw new UserException("firewall writes text or json, not '" + t.format() + "'");
+            }
+            w.flush();
+            if (t.file() != null) {
+                try {
+                    Files.writeString(t.file(), buf.toString(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UserException(t.file() + ": cannot write: " + e.getMessage());
+                }
+            }
+        }
+        out.flush();
+        return nothing && view.hasErrors() ? ExitCodes.USAGE : ExitCodes.OK;
+    }
+
+    private LabeledText read(String arg) {
+        String kind = format;
+        String file = arg;
+        int colon = arg.indexOf(':');
+        if (colon > 0) {
+            String k = arg.substring(0, colon);
+            try {
+                kind = FirewallFormat.normalize(k);
+                file = arg.substring(colon + 1);
+            } catch (IllegalArgumentException e) {
+                // not KIND:FILE, a file name with a colon
+            }
+        }
+        if (kind != null) {
+            try {
+                kind = FirewallFormat.normalize(kind);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+        }
+        try {
+            String text = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                    : Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            return new LabeledText(kind, file.equals("-") ? "<stdin>" : file, text);
+        } catch (java.nio.charset.MalformedInputException e) {
+            try {
+                return new LabeledText(kind, file, Files.readString(Path.of(file), StandardCharsets.ISO_8859_1));
+            } catch (IOException e2) {
+                throw new UserException(file + ": cannot read: " + e2.getMessage());
+            }
+        } catch (IOException e) {
+            throw new UserException(file + ": cannot read: " + e);
+        }
+    }
+
+    /** This machine's rules, through the tools that exist. */
+    private List<LabeledText> local(PrintWriter err) {
+        CommandRunner runner = new CommandRunner();
+        List<LabeledText> in = new ArrayList<>();
+        String nft = CommandRunner.which("nft");
+        if (nft != null) {
+            add(in, runner.run("nft", List.of(nft, "list", "ruleset"), "local"), "nft", err);
+        } else {
+            String s4 = CommandRunner.which("iptables-save"), s6 = CommandRunner.which("ip6tables-save");
+            if (s4 != null) add(in, runner.run("iptables-save", List.of(s4), "local"), "iptables-save", err);
+            if (s6 != null) add(in, runner.run("ip6tables-save", List.of(s6), "local"), "ip6tables-save", err);
+        }
+        String legacy = CommandRunner.which("iptables-legacy-save");
+        if (legacy != null) {
+            Capture c = runner.run("iptables-save", List.of(legacy), "local");
+            if (c.ok() && c.stdout().contains("\n*")) add(in, c, "iptables-save", err);
+        }
+        return in;
+    }
+
+    private static void add(List<LabeledText> in, Capture c, String kind, PrintWriter err) {
+        if (!c.ok()) {
+            err.println("portaudit: " + c.command() + ": " + (c.exitStatus() == null ? "did not finish" : "exit " + c.exitStatus()) + ": "
+                    + Text.printable(c.stderr().strip(), 300));
+            if (c.stdout().isBlank()) return;
+        }
+        in.add(new LabeledText(kind, c.command(), c.stdout(), c.stderr()));
+    }
+
+    private int trace(FirewallView view, PrintWriter out) {
+        int slash = trace.indexOf('/');
+        Protocol p = slash < 0 ? null : Protocol.parse(trace.substring(0, slash));
+        int port;
+        try {
+            port = Integer.parseInt(trace.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (p == null || port < 1 || port > 65535) throw new UserException("--trace wants PROTO/PORT, e.g. tcp/23");
+        BigInteger source = null;
+        AddressFamily only = null;
+        if (src != null) {
+            source = AddrRange.literal(src);
+            if (source == null) throw new UserException("--src wants an IP address, got '" + src + "'");
+            only = src.contains(":") ? AddressFamily.IPV6 : AddressFamily.IPV4;
+        }
+        for (AddressFamily f : AddressFamily.values()) {
+            if (only != null && f != only) continue;
+            if (!view.families().contains(f)) continue;
+            Packet pk = Packet.remote(f, p).withIface(iface).withSource(source);
+            out.println(f.label() + " " + p.label() + "/" + port + (iface == null ? "" : " in " + iface) + (src == null ? "" : " from " + src) + ":");
+            for (String l : Evaluator.trace(view.rulesets(), pk, port)) out.println("  " + Text.printable(l, 300));
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static void text(FirewallView v, String where, PrintWriter out) {
+        out.println("Firewall of " + where + " (backend: " + v.backend() + ")");
+        for (Ruleset rs : v.rulesets()) {
+            for (String w : rs.warnings()) out.println("  note: " + rs.source() + ": " + Text.printable(w, 200));
+        }
+        for (Exposure e : v.exposures()) {
+            out.println();
+            out.println(e.family().label() + " " + e.protocol().label() + ":");
+            out.printf("  %-13s %-8s %s%n", "PORTS", "VERDICT", "DECIDED BY");
+            for (ExposureRange r : e.ranges()) {
+                String verdict = r.verdict().label();
+                out.printf("  %-13s %-8s %s%n", r.range(), verdict, Text.printable(describe(r), 160));
+            }
+        }
+        for (AddressFamily f : AddressFamily.values()) {
+            if (!v.families().contains(f)) out.println("\n" + f.label() + ": no ruleset seen");
+        }
+        if (!v.findings().isEmpty()) {
+            out.println();
+            out.println("Findings:");
+            for (Finding f : v.findings()) {
+                out.println("  [" + f.severity().label() + "] " + f.id() + ": " + Text.printable(f.title(), 200));
+                out.println("      " + Text.printable(f.detail(), 1000));
+                for (Evidence ev : f.evidence()) out.println("      evidence: " + ev.source() + ": " + Text.printable(ev.text(), 200));
+                for (String r : f.remedy()) out.println("      fix: " + Text.printable(r, 300));
+            }
+        }
+    }
+
+    private static String describe(ExposureRange r) {
+        RuleRef ref = r.rule();
+        String rej = r.rejectWith() == null ? "" : "(" + r.rejectWith() + ") ";
+        if (ref == null) return rej + "-";
+        return rej + ref.table() + " " + ref.label() + ": " + ref.text().replaceAll("\\s+", " ") + "  [" + ref.source() + "]";
+    }
+
+    private static void json(FirewallView v, PrintWriter out) throws IOException {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("backend", v.backend());
+        root.put("families", v.families().stream().map(AddressFamily::label).sorted().toList());
+        List<Object> exps = new ArrayList<>();
+        for (Exposure e : v.exposures()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("family", e.family().label());
+            m.put("protocol", e.protocol().label());
+            List<Object> ranges = new ArrayList<>();
+            for (ExposureRange r : e.ranges()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("from", r.range().from());
+                x.put("to", r.range().to());
+                x.put("verdict", r.verdict().label());
+                if (r.rejectWith() != null) x.put("rejectWith", r.rejectWith());
+                x.put("rule", r.rule() == null ? null : rule(r.rule()));
+                ranges.add(x);
+            }
+            m.put("ranges", ranges);
+            exps.add(m);
+        }
+        root.put("exposures", exps);
+        List<Object> probs = new ArrayList<>();
+        for (ParseProblem p : v.problems()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("source", p.source());
+            m.put("line", p.line());
+            m.put("column", p.column());
+            m.put("severity", p.severity().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("message", p.message());
+            m.put("text", p.text());
+            probs.add(m);
+        }
+        root.put("problems", probs);
+        List<Object> finds = new ArrayList<>();
+        for (Finding f : v.findings()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", f.id());
+            m.put("severity", f.severity().label());
+            m.put("title", f.title());
+            m.put("protocol", f.protocol() == null ? null : f.protocol().label());
+            m.put("family", f.family() == null ? null : f.family().label());
+            m.put("ports", f.ports() == null ? null : f.ports().toString());
+            m.put("detail", f.detail());
+            List<Object> ev = new ArrayList<>();
+            for (Evidence e : f.evidence()) ev.add(Map.of("view", e.view(), "text", e.text() == null ? "" : e.text(), "source",
+                    e.source() == null ? "" : e.source()));
+            m.put("evidence", ev);
+            m.put("remedy", f.remedy());
+            finds.add(m);
+        }
+        root.put("findings", finds);
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        out.println(mapper.writeValueAsString(root));
+    }
+
+    private static Map<String, Object> rule(RuleRef r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("table", r.table());
+        m.put("chain", r.chain());
+        m.put("index", r.index());
+        m.put("text", r.text());
+        m.put("source", r.source());
+        return m;
     }
 }

@@ -1,0 +1,361 @@
+package io.portaudit.firewall;
+
+import io.portaudit.model.AddressFamily;
+import io.portaudit.model.Evidence;
+import io.portaudit.model.Exposure;
+import io.portaudit.model.ExposureRange;
+import io.portaudit.model.Finding;
+import io.portaudit.model.PortRange;
+import io.portaudit.model.PortSet;
+import io.portaudit.model.Protocol;
+import io.portaudit.model.RuleRef;
+import io.portaudit.model.Severity;
+import io.portaudit.model.Verdict;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The firewall findings: {@code ambiguous-listing}, {@code shadowed-rule}, {@code accept-all-policy},
+ * {@code wide-accept-range}, {@code ipv6-unfiltered}, {@code backend-conflict}.
+ */
+final class Analyses {
+    /** A rule accepting at least this many ports (per protocol) is "wide". */
+    static final int WIDE = 1000;
+
+    private Analyses() {}
+
+    static List<Finding> all(List<Ruleset> rulesets, List<Exposure> exposures, Set<AddressFamily> families, List<String> extraWarnings) {
+        List<Finding> out = new ArrayList<>();
+        for (Ruleset rs : rulesets) ambiguous(rs, out);
+        for (Ruleset rs : rulesets) shadowed(rs, out);
+        for (Ruleset rs : rulesets) acceptAll(rs, out);
+        wide(rulesets, exposures, out);
+        ipv6(rulesets, exposures, families, out);
+        backendConflict(rulesets, extraWarnings, out);
+        return out;
+    }
+
+    static String tool(Ruleset rs, Table t) {
+        return t.family() == TableFamily.IP6 ? "ip6tables" : "iptables";
+    }
+
+    static boolean isNft(Ruleset rs) {
+        return rs.format().startsWith("nft");
+    }
+
+    static String deleteCommand(Ruleset rs, Table t, Chain c, Rule r) {
+        if (isNft(rs)) {
+            return r.handle() >= 0 ? "nft delete rule " + t.family().label() + " " + t.name() + " " + c.name() + " handle " + r.handle()
+                    : "nft -a list chain " + t.family().label() + " " + t.name() + " " + c.name()
+                            + "   # find the rule's handle, then: nft delete rule " + t.family().label() + " " + t.name() + " " + c.name()
+                            + " handle N";
+        }
+        return tool(rs, t) + (t.name().equals("filter") ? "" : " -t " + t.name()) + " -D " + c.name() + " " + r.index();
+    }
+
+    private static Evidence evidence(Rule r) {
+        return new Evidence("firewall", r.text(), r.source());
+    }
+
+    // ---- ambiguous-listing
+
+    private static void ambiguous(Ruleset rs, List<Finding> out) {
+        if (!rs.interfacesHidden()) return;
+        for (Table t : rs.tables()) {
+            for (Chain c : t.chains()) {
+                for (Rule r : c.rules()) {
+                    if (r.matches().stream().noneMatch(m -> m instanceof Match.Iface i && i.assumed())) continue;
+                    Ruleset literal = replace(rs, t, c, r, new Rule(r.index(), r.matches().stream()
+                            .filter(m -> !(m instanceof Match.Iface i && i.assumed())).toList(), r.target(), r.text(), r.source(), r.line(),
+                            r.handle()));
+                    AddressFamily fam = t.family() == TableFamily.IP6 ? AddressFamily.IPV6 : AddressFamily.IPV4;
+                    StringBuilder diff = new StringBuilder();
+                    for (Protocol p : Protocol.values()) {
+                        Exposure a = Evaluator.exposure(List.of(rs), Packet.remote(fam, p));
+                        Exposure b = Evaluator.exposure(List.of(literal), Packet.remote(fam, p));
+                        Map<String, List<PortRange>> byChange = differing(a, b);
+                        for (var en : byChange.entrySet()) {
+                            diff.append(diff.isEmpty() ? "" : "; ").append(p.label()).append(' ').append(PortSet.of(en.getValue()))
+                                    .append(' ').append(en.getKey());
+                        }
+                    }
+                    String t0 = tool(rs, t);
+                    out.add(new Finding("ambiguous-listing", Severity.MEDIUM,
+                            c.name() + " rule " + r.index() + " '" + r.text().replaceAll("\\s+", " ") + "' hides its interface",
+                            null, fam, null,
+                            "'" + t0 + " -L' without -v does not show interfaces. This rule is almost certainly '-A " + c.name()
+                                    + " -i lo -j ACCEPT' (loopback only), and portaudit reads it that way. Read literally it accepts "
+                                    + "every packet and makes every later rule dead. Ports whose verdict depends on the reading: "
+                                    + (diff.isEmpty() ? "none" : diff) + ".",
+                            List.of(evidence(r)),
+                            List.of("confirm on the device: " + t0 + " -L " + c.name() + " -v -n --line-numbers   (or " + t0 + "-save)",
+                                    "if the 'in' column is not 'lo': " + t0 + " -D " + c.name() + " " + r.index()
+                                            + "   # it accepts everything from every interface")));
+                }
+            }
+        }
+    }
+
+    /** Ports whose verdict differs, grouped by "X if -i lo, Y if it matches every interface". */
+    private static Map<String, List<PortRange>> differing(Exposure a, Exposure b) {
+        Map<String, List<PortRange>> out = new LinkedHashMap<>();
+        int i = 0, j = 0;
+        var ra = a.ranges();
+        var rb = b.ranges();
+        while (i < ra.size() && j < rb.size()) {
+            ExposureRange x = ra.get(i), y = rb.get(j);
+            int from = Math.max(x.range().from(), y.range().from()), to = Math.min(x.range().to(), y.range().to());
+            if (from <= to && x.verdict() != y.verdict()) {
+                out.computeIfAbsent("(" + x.verdict().label() + " if -i lo, " + y.verdict().label() + " if it matches every interface)",
+                        k -> new ArrayList<>()).add(new PortRange(from, to));
+            }
+            if (x.range().to() < y.range().to()) i++;
+            else j++;
+        }
+        return out;
+    }
+
+    private static Ruleset replace(Ruleset rs, Table t, Chain c, Rule old, Rule neu) {
+        List<Table> tables = new ArrayList<>();
+        for (Table x : rs.tables()) {
+            if (x != t) {
+                tables.add(x);
+                continue;
+            }
+            List<Chain> chains = new ArrayList<>();
+            for (Chain y : x.chains()) {
+                if (y != c) {
+                    chains.add(y);
+                    continue;
+                }
+                List<Rule> rules = new ArrayList<>(y.rules());
+                rules.replaceAll(r -> r == old ? neu : r);
+                chains.add(new Chain(y.name(), y.hook(), y.priority(), y.type(), y.policy(), y.policyText(), y.policySource(), rules));
+            }
+            tables.add(new Table(x.family(), x.name(), chains));
+        }
+        return new Ruleset(rs.format(), rs.source(), rs.backend(), tables, rs.warnings(), rs.interfacesHidden());
+    }
+
+    // ---- shadowed-rule
+
+    /** Ports (per protocol) a rule matches when it only tests protocol/destination port; null when it tests anything else. */
+    private static Map<Protocol, PortSet> simplePorts(Rule r, TableFamily fam) {
+        Map<Protocol, PortSet> m = new LinkedHashMap<>();
+        for (Protocol p : Protocol.values()) m.put(p, PortSet.all());
+        for (Match x : r.matches()) {
+            switch (x) {
+                case Match.Proto pr -> {
+                    for (Protocol p : Protocol.values()) {
+                        boolean hit = pr.names().contains(p.label()) || pr.names().contains("all");
+                        if (hit == pr.negated()) m.put(p, PortSet.empty());
+                    }
+                }
+                case Match.Ports ps -> {
+                    if (ps.field() != Match.PortField.DPORT) return null;
+                    PortSet s = ps.negated() ? ps.ports().complement() : ps.ports();
+                    for (Protocol p : Protocol.values()) {
+                        if (ps.protocol() != null && !ps.protocol().equals(p.label())) m.put(p, PortSet.empty());
+                        else m.put(p, m.get(p).intersect(s));
+                    }
+                }
+                case Match.Comment c -> { }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return m;
+    }
+
+    private static void shadowed(Ruleset rs, List<Finding> out) {
+        // a listing that hides interfaces cannot show whether an earlier rule really covers a later one
+        // (the seed's two identical "ACCEPT all" rules in OUTPUT are most likely -o lo and something else)
+        if (rs.interfacesHidden()) return;
+        for (Table t : rs.tables()) {
+            for (Chain c : t.chains()) {
+                Map<Protocol, Pending> open = new LinkedHashMap<>();
+                for (Protocol p : Protocol.values()) open.put(p, new Pending(PortSet.all()));
+                Map<Protocol, Rule> lastCover = new LinkedHashMap<>();
+                for (Rule r : c.rules()) {
+                    Map<Protocol, PortSet> ports = simplePorts(r, t.family());
+                    if (ports == null) continue;
+                    boolean terminal = r.target() instanceof Target.Accept || r.target() instanceof Target.Drop
+                            || r.target() instanceof Target.Reject || r.target() instanceof Target.Return;
+                    boolean relevant = false, reachable = false;
+                    for (Protocol p : Protocol.values()) {
+                        PortSet s = ports.get(p);
+                        if (s.isEmpty()) continue;
+                        relevant = true;
+                        if (!open.get(p).peek(s).isEmpty()) reachable = true;
+                    }
+                    if (relevant && !reachable) {
+                        Rule by = null;
+                        for (Protocol p : Protocol.values()) if (!ports.get(p).isEmpty() && lastCover.get(p) != null) by = lastCover.get(p);
+                        List<Evidence> ev = new ArrayList<>();
+                        ev.add(evidence(r));
+                        if (by != null) ev.add(evidence(by));
+                        out.add(new Finding("shadowed-rule", Severity.LOW,
+                                c.name() + " rule " + r.index() + " never matches", null,
+                                t.family() == TableFamily.IP6 ? AddressFamily.IPV6 : t.family() == TableFamily.IP ? AddressFamily.IPV4 : null,
+                                null,
+                                "Earlier rules of chain " + c.name() + " already decide every packet this rule could match"
+                                        + (by == null ? "" : " (last of them: rule " + by.index() + ")")
+                                        + ", so it is dead: it documents an intent the firewall does not have.",
+                                ev, List.of(deleteCommand(rs, t, c, r) + "   # or move it before the rule that covers it")));
+                    }
+                    if (terminal && relevant) {
+                        for (Protocol p : Protocol.values()) {
+                            PortSet s = ports.get(p);
+                            if (s.isEmpty()) continue;
+                            if (!open.get(p).take(s).isEmpty()) lastCover.put(p, r);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- accept-all-policy
+
+    private static void acceptAll(Ruleset rs, List<Finding> out) {
+        for (Table t : rs.tables()) {
+            for (Chain c : t.chains()) {
+                if (c.hook() != Hook.INPUT || c.policy() != Verdict.ACCEPT || !c.rules().isEmpty()) continue;
+                if (!"filter".equals(c.type()) || !(t.name().equals("filter") || isNft(rs))) continue;
+                String fam = t.family() == TableFamily.IP6 ? "ip6tables" : "iptables";
+                List<String> remedy = isNft(rs)
+                        ? List.of("nft add rule " + t.family().label() + " " + t.name() + " " + c.name() + " iifname lo accept",
+                                "nft add rule " + t.family().label() + " " + t.name() + " " + c.name() + " ct state established,related accept",
+                                "nft add rule " + t.family().label() + " " + t.name() + " " + c.name() + " tcp dport { 80 } accept   # the ports you ship",
+                                "nft chain " + t.family().label() + " " + t.name() + " " + c.name() + " '{ policy drop; }'")
+                        : List.of(fam + " -A INPUT -i lo -j ACCEPT",
+                                fam + " -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                                fam + " -A INPUT -p tcp --dport 80 -j ACCEPT   # the ports you ship",
+                                fam + " -P INPUT DROP");
+                out.add(new Finding("accept-all-policy", Severity.HIGH, "chain " + c.name() + " accepts everything (policy ACCEPT, no rules)",
+                        null, t.family() == TableFamily.IP6 ? AddressFamily.IPV6 : t.family() == TableFamily.IP ? AddressFamily.IPV4 : null,
+                        PortRange.all(),
+                        "The " + c.name() + " chain has no rules and its policy is ACCEPT: the firewall lets every port through, so "
+                                + "whatever program listens is reachable from the network (the seed's Armadillo-IoT G3 default).",
+                        List.of(new Evidence("firewall", c.policyText(), c.policySource())), remedy));
+            }
+        }
+    }
+
+    // ---- wide-accept-range
+
+    private static void wide(List<Ruleset> rulesets, List<Exposure> exposures, List<Finding> out) {
+        Map<String, Boolean> seen = new LinkedHashMap<>();
+        for (Exposure e : exposures) {
+            Map<RuleRef, List<PortRange>> byRule = new LinkedHashMap<>();
+            for (ExposureRange r : e.ranges()) {
+                if (r.verdict() != Verdict.ACCEPT || r.rule() == null || r.rule().isPolicy()) continue;
+                byRule.computeIfAbsent(r.rule(), k -> new ArrayList<>()).add(r.range());
+            }
+            for (var en : byRule.entrySet()) {
+                PortSet ps = PortSet.of(en.getValue());
+                if (ps.size() < WIDE) continue;
+                RuleRef ref = en.getKey();
+                if (seen.put(e.family() + "|" + e.protocol() + "|" + ref.source(), true) != null) continue;
+                String del = deleteFor(rulesets, ref, e.family());
+                List<PortRange> rs = ps.ranges();
+                out.add(new Finding("wide-accept-range", Severity.MEDIUM,
+                        ref.label() + " accepts " + ps.size() + " " + e.protocol().label() + " ports (" + ps + ")",
+                        e.protocol(), e.family(), new PortRange(rs.get(0).from(), rs.get(rs.size() - 1).to()),
+                        "A rule that accepts a wide port range opens every port in it to any program that starts listening later "
+                                + "(a debug server, an FTP daemon), not just the services meant to ship.",
+                        List.of(new Evidence("firewall", ref.text(), ref.source())),
+                        List.of(del, narrow(rulesets, ref, e))));
+            }
+        }
+    }
+
+    private static String narrow(List<Ruleset> rulesets, RuleRef ref, Exposure e) {
+        for (Ruleset rs : rulesets) {
+            for (Table t : rs.tables()) {
+                if (!t.name().equals(ref.table())) continue;
+                if (isNft(rs)) return "nft add rule " + t.family().label() + " " + t.name() + " " + ref.chain() + " " + e.protocol().label()
+                        + " dport { PORT } accept   # only the ports your listeners need";
+                return (e.family() == AddressFamily.IPV6 ? "ip6tables" : "iptables") + " -I " + ref.chain() + " " + ref.index() + " -p "
+                        + e.protocol().label() + " --dport PORT -j ACCEPT   # only the ports your listeners need";
+            }
+        }
+        return "replace it with rules for only the ports your listeners need";
+    }
+
+    private static String deleteFor(List<Ruleset> rulesets, RuleRef ref, AddressFamily fam) {
+        for (Ruleset rs : rulesets) {
+            for (Table t : rs.tables()) {
+                if (!t.name().equals(ref.table()) || !t.family().covers(fam)) continue;
+                Chain c = t.chain(ref.chain());
+                if (c == null) continue;
+                for (Rule r : c.rules()) if (r.source().equals(ref.source())) return deleteCommand(rs, t, c, r);
+            }
+        }
+        return (fam == AddressFamily.IPV6 ? "ip6tables" : "iptables") + " -D " + ref.chain() + " " + ref.index();
+    }
+
+    // ---- ipv6-unfiltered
+
+    private static void ipv6(List<Ruleset> rulesets, List<Exposure> exposures, Set<AddressFamily> families, List<Finding> out) {
+        if (!families.contains(AddressFamily.IPV4)) return;
+        for (Protocol p : Protocol.values()) {
+            Exposure v4 = exposures.stream().filter(e -> e.family() == AddressFamily.IPV4 && e.protocol() == p).findFirst().orElse(null);
+            if (v4 == null) continue;
+            PortSet blocked4 = v4.ports(Verdict.DROP).union(v4.ports(Verdict.REJECT));
+            if (blocked4.isEmpty()) continue;
+            if (!families.contains(AddressFamily.IPV6)) {
+                out.add(new Finding("ipv6-unfiltered", Severity.MEDIUM, "IPv4 is filtered but no IPv6 ruleset was seen", p,
+                        AddressFamily.IPV6, null,
+                        "The IPv4 rules block " + blocked4.size() + " " + p.label() + " ports, but no ip6tables or nft ip6/inet ruleset was "
+                                + "given. If the device has IPv6 (link-local addresses are enough), programs listening on [::] are reachable "
+                                + "past the IPv4 firewall.",
+                        List.of(), List.of("collect it: ip6tables-save (and nft list ruleset) on the device",
+                                "mirror the IPv4 rules: iptables-save | sed 's/icmp-port-unreachable/icmp6-port-unreachable/' "
+                                        + "| ip6tables-restore   # review addresses first",
+                                "or disable IPv6 if it is not used: sysctl -w net.ipv6.conf.all.disable_ipv6=1")));
+                return;
+            }
+            Exposure v6 = exposures.stream().filter(e -> e.family() == AddressFamily.IPV6 && e.protocol() == p).findFirst().orElse(null);
+            if (v6 == null) continue;
+            PortSet open6 = v6.ports(Verdict.ACCEPT).union(v6.ports(Verdict.UNKNOWN));
+            PortSet leak = open6.intersect(blocked4);
+            if (leak.isEmpty()) continue;
+            ExposureRange first = v6.at(leak.ranges().get(0).from());
+            List<Evidence> ev = first.rule() == null ? List.of() : List.of(new Evidence("firewall", first.rule().text(), first.rule().source()));
+            out.add(new Finding("ipv6-unfiltered", Severity.HIGH, "IPv6 lets through " + leak.size() + " " + p.label()
+                    + " ports IPv4 blocks (" + leak + ")", p, AddressFamily.IPV6,
+                    new PortRange(leak.ranges().get(0).from(), leak.ranges().get(leak.rangeCount() - 1).to()),
+                    "The IPv6 path is open where the IPv4 rules block: a remote host that uses the device's IPv6 address reaches "
+                            + "these ports past the IPv4 firewall.",
+                    ev, List.of("ip6tables -P INPUT DROP   # after allowing lo, established and the ports you ship",
+                            "or mirror the IPv4 rules into ip6tables / an nft inet table")));
+        }
+    }
+
+    // ---- backend-conflict
+
+    private static void backendConflict(List<Ruleset> rulesets, List<String> extra, List<Finding> out) {
+        List<Evidence> ev = new ArrayList<>();
+        for (Ruleset rs : rulesets) {
+            for (String w : rs.warnings()) if (w.contains("legacy tables present") || w.contains("iptables-legacy")) ev.add(new Evidence("firewall", w, rs.source()));
+        }
+        for (String w : extra) if (w.contains("legacy")) ev.add(new Evidence("firewall", w, "stderr"));
+        boolean legacy = rulesets.stream().anyMatch(r -> r.backend().equals("iptables-legacy") && !r.tables().isEmpty());
+        boolean nft = rulesets.stream().anyMatch(r -> (r.backend().equals("iptables-nft") || r.backend().equals("nft")) && !r.tables().isEmpty());
+        if (legacy && nft) {
+            for (Ruleset rs : rulesets) ev.add(new Evidence("firewall", "backend " + rs.backend(), rs.source()));
+        }
+        if (ev.isEmpty()) return;
+        out.add(new Finding("backend-conflict", Severity.HIGH, "iptables-legacy and nftables rules are both loaded", null, null, null,
+                "The kernel runs both the legacy xtables hooks and the nf_tables hooks: a packet must pass both, and each tool shows "
+                        + "only its own rules, so what 'iptables -L' shows is not the whole firewall.",
+                ev, List.of("see the other half: iptables-legacy-save; ip6tables-legacy-save; nft list ruleset",
+                        "keep one backend: move the legacy rules (iptables-legacy-save | iptables-nft-restore), then iptables-legacy -F; "
+                                + "iptables-legacy -X; for t in nat mangle raw; do iptables-legacy -t $t -F; done")));
+    }
+}

@@ -1,0 +1,74 @@
+package io.portaudit.firewall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portaudit.model.Finding;
+import io.portaudit.model.ServiceNames;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FindingsTest {
+    static FirewallView view(String... paths) {
+        return Firewall.analyze(java.util.Arrays.stream(paths).map(p -> new LabeledText(null, p, Fixtures.read(p))).toList(),
+                ServiceNames.iana());
+    }
+
+    static List<Finding> ids(FirewallView v, String id) {
+        return v.findings().stream().filter(f -> f.id().equals(id)).toList();
+    }
+
+    @Test
+    void seed440HasTheListingAmbiguityOnRuleOne() {
+        FirewallView v = view("seed/a440-iptables-L.txt");
+        List<Finding> amb = ids(v, "ambiguous-listing");
+        assertThat(amb).hasSize(1);
+        Finding f = amb.get(0);
+        assertThat(f.evidence().get(0).source()).isEqualTo("seed/a440-iptables-L.txt:3");
+        assertThat(f.evidence().get(0).text()).startsWith("ACCEPT     all  --  anywhere");
+        assertThat(f.detail()).contains("tcp 1-19,24-79,81-112,114-160,162-1023,6000-6010 (drop if -i lo, accept if it matches every interface); tcp 113 (reject if -i lo, accept")
+                .contains("udp 1-21,");
+        assertThat(f.remedy()).anyMatch(r -> r.startsWith("if the 'in' column is not 'lo': iptables -D INPUT 1"));
+        assertThat(v.backend()).isEqualTo("iptables");
+    }
+
+    @Test
+    void seed440WideRangesAndMissingIpv6() {
+        FirewallView v = view("seed/a440-iptables-L.txt");
+        assertThat(ids(v, "wide-accept-range")).extracting(Finding::title)
+                .containsExactly("INPUT rule 11 accepts 64501 tcp ports (1024-5999,6011-65535)",
+                        "INPUT rule 16 accepts 64511 udp ports (1024-22221,22223-65535)");
+        assertThat(ids(v, "wide-accept-range").get(0).remedy().get(0)).isEqualTo("iptables -D INPUT 11");
+        assertThat(ids(v, "ipv6-unfiltered")).isNotEmpty();
+        assertThat(ids(v, "accept-all-policy")).isEmpty();
+        assertThat(ids(v, "shadowed-rule")).as("identical-looking rules of a listing without -v may differ in interface").isEmpty();
+    }
+
+    @Test
+    void seedG3AcceptsAll() {
+        FirewallView v = view("seed/g3-iptables-L.txt");
+        List<Finding> a = ids(v, "accept-all-policy");
+        assertThat(a).hasSize(1);
+        assertThat(a.get(0).evidence().get(0).text()).isEqualTo("Chain INPUT (policy ACCEPT)");
+        assertThat(a.get(0).evidence().get(0).source()).isEqualTo("seed/g3-iptables-L.txt:1");
+        assertThat(ids(v, "ipv6-unfiltered")).isEmpty(); // nothing is filtered on IPv4 either
+    }
+
+    @Test
+    void shadowedRuleInSaveFormatWithDeleteCommand() {
+        String text = "*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp -m tcp --dport 1000:2000 -j ACCEPT\n"
+                + "-A INPUT -p tcp -m tcp --dport 1500 -j DROP\n-A INPUT -p udp -m udp --dport 1500 -j DROP\nCOMMIT\n";
+        FirewallView v = Firewall.analyze(List.of(new LabeledText(null, "r.save", text)), ServiceNames.iana());
+        List<Finding> s = ids(v, "shadowed-rule");
+        assertThat(s).hasSize(1);
+        assertThat(s.get(0).remedy().get(0)).startsWith("iptables -D INPUT 2");
+        assertThat(s.get(0).evidence().get(1).source()).isEqualTo("r.save:3");
+    }
+
+    @Test
+    void legacyWarningIsABackendConflict() {
+        String text = "# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n";
+        FirewallView v = Firewall.analyze(List.of(new LabeledText(null, "r.save", text)), ServiceNames.iana());
+        assertThat(ids(v, "backend-conflict")).hasSize(1);
+        assertThat(v.rulesets().get(0).warnings()).containsExactly("# Warning: iptables-legacy tables present, use iptables-legacy-save to see them");
+    }
+}
