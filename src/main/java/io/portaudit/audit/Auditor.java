@@ -44,7 +44,15 @@ public final class Auditor {
 
         Correlator.Correlation c = Correlator.correlate(in.firewall(), in.listeners(), in.scan(), names);
         List<Finding> findings = new ArrayList<>();
-        if (in.firewall() != null) findings.addAll(in.firewall().findings());
+        if (in.firewall() != null) {
+            for (Finding f : in.firewall().findings()) {
+                // the correlation names the listeners an open IPv6 path exposes; keep the ruleset-level
+                // ipv6-unfiltered only for protocols where no listener made it concrete
+                boolean concrete = f.id().equals("ipv6-unfiltered") && c.findings().stream()
+                        .anyMatch(x -> x.id().equals("ipv6-unfiltered") && x.protocol() == f.protocol());
+                if (!concrete) findings.add(f);
+            }
+        }
         findings.addAll(c.findings());
         List<ParseProblem> problems = new ArrayList<>(in.problems());
         if (in.firewall() != null) problems.addAll(in.firewall().problems());

@@ -11,6 +11,7 @@ import io.portaudit.model.PortResult;
 import io.portaudit.model.PortSet;
 import io.portaudit.model.PortState;
 import io.portaudit.model.Protocol;
+import io.portaudit.model.RuleRef;
 import io.portaudit.model.ServiceNames;
 import io.portaudit.model.Severity;
 import io.portaudit.model.Verdict;
@@ -201,20 +202,29 @@ public final class Correlator {
                     .filter(l -> l.protocol() == e.protocol() && l.scope().reachableFromNetwork()
                             && (l.family() == e.family() || (e.family() == AddressFamily.IPV4 && Boolean.TRUE.equals(l.dualStack()))))
                     .map(l -> PortRange.of(l.port())).filter(r -> r.from() > 0).toList());
+            // one finding per accepting rule, over every range that rule decides
+            java.util.Map<RuleRef, List<PortRange>> byRule = new java.util.LinkedHashMap<>();
             for (ExposureRange r : e.ranges()) {
                 if (r.verdict() != Verdict.ACCEPT || r.rule() == null || r.rule().isPolicy()) continue;
-                PortSet idle = PortSet.of(r.range()).minus(listened);
+                byRule.computeIfAbsent(r.rule(), k -> new ArrayList<>()).add(r.range());
+            }
+            for (var entry : byRule.entrySet()) {
+                RuleRef rule = entry.getKey();
+                PortSet accepted = PortSet.of(entry.getValue());
+                PortSet idle = accepted.minus(listened);
                 if (idle.isEmpty()) continue;
                 String fam = e.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4";
+                List<PortRange> rs = accepted.ranges();
+                PortRange span = new PortRange(rs.get(0).from(), rs.get(rs.size() - 1).to());
                 out.add(new Finding("open-without-listener", Severity.MEDIUM,
                         e.protocol().label() + "/" + idle + " on " + fam + " is accepted by the firewall but nothing listens",
-                        e.protocol(), e.family(), r.range(),
-                        r.rule().label() + " accepts " + e.protocol().label() + " " + r.range()
+                        e.protocol(), e.family(), span,
+                        rule.label() + " accepts " + e.protocol().label() + " " + accepted
                                 + " and no program listens on " + idle + ": a latent hole. A service started later on these ports "
                                 + "(an FTP server, a debug agent) becomes reachable without any firewall change.",
-                        List.of(new Evidence("firewall", r.rule().text(), r.rule().source()),
+                        List.of(new Evidence("firewall", rule.text(), rule.source()),
                                 new Evidence("listener", "no listener on " + e.protocol().label() + " " + idle, null)),
-                        Remedies.deleteRule(r.rule(), e.family(), fw.backend())));
+                        Remedies.deleteRule(rule, e.family(), fw.backend())));
             }
         }
         return out;

@@ -17,14 +17,14 @@ public final class FindingCatalog {
         m.put("open-without-listener", new Entry(Severity.MEDIUM, "the firewall accepts ports nobody listens on: a latent hole"));
         m.put("blocked-listener", new Entry(Severity.LOW, "a program listens but the firewall blocks it: one rule away from exposed"));
         m.put("ipv6-unfiltered", new Entry(Severity.HIGH, "filtered on IPv4, reachable (or not filtered at all) on IPv6"));
-        m.put("ambiguous-listing", new Entry(Severity.LOW, "iptables -L without -v hides interfaces/matches; a rule can be read two ways"));
+        m.put("ambiguous-listing", new Entry(Severity.MEDIUM, "iptables -L without -v hides interfaces/matches; a rule can be read two ways"));
         m.put("shadowed-rule", new Entry(Severity.LOW, "a rule never matches because earlier rules cover it"));
         m.put("accept-all-policy", new Entry(Severity.HIGH, "a chain's policy is ACCEPT and no rule filters: every port is open"));
         m.put("wide-accept-range", new Entry(Severity.MEDIUM, "a rule accepts a wide port range"));
         m.put("scan-disagrees", new Entry(Severity.HIGH, "the scan saw something the firewall and listener views do not explain"));
         m.put("wildcard-bind", new Entry(Severity.LOW, "bound to all addresses where loopback would serve"));
         m.put("policy-violation", new Entry(Severity.HIGH, "a port is reachable that the policy does not allow"));
-        m.put("backend-conflict", new Entry(Severity.MEDIUM, "iptables-legacy and nftables rules are both present"));
+        m.put("backend-conflict", new Entry(Severity.HIGH, "iptables-legacy and nftables rules are both present"));
         m.put("unparsed-input", new Entry(Severity.MEDIUM, "part of an input could not be read; the audit treats it as possibly open"));
         IDS = java.util.Collections.unmodifiableMap(m);
     }

@@ -1,17 +1,30 @@
 package io.portaudit.audit;
 
+import io.portaudit.firewall.Firewall;
+import io.portaudit.firewall.FirewallView;
+import io.portaudit.firewall.LabeledText;
+import io.portaudit.model.Capture;
 import io.portaudit.model.DeviceSnapshot;
 import io.portaudit.model.ServiceNames;
+import java.util.List;
 
-/** Turns the firewall view into the audit's {@link FirewallFacts}. */
+/** Turns the firewall view into the audit's {@link FirewallFacts}; null when no ruleset was read at all. */
 final class FirewallAdapter {
     private FirewallAdapter() {}
 
-    static FirewallFacts fromTexts(java.util.List<io.portaudit.model.Capture> texts, ServiceNames names) {
-        return null;
+    static FirewallFacts fromTexts(List<Capture> texts, ServiceNames names) {
+        List<LabeledText> in = texts.stream().map(c -> new LabeledText(c.kind(), c.command(), c.stdout(), c.stderr())).toList();
+        return facts(Firewall.analyze(in, names), texts);
     }
 
     static FirewallFacts fromSnapshot(DeviceSnapshot snap, ServiceNames names) {
-        return null;
+        return facts(Firewall.analyze(snap, names), snap.captures());
+    }
+
+    private static FirewallFacts facts(FirewallView view, List<Capture> captures) {
+        if (view.families().isEmpty() && view.problems().isEmpty()) return null;
+        List<String> sources = captures.stream().filter(c -> c.kind().startsWith("iptables") || c.kind().startsWith("ip6tables")
+                || c.kind().startsWith("nft")).map(Capture::command).distinct().toList();
+        return new FirewallFacts(view.backend(), view.exposures(), view.findings(), view.problems(), sources);
     }
 }

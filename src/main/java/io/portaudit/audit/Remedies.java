@@ -73,7 +73,7 @@ final class Remedies {
             }
         }
         if (out.isEmpty()) out.add("stop the program listening on " + listeners.get(0).endpoint()
-                + " and keep it from starting at boot (its owner could not be read; run portaudit as root on the device)");
+                + " and keep it from starting at boot (its program is not known: collect with netstat -p / ss -p, or run portaudit as root)");
         return List.copyOf(out);
     }
 
