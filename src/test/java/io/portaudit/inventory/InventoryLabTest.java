@@ -71,8 +71,7 @@ class InventoryLabTest {
     }
 
     private static JsonNode inventory(String netns) throws Exception {
-        Lab.Result r = Lab.inNs(NS, Duration.ofMinutes(5), Lab.repo().resolve("portaudit").toString(), "inventory", "--json",
-                "--netns", netns);
+        Lab.Result r = Lab.portauditInNs(NS, Duration.ofMinutes(5), "inventory", "--json", "--netns", netns);
         // 3 = incomplete: allowed for --netns all when some process's ns link is unreadable (sandboxed pid 1), never for current
         if (netns.equals("current")) assertThat(r.exit()).as(r.err()).isZero();
         else assertThat(r.exit()).as(r.err()).isIn(0, 3);

@@ -94,6 +94,24 @@ public final class Lab {
         return run(timeout, full);
     }
 
+    /**
+     * The command that runs portaudit from the classes under test (never the launcher, which would
+     * start a Maven build in the middle of the test run).
+     */
+    public static List<String> portaudit(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), "io.portaudit.cli.Main"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** Runs portaudit (from the classes under test) inside a network namespace. */
+    public static Result portauditInNs(String ns, Duration timeout, String... args) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(portaudit(args));
+        return run(timeout, full);
+    }
+
     /** Brings the shared lab devices (pa-g3, pa-440, pa-nft) up once per JVM; idempotent. */
     public static synchronized void up() {
         if (sharedUp) return;
