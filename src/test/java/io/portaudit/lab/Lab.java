@@ -112,11 +112,15 @@ public final class Lab {
         return run(timeout, full);
     }
 
-    /** Brings the shared lab devices (pa-g3, pa-440, pa-nft) up once per JVM; idempotent. */
+    /**
+     * Brings the shared lab devices (pa-g3, pa-440, pa-nft) up, or repairs them (a dead daemon is
+     * restarted); idempotent and cheap when everything is already up.
+     */
     public static synchronized void up() {
-        if (sharedUp) return;
-        Result r = run(Duration.ofMinutes(5), repo().resolve("lab/lab").toString(), "up");
-        if (r.exit != 0) LabExtension.cannotRun("lab/lab up failed: " + r.err + r.out);
+        String lab = repo().resolve("lab/lab").toString();
+        if (sharedUp && run(Duration.ofSeconds(30), lab, "status").exit() == 0) return;
+        Result r = run(Duration.ofMinutes(5), lab, "up");
+        if (r.exit() != 0) LabExtension.cannotRun("lab/lab up failed: " + r.err() + r.out());
         sharedUp = true;
     }
 
