@@ -111,10 +111,14 @@ class FirewallDifferentialLabTest {
 
     /** What a TCP connect from the host sees (non-blocking with a timeout, as nmap -sT does). */
     static Verdict probe(int port, boolean v6) {
+        return probe(port, v6, v6 ? TIMEOUT6_MS : TIMEOUT_MS);
+    }
+
+    static Verdict probe(int port, boolean v6, int timeoutMs) {
         try (Socket s = new Socket()) {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(v6 ? HOST6 : HOST, SOURCE_PORT.getAndIncrement()));
-            s.connect(new InetSocketAddress(v6 ? DEV6 : DEV, port), v6 ? TIMEOUT6_MS : TIMEOUT_MS);
+            s.connect(new InetSocketAddress(v6 ? DEV6 : DEV, port), timeoutMs);
             return Verdict.ACCEPT;
         } catch (java.net.SocketTimeoutException e) {
             return Verdict.DROP;
@@ -162,6 +166,11 @@ class FirewallDifferentialLabTest {
                 for (int i = 0; i < RulesetGenerator.PORTS.length; i++) {
                     int port = RulesetGenerator.PORTS[i];
                     Verdict want = e.at(port).verdict();
+                    if (want != seen.get(i) && seen.get(i) == Verdict.DROP) {
+                        // the ICMP error for a first SYN can be lost to the same race over IPv4 too, under load:
+                        // ask once more, past the SYN retransmission
+                        seen.set(i, probe(port, v6, TIMEOUT6_MS));
+                    }
                     if (want != seen.get(i)) {
                         bad.add("seed " + seed + " port " + port + ": kernel " + seen.get(i) + ", evaluator " + want + " (" + e.at(port).rule()
                                 + ")\n" + dump.out() + "\n" + String.join("\n", Evaluator.trace(List.of(rs), packet(v6), port)));
