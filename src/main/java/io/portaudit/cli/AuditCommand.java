@@ -1,20 +1,37 @@
 package io.portaudit.cli;
 
+import io.portaudit.audit.AuditInput;
 import io.portaudit.audit.AuditResult;
 import io.portaudit.audit.Auditor;
+import io.portaudit.audit.FixScript;
+import io.portaudit.audit.Policy;
+import io.portaudit.audit.PolicyLoader;
+import io.portaudit.audit.ViewBuilder;
 import io.portaudit.collect.LocalCollector;
-import io.portaudit.inventory.ProcessTable;
 import io.portaudit.model.DeviceSnapshot;
-import io.portaudit.report.TextReport;
+import io.portaudit.model.Problems;
+import io.portaudit.model.ServiceNames;
+import io.portaudit.model.Severity;
+import io.portaudit.report.Reports;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code portaudit audit}: all views of one device, correlated into findings. */
+/** {@code portaudit audit}: all views of one device, correlated into findings and gated by a policy. */
 @Command(name = "audit",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
@@ -25,6 +42,10 @@ import picocli.CommandLine.Model.CommandSpec;
                     + "(from /proc), and the firewall rules (iptables-save, ip6tables-save, nft), whichever tools exist. "
                     + "No self-scan is made: a scan of one's own address travels over lo and says nothing about what a "
                     + "remote host can reach.",
+            "",
+            "With --input, audits outputs pasted from a device instead; each file's kind is sniffed from its content "
+                    + "(iptables -L/-S/-save, ip6tables, nft, nft -j, netstat, busybox netstat, ss, /proc/net/*, nmap -oN/-oX, "
+                    + "portaudit scan JSON); force it with KIND:FILE.",
             ""
         })
 public final class AuditCommand implements Callable<Integer> {
@@ -37,12 +58,114 @@ public final class AuditCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    RemoteOptions remote;
+
+    @Option(names = "--input", paramLabel = "[KIND:]FILE", arity = "1..*",
+            description = "Audit outputs pasted from a device (repeatable). KIND forces the format, e.g. iptables-L:fw.txt.")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--scan", paramLabel = "TARGET",
+            description = "Also scan the device at TARGET from here (TCP: the 1,000 most common ports plus every port the other "
+                    + "views name; UDP: the ports the views name), with the scanner's device-safe defaults and -sV. "
+                    + "--ssh HOST scans HOST unless --no-scan.")
+    String scanTarget;
+
+    @Option(names = "--scan-ports", paramLabel = "PORTS", description = "Ports for the audit's scan, in nmap syntax (e.g. T:1-65535,U:53).")
+    String scanPorts;
+
+    @Option(names = "--policy", paramLabel = "FILE", description = "A YAML policy: which ports may be exposed, what fails the run (docs/POLICY.md).")
+    Path policyFile;
+
+    @Option(names = "--profile", paramLabel = "NAME",
+            description = "A built-in policy: armadillo-iot-g3, armadillo-iot-g3l, armadillo-x1, armadillo-iot-g2, armadillo-440, "
+                    + "armadillo-840 (factory defaults from the seed's table), production-minimal.")
+    String profile;
+
+    @Option(names = "--fail-on", paramLabel = "SEVERITY",
+            description = "Exit 1 when a finding at or above this severity fails the gate: info, low, medium, high, critical "
+                    + "(default: the policy's, else high).")
+    String failOn;
+
+    @Option(names = "--fix-script", paramLabel = "FILE",
+            description = "Write a reviewable busybox-sh script with the firewall commands that close what the policy forbids. "
+                    + "portaudit never runs it.")
+    Path fixScript;
+
+    Clock clock = Clock.systemUTC();
+
     @Override
-    public Integer call() {
-        DeviceSnapshot snap = new LocalCollector().collect();
-        AuditResult result = Auditor.audit(snap, ProcessTable.socketOwners(Path.of("/proc")));
-        PrintWriter out = spec.commandLine().getOut();
-        TextReport.write(result, out);
-        return result.partial() ? ExitCodes.INCOMPLETE : ExitCodes.OK;
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        Problems nameProblems = new Problems();
+        ServiceNames names = common.serviceNames(nameProblems);
+        Policy policy = policy();
+        Severity threshold = null;
+        if (failOn != null) {
+            try {
+                threshold = Severity.parse(failOn);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--fail-on must be one of info, low, medium, high, critical, not '" + failOn + "'");
+            }
+        }
+        for (OutputOptions.Target t : output.targets()) {
+            if (!Reports.FORMATS.contains(t.format()) && !t.format().equals("md")) {
+                throw new UserException("unknown report format '" + t.format() + "'; formats: " + String.join(", ", Reports.FORMATS));
+            }
+        }
+
+        if (!inputs.isEmpty() && remote.isRemote()) throw new UserException("--input cannot be combined with --ssh or --bundle");
+        AuditInput in;
+        if (!inputs.isEmpty()) {
+            in = InputFiles.read(inputs, names);
+        } else {
+            Optional<DeviceSnapshot> device = remote.collect(err);
+            DeviceSnapshot snap = device.orElseGet(() -> new LocalCollector().collect());
+            in = ViewBuilder.fromSnapshot(snap, names, null);
+        }
+        String target = scanTarget != null ? scanTarget : remote.scanTarget().orElse(null);
+        if (target != null) {
+            if (in.scan() != null) throw new UserException("--scan cannot be combined with a pasted scan in --input");
+            var ports = AuditScan.ports(in, names, scanPorts);
+            if (!ports.problems().isEmpty()) throw new UserException("--scan-ports: " + ports.problems().get(0).message());
+            if (common.verbosity() >= 0) {
+                err.println("portaudit: scanning " + target + " (" + ports.tcp().size() + " tcp, " + ports.udp().size() + " udp ports)...");
+            }
+            var scan = AuditScan.run(target, ports, names);
+            in = new AuditInput(in.snapshot(), in.firewall(), in.listeners(), scan, in.problems(), in.notes());
+        }
+        AuditResult result = Auditor.audit(in, policy, threshold, names, clock);
+
+        for (OutputOptions.Target t : output.targets()) {
+            if (t.file() == null) {
+                Writer w = spec.commandLine().getOut();
+                Reports.write(t.format(), result, w, t.format().equals("text") && common.useColor());
+            } else {
+                try (Writer w = Files.newBufferedWriter(t.file(), StandardCharsets.UTF_8)) {
+                    Reports.write(t.format(), result, w, false);
+                }
+                if (common.verbosity() >= 0) err.println("portaudit: wrote " + t.format() + " report to " + t.file());
+            }
+        }
+        if (fixScript != null) {
+            Files.writeString(fixScript, FixScript.render(result), StandardCharsets.UTF_8);
+            if (common.verbosity() >= 0) err.println("portaudit: wrote fix script to " + fixScript + " (review it; it is not run)");
+        }
+        return result.exitCode();
+    }
+
+    private Policy policy() {
+        if (policyFile != null && profile != null) throw new UserException("give --policy or --profile, not both");
+        try {
+            if (policyFile != null) return PolicyLoader.load(policyFile);
+            if (profile != null) return PolicyLoader.profile(profile);
+        } catch (PolicyLoader.PolicyException e) {
+            throw new UserException(e.getMessage());
+        }
+        return Policy.none();
+    }
+
+    static Writer stdout() {
+        return new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
     }
 }

@@ -1,23 +1,167 @@
 package io.portaudit.cli;
 
+import io.portaudit.inventory.Inventory;
+import io.portaudit.inventory.InventoryFormat;
+import io.portaudit.inventory.InventoryOutput;
+import io.portaudit.inventory.NetnsMode;
+import io.portaudit.model.Capture;
+import io.portaudit.model.DeviceSnapshot;
+import io.portaudit.model.Listener;
+import io.portaudit.model.ParseProblem;
+import io.portaudit.model.Problems;
+import io.portaudit.model.ServiceNames;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code portaudit inventory}. */
 @Command(name = "inventory",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        header = "List every listening TCP socket and bound UDP socket with the program behind it.")
+        header = "List every listening TCP socket and bound UDP socket with the program behind it.",
+        description = {
+            "",
+            "Without --from, reads this machine's kernel tables (/proc/net/tcp, tcp6, udp, udp6) of every network namespace "
+                    + "(containers and namespaces included; --netns current for only portaudit's own), and finds each socket's "
+                    + "processes from /proc/PID/fd: command line, user, systemd unit or OpenRC service, container.",
+            "",
+            "With --from, reads listings a person pasted from a device: netstat (GNU net-tools or busybox; -a, -an, -tulpn, "
+                    + "-tulpnW), ss (-tulpn, -tulpnH, -ltnpe), /proc/net/* dumps, and the socket-owners table. The format is "
+                    + "recognised from the content; KIND:FILE forces it (netstat, ss, proc-net-tcp, proc-net-udp, socket-owners, "
+                    + "bindv6only, ip-addr, proc-net-if_inet6, passwd). Truncated columns (netstat without -W) are reported.",
+            "",
+            "Scope: all (every address of its family), all+ipv4 (:: that also takes IPv4), loopback (not reachable from "
+                    + "outside), specific (one address; the interface that holds it is shown), link-local.",
+            ""
+        })
 public final class InventoryCommand implements Callable<Integer> {
+    private static final Set<String> KINDS = Set.of(DeviceSnapshot.KIND_NETSTAT, DeviceSnapshot.KIND_SS,
+            DeviceSnapshot.KIND_PROC_NET_TCP, DeviceSnapshot.KIND_PROC_NET_TCP6, DeviceSnapshot.KIND_PROC_NET_UDP,
+            DeviceSnapshot.KIND_PROC_NET_UDP6, DeviceSnapshot.KIND_SOCKET_OWNERS, DeviceSnapshot.KIND_BINDV6ONLY,
+            DeviceSnapshot.KIND_IP_ADDR, Inventory.KIND_IF_INET6, Inventory.KIND_FIB_TRIE, Inventory.KIND_ROUTE, Inventory.KIND_PASSWD);
+
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     CommonOptions common;
 
     @Mixin
     OutputOptions output;
 
+    @Option(names = "--from", paramLabel = "[KIND:]FILE", arity = "1..*",
+            description = "Read pasted listings instead of this machine (repeatable; all files describe one device).")
+    List<String> from = new ArrayList<>();
+
+    @Option(names = "--netns", paramLabel = "all|current", defaultValue = "all",
+            description = "Which network namespaces to read on this machine: all (default) or current.")
+    String netns = "all";
+
+    @Option(names = "--proc", paramLabel = "DIR", hidden = true, defaultValue = "/proc",
+            description = "The proc root (tests use a fake tree).")
+    Path proc = Path.of("/proc");
+
+    @Option(names = "--bench", paramLabel = "N", hidden = true,
+            description = "Collect N times in-process and print the time per collection (ms) to stderr.")
+    Integer bench;
+
     @Override
-    public Integer call() {
-        throw new UserException("'portaudit inventory' is not built yet");
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Problems problems = new Problems();
+        ServiceNames names = common.serviceNames(problems);
+        List<Listener> listeners;
+        List<String> remarks;
+        boolean incomplete = false;
+        boolean manyNs;
+        if (!from.isEmpty()) {
+            List<Capture> caps = new ArrayList<>();
+            for (String spec : from) caps.add(capture(spec, problems));
+            DeviceSnapshot snap = new DeviceSnapshot("input", null, Clock.systemUTC().instant(), caps, false, List.of());
+            listeners = Inventory.fromSnapshot(snap, names, problems);
+            remarks = List.of();
+            manyNs = listeners.stream().map(Listener::netns).distinct().count() > 1;
+        } else {
+            NetnsMode mode = switch (netns) {
+                case "all" -> NetnsMode.ALL;
+                case "current" -> NetnsMode.CURRENT;
+                default -> throw new UserException("--netns must be 'all' or 'current', not '" + netns + "'");
+            };
+            if (bench != null) {
+                long best = Long.MAX_VALUE, total = 0;
+                for (int i = 0; i < bench; i++) {
+                    long t0 = System.nanoTime();
+                    Inventory.local(proc, mode);
+                    long dt = System.nanoTime() - t0;
+                    best = Math.min(best, dt);
+                    total += dt;
+                }
+                err.printf("bench: %d collections, best %.1f ms, mean %.1f ms%n", bench, best / 1e6, total / 1e6 / bench);
+            }
+            Inventory.Result r = Inventory.local(proc, mode);
+            listeners = r.listeners();
+            remarks = r.remarks();
+            problems.addAll(r.problems());
+            // an unreadable fd directory hides owners; an unreadable ns link may hide a namespace (only matters for --netns all)
+            incomplete = remarks.stream().anyMatch(s -> s.startsWith("cannot read") && (s.contains("/fd") || mode == NetnsMode.ALL));
+            manyNs = r.namespaces().size() > 1;
+        }
+        if (output.json()) {
+            out.println(InventoryOutput.jsonText(listeners, remarks, problems.list()));
+        } else {
+            InventoryOutput.text(listeners, manyNs, out);
+            if (common.verbosity() >= 0) {
+                for (String r : remarks) err.println("portaudit: note: " + r);
+            }
+        }
+        if (!output.json() || common.verbosity() > 0) {
+            for (ParseProblem p : problems.list()) err.println(p.format());
+        }
+        out.flush();
+        if (problems.hasErrors() && listeners.isEmpty()) return ExitCodes.USAGE;
+        return incomplete ? ExitCodes.INCOMPLETE : ExitCodes.OK;
+    }
+
+    private Capture capture(String spec, Problems problems) {
+        String kind = null;
+        String file = spec;
+        int colon = spec.indexOf(':');
+        if (colon > 0 && KINDS.contains(spec.substring(0, colon))) {
+            kind = spec.substring(0, colon);
+            file = spec.substring(colon + 1);
+        }
+        String text;
+        try {
+            text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        } catch (java.nio.charset.MalformedInputException e) {
+            try {
+                text = Files.readString(Path.of(file), StandardCharsets.ISO_8859_1);
+            } catch (IOException e2) {
+                throw new UserException("cannot read " + file + ": " + e2.getMessage());
+            }
+        } catch (IOException e) {
+            throw new UserException("cannot read " + file + ": " + e.getMessage());
+        }
+        if (kind == null) {
+            Optional<String> k = InventoryFormat.detect(text);
+            if (k.isEmpty()) throw new UserException(file + ": not a listing portaudit recognises (netstat, ss, /proc/net/*, "
+                    + "socket-owners); give its kind as KIND:FILE");
+            kind = k.get();
+        }
+        return new Capture(kind, file, null, text, "", Clock.systemUTC().instant(), file, false);
     }
 }

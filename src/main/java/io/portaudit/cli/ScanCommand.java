@@ -1,23 +1,407 @@
 package io.portaudit.cli;
 
+import io.portaudit.model.ParseProblem;
+import io.portaudit.model.PortResult;
+import io.portaudit.model.PortSet;
+import io.portaudit.model.Problems;
+import io.portaudit.model.Protocol;
+import io.portaudit.model.ServiceNames;
+import io.portaudit.scan.GrepOutput;
+import io.portaudit.scan.HostReport;
+import io.portaudit.scan.JsonLinesOutput;
+import io.portaudit.scan.NormalOutput;
+import io.portaudit.scan.PortFrequencies;
+import io.portaudit.scan.PortSpec;
+import io.portaudit.scan.ScanListener;
+import io.portaudit.scan.ScanRequest;
+import io.portaudit.scan.Scanner;
+import io.portaudit.scan.TargetSpec;
+import io.portaudit.scan.TimingTemplate;
+import io.portaudit.scan.XmlOutput;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code portaudit scan}. */
+/** {@code portaudit scan}: a connect() scanner with nmap's states, syntax and output formats. */
 @Command(name = "scan",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        header = "Scan TCP and UDP ports of targets, with nmap's port states and syntax.")
+        sortOptions = false,
+        header = "Scan TCP and UDP ports of targets, with nmap's port states and syntax.",
+        description = {
+            "",
+            "A connect() scanner (no raw sockets, no root needed). States and reasons as nmap -sT/-sU define them: "
+                    + "open (syn-ack / udp-response), closed (conn-refused / port-unreach), filtered (no-response after "
+                    + "retries, or ICMP host/net/admin-prohibited unreachable), open|filtered (UDP silence).",
+            "",
+            "Device-safe default (-T3): at most 64 connection attempts in flight to one host (the congestion window "
+                    + "starts at 10 and grows only while the device answers), one connection per port, open connections "
+                    + "closed at once with a reset, -sV probes at most 4 ports of a host at a time. UDP is paced to the "
+                    + "device's ICMP rate limit.",
+            ""
+        },
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  the scan completed", "  2  usage error (bad option, port list or target)",
+            "  3  a target could not be scanned, a host timed out, or the scan was interrupted (partial output written)"})
 public final class ScanCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Mixin
-    OutputOptions output;
+    @Parameters(paramLabel = "TARGET", arity = "0..*",
+            description = "Addresses, host names, CIDR (10.77.2.0/24, fd77:2::/120), ranges (10.77.1.1-20, 10.77.1-3.2).")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = "-sT", description = "TCP connect scan (the default).")
+    boolean tcpScan;
+
+    @Option(names = "-sU", description = "UDP scan (paced to the target's ICMP rate limit).")
+    boolean udpScan;
+
+    @Option(names = "-sV", description = "Service detection: greetings, HTTP, TLS; product and version.")
+    boolean versionScan;
+
+    @Option(names = "-p", paramLabel = "PORTS", description = "Ports: 22,80,1000-2000 | T:21-25,U:53 | http,ssh | - (all).")
+    String ports;
+
+    @Option(names = "--top-ports", paramLabel = "N", description = "The N most often open ports (nmap-services when installed).")
+    Integer topPorts;
+
+    @Option(names = "-F", description = "Fast: the top 100 ports.")
+    boolean fast;
+
+    @Option(names = "-T", paramLabel = "0-5", description = "Timing template (nmap's values; default 3).")
+    Integer template;
+
+    @Option(names = "--min-rate", paramLabel = "N", description = "Send at least N probes per second.")
+    double minRate;
+
+    @Option(names = "--max-rate", paramLabel = "N", description = "Send at most N probes per second (all hosts).")
+    double maxRate;
+
+    @Option(names = {"--max-parallelism", "-M"}, paramLabel = "N", description = "At most N probes in flight per host.")
+    Integer maxParallelism;
+
+    @Option(names = "--max-retries", paramLabel = "N", description = "Retransmissions of a silent probe (default by template).")
+    Integer maxRetries;
+
+    @Option(names = "--host-timeout", paramLabel = "TIME", description = "Give up a host after TIME (e.g. 30s, 15m).")
+    String hostTimeout;
+
+    @Option(names = "--scan-delay", paramLabel = "TIME", description = "Wait TIME between probes to one host.")
+    String scanDelay;
+
+    @Option(names = "--initial-rtt-timeout", paramLabel = "TIME", hidden = true)
+    String initialRtt;
+
+    @Option(names = "--min-rtt-timeout", paramLabel = "TIME", hidden = true)
+    String minRtt;
+
+    @Option(names = "--max-rtt-timeout", paramLabel = "TIME", hidden = true)
+    String maxRtt;
+
+    @Option(names = "-Pn", description = "Skip host discovery: treat every host as up.")
+    boolean noPing;
+
+    @Option(names = "-n", description = "No DNS: only addresses (and localhost) are accepted. portaudit never does reverse DNS.")
+    boolean noDns;
+
+    @Option(names = "-iL", paramLabel = "FILE", description = "Read targets from FILE ('-' = standard input).")
+    Path inputList;
+
+    @Option(names = "--exclude", paramLabel = "TARGETS", description = "Comma-separated targets to skip.")
+    List<String> exclude = new ArrayList<>();
+
+    @Option(names = "--excludefile", paramLabel = "FILE", description = "Targets to skip, from FILE.")
+    Path excludeFile;
+
+    @Option(names = "-oN", paramLabel = "FILE", description = "Normal output to FILE ('-' = standard output).")
+    String outNormal;
+
+    @Option(names = "-oX", paramLabel = "FILE", description = "nmap-compatible XML to FILE ('-' = standard output).")
+    String outXml;
+
+    @Option(names = "-oG", paramLabel = "FILE", description = "Grepable output to FILE.")
+    String outGrep;
+
+    @Option(names = "-oA", paramLabel = "BASE", description = "BASE.nmap, BASE.xml and BASE.gnmap.")
+    String outAll;
+
+    @Option(names = "--json", description = "JSON lines on standard output (one object per port, host, summary).")
+    boolean json;
+
+    @Option(names = "--open", description = "Show only open ports.")
+    boolean openOnly;
+
+    @Option(names = "--reason", description = "Show why each port has its state.")
+    boolean reason;
+
+    @Option(names = "--stats-every", paramLabel = "TIME", description = "Progress line on standard error every TIME (default 5s; only on a terminal).")
+    String statsEvery;
+
+    @Option(names = "--version-timeout", paramLabel = "TIME", description = "Per-port bound of -sV (default 5s).")
+    String versionTimeout;
+
+    @Option(names = "--hostgroup", paramLabel = "N", description = "Hosts scanned in parallel (default 32).")
+    Integer hostGroup;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
 
     @Override
-    public Integer call() {
-        throw new UserException("'portaudit scan' is not built yet");
+    public Integer call() throws IOException {
+        Problems problems = new Problems();
+        ServiceNames names = common.serviceNames(problems);
+        // targets
+        List<String> all = new ArrayList<>(targets);
+        if (inputList != null) all.addAll(TargetSpec.readList(readText(inputList)));
+        List<String> excl = new ArrayList<>();
+        for (String e : exclude) excl.addAll(List.of(e.split(",")));
+        if (excludeFile != null) excl.addAll(TargetSpec.readList(readText(excludeFile)));
+        if (all.isEmpty()) throw new UserException("no targets given (e.g. 'portaudit scan 10.77.2.2')");
+        TargetSpec spec = TargetSpec.parse(all, excl, noDns);
+        boolean targetProblem = false;
+        for (ParseProblem p : spec.problems()) {
+            System.err.println("portaudit: " + p.format());
+            targetProblem = true;
+        }
+        if (spec.targets().isEmpty()) throw new UserException("no usable targets", targetProblem ? ExitCodes.INCOMPLETE : ExitCodes.USAGE);
+        // ports
+        boolean udp = udpScan, tcp = tcpScan || !udpScan;
+        PortSpec portSpec;
+        int selections = (ports != null ? 1 : 0) + (topPorts != null ? 1 : 0) + (fast ? 1 : 0);
+        if (selections > 1) throw new UserException("give only one of -p, --top-ports, -F");
+        if (ports != null) {
+            portSpec = PortSpec.parse(ports, names);
+            for (ParseProblem p : portSpec.problems()) System.err.println("portaudit: " + p.format());
+            if (!portSpec.ok()) return ExitCodes.USAGE;
+        } else {
+            int n = topPorts != null ? topPorts : fast ? 100 : 1000;
+            if (n < 1) throw new UserException("--top-ports needs a positive number");
+            PortFrequencies f = PortFrequencies.load();
+            portSpec = PortSpec.of(f.top(Protocol.TCP, n), f.top(Protocol.UDP, n));
+        }
+        if ((tcp ? portSpec.tcp().size() : 0) + (udp ? portSpec.udp().size() : 0) == 0) {
+            throw new UserException("no ports to scan for the chosen scan types");
+        }
+        // timing
+        TimingTemplate t = TimingTemplate.of(template == null ? 3 : checkRange(template, 0, 5, "-T"));
+        if (maxRetries != null) t = t.withMaxRetries(checkRange(maxRetries, 0, 50, "--max-retries"));
+        if (maxParallelism != null) t = t.withMaxParallelism(checkRange(maxParallelism, 1, 65535, "--max-parallelism"));
+        if (scanDelay != null) t = t.withScanDelay(duration(scanDelay, "--scan-delay"));
+        if (hostTimeout != null) t = t.withHostTimeout(duration(hostTimeout, "--host-timeout"));
+        if (initialRtt != null || minRtt != null || maxRtt != null) {
+            t = t.withRttTimeouts(initialRtt == null ? t.initialRttTimeoutUs() : us(initialRtt, "--initial-rtt-timeout"),
+                    minRtt == null ? t.minRttTimeoutUs() : us(minRtt, "--min-rtt-timeout"),
+                    maxRtt == null ? t.maxRttTimeoutUs() : us(maxRtt, "--max-rtt-timeout"));
+        }
+        if (minRate < 0 || maxRate < 0 || (maxRate > 0 && minRate > maxRate)) throw new UserException("bad --min-rate/--max-rate");
+        ScanRequest req = ScanRequest.builder(spec, portSpec).tcp(tcp).udp(udp).timing(t).minRate(minRate).maxRate(maxRate)
+                .skipDiscovery(noPing).serviceDetection(versionScan).names(names)
+                .hostGroup(hostGroup == null ? 32 : checkRange(hostGroup, 1, 4096, "--hostgroup"))
+                .serviceTimeout(versionTimeout == null ? Duration.ofSeconds(5) : duration(versionTimeout, "--version-timeout"))
+                .build();
+        // outputs
+        List<ScanListener> outs = new ArrayList<>();
+        PrintWriter stdout = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
+        boolean stdoutTaken = false;
+        if (outAll != null) {
+            outs.add(new NormalOutput(file(Path.of(outAll + ".nmap")), reason, openOnly, true).withVersions(versionScan));
+            outs.add(XmlOutput.toFile(Path.of(outAll + ".xml")).openOnly(openOnly));
+            outs.add(new GrepOutput(file(Path.of(outAll + ".gnmap"))));
+        }
+        if (outNormal != null) {
+            boolean std = outNormal.equals("-");
+            stdoutTaken |= std;
+            outs.add(new NormalOutput(std ? stdout : file(Path.of(outNormal)), reason, openOnly, !std).withVersions(versionScan));
+        }
+        if (outXml != null) {
+            if (outXml.equals("-")) {
+                stdoutTaken = true;
+                outs.add(XmlOutput.toStream(stdout).openOnly(openOnly));
+            } else outs.add(XmlOutput.toFile(Path.of(outXml)).openOnly(openOnly));
+        }
+        if (outGrep != null) {
+            boolean std = outGrep.equals("-");
+            stdoutTaken |= std;
+            outs.add(new GrepOutput(std ? stdout : file(Path.of(outGrep))));
+        }
+        if (json) {
+            stdoutTaken = true;
+            outs.add(new JsonLinesOutput(stdout, openOnly));
+        }
+        if (!stdoutTaken) outs.add(new NormalOutput(stdout, reason, openOnly, false).withVersions(versionScan));
+
+        Scanner scanner = new Scanner();
+        installSignalHandlers(scanner);
+        Progress progress = new Progress(req, statsEvery == null ? Duration.ofSeconds(5) : duration(statsEvery, "--stats-every"));
+        outs.add(progress);
+        ScanListener fan = fanOut(outs);
+        long start = System.currentTimeMillis();
+        String args = "portaudit scan " + String.join(" ", originalArgs());
+        fan.started(new ScanListener.ScanInfo(args, start, req.tcpPorts(), req.udpPorts(), version()));
+        progress.startThread();
+        Scanner.Outcome outcome;
+        try {
+            outcome = scanner.run(req, fan);
+        } finally {
+            progress.stopThread();
+        }
+        long end = System.currentTimeMillis();
+        boolean partial = !outcome.complete() || targetProblem;
+        String why = outcome.stopped() ? "interrupted" : outcome.hostsTimedOut() > 0 ? "host timeout"
+                : outcome.hostsUnscannable() > 0 ? "a target could not be reached (every probe failed locally)"
+                : targetProblem ? "a target could not be resolved" : "";
+        fan.finished(new ScanListener.ScanSummary(end, (end - start) / 1000.0, outcome.hostsUp(), outcome.hostsDown(), partial, why));
+        stdout.flush();
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("portaudit: closing output: " + e.getMessage());
+            }
+        }
+        return partial ? ExitCodes.INCOMPLETE : ExitCodes.OK;
+    }
+
+    private static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-dev" : v;
+    }
+
+    private static List<String> originalArgs() {
+        String cmd = ProcessHandle.current().info().arguments().map(a -> String.join(" ", a)).orElse("");
+        int i = cmd.indexOf(" scan ");
+        return i >= 0 ? List.of(cmd.substring(i + 6)) : List.of();
+    }
+
+    private PrintWriter file(Path p) throws IOException {
+        PrintWriter w = new PrintWriter(Files.newBufferedWriter(p, StandardCharsets.UTF_8));
+        closeables.add(w);
+        return w;
+    }
+
+    private static String readText(Path p) throws IOException {
+        if (p.toString().equals("-")) return new String(System.in.readNBytes(16 << 20), StandardCharsets.UTF_8);
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserException("cannot read " + p + ": " + e.getMessage());
+        }
+    }
+
+    private static int checkRange(int v, int lo, int hi, String what) {
+        if (v < lo || v > hi) throw new UserException(what + " must be " + lo + ".." + hi + ", not " + v);
+        return v;
+    }
+
+    /** nmap time specs: 500ms, 30s, 5m, 2h; a bare number is seconds. */
+    static Duration duration(String s, String what) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            if (t.endsWith("s")) return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+            if (t.endsWith("m")) return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000));
+            if (t.endsWith("h")) return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 3_600_000));
+            return Duration.ofMillis((long) (Double.parseDouble(t) * 1000));
+        } catch (NumberFormatException e) {
+            throw new UserException(what + ": cannot read time '" + s + "' (e.g. 500ms, 30s, 5m)");
+        }
+    }
+
+    private static long us(String s, String what) {
+        return duration(s, what).toNanos() / 1000;
+    }
+
+    private static void installSignalHandlers(Scanner scanner) {
+        try {
+            for (String sig : List.of("INT", "TERM")) {
+                sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> scanner.stop());
+            }
+        } catch (IllegalArgumentException | LinkageError e) {
+            // no signal support: the JVM's default handling applies
+        }
+    }
+
+    static ScanListener fanOut(List<ScanListener> list) {
+        return new ScanListener() {
+            public void started(ScanInfo i) { list.forEach(l -> l.started(i)); }
+
+            public void port(PortResult r) { list.forEach(l -> l.port(r)); }
+
+            public void host(HostReport h) { list.forEach(l -> l.host(h)); }
+
+            public void finished(ScanSummary s) { list.forEach(l -> l.finished(s)); }
+        };
+    }
+
+    /** The progress line with ETA, on standard error, only when it is a terminal. */
+    static final class Progress implements ScanListener {
+        private final long total;
+        private final Duration every;
+        private final AtomicLong done = new AtomicLong();
+        private final boolean terminal = System.console() != null;
+        private volatile boolean running;
+        private Thread thread;
+        private long startNanos;
+        private String lastEta = "";
+
+        Progress(ScanRequest req, Duration every) {
+            long hosts = req.targets().size().min(java.math.BigInteger.valueOf(Long.MAX_VALUE / 200_000)).longValue();
+            PortSet t = req.tcpPorts(), u = req.udpPorts();
+            this.total = hosts * (t.size() + u.size());
+            this.every = every;
+        }
+
+        @Override
+        public void port(PortResult r) {
+            done.incrementAndGet();
+        }
+
+        void startThread() {
+            startNanos = System.nanoTime();
+            if (!terminal || every.isZero() || every.isNegative()) return;
+            running = true;
+            thread = Thread.ofPlatform().daemon().name("scan-progress").start(() -> {
+                while (running) {
+                    try {
+                        Thread.sleep(every.toMillis());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    if (!running) return;
+                    long d = done.get();
+                    double el = (System.nanoTime() - startNanos) / 1e9;
+                    double pct = total == 0 ? 0 : 100.0 * d / total;
+                    String eta = d == 0 ? "?" : String.format(Locale.ROOT, "%.0fs", el * (total - d) / d);
+                    // the ETA is only printed when it moved enough to matter (nmap's rule of thumb)
+                    String line = String.format(Locale.ROOT, "Stats: %.0fs elapsed; %d/%d ports (%.1f%%) done; ETC in %s",
+                            el, d, total, pct, eta.equals(lastEta) ? lastEta : eta);
+                    lastEta = eta;
+                    System.err.print("\r" + line + "   ");
+                    System.err.flush();
+                }
+            });
+        }
+
+        void stopThread() {
+            running = false;
+            if (thread != null) {
+                thread.interrupt();
+                System.err.print("\r" + " ".repeat(80) + "\r");
+                System.err.flush();
+            }
+        }
     }
 }

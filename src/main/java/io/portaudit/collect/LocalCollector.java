@@ -4,15 +4,23 @@ import io.portaudit.model.Capture;
 import io.portaudit.model.DeviceSnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
 
 /**
- * Collects this machine's raw texts: the kernel's socket tables under /proc and the firewall
- * ruleset from whichever tools are installed. No parsing happens here.
+ * Collects this machine's raw texts, in the same shape as an SSH or bundle snapshot: the
+ * {@link Probes#DEVICE} facts (tools run when installed, files read directly), the socket tables of
+ * every network namespace (read through {@code /proc/PID/net/*} of one member, {@link Capture#netns()}
+ * set; this process's own namespace first) and the socket-owner table. No parsing happens here.
  */
 public final class LocalCollector {
     private static final String SOURCE = "local";
@@ -32,46 +40,163 @@ public final class LocalCollector {
     }
 
     public DeviceSnapshot collect() {
-        List<Capture> captures = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
-        boolean partial = false;
-
-        for (String[] t : new String[][] {
-                {DeviceSnapshot.KIND_PROC_NET_TCP, "net/tcp"}, {DeviceSnapshot.KIND_PROC_NET_TCP6, "net/tcp6"},
-                {DeviceSnapshot.KIND_PROC_NET_UDP, "net/udp"}, {DeviceSnapshot.KIND_PROC_NET_UDP6, "net/udp6"},
-                {DeviceSnapshot.KIND_BINDV6ONLY, "sys/net/ipv6/bindv6only"}}) {
-            Path file = proc.resolve(t[1]);
-            try {
-                captures.add(new Capture(t[0], file.toString(), null, Files.readString(file, StandardCharsets.ISO_8859_1),
-                        "", clock.instant(), SOURCE, false));
-            } catch (IOException e) {
-                // no IPv6 on this kernel, or /proc not mounted: say so, keep going
-                notes.add("could not read " + file + ": " + e.getMessage());
-            }
-        }
-
-        boolean anyFirewallTool = false;
-        for (String[] t : new String[][] {
-                {DeviceSnapshot.KIND_IPTABLES_SAVE, "iptables-save"},
-                {DeviceSnapshot.KIND_IP6TABLES_SAVE, "ip6tables-save"},
-                {DeviceSnapshot.KIND_NFT_JSON, "nft", "-j", "list", "ruleset"}}) {
-            String exe = CommandRunner.which(t[1]);
-            if (exe == null) {
-                notes.add(t[1] + " is not installed: its rules are not part of this audit");
+        SnapshotBuilder b = new SnapshotBuilder(SOURCE);
+        Map<String, String> namespaces = netns();
+        String own = namespaces.keySet().iterator().next();
+        for (Probe p : Probes.DEVICE) {
+            String ns = p.ownNetns() ? own : null;
+            if (p.fallbackOf() != null && !p.wanted(b.exitOf(p.fallbackOf()))) continue;
+            if (p.command().startsWith("cat ")) {
+                String file = p.command().substring(4);
+                Path path = file.startsWith("/proc/") ? proc.resolve(file.substring(6)) : Path.of(file);
+                if (!Files.exists(path) && file.equals("/etc/os-release")) path = Path.of("/usr/lib/os-release");
+                readFile(b, p.kind(), path, ns);
                 continue;
             }
-            anyFirewallTool = true;
-            List<String> argv = new ArrayList<>(List.of(t).subList(1, t.length));
-            argv.set(0, exe);
-            Capture c = runner.run(t[0], argv, SOURCE);
-            captures.add(c);
-            if (!c.ok()) {
-                notes.add(t[1] + " failed (exit " + c.exitStatus() + "): " + c.stderr().strip());
-                if (c.truncated()) partial = true;
+            String[] argv = p.command().split(" ");
+            String exe = CommandRunner.which(argv[0]);
+            if (exe == null) {
+                b.add(p.kind(), p.command(), Probes.NOT_FOUND, "", argv[0] + ": not found", clock.instant(), ns, false);
+                continue;
+            }
+            argv[0] = exe;
+            Capture c = runner.run(p.kind(), Arrays.asList(argv), SOURCE);
+            b.add(p.kind(), p.command(), c.exitStatus(), c.stdout(), c.stderr(), c.collectedAt(), ns, c.truncated());
+        }
+        if (Objects.equals(b.exitOf(DeviceSnapshot.KIND_IPTABLES_SAVE), Probes.NOT_FOUND)
+                && Objects.equals(b.exitOf(DeviceSnapshot.KIND_NFT_JSON), Probes.NOT_FOUND)) {
+            b.note("no firewall tool found (iptables-save, ip6tables-save, nft): firewall view missing");
+        }
+        for (Map.Entry<String, String> ns : namespaces.entrySet()) {
+            for (String[] t : Probes.PROC_NET_TABLES) {
+                readFile(b, t[0], proc.resolve(ns.getValue()).resolve("net").resolve(t[1]), ns.getKey());
             }
         }
-        if (!anyFirewallTool) notes.add("no firewall tool found (iptables-save, ip6tables-save, nft): firewall view missing");
-        return new DeviceSnapshot(SOURCE, hostname(), clock.instant(), captures, partial, notes);
+        b.add(DeviceSnapshot.KIND_SOCKET_OWNERS, Probes.SOCKET_OWNERS.command(), 0, socketOwners(proc), "", clock.instant(),
+                null, false);
+        return b.build(hostname(), clock.instant());
+    }
+
+    private void readFile(SnapshotBuilder b, String kind, Path file, String netns) {
+        try {
+            b.add(kind, "cat " + file, 0, Files.readString(file, StandardCharsets.ISO_8859_1), "", clock.instant(), netns, false);
+        } catch (IOException e) {
+            // no IPv6 on this kernel, or /proc not mounted: say so, keep going
+            b.note("could not read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Distinct network namespaces → a member ({@code self} for our own, else a pid), own first. */
+    Map<String, String> netns() {
+        Map<String, String> out = new LinkedHashMap<>();
+        String self = link(proc.resolve("self/ns/net"));
+        out.put(self == null ? "-" : self, "self");
+        for (Path pidDir : pids(proc)) {
+            String ns = link(pidDir.resolve("ns/net"));
+            if (ns != null) out.putIfAbsent(ns, pidDir.getFileName().toString());
+        }
+        if (out.containsKey("-")) {
+            Map<String, String> fixed = new LinkedHashMap<>();
+            out.forEach((k, v) -> fixed.put(k.equals("-") ? null : k, v));
+            return fixed;
+        }
+        return out;
+    }
+
+    /** The {@link DeviceSnapshot#KIND_SOCKET_OWNERS} table of the processes under {@code proc}. */
+    public static String socketOwners(Path proc) {
+        StringBuilder sb = new StringBuilder();
+        for (Path pidDir : pids(proc)) {
+            String pid = pidDir.getFileName().toString();
+            TreeSet<Long> inodes = new TreeSet<>();
+            try (DirectoryStream<Path> fds = Files.newDirectoryStream(pidDir.resolve("fd"))) {
+                for (Path fd : fds) {
+                    String target = link(fd);
+                    if (target != null && target.startsWith("socket:[") && target.endsWith("]")) {
+                        try {
+                            inodes.add(Long.parseLong(target.substring(8, target.length() - 1)));
+                        } catch (NumberFormatException ignored) {
+                            // not a socket inode after all
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                if (Files.isDirectory(pidDir)) sb.append("# unreadable ").append(pid).append(" cannot list /proc/").append(pid).append("/fd\n");
+                continue;
+            }
+            if (inodes.isEmpty()) continue;
+            String uid = dash(uid(pidDir));
+            String ns = dash(link(pidDir.resolve("ns/net")));
+            String comm = dash(clean(read(pidDir.resolve("comm"))));
+            String cmd = dash(clean(read(pidDir.resolve("cmdline"))));
+            String cg = read(pidDir.resolve("cgroup"));
+            if (cg != null) {
+                List<String> lines = cg.lines().toList();
+                cg = lines.isEmpty() ? null : lines.get(lines.size() - 1).replace('\t', ' ');
+            }
+            cg = dash(cg);
+            // the shell script sorts inodes as text (sort -u): keep the same order
+            List<String> ids = new ArrayList<>(inodes.stream().map(String::valueOf).toList());
+            ids.sort(null);
+            for (String i : ids) {
+                sb.append(pid).append('\t').append(i).append('\t').append(uid).append('\t').append(ns).append('\t')
+                        .append(comm).append('\t').append(cmd).append('\t').append(cg).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static List<Path> pids(Path proc) {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(proc,
+                p -> { String n = p.getFileName().toString(); return !n.isEmpty() && n.chars().allMatch(Character::isDigit); })) {
+            ds.forEach(out::add);
+        } catch (IOException e) {
+            return List.of();
+        }
+        out.sort((a, c) -> a.getFileName().toString().compareTo(c.getFileName().toString()));
+        return out;
+    }
+
+    private static String link(Path p) {
+        try {
+            return Files.readSymbolicLink(p).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String uid(Path pidDir) {
+        String status = read(pidDir.resolve("status"));
+        if (status == null) return null;
+        for (String l : status.split("\n")) {
+            if (l.startsWith("Uid:")) {
+                String[] f = l.substring(4).strip().split("\\s+");
+                return f.length > 0 && f[0].matches("[0-9]+") ? f[0] : null;
+            }
+        }
+        return null;
+    }
+
+    /** NULs, tabs and newlines become spaces; trailing spaces go (as the script's tr + sed). */
+    static String clean(String s) {
+        if (s == null) return null;
+        String t = s.replace('\0', ' ').replace('\t', ' ').replace('\n', ' ');
+        int end = t.length();
+        while (end > 0 && t.charAt(end - 1) == ' ') end--;
+        return t.substring(0, end);
+    }
+
+    private static String dash(String s) {
+        return s == null || s.isEmpty() ? "-" : s;
     }
 
     private String hostname() {

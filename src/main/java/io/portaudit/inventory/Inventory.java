@@ -1,38 +1,264 @@
 package io.portaudit.inventory;
 
-import io.portaudit.model.AddressFamily;
 import io.portaudit.model.Capture;
 import io.portaudit.model.DeviceSnapshot;
 import io.portaudit.model.Listener;
 import io.portaudit.model.Owner;
+import io.portaudit.model.ParseProblem;
 import io.portaudit.model.Problems;
 import io.portaudit.model.Protocol;
+import io.portaudit.model.ServiceNames;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
-/** The listener view of a snapshot: every listening/bound socket found in its texts. */
+/**
+ * The listener view: every listening TCP socket and bound UDP socket, its owners and its reach.
+ * Two entries: {@link #fromSnapshot(DeviceSnapshot, ServiceNames, Problems)} for collected or pasted
+ * texts, {@link #local(Path, NetnsMode, Passwd)} for this machine's kernel, all namespaces.
+ */
 public final class Inventory {
-    private Inventory() {}
+    /** Capture kinds this view reads besides the model's ({@code /proc/net/if_inet6}, fib_trie, route, /etc/passwd). */
+    public static final String KIND_IF_INET6 = "proc-net-if_inet6";
+    public static final String KIND_FIB_TRIE = "proc-net-fib_trie";
+    public static final String KIND_ROUTE = "proc-net-route";
+    public static final String KIND_PASSWD = "passwd";
 
     public static final Comparator<Listener> ORDER = Comparator.comparing(Listener::protocol)
-            .thenComparingInt(Listener::port).thenComparing(Listener::family).thenComparing(Listener::address);
+            .thenComparingInt(Listener::port).thenComparing(Listener::family).thenComparing(Listener::address)
+            .thenComparing(l -> l.netns() == null ? "" : l.netns()).thenComparingLong(Listener::inode);
 
+    private Inventory() {}
+
+    /** A local inventory: listeners, raw sockets (information), the namespaces read, and every remark. */
+    public record Result(List<Listener> listeners, List<ProcNetParser.RawSocket> raw, List<String> namespaces, String currentNetns,
+                         List<String> remarks, List<ParseProblem> problems, List<SocketOwners.Row> ownerRows) {
+        /** The owner table in the {@code socket-owners} capture format. */
+        public String socketOwnersText() {
+            return SocketOwners.format(ownerRows, remarks);
+        }
+    }
+
+    // ------------------------------------------------------------------ from a snapshot
+
+    /** Compatibility form used before owners came from the snapshot itself. */
     public static List<Listener> fromSnapshot(DeviceSnapshot snap, Map<Long, List<Owner>> owners, Problems problems) {
-        List<Listener> all = new ArrayList<>();
-        Object[][] tables = {
-            {DeviceSnapshot.KIND_PROC_NET_TCP, Protocol.TCP, AddressFamily.IPV4},
-            {DeviceSnapshot.KIND_PROC_NET_TCP6, Protocol.TCP, AddressFamily.IPV6},
-            {DeviceSnapshot.KIND_PROC_NET_UDP, Protocol.UDP, AddressFamily.IPV4},
-            {DeviceSnapshot.KIND_PROC_NET_UDP6, Protocol.UDP, AddressFamily.IPV6},
-        };
-        for (Object[] t : tables) {
-            for (Capture c : snap.all((String) t[0])) {
-                all.addAll(ProcNetParser.parse(c.command(), c.stdout(), (Protocol) t[1], (AddressFamily) t[2], owners, null, problems));
+        SocketOwners.Table t = new SocketOwners.Table(owners, Map.of(), List.of());
+        return fromSnapshot(snap, ServiceNames.defaults(), problems, t);
+    }
+
+    /**
+     * Listeners from a snapshot's texts: {@code /proc/net/*} tables (preferred), else netstat/ss
+     * listings; owners from {@code socket-owners} (by inode, or by pid for netstat/ss lines);
+     * scope from {@code bindv6only} and interface address captures. Grouped per capture netns.
+     */
+    public static List<Listener> fromSnapshot(DeviceSnapshot snap, ServiceNames names, Problems problems) {
+        return fromSnapshot(snap, names, problems, null);
+    }
+
+    private static List<Listener> fromSnapshot(DeviceSnapshot snap, ServiceNames names, Problems problems, SocketOwners.Table given) {
+        Passwd passwd = snap.first(KIND_PASSWD).map(c -> Passwd.parse(c.stdout())).orElse(Passwd.EMPTY);
+        SocketOwners.Table table = given;
+        if (table == null) {
+            List<Capture> ownerCaps = snap.all(DeviceSnapshot.KIND_SOCKET_OWNERS);
+            table = SocketOwners.Table.EMPTY;
+            if (!ownerCaps.isEmpty()) {
+                StringBuilder all = new StringBuilder();
+                for (Capture c : ownerCaps) all.append(c.stdout()).append('\n');
+                table = SocketOwners.parse(ownerCaps.get(0).command(), all.toString(), passwd, problems);
             }
+        }
+        Map<Integer, Owner> byPid = new HashMap<>();
+        table.owners().values().forEach(l -> l.forEach(o -> {
+            if (o.pid() != null) byPid.putIfAbsent(o.pid(), o);
+        }));
+
+        Map<String, List<Capture>> groups = new LinkedHashMap<>();
+        for (Capture c : snap.captures()) groups.computeIfAbsent(c.netns() == null ? "" : c.netns(), k -> new ArrayList<>()).add(c);
+        List<Listener> all = new ArrayList<>();
+        for (Map.Entry<String, List<Capture>> g : groups.entrySet()) {
+            String netns = g.getKey().isEmpty() ? null : g.getKey();
+            List<Capture> caps = g.getValue();
+            List<Listener> ls = new ArrayList<>();
+            boolean proc = false;
+            for (Capture c : caps) {
+                Protocol p = switch (c.kind()) {
+                    case DeviceSnapshot.KIND_PROC_NET_TCP, DeviceSnapshot.KIND_PROC_NET_TCP6 -> Protocol.TCP;
+                    case DeviceSnapshot.KIND_PROC_NET_UDP, DeviceSnapshot.KIND_PROC_NET_UDP6 -> Protocol.UDP;
+                    default -> null;
+                };
+                if (p == null) continue;
+                proc = true;
+                ls.addAll(ProcNetParser.parse(c.command(), c.stdout(), p, table.owners(), netns, problems));
+            }
+            if (!proc) {
+                Map<String, Listener> merged = new LinkedHashMap<>();
+                for (Capture c : caps) {
+                    if (!c.kind().equals(DeviceSnapshot.KIND_NETSTAT) && !c.kind().equals(DeviceSnapshot.KIND_SS)) continue;
+                    for (Listener l : InventoryText.parse(c.kind(), c.command(), c.stdout(), names, problems)) {
+                        Listener withNs = netns == null ? l : new Listener(l.protocol(), l.family(), l.address(), l.port(), l.scope(),
+                                l.dualStack(), l.state(), l.inode(), netns, l.owners(), l.source(), l.iface(), l.note());
+                        merged.merge(l.protocol() + " " + l.address() + " " + l.port(), enrich(withNs, table, byPid), Inventory::mergeSame);
+                    }
+                }
+                ls.addAll(merged.values());
+            }
+            Boolean v6only = caps.stream().filter(c -> c.kind().equals(DeviceSnapshot.KIND_BINDV6ONLY)).findFirst()
+                    .map(c -> parseFlag(c.stdout())).orElse(null);
+            InterfaceAddresses ifaces = InterfaceAddresses.empty();
+            String fib = null, route = null;
+            for (Capture c : caps) {
+                switch (c.kind()) {
+                    case DeviceSnapshot.KIND_IP_ADDR -> ifaces = ifaces.merge(InterfaceAddresses.parse(c.command(), c.stdout(), problems));
+                    case KIND_IF_INET6 -> ifaces = ifaces.merge(InterfaceAddresses.fromIfInet6(c.command(), c.stdout(), problems));
+                    case KIND_FIB_TRIE -> fib = c.stdout();
+                    case KIND_ROUTE -> route = c.stdout();
+                    default -> { }
+                }
+            }
+            if (fib != null) ifaces = ifaces.merge(InterfaceAddresses.fromFibTrieAndRoute(fib, route, problems));
+            all.addAll(ScopeResolver.resolve(ls, v6only, ifaces));
         }
         all.sort(ORDER);
         return List.copyOf(all);
+    }
+
+    /** A netstat/ss owner (pid + name) gets the rest (cmdline, user, unit, container) from the socket-owners table. */
+    private static Listener enrich(Listener l, SocketOwners.Table table, Map<Integer, Owner> byPid) {
+        if (l.inode() != 0 && table.owners().containsKey(l.inode())) return l.withOwners(table.owners().get(l.inode()));
+        if (byPid.isEmpty() || l.owners().isEmpty()) return l;
+        List<Owner> out = new ArrayList<>();
+        for (Owner o : l.owners()) {
+            Owner full = o.pid() == null ? null : byPid.get(o.pid());
+            out.add(full == null ? o : full);
+        }
+        return l.withOwners(out);
+    }
+
+    private static Listener mergeSame(Listener a, Listener b) {
+        List<Owner> owners = new ArrayList<>(a.owners());
+        for (Owner o : b.owners()) if (owners.stream().noneMatch(x -> Objects.equals(x.pid(), o.pid()))) owners.add(o);
+        Listener keep = a.dualStack() == null && b.dualStack() != null ? b : a;
+        return keep.withOwners(owners);
+    }
+
+    static Boolean parseFlag(String s) {
+        String t = s == null ? "" : s.trim();
+        if (t.endsWith("= 1") || t.equals("1")) return Boolean.TRUE;
+        if (t.endsWith("= 0") || t.equals("0")) return Boolean.FALSE;
+        return null;
+    }
+
+    // ------------------------------------------------------------------ this machine
+
+    /** This machine, with /etc/passwd for user names. */
+    public static Result local(Path procRoot, NetnsMode mode) throws IOException {
+        Passwd passwd = Passwd.EMPTY;
+        try {
+            passwd = Passwd.parse(Files.readString(Path.of("/etc/passwd"), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // numbers instead of names
+        }
+        return local(procRoot, mode, passwd);
+    }
+
+    /**
+     * Reads the kernel's tables of every namespace (or only ours), then the owners of the sockets
+     * found. A namespace's tables are read through {@code /proc/PID/net} of one of its processes;
+     * when that process exits meanwhile the next one is tried.
+     */
+    public static Result local(Path proc, NetnsMode mode, Passwd passwd) throws IOException {
+        Problems problems = new Problems();
+        ProcessTable.Namespaces nss = ProcessTable.namespaces(proc);
+        List<String> remarks = new ArrayList<>(nss.remarks());
+        Map<String, List<Listener>> byNs = new LinkedHashMap<>();
+        Map<String, InterfaceAddresses> ifacesByNs = new HashMap<>();
+        List<ProcNetParser.RawSocket> raw = new ArrayList<>();
+        List<String> read = new ArrayList<>();
+        Set<Long> wanted = new HashSet<>();
+        for (ProcessTable.Namespace ns : nss.byId().values()) {
+            if (mode == NetnsMode.CURRENT && !ns.id().equals(nss.current())) continue;
+            List<Listener> ls = null;
+            for (String reader : ns.readers()) {
+                ls = readTables(proc.resolve(reader).resolve("net"), ns.id(), raw, ifacesByNs, problems, remarks);
+                if (ls != null) break;
+            }
+            if (ls == null) {
+                remarks.add("namespace " + ns.id() + ": every process in it exited or was unreadable before its tables were read");
+                continue;
+            }
+            read.add(ns.id());
+            for (Listener l : ls) wanted.add(l.inode());
+            byNs.put(ns.id(), ls);
+        }
+        if (nss.byId().isEmpty()) remarks.add("no process namespace could be read under " + proc);
+
+        ProcessTable.Owners found = ProcessTable.owners(proc, wanted::contains);
+        remarks.addAll(found.remarks());
+        SocketOwners.Table table = SocketOwners.table(found.rows(), List.of(), passwd);
+        Boolean v6only = parseFlag(ProcessTable.readSmall(proc.resolve("sys/net/ipv6/bindv6only")));
+
+        List<Listener> all = new ArrayList<>();
+        for (Map.Entry<String, List<Listener>> e : byNs.entrySet()) {
+            List<Listener> withOwners = new ArrayList<>(e.getValue().size());
+            for (Listener l : e.getValue()) {
+                List<Owner> o = table.owners().get(l.inode());
+                if (o != null) withOwners.add(l.withOwners(o));
+                else {
+                    withOwners.add(l.withScope(l.scope(), l.dualStack(), l.iface(), found.unreadable() > 0
+                            ? "no owner found: held by a process whose fds could not be read, one that exited, or the kernel"
+                            : "no owner found: the holding process exited during the scan, or the socket belongs to the kernel"));
+                }
+            }
+            Boolean ns6 = e.getKey().equals(nss.current()) ? v6only : null;
+            all.addAll(ScopeResolver.resolve(withOwners, ns6, ifacesByNs.getOrDefault(e.getKey(), InterfaceAddresses.empty())));
+        }
+        all.sort(ORDER);
+        return new Result(List.copyOf(all), List.copyOf(raw), List.copyOf(read), nss.current(), List.copyOf(remarks),
+                problems.list(), List.copyOf(found.rows()));
+    }
+
+    /** The tables of one namespace; null when the reader process is gone. */
+    private static List<Listener> readTables(Path net, String netns, List<ProcNetParser.RawSocket> raw,
+                                             Map<String, InterfaceAddresses> ifaces, Problems problems, List<String> remarks) {
+        List<Listener> out = new ArrayList<>();
+        String[][] tables = {{"tcp", "TCP"}, {"tcp6", "TCP"}, {"udp", "UDP"}, {"udp6", "UDP"}};
+        for (String[] t : tables) {
+            Path file = net.resolve(t[0]);
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.ISO_8859_1);
+            } catch (NoSuchFileException e) {
+                if (t[0].equals("tcp")) return null; // the reader exited
+                continue; // no IPv6 in this kernel
+            } catch (IOException e) {
+                if (t[0].equals("tcp")) return null;
+                remarks.add("cannot read " + file + ": " + e.getMessage());
+                continue;
+            }
+            out.addAll(ProcNetParser.parse(file.toString(), text, Protocol.valueOf(t[1]), Map.of(), netns, problems));
+        }
+        for (String r : new String[] {"raw", "raw6"}) {
+            String text = ProcessTable.readSmall(net.resolve(r));
+            if (text != null) raw.addAll(ProcNetParser.parseRaw(net.resolve(r).toString(), text, netns, problems));
+        }
+        InterfaceAddresses ia = InterfaceAddresses.empty();
+        String if6 = ProcessTable.readSmall(net.resolve("if_inet6"));
+        if (if6 != null) ia = ia.merge(InterfaceAddresses.fromIfInet6(net.resolve("if_inet6").toString(), if6, problems));
+        String fib = ProcessTable.readSmall(net.resolve("fib_trie"));
+        if (fib != null) ia = ia.merge(InterfaceAddresses.fromFibTrieAndRoute(fib, ProcessTable.readSmall(net.resolve("route")), problems));
+        ifaces.put(netns, ia);
+        return out;
     }
 }

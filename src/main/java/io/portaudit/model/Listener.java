@@ -12,11 +12,29 @@ import java.util.List;
  * @param netns     the network namespace, e.g. {@code net:[4026531840]}, or null when unknown
  * @param owners    every process holding the socket; empty when unknown
  * @param source    where this came from (e.g. {@code /proc/net/tcp}, {@code netstat-a.txt:12})
+ * @param iface     the interface that holds a specific address, or the scope id of a link-local one; null when not known
+ * @param note      why scope/dualStack are what they are, or what is doubtful (truncated address...); null when nothing to say
  */
 public record Listener(Protocol protocol, AddressFamily family, String address, int port, BindScope scope,
-                       Boolean dualStack, String state, long inode, String netns, List<Owner> owners, String source) {
+                       Boolean dualStack, String state, long inode, String netns, List<Owner> owners, String source,
+                       String iface, String note) {
     public Listener {
         owners = owners == null ? List.of() : List.copyOf(owners);
+    }
+
+    /** Without interface and note (the form before those two fields existed). */
+    public Listener(Protocol protocol, AddressFamily family, String address, int port, BindScope scope,
+                    Boolean dualStack, String state, long inode, String netns, List<Owner> owners, String source) {
+        this(protocol, family, address, port, scope, dualStack, state, inode, netns, owners, source, null, null);
+    }
+
+    public Listener withOwners(List<Owner> newOwners) {
+        return new Listener(protocol, family, address, port, scope, dualStack, state, inode, netns, newOwners, source, iface, note);
+    }
+
+    public Listener withScope(BindScope newScope, Boolean newDualStack, String newIface, String newNote) {
+        return new Listener(protocol, family, address, port, newScope, newDualStack, state, inode, netns, owners, source,
+                newIface, newNote);
     }
 
     /** {@code 0.0.0.0:80} or {@code [::]:80}. */

@@ -101,4 +101,10 @@ public final class Lab {
         if (r.exit != 0) LabExtension.cannotRun("lab/lab up failed: " + r.err + r.out);
         sharedUp = true;
     }
+
+    /** Takes the shared lab down (for the lifecycle test); the next {@link #up()} rebuilds it. */
+    public static synchronized Result down() {
+        sharedUp = false;
+        return run(Duration.ofMinutes(2), repo().resolve("lab/lab").toString(), "down");
+    }
 }

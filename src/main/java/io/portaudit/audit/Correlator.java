@@ -1,0 +1,262 @@
+package io.portaudit.audit;
+
+import io.portaudit.model.AddressFamily;
+import io.portaudit.model.Evidence;
+import io.portaudit.model.Exposure;
+import io.portaudit.model.ExposureRange;
+import io.portaudit.model.Finding;
+import io.portaudit.model.Listener;
+import io.portaudit.model.PortRange;
+import io.portaudit.model.PortResult;
+import io.portaudit.model.PortSet;
+import io.portaudit.model.PortState;
+import io.portaudit.model.Protocol;
+import io.portaudit.model.ServiceNames;
+import io.portaudit.model.Severity;
+import io.portaudit.model.Verdict;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Joins the three views on (protocol, family, port) and derives the findings. Any view may be
+ * missing; what that leaves unknown is treated as possibly reachable, never as safe.
+ */
+public final class Correlator {
+    /** Accept ranges up to this size get one matrix row per port; wider ones are findings only. */
+    static final int MAX_ROWS_PER_RANGE = 32;
+    static final int MAX_ROWS = 20_000;
+
+    private Correlator() {}
+
+    public record Correlation(List<PortRow> rows, List<Finding> findings) {}
+
+    private record Key(Protocol protocol, AddressFamily family, int port) {}
+
+    private enum Reach { REACHABLE, BLOCKED, UNKNOWN }
+
+    public static Correlation correlate(FirewallFacts fw, List<Listener> listeners, ScanFacts scan, ServiceNames names) {
+        List<Listener> ls = listeners == null ? List.of() : listeners;
+        TreeSet<Key> keys = new TreeSet<>(Comparator.comparing(Key::protocol).thenComparingInt(Key::port).thenComparing(Key::family));
+        for (Listener l : ls) {
+            keys.add(new Key(l.protocol(), l.family(), l.port()));
+            if (Boolean.TRUE.equals(l.dualStack())) keys.add(new Key(l.protocol(), AddressFamily.IPV4, l.port()));
+        }
+        if (scan != null) {
+            for (PortResult r : scan.results()) {
+                if (r.state() == io.portaudit.model.PortState.OPEN) keys.add(new Key(r.protocol(), scan.family(), r.port()));
+            }
+        }
+        if (fw != null) {
+            for (Exposure e : fw.exposures()) {
+                for (ExposureRange r : e.ranges()) {
+                    if (r.verdict() == Verdict.DROP || r.range().size() > MAX_ROWS_PER_RANGE) continue;
+                    for (int p = r.range().from(); p <= r.range().to() && keys.size() < MAX_ROWS; p++) {
+                        keys.add(new Key(e.protocol(), e.family(), p));
+                    }
+                }
+            }
+        }
+
+        List<PortRow> rows = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>();
+        for (Key k : keys) {
+            PortRow row = row(k, fw, ls, scan, names);
+            rows.add(row);
+            findings.addAll(rowFindings(row, fw, ls, scan));
+        }
+        if (fw != null) findings.addAll(openWithoutListener(fw, ls));
+        return new Correlation(List.copyOf(rows), List.copyOf(findings));
+    }
+
+    private static PortRow row(Key k, FirewallFacts fw, List<Listener> ls, ScanFacts scan, ServiceNames names) {
+        ExposureRange verdict = fw == null ? null : fw.at(k.family(), k.protocol(), k.port()).orElse(null);
+        List<Listener> here = ls.stream().filter(l -> l.protocol() == k.protocol() && l.port() == k.port()
+                && (l.family() == k.family() || (k.family() == AddressFamily.IPV4 && Boolean.TRUE.equals(l.dualStack())))).toList();
+        PortResult seen = scan != null && scan.family() == k.family() ? scan.at(k.protocol(), k.port()).orElse(null) : null;
+        String service = seen != null && seen.service() != null ? seen.service() : names.name(k.port(), k.protocol()).orElse(null);
+        boolean reachableListener = here.stream().anyMatch(l -> l.scope().reachableFromNetwork());
+        return new PortRow(k.protocol(), k.family(), k.port(), service, verdict, here, seen, expected(k.protocol(), verdict, reachableListener));
+    }
+
+    /** What a remote connect scan should see, from the firewall verdict and the listeners. */
+    static String expected(Protocol protocol, ExposureRange fw, boolean listening) {
+        if (fw == null) return null;
+        return switch (fw.verdict()) {
+            case ACCEPT -> listening ? PortState.OPEN.label() : PortState.CLOSED.label();
+            case REJECT -> fw.rejectWith() != null && fw.rejectWith().matches(".*(prohibited|net-unreach|host-unreach).*")
+                    ? PortState.FILTERED.label() : PortState.CLOSED.label();
+            case DROP -> protocol == Protocol.UDP ? PortState.OPEN_FILTERED.label() : PortState.FILTERED.label();
+            case UNKNOWN -> null;
+        };
+    }
+
+    private static boolean agrees(String expected, PortState seen) {
+        if (expected.equals(seen.label())) return true;
+        // UDP silence: open|filtered is what an open-but-quiet service and a dropped port both give
+        return seen == PortState.OPEN_FILTERED && (expected.equals("open") || expected.equals("filtered"));
+    }
+
+    private static Reach reach(PortRow row) {
+        if (row.scan() != null && row.scan().state() == PortState.OPEN) return Reach.REACHABLE;
+        if (row.firewall() == null) return Reach.UNKNOWN;
+        return switch (row.firewall().verdict()) {
+            case ACCEPT -> Reach.REACHABLE;
+            case DROP, REJECT -> Reach.BLOCKED;
+            case UNKNOWN -> Reach.UNKNOWN;
+        };
+    }
+
+    private static List<Finding> rowFindings(PortRow row, FirewallFacts fw, List<Listener> ls, ScanFacts scan) {
+        List<Finding> out = new ArrayList<>();
+        String what = row.protocol().label() + "/" + row.port() + (row.service() == null ? "" : " (" + row.service() + ")");
+        String fam = row.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4";
+        PortRange port = PortRange.of(row.port());
+        List<Listener> outside = row.listeners().stream().filter(l -> l.scope().reachableFromNetwork()).toList();
+        List<Evidence> ev = evidence(row, fw, scan);
+        Reach reach = reach(row);
+        String backend = fw == null ? null : fw.backend();
+
+        if (!outside.isEmpty()) {
+            String program = program(outside);
+            if (reach == Reach.REACHABLE || reach == Reach.UNKNOWN) {
+                boolean sure = reach == Reach.REACHABLE;
+                String why = sure ? "reachable from the network" : "possibly reachable: " + unknownWhy(row, fw);
+                List<String> fix = new ArrayList<>(Remedies.stopService(outside));
+                fix.add(Remedies.dropPorts(row.protocol(), port, row.family(), backend));
+                if (row.firewall() != null) fix.addAll(Remedies.deleteRule(row.firewall().rule(), row.family(), backend));
+                out.add(new Finding("exposed-service", Severity.MEDIUM, what + " on " + fam + " is " + why + ": " + program,
+                        row.protocol(), row.family(), port,
+                        program + " listens on " + endpoints(outside) + " and " + (sure ? "a remote host can connect" : "nothing shows it is blocked")
+                                + ". If the product does not need it, stop it; otherwise allow it in the policy.",
+                        ev, fix));
+                Optional<String> insecure = Insecure.reason(row.protocol(), row.port(), row.service(), program);
+                if (insecure.isPresent()) {
+                    out.add(new Finding("insecure-protocol", Severity.HIGH, what + " on " + fam + " speaks an insecure protocol and is "
+                            + (sure ? "reachable" : "possibly reachable"), row.protocol(), row.family(), port,
+                            insecure.get() + ". Replace it with an encrypted, authenticated service (SSH/SFTP, HTTPS) or stop it.",
+                            ev, Remedies.stopService(outside)));
+                }
+                if (row.family() == AddressFamily.IPV6 && fw != null) {
+                    Optional<ExposureRange> v4 = fw.at(AddressFamily.IPV4, row.protocol(), row.port());
+                    if (v4.isPresent() && !v4.get().verdict().mayReach()) {
+                        out.add(new Finding("ipv6-unfiltered", Severity.HIGH, what + " is filtered on IPv4 but " + why + " on IPv6",
+                                row.protocol(), AddressFamily.IPV6, port,
+                                "IPv4 " + v4.get().verdict().label() + "s it (" + v4.get().rule().label() + "), but "
+                                        + (fw.covers(AddressFamily.IPV6) ? "the IPv6 ruleset lets it through"
+                                        : "no IPv6 ruleset (ip6tables / nft ip6 or inet) was found, so nothing filters IPv6")
+                                        + "; " + program + " listens on " + endpoints(outside) + ".",
+                                ev, List.of(Remedies.dropPorts(row.protocol(), port, AddressFamily.IPV6, backend),
+                                "give IPv6 the same policy as IPv4 (ip6tables-restore of a ruleset mirroring the IPv4 one, "
+                                        + "or an nft table of family inet)")));
+                    }
+                }
+            } else {
+                out.add(new Finding("blocked-listener", Severity.LOW, what + " on " + fam + " listens but the firewall blocks it: " + program,
+                        row.protocol(), row.family(), port,
+                        program + " listens on " + endpoints(outside) + "; " + row.firewall().rule().label() + " "
+                                + row.firewall().verdict().label() + "s it. Safe today, one rule change away from exposed.",
+                        ev, Remedies.stopService(outside)));
+                for (Listener l : outside) {
+                    if (l.scope() == io.portaudit.model.BindScope.ALL || l.scope() == io.portaudit.model.BindScope.ALL_PLUS_IPV4) {
+                        out.add(new Finding("wildcard-bind", Severity.LOW, what + " is bound to all addresses but only local clients can use it",
+                                row.protocol(), row.family(), port,
+                                program + " binds " + l.endpoint() + " although the firewall keeps remote hosts out; loopback would serve.",
+                                ev, List.of(Remedies.bindLoopback(l))));
+                        break;
+                    }
+                }
+            }
+        }
+
+        if (row.scan() != null) {
+            PortState seen = row.scan().state();
+            String exp = row.expected();
+            boolean listenerViewPresent = !ls.isEmpty();
+            if (exp != null && !agrees(exp, seen)) {
+                out.add(new Finding("scan-disagrees", Severity.HIGH, what + " on " + fam + ": the scan saw " + seen.label()
+                        + " but the firewall and listeners imply " + exp, row.protocol(), row.family(), port,
+                        "Something the collected ruleset does not show decides this port: another table (nat/raw/mangle), "
+                                + "nft tables beside iptables-legacy, NAT/REDIRECT, a container, or a rule on an interface the listing hid.",
+                        ev, List.of("compare iptables-save, iptables-legacy-save and nft list ruleset on the device",
+                        "re-run the audit with all tables (iptables-save without -t) and nft -j list ruleset")));
+            } else if (exp == null && seen == PortState.OPEN && listenerViewPresent && row.listeners().isEmpty()) {
+                out.add(new Finding("scan-disagrees", Severity.HIGH, what + " on " + fam + " answers a scan but no listener was found",
+                        row.protocol(), row.family(), port,
+                        "A port answers that no socket in the listener view explains: NAT/REDIRECT to another port, a container's "
+                                + "namespace, or a listener the collection could not see.",
+                        ev, List.of("look for nat PREROUTING REDIRECT/DNAT rules and containers on the device")));
+            }
+        }
+        return out;
+    }
+
+    /** The firewall accepts ports nobody listens on: a latent hole. One finding per deciding rule. */
+    private static List<Finding> openWithoutListener(FirewallFacts fw, List<Listener> ls) {
+        List<Finding> out = new ArrayList<>();
+        for (Exposure e : fw.exposures()) {
+            PortSet listened = PortSet.of(ls.stream()
+                    .filter(l -> l.protocol() == e.protocol() && l.scope().reachableFromNetwork()
+                            && (l.family() == e.family() || (e.family() == AddressFamily.IPV4 && Boolean.TRUE.equals(l.dualStack()))))
+                    .map(l -> PortRange.of(l.port())).filter(r -> r.from() > 0).toList());
+            for (ExposureRange r : e.ranges()) {
+                if (r.verdict() != Verdict.ACCEPT || r.rule() == null || r.rule().isPolicy()) continue;
+                PortSet idle = PortSet.of(r.range()).minus(listened);
+                if (idle.isEmpty()) continue;
+                String fam = e.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4";
+                out.add(new Finding("open-without-listener", Severity.MEDIUM,
+                        e.protocol().label() + "/" + idle + " on " + fam + " is accepted by the firewall but nothing listens",
+                        e.protocol(), e.family(), r.range(),
+                        r.rule().label() + " accepts " + e.protocol().label() + " " + r.range()
+                                + " and no program listens on " + idle + ": a latent hole. A service started later on these ports "
+                                + "(an FTP server, a debug agent) becomes reachable without any firewall change.",
+                        List.of(new Evidence("firewall", r.rule().text(), r.rule().source()),
+                                new Evidence("listener", "no listener on " + e.protocol().label() + " " + idle, null)),
+                        Remedies.deleteRule(r.rule(), e.family(), fw.backend())));
+            }
+        }
+        return out;
+    }
+
+    private static List<Evidence> evidence(PortRow row, FirewallFacts fw, ScanFacts scan) {
+        List<Evidence> ev = new ArrayList<>();
+        if (row.firewall() != null) {
+            ExposureRange r = row.firewall();
+            ev.add(new Evidence("firewall", r.verdict().label() + (r.rejectWith() == null ? "" : " (" + r.rejectWith() + ")")
+                    + " by " + r.rule().label() + ": " + r.rule().text(), r.rule().source()));
+        } else if (fw != null) {
+            ev.add(new Evidence("firewall", "no " + (row.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4") + " ruleset was collected", null));
+        }
+        for (Listener l : row.listeners()) {
+            ev.add(new Evidence("listener", l.protocol().label() + " " + l.endpoint() + " " + l.state() + " scope=" + l.scope().label()
+                    + (l.owners().isEmpty() ? "" : " " + program(List.of(l))), l.source()));
+        }
+        if (row.scan() != null) {
+            PortResult s = row.scan();
+            ev.add(new Evidence("scan", s.port() + "/" + s.protocol().label() + " " + s.state().label()
+                    + (s.reason() == null ? "" : " (" + s.reason() + ")") + (s.service() == null ? "" : " " + s.service())
+                    + (s.banner() == null ? "" : " banner: " + s.banner()), scan.source()));
+        }
+        return ev;
+    }
+
+    private static String unknownWhy(PortRow row, FirewallFacts fw) {
+        if (fw == null) return "no firewall rules were collected";
+        if (row.firewall() == null) return "no " + (row.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4") + " ruleset was collected";
+        return "a rule portaudit does not fully understand decides it (" + row.firewall().rule().label() + ")";
+    }
+
+    static String program(List<Listener> ls) {
+        TreeSet<String> names = new TreeSet<>();
+        for (Listener l : ls) {
+            l.owners().forEach(o -> names.add((o.comm() == null ? "?" : o.comm()) + (o.pid() == null ? "" : "[" + o.pid() + "]")));
+        }
+        return names.isEmpty() ? "an unknown program" : String.join(", ", names);
+    }
+
+    private static String endpoints(List<Listener> ls) {
+        return String.join(", ", ls.stream().map(l -> l.protocol().label() + " " + l.endpoint()).distinct().toList());
+    }
+}

@@ -1,0 +1,33 @@
+package io.portaudit.audit;
+
+import io.portaudit.model.Severity;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Every finding id portaudit emits, with its default severity and a one-line meaning (docs/FINDINGS.md). */
+public final class FindingCatalog {
+    public record Entry(Severity severity, String meaning) {}
+
+    public static final Map<String, Entry> IDS;
+
+    static {
+        Map<String, Entry> m = new LinkedHashMap<>();
+        m.put("exposed-service", new Entry(Severity.MEDIUM, "a listener is reachable from the network"));
+        m.put("insecure-protocol", new Entry(Severity.HIGH, "a cleartext/unauthenticated protocol (telnet, ftp, tftp, r-services, SNMP v1/v2c, X11, VNC) is reachable"));
+        m.put("open-without-listener", new Entry(Severity.MEDIUM, "the firewall accepts ports nobody listens on: a latent hole"));
+        m.put("blocked-listener", new Entry(Severity.LOW, "a program listens but the firewall blocks it: one rule away from exposed"));
+        m.put("ipv6-unfiltered", new Entry(Severity.HIGH, "filtered on IPv4, reachable (or not filtered at all) on IPv6"));
+        m.put("ambiguous-listing", new Entry(Severity.LOW, "iptables -L without -v hides interfaces/matches; a rule can be read two ways"));
+        m.put("shadowed-rule", new Entry(Severity.LOW, "a rule never matches because earlier rules cover it"));
+        m.put("accept-all-policy", new Entry(Severity.HIGH, "a chain's policy is ACCEPT and no rule filters: every port is open"));
+        m.put("wide-accept-range", new Entry(Severity.MEDIUM, "a rule accepts a wide port range"));
+        m.put("scan-disagrees", new Entry(Severity.HIGH, "the scan saw something the firewall and listener views do not explain"));
+        m.put("wildcard-bind", new Entry(Severity.LOW, "bound to all addresses where loopback would serve"));
+        m.put("policy-violation", new Entry(Severity.HIGH, "a port is reachable that the policy does not allow"));
+        m.put("backend-conflict", new Entry(Severity.MEDIUM, "iptables-legacy and nftables rules are both present"));
+        m.put("unparsed-input", new Entry(Severity.MEDIUM, "part of an input could not be read; the audit treats it as possibly open"));
+        IDS = java.util.Collections.unmodifiableMap(m);
+    }
+
+    private FindingCatalog() {}
+}

@@ -1,0 +1,40 @@
+package io.portaudit.audit;
+
+import io.portaudit.model.Protocol;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Cleartext or unauthenticated protocols that should not be reachable on a shipped device. */
+final class Insecure {
+    private Insecure() {}
+
+    /** Why the service on this port is insecure, or empty. */
+    static Optional<String> reason(Protocol protocol, int port, String service, String program) {
+        String p = program == null ? "" : program.toLowerCase(Locale.ROOT);
+        String s = service == null ? "" : service.toLowerCase(Locale.ROOT);
+        if (protocol == Protocol.TCP) {
+            if (port == 23 || port == 2323 || s.equals("telnet") || p.contains("telnetd")) {
+                return Optional.of("telnet sends logins and passwords in cleartext");
+            }
+            if (port == 21 || s.equals("ftp") || p.contains("ftpd")) {
+                return Optional.of("FTP sends logins, passwords and files in cleartext");
+            }
+            if (port == 512 || port == 513 || port == 514 || p.equals("rshd") || p.equals("rlogind") || p.equals("rexecd")) {
+                return Optional.of("the r-services (rexec, rlogin, rsh) trust addresses and send everything in cleartext");
+            }
+            if ((port >= 6000 && port <= 6063) || s.equals("x11") || p.equals("xorg") || p.equals("x")) {
+                return Optional.of("an X11 server lets anyone who can reach it read keystrokes and screens");
+            }
+            if ((port >= 5900 && port <= 5909) || s.startsWith("vnc") || p.contains("vnc")) {
+                return Optional.of("VNC without TLS sends the screen, input and weak passwords in cleartext");
+            }
+            if (port == 161 || s.equals("snmp")) return Optional.of("SNMP v1/v2c authenticates with a cleartext community string");
+        } else {
+            if (port == 69 || s.equals("tftp") || p.contains("tftpd")) return Optional.of("TFTP has no authentication at all");
+            if (port == 161 || port == 162 || s.startsWith("snmp") || p.contains("snmpd")) {
+                return Optional.of("SNMP v1/v2c authenticates with a cleartext community string");
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,40 @@
+package io.portaudit.audit;
+
+import io.portaudit.model.AddressFamily;
+import io.portaudit.model.PortResult;
+import io.portaudit.model.PortSet;
+import io.portaudit.model.PortState;
+import io.portaudit.model.Protocol;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The scan view as the audit needs it.
+ *
+ * @param target  the address scanned (its family decides which rows the scan speaks for)
+ * @param results the ports the scan listed (a live scan lists every port it decided)
+ * @param hidden  ports the scan probed but did not list, with their state, where the output says which ports
+ * @param summary nmap's "Not shown: 841 closed ports, 156 filtered ports" line or an equivalent, for evidence
+ */
+public record ScanFacts(String target, AddressFamily family, List<PortResult> results, List<Hidden> hidden, String summary,
+                        boolean partial, String source) {
+
+    /** Probed but not listed ports of one state. */
+    public record Hidden(Protocol protocol, PortSet ports, PortState state) {}
+
+    public ScanFacts {
+        results = List.copyOf(results);
+        hidden = List.copyOf(hidden);
+    }
+
+    /** The state the scan saw for a port: listed, or implied by "not shown", or empty when not probed (or not known). */
+    public Optional<PortResult> at(Protocol protocol, int port) {
+        for (PortResult r : results) if (r.protocol() == protocol && r.port() == port) return Optional.of(r);
+        for (Hidden h : hidden) {
+            if (h.protocol() == protocol && h.ports().contains(port)) {
+                return Optional.of(new PortResult(target, protocol, port, h.state(), "not-shown", null, null, null, null));
+            }
+        }
+        return Optional.empty();
+    }
+}

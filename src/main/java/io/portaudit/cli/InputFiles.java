@@ -1,0 +1,47 @@
+package io.portaudit.cli;
+
+import io.portaudit.audit.AuditInput;
+import io.portaudit.audit.InputSniffer;
+import io.portaudit.model.ServiceNames;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads {@code --input [KIND:]FILE} arguments (bounded in size) and hands them to the sniffer. */
+final class InputFiles {
+    static final long MAX_INPUT_BYTES = 64L * 1024 * 1024;
+
+    private InputFiles() {}
+
+    static AuditInput read(List<String> args, ServiceNames names) {
+        List<InputSniffer.Labeled> texts = new ArrayList<>();
+        for (String arg : args) {
+            String kind = null;
+            String file = arg;
+            int colon = arg.indexOf(':');
+            if (colon > 0 && !Files.exists(Path.of(arg)) && InputSniffer.KINDS.contains(arg.substring(0, colon))) {
+                kind = arg.substring(0, colon);
+                file = arg.substring(colon + 1);
+            } else if (colon > 0 && !Files.exists(Path.of(arg))) {
+                throw new UserException("--input " + arg + ": no such file, and '" + arg.substring(0, colon)
+                        + "' is not a known kind (" + String.join(", ", InputSniffer.KINDS) + ")");
+            }
+            Path p = Path.of(file);
+            try {
+                if (Files.size(p) > MAX_INPUT_BYTES) throw new UserException("--input " + file + ": larger than 64 MiB");
+                byte[] bytes = Files.readAllBytes(p);
+                texts.add(new InputSniffer.Labeled(file, kind, new String(bytes, StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new UserException("--input " + file + ": cannot read: " + e.getMessage());
+            }
+        }
+        try {
+            return InputSniffer.read(texts, names);
+        } catch (InputSniffer.InputException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+}

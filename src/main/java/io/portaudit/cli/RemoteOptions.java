@@ -1,0 +1,164 @@
+package io.portaudit.cli;
+
+import io.portaudit.collect.Bundle;
+import io.portaudit.collect.BundleException;
+import io.portaudit.collect.CollectException;
+import io.portaudit.collect.SshCollector;
+import io.portaudit.collect.SshOptions;
+import io.portaudit.collect.SshTarget;
+import io.portaudit.model.DeviceSnapshot;
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the device's facts come from when it is not this machine: {@code --ssh} or {@code --bundle}.
+ * A mixin: {@code @Mixin RemoteOptions remote;} then {@link #collect(PrintWriter)}.
+ */
+public class RemoteOptions {
+    @Option(names = "--ssh", paramLabel = "[USER@]HOST[:PORT]",
+            description = "Collect from a device over SSH (IPv6: [ADDR]:PORT; user default: root). The host key is checked "
+                    + "strictly against --known-hosts. Also scans HOST from here unless --no-scan.")
+    String ssh;
+
+    @Option(names = {"-i", "--identity"}, paramLabel = "KEY",
+            description = "Private key file for SSH (repeatable). Default: ~/.ssh/id_ecdsa, id_ed25519, id_rsa when present, "
+                    + "plus the ssh-agent at SSH_AUTH_SOCK; a password is asked only on a terminal.")
+    List<Path> identities = new ArrayList<>();
+
+    @Option(names = "--known-hosts", paramLabel = "FILE",
+            description = "known_hosts file for host-key checking (default: ~/.ssh/known_hosts).")
+    Path knownHosts;
+
+    @Option(names = "--accept-new-host-key",
+            description = "Record the host key of a device not yet in the known_hosts file (check its fingerprint first). "
+                    + "A changed key is always refused.")
+    boolean acceptNewHostKey;
+
+    @Option(names = "--bundle", paramLabel = "FILE",
+            description = "Audit a bundle written on the device by the script of 'portaudit collect-script'.")
+    Path bundle;
+
+    @Option(names = "--no-scan", description = "With --ssh: do not scan the device from here.")
+    boolean noScan;
+
+    @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "15",
+            description = "Bound on connecting and logging in over SSH (default: ${DEFAULT-VALUE}).")
+    double connectTimeout = 15;
+
+    @Option(names = "--command-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Bound on each command on the device (default: ${DEFAULT-VALUE}); a command cut short makes "
+                    + "the result partial (exit 3).")
+    double commandTimeout = 30;
+
+    /** Environment and console, replaceable in tests. */
+    Map<String, String> env = System.getenv();
+    Supplier<Console> console = RemoteOptions::terminal;
+
+    /**
+     * The console only when it is an interactive terminal. From JDK 22 {@code System.console()} may
+     * exist with input or output redirected; {@code Console.isTerminal()} (22+) tells, read reflectively
+     * so this builds for 21.
+     */
+    static Console terminal() {
+        Console c = System.console();
+        if (c == null) return null;
+        try {
+            Object t = Console.class.getMethod("isTerminal").invoke(c);
+            return Boolean.TRUE.equals(t) ? c : null;
+        } catch (ReflectiveOperationException e) {
+            return c; // JDK 21: System.console() is null unless both ends are a terminal
+        }
+    }
+
+    /** True when the device's facts come from --ssh or --bundle rather than this machine. */
+    public boolean isRemote() {
+        return ssh != null || bundle != null;
+    }
+
+    /** The host to scan from the PC side: the --ssh host unless --no-scan. */
+    public Optional<String> scanTarget() {
+        return ssh == null || noScan ? Optional.empty() : Optional.of(target().host());
+    }
+
+    /**
+     * Collects the snapshot from --ssh or --bundle; empty when neither was given (audit this machine).
+     * Errors become a {@link UserException}: usage/input problems (bad bundle) exit 2, a device that
+     * cannot be reached or whose host key is refused exits 3. A partial snapshot is returned (and said on
+     * {@code err}); the caller exits 3 for it.
+     */
+    public Optional<DeviceSnapshot> collect(PrintWriter err) {
+        if (ssh != null && bundle != null) throw new UserException("--ssh and --bundle cannot be used together");
+        if (ssh == null && (noScan || acceptNewHostKey || knownHosts != null || !identities.isEmpty())) {
+            throw new UserException("--identity, --known-hosts, --accept-new-host-key and --no-scan need --ssh");
+        }
+        DeviceSnapshot snap;
+        if (bundle != null) {
+            try {
+                snap = Bundle.read(bundle);
+            } catch (NoSuchFileException e) {
+                throw new UserException("--bundle " + bundle + ": no such file");
+            } catch (IOException e) {
+                throw new UserException("--bundle " + bundle + ": cannot read: " + e.getMessage());
+            } catch (BundleException e) {
+                throw new UserException(e.getMessage());
+            }
+        } else if (ssh != null) {
+            try {
+                snap = SshCollector.collect(target(), sshOptions());
+            } catch (CollectException e) {
+                throw new UserException(e.getMessage(), ExitCodes.INCOMPLETE);
+            }
+        } else {
+            return Optional.empty();
+        }
+        if (snap.partial()) {
+            err.println("portaudit: collection from " + snap.source() + " is partial:");
+            snap.notes().forEach(n -> err.println("  " + n));
+            err.flush();
+        }
+        return Optional.of(snap);
+    }
+
+    SshTarget target() {
+        try {
+            return SshTarget.parse(ssh, "root");
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--ssh " + ssh + ": " + e.getMessage());
+        }
+    }
+
+    SshOptions sshOptions() {
+        if (connectTimeout <= 0 || commandTimeout <= 0) throw new UserException("timeouts must be positive");
+        Path home = Path.of(System.getProperty("user.home"));
+        List<Path> ids = new ArrayList<>(identities);
+        for (Path id : identities) {
+            if (!Files.isReadable(id)) throw new UserException("--identity " + id + ": cannot read the key file");
+        }
+        if (ids.isEmpty()) {
+            for (String n : List.of("id_ecdsa", "id_ed25519", "id_rsa")) {
+                Path p = home.resolve(".ssh").resolve(n);
+                if (Files.isReadable(p)) ids.add(p);
+            }
+        }
+        String sock = env.get("SSH_AUTH_SOCK");
+        Path agent = sock != null && !sock.isBlank() && Files.exists(Path.of(sock)) ? Path.of(sock) : null;
+        Console c = console.get();
+        SshTarget t = target();
+        Supplier<char[]> pw = c == null ? null : () -> c.readPassword("%s's password: ", t.user() + "@" + t.host());
+        return new SshOptions(ids, agent, pw, knownHosts == null ? SshOptions.defaultKnownHosts() : knownHosts, acceptNewHostKey,
+                Duration.ofMillis((long) (connectTimeout * 1000)), Duration.ofMillis((long) (commandTimeout * 1000)),
+                SshOptions.DEFAULT_MAX_OUTPUT, Clock.systemUTC());
+    }
+}

@@ -1,0 +1,120 @@
+package io.portaudit.inventory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portaudit.model.Listener;
+import io.portaudit.model.Owner;
+import io.portaudit.model.ParseProblem;
+import io.portaudit.model.Text;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Formats an inventory: a table like {@code ss -tulpn} with owner, user, unit/container and scope; or JSON. */
+public final class InventoryOutput {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private InventoryOutput() {}
+
+    public static ObjectNode json(List<Listener> listeners, List<String> remarks, List<ParseProblem> problems) {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode arr = root.putArray("listeners");
+        for (Listener l : listeners) arr.add(json(l));
+        ArrayNode r = root.putArray("remarks");
+        remarks.forEach(r::add);
+        ArrayNode p = root.putArray("problems");
+        for (ParseProblem pp : problems) {
+            ObjectNode o = p.addObject();
+            o.put("source", pp.source());
+            o.put("line", pp.line());
+            o.put("column", pp.column());
+            o.put("severity", pp.severity().name().toLowerCase(java.util.Locale.ROOT));
+            o.put("message", pp.message());
+            o.put("text", pp.text());
+        }
+        return root;
+    }
+
+    public static ObjectNode json(Listener l) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("protocol", l.protocol().label());
+        o.put("family", l.family().label());
+        o.put("address", l.address());
+        o.put("port", l.port());
+        o.put("scope", l.scope() == null ? null : l.scope().label());
+        if (l.dualStack() == null) o.putNull("dualStack");
+        else o.put("dualStack", l.dualStack());
+        o.put("state", l.state());
+        o.put("inode", l.inode());
+        o.put("netns", l.netns());
+        o.put("iface", l.iface());
+        o.put("note", l.note());
+        o.put("source", l.source());
+        ArrayNode owners = o.putArray("owners");
+        for (Owner w : l.owners()) {
+            ObjectNode ow = owners.addObject();
+            if (w.pid() == null) ow.putNull("pid");
+            else ow.put("pid", w.pid());
+            ow.put("comm", w.comm());
+            ow.put("cmdline", w.cmdline());
+            ow.put("user", w.user());
+            if (w.uid() == null) ow.putNull("uid");
+            else ow.put("uid", w.uid());
+            ow.put("unit", w.unit());
+            ow.put("container", w.container());
+            ow.put("exe", w.exe());
+            ow.put("started", w.started() == null ? null : w.started().toString());
+            ow.put("note", w.note());
+        }
+        return o;
+    }
+
+    public static String jsonText(List<Listener> listeners, List<String> remarks, List<ParseProblem> problems) {
+        try {
+            return JSON.writeValueAsString(json(listeners, remarks, problems));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The table; {@code showNetns} adds the namespace column (when more than one was read). */
+    public static void text(List<Listener> listeners, boolean showNetns, PrintWriter out) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(showNetns
+                ? new String[] {"Netid", "State", "Local Address:Port", "Scope", "Process", "User", "Unit/Container", "Netns"}
+                : new String[] {"Netid", "State", "Local Address:Port", "Scope", "Process", "User", "Unit/Container"});
+        for (Listener l : listeners) {
+            String addr = l.endpoint();
+            if (l.iface() != null && (l.scope() == io.portaudit.model.BindScope.LINK_LOCAL)) {
+                addr = "[" + l.address() + "]%" + l.iface() + ":" + l.port();
+            }
+            List<String> procs = new ArrayList<>(), users = new ArrayList<>(), units = new ArrayList<>();
+            for (Owner o : l.owners()) {
+                procs.add((o.comm() == null ? "?" : o.comm()) + "[" + (o.pid() == null ? "?" : o.pid()) + "]");
+                if (o.user() != null && !users.contains(o.user())) users.add(o.user());
+                String u = o.container() != null ? o.container() : o.unit();
+                if (u != null && !units.contains(u)) units.add(u);
+            }
+            String scope = l.scope() == null ? "?" : l.scope().label();
+            if (l.iface() != null && l.scope() == io.portaudit.model.BindScope.SPECIFIC) scope += "(" + l.iface() + ")";
+            String[] row = {l.protocol().label(), l.state(), addr, scope, procs.isEmpty() ? "-" : String.join(",", procs),
+                users.isEmpty() ? "-" : String.join(",", users), units.isEmpty() ? "-" : String.join(",", units),
+                l.netns() == null ? "-" : l.netns()};
+            for (int i = 0; i < row.length; i++) row[i] = Text.printable(row[i], 120);
+            rows.add(showNetns ? row : java.util.Arrays.copyOf(row, 7));
+        }
+        int cols = rows.get(0).length;
+        int[] w = new int[cols];
+        for (String[] r : rows) for (int i = 0; i < cols; i++) w[i] = Math.max(w[i], r[i].length());
+        for (String[] r : rows) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < cols; i++) {
+                sb.append(r[i]);
+                if (i < cols - 1) sb.append(" ".repeat(w[i] - r[i].length() + 2));
+            }
+            out.println(sb.toString().stripTrailing());
+        }
+    }
+}

@@ -1,0 +1,328 @@
+package io.portaudit.inventory;
+
+import io.portaudit.model.AddressFamily;
+import io.portaudit.model.BindScope;
+import io.portaudit.model.DeviceSnapshot;
+import io.portaudit.model.Listener;
+import io.portaudit.model.Owner;
+import io.portaudit.model.ParseProblem;
+import io.portaudit.model.Problems;
+import io.portaudit.model.Protocol;
+import io.portaudit.model.ServiceNames;
+import io.portaudit.model.Text;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads listening sockets from text a person pasted: GNU and busybox {@code netstat}, {@code ss}
+ * (with or without header, {@code -p}, {@code -e}), {@code /proc/net} dumps. Every line it cannot
+ * read is reported with its number; truncated columns are detected and said, never read as if whole.
+ * Listeners come out with their scope before dual-stack resolution ({@link ScopeResolver} does that).
+ */
+public final class InventoryText {
+    /** net-tools and busybox print the local address column 23 wide without -W. */
+    static final int NARROW_ADDRESS = 23;
+    /** net-tools and busybox cut "PID/Program name" at 20 columns (net-tools keeps 19 characters). */
+    static final int PROGRAM_WIDTH = 19;
+
+    private static final Set<String> TCP_STATES = Set.of("ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
+            "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "UNKNOWN", "7");
+    /** A shell prompt pasted along with the output: {@code [armadillo ~]# netstat -a}. */
+    private static final Pattern PROMPT = Pattern.compile(".*[#$>]\\s*(busybox\\s+)?(netstat|ss)(\\s.*)?");
+    private static final Pattern SS_USER = Pattern.compile("\\(\"((?:[^\"\\\\]|\\\\.)*)\",pid=(\\d+),fd=(\\d+)\\)");
+    private static final Pattern SS_INO = Pattern.compile("(?:^|\\s)ino:(\\d+)");
+    private static final Pattern SS_V6ONLY = Pattern.compile("(?:^|\\s)v6only:([01])");
+    private static final Pattern SS_UID = Pattern.compile("(?:^|\\s)uid:(\\d+)");
+    private static final Pattern SS_CGROUP = Pattern.compile("(?:^|\\s)cgroup:(\\S+)");
+
+    private InventoryText() {}
+
+    /** Detects the format and parses; an unknown format is one problem on line 1. */
+    public static List<Listener> parse(String source, String text, ServiceNames names, Problems problems) {
+        Optional<String> kind = InventoryFormat.detect(text);
+        if (kind.isEmpty()) {
+            problems.add(ParseProblem.error(source, 1, 1, Text.lines(text)[0],
+                    "not a listing portaudit knows (netstat, ss, /proc/net/tcp|udp dump)"));
+            return List.of();
+        }
+        return parse(kind.get(), source, text, names, problems);
+    }
+
+    /** Parses text of a known kind ({@link DeviceSnapshot} {@code KIND_*}). */
+    public static List<Listener> parse(String kind, String source, String text, ServiceNames names, Problems problems) {
+        return switch (kind) {
+            case DeviceSnapshot.KIND_NETSTAT -> netstat(source, text, names, problems);
+            case DeviceSnapshot.KIND_SS -> ss(source, text, names, problems);
+            case DeviceSnapshot.KIND_PROC_NET_TCP, DeviceSnapshot.KIND_PROC_NET_TCP6 -> procNet(source, text, Protocol.TCP, problems);
+            case DeviceSnapshot.KIND_PROC_NET_UDP, DeviceSnapshot.KIND_PROC_NET_UDP6 -> procNet(source, text, Protocol.UDP, problems);
+            case DeviceSnapshot.KIND_SOCKET_OWNERS -> List.of();
+            default -> {
+                problems.add(ParseProblem.error(source, 0, 0, null, "'" + kind + "' is not a socket listing"));
+                yield List.of();
+            }
+        };
+    }
+
+    /**
+     * A {@code /proc/net} dump, possibly several tables concatenated: each header starts a table;
+     * a header ending in {@code drops} is udp (or raw, when the source name says so).
+     */
+    static List<Listener> procNet(String source, String text, Protocol defaultProtocol, Problems problems) {
+        String[] lines = Text.lines(text);
+        List<Listener> out = new ArrayList<>();
+        String lower = source == null ? "" : source.toLowerCase(Locale.ROOT);
+        Protocol proto = lower.contains("udp") ? Protocol.UDP : lower.contains("tcp") ? Protocol.TCP : defaultProtocol;
+        boolean raw = lower.contains("raw");
+        int start = 0;
+        for (int i = 0; i <= lines.length; i++) {
+            boolean header = i < lines.length && lines[i].trim().startsWith("sl ") && lines[i].contains("local_address");
+            if (header || i == lines.length) {
+                if (i > start && !raw) out.addAll(offset(source, lines, start, i, proto, problems));
+                if (header) {
+                    proto = lines[i].contains("drops") ? Protocol.UDP : Protocol.TCP;
+                    start = i + 1;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Listener> offset(String source, String[] lines, int from, int to, Protocol proto, Problems problems) {
+        Problems local = new Problems();
+        String chunk = String.join("\n", java.util.Arrays.copyOfRange(lines, from, to));
+        List<Listener> ls = ProcNetParser.parse(source, chunk, proto, Map.of(), null, local);
+        for (ParseProblem p : local.list()) {
+            problems.add(new ParseProblem(p.source(), p.line() + from, p.column(), p.text(), p.message(), p.severity()));
+        }
+        List<Listener> out = new ArrayList<>(ls.size());
+        for (Listener l : ls) {
+            int colon = l.source().lastIndexOf(':');
+            int n = Integer.parseInt(l.source().substring(colon + 1)) + from;
+            out.add(new Listener(l.protocol(), l.family(), l.address(), l.port(), l.scope(), null, l.state(), l.inode(), null,
+                    List.of(), source + ":" + n));
+        }
+        return out;
+    }
+
+    /** What a host column said, read without any lookup. */
+    record Host(AddressFamily family, String address, BindScope scope, Boolean dualStack, String iface, String note) {}
+
+    /**
+     * Reads a host as netstat/ss print it: {@code 0.0.0.0}, {@code *}, {@code [::]}, {@code ::},
+     * {@code [fe80::1]%eth0}, {@code 127.0.0.53%lo}, {@code localhost}, a DNS name (kept, not resolved).
+     * @param v6hint the protocol column said tcp6/udp6 (null when it does not tell)
+     */
+    static Host host(String h, Boolean v6hint, boolean ssStar) {
+        String iface = null;
+        int pct = h.lastIndexOf('%');
+        if (pct > 0) {
+            iface = h.substring(pct + 1);
+            h = h.substring(0, pct);
+        }
+        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+        if (h.equals("*")) {
+            if (ssStar) {
+                return new Host(AddressFamily.IPV6, "::", BindScope.ALL_PLUS_IPV4, Boolean.TRUE, iface,
+                        "ss prints * for a dual-stack :: (IPV6_V6ONLY=0)");
+            }
+            boolean v6 = Boolean.TRUE.equals(v6hint);
+            return new Host(v6 ? AddressFamily.IPV6 : AddressFamily.IPV4, v6 ? "::" : "0.0.0.0", BindScope.ALL, null, iface, null);
+        }
+        if (h.equalsIgnoreCase("localhost") || h.equalsIgnoreCase("ip6-localhost") || h.equalsIgnoreCase("ip6-loopback")) {
+            boolean v6 = Boolean.TRUE.equals(v6hint) || !h.equalsIgnoreCase("localhost");
+            return new Host(v6 ? AddressFamily.IPV6 : AddressFamily.IPV4, v6 ? "::1" : "127.0.0.1", BindScope.LOOPBACK, null, iface,
+                    "printed as host name '" + h + "'");
+        }
+        Optional<InetAddress> a = Addresses.literal(h);
+        if (a.isPresent()) {
+            InetAddress addr = a.get();
+            return new Host(AddressFamily.of(addr), Addresses.text(addr), Addresses.scopeOf(addr), null, iface, null);
+        }
+        AddressFamily fam = Boolean.TRUE.equals(v6hint) ? AddressFamily.IPV6 : AddressFamily.IPV4;
+        return new Host(fam, h, BindScope.SPECIFIC, null, iface,
+                "host name '" + h + "' printed instead of an address (not resolved; capture with -n)");
+    }
+
+    // ---------------------------------------------------------------- netstat
+
+    static List<Listener> netstat(String source, String text, ServiceNames names, Problems problems) {
+        List<Listener> out = new ArrayList<>();
+        String[] lines = Text.lines(text);
+        boolean inInet = true;
+        boolean wide = false;
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            String t = line.trim();
+            if (t.isEmpty()) continue;
+            if (t.startsWith("Active Internet connections")) {
+                inInet = true;
+                continue;
+            }
+            if (t.startsWith("Active ") || t.startsWith("Proto RefCnt")) {
+                inInet = false;
+                continue;
+            }
+            if (t.startsWith("Proto Recv-Q")) {
+                // with -W the header's Local Address column is wider than 23
+                int la = line.indexOf("Local Address"), fa = line.indexOf("Foreign Address");
+                wide = la >= 0 && fa > la && fa - la > NARROW_ADDRESS + 1;
+                continue;
+            }
+            if (!inInet) continue;
+            String[] f = t.split("\\s+");
+            String proto = f[0].toLowerCase(Locale.ROOT);
+            if (!proto.matches("(tcp|udp|raw|udpl|sctp)6?")) {
+                if (!t.startsWith("-----") && !t.startsWith("(") && !PROMPT.matcher(t).matches()) {
+                    problems.add(ParseProblem.warning(source, i + 1, 1, line, "line not understood as a netstat socket line"));
+                }
+                continue;
+            }
+            if (proto.startsWith("raw") || proto.startsWith("sctp")) continue; // information only
+            Protocol protocol = proto.startsWith("tcp") ? Protocol.TCP : Protocol.UDP;
+            if (f.length < 5) {
+                problems.add(ParseProblem.error(source, i + 1, 1, line, "too few columns for a netstat socket line"));
+                continue;
+            }
+            int k = 5;
+            String state = "";
+            if (f.length > 5 && TCP_STATES.contains(f[5])) {
+                state = f[5];
+                k = 6;
+            }
+            if (protocol == Protocol.TCP && !state.equals("LISTEN")) continue;
+            if (protocol == Protocol.UDP && state.equals("ESTABLISHED")) continue; // connected: not a bound server socket
+            String program = k < f.length ? String.join(" ", java.util.Arrays.copyOfRange(f, k, f.length)) : null;
+            String local = f[3];
+            int col = line.indexOf(local) + 1;
+            int colon = local.lastIndexOf(':');
+            if (colon <= 0 || colon == local.length() - 1) {
+                problems.add(ParseProblem.error(source, i + 1, col, line, "cannot find the port in '" + local + "'"));
+                continue;
+            }
+            String hostText = local.substring(0, colon);
+            String portText = local.substring(colon + 1);
+            Boolean v6hint = proto.endsWith("6") ? Boolean.TRUE : null;
+            Host h = host(hostText, v6hint, false);
+            String note = h.note();
+            // net-tools without -W cuts the address so that address:port fits 23 columns; busybox may do likewise
+            if (!wide && local.length() == NARROW_ADDRESS && hostText.contains(":")) {
+                note = ScopeResolver.join(note, "address possibly truncated by netstat (23-column field, no -W): '" + local
+                        + "'; capture with -W to be sure");
+                problems.add(ParseProblem.warning(source, i + 1, col, line, "local address fills the 23-column field: it may be "
+                        + "truncated (netstat without -W cuts long IPv6 addresses); the address read is '" + hostText + "'"));
+            } else if (h.note() != null && h.note().startsWith("host name") && hostText.contains(":")) {
+                problems.add(ParseProblem.error(source, i + 1, col, line, "cannot read address '" + hostText + "' (truncated?)"));
+            }
+            OptionalInt port = names.resolve(portText, protocol, source, i + 1, col + colon + 1, line, problems);
+            if (port.isEmpty()) continue;
+            List<Owner> owners = List.of();
+            if (program != null && !program.equals("-")) {
+                int slash = program.indexOf('/');
+                Integer pid = null;
+                String comm = program;
+                if (slash > 0) {
+                    try {
+                        pid = Integer.parseInt(program.substring(0, slash));
+                        comm = program.substring(slash + 1);
+                    } catch (NumberFormatException e) {
+                        pid = null;
+                    }
+                }
+                String ownerNote = null;
+                if (program.length() >= PROGRAM_WIDTH) {
+                    ownerNote = "program name possibly cut by netstat (PID/Program name column is 20 wide)";
+                    problems.add(ParseProblem.warning(source, i + 1, line.indexOf(program) + 1, line,
+                            "PID/Program name '" + program + "' fills its 20-column field: the name may be cut"));
+                }
+                owners = List.of(new Owner(pid, comm, null, null, null, null, ownerNote));
+            }
+            out.add(new Listener(protocol, h.family(), h.address(), port.getAsInt(), h.scope(), h.dualStack(),
+                    protocol == Protocol.TCP ? "LISTEN" : "UNCONN", 0, null, owners, source + ":" + (i + 1), h.iface(), note));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- ss
+
+    static List<Listener> ss(String source, String text, ServiceNames names, Problems problems) {
+        List<Listener> out = new ArrayList<>();
+        String[] lines = Text.lines(text);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            String t = line.trim();
+            if (t.isEmpty() || t.startsWith("Netid ") || t.matches("^State\\s+Recv-Q.*") || PROMPT.matcher(t).matches()) continue;
+            // field-by-field with positions, so the process column (which may hold spaces) stays whole
+            List<int[]> spans = new ArrayList<>();
+            Matcher m = Pattern.compile("\\S+").matcher(line);
+            while (m.find() && spans.size() < 6) spans.add(new int[] {m.start(), m.end()});
+            if (spans.isEmpty()) continue;
+            int k = 0;
+            String first = line.substring(spans.get(0)[0], spans.get(0)[1]);
+            String netid = null;
+            if (!first.matches("[A-Z][A-Z0-9-]*")) {
+                netid = first.toLowerCase(Locale.ROOT);
+                k = 1;
+            }
+            if (spans.size() < k + 5) {
+                problems.add(ParseProblem.error(source, i + 1, 1, line, "too few columns for an ss socket line"));
+                continue;
+            }
+            String state = line.substring(spans.get(k)[0], spans.get(k)[1]);
+            String local = line.substring(spans.get(k + 3)[0], spans.get(k + 3)[1]);
+            int col = spans.get(k + 3)[0] + 1;
+            String rest = line.substring(spans.get(k + 4)[1]);
+            Protocol protocol;
+            if (netid == null) protocol = state.equals("UNCONN") ? Protocol.UDP : Protocol.TCP;
+            else if (netid.equals("tcp")) protocol = Protocol.TCP;
+            else if (netid.equals("udp")) protocol = Protocol.UDP;
+            else continue; // raw, sctp, unix...: not ports portaudit audits
+            if (protocol == Protocol.TCP && !state.equals("LISTEN")) continue;
+            if (protocol == Protocol.UDP && !state.equals("UNCONN")) continue;
+            int colon = local.lastIndexOf(':');
+            if (colon <= 0 || colon == local.length() - 1) {
+                problems.add(ParseProblem.error(source, i + 1, col, line, "cannot find the port in '" + local + "'"));
+                continue;
+            }
+            Host h = host(local.substring(0, colon), null, true);
+            String portText = local.substring(colon + 1);
+            OptionalInt port = names.resolve(portText, protocol, source, i + 1, col + colon + 1, line, problems);
+            if (port.isEmpty()) continue;
+            Boolean dual = h.dualStack();
+            String note = h.note();
+            Matcher v6 = SS_V6ONLY.matcher(rest);
+            if (v6.find() && h.family() == AddressFamily.IPV6 && h.address().equals("::")) {
+                dual = v6.group(1).equals("0");
+                note = "ss -e shows v6only:" + v6.group(1);
+            }
+            long inode = 0;
+            Matcher ino = SS_INO.matcher(rest);
+            if (ino.find()) inode = Long.parseLong(ino.group(1));
+            Integer uid = null;
+            Matcher um = SS_UID.matcher(rest);
+            if (um.find()) uid = Integer.parseInt(um.group(1));
+            String cgroup = null;
+            Matcher cg = SS_CGROUP.matcher(rest);
+            if (cg.find() && cg.group(1).startsWith("/")) cgroup = "0::" + cg.group(1);
+            Cgroups.Info info = Cgroups.parse(cgroup);
+            List<Owner> owners = new ArrayList<>();
+            Matcher u = SS_USER.matcher(rest);
+            while (u.find()) {
+                int pid = Integer.parseInt(u.group(2));
+                if (owners.stream().anyMatch(o -> o.pid() == pid)) continue;
+                owners.add(new Owner(pid, u.group(1).replace("\\\"", "\""), null, null, info.unit(), info.container(), null,
+                        null, uid, null));
+            }
+            out.add(new Listener(protocol, h.family(), h.address(), port.getAsInt(), h.scope(), dual,
+                    protocol == Protocol.TCP ? "LISTEN" : "UNCONN", inode, null, owners, source + ":" + (i + 1), h.iface(), note));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,118 @@
+package io.portaudit.inventory;
+
+import io.portaudit.model.DeviceSnapshot;
+import io.portaudit.model.Owner;
+import io.portaudit.model.ParseProblem;
+import io.portaudit.model.Problems;
+import io.portaudit.model.Text;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The socket-inode → process table in the text form of {@link DeviceSnapshot#KIND_SOCKET_OWNERS}
+ * ({@code pid inode uid netns comm cmdline cgroup}, TAB-separated, {@code -} for unreadable,
+ * {@code #} comments). The local scan produces the same {@link Row}s, and both go through
+ * {@link #owner}, so a snapshot collected over SSH or in a bundle names owners exactly like a local run.
+ */
+public final class SocketOwners {
+    /** One (process, socket) pair; {@code exe} and {@code started} only from a local scan. */
+    public record Row(int pid, long inode, Integer uid, String netns, String comm, String cmdline, String cgroup,
+                      String exe, Instant started) {}
+
+    /** What the table says: owners by inode, each inode's namespace, and the {@code #} remarks. */
+    public record Table(Map<Long, List<Owner>> owners, Map<Long, String> netnsByInode, List<String> remarks) {
+        public static final Table EMPTY = new Table(Map.of(), Map.of(), List.of());
+    }
+
+    private SocketOwners() {}
+
+    /** The owner a row stands for: the one place where cgroup, uid and command line are interpreted. */
+    public static Owner owner(Row r, Passwd passwd) {
+        Cgroups.Info cg = Cgroups.parse(r.cgroup());
+        String cmd = r.cmdline() == null || r.cmdline().isBlank() ? null : r.cmdline().strip();
+        return new Owner(r.pid(), r.comm(), cmd, passwd.name(r.uid()), cg.unit(), cg.container(), null, r.exe(), r.uid(), r.started());
+    }
+
+    public static Table table(List<Row> rows, List<String> remarks, Passwd passwd) {
+        Map<Long, List<Owner>> owners = new HashMap<>();
+        Map<Long, String> netns = new HashMap<>();
+        for (Row r : rows) {
+            List<Owner> list = owners.computeIfAbsent(r.inode(), k -> new ArrayList<>(1));
+            if (list.stream().noneMatch(o -> o.pid() != null && o.pid() == r.pid())) list.add(owner(r, passwd));
+            if (r.netns() != null) netns.putIfAbsent(r.inode(), r.netns());
+        }
+        owners.replaceAll((k, v) -> List.copyOf(v));
+        return new Table(Map.copyOf(owners), Map.copyOf(netns), List.copyOf(remarks));
+    }
+
+    /** Writes rows in the capture format (what a collector on a device prints). */
+    public static String format(List<Row> rows, List<String> remarks) {
+        StringBuilder sb = new StringBuilder(rows.size() * 80);
+        for (String r : remarks) sb.append("# ").append(r.replace('\n', ' ')).append('\n');
+        for (Row r : rows) {
+            sb.append(r.pid()).append('\t').append(r.inode()).append('\t').append(r.uid() == null ? "-" : r.uid()).append('\t')
+                    .append(field(r.netns())).append('\t').append(field(r.comm())).append('\t').append(field(r.cmdline()))
+                    .append('\t').append(field(r.cgroup())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String field(String s) {
+        if (s == null || s.isEmpty()) return "-";
+        return s.replace('\t', ' ').replace('\n', ' ');
+    }
+
+    /** Reads the capture format; every line it cannot read is a problem with its line number. */
+    public static Table parse(String source, String text, Passwd passwd, Problems problems) {
+        List<Row> rows = new ArrayList<>();
+        List<String> remarks = new ArrayList<>();
+        String[] lines = Text.lines(text);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            if (line.isBlank()) continue;
+            if (line.startsWith("#")) {
+                remarks.add(line.substring(1).strip());
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            if (f.length != 7) {
+                problems.add(ParseProblem.error(source, i + 1, 1, line,
+                        "expected 7 TAB-separated fields (pid inode uid netns comm cmdline cgroup), found " + f.length));
+                continue;
+            }
+            int pid;
+            long inode;
+            try {
+                pid = Integer.parseInt(f[0].strip());
+                inode = Long.parseLong(f[1].strip());
+            } catch (NumberFormatException e) {
+                problems.add(ParseProblem.error(source, i + 1, 1, line, "pid and inode must be numbers"));
+                continue;
+            }
+            Integer uid = null;
+            if (!f[2].strip().equals("-")) {
+                try {
+                    uid = Integer.parseInt(f[2].strip());
+                } catch (NumberFormatException e) {
+                    problems.add(ParseProblem.warning(source, i + 1, line.indexOf(f[2]) + 1, line, "uid is not a number: " + f[2]));
+                }
+            }
+            rows.add(new Row(pid, inode, uid, dash(f[3]), dash(f[4]), dash(f[5]), dash(f[6]), null, null));
+        }
+        return table(rows, remarks, passwd);
+    }
+
+    private static String dash(String s) {
+        String t = s.strip();
+        return t.equals("-") || t.isEmpty() ? null : t;
+    }
+
+    /** Keeps the first occurrence order of remarks while removing duplicates. */
+    static List<String> distinct(List<String> in) {
+        return List.copyOf(new LinkedHashMap<String, Boolean>() {{ in.forEach(s -> put(s, true)); }}.keySet());
+    }
+}

@@ -1,0 +1,93 @@
+package io.portaudit.report;
+
+import io.portaudit.audit.AuditResult;
+import io.portaudit.audit.FindingCatalog;
+import io.portaudit.audit.Gate;
+import io.portaudit.model.Evidence;
+import io.portaudit.model.Finding;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
+
+/**
+ * JUnit XML so that CI shows the gate as tests: one testcase per policy rule (every finding id,
+ * and every port the policy allows); a testcase fails when a finding of its id fails the gate.
+ */
+public final class JunitReport {
+    private JunitReport() {}
+
+    static String xml(String s) {
+        if (s == null) return "";
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&apos;");
+                default -> {
+                    if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') sb.append("\\x").append(String.format("%02x", (int) c));
+                    else if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1)))
+                            && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)))) sb.append('?');
+                    else if (c == 0xFFFE || c == 0xFFFF) sb.append('?');
+                    else sb.append(c);
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    public static void write(AuditResult r, Writer out) throws IOException {
+        String suite = "portaudit." + (r.snapshot().host() == null ? "device" : r.snapshot().host());
+        StringBuilder cases = new StringBuilder();
+        int tests = 0, failures = 0, skipped = 0;
+        for (String id : FindingCatalog.IDS.keySet()) {
+            tests++;
+            List<Gate.Gated> failing = r.outcome().findings().stream()
+                    .filter(g -> g.finding().id().equals(id) && g.status() == Gate.Status.FAILS).toList();
+            boolean gated = r.policy() == null || r.policy().gates(id);
+            cases.append("    <testcase classname=\"").append(xml(suite)).append(".findings\" name=\"").append(xml(id)).append("\" time=\"0\">\n");
+            if (!failing.isEmpty()) {
+                failures++;
+                StringBuilder body = new StringBuilder();
+                for (Gate.Gated g : failing) body.append(text(g.finding())).append('\n');
+                cases.append("      <failure message=\"").append(xml(failing.size() + " " + id + " finding(s) at or above "
+                        + r.outcome().failOn().label())).append("\" type=\"").append(xml(id)).append("\">")
+                        .append(xml(body.toString())).append("</failure>\n");
+            } else if (!gated) {
+                skipped++;
+                cases.append("      <skipped message=\"the policy does not gate on ").append(xml(id)).append("\"/>\n");
+            }
+            cases.append("    </testcase>\n");
+        }
+        if (r.policy() != null) {
+            for (var allow : r.policy().allow()) {
+                tests++;
+                cases.append("    <testcase classname=\"").append(xml(suite)).append(".allow\" name=\"").append(xml(allow.label()))
+                        .append("\" time=\"0\"/>\n");
+            }
+        }
+        if (r.partial()) {
+            tests++;
+            failures++;
+            cases.append("    <testcase classname=\"").append(xml(suite)).append("\" name=\"collection-complete\" time=\"0\">\n")
+                    .append("      <failure message=\"collection or scan was partial\" type=\"partial\"/>\n    </testcase>\n");
+        }
+        out.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        out.write("<testsuites name=\"portaudit\" tests=\"" + tests + "\" failures=\"" + failures + "\" errors=\"0\" skipped=\"" + skipped + "\">\n");
+        out.write("  <testsuite name=\"" + xml(suite) + "\" tests=\"" + tests + "\" failures=\"" + failures + "\" errors=\"0\" skipped=\""
+                + skipped + "\" time=\"0\" timestamp=\"" + xml(String.valueOf(r.snapshot().collectedAt()).replaceAll("\\.\\d+Z$", "")) + "\">\n");
+        out.write(cases.toString());
+        out.write("  </testsuite>\n</testsuites>\n");
+    }
+
+    private static String text(Finding f) {
+        StringBuilder sb = new StringBuilder(f.severity().label()).append(": ").append(f.title());
+        for (Evidence e : f.evidence()) sb.append("\n  ").append(e.view()).append(": ").append(e.text());
+        for (String fix : f.remedy()) sb.append("\n  fix: ").append(fix);
+        return sb.toString();
+    }
+}

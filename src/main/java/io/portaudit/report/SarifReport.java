@@ -1,0 +1,120 @@
+package io.portaudit.report;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.portaudit.audit.AuditResult;
+import io.portaudit.audit.FindingCatalog;
+import io.portaudit.audit.Gate;
+import io.portaudit.model.Evidence;
+import io.portaudit.model.Finding;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** SARIF 2.1.0: one result per finding, rule metadata from the findings catalogue. */
+public final class SarifReport {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    private static final Pattern FILE_LINE = Pattern.compile("^(.+?):(\\d+)$");
+
+    private SarifReport() {}
+
+    public static void write(AuditResult r, Writer out) throws IOException {
+        List<String> ids = new ArrayList<>(FindingCatalog.IDS.keySet());
+        List<Object> rules = new ArrayList<>();
+        for (String id : ids) {
+            FindingCatalog.Entry e = FindingCatalog.IDS.get(id);
+            Map<String, Object> rule = new LinkedHashMap<>();
+            rule.put("id", id);
+            rule.put("name", camel(id));
+            rule.put("shortDescription", Map.of("text", e.meaning()));
+            rule.put("helpUri", "https://github.com/portaudit/portaudit/blob/main/docs/FINDINGS.md#" + id);
+            rule.put("defaultConfiguration", Map.of("level", level(e.severity())));
+            rule.put("properties", Map.of("security-severity", securitySeverity(e.severity()), "tags", List.of("security", "network")));
+            rules.add(rule);
+        }
+        List<Object> results = new ArrayList<>();
+        for (Gate.Gated g : r.outcome().findings()) {
+            Finding f = g.finding();
+            Map<String, Object> res = new LinkedHashMap<>();
+            res.put("ruleId", f.id());
+            res.put("ruleIndex", ids.indexOf(f.id()));
+            res.put("level", level(f.severity()));
+            StringBuilder msg = new StringBuilder(f.title()).append(". ").append(f.detail() == null ? "" : f.detail());
+            if (!f.remedy().isEmpty()) msg.append(" Fix: ").append(String.join(" ; ", f.remedy()));
+            res.put("message", Map.of("text", msg.toString()));
+            res.put("locations", List.of(location(r, f)));
+            if (g.status() == Gate.Status.ACCEPTED) {
+                res.put("suppressions", List.of(Map.of("kind", "external", "justification", g.note() == null ? "" : g.note())));
+            }
+            Map<String, Object> props = new LinkedHashMap<>();
+            props.put("severity", f.severity().label());
+            props.put("gate", g.status().name().toLowerCase(java.util.Locale.ROOT));
+            props.put("evidence", f.evidence().stream().map(e -> e.view() + ": " + e.text()).toList());
+            res.put("properties", props);
+            res.put("partialFingerprints", Map.of("portaudit/v1", f.id() + "|" + f.protocol() + "|" + f.family() + "|" + f.ports()));
+            results.add(res);
+        }
+        Map<String, Object> driver = new LinkedHashMap<>();
+        driver.put("name", "portaudit");
+        driver.put("version", Reports.version());
+        driver.put("informationUri", "https://github.com/portaudit/portaudit");
+        driver.put("rules", rules);
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("tool", Map.of("driver", driver));
+        run.put("invocations", List.of(Map.of("executionSuccessful", !r.partial())));
+        run.put("results", results);
+        run.put("properties", Map.of("host", String.valueOf(r.snapshot().host()), "source", String.valueOf(r.snapshot().source())));
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+        root.put("version", "2.1.0");
+        root.put("runs", List.of(run));
+        MAPPER.writeValue(out, root);
+        out.write('\n');
+    }
+
+    /** The evidence's file:line when it has one (a pasted input), else the device and port as a logical location. */
+    private static Map<String, Object> location(AuditResult r, Finding f) {
+        for (Evidence e : f.evidence()) {
+            if (e.source() == null) continue;
+            Matcher m = FILE_LINE.matcher(e.source());
+            if (m.matches()) {
+                return Map.of("physicalLocation", Map.of("artifactLocation", Map.of("uri", m.group(1)),
+                        "region", Map.of("startLine", Integer.parseInt(m.group(2)))));
+            }
+        }
+        String name = (r.snapshot().host() == null ? "device" : r.snapshot().host())
+                + (f.protocol() == null ? "" : "/" + f.protocol().label() + "/" + f.ports());
+        return Map.of("logicalLocations", List.of(Map.of("name", name, "kind", "resource")));
+    }
+
+    private static String level(io.portaudit.model.Severity s) {
+        return switch (s) {
+            case CRITICAL, HIGH -> "error";
+            case MEDIUM -> "warning";
+            case LOW, INFO -> "note";
+        };
+    }
+
+    private static String securitySeverity(io.portaudit.model.Severity s) {
+        return switch (s) {
+            case CRITICAL -> "9.5";
+            case HIGH -> "8.0";
+            case MEDIUM -> "5.5";
+            case LOW -> "3.0";
+            case INFO -> "0.0";
+        };
+    }
+
+    private static String camel(String id) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : id.split("-")) sb.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        return sb.toString();
+    }
+}

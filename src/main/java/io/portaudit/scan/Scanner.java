@@ -1,0 +1,233 @@
+package io.portaudit.scan;
+
+import io.portaudit.model.PortResult;
+import io.portaudit.model.PortSet;
+import io.portaudit.model.PortState;
+import io.portaudit.model.Protocol;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The scan stage's entry point. Hosts are taken from the target spec lazily, {@code hostGroup} at a
+ * time: discovery (multi-host targets without {@code -Pn}), TCP connect scan, UDP scan, then
+ * {@code -sV} on open TCP ports; each host is reported as soon as its group is done, each port as
+ * soon as it is decided. Memory is bounded by the host group, never by the target count.
+ */
+public final class Scanner {
+    /** Ports of the TCP connect "ping" (nmap unprivileged pings 80 and 443; portaudit adds device ports). */
+    public static final PortSet DISCOVERY_PORTS = PortSpec.parse("80,443,22,23,21,8080,25,3389,445,139", io.portaudit.model.ServiceNames.iana()).tcp();
+
+    private final LongSupplier clockUs;
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private volatile int fdBudgetOverride = -1;
+
+    public Scanner() {
+        this(TcpConnectEngine::systemMicros);
+    }
+
+    public Scanner(LongSupplier clockUs) {
+        this.clockUs = clockUs;
+    }
+
+    /** Asks a running scan to stop probing; {@link #run} then returns a partial outcome. Thread-safe. */
+    public void stop() {
+        stop.set(true);
+    }
+
+    public boolean stopped() {
+        return stop.get();
+    }
+
+    /** For tests: pretend the open-file budget is this small. */
+    public Scanner withFdBudget(int budget) {
+        this.fdBudgetOverride = budget;
+        return this;
+    }
+
+    /** What happened. {@code complete} is false when stopped early, a host timed out, or a target was unusable. */
+    public record Outcome(int hostsUp, int hostsDown, int hostsTimedOut, boolean stopped, long probes, int hostsUnscannable) {
+        public boolean complete() {
+            return !stopped && hostsTimedOut == 0 && hostsUnscannable == 0;
+        }
+    }
+
+    /** Streams every decided port to {@code consumer}. */
+    public Outcome run(ScanRequest req, Consumer<PortResult> consumer) {
+        return run(req, new ScanListener() {
+            @Override
+            public void port(PortResult r) {
+                consumer.accept(r);
+            }
+        });
+    }
+
+    /** Convenience for small scans (tests, the audit): every port result in a list. */
+    public List<PortResult> scan(ScanRequest req) {
+        List<PortResult> out = new ArrayList<>();
+        run(req, (Consumer<PortResult>) out::add);
+        return out;
+    }
+
+    private static final class Host {
+        final InetAddress address;
+        final PortTable table;
+        final HostTiming timing;
+        final long startMillis = System.currentTimeMillis();
+        boolean up = true;
+        String reason = Reasons.USER_SET;
+        boolean timedOut;
+
+        Host(InetAddress address, ScanRequest req) {
+            this.address = address;
+            this.table = new PortTable(Addresses.format(address), req.names());
+            this.timing = new HostTiming(req.timing());
+        }
+    }
+
+    public Outcome run(ScanRequest req, ScanListener rawListener) {
+        ScanListener listener = synchronizedListener(rawListener);
+        int budget = fdBudgetOverride > 0 ? fdBudgetOverride : FdBudget.current();
+        double maxRate = req.maxRate() > 0 ? req.maxRate() : req.timing().defaultMaxRate();
+        TcpConnectEngine tcp = new TcpConnectEngine(clockUs, budget, req.minRate(), maxRate, stop::get);
+        boolean discovery = !req.skipDiscovery() && req.targets().size().compareTo(java.math.BigInteger.ONE) > 0;
+        int up = 0, down = 0, timedOut = 0, unscannable = 0;
+        Iterator<InetAddress> addresses = req.targets().iterator();
+        java.util.Set<InetAddress> seen = new java.util.HashSet<>();
+        boolean dedupe = req.targets().targets().size() > 1;
+        try {
+            while (addresses.hasNext() && !stop.get()) {
+                List<Host> group = new ArrayList<>();
+                while (group.size() < req.hostGroup() && addresses.hasNext()) {
+                    InetAddress a = addresses.next();
+                    // a duplicate target is scanned once; one expression never repeats an address, so only
+                    // several expressions need remembering (bounded: beyond 100,000 duplicates are rescanned)
+                    if (dedupe && seen.size() < 100_000 && !seen.add(a)) continue;
+                    group.add(new Host(a, req));
+                }
+                if (discovery) discover(tcp, group, req);
+                List<Host> live = group.stream().filter(h -> h.up).toList();
+                if (!req.tcpPorts().isEmpty() && !live.isEmpty()) scanTcp(tcp, live, req, listener);
+                if (!req.udpPorts().isEmpty() && !live.isEmpty() && !stop.get()) {
+                    new UdpEngine(clockUs, Math.max(1, budget), maxRate, stop::get).run(live.stream()
+                            .map(h -> new UdpEngine.Job(h.address, req.udpPorts(), new HostTiming(req.timing()),
+                                    deadline(req), h)).iterator(), req.hostGroup(), (job, port, state, reason, payloadReply) -> {
+                                Host h = (Host) job.owner;
+                                PortResult r = new PortResult(Addresses.format(h.address), Protocol.UDP, port, state, reason,
+                                        req.names().name(port, Protocol.UDP).orElse(null), null, null,
+                                        payloadReply == null ? null : payloadReply);
+                                h.table.put(r);
+                                if (!h.up || Reasons.USER_SET.equals(h.reason)) {
+                                    if (state == PortState.OPEN || state == PortState.CLOSED) h.reason = reason;
+                                }
+                                listener.port(r);
+                            }, job -> {
+                                if (job.timedOut()) ((Host) job.owner).timedOut = true;
+                            });
+                }
+                if (req.serviceDetection() && !stop.get()) {
+                    ServiceProbe sv = new ServiceProbe(req.serviceTimeout());
+                    for (Host h : live) {
+                        List<PortResult> open = h.table.results(java.util.EnumSet.complementOf(java.util.EnumSet.of(PortState.OPEN)))
+                                .stream().filter(r -> r.protocol() == Protocol.TCP).toList();
+                        for (PortResult r : sv.probeAll(h.address, open, stop::get)) {
+                            h.table.put(r);
+                            listener.port(r);
+                        }
+                    }
+                }
+                for (Host h : group) {
+                    if (h.up) up++;
+                    else down++;
+                    if (h.timedOut) timedOut++;
+                    // every probe failed locally (no route, blackhole, EINVAL): the host was not scanned
+                    Map<PortState, Map<String, Integer>> rc = h.table.reasonCounts();
+                    if (h.up && !rc.isEmpty() && rc.values().stream().allMatch(m -> m.keySet().equals(java.util.Set.of(Reasons.ERROR)))) {
+                        unscannable++;
+                        h.reason = Reasons.ERROR;
+                    }
+                    listener.host(new HostReport(Addresses.format(h.address), h.up, h.reason, h.timing.srttUs(),
+                            h.startMillis, System.currentTimeMillis(), h.timedOut, h.table));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Outcome(up, down, timedOut, stop.get(), tcp.sent(), unscannable);
+    }
+
+    private long deadline(ScanRequest req) {
+        long ht = req.timing().hostTimeoutUs();
+        return ht > 0 ? clockUs.getAsLong() + ht : 0;
+    }
+
+    private void discover(TcpConnectEngine tcp, List<Host> group, ScanRequest req) throws IOException {
+        Map<TcpConnectEngine.Job, Host> jobs = new IdentityHashMap<>();
+        List<TcpConnectEngine.Job> list = new ArrayList<>();
+        for (Host h : group) {
+            h.up = false;
+            h.reason = Reasons.NO_RESPONSE;
+            TcpConnectEngine.Job j = new TcpConnectEngine.Job(h.address, DISCOVERY_PORTS, h.timing, true, deadline(req), h);
+            jobs.put(j, h);
+            list.add(j);
+        }
+        tcp.run(list.iterator(), group.size(), new TcpConnectEngine.Sink() {
+            @Override
+            public void decided(TcpConnectEngine.Job job, int port, PortState state, String reason) {
+                Host h = (Host) job.owner;
+                if (state == PortState.OPEN || state == PortState.CLOSED) {
+                    h.up = true;
+                    h.reason = reason;
+                }
+            }
+
+            @Override
+            public void jobDone(TcpConnectEngine.Job job) {}
+        });
+    }
+
+    private void scanTcp(TcpConnectEngine tcp, List<Host> live, ScanRequest req, ScanListener listener) throws IOException {
+        List<TcpConnectEngine.Job> list = new ArrayList<>();
+        for (Host h : live) list.add(new TcpConnectEngine.Job(h.address, req.tcpPorts(), h.timing, false, deadline(req), h));
+        tcp.run(list.iterator(), live.size(), new TcpConnectEngine.Sink() {
+            @Override
+            public void decided(TcpConnectEngine.Job job, int port, PortState state, String reason) {
+                Host h = (Host) job.owner;
+                PortResult r = new PortResult(Addresses.format(h.address), Protocol.TCP, port, state, reason,
+                        req.names().name(port, Protocol.TCP).orElse(null), null, null, null);
+                h.table.put(r);
+                if ((state == PortState.OPEN || state == PortState.CLOSED) && Reasons.USER_SET.equals(h.reason)) h.reason = reason;
+                if (!req.serviceDetection() || state != PortState.OPEN) listener.port(r);
+            }
+
+            @Override
+            public void jobDone(TcpConnectEngine.Job job) {
+                if (job.timedOut()) ((Host) job.owner).timedOut = true;
+            }
+        });
+    }
+
+    static ScanListener synchronizedListener(ScanListener l) {
+        return new ScanListener() {
+            @Override
+            public synchronized void started(ScanInfo info) { l.started(info); }
+
+            @Override
+            public synchronized void port(PortResult r) { l.port(r); }
+
+            @Override
+            public synchronized void host(HostReport h) { l.host(h); }
+
+            @Override
+            public synchronized void finished(ScanSummary s) { l.finished(s); }
+        };
+    }
+}

@@ -1,0 +1,296 @@
+package io.portaudit.scan;
+
+import io.portaudit.model.PortResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * {@code -sV}: what stands behind an open TCP port. Per port: read the greeting (FTP 220, SSH-2.0-,
+ * SMTP, POP3, IMAP, telnet IAC negotiation); if the service says nothing, send a protocol probe
+ * (MQTT CONNECT on MQTT ports, RTSP OPTIONS on RTSP ports, else HTTP GET); for TLS ports or a
+ * silent/garbled service, a TLS handshake (protocol, cipher, certificate subject/issuer/expiry,
+ * self-signed). Every read is bounded by {@link #MAX_BYTES} and by the per-port deadline; at most
+ * {@link #PER_HOST} ports of one host are probed at once (device safety).
+ */
+public final class ServiceProbe {
+    public static final int MAX_BYTES = 4096;
+    public static final int PER_HOST = 4;
+    static final Set<Integer> TLS_PORTS = Set.of(443, 8443, 993, 995, 465, 636, 8883, 5986, 9443, 4443, 990, 5061);
+    static final Set<Integer> MQTT_PORTS = Set.of(1883);
+    static final Set<Integer> RTSP_PORTS = Set.of(554, 8554);
+
+    private final Duration timeout;
+
+    public ServiceProbe(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    /** Probes every given open port (bounded concurrency), returning enriched results in the same order. */
+    public List<PortResult> probeAll(InetAddress address, List<PortResult> open, BooleanSupplier stop) {
+        List<PortResult> out = new ArrayList<>();
+        if (open.isEmpty()) return out;
+        Semaphore sem = new Semaphore(PER_HOST);
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<PortResult>> fs = new ArrayList<>();
+            for (PortResult r : open) {
+                fs.add(ex.submit(() -> {
+                    sem.acquire();
+                    try {
+                        return stop.getAsBoolean() ? r : probe(address, r);
+                    } finally {
+                        sem.release();
+                    }
+                }));
+            }
+            for (int i = 0; i < fs.size(); i++) {
+                try {
+                    out.add(fs.get(i).get());
+                } catch (Exception e) {
+                    out.add(open.get(i));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Identifies one port; on any failure the original result is returned unchanged. */
+    public PortResult probe(InetAddress address, PortResult r) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int port = r.port();
+        Identified id = null;
+        String raw = null;
+        try {
+            if (!TLS_PORTS.contains(port)) {
+                try (Socket s = connect(address, port, deadline)) {
+                    byte[] greet = read(s, deadline, Math.min(2000, timeout.toMillis() / 2));
+                    if (greet.length == 0) {
+                        byte[] req = probeFor(address, port);
+                        s.getOutputStream().write(req);
+                        s.getOutputStream().flush();
+                        greet = read(s, deadline, timeout.toMillis());
+                    }
+                    raw = Banner.latin1(greet);
+                    id = identify(raw, port);
+                }
+            }
+            if (id == null && System.nanoTime() < deadline) {
+                Identified tls = tls(address, port, deadline);
+                if (tls != null) {
+                    id = tls;
+                    raw = tls.banner;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the port stays open with its table name
+        }
+        if (id == null) {
+            return new PortResult(r.address(), r.protocol(), r.port(), r.state(), r.reason(), r.service(), null, null,
+                    raw == null || raw.isEmpty() ? null : raw);
+        }
+        return new PortResult(r.address(), r.protocol(), r.port(), r.state(), r.reason(),
+                id.service != null ? id.service : r.service(), id.product, id.version, raw);
+    }
+
+    private static Socket connect(InetAddress a, int port, long deadline) throws IOException {
+        Socket s = new Socket();
+        s.setSoLinger(true, 0);
+        int ms = (int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+        s.connect(new InetSocketAddress(a, port), ms);
+        return s;
+    }
+
+    /**
+     * Reads up to {@link #MAX_BYTES}: waits at most {@code firstWaitMs} for the first byte, then
+     * stops after 300 ms of quiet, at the byte cap, or at the deadline — whichever comes first.
+     */
+    static byte[] read(Socket s, long deadline, long firstWaitMs) throws IOException {
+        InputStream in = s.getInputStream();
+        byte[] buf = new byte[MAX_BYTES];
+        int n = 0;
+        long firstDeadline = Math.min(deadline, System.nanoTime() + firstWaitMs * 1_000_000);
+        while (n < buf.length) {
+            long limit = n == 0 ? firstDeadline : Math.min(deadline, System.nanoTime() + 300_000_000L);
+            long ms = (limit - System.nanoTime()) / 1_000_000;
+            if (ms <= 0) break;
+            s.setSoTimeout((int) ms);
+            int got;
+            try {
+                got = in.read(buf, n, buf.length - n);
+            } catch (SocketTimeoutException e) {
+                break;
+            } catch (IOException e) {
+                break;  // reset: keep what we have
+            }
+            if (got < 0) break;
+            n += got;
+            if (System.nanoTime() >= deadline) break;
+        }
+        return java.util.Arrays.copyOf(buf, n);
+    }
+
+    static byte[] probeFor(InetAddress a, int port) {
+        if (MQTT_PORTS.contains(port)) {
+            // MQTT 3.1.1 §3.1 CONNECT, clean session, keep-alive 60 s, client id "portaudit"
+            byte[] id = "portaudit".getBytes(StandardCharsets.US_ASCII);
+            byte[] vh = {0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60, 0, (byte) id.length};
+            byte[] pkt = new byte[2 + vh.length + id.length];
+            pkt[0] = 0x10;
+            pkt[1] = (byte) (vh.length + id.length);
+            System.arraycopy(vh, 0, pkt, 2, vh.length);
+            System.arraycopy(id, 0, pkt, 2 + vh.length, id.length);
+            return pkt;
+        }
+        String host = a.getHostAddress().contains(":") ? "[" + Addresses.format(a).replaceAll("%.*", "") + "]" : a.getHostAddress();
+        if (RTSP_PORTS.contains(port)) {
+            return ("OPTIONS rtsp://" + host + ":" + port + "/ RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: portaudit\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+        }
+        return ("GET / HTTP/1.0\r\nHost: " + host + "\r\nUser-Agent: portaudit\r\nAccept: */*\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** What a banner says: service, product, version (any may be null). */
+    public record Identified(String service, String product, String version, String banner) {
+        /** HTTP/RTSP: the status and page title go into the version's extra info, as nmap does. */
+        Identified withTitle(String title, String status) {
+            String extra = "status " + status + (title == null || title.isEmpty() ? "" : ", title \"" + title + "\"");
+            return new Identified(service, product, version == null ? "(" + extra + ")" : version + " (" + extra + ")", banner);
+        }
+    }
+
+    private static final Pattern SSH = Pattern.compile("^SSH-([\\d.]+)-([^\\s\\r\\n]+)");
+    private static final Pattern PRODUCT_VER = Pattern.compile("([A-Za-z][\\w.-]*?)[/_ ]v?(\\d[\\w.+~-]*)");
+    private static final Pattern SERVER = Pattern.compile("(?im)^Server:\\s*([^\\r\\n]+)");
+    private static final Pattern TITLE = Pattern.compile("(?is)<title[^>]*>(.*?)</title>");
+    private static final Pattern STATUS = Pattern.compile("^(HTTP|RTSP)/\\d\\.\\d (\\d{3})");
+
+    /** Maps a greeting or probe reply to a service. Pure: tested on fixtures. */
+    public static Identified identify(String raw, int port) {
+        if (raw == null || raw.isEmpty()) return null;
+        Matcher m = SSH.matcher(raw);
+        if (m.find()) {
+            String sw = m.group(2);
+            String product = sw, version = null;
+            if (sw.startsWith("OpenSSH_")) {
+                product = "OpenSSH";
+                version = sw.substring(8);
+            } else if (sw.startsWith("dropbear_")) {
+                product = "Dropbear sshd";
+                version = sw.substring(9);
+            } else {
+                int u = sw.indexOf('_');
+                if (u > 0) {
+                    product = sw.substring(0, u);
+                    version = sw.substring(u + 1);
+                }
+            }
+            return new Identified("ssh", product, version, raw);
+        }
+        if (raw.charAt(0) == (char) 0xff && raw.length() >= 3) return new Identified("telnet", null, null, raw);
+        m = STATUS.matcher(raw);
+        if (m.find()) {
+            boolean rtsp = m.group(1).equals("RTSP");
+            String product = null, version = null;
+            Matcher sm = SERVER.matcher(raw);
+            if (sm.find()) {
+                String server = sm.group(1).trim();
+                Matcher pv = PRODUCT_VER.matcher(server);
+                if (pv.find() && pv.start() == 0) {
+                    product = pv.group(1);
+                    version = pv.group(2);
+                } else product = server;
+            }
+            Matcher t = TITLE.matcher(raw);
+            String extra = t.find() ? t.group(1).trim().replaceAll("\\s+", " ") : null;
+            if (extra != null && extra.length() > 80) extra = extra.substring(0, 80);
+            return new Identified(rtsp ? "rtsp" : "http", product, version == null ? null : version, raw)
+                    .withTitle(extra, m.group(2));
+        }
+        if (raw.length() >= 4 && raw.charAt(0) == 0x20 && raw.charAt(1) == 0x02) return new Identified("mqtt", null, null, raw);
+        if (raw.startsWith("+OK")) return new Identified("pop3", productIn(raw), versionIn(raw), raw);
+        if (raw.startsWith("* OK")) return new Identified("imap", productIn(raw), versionIn(raw), raw);
+        if (raw.startsWith("220")) {
+            String up = raw.toUpperCase(java.util.Locale.ROOT);
+            boolean ftp = up.contains("FTP") || port == 21;
+            boolean smtp = up.contains("SMTP") || port == 25 || port == 587;
+            String svc = ftp && !up.contains("SMTP") ? "ftp" : smtp ? "smtp" : "ftp";
+            return new Identified(svc, productIn(raw), versionIn(raw), raw);
+        }
+        return null;
+    }
+
+    private static String productIn(String raw) {
+        Matcher pv = PRODUCT_VER.matcher(firstLine(raw).replaceFirst("^(\\+OK|\\* OK|220)[ -]?", ""));
+        return pv.find() ? pv.group(1).replace("(", "") : null;
+    }
+
+    private static String versionIn(String raw) {
+        Matcher pv = PRODUCT_VER.matcher(firstLine(raw).replaceFirst("^(\\+OK|\\* OK|220)[ -]?", ""));
+        return pv.find() ? pv.group(2).replaceAll("[)]$", "") : null;
+    }
+
+    private static String firstLine(String raw) {
+        int nl = raw.indexOf('\n');
+        return (nl < 0 ? raw : raw.substring(0, nl)).replace("(", " ").replace(")", " ").trim();
+    }
+
+    /** A TLS handshake with no trust decisions (we inspect, we do not authenticate). */
+    static Identified tls(InetAddress a, int port, long deadline) {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {new X509TrustManager() {
+                public void checkClientTrusted(X509Certificate[] c, String t) {}
+
+                public void checkServerTrusted(X509Certificate[] c, String t) {}
+
+                public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+            }}, null);
+            try (Socket plain = connect(a, port, deadline)) {
+                int ms = (int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+                plain.setSoTimeout(ms);
+                try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(plain, a.getHostAddress(), port, true)) {
+                    s.setSoTimeout(ms);
+                    s.startHandshake();
+                    SSLSession sess = s.getSession();
+                    StringBuilder b = new StringBuilder(sess.getProtocol()).append(' ').append(sess.getCipherSuite());
+                    String product = null;
+                    if (sess.getPeerCertificates().length > 0 && sess.getPeerCertificates()[0] instanceof X509Certificate c) {
+                        boolean self = c.getSubjectX500Principal().equals(c.getIssuerX500Principal());
+                        b.append(" subject=").append(c.getSubjectX500Principal().getName())
+                                .append(" issuer=").append(c.getIssuerX500Principal().getName())
+                                .append(" notAfter=").append(c.getNotAfter().toInstant());
+                        if (self) b.append(" self-signed");
+                        product = self ? "self-signed certificate" : null;
+                    }
+                    String svc = port == 443 || port == 8443 || port == 9443 || port == 4443 ? "https" : "ssl";
+                    return new Identified(svc, product, sess.getProtocol(), b.toString());
+                }
+            }
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}

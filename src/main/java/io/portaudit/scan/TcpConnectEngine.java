@@ -1,0 +1,441 @@
+package io.portaudit.scan;
+
+import io.portaudit.model.PortSet;
+import io.portaudit.model.PortState;
+import io.portaudit.model.Protocol;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.PrimitiveIterator;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * The connect() scan engine: one thread, one {@link Selector}, many non-blocking
+ * {@link SocketChannel#connect} probes in flight. Per host a {@link HostTiming} decides how many
+ * probes may be outstanding and when a silent one has timed out; globally the open-file budget,
+ * {@code --max-rate} and {@code --min-rate} apply. Every decided port goes to {@link Sink#decided}
+ * at once; nothing per port is kept here after it is decided.
+ *
+ * <p>States (nmap {@code -sT}): a completed handshake is open/syn-ack; ECONNREFUSED (a RST, or ICMP
+ * port-unreachable) is closed/conn-refused; EHOSTUNREACH/ENETUNREACH/EACCES from an ICMP error are
+ * filtered with host-unreach/net-unreach/admin-prohibited; silence after the allowed retransmissions
+ * is filtered/no-response.
+ */
+public final class TcpConnectEngine {
+
+    /** Where decisions go (the scanner's bookkeeping). */
+    public interface Sink {
+        void decided(Job job, int port, PortState state, String reason);
+
+        /** The job has nothing more to send or wait for. */
+        void jobDone(Job job);
+    }
+
+    /** One host's worth of ports to probe (a discovery ping or a port scan). */
+    public static final class Job {
+        final InetSocketAddress base;
+        final String address;
+        final PrimitiveIterator.OfInt cursor;
+        final int total;
+        final HostTiming timing;
+        final boolean stopOnFirstReply;
+        final long hostDeadlineUs;
+        final ArrayDeque<Probe> inflight = new ArrayDeque<>();
+        final ArrayDeque<Probe> fresh = new ArrayDeque<>();
+        /** Last tries to IPv6 targets, kept until {@link #V6_LINGER_US} (see there). */
+        final ArrayDeque<Probe> lingering = new ArrayDeque<>();
+        final boolean v6;
+        final ArrayDeque<int[]> retries = new ArrayDeque<>();
+        int inflightCount;
+        /** Probes young enough that the device may still be answering them (what cwnd limits). */
+        int freshCount;
+        long nextSendUs;
+        boolean anyReply;
+        boolean timedOut;
+        boolean finished;
+        int decided;
+        public final Object owner;
+
+        public Job(java.net.InetAddress address, PortSet ports, HostTiming timing, boolean stopOnFirstReply,
+                   long hostDeadlineUs, Object owner) {
+            this.base = new InetSocketAddress(address, 0);
+            this.address = Addresses.format(address);
+            this.v6 = address instanceof java.net.Inet6Address;
+            this.cursor = shuffled(ports, new java.util.Random(address.hashCode()));
+            this.total = ports.size();
+            this.timing = timing;
+            this.stopOnFirstReply = stopOnFirstReply;
+            this.hostDeadlineUs = hostDeadlineUs;
+            this.owner = owner;
+        }
+
+        /**
+         * The ports in a random order (seeded per host, so runs are repeatable): like nmap, so
+         * that answers from closed ports give RTT samples early instead of a block of filtered
+         * ports waiting out the initial timeout, and so that no device sees a linear sweep.
+         */
+        static PrimitiveIterator.OfInt shuffled(PortSet ports, java.util.Random random) {
+            int[] a = new int[ports.size()];
+            int n = 0;
+            for (var r : ports.ranges()) for (int p = r.from(); p <= r.to(); p++) a[n++] = p;
+            for (int i = n - 1; i > 0; i--) {
+                int k = random.nextInt(i + 1);
+                int t = a[i];
+                a[i] = a[k];
+                a[k] = t;
+            }
+            return java.util.Arrays.stream(a).iterator();
+        }
+
+        public boolean anyReply() { return anyReply; }
+        public boolean timedOut() { return timedOut; }
+        public HostTiming timing() { return timing; }
+        public int decided() { return decided; }
+        public int total() { return total; }
+
+        boolean hasWork() {
+            return !finished && (cursor.hasNext() || !retries.isEmpty() || inflightCount > 0);
+        }
+    }
+
+    static final class Probe {
+        final Job job;
+        final int port;
+        final int tryNo;
+        final long sentUs;
+        SocketChannel ch;
+        boolean done;
+        boolean stale;
+        boolean lingering;
+
+        Probe(Job job, int port, int tryNo, long sentUs) {
+            this.job = job;
+            this.port = port;
+            this.tryNo = tryNo;
+            this.sentUs = sentUs;
+        }
+    }
+
+    private final LongSupplier clockUs;
+    private final int fdBudget;
+    private final RateLimiter maxRate;
+    private final double minRate;
+    private final BooleanSupplier stop;
+    private int globalInflight;
+    private long sent;
+    private long startUs = -1;
+
+    public TcpConnectEngine(LongSupplier clockUs, int fdBudget, double minRate, double maxRate, BooleanSupplier stop) {
+        this.clockUs = clockUs;
+        this.fdBudget = Math.max(1, fdBudget);
+        this.maxRate = new RateLimiter(maxRate);
+        this.minRate = minRate;
+        this.stop = stop;
+    }
+
+    public static long systemMicros() {
+        return System.nanoTime() / 1000;
+    }
+
+    /**
+     * Runs jobs to completion, at most {@code parallelJobs} at once, pulling new ones from
+     * {@code jobs} as others finish. Returns normally when all are done or {@code stop} became true.
+     */
+    public void run(Iterator<Job> jobs, int parallelJobs, Sink sink) throws IOException {
+        ArrayDeque<Job> active = new ArrayDeque<>();
+        try (Selector selector = Selector.open()) {
+            while (true) {
+                if (stop.getAsBoolean()) {
+                    for (Job j : active) abort(j);
+                    return;
+                }
+                while (active.size() < parallelJobs && jobs.hasNext()) active.add(jobs.next());
+                if (active.isEmpty()) return;
+                long now = clockUs.getAsLong();
+                if (startUs < 0) startUs = now;
+                long wakeUs = now + 50_000;
+                // 1. send, round-robin over hosts
+                boolean sentSome = true;
+                while (sentSome && globalInflight < fdBudget) {
+                    sentSome = false;
+                    for (Job j : active) {
+                        if (globalInflight >= fdBudget) break;
+                        if (j.finished || j.timedOut) continue;
+                        if (now < j.nextSendUs) {
+                            wakeUs = Math.min(wakeUs, j.nextSendUs);
+                            continue;
+                        }
+                        boolean behindMinRate = minRate > 0 && sent < (now - startUs) / 1e6 * minRate;
+                        int cap = j.timing.template().maxParallelism();
+                        ageFresh(j, now);
+                        if (j.inflightCount >= cap * SILENT_FACTOR) continue;
+                        if (!(j.timing.canSend(j.freshCount) || (behindMinRate && j.freshCount < cap))) {
+                            Probe f = j.fresh.peek();
+                            if (f != null) wakeUs = Math.min(wakeUs, f.sentUs + freshWindow(j));
+                            continue;
+                        }
+                        if (j.retries.isEmpty() && !j.cursor.hasNext()) continue;
+                        if (!maxRate.tryAcquire(now)) {
+                            wakeUs = Math.min(wakeUs, now + Math.max(100, maxRate.waitUs(now)));
+                            break;
+                        }
+                        int port, tryNo;
+                        if (!j.retries.isEmpty()) {
+                            int[] r = j.retries.poll();
+                            port = r[0];
+                            tryNo = r[1];
+                        } else {
+                            port = j.cursor.nextInt();
+                            tryNo = 0;
+                        }
+                        send(selector, j, port, tryNo, now, sink);
+                        long delay = j.timing.template().scanDelayUs();
+                        if (delay > 0) j.nextSendUs = now + delay;
+                        sentSome = true;
+                    }
+                }
+                // 2. wait for answers until the earliest timeout
+                for (Job j : active) {
+                    Probe head = firstLive(j);
+                    if (head != null) wakeUs = Math.min(wakeUs, head.sentUs + j.timing.timeoutUs());
+                    Probe lh = firstLingering(j);
+                    if (lh != null) wakeUs = Math.min(wakeUs, lh.sentUs + lingerUs(j));
+                    if (j.hostDeadlineUs > 0) wakeUs = Math.min(wakeUs, j.hostDeadlineUs);
+                }
+                long waitMs = Math.max(0, (wakeUs - clockUs.getAsLong() + 999) / 1000);
+                int n = waitMs == 0 ? selector.selectNow() : selector.select(Math.min(waitMs, 50));
+                if (n > 0) {
+                    now = clockUs.getAsLong();
+                    for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                        SelectionKey key = it.next();
+                        it.remove();
+                        Probe p = (Probe) key.attachment();
+                        if (p.done) continue;
+                        try {
+                            if (p.ch.finishConnect()) finish(p, PortState.OPEN, Reasons.SYN_ACK, now, true, sink);
+                        } catch (IOException e) {
+                            classify(p, e, now, sink);
+                        }
+                    }
+                }
+                // 3. time out silent probes; end finished hosts
+                now = clockUs.getAsLong();
+                for (Iterator<Job> it = active.iterator(); it.hasNext(); ) {
+                    Job j = it.next();
+                    if (!j.finished && j.hostDeadlineUs > 0 && now >= j.hostDeadlineUs) {
+                        j.timedOut = true;
+                        abort(j);
+                    }
+                    Probe p;
+                    while ((p = firstLive(j)) != null && now - p.sentUs >= j.timing.timeoutUs()) {
+                        silent(p, now, sink);
+                    }
+                    while ((p = firstLingering(j)) != null && now - p.sentUs >= lingerUs(j)) {
+                        silent(p, now, sink);
+                    }
+                    if (!j.hasWork() || j.finished) {
+                        abort(j);
+                        it.remove();
+                        sink.jobDone(j);
+                    }
+                }
+            }
+        } catch (ClosedSelectorException e) {
+            // stopped
+        }
+    }
+
+    /**
+     * Probes in flight beyond the fresh window (srtt + 4·rttvar of real answers, at least 1 ms;
+     * before any answer the template's minimum RTT timeout)
+     * are presumed silent (filtered): the device is not working on them, so they stop counting
+     * against the congestion window, though they still wait for their timeout and hold a socket.
+     * At most {@link #SILENT_FACTOR} × parallelism probes are in flight to one host in all.
+     */
+    public static final int SILENT_FACTOR = 16;
+
+    /**
+     * Linux aborts an IPv6 connect() on an ICMPv6 error (port unreachable, administratively
+     * prohibited) only when it answers a <em>retransmitted</em> SYN; the kernel retransmits after
+     * its initial RTO of 1 s. So the last try to an IPv6 target keeps its socket this long, or a
+     * REJECTed port would look filtered. (IPv4 honours the error on the first SYN.)
+     */
+    public static final long V6_LINGER_US = 1_300_000;
+
+    static long freshWindow(Job j) {
+        HostTiming t = j.timing;
+        // no answer yet (a host that drops everything): after the template's minimum RTT timeout a
+        // probe is presumed silent, or a silent host would be scanned cwnd probes at a time
+        if (t.srttUs() < 0) return Math.min(t.timeoutUs(), t.template().minRttTimeoutUs());
+        return Math.min(t.timeoutUs(), Math.max(1_000, t.srttUs() + 4 * t.rttvarUs()));
+    }
+
+    private static void ageFresh(Job j, long now) {
+        long window = freshWindow(j);
+        Probe p;
+        while ((p = j.fresh.peek()) != null && (p.done || now - p.sentUs >= window)) {
+            j.fresh.poll();
+            if (!p.done && !p.stale) {
+                p.stale = true;
+                j.freshCount--;
+            }
+        }
+    }
+
+    private static long lingerUs(Job j) {
+        return Math.max(j.timing.timeoutUs(), V6_LINGER_US);
+    }
+
+    private static Probe firstLingering(Job j) {
+        Probe p;
+        while ((p = j.lingering.peek()) != null && p.done) j.lingering.poll();
+        return p;
+    }
+
+    private static Probe firstLive(Job j) {
+        Probe p;
+        while ((p = j.inflight.peek()) != null && p.done) j.inflight.poll();
+        return p;
+    }
+
+    private void send(Selector selector, Job j, int port, int tryNo, long now, Sink sink) {
+        Probe p = new Probe(j, port, tryNo, now);
+        sent++;
+        try {
+            SocketChannel ch = SocketChannel.open();
+            p.ch = ch;
+            ch.configureBlocking(false);
+            globalInflight++;
+            j.inflightCount++;
+            if (j.v6 && tryNo >= j.timing.allowedRetries()) {
+                p.lingering = true;
+                j.lingering.add(p);
+            }
+            else j.inflight.add(p);
+            j.freshCount++;
+            j.fresh.add(p);
+            InetSocketAddress sa = new InetSocketAddress(j.base.getAddress(), port);
+            if (ch.connect(sa)) {
+                finish(p, PortState.OPEN, Reasons.SYN_ACK, clockUs.getAsLong(), true, sink);
+                return;
+            }
+            ch.register(selector, SelectionKey.OP_CONNECT, p);
+        } catch (IOException e) {
+            if (p.ch == null) {
+                // could not even open a socket (descriptor limit or the like): try again later
+                j.retries.addFirst(new int[] {port, tryNo});
+                j.nextSendUs = now + 10_000;
+                return;
+            }
+            classify(p, e, clockUs.getAsLong(), sink);
+        }
+    }
+
+    private void classify(Probe p, IOException e, long now, Sink sink) {
+        String msg = String.valueOf(e.getMessage());
+        if (e instanceof ConnectException || msg.contains("Connection refused")) {
+            finish(p, PortState.CLOSED, Reasons.CONN_REFUSED, now, true, sink);
+        } else if (e instanceof NoRouteToHostException || msg.contains("No route to host")) {
+            finish(p, PortState.FILTERED, Reasons.HOST_UNREACH, now, true, sink);
+        } else if (msg.contains("Network is unreachable")) {
+            finish(p, PortState.FILTERED, Reasons.NET_UNREACH, now, true, sink);
+        } else if (msg.contains("Permission denied") || msg.contains("Operation not permitted")) {
+            finish(p, PortState.FILTERED, Reasons.ADMIN_PROHIBITED, now, true, sink);
+        } else if (msg.contains("Protocol not available")) {
+            finish(p, PortState.FILTERED, Reasons.PROTO_UNREACH, now, true, sink);
+        } else if (msg.contains("timed out")) {
+            finish(p, PortState.FILTERED, Reasons.NO_RESPONSE, now, false, sink);
+        } else if (e instanceof SocketException) {
+            // EINVAL (blackhole route), EHOSTDOWN...: no answer will come
+            finish(p, PortState.FILTERED, Reasons.ERROR, now, false, sink);
+        } else {
+            finish(p, PortState.FILTERED, Reasons.ERROR, now, false, sink);
+        }
+    }
+
+    private void close(Probe p) {
+        if (p.ch != null) {
+            try {
+                p.ch.close();
+            } catch (IOException ignored) {
+                // closing a probe socket cannot fail in a way that matters
+            }
+            globalInflight--;
+            p.job.inflightCount--;
+            if (!p.stale) {
+                p.stale = true;
+                p.job.freshCount--;
+            }
+            p.ch = null;
+        }
+    }
+
+    private void finish(Probe p, PortState state, String reason, long now, boolean reply, Sink sink) {
+        if (p.done) return;
+        p.done = true;
+        if (state == PortState.OPEN && p.ch != null) {
+            // close an accepted connection with a RST: the device frees it at once (device safety)
+            try {
+                p.ch.setOption(StandardSocketOptions.SO_LINGER, 0);
+            } catch (IOException ignored) {
+                // a plain close then
+            }
+        }
+        close(p);
+        Job j = p.job;
+        if (reply) {
+            // an answer that needed the kernel's own SYN retransmission (IPv6 ICMP errors, see
+            // V6_LINGER_US) is neither an RTT sample nor a sign of loss
+            boolean kernelRetransmit = p.lingering && now - p.sentUs >= j.timing.timeoutUs();
+            if (!kernelRetransmit) j.timing.onReply(p.sentUs, now, p.tryNo, j.inflightCount + 1);
+            j.anyReply = true;
+        }
+        j.decided++;
+        sink.decided(j, p.port, state, reason);
+        if (j.stopOnFirstReply && reply) {
+            j.finished = true;
+        }
+    }
+
+    private void silent(Probe p, long now, Sink sink) {
+        p.done = true;
+        Job j = p.job;
+        int inflightBefore = j.inflightCount;
+        close(p);
+        j.timing.onSilence(p.sentUs, now, inflightBefore);
+        if (p.tryNo < j.timing.allowedRetries()) {
+            j.retries.add(new int[] {p.port, p.tryNo + 1});
+        } else {
+            j.decided++;
+            sink.decided(j, p.port, PortState.FILTERED, Reasons.NO_RESPONSE);
+        }
+    }
+
+    private void abort(Job j) {
+        for (ArrayDeque<Probe> q : List.of(j.inflight, j.lingering)) {
+            for (Probe p : q) {
+                if (!p.done) {
+                    p.done = true;
+                    close(p);
+                }
+            }
+            q.clear();
+        }
+        j.finished = true;
+    }
+
+    public long sent() {
+        return sent;
+    }
+}

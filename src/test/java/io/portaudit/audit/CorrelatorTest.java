@@ -1,0 +1,96 @@
+package io.portaudit.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portaudit.model.AddressFamily;
+import io.portaudit.model.Finding;
+import io.portaudit.model.PortState;
+import io.portaudit.model.ServiceNames;
+import io.portaudit.model.Severity;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CorrelatorTest {
+    static final Clock CLOCK = Clock.fixed(Scenarios.AT, ZoneOffset.UTC);
+
+    static AuditResult audit(AuditInput in, Policy p) {
+        return Auditor.audit(in, p, null, ServiceNames.iana(), CLOCK);
+    }
+
+    static List<String> ids(AuditResult r, String id) {
+        return r.outcome().findings().stream().map(Gate.Gated::finding).filter(f -> f.id().equals(id))
+                .map(f -> f.protocol().label() + "/" + f.ports() + "/" + f.family().label()).toList();
+    }
+
+    @Test
+    void correlatesEveryViewPortByPort() {
+        AuditResult r = audit(Scenarios.input(PortState.OPEN), Policy.none());
+        assertThat(r.viewsPresent()).containsExactly("firewall", "listeners", "scan");
+        assertThat(ids(r, "exposed-service")).containsExactlyInAnyOrder("tcp/21/ipv4", "tcp/80/ipv4", "tcp/6000/ipv6");
+        assertThat(ids(r, "insecure-protocol")).containsExactlyInAnyOrder("tcp/21/ipv4", "tcp/6000/ipv6");
+        assertThat(ids(r, "ipv6-unfiltered")).containsExactly("tcp/6000/ipv6");
+        assertThat(ids(r, "blocked-listener")).containsExactly("tcp/6000/ipv4");
+        assertThat(ids(r, "wildcard-bind")).containsExactly("tcp/6000/ipv4");
+        assertThat(ids(r, "open-without-listener")).containsExactly("tcp/8000-8010/ipv4");
+        assertThat(ids(r, "scan-disagrees")).isEmpty();
+        // the loopback-only postgres is listed but never a finding
+        assertThat(r.outcome().findings()).noneMatch(g -> g.finding().ports() != null && g.finding().ports().from() == 5432);
+        PortRow ftp = r.rows().stream().filter(row -> row.port() == 21).findFirst().orElseThrow();
+        assertThat(ftp.expected()).isEqualTo("open");
+        assertThat(ftp.scan().banner()).isEqualTo(Scenarios.BANNER);
+        PortRow ident = r.rows().stream().filter(row -> row.port() == 113).findFirst().orElseThrow();
+        assertThat(ident.expected()).isEqualTo("closed");
+    }
+
+    @Test
+    void everyFindingCarriesEvidenceAndAConcreteFix() {
+        AuditResult r = audit(Scenarios.input(PortState.OPEN), Policy.none());
+        for (Gate.Gated g : r.outcome().findings()) {
+            Finding f = g.finding();
+            assertThat(FindingCatalog.IDS).containsKey(f.id());
+            assertThat(f.evidence()).as(f.id()).isNotEmpty();
+            assertThat(f.remedy()).as(f.id()).isNotEmpty();
+        }
+        Finding ftp = r.outcome().findings().stream().map(Gate.Gated::finding)
+                .filter(f -> f.id().equals("exposed-service") && f.ports().from() == 21).findFirst().orElseThrow();
+        assertThat(ftp.remedy()).contains("rc-update del vsftpd default && rc-service vsftpd stop   # OpenRC; with systemd: systemctl disable --now vsftpd",
+                "iptables -I INPUT -p tcp --dport 21 -j DROP",
+                "iptables -D INPUT 1   # -A INPUT -p tcp --dport 21 -j ACCEPT");
+        assertThat(ftp.evidence()).extracting(e -> e.view()).containsExactly("firewall", "listener", "scan");
+    }
+
+    @Test
+    void aScanThatContradictsTheRulesIsAFinding() {
+        AuditResult r = audit(Scenarios.input(PortState.FILTERED), Policy.none());
+        assertThat(ids(r, "scan-disagrees")).containsExactly("tcp/80/ipv4");
+        Finding f = r.outcome().findings().stream().map(Gate.Gated::finding).filter(x -> x.id().equals("scan-disagrees")).findFirst().orElseThrow();
+        assertThat(f.title()).contains("the scan saw filtered", "imply open");
+        assertThat(f.severity()).isEqualTo(Severity.HIGH);
+    }
+
+    @Test
+    void missingViewsAreNamedAndTreatedAsPossiblyOpen() {
+        AuditInput onlyListeners = new AuditInput(Scenarios.snapshot(), null, Scenarios.listeners(), null, List.of(), List.of());
+        AuditResult r = audit(onlyListeners, Policy.none());
+        assertThat(r.viewsMissing()).containsExactly("firewall", "scan");
+        assertThat(r.unknowns()).anyMatch(u -> u.contains("possibly reachable"));
+        assertThat(r.outcome().findings()).filteredOn(g -> g.finding().id().equals("exposed-service"))
+                .allMatch(g -> g.finding().title().contains("possibly reachable"));
+        assertThat(ids(r, "exposed-service")).contains("tcp/21/ipv4", "tcp/6000/ipv4", "tcp/6000/ipv6");
+        assertThat(r.rows()).allMatch(row -> row.expected() == null);
+    }
+
+    @Test
+    void dualStackListenerCountsForIpv4Too() {
+        var dual = new io.portaudit.model.Listener(io.portaudit.model.Protocol.TCP, AddressFamily.IPV6, "::", 8001,
+                io.portaudit.model.BindScope.ALL_PLUS_IPV4, true, "LISTEN", 1, null, List.of(), "x");
+        AuditInput in = new AuditInput(Scenarios.snapshot(), Scenarios.firewall(), List.of(dual), null, List.of(), List.of());
+        AuditResult r = audit(in, Policy.none());
+        assertThat(ids(r, "exposed-service")).contains("tcp/8001/ipv4");
+        // 8001 is listened on (via the dual-stack socket), so the idle part of 8000-8010 excludes it
+        assertThat(r.outcome().findings()).filteredOn(g -> g.finding().id().equals("open-without-listener") && g.finding().ports().from() == 8000)
+                .singleElement().satisfies(g -> assertThat(g.finding().title()).contains("tcp/8000,8002-8010"));
+    }
+}

@@ -1,0 +1,126 @@
+package io.portaudit.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.portaudit.model.PortState;
+import io.portaudit.model.ServiceNames;
+import io.portaudit.model.Severity;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class GateTest {
+    static AuditResult audit(Policy p, Severity failOn, Instant now) {
+        return Auditor.audit(Scenarios.input(PortState.OPEN), p, failOn, ServiceNames.iana(), Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    @Test
+    void withoutAPolicyHighFindingsFailTheRun() {
+        AuditResult r = audit(Policy.none(), null, Scenarios.AT);
+        assertThat(r.outcome().failed()).isTrue();
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.outcome().findings()).filteredOn(g -> g.status() == Gate.Status.FAILS)
+                .allMatch(g -> g.finding().severity().atLeast(Severity.HIGH));
+    }
+
+    @Test
+    void failOnCriticalLetsHighFindingsPass() {
+        AuditResult r = audit(Policy.none(), Severity.CRITICAL, Scenarios.AT);
+        assertThat(r.outcome().failed()).isFalse();
+        assertThat(r.exitCode()).isZero();
+    }
+
+    @Test
+    void failOnMediumAlsoCountsMediumFindings() {
+        AuditResult r = audit(Policy.none(), Severity.MEDIUM, Scenarios.AT);
+        assertThat(r.outcome().findings()).filteredOn(g -> g.status() == Gate.Status.FAILS)
+                .anyMatch(g -> g.finding().id().equals("open-without-listener"));
+    }
+
+    @Test
+    void exceptionsHoldUntilTheirExpiryDate() throws Exception {
+        String yaml = """
+                version: 1
+                product: test-board
+                allow:
+                  - {port: tcp/21}
+                  - {port: tcp/80, program: httpd}
+                exceptions:
+                  - finding: insecure-protocol
+                    port: tcp/21
+                    reason: "legacy updater needs FTP until the 2027 firmware"
+                    expires: 2026-12-31
+                  - finding: insecure-protocol
+                    port: tcp/6000-6063
+                    reason: "kiosk X server, replaced in Q1"
+                    expires: 2026-11-01
+                  - finding: ipv6-unfiltered
+                    reason: "tracked in TICKET-12"
+                """;
+        Policy p = PolicyLoader.parse("test.yaml", yaml);
+        AuditResult before = audit(p, null, Instant.parse("2026-12-31T12:00:00Z"));
+        Gate.Gated ftp = before.outcome().findings().stream()
+                .filter(g -> g.finding().id().equals("insecure-protocol") && g.finding().ports().from() == 21).findFirst().orElseThrow();
+        assertThat(ftp.status()).isEqualTo(Gate.Status.ACCEPTED);
+        assertThat(ftp.note()).contains("legacy updater", "until 2026-12-31");
+        Gate.Gated x11 = before.outcome().findings().stream()
+                .filter(g -> g.finding().id().equals("insecure-protocol") && g.finding().ports().from() == 6000).findFirst().orElseThrow();
+        assertThat(x11.status()).isEqualTo(Gate.Status.FAILS);
+        assertThat(x11.note()).contains("expired on 2026-11-01");
+
+        AuditResult after = audit(p, null, Instant.parse("2027-01-01T00:00:00Z"));
+        assertThat(after.outcome().findings()).filteredOn(g -> g.finding().id().equals("insecure-protocol") && g.finding().ports().from() == 21)
+                .singleElement().extracting(Gate.Gated::status).isEqualTo(Gate.Status.FAILS);
+    }
+
+    @Test
+    void portsOutsideTheAllowListAreViolationsAndAbsentOnesAreShown() throws Exception {
+        Policy p = PolicyLoader.parse("p.yaml", "product: p\nallow: [{port: tcp/80, program: lighttpd}, {port: tcp/443}]\n");
+        AuditResult r = audit(p, null, Scenarios.AT);
+        assertThat(r.outcome().findings()).filteredOn(g -> g.finding().id().equals("policy-violation"))
+                .extracting(g -> g.finding().ports().from()).containsExactlyInAnyOrder(21, 80);
+        Gate.Gated http = r.outcome().findings().stream().filter(g -> g.finding().id().equals("policy-violation")
+                && g.finding().ports().from() == 80).findFirst().orElseThrow();
+        assertThat(http.finding().detail()).contains("only for lighttpd", "httpd");
+        assertThat(r.outcome().changes()).extracting(Gate.Change::kind, Gate.Change::port)
+                .contains(org.assertj.core.groups.Tuple.tuple("absent", "tcp/443"),
+                        org.assertj.core.groups.Tuple.tuple("added", "tcp/21 ipv4"));
+    }
+
+    @Test
+    void aFactoryProfileGatesOnlyOnPortsBeyondTheFactoryDefault() throws Exception {
+        Policy p440 = PolicyLoader.profile("armadillo-440");
+        AuditResult r = audit(p440, null, Scenarios.AT);
+        // tcp/21 and tcp/80 are the factory default; nothing else is reachable on IPv4 in this scenario
+        assertThat(r.outcome().findings()).noneMatch(g -> g.finding().id().equals("policy-violation"));
+        assertThat(r.outcome().failed()).isFalse();
+        assertThat(r.outcome().findings()).anyMatch(g -> g.finding().id().equals("insecure-protocol") && g.status() == Gate.Status.NOT_GATED);
+        assertThat(r.outcome().changes()).extracting(Gate.Change::port).contains("tcp/23");
+
+        AuditResult g3 = audit(PolicyLoader.profile("armadillo-iot-g3"), null, Scenarios.AT);
+        assertThat(g3.outcome().failed()).isTrue();
+        assertThat(g3.outcome().findings()).filteredOn(g -> g.status() == Gate.Status.FAILS)
+                .extracting(g -> g.finding().id() + ":" + g.finding().ports()).containsExactly("policy-violation:21");
+
+        for (String name : PolicyLoader.PROFILES) assertThat(PolicyLoader.profile(name).product()).isNotBlank();
+    }
+
+    @Test
+    void badPoliciesAreClearErrors() {
+        assertThatThrownBy(() -> PolicyLoader.parse("p.yaml", "allow: [{port: tcp/99999}]"))
+                .hasMessage("p.yaml: allow[1]: bad port range in 'tcp/99999' (1-65535)");
+        assertThatThrownBy(() -> PolicyLoader.parse("p.yaml", "alow: []"))
+                .hasMessageStartingWith("p.yaml: unknown key 'alow'");
+        assertThatThrownBy(() -> PolicyLoader.parse("p.yaml", "gate: [open-ports]"))
+                .hasMessageStartingWith("p.yaml: gate: unknown finding id 'open-ports'");
+        assertThatThrownBy(() -> PolicyLoader.parse("p.yaml", "exceptions: [{finding: exposed-service}]"))
+                .hasMessage("p.yaml: exceptions[1]: an exception needs a reason");
+        assertThatThrownBy(() -> PolicyLoader.parse("p.yaml", "exceptions: [{finding: exposed-service, reason: x, expires: soon}]"))
+                .hasMessageContaining("expires must be a date YYYY-MM-DD");
+        assertThatThrownBy(() -> PolicyLoader.parse("p.yaml", "version: 2")).hasMessageContaining("newer than this portaudit");
+        assertThatThrownBy(() -> PolicyLoader.parse("p.yaml", "allow: [\n  - {port: tcp/80\n")).hasMessageStartingWith("p.yaml: not valid YAML");
+        assertThatThrownBy(() -> PolicyLoader.profile("armadillo-9000")).hasMessageContaining("built-in profiles: armadillo-iot-g3");
+    }
+}

@@ -1,0 +1,59 @@
+package io.portaudit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class MainTest {
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsEveryCommandAndTheExitCodes() {
+        Run r = run("--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("audit", "firewall", "inventory", "scan", "collect-script", "Exit codes:",
+                "3  could not collect or scan everything");
+    }
+
+    @Test
+    void versionNamesTheProduct() {
+        Run r = run("--version");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("portaudit ");
+    }
+
+    @Test
+    void auditHelpReadsLikeAManPage() {
+        Run r = run("audit", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Usage: portaudit audit", "--json", "--output", "--color", "--services");
+    }
+
+    @Test
+    void anUnknownOptionIsAUsageError() {
+        Run r = run("audit", "--no-such-option");
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("Unknown option", "--help");
+    }
+
+    @Test
+    void outputTargetsParseFormatAndFile() {
+        OutputOptions o = new OutputOptions();
+        new CommandLine(o).parseArgs("-o", "json:/tmp/r.json", "-o", "html", "--json");
+        assertThat(o.targets()).extracting(OutputOptions.Target::format).containsExactly("json", "json", "html");
+        assertThat(o.targets().get(1).file()).hasToString("/tmp/r.json");
+        assertThat(o.targets().get(2).file()).isNull();
+    }
+}
