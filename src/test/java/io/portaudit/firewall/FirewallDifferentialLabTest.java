@@ -127,6 +127,40 @@ class FirewallDifferentialLabTest {
         }
     }
 
+    /** What a UDP datagram meets: an echo ⇒ accept, an ICMP error ⇒ reject, silence ⇒ drop. */
+    static Verdict probeUdp(int port) {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress(HOST, SOURCE_PORT.getAndIncrement()))) {
+            s.setSoTimeout(TIMEOUT_MS);
+            s.connect(new InetSocketAddress(DEV, port));
+            s.send(new java.net.DatagramPacket(new byte[] {1}, 1));
+            s.receive(new java.net.DatagramPacket(new byte[16], 16));
+            return Verdict.ACCEPT;
+        } catch (java.net.SocketTimeoutException e) {
+            return Verdict.DROP;
+        } catch (IOException e) {
+            return Verdict.REJECT; // PortUnreachableException or another ICMP error on the connected socket
+        }
+    }
+
+    /**
+     * What a UDP socket can observe of a verdict: Linux reports only "hard" ICMP errors to a
+     * connected UDP socket (port-unreachable, admin/host/net-prohibited...); net- and
+     * host-unreachable are soft and look like silence (nmap -sU calls them filtered, too).
+     */
+    static Verdict udpObservation(io.portaudit.model.ExposureRange r) {
+        if (r.verdict() != Verdict.REJECT) return r.verdict();
+        String w = r.rejectWith() == null ? "" : r.rejectWith();
+        return w.endsWith("net-unreachable") || w.endsWith("host-unreachable") ? Verdict.DROP : Verdict.REJECT;
+    }
+
+    static List<Verdict> probeAllUdp() throws Exception {
+        List<Future<Verdict>> fs = new ArrayList<>();
+        for (int p : RulesetGenerator.PORTS) fs.add(pool.submit(() -> probeUdp(p)));
+        List<Verdict> out = new ArrayList<>();
+        for (Future<Verdict> f : fs) out.add(f.get(10, TimeUnit.SECONDS));
+        return out;
+    }
+
     static List<Verdict> probeAll(boolean v6) throws Exception {
         List<Future<Verdict>> fs = new ArrayList<>();
         for (int p : RulesetGenerator.PORTS) fs.add(pool.submit(() -> probe(p, v6)));
@@ -174,6 +208,19 @@ class FirewallDifferentialLabTest {
                     if (want != seen.get(i)) {
                         bad.add("seed " + seed + " port " + port + ": kernel " + seen.get(i) + ", evaluator " + want + " (" + e.at(port).rule()
                                 + ")\n" + dump.out() + "\n" + String.join("\n", Evaluator.trace(List.of(rs), packet(v6), port)));
+                    }
+                }
+                if (!v6 && k % 3 == 0) {
+                    // UDP too, for every third IPv4 ruleset (each UDP round costs a 300 ms timeout)
+                    Packet udp = new Packet(AddressFamily.IPV4, Protocol.UDP, NS_IF, AddrRange.literal(HOST), AddrRange.literal(DEV), "NEW");
+                    Exposure eu = Evaluator.exposure(List.of(rs), udp);
+                    List<Verdict> seenU = probeAllUdp();
+                    for (int i = 0; i < RulesetGenerator.PORTS.length; i++) {
+                        int port = RulesetGenerator.PORTS[i];
+                        if (udpObservation(eu.at(port)) != seenU.get(i)) {
+                            bad.add("seed " + seed + " udp/" + port + ": kernel " + seenU.get(i) + ", evaluator " + eu.at(port).verdict() + " ("
+                                    + eu.at(port).rule() + ")\n" + dump.out() + "\n" + String.join("\n", Evaluator.trace(List.of(rs), udp, port)));
+                        }
                     }
                 }
                 assertThat(problems.hasErrors()).as("problems reading the kernel's dump: %s", problems.list()).isFalse();
