@@ -261,6 +261,7 @@ public final class FirewallCommand implements Callable<Integer> {
         RuleRef ref = r.rule();
         String rej = r.rejectWith() == null ? "" : "(" + r.rejectWith() + ") ";
         if (ref == null) return rej + "-";
+        if ("-".equals(ref.table())) return rej + ref.text() + " (nothing filters)";
         return rej + ref.table() + " " + ref.label() + ": " + ref.text().replaceAll("\\s+", " ") + "  [" + ref.source() + "]";
     }
 
