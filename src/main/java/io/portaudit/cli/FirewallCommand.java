@@ -96,7 +96,11 @@ public final class FirewallCommand implements Callable<Integer> {
         if (files.isEmpty()) {
             inputs.addAll(local(err));
             where = "this machine";
-            if (inputs.isEmpty()) throw new UserException("no firewall tool found (nft, iptables-save): give FILEs", ExitCodes.INCOMPLETE);
+            if (inputs.isEmpty()) {
+                boolean tools = CommandRunner.which("nft") != null || CommandRunner.which("iptables-save") != null;
+                throw new UserException(tools ? "could not read this machine's firewall rules (reading them needs root): give FILEs or run as root"
+                        : "no firewall tool found (nft, iptables-save): give FILEs", ExitCodes.INCOMPLETE);
+            }
         } else {
             where = String.join(", ", files);
             for (String f : files) inputs.add(read(f));
@@ -257,6 +261,7 @@ public final class FirewallCommand implements Callable<Integer> {
         RuleRef ref = r.rule();
         String rej = r.rejectWith() == null ? "" : "(" + r.rejectWith() + ") ";
         if (ref == null) return rej + "-";
+        if ("-".equals(ref.table())) return rej + ref.text() + " (nothing filters)";
         return rej + ref.table() + " " + ref.label() + ": " + ref.text().replaceAll("\\s+", " ") + "  [" + ref.source() + "]";
     }
 

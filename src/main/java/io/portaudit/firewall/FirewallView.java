@@ -31,6 +31,11 @@ public record FirewallView(List<Exposure> exposures, Set<AddressFamily> families
         return exposures.stream().filter(e -> e.family() == f && e.protocol() == p).findFirst();
     }
 
+    /** What a remote NEW packet to this port meets; empty when no ruleset covers the family. */
+    public Optional<io.portaudit.model.ExposureRange> at(AddressFamily f, Protocol p, int port) {
+        return exposure(f, p).map(e -> e.at(port));
+    }
+
     public boolean hasErrors() {
         return problems.stream().anyMatch(p -> p.severity() == ParseProblem.Severity.ERROR);
     }

@@ -29,6 +29,9 @@ class FindingsTest {
                 .contains("udp 1-21,");
         assertThat(f.remedy()).anyMatch(r -> r.startsWith("if the 'in' column is not 'lo': iptables -D INPUT 1"));
         assertThat(v.backend()).isEqualTo("iptables");
+        assertThat(v.at(io.portaudit.model.AddressFamily.IPV4, io.portaudit.model.Protocol.TCP, 23).orElseThrow().verdict())
+                .isEqualTo(io.portaudit.model.Verdict.ACCEPT);
+        assertThat(v.at(io.portaudit.model.AddressFamily.IPV6, io.portaudit.model.Protocol.TCP, 23)).isEmpty();
     }
 
     @Test

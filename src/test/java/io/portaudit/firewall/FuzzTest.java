@@ -91,7 +91,7 @@ class FuzzTest {
             Ruleset rs;
             try {
                 rs = FirewallFormat.parse(kind, "fuzz" + n, text, names, p);
-                if (n % Integer.getInteger("fuzz.evalEvery", 8) == 0) {
+                if (n % Integer.getInteger("fuzz.evalEvery", 16) == 0) {
                     Exposure e = Evaluator.exposure(List.of(rs), Packet.remote(AddressFamily.IPV4, Protocol.TCP));
                     int next = 1;
                     for (var x : e.ranges()) {
