@@ -78,7 +78,11 @@ public final class Correlator {
                 && (l.family() == k.family() || (k.family() == AddressFamily.IPV4 && Boolean.TRUE.equals(l.dualStack())))).toList();
         PortResult seen = scan != null && scan.family() == k.family() ? scan.at(k.protocol(), k.port()).orElse(null) : null;
         String service = seen != null && seen.service() != null ? seen.service() : names.name(k.port(), k.protocol()).orElse(null);
-        boolean reachableListener = here.stream().anyMatch(l -> l.scope().reachableFromNetwork());
+        // nat PREROUTING may deliver the packet to another port: then that port's listeners answer it
+        PortRange delivered = verdict == null ? PortRange.of(k.port()) : verdict.deliveredTo(k.port());
+        boolean reachableListener = ls.stream().anyMatch(l -> l.protocol() == k.protocol() && delivered.contains(l.port())
+                && (l.family() == k.family() || (k.family() == AddressFamily.IPV4 && Boolean.TRUE.equals(l.dualStack())))
+                && l.scope().reachableFromNetwork());
         return new PortRow(k.protocol(), k.family(), k.port(), service, verdict, here, seen, expected(k.protocol(), verdict, reachableListener));
     }
 
@@ -236,6 +240,10 @@ public final class Correlator {
             ExposureRange r = row.firewall();
             ev.add(new Evidence("firewall", r.verdict().label() + (r.rejectWith() == null ? "" : " (" + r.rejectWith() + ")")
                     + " by " + r.rule().label() + ": " + r.rule().text(), r.rule().source()));
+            if (r.redirect() != null) {
+                ev.add(new Evidence("firewall", "redirected to port " + r.redirect().to() + " by " + r.redirect().rule().table() + " "
+                        + r.redirect().rule().label() + ": " + r.redirect().rule().text(), r.redirect().rule().source()));
+            }
         } else if (fw != null) {
             ev.add(new Evidence("firewall", "no " + (row.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4") + " ruleset was collected", null));
         }

@@ -30,7 +30,11 @@ public final class Evaluator {
     /** One base chain in walk order, with its table. */
     record Stage(Table table, Chain chain) {}
 
-    private record Decision(PortSet ports, Verdict verdict, String rejectWith, RuleRef rule) {}
+    private record Decision(PortSet ports, Verdict verdict, String rejectWith, RuleRef rule, ExposureRange.Redirect redirect) {
+        Decision(PortSet ports, Verdict verdict, String rejectWith, RuleRef rule) {
+            this(ports, verdict, rejectWith, rule, null);
+        }
+    }
 
     private record NatMap(PortSet ports, Target.Nat nat, RuleRef rule) {}
 
@@ -142,7 +146,8 @@ public final class Evaluator {
                 Decision first = sub.isEmpty() ? null : sub.get(0);
                 boolean uniform = first != null && sub.stream().allMatch(d -> d.verdict() == first.verdict());
                 finals.add(new Decision(ports, uniform ? first.verdict() : Verdict.UNKNOWN, uniform ? first.rejectWith() : null,
-                        uniform ? first.rule() : nm.rule()));
+                        uniform ? first.rule() : nm.rule(),
+                        new ExposureRange.Redirect(new PortRange(nm.nat().toPortFrom(), nm.nat().toPortTo()), nm.rule())));
             }
         }
         // what is still alive was accepted by every base chain: the last chain that accepted it is the reason
@@ -401,7 +406,7 @@ public final class Evaluator {
     private static List<ExposureRange> partition(List<Decision> finals, List<Decision> alts) {
         List<ExposureRange> list = new ArrayList<>();
         for (Decision d : finals) {
-            for (PortRange r : d.ports().ranges()) list.add(new ExposureRange(r, d.verdict(), d.rejectWith(), d.rule()));
+            for (PortRange r : d.ports().ranges()) list.add(new ExposureRange(r, d.verdict(), d.rejectWith(), d.rule(), d.redirect()));
         }
         list.sort(Comparator.comparing(ExposureRange::range));
         List<PortRange> reach = new ArrayList<>();
@@ -419,7 +424,7 @@ public final class Evaluator {
                     PortSet u = r.intersect(reaching), k = r.minus(reaching);
                     List<ExposureRange> pieces = new ArrayList<>();
                     for (PortRange x : u.ranges()) pieces.add(new ExposureRange(x, Verdict.UNKNOWN, null, altRule(alts, x.from(), e.rule())));
-                    for (PortRange x : k.ranges()) pieces.add(new ExposureRange(x, e.verdict(), e.rejectWith(), e.rule()));
+                    for (PortRange x : k.ranges()) pieces.add(new ExposureRange(x, e.verdict(), e.rejectWith(), e.rule(), e.redirect()));
                     pieces.sort(Comparator.comparing(ExposureRange::range));
                     out.addAll(pieces);
                 }
@@ -444,9 +449,10 @@ public final class Evaluator {
             if (!out.isEmpty()) {
                 ExposureRange last = out.get(out.size() - 1);
                 if (last.range().to() + 1 == e.range().from() && last.verdict() == e.verdict()
-                        && java.util.Objects.equals(last.rule(), e.rule()) && java.util.Objects.equals(last.rejectWith(), e.rejectWith())) {
+                        && java.util.Objects.equals(last.rule(), e.rule()) && java.util.Objects.equals(last.rejectWith(), e.rejectWith())
+                        && java.util.Objects.equals(last.redirect(), e.redirect())) {
                     out.set(out.size() - 1, new ExposureRange(new PortRange(last.range().from(), e.range().to()), e.verdict(), e.rejectWith(),
-                            e.rule()));
+                            e.rule(), e.redirect()));
                     continue;
                 }
             }

@@ -96,6 +96,8 @@ public final class JsonReport {
             f.put("rejectWith", fw.rejectWith());
             f.put("range", Map.of("from", fw.range().from(), "to", fw.range().to()));
             f.put("rule", rule(fw.rule()));
+            f.put("redirect", fw.redirect() == null ? null
+                    : Map.of("from", fw.redirect().to().from(), "to", fw.redirect().to().to(), "rule", rule(fw.redirect().rule())));
             m.put("firewall", f);
         } else {
             m.put("firewall", null);
