@@ -80,27 +80,8 @@ class InventoryLabTest {
 
     @Test
     void agreesExactlyWithSsInsideTheNamespace() throws Exception {
-        Set<String> ss = new TreeSet<>();
-        for (String line : Lab.inNs(NS, T, "ss", "-Htulpn").out().split("\n")) {
-            if (line.isBlank()) continue;
-            String[] f = line.trim().split("\\s+");
-            String local = f[4];
-            int c = local.lastIndexOf(':');
-            String host = local.substring(0, c).replace("[", "").replace("]", "");
-            if (host.equals("*")) host = "::";
-            int pct = host.indexOf('%');
-            if (pct >= 0) host = host.substring(0, pct);
-            var m = java.util.regex.Pattern.compile("pid=(\\d+)").matcher(line);
-            Set<String> pids = new TreeSet<>();
-            while (m.find()) pids.add(m.group(1));
-            ss.add(f[0] + " " + host + " " + local.substring(c + 1) + " " + pids);
-        }
-        Set<String> ours = new TreeSet<>();
-        for (JsonNode l : inventory("current").path("listeners")) {
-            Set<String> pids = new TreeSet<>();
-            for (JsonNode o : l.path("owners")) pids.add(o.path("pid").asText());
-            ours.add(l.path("protocol").asText() + " " + l.path("address").asText() + " " + l.path("port").asText() + " " + pids);
-        }
+        Set<String> ss = SsListing.fromSs(Lab.inNs(NS, T, "ss", "-Htulpn").out());
+        Set<String> ours = SsListing.fromInventory(inventory("current"));
         assertThat(ss).hasSizeGreaterThanOrEqualTo(5);
         assertThat(ours).isEqualTo(ss);
     }
