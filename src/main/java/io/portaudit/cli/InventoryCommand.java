@@ -83,12 +83,12 @@ public final class InventoryCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Problems problems = new Problems();
-        ServiceNames names = common.serviceNames(problems);
         List<Listener> listeners;
         List<String> remarks;
         boolean incomplete = false;
         boolean manyNs;
         if (!from.isEmpty()) {
+            ServiceNames names = common.serviceNames(problems); // only pasted text names ports; the kernel gives numbers
             List<Capture> caps = new ArrayList<>();
             for (String spec : from) caps.add(capture(spec, problems));
             DeviceSnapshot snap = new DeviceSnapshot("input", null, Clock.systemUTC().instant(), caps, false, List.of());

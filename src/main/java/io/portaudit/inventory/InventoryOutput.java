@@ -14,12 +14,15 @@ import java.util.List;
 
 /** Formats an inventory: a table like {@code ss -tulpn} with owner, user, unit/container and scope; or JSON. */
 public final class InventoryOutput {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Created on first use: the text table should not pay for Jackson's start-up. */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private InventoryOutput() {}
 
     public static ObjectNode json(List<Listener> listeners, List<String> remarks, List<ParseProblem> problems) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Mapper.JSON.createObjectNode();
         ArrayNode arr = root.putArray("listeners");
         for (Listener l : listeners) arr.add(json(l));
         ArrayNode r = root.putArray("remarks");
@@ -38,7 +41,7 @@ public final class InventoryOutput {
     }
 
     public static ObjectNode json(Listener l) {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = Mapper.JSON.createObjectNode();
         o.put("protocol", l.protocol().label());
         o.put("family", l.family().label());
         o.put("address", l.address());
@@ -73,10 +76,20 @@ public final class InventoryOutput {
 
     public static String jsonText(List<Listener> listeners, List<String> remarks, List<ParseProblem> problems) {
         try {
-            return JSON.writeValueAsString(json(listeners, remarks, problems));
+            return Mapper.JSON.writeValueAsString(json(listeners, remarks, problems));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@link Text#printable} at 120 characters, without copying the (usual) text that needs nothing. */
+    private static String printable(String s) {
+        if (s.length() > 120) return Text.printable(s, 120);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c < 0xa0)) return Text.printable(s, 120);
+        }
+        return s;
     }
 
     /** The table; {@code showNetns} adds the namespace column (when more than one was read). */
@@ -90,7 +103,7 @@ public final class InventoryOutput {
             if (l.iface() != null && (l.scope() == io.portaudit.model.BindScope.LINK_LOCAL)) {
                 addr = "[" + l.address() + "]%" + l.iface() + ":" + l.port();
             }
-            List<String> procs = new ArrayList<>(), users = new ArrayList<>(), units = new ArrayList<>();
+            List<String> procs = new ArrayList<>(1), users = new ArrayList<>(1), units = new ArrayList<>(1);
             for (Owner o : l.owners()) {
                 procs.add((o.comm() == null ? "?" : o.comm()) + "[" + (o.pid() == null ? "?" : o.pid()) + "]");
                 if (o.user() != null && !users.contains(o.user())) users.add(o.user());
@@ -102,19 +115,26 @@ public final class InventoryOutput {
             String[] row = {l.protocol().label(), l.state(), addr, scope, procs.isEmpty() ? "-" : String.join(",", procs),
                 users.isEmpty() ? "-" : String.join(",", users), units.isEmpty() ? "-" : String.join(",", units),
                 l.netns() == null ? "-" : l.netns()};
-            for (int i = 0; i < row.length; i++) row[i] = Text.printable(row[i], 120);
+            for (int i = 0; i < row.length; i++) row[i] = printable(row[i]);
             rows.add(showNetns ? row : java.util.Arrays.copyOf(row, 7));
         }
         int cols = rows.get(0).length;
         int[] w = new int[cols];
         for (String[] r : rows) for (int i = 0; i < cols; i++) w[i] = Math.max(w[i], r[i].length());
+        // one write: the PrintWriter may flush on every println (thousands of write calls)
+        StringBuilder all = new StringBuilder(rows.size() * 100);
+        String nl = System.lineSeparator();
         for (String[] r : rows) {
-            StringBuilder sb = new StringBuilder();
+            int lineStart = all.length();
             for (int i = 0; i < cols; i++) {
-                sb.append(r[i]);
-                if (i < cols - 1) sb.append(" ".repeat(w[i] - r[i].length() + 2));
+                all.append(r[i]);
+                if (i < cols - 1) for (int pad = w[i] - r[i].length() + 2; pad > 0; pad--) all.append(' ');
             }
-            out.println(sb.toString().stripTrailing());
+            int end = all.length();
+            while (end > lineStart && all.charAt(end - 1) == ' ') end--;
+            all.setLength(end);
+            all.append(nl);
         }
+        out.write(all.toString());
     }
 }

@@ -1,6 +1,7 @@
 package io.portaudit.inventory;
 
 import io.portaudit.model.AddressFamily;
+import io.portaudit.model.BindScope;
 import io.portaudit.model.Listener;
 import io.portaudit.model.Owner;
 import io.portaudit.model.ParseProblem;
@@ -10,6 +11,7 @@ import io.portaudit.model.Text;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,39 +42,143 @@ public final class ProcNetParser {
      */
     public static List<Listener> parse(String source, String text, Protocol protocol, Map<Long, List<Owner>> owners,
                                        String netns, Problems problems) {
+        // One pass over the text by index: no line array, no field substrings for the lines skipped
+        // (connections), each distinct local address decoded once (a table holds few of them).
         List<Listener> out = new ArrayList<>();
-        String[] lines = Text.lines(text);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].trim();
-            if (line.isEmpty() || line.startsWith("sl ") || line.equals("sl")) continue;
-            String[] f = fields(line, 10);
-            if (f.length < 10 || !f[0].endsWith(":") || f[1].indexOf(':') < 0) {
-                problems.add(ParseProblem.error(source, i + 1, 1, lines[i], "not a /proc/net socket line"));
+        Map<Object, Decoded> decoded = new HashMap<>();
+        int[] start = new int[10], end = new int[10];
+        int len = text.length(), pos = 0, lineNo = 0;
+        int wantedState = protocol == Protocol.TCP ? TCP_LISTEN : UDP_UNCONN;
+        String state0 = protocol == Protocol.TCP ? "LISTEN" : "UNCONN";
+        String prefix = source + ":";
+        // the kernel separates with spaces and ends lines with LF: then tokens are found with indexOf
+        boolean hasCr = text.indexOf('\r') >= 0, hasTab = text.indexOf('\t') >= 0;
+        while (pos < len) {
+            int eol;
+            if (hasCr) {
+                eol = pos;
+                while (eol < len && text.charAt(eol) != '\n' && text.charAt(eol) != '\r') eol++;
+            } else {
+                eol = text.indexOf('\n', pos);
+                if (eol < 0) eol = len;
+            }
+            int next = eol < len && text.charAt(eol) == '\r' && eol + 1 < len && text.charAt(eol + 1) == '\n' ? eol + 2 : eol + 1;
+            lineNo++;
+            int k = fieldBounds(text, pos, eol, start, end, hasTab);
+            int lineStart = pos;
+            pos = next;
+            if (k == 0) continue;
+            if (end[0] - start[0] == 2 && text.startsWith("sl", start[0])) continue; // the header
+            if (k < 10 || text.charAt(end[0] - 1) != ':' || text.indexOf(':', start[1]) < 0 || text.indexOf(':', start[1]) >= end[1]) {
+                problems.add(ParseProblem.error(source, lineNo, 1, text.substring(lineStart, eol), "not a /proc/net socket line"));
                 continue;
             }
-            int state;
-            try {
-                state = Integer.parseInt(f[3], 16);
-            } catch (NumberFormatException e) {
-                problems.add(ParseProblem.error(source, i + 1, 1, lines[i], "bad socket state '" + f[3] + "'"));
+            int state = hex(text, start[3], end[3]);
+            if (state < 0) {
+                problems.add(ParseProblem.error(source, lineNo, 1, text.substring(lineStart, eol),
+                        "bad socket state '" + text.substring(start[3], end[3]) + "'"));
                 continue;
             }
-            boolean wanted = protocol == Protocol.TCP ? state == TCP_LISTEN : state == UDP_UNCONN;
-            if (!wanted) continue;
-            int colon = f[1].indexOf(':');
-            try {
-                InetAddress addr = Addresses.decodeHex(f[1].substring(0, colon));
-                int port = Integer.parseInt(f[1].substring(colon + 1), 16);
-                long inode = Long.parseLong(f[9]);
-                if (protocol == Protocol.UDP && port == 0) continue;
-                out.add(new Listener(protocol, AddressFamily.of(addr), Addresses.text(addr), port, Addresses.scopeOf(addr), null,
-                        protocol == Protocol.TCP ? "LISTEN" : "UNCONN", inode, netns,
-                        owners.getOrDefault(inode, List.of()), source + ":" + (i + 1)));
-            } catch (RuntimeException | UnknownHostException e) {
-                problems.add(ParseProblem.error(source, i + 1, 1, lines[i], "cannot read local address/port/inode: " + e.getMessage()));
+            if (state != wantedState) continue;
+            int colon = text.indexOf(':', start[1]);
+            int port = hex(text, colon + 1, end[1]);
+            long inode = dec(text, start[9], end[9]);
+            Decoded addr = decode(text, start[1], colon, decoded);
+            if (addr == null || port < 0 || port > 0xFFFF || inode < 0) {
+                problems.add(ParseProblem.error(source, lineNo, 1, text.substring(lineStart, eol),
+                        "cannot read local address/port/inode: '" + text.substring(start[1], end[1]) + "' inode '"
+                                + text.substring(start[9], end[9]) + "'"));
+                continue;
             }
+            if (protocol == Protocol.UDP && port == 0) continue;
+            List<Owner> o = owners.isEmpty() ? List.of() : owners.getOrDefault(inode, List.of());
+            out.add(new Listener(protocol, addr.family, addr.text, port, addr.scope, null, state0, inode, netns, o,
+                    prefix + lineNo));
         }
         return out;
+    }
+
+    private record Decoded(AddressFamily family, String text, BindScope scope) {}
+
+    private record V6Key(long hi, long lo) {}
+
+    /** Fills the bounds of up to 10 whitespace-separated fields of text[from, to); returns how many. */
+    private static int fieldBounds(String text, int from, int to, int[] start, int[] end, boolean anyWhitespace) {
+        int k = 0, i = from;
+        while (k < start.length) {
+            while (i < to && text.charAt(i) <= ' ') i++;
+            if (i >= to) break;
+            start[k] = i;
+            if (anyWhitespace) {
+                while (i < to && text.charAt(i) > ' ') i++;
+            } else {
+                i = text.indexOf(' ', i);
+                if (i < 0 || i > to) i = to;
+            }
+            end[k++] = i;
+        }
+        return k;
+    }
+
+    /** Hex value of text[from, to), at most 8 digits; -1 when empty, too long or not hex. */
+    static int hex(String text, int from, int to) {
+        if (to <= from || to - from > 8) return -1;
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            int d = Character.digit(text.charAt(i), 16);
+            if (d < 0) return -1;
+            v = (v << 4) | d;
+        }
+        return v > Integer.MAX_VALUE ? -1 : (int) v;
+    }
+
+    private static long dec(String text, int from, int to) {
+        if (to <= from || to - from > 18) return -1;
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    /** One 32-bit word of the kernel's hex address (8 digits, native little-endian order), as network-order bits; -1L when not hex. */
+    private static long word(String text, int from) {
+        long v = 0;
+        for (int k = 3; k >= 0; k--) { // bytes are printed least significant first
+            int hi = Character.digit(text.charAt(from + 2 * k), 16), lo = Character.digit(text.charAt(from + 2 * k + 1), 16);
+            if (hi < 0 || lo < 0) return -1L;
+            v = (v << 8) | (hi << 4) | lo;
+        }
+        return v;
+    }
+
+    /** The local address of text[from, to) (8 or 32 hex digits), decoded once per distinct value; null when malformed. */
+    private static Decoded decode(String text, int from, int to, Map<Object, Decoded> cache) {
+        Object key;
+        if (to - from == 8) {
+            long w = word(text, from);
+            if (w < 0) return null;
+            key = (int) w;
+        } else if (to - from == 32) {
+            long w0 = word(text, from), w1 = word(text, from + 8), w2 = word(text, from + 16), w3 = word(text, from + 24);
+            if (w0 < 0 || w1 < 0 || w2 < 0 || w3 < 0) return null;
+            key = new V6Key((w0 << 32) | w1, (w2 << 32) | w3);
+        } else {
+            return null;
+        }
+        Decoded d = cache.get(key);
+        if (d == null) {
+            try {
+                InetAddress addr = Addresses.decodeHex(text.substring(from, to));
+                d = new Decoded(AddressFamily.of(addr), Addresses.text(addr), Addresses.scopeOf(addr));
+            } catch (RuntimeException | UnknownHostException e) {
+                return null;
+            }
+            cache.put(key, d);
+        }
+        return d;
     }
 
     /** The first {@code n} whitespace-separated fields (fewer when the line has fewer), without a regex. */

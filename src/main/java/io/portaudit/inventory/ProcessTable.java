@@ -88,7 +88,7 @@ public final class ProcessTable {
         Instant boot = bootTime(proc);
         for (String pid : pids(proc)) {
             Path dir = proc.resolve(pid);
-            List<Long> held = null;
+            java.util.LinkedHashSet<Long> held = null; // a set: a process can hold thousands (a list made this quadratic)
             try (DirectoryStream<Path> fds = Files.newDirectoryStream(dir.resolve("fd"))) {
                 for (Path fd : fds) {
                     String target;
@@ -105,8 +105,8 @@ public final class ProcessTable {
                         continue;
                     }
                     if (!wanted.test(inode)) continue;
-                    if (held == null) held = new ArrayList<>(2);
-                    if (!held.contains(inode)) held.add(inode);
+                    if (held == null) held = new java.util.LinkedHashSet<>(4);
+                    held.add(inode);
                 }
             } catch (NoSuchFileException e) {
                 remarks.add("process " + pid + " exited during the scan; sockets it held show no owner");

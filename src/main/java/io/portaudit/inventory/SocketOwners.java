@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The socket-inode → process table in the text form of {@link DeviceSnapshot#KIND_SOCKET_OWNERS}
@@ -40,13 +41,35 @@ public final class SocketOwners {
     public static Table table(List<Row> rows, List<String> remarks, Passwd passwd) {
         Map<Long, List<Owner>> owners = new HashMap<>();
         Map<Long, String> netns = new HashMap<>();
+        // a process holding thousands of sockets gives thousands of rows with the same details: one Owner for all
+        Map<Integer, Row> detailsOf = new HashMap<>();
+        Map<Integer, Owner> ownerOf = new HashMap<>();
         for (Row r : rows) {
             List<Owner> list = owners.computeIfAbsent(r.inode(), k -> new ArrayList<>(1));
-            if (list.stream().noneMatch(o -> o.pid() != null && o.pid() == r.pid())) list.add(owner(r, passwd));
+            boolean known = false;
+            for (Owner o : list) known |= o.pid() != null && o.pid() == r.pid();
+            if (!known) {
+                Row seen = detailsOf.get(r.pid());
+                Owner o;
+                if (seen != null && sameDetails(seen, r)) {
+                    o = ownerOf.get(r.pid());
+                } else {
+                    o = owner(r, passwd);
+                    detailsOf.put(r.pid(), r);
+                    ownerOf.put(r.pid(), o);
+                }
+                list.add(o);
+            }
             if (r.netns() != null) netns.putIfAbsent(r.inode(), r.netns());
         }
         owners.replaceAll((k, v) -> List.copyOf(v));
         return new Table(Map.copyOf(owners), Map.copyOf(netns), List.copyOf(remarks));
+    }
+
+    private static boolean sameDetails(Row a, Row b) {
+        return a.pid() == b.pid() && Objects.equals(a.uid(), b.uid()) && Objects.equals(a.netns(), b.netns())
+                && Objects.equals(a.comm(), b.comm()) && Objects.equals(a.cmdline(), b.cmdline())
+                && Objects.equals(a.cgroup(), b.cgroup()) && Objects.equals(a.exe(), b.exe()) && Objects.equals(a.started(), b.started());
     }
 
     /** Writes rows in the capture format (what a collector on a device prints). */
