@@ -60,6 +60,19 @@ class LocalInventoryTest {
     }
 
     @Test
+    void streamedJsonIsTheTreeDocumentExactly(@TempDir Path dir) throws Exception {
+        twoNamespaces(dir);
+        Inventory.Result r = Inventory.local(dir, NetnsMode.ALL, PASSWD);
+        List<io.portaudit.model.ParseProblem> problems = List.of(
+                io.portaudit.model.ParseProblem.error("x", 3, 1, "bad \"line\"", "not a socket line"));
+        List<String> remarks = List.of("process 7 exited during the scan");
+        String tree = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(InventoryOutput.json(r.listeners(), remarks, problems));
+        assertThat(InventoryOutput.jsonText(r.listeners(), remarks, problems)).isEqualTo(tree).contains("\"dualStack\" : false");
+    }
+
+    @Test
     void currentHidesOtherNamespaces(@TempDir Path dir) throws Exception {
         twoNamespaces(dir);
         Inventory.Result r = Inventory.local(dir, NetnsMode.CURRENT, PASSWD);
