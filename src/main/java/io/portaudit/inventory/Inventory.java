@@ -170,7 +170,13 @@ public final class Inventory {
         } catch (IOException e) {
             // numbers instead of names
         }
-        return local(procRoot, mode, passwd);
+        // only this machine's /proc is the namespace ss runs in
+        boolean real = procRoot.toAbsolutePath().normalize().equals(Path.of("/proc"));
+        return local(procRoot, mode, passwd, real ? V6Only.ss() : V6Only.NONE);
+    }
+
+    public static Result local(Path proc, NetnsMode mode, Passwd passwd) throws IOException {
+        return local(proc, mode, passwd, V6Only.NONE);
     }
 
     /**
@@ -178,7 +184,7 @@ public final class Inventory {
      * found. A namespace's tables are read through {@code /proc/PID/net} of one of its processes;
      * when that process exits meanwhile the next one is tried.
      */
-    public static Result local(Path proc, NetnsMode mode, Passwd passwd) throws IOException {
+    public static Result local(Path proc, NetnsMode mode, Passwd passwd, V6Only.Probe v6onlyProbe) throws IOException {
         Problems problems = new Problems();
         ProcessTable.Namespaces nss = ProcessTable.namespaces(proc);
         List<String> remarks = new ArrayList<>(nss.remarks());
@@ -209,16 +215,29 @@ public final class Inventory {
         SocketOwners.Table table = SocketOwners.table(found.rows(), List.of(), passwd);
         Boolean v6only = parseFlag(ProcessTable.readSmall(proc.resolve("sys/net/ipv6/bindv6only")));
 
+        // a :: socket's own IPV6_V6ONLY is not in /proc/net: ss -e shows it for our namespace
+        Map<Long, Boolean> v6onlyByInode = Map.of();
+        List<Listener> ours = byNs.getOrDefault(nss.current(), List.of());
+        if (ours.stream().anyMatch(l -> l.family() == io.portaudit.model.AddressFamily.IPV6 && "::".equals(l.address()))) {
+            v6onlyByInode = v6onlyProbe.read(remarks);
+        }
+
         List<Listener> all = new ArrayList<>();
         for (Map.Entry<String, List<Listener>> e : byNs.entrySet()) {
             List<Listener> withOwners = new ArrayList<>(e.getValue().size());
-            for (Listener l : e.getValue()) {
+            boolean current = e.getKey().equals(nss.current());
+            for (Listener l0 : e.getValue()) {
+                Listener l = l0;
+                Boolean own = current ? v6onlyByInode.get(l.inode()) : null;
+                if (own != null && "::".equals(l.address())) {
+                    l = l.withScope(l.scope(), !own, l.iface(), "ss -e (netlink sock_diag) shows v6only:" + (own ? 1 : 0));
+                }
                 List<Owner> o = table.owners().get(l.inode());
                 if (o != null) withOwners.add(l.withOwners(o));
                 else {
-                    withOwners.add(l.withScope(l.scope(), l.dualStack(), l.iface(), found.unreadable() > 0
+                    withOwners.add(l.withScope(l.scope(), l.dualStack(), l.iface(), ScopeResolver.join(l.note(), found.unreadable() > 0
                             ? "no owner found: held by a process whose fds could not be read, one that exited, or the kernel"
-                            : "no owner found: the holding process exited during the scan, or the socket belongs to the kernel"));
+                            : "no owner found: the holding process exited during the scan, or the socket belongs to the kernel")));
                 }
             }
             Boolean ns6 = e.getKey().equals(nss.current()) ? v6only : null;

@@ -74,6 +74,7 @@ class InventoryLab440Test {
             if (l.path("address").asText().equals("::")) {
                 assertThat(l.path("scope").asText()).as(l.toString()).isEqualTo("all");
                 assertThat(l.path("dualStack").asBoolean()).as(l.toString()).isFalse();
+                assertThat(l.path("note").asText()).contains("v6only:1");
             } else {
                 assertThat(l.path("address").asText()).isEqualTo("0.0.0.0");
                 assertThat(l.path("scope").asText()).isEqualTo("all");

@@ -73,6 +73,74 @@ class LocalInventoryTest {
     }
 
     @Test
+    void ssEvidenceDecidesWhetherALoneAnyV6SocketTakesIpv4(@TempDir Path dir) throws Exception {
+        FakeProc p = twoNamespaces(dir);
+        p.process(500, HOST, "socat", "socat TCP6-LISTEN:8443", 0, "/", 1010, 1011);
+        Files.writeString(dir.resolve("1/net/tcp6"), Files.readString(dir.resolve("1/net/tcp6"))
+                + FakeProc.v6(1, "00000000000000000000000000000000", 8443, "0A", 1010)
+                + FakeProc.v6(2, "00000000000000000000000000000000", 9000, "0A", 1011));
+        p.process(302, CONTAINER, "socat", "socat TCP6-LISTEN:8444", 0, "/", 3002);
+        Files.writeString(dir.resolve("300/net/tcp6"), Files.readString(dir.resolve("300/net/tcp6"))
+                + FakeProc.v6(0, "00000000000000000000000000000000", 8444, "0A", 3002));
+        List<String> asked = new java.util.ArrayList<>();
+        V6Only.Probe fake = remarks -> {
+            asked.add("ss");
+            remarks.add("probe ran");
+            return java.util.Map.of(1010L, true, 1011L, false, 3002L, true);
+        };
+        Inventory.Result r = Inventory.local(dir, NetnsMode.ALL, PASSWD, fake);
+        assertThat(asked).hasSize(1);
+        assertThat(r.remarks()).contains("probe ran");
+        Listener v6only = r.listeners().stream().filter(l -> l.port() == 8443).findFirst().orElseThrow();
+        assertThat(v6only.scope()).isEqualTo(BindScope.ALL);
+        assertThat(v6only.dualStack()).isFalse();
+        assertThat(v6only.note()).contains("ss -e", "v6only:1", "as the source shows");
+        Listener dual = r.listeners().stream().filter(l -> l.port() == 9000).findFirst().orElseThrow();
+        assertThat(dual.scope()).isEqualTo(BindScope.ALL_PLUS_IPV4);
+        assertThat(dual.dualStack()).isTrue();
+        assertThat(dual.note()).contains("v6only:0");
+        // another namespace's socket is not what ss (run in ours) saw, even with the same inode number
+        Listener other = r.listeners().stream().filter(l -> l.port() == 8444).findFirst().orElseThrow();
+        assertThat(other.netns()).isEqualTo(CONTAINER);
+        assertThat(other.note()).doesNotContain("netlink", "v6only:1").contains("dual-stack unknown");
+        assertThat(other.scope()).isEqualTo(BindScope.ALL_PLUS_IPV4);
+        // without evidence the lone :: is not guessed safe
+        Inventory.Result none = Inventory.local(dir, NetnsMode.ALL, PASSWD);
+        Listener unknown = none.listeners().stream().filter(l -> l.port() == 8443).findFirst().orElseThrow();
+        assertThat(unknown.scope()).isEqualTo(BindScope.ALL_PLUS_IPV4);
+        assertThat(unknown.note()).contains("dual-stack unknown");
+    }
+
+    @Test
+    void probeIsNotRunWithoutAnAnyV6Socket(@TempDir Path dir) throws Exception {
+        twoNamespaces(dir);
+        List<String> asked = new java.util.ArrayList<>();
+        Inventory.local(dir, NetnsMode.ALL, PASSWD, remarks -> {
+            asked.add("ss");
+            return java.util.Map.of();
+        });
+        assertThat(asked).hasSize(1); // :: 22 is there
+        Files.writeString(dir.resolve("1/net/tcp6"), "");
+        asked.clear();
+        Inventory.local(dir, NetnsMode.ALL, PASSWD, remarks -> {
+            asked.add("ss");
+            return java.util.Map.of();
+        });
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void ssDetailsLinesGiveInodeAndV6only() {
+        String ss = """
+                LISTEN 0      5      0.0.0.0:6000 0.0.0.0:* ino:4102010 sk:10a1 cgroup:unreachable:1 <->
+                LISTEN 0      5         [::]:6000    [::]:* ino:4101028 sk:10a2 cgroup:unreachable:1 v6only:1 <->
+                UNCONN 0      0            *:5353       *:* ino:4102016 sk:10a4 cgroup:unreachable:1 v6only:0 <->
+                LISTEN 0      5         [::]:7000    [::]:* sk:10a2 v6only:1 <->
+                """;
+        assertThat(V6Only.parse(ss)).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(4101028L, true, 4102016L, false));
+    }
+
+    @Test
     void currentHidesOtherNamespaces(@TempDir Path dir) throws Exception {
         twoNamespaces(dir);
         Inventory.Result r = Inventory.local(dir, NetnsMode.CURRENT, PASSWD);
