@@ -14,6 +14,28 @@ import java.util.List;
 public final class Auditor {
     private Auditor() {}
 
+    /** A family whose input path has no base chain at all: nothing filters it (the firewall's own analyses look at chains). */
+    private static List<Finding> noRules(FirewallFacts fw, List<Finding> already) {
+        List<Finding> out = new ArrayList<>();
+        for (io.portaudit.model.AddressFamily fam : io.portaudit.model.AddressFamily.values()) {
+            boolean open = fw.exposures().stream().filter(e -> e.family() == fam).findAny().isPresent()
+                    && fw.exposures().stream().filter(e -> e.family() == fam).allMatch(e -> e.ranges().stream()
+                            .allMatch(r -> r.verdict() == io.portaudit.model.Verdict.ACCEPT && r.rule() != null && "-".equals(r.rule().chain())));
+            boolean said = already.stream().anyMatch(f -> f.id().equals("accept-all-policy") && (f.family() == null || f.family() == fam));
+            if (!open || said) continue;
+            String name = fam == io.portaudit.model.AddressFamily.IPV6 ? "IPv6" : "IPv4";
+            String tool = fam == io.portaudit.model.AddressFamily.IPV6 ? "ip6tables" : "iptables";
+            out.add(new Finding("accept-all-policy", Severity.HIGH, "no firewall rules filter " + name + ": every port is open",
+                    null, fam, io.portaudit.model.PortRange.all(),
+                    "The ruleset was read and has no chain on the input path for " + name + ", so whatever program listens is "
+                            + "reachable from the network.",
+                    List.of(new Evidence("firewall", "no " + name + " base chain on the input path", String.join(", ", fw.sources()))),
+                    List.of(tool + " -A INPUT -i lo -j ACCEPT", tool + " -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+                            tool + " -A INPUT -p tcp --dport 22 -j ACCEPT   # the ports you ship", tool + " -P INPUT DROP")));
+        }
+        return out;
+    }
+
     public static AuditResult audit(AuditInput in, Policy policy, Severity failOnOverride, ServiceNames names, Clock clock) {
         List<String> present = new ArrayList<>();
         List<String> missing = new ArrayList<>();
@@ -54,6 +76,7 @@ public final class Auditor {
             }
         }
         findings.addAll(c.findings());
+        if (in.firewall() != null) findings.addAll(noRules(in.firewall(), findings));
         List<ParseProblem> problems = new ArrayList<>(in.problems());
         if (in.firewall() != null) problems.addAll(in.firewall().problems());
         List<ParseProblem> errors = problems.stream().filter(p -> p.severity() == ParseProblem.Severity.ERROR).toList();

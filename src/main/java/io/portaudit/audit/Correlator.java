@@ -238,8 +238,12 @@ public final class Correlator {
         List<Evidence> ev = new ArrayList<>();
         if (row.firewall() != null) {
             ExposureRange r = row.firewall();
-            ev.add(new Evidence("firewall", r.verdict().label() + (r.rejectWith() == null ? "" : " (" + r.rejectWith() + ")")
-                    + " by " + r.rule().label() + ": " + r.rule().text(), r.rule().source()));
+            if ("-".equals(r.rule().chain())) {
+                ev.add(new Evidence("firewall", r.verdict().label() + ": " + r.rule().text() + " (nothing filters it)", null));
+            } else {
+                ev.add(new Evidence("firewall", r.verdict().label() + (r.rejectWith() == null ? "" : " (" + r.rejectWith() + ")")
+                        + " by " + r.rule().label() + ": " + r.rule().text(), r.rule().source()));
+            }
             if (r.redirect() != null) {
                 ev.add(new Evidence("firewall", "redirected to port " + r.redirect().to() + " by " + r.redirect().rule().table() + " "
                         + r.redirect().rule().label() + ": " + r.redirect().rule().text(), r.redirect().rule().source()));

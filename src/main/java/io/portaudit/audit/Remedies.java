@@ -27,7 +27,7 @@ final class Remedies {
     /** Deletes the rule that decided a verdict (a policy cannot be deleted: set it instead). */
     static List<String> deleteRule(RuleRef rule, AddressFamily family, String backend) {
         List<String> out = new ArrayList<>();
-        if (rule == null) return out;
+        if (rule == null || "-".equals(rule.chain())) return out; // no rule decided it: nothing to delete
         if (rule.isPolicy()) {
             if (isNft(backend)) {
                 out.add("nft 'chain " + nftTable(rule) + " " + rule.chain() + " { policy drop; }'   # after adding accept rules for what must stay reachable");

@@ -80,7 +80,9 @@ public final class HtmlReport {
             h.append("<tr class=\"").append(v).append("\"><td>").append(p.protocol().label()).append("</td><td>").append(p.port())
                     .append("</td><td>").append(p.family().label()).append("</td><td>").append(esc(p.service())).append("</td><td>")
                     .append(p.firewall() == null ? "?" : esc(v)).append("</td><td><code>")
-                    .append(p.firewall() == null ? "" : esc(p.firewall().rule().label() + ": " + p.firewall().rule().text()))
+                    .append(p.firewall() == null ? "" : esc(p.firewall().rule().label() + ": " + squeeze(p.firewall().rule().text())))
+                    .append(p.firewall() == null || p.firewall().redirect() == null ? ""
+                            : esc(" → port " + p.firewall().redirect().to() + " (" + p.firewall().redirect().rule().label() + ")"))
                     .append("</code></td><td>");
             p.listeners().forEach(l -> h.append(esc(l.endpoint())).append(l.owners().isEmpty() ? "" : " " + esc(l.owners().get(0).comm()))
                     .append(" <span class=\"muted\">").append(esc(l.scope().label())).append("</span><br>"));
@@ -93,6 +95,15 @@ public final class HtmlReport {
         }
         h.append("</table></section>\n");
 
+        if (!r.outcome().changes().isEmpty()) {
+            h.append("<section id=\"policy\"><h2>Compared with ").append(esc(r.policy().product() == null ? "the policy" : r.policy().product()))
+                    .append("</h2><table><tr><th>change</th><th>port</th><th>detail</th></tr>");
+            for (Gate.Change c : r.outcome().changes()) {
+                h.append("<tr><td>").append(esc(c.kind())).append("</td><td>").append(esc(c.port())).append("</td><td>")
+                        .append(esc(c.detail())).append("</td></tr>");
+            }
+            h.append("</table></section>\n");
+        }
         h.append("<section id=\"findings\"><h2>Findings</h2>\n");
         for (Gate.Gated g : r.outcome().findings()) {
             Finding f = g.finding();
@@ -124,6 +135,11 @@ public final class HtmlReport {
         }
         h.append("<footer class=\"muted\">portaudit ").append(esc(Reports.version())).append("</footer>\n</body></html>\n");
         out.write(h.toString());
+    }
+
+    /** Listings pad columns with runs of blanks; one blank reads better in a table cell. */
+    private static String squeeze(String s) {
+        return s == null ? "" : s.strip().replaceAll("\\s+", " ");
     }
 
     private static String row(String k, String v) {

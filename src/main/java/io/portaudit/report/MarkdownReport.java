@@ -45,6 +45,13 @@ public final class MarkdownReport {
                     .append(esc(String.join(", ", row.listeners().stream().map(l -> l.endpoint()
                             + (l.owners().isEmpty() ? "" : " " + l.owners().get(0).comm())).toList()))).append(" |\n");
         }
+        if (!r.outcome().changes().isEmpty()) {
+            sb.append("\n## Compared with ").append(esc(r.policy().product() == null ? "the policy" : r.policy().product()))
+                    .append("\n\n| change | port | detail |\n|---|---|---|\n");
+            for (Gate.Change c : r.outcome().changes()) {
+                sb.append("| ").append(esc(c.kind())).append(" | ").append(esc(c.port())).append(" | ").append(esc(c.detail())).append(" |\n");
+            }
+        }
         sb.append("\n## Findings\n\n");
         for (Gate.Gated g : r.outcome().findings()) {
             Finding f = g.finding();

@@ -123,4 +123,16 @@ class GateTest {
         assertThatThrownBy(() -> PolicyLoader.parse("p.yaml", "allow: [\n  - {port: tcp/80\n")).hasMessageStartingWith("p.yaml: not valid YAML");
         assertThatThrownBy(() -> PolicyLoader.profile("armadillo-9000")).hasMessageContaining("built-in profiles: armadillo-iot-g3");
     }
+
+    @Test
+    void aPartialCollectionExitsThreeAndKeepsWhatItFound() {
+        var partialSnap = new io.portaudit.model.DeviceSnapshot("ssh://root@10.77.2.2", "board", Scenarios.AT, java.util.List.of(), true,
+                java.util.List.of("connection dropped during ip6tables-save"));
+        var in = new AuditInput(partialSnap, Scenarios.firewall(), Scenarios.listeners(), null, java.util.List.of(), partialSnap.notes());
+        AuditResult r = Auditor.audit(in, Policy.none(), null, ServiceNames.iana(), Clock.fixed(Scenarios.AT, ZoneOffset.UTC));
+        assertThat(r.partial()).isTrue();
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.outcome().findings()).isNotEmpty();
+        assertThat(r.notes()).contains("connection dropped during ip6tables-save");
+    }
 }
