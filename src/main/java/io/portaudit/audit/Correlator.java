@@ -98,10 +98,17 @@ public final class Correlator {
         };
     }
 
-    private static boolean agrees(String expected, PortState seen) {
+    /**
+     * Whether a scan state is consistent with what the rules and listeners imply. Silence proves
+     * little: UDP open|filtered is what a quiet open service, a dropped port and a closed port whose
+     * ICMP port-unreachable fell to the device's ICMP rate limit all give; likewise a TCP port
+     * REJECTed with an ICMP error looks filtered once the rate limit swallows the error.
+     */
+    static boolean agrees(String expected, PortState seen, ExposureRange fw) {
         if (expected.equals(seen.label())) return true;
-        // UDP silence: open|filtered is what an open-but-quiet service and a dropped port both give
-        return seen == PortState.OPEN_FILTERED && (expected.equals("open") || expected.equals("filtered"));
+        if (seen == PortState.OPEN_FILTERED) return true;
+        return seen == PortState.FILTERED && expected.equals("closed") && fw != null && fw.verdict() == Verdict.REJECT
+                && (fw.rejectWith() == null || !fw.rejectWith().contains("reset"));
     }
 
     private static Reach reach(PortRow row) {
@@ -180,7 +187,7 @@ public final class Correlator {
             PortState seen = row.scan().state();
             String exp = row.expected();
             boolean listenerViewPresent = !ls.isEmpty();
-            if (exp != null && !agrees(exp, seen)) {
+            if (exp != null && !agrees(exp, seen, row.firewall())) {
                 out.add(new Finding("scan-disagrees", Severity.HIGH, what + " on " + fam + ": the scan saw " + seen.label()
                         + " but the firewall and listeners imply " + exp, row.protocol(), row.family(), port,
                         "Something the collected ruleset does not show decides this port: another table (nat/raw/mangle), "
