@@ -93,4 +93,21 @@ class CorrelatorTest {
         assertThat(r.outcome().findings()).filteredOn(g -> g.finding().id().equals("open-without-listener") && g.finding().ports().from() == 8000)
                 .singleElement().satisfies(g -> assertThat(g.finding().title()).contains("tcp/8000,8002-8010"));
     }
+
+    @Test
+    void silenceIsNotAContradictionButAnAnswerIs() {
+        var accept = new io.portaudit.model.ExposureRange(io.portaudit.model.PortRange.of(123), io.portaudit.model.Verdict.ACCEPT, null,
+                Scenarios.rule(1, "-A INPUT -p udp --dport 123 -j ACCEPT"));
+        var rejectIcmp = new io.portaudit.model.ExposureRange(io.portaudit.model.PortRange.of(113), io.portaudit.model.Verdict.REJECT,
+                "icmp-port-unreachable", Scenarios.rule(3, "-A INPUT -p tcp --dport 113 -j REJECT"));
+        var rejectReset = new io.portaudit.model.ExposureRange(io.portaudit.model.PortRange.of(113), io.portaudit.model.Verdict.REJECT,
+                "tcp-reset", Scenarios.rule(3, "-A INPUT -p tcp --dport 113 -j REJECT --reject-with tcp-reset"));
+        assertThat(Correlator.agrees("closed", PortState.OPEN_FILTERED, accept)).isTrue();
+        assertThat(Correlator.agrees("closed", PortState.OPEN, accept)).isFalse();
+        assertThat(Correlator.agrees("closed", PortState.FILTERED, accept)).isFalse();
+        assertThat(Correlator.agrees("closed", PortState.FILTERED, rejectIcmp)).isTrue();
+        assertThat(Correlator.agrees("closed", PortState.FILTERED, rejectReset)).isFalse();
+        assertThat(Correlator.agrees("filtered", PortState.OPEN, rejectIcmp)).isFalse();
+        assertThat(Correlator.agrees("open", PortState.CLOSED, accept)).isFalse();
+    }
 }
