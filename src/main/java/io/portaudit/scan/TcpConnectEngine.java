@@ -346,6 +346,11 @@ public final class TcpConnectEngine {
         String msg = String.valueOf(e.getMessage());
         if (e instanceof ConnectException || msg.contains("Connection refused")) {
             finish(p, PortState.CLOSED, Reasons.CONN_REFUSED, now, true, sink);
+        } else if (msg.contains("Connection reset")) {
+            // ECONNRESET comes only from an established connection (a RST in SYN-SENT is
+            // ECONNREFUSED): the handshake completed and the service reset it before we looked
+            // (an accept-then-reset service, found by the hostile lab test)
+            finish(p, PortState.OPEN, Reasons.SYN_ACK, now, true, sink);
         } else if (e instanceof NoRouteToHostException || msg.contains("No route to host")) {
             finish(p, PortState.FILTERED, Reasons.HOST_UNREACH, now, true, sink);
         } else if (msg.contains("Network is unreachable")) {
