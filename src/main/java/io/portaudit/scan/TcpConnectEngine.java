@@ -241,19 +241,25 @@ public final class TcpConnectEngine {
                 // 1b. on a fast link most answers are in before the batch is sent: look at each new
                 // probe once (one poll) and register with the selector only those still waiting,
                 // which saves two epoll_ctl calls and a selection key per answered probe
+                boolean decidedNow = false;
                 if (!unregistered.isEmpty()) {
                     now = clockUs.getAsLong();
                     Probe p;
                     while ((p = unregistered.poll()) != null) {
                         if (p.done) continue;
                         try {
-                            if (p.ch.finishConnect()) finish(p, PortState.OPEN, Reasons.SYN_ACK, now, true, sink);
-                            else p.ch.register(selector, SelectionKey.OP_CONNECT, p);
+                            if (p.ch.finishConnect()) {
+                                finish(p, PortState.OPEN, Reasons.SYN_ACK, now, true, sink);
+                                decidedNow = true;
+                            } else p.ch.register(selector, SelectionKey.OP_CONNECT, p);
                         } catch (IOException e) {
                             classify(p, e, now, sink);
+                            decidedNow = true;
                         }
                     }
                 }
+                // answers taken here open the window (or end a job): do not sleep on the selector
+                if (decidedNow) wakeUs = 0;
                 // 2. wait for answers until the earliest timeout
                 for (Job j : active) {
                     Probe head = firstLive(j);
