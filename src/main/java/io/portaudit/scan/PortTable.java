@@ -39,6 +39,18 @@ public final class PortTable {
         }
     }
 
+    /**
+     * Records a port with no service details (what the port scan decides): the fast path of
+     * {@link #put}, without building a {@link PortResult}.
+     */
+    public void putPlain(Protocol protocol, int port, PortState state, String reason) {
+        byte[] c = codes.get(protocol);
+        if (c == null) codes.put(protocol, c = new byte[65536]);
+        c[port] = (byte) (1 + state.ordinal() * 16 + Reasons.code(reason));
+        var d = detailed.get(protocol);
+        if (d != null) d.remove(port);
+    }
+
     public PortResult get(Protocol p, int port) {
         byte[] c = codes.get(p);
         if (c == null || c[port] == 0) return null;

@@ -79,6 +79,8 @@ public final class Scanner {
 
     private static final class Host {
         final InetAddress address;
+        /** The address as printed, formatted once (not once per decided port). */
+        final String addr;
         final PortTable table;
         final HostTiming timing;
         final long startMillis = System.currentTimeMillis();
@@ -88,7 +90,8 @@ public final class Scanner {
 
         Host(InetAddress address, ScanRequest req) {
             this.address = address;
-            this.table = new PortTable(Addresses.format(address), req.names());
+            this.addr = Addresses.format(address);
+            this.table = new PortTable(addr, req.names());
             this.timing = new HostTiming(req.timing());
         }
     }
@@ -201,11 +204,12 @@ public final class Scanner {
             @Override
             public void decided(TcpConnectEngine.Job job, int port, PortState state, String reason) {
                 Host h = (Host) job.owner;
-                PortResult r = new PortResult(Addresses.format(h.address), Protocol.TCP, port, state, reason,
-                        req.names().name(port, Protocol.TCP).orElse(null), null, null, null);
-                h.table.put(r);
+                h.table.putPlain(Protocol.TCP, port, state, reason);
                 if ((state == PortState.OPEN || state == PortState.CLOSED) && Reasons.USER_SET.equals(h.reason)) h.reason = reason;
-                if (!req.serviceDetection() || state != PortState.OPEN) listener.port(r);
+                if (!req.serviceDetection() || state != PortState.OPEN) {
+                    listener.port(new PortResult(h.addr, Protocol.TCP, port, state, reason,
+                            req.names().name(port, Protocol.TCP).orElse(null), null, null, null));
+                }
             }
 
             @Override

@@ -257,6 +257,51 @@ public final class ServiceProbe {
         return (nl < 0 ? raw : raw.substring(0, nl)).replace("(", " ").replace(")", " ").trim();
     }
 
+    /** Ports where the service speaks first inside TLS (IMAPS, POP3S, SMTPS, FTPS). */
+    static final Set<Integer> TLS_GREETING_PORTS = Set.of(993, 995, 465, 990);
+
+    /**
+     * The same probing as on a plain port, inside an established TLS session: the greeting on
+     * ports whose service speaks first, else the port's probe (HTTP GET, MQTT CONNECT, RTSP
+     * OPTIONS); bounded by the deadline and {@link #MAX_BYTES}. Null when nothing is recognised.
+     */
+    static Identified inside(Socket s, InetAddress a, int port, long deadline) {
+        try {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) return null;
+            byte[] got = TLS_GREETING_PORTS.contains(port) ? read(s, deadline, Math.min(1000, left)) : new byte[0];
+            if (got.length == 0) {
+                s.getOutputStream().write(probeFor(a, port));
+                s.getOutputStream().flush();
+                got = read(s, deadline, Math.min(2000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            }
+            return identify(Banner.latin1(got), port);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A service found inside TLS: its name with the TLS suffix ({@code https}, {@code imaps}...,
+     * else {@code ssl/NAME} as nmap prints it), the inner product and version when the service
+     * says them (else the certificate's), and the TLS summary followed by the inner reply as the
+     * banner (cut to {@link #MAX_BYTES}).
+     */
+    static Identified chained(Identified tls, Identified app) {
+        String svc = switch (app.service()) {
+            case "http" -> "https";
+            case "imap" -> "imaps";
+            case "pop3" -> "pop3s";
+            case "smtp" -> "smtps";
+            case "ftp" -> "ftps";
+            default -> "ssl/" + app.service();
+        };
+        String banner = tls.banner() + "\r\n" + app.banner();
+        if (banner.length() > MAX_BYTES) banner = banner.substring(0, MAX_BYTES);
+        boolean own = app.product() != null || app.version() != null;
+        return new Identified(svc, own ? app.product() : tls.product(), own ? app.version() : tls.version(), banner);
+    }
+
     /** A TLS handshake with no trust decisions (we inspect, we do not authenticate). */
     static Identified tls(InetAddress a, int port, long deadline) {
         try {
@@ -286,7 +331,9 @@ public final class ServiceProbe {
                         product = self ? "self-signed certificate" : null;
                     }
                     String svc = port == 443 || port == 8443 || port == 9443 || port == 4443 ? "https" : "ssl";
-                    return new Identified(svc, product, sess.getProtocol(), b.toString());
+                    Identified tls = new Identified(svc, product, sess.getProtocol(), b.toString());
+                    Identified app = inside(s, a, port, deadline);
+                    return app == null ? tls : chained(tls, app);
                 }
             }
         } catch (Exception e) {

@@ -62,6 +62,18 @@ class SyntaxTest {
     }
 
     @Test
+    void nmapServicesWithCrlfSpacesTiesAndJunk() {
+        String text = "  \r\nx 99999/tcp 0.9\r\ny 7/sctp 0.9\r\nz 8/tcp nan-ish\r\na   9/tcp   0.5 \r\n"
+                + "b 10/tcp 0.5\r\nc 11/tcp 0.7\r\n#d 12/tcp 0.99\r\ne 13\r\nf 14/tcp\r\nlast 15/udp 0.1";
+        PortFrequencies f = PortFrequencies.parse(text, "test");
+        // 0.7 first, then the 0.5 tie in file order; out-of-range, SCTP, bad numbers, comments skipped
+        assertThat(PortFrequencies.parse(text, "t").top(Protocol.TCP, 3).toString()).isEqualTo("9-11");
+        assertThat(f.top(Protocol.TCP, 2).toString()).isEqualTo("9,11");
+        assertThat(f.top(Protocol.TCP, 1).toString()).isEqualTo("11");
+        assertThat(f.top(Protocol.UDP, 1).toString()).isEqualTo("15");
+    }
+
+    @Test
     void builtinListHasNoDuplicatesAndCoversTheSeedPorts() {
         PortFrequencies f = PortFrequencies.builtin();
         assertThat(f.top(Protocol.TCP, 1000).size()).isEqualTo(1000);

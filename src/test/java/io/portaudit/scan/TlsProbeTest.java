@@ -1,0 +1,125 @@
+package io.portaudit.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portaudit.model.PortResult;
+import io.portaudit.model.PortState;
+import io.portaudit.model.Protocol;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code -sV} against real TLS servers on loopback: the handshake, and HTTP inside it. */
+class TlsProbeTest {
+    @TempDir
+    static Path dir;
+    static SSLContext server;
+    static SSLServerSocket https, silent;
+
+    @BeforeAll
+    static void servers() throws Exception {
+        Path ks = dir.resolve("k.p12");
+        Path keytool = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("keytool");
+        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-keystore", ks.toString(), "-storetype", "PKCS12",
+                "-storepass", "changeit", "-keypass", "changeit", "-alias", "a", "-keyalg", "EC", "-dname", "CN=armadillo.test",
+                "-validity", "30").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        KeyStore k = KeyStore.getInstance("PKCS12");
+        try (InputStream in = new FileInputStream(ks.toFile())) {
+            k.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(k, "changeit".toCharArray());
+        server = SSLContext.getInstance("TLS");
+        server.init(kmf.getKeyManagers(), null, null);
+        https = serve("HTTP/1.1 200 OK\r\nServer: lighttpd/1.4.69\r\nContent-Length: 40\r\n\r\n<html><title>Armadillo web</title></html>");
+        silent = serve(null);
+    }
+
+    /** A TLS server on loopback that answers one request per connection with {@code reply} (null: says nothing). */
+    static SSLServerSocket serve(String reply) throws Exception {
+        SSLServerSocket ss = (SSLServerSocket) server.getServerSocketFactory().createServerSocket();
+        ss.bind(new InetSocketAddress("127.0.0.1", 0));
+        Thread.ofPlatform().daemon().start(() -> {
+            while (!ss.isClosed()) {
+                try {
+                    SSLSocket c = (SSLSocket) ss.accept();
+                    Thread.ofPlatform().daemon().start(() -> {
+                        try (c) {
+                            c.setSoTimeout(10_000);
+                            c.startHandshake();
+                            c.getInputStream().read(new byte[4096]);
+                            if (reply != null) c.getOutputStream().write(reply.getBytes(StandardCharsets.US_ASCII));
+                            c.getOutputStream().flush();
+                            if (reply == null) c.getInputStream().read();
+                        } catch (Exception ignored) {
+                            // the probe went away
+                        }
+                    });
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        return ss;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        https.close();
+        silent.close();
+    }
+
+    static PortResult probe(int port) throws Exception {
+        PortResult open = new PortResult("127.0.0.1", Protocol.TCP, port, PortState.OPEN, "syn-ack", null, null, null, null);
+        return new ServiceProbe(Duration.ofSeconds(5)).probe(InetAddress.getByName("127.0.0.1"), open);
+    }
+
+    @Test
+    void httpInsideTlsGivesServerAndTitle() throws Exception {
+        PortResult r = probe(https.getLocalPort());
+        assertThat(r.service()).isEqualTo("https");
+        assertThat(r.product()).isEqualTo("lighttpd");
+        assertThat(r.version()).startsWith("1.4.69").contains("title \"Armadillo web\"");
+        assertThat(r.banner()).startsWith("TLS").contains("CN=armadillo.test").contains("self-signed")
+                .contains("HTTP/1.1 200 OK");
+    }
+
+    @Test
+    void aTlsServiceThatSaysNothingInsideIsStillDescribedByItsHandshake() throws Exception {
+        PortResult r = probe(silent.getLocalPort());
+        assertThat(r.service()).isEqualTo("ssl");
+        assertThat(r.product()).isEqualTo("self-signed certificate");
+        assertThat(r.version()).startsWith("TLSv1.");
+        assertThat(r.banner()).contains("CN=armadillo.test").doesNotContain("HTTP");
+    }
+
+    @Test
+    void chainingNamesTheInnerServiceAndKeepsTheBannerBounded() {
+        var tls = new ServiceProbe.Identified("ssl", "self-signed certificate", "TLSv1.3", "TLSv1.3 X");
+        var imap = new ServiceProbe.Identified("imap", "Dovecot", null, "* OK Dovecot " + "x".repeat(5000));
+        var c = ServiceProbe.chained(tls, imap);
+        assertThat(c.service()).isEqualTo("imaps");
+        assertThat(c.product()).isEqualTo("Dovecot");
+        assertThat(c.banner()).startsWith("TLSv1.3 X\r\n* OK").hasSize(ServiceProbe.MAX_BYTES);
+        var anon = ServiceProbe.chained(tls, new ServiceProbe.Identified("mqtt", null, null, " \u0002\u0000\u0000"));
+        assertThat(anon.service()).isEqualTo("ssl/mqtt");
+        assertThat(anon.product()).isEqualTo("self-signed certificate");
+    }
+}
