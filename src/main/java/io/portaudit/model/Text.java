@@ -30,4 +30,38 @@ public final class Text {
     public static String[] lines(String text) {
         return text.split("\r\n|\n|\r", -1);
     }
+
+    /**
+     * Escapes untrusted text for XML and HTML: markup characters become entities, and characters
+     * XML 1.0 cannot carry (other control characters, U+FFFE/U+FFFF, unpaired surrogates) become
+     * visible {@code \xNN} text. In an attribute, line breaks and tabs become character references
+     * so that they survive attribute-value normalisation.
+     */
+    public static String markup(String s, boolean attribute) {
+        if (s == null) return "";
+        StringBuilder sb = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> sb.append("&amp;");
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&#39;");
+                case '\n' -> sb.append(attribute ? "&#xa;" : "\n");
+                case '\r' -> sb.append(attribute ? "&#xd;" : "\r");
+                case '\t' -> sb.append(attribute ? "&#x9;" : "\t");
+                default -> {
+                    boolean pairedHigh = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+                    boolean pairedLow = Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+                    if (c < 0x20 || c == 0xfffe || c == 0xffff || (Character.isSurrogate(c) && !pairedHigh && !pairedLow)) {
+                        sb.append(String.format("\\x%02x", (int) c & 0xffff));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
 }

@@ -1,5 +1,6 @@
 package io.portaudit.report;
 
+import io.portaudit.model.Text;
 import io.portaudit.audit.AuditResult;
 import io.portaudit.audit.Gate;
 import io.portaudit.audit.PortRow;
@@ -18,23 +19,7 @@ public final class HtmlReport {
     private HtmlReport() {}
 
     static String esc(String s) {
-        if (s == null) return "";
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                default -> {
-                    if (c < 0x20 && c != '\n' && c != '\t') sb.append(String.format("\\x%02x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.toString();
+        return Text.markup(s, false);
     }
 
     public static void write(AuditResult r, Writer out) throws IOException {

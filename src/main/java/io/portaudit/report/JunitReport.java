@@ -1,5 +1,6 @@
 package io.portaudit.report;
 
+import io.portaudit.model.Text;
 import io.portaudit.audit.AuditResult;
 import io.portaudit.audit.FindingCatalog;
 import io.portaudit.audit.Gate;
@@ -17,27 +18,7 @@ public final class JunitReport {
     private JunitReport() {}
 
     static String xml(String s) {
-        if (s == null) return "";
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&apos;");
-                default -> {
-                    if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') sb.append("\\x").append(String.format("%02x", (int) c));
-                    else if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < s.length()
-                            && Character.isLowSurrogate(s.charAt(i + 1)))
-                            && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)))) sb.append('?');
-                    else if (c == 0xFFFE || c == 0xFFFF) sb.append('?');
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.toString();
+        return Text.markup(s, false);
     }
 
     public static void write(AuditResult r, Writer out) throws IOException {

@@ -1,5 +1,6 @@
 package io.portaudit.scan;
 
+import io.portaudit.model.Text;
 import io.portaudit.model.PortResult;
 import io.portaudit.model.PortSet;
 import io.portaudit.model.PortState;
@@ -210,25 +211,6 @@ public final class XmlOutput implements ScanListener {
 
     /** XML attribute escaping; characters XML 1.0 forbids become \xNN text. */
     static String esc(String s) {
-        if (s == null) return "";
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> sb.append("&amp;");
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&apos;");
-                case '\n' -> sb.append("&#xa;");
-                case '\r' -> sb.append("&#xd;");
-                case '\t' -> sb.append("&#x9;");
-                default -> {
-                    if (c < 0x20 || c == 0xfffe || c == 0xffff || Character.isSurrogate(c)) sb.append(String.format("\\x%02x", (int) c & 0xffff));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.toString();
+        return Text.markup(s, true);
     }
 }

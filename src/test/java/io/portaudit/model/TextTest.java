@@ -1,0 +1,26 @@
+package io.portaudit.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class TextTest {
+    @Test
+    void markupEscapesWhatXmlAndHtmlCannotCarry() {
+        assertThat(Text.markup("<script>alert('x') & \"y\"</script>", false))
+                .isEqualTo("&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
+        assertThat(Text.markup("a\nb\tc\u0001d\uffff", false)).isEqualTo("a\nb\tc\\x01d\\xffff");
+        assertThat(Text.markup("a\nb\tc", true)).isEqualTo("a&#xa;b&#x9;c");
+        // Japanese text and paired surrogates (emoji) pass; a lone surrogate does not
+        assertThat(Text.markup("ポート😀", false)).isEqualTo("ポート😀");
+        assertThat(Text.markup("x\ud800y", false)).isEqualTo("x\\xd800y");
+        assertThat(Text.markup(null, false)).isEmpty();
+    }
+
+    @Test
+    void printableShowsControlCharactersAndCuts() {
+        assertThat(Text.printable("220 \u001b[31mred\r\n", 100)).isEqualTo("220 \\x1b[31mred\\r\\n");
+        assertThat(Text.printable("abcdef", 3)).isEqualTo("abc…");
+        assertThat(Text.lines("a\r\nb\rc\n")).containsExactly("a", "b", "c", "");
+    }
+}
