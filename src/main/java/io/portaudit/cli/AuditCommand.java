@@ -94,6 +94,8 @@ public final class AuditCommand implements Callable<Integer> {
 
     Clock clock = Clock.systemUTC();
 
+    private static final java.util.Set<String> FORMATS = java.util.Set.of("text", "json", "html", "sarif", "junit", "markdown", "md");
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -109,11 +111,10 @@ public final class AuditCommand implements Callable<Integer> {
             }
         }
         for (OutputOptions.Target t : output.targets()) {
-            if (!Reports.FORMATS.contains(t.format()) && !t.format().equals("md")) {
+            if (!FORMATS.contains(t.format())) {
                 throw new UserException("unknown report format '" + t.format() + "'; formats: " + String.join(", ", Reports.FORMATS));
             }
         }
-
         if (!inputs.isEmpty() && remote.isRemote()) throw new UserException("--input cannot be combined with --ssh or --bundle");
         AuditInput in;
         if (!inputs.isEmpty()) {
@@ -136,17 +137,9 @@ public final class AuditCommand implements Callable<Integer> {
         }
         AuditResult result = Auditor.audit(in, policy, threshold, names, clock);
 
-        for (OutputOptions.Target t : output.targets()) {
-            if (t.file() == null) {
-                Writer w = spec.commandLine().getOut();
-                Reports.write(t.format(), result, w, t.format().equals("text") && common.useColor());
-            } else {
-                try (Writer w = Files.newBufferedWriter(t.file(), StandardCharsets.UTF_8)) {
-                    Reports.write(t.format(), result, w, false);
-                }
-                if (common.verbosity() >= 0) err.println("portaudit: wrote " + t.format() + " report to " + t.file());
-            }
-        }
+        boolean color = common.useColor();
+        output.write(spec.commandLine().getOut(), err, common.verbosity() < 0, "audit", FORMATS,
+                (format, w) -> Reports.write(format, result, w, format.equals("text") && color));
         if (fixScript != null) {
             Files.writeString(fixScript, FixScript.render(result), StandardCharsets.UTF_8);
             if (common.verbosity() >= 0) err.println("portaudit: wrote fix script to " + fixScript + " (review it; it is not run)");

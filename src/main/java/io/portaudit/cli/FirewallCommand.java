@@ -115,23 +115,10 @@ public final class FirewallCommand implements Callable<Integer> {
         for (ParseProblem p : view.problems()) err.println(p.format());
         boolean nothing = view.rulesets().stream().allMatch(r -> r.tables().isEmpty());
         if (trace != null) return trace(view, out);
-        for (OutputOptions.Target t : output.targets()) {
-            java.io.StringWriter buf = new java.io.StringWriter();
-            PrintWriter w = t.file() == null ? out : new PrintWriter(buf);
-            switch (t.format()) {
-                case "json" -> json(view, w);
-                case "text" -> text(view, where, w);
-                default -> throw new UserException("firewall writes text or json, not '" + t.format() + "'");
-            }
-            w.flush();
-            if (t.file() != null) {
-                try {
-                    Files.writeString(t.file(), buf.toString(), StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    throw new UserException(t.file() + ": cannot write: " + e.getMessage());
-                }
-            }
-        }
+        output.write(out, err, common.verbosity() < 0, "firewall", java.util.Set.of("text", "json"), (format, w) -> {
+            if (format.equals("json")) json(view, w);
+            else text(view, where, w);
+        });
         out.flush();
         return nothing && view.hasErrors() ? ExitCodes.USAGE : ExitCodes.OK;
     }

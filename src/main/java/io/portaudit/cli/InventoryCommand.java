@@ -120,13 +120,15 @@ public final class InventoryCommand implements Callable<Integer> {
             incomplete = remarks.stream().anyMatch(s -> s.startsWith("cannot read") && (s.contains("/fd") || mode == NetnsMode.ALL));
             manyNs = r.namespaces().size() > 1;
         }
-        if (output.json()) {
-            out.println(InventoryOutput.jsonText(listeners, remarks, problems.list()));
-        } else {
-            InventoryOutput.text(listeners, manyNs, out);
-            if (common.verbosity() >= 0) {
-                for (String r : remarks) err.println("portaudit: note: " + r);
-            }
+        final List<Listener> found = listeners;
+        final List<String> notes = remarks;
+        final boolean several = manyNs;
+        output.write(out, err, common.verbosity() < 0, "inventory", java.util.Set.of("text", "json"), (format, w) -> {
+            if (format.equals("json")) w.println(InventoryOutput.jsonText(found, notes, problems.list()));
+            else InventoryOutput.text(found, several, w);
+        });
+        if (!output.json() && common.verbosity() >= 0) {
+            for (String r : remarks) err.println("portaudit: note: " + r);
         }
         if (!output.json() || common.verbosity() > 0) {
             for (ParseProblem p : problems.list()) err.println(p.format());

@@ -1,6 +1,13 @@
 package io.portaudit.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +29,42 @@ public class OutputOptions {
 
     public boolean json() {
         return json;
+    }
+
+    /** Renders one output in one format. */
+    @FunctionalInterface
+    public interface Renderer {
+        void render(String format, PrintWriter out) throws IOException;
+    }
+
+    /**
+     * Writes every requested output: standard output as it goes, a file only once it is complete
+     * (a failed render never leaves half a report behind). A format the command does not write is a
+     * usage error, checked before anything is written.
+     */
+    public void write(PrintWriter stdout, PrintWriter err, boolean quiet, String command, Set<String> formats, Renderer renderer) {
+        for (Target t : targets()) {
+            if (!formats.contains(t.format())) {
+                throw new UserException(command + " writes " + String.join(", ", new TreeSet<>(formats)) + ", not '" + t.format() + "'");
+            }
+        }
+        for (Target t : targets()) {
+            try {
+                if (t.file() == null) {
+                    renderer.render(t.format(), stdout);
+                    stdout.flush();
+                } else {
+                    StringWriter buf = new StringWriter();
+                    PrintWriter w = new PrintWriter(buf);
+                    renderer.render(t.format(), w);
+                    w.flush();
+                    Files.writeString(t.file(), buf.toString(), StandardCharsets.UTF_8);
+                    if (!quiet) err.println("portaudit: wrote " + t.format() + " to " + t.file());
+                }
+            } catch (IOException e) {
+                throw new UserException((t.file() == null ? "standard output" : t.file()) + ": cannot write: " + e.getMessage());
+            }
+        }
     }
 
     /** The requested outputs; text on standard output when none was asked for. */

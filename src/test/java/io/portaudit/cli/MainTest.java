@@ -56,4 +56,20 @@ class MainTest {
         assertThat(o.targets().get(1).file()).hasToString("/tmp/r.json");
         assertThat(o.targets().get(2).file()).isNull();
     }
+
+    @Test
+    void everyCommandWritesTheOutputsItIsAskedFor(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String seed = "src/test/resources/fixtures/seed/";
+        java.nio.file.Path inv = dir.resolve("inv.json"), fw = dir.resolve("fw.json");
+        Run i = run("inventory", "-q", "--from", seed + "440-netstat-a.txt", "-o", "json:" + inv, "-o", "text");
+        assertThat(i.exit()).isZero();
+        assertThat(i.out()).contains("0.0.0.0:21");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(inv.toFile()).path("listeners").size()).isEqualTo(7);
+        Run f = run("firewall", "-q", seed + "440-iptables-L.txt", "-o", "json:" + fw);
+        assertThat(f.exit()).isZero();
+        assertThat(java.nio.file.Files.readString(fw)).contains("\"verdict\"");
+        Run bad = run("inventory", "--from", seed + "440-netstat-a.txt", "-o", "html");
+        assertThat(bad.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err()).contains("inventory writes json, text, not 'html'");
+    }
 }
