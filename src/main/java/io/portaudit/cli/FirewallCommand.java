@@ -275,18 +275,7 @@ public final class FirewallCommand implements Callable<Integer> {
             exps.add(m);
         }
         root.put("exposures", exps);
-        List<Object> probs = new ArrayList<>();
-        for (ParseProblem p : v.problems()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("source", p.source());
-            m.put("line", p.line());
-            m.put("column", p.column());
-            m.put("severity", p.severity().name().toLowerCase(java.util.Locale.ROOT));
-            m.put("message", p.message());
-            m.put("text", p.text());
-            probs.add(m);
-        }
-        root.put("problems", probs);
+        root.put("problems", v.problems().stream().map(io.portaudit.report.JsonReport::problem).toList());
         List<Object> finds = new ArrayList<>();
         for (Finding f : v.findings()) {
             Map<String, Object> m = new LinkedHashMap<>();

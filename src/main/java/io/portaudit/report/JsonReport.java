@@ -181,7 +181,8 @@ public final class JsonReport {
         return m;
     }
 
-    static Map<String, Object> problem(ParseProblem p) {
+    /** A parse problem as JSON (the same shape in every command's output). */
+    public static Map<String, Object> problem(ParseProblem p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("source", p.source());
         m.put("line", p.line());
