@@ -17,14 +17,6 @@ import picocli.CommandLine.Command;
                     + "and reports findings with evidence and a concrete fix.",
             ""
         },
-        subcommands = {
-            AuditCommand.class,
-            FirewallCommand.class,
-            InventoryCommand.class,
-            ScanCommand.class,
-            CollectScriptCommand.class,
-            CommandLine.HelpCommand.class
-        },
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  clean: the work completed and no finding reached the fail threshold",
@@ -44,8 +36,35 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** The subcommands, in the order help lists them. */
+    private static final java.util.Map<String, java.util.function.Supplier<Object>> COMMANDS = new java.util.LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("audit", AuditCommand::new);
+        COMMANDS.put("firewall", FirewallCommand::new);
+        COMMANDS.put("inventory", InventoryCommand::new);
+        COMMANDS.put("scan", ScanCommand::new);
+        COMMANDS.put("collect-script", CollectScriptCommand::new);
+        COMMANDS.put("help", CommandLine.HelpCommand::new);
+    }
+
+    /** The whole command line, every subcommand built (for help and tests). */
     public static CommandLine commandLine() {
+        return commandLine(COMMANDS.keySet());
+    }
+
+    /**
+     * Only the subcommand a run names is built: picocli reflects over every option of every command
+     * it is given, which is most of a short run's start-up. Help and unknown names get them all.
+     */
+    static CommandLine commandLineFor(String[] args) {
+        if (args.length > 0 && COMMANDS.containsKey(args[0]) && !args[0].equals("help")) return commandLine(java.util.List.of(args[0]));
+        return commandLine();
+    }
+
+    private static CommandLine commandLine(java.util.Collection<String> names) {
         CommandLine cl = new CommandLine(new Main());
+        for (String name : names) cl.addSubcommand(name, COMMANDS.get(name).get());
         cl.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
@@ -66,6 +85,6 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLineFor(args).execute(args));
     }
 }

@@ -72,4 +72,14 @@ class MainTest {
         assertThat(bad.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(bad.err()).contains("inventory writes json, text, not 'html'");
     }
+
+    @Test
+    void aRunBuildsOnlyTheSubcommandItNames() {
+        CommandLine scan = Main.commandLineFor(new String[] {"scan", "-p", "80", "127.0.0.1"});
+        assertThat(scan.getSubcommands().keySet()).containsExactly("scan");
+        assertThat(Main.commandLineFor(new String[] {"help", "scan"}).getSubcommands().keySet())
+                .containsExactly("audit", "firewall", "inventory", "scan", "collect-script", "help");
+        assertThat(Main.commandLineFor(new String[] {"--version"}).getSubcommands()).hasSize(6);
+        assertThat(Main.commandLineFor(new String[] {"bogus"}).getSubcommands()).hasSize(6);
+    }
 }
