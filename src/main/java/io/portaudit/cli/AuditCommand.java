@@ -14,9 +14,7 @@ import io.portaudit.model.ServiceNames;
 import io.portaudit.model.Severity;
 import io.portaudit.report.Reports;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,9 +154,5 @@ public final class AuditCommand implements Callable<Integer> {
             throw new UserException(e.getMessage());
         }
         return Policy.none();
-    }
-
-    static Writer stdout() {
-        return new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
     }
 }
