@@ -1,7 +1,6 @@
 package io.portaudit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.portaudit.lab.Lab;
 import io.portaudit.scan.NmapOutputs;

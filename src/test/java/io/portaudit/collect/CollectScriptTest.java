@@ -1,7 +1,6 @@
 package io.portaudit.collect;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.portaudit.model.Capture;
 import io.portaudit.model.DeviceSnapshot;
@@ -56,7 +55,7 @@ class CollectScriptTest {
     @CsvSource({"dash,tar", "busybox,tar", "dash,text", "busybox,text"})
     void theScriptWritesABundleThatReadsBack(String shell, String form) throws Exception {
         Path sh = tool(shell);
-        assumeTrue(sh != null, shell + " is not installed (apt-get install dash busybox)");
+        io.portaudit.lab.LabExtension.require(sh != null, shell + " (apt-get install dash busybox)");
         List<String> cmd = shell.equals("busybox") ? List.of(sh.toString(), "sh") : List.of(sh.toString());
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Path bundle = runScript(dir, cmd, form.equals("text") ? Map.of("PORTAUDIT_BUNDLE", "text") : Map.of(), "b.out");
@@ -126,7 +125,7 @@ class CollectScriptTest {
     @CsvSource({"dash", "busybox"})
     void aHangingToolIsEndedByTheWatchdogAndTheRestCollected(String shell) throws Exception {
         Path sh = tool(shell);
-        assumeTrue(sh != null, shell + " is not installed");
+        io.portaudit.lab.LabExtension.require(sh != null, shell);
         Path fake = dir.resolve("fakebin");
         Files.createDirectories(fake);
         Path hang = fake.resolve("iptables-save");

@@ -1,7 +1,6 @@
 package io.portaudit.collect;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.portaudit.inventory.Inventory;
 import io.portaudit.model.Capture;
@@ -29,7 +28,7 @@ class SnapshotToInventoryTest {
     @Test
     void bundleAndLocalSnapshotsGiveTheSameOwnedListener() throws Exception {
         Path bb = CollectScriptTest.tool("busybox");
-        assumeTrue(bb != null, "busybox is not installed");
+        io.portaudit.lab.LabExtension.require(bb != null, "busybox");
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             DeviceSnapshot bundle = Bundle.read(CollectScriptTest.runScript(dir, List.of(bb.toString(), "sh"), Map.of(), "b.tgz"));
             DeviceSnapshot local = new LocalCollector().collect();

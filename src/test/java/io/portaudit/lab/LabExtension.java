@@ -22,6 +22,14 @@ public final class LabExtension implements BeforeAllCallback {
         if (unavailable != null) cannotRun(unavailable);
     }
 
+    /**
+     * A test that needs a tool or package: when it is missing the test fails under CI=true (test.sh
+     * installs everything) and is skipped with the reason elsewhere — never silently.
+     */
+    public static void require(boolean present, String what) {
+        if (!present) cannotRun(what + " is missing (sudo ./test.sh installs it)");
+    }
+
     /** In CI a lab test that cannot start fails; elsewhere it is skipped with the reason. */
     public static void cannotRun(String why) {
         if ("true".equals(System.getenv("CI"))) {

@@ -1,7 +1,6 @@
 package io.portaudit.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.portaudit.lab.Lab;
 import io.portaudit.model.Protocol;
@@ -15,8 +14,8 @@ import org.junit.jupiter.api.Test;
 class NmapTopPortsTest {
     @Test
     void top1000AndTop100EqualNmaps() {
-        assumeThat(new File("/usr/bin/nmap").canExecute() && PortFrequencies.NMAP_SERVICES.toFile().canRead())
-                .as("nmap installed").isTrue();
+        io.portaudit.lab.LabExtension.require(new File("/usr/bin/nmap").canExecute() && PortFrequencies.NMAP_SERVICES.toFile().canRead(),
+                "nmap");
         for (int n : new int[] {100, 1000}) {
             Lab.Result r = Lab.run(Duration.ofSeconds(60), "nmap", "-sT", "-Pn", "-n", "--top-ports", Integer.toString(n),
                     "-oX", "-", "127.0.0.1");

@@ -1,7 +1,6 @@
 package io.portaudit.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.portaudit.lab.Lab;
 import io.portaudit.model.PortResult;
@@ -105,7 +104,7 @@ class OutputFormatsTest {
 
     @Test
     void xmllintFindsCompleteAndPartialFilesWellFormed() throws IOException {
-        assumeThat(have("xmllint")).as("xmllint (libxml2-utils) installed").isTrue();
+        io.portaudit.lab.LabExtension.require(have("xmllint"), "xmllint (libxml2-utils)");
         Path done = writeXml("done.xml", host440("10.77.2.2", true), true);
         Path partial = writeXml("partial.xml", host440("10.77.2.2", true), false);  // as if killed after one host
         for (Path p : List.of(done, partial)) {
@@ -117,7 +116,7 @@ class OutputFormatsTest {
 
     @Test
     void ndiffReportsTheChangedPort() throws IOException {
-        assumeThat(have("ndiff")).as("ndiff installed").isTrue();
+        io.portaudit.lab.LabExtension.require(have("ndiff"), "ndiff");
         Path a = writeXml("before.xml", host440("10.77.2.2", true), true);
         Path b = writeXml("after.xml", host440("10.77.2.2", false), true);
         Lab.Result r = Lab.run(Duration.ofSeconds(30), "ndiff", a.toString(), b.toString());
