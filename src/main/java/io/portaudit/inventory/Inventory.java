@@ -52,12 +52,6 @@ public final class Inventory {
 
     // ------------------------------------------------------------------ from a snapshot
 
-    /** Compatibility form used before owners came from the snapshot itself. */
-    public static List<Listener> fromSnapshot(DeviceSnapshot snap, Map<Long, List<Owner>> owners, Problems problems) {
-        SocketOwners.Table t = new SocketOwners.Table(owners, Map.of(), List.of());
-        return fromSnapshot(snap, ServiceNames.defaults(), problems, t);
-    }
-
     /**
      * Listeners from a snapshot's texts: {@code /proc/net/*} tables (preferred), else netstat/ss
      * listings; owners from {@code socket-owners} (by inode, or by pid for netstat/ss lines);

@@ -1,6 +1,5 @@
 package io.portaudit.inventory;
 
-import io.portaudit.model.Owner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -135,15 +134,6 @@ public final class ProcessTable {
             for (long inode : held) rows.add(new SocketOwners.Row(Integer.parseInt(pid), inode, uid, netns, comm, cmdline, cgroup, exe, started));
         }
         return new Owners(rows, remarks, unreadable);
-    }
-
-    /** Compatibility: inode → owners for every socket of every readable process. */
-    public static Map<Long, List<Owner>> socketOwners(Path proc) {
-        try {
-            return SocketOwners.table(owners(proc, inode -> true).rows(), List.of(), Passwd.EMPTY).owners();
-        } catch (IOException e) {
-            return Map.of();
-        }
     }
 
     static String link(Path p) {
