@@ -48,15 +48,7 @@ class AuditRedirectLabTest {
 
     @BeforeAll
     static void device() throws Exception {
-        cleanup();
-        Lab.run(T, "ip", "route", "replace", "blackhole", "10.77.0.0/16");
-        Lab.run(T, "ip", "netns", "add", NS).requireOk("ip netns add");
-        Lab.run(T, "ip", "link", "add", HOST_IF, "type", "veth", "peer", "name", "eth0", "netns", NS).requireOk("veth");
-        Lab.run(T, "ip", "addr", "add", "10.77.50.1/24", "dev", HOST_IF).requireOk("host addr");
-        Lab.run(T, "ip", "link", "set", HOST_IF, "up").requireOk("host up");
-        Lab.inNs(NS, T, "ip", "link", "set", "lo", "up").requireOk("lo up");
-        Lab.inNs(NS, T, "ip", "addr", "add", DEVICE + "/24", "dev", "eth0").requireOk("device addr");
-        Lab.inNs(NS, T, "ip", "link", "set", "eth0", "up").requireOk("device up");
+        Lab.device(NS, HOST_IF, "10.77.50.1/24", DEVICE + "/24", null, null);
         Path rules = Files.createTempFile("pa-aud1", ".rules");
         Files.writeString(rules, RULES);
         Lab.inNs(NS, T, "sh", "-c", "iptables-restore < '" + rules + "'").requireOk("iptables-restore");
@@ -67,11 +59,7 @@ class AuditRedirectLabTest {
 
     @AfterAll
     static void cleanup() {
-        for (String pid : Lab.run(T, "ip", "netns", "pids", NS).out().split("\\s+")) {
-            if (!pid.isBlank()) Lab.run(T, "kill", pid.trim());
-        }
-        Lab.run(T, "ip", "netns", "del", NS);
-        Lab.run(T, "ip", "link", "del", HOST_IF);
+        Lab.removeDevice(NS, HOST_IF);
     }
 
     static JsonNode audit(List<String> args) throws Exception {

@@ -124,6 +124,38 @@ public final class Lab {
         sharedUp = true;
     }
 
+    /**
+     * Creates a device of a test's own: namespace {@code ns} joined to the host by the veth pair
+     * {@code link} (host side) / {@code eth0} (device side), after the lab prefixes are blackholed.
+     * Addresses are CIDRs from the test's own block; the IPv6 pair may be null.
+     */
+    public static void device(String ns, String link, String host4, String dev4, String host6, String dev6) {
+        Duration t = Duration.ofSeconds(30);
+        run(t, "ip", "route", "add", "blackhole", "10.77.0.0/16");   // "File exists" is fine
+        run(t, "ip", "-6", "route", "add", "blackhole", "fd77::/16");
+        removeDevice(ns, link);
+        run(t, "ip", "netns", "add", ns).requireOk("ip netns add " + ns);
+        run(t, "ip", "link", "add", link, "type", "veth", "peer", "name", "eth0", "netns", ns).requireOk("veth " + link);
+        run(t, "ip", "addr", "add", host4, "dev", link).requireOk("host address");
+        if (host6 != null) run(t, "ip", "-6", "addr", "add", host6, "dev", link, "nodad").requireOk("host IPv6 address");
+        run(t, "ip", "link", "set", link, "up").requireOk("host link up");
+        inNs(ns, t, "ip", "addr", "add", dev4, "dev", "eth0").requireOk("device address");
+        if (dev6 != null) inNs(ns, t, "ip", "-6", "addr", "add", dev6, "dev", "eth0", "nodad").requireOk("device IPv6 address");
+        inNs(ns, t, "ip", "link", "set", "eth0", "up").requireOk("device link up");
+        inNs(ns, t, "ip", "link", "set", "lo", "up").requireOk("device lo up");
+    }
+
+    /** Stops every process of a test's device by pid and deletes its namespace and link; idempotent. */
+    public static void removeDevice(String ns, String link) {
+        Duration t = Duration.ofSeconds(30);
+        Result pids = run(t, "ip", "netns", "pids", ns);
+        if (pids.exit() == 0) {
+            for (String pid : pids.out().split("\\s+")) if (!pid.isBlank()) run(t, "kill", pid.trim());
+        }
+        run(t, "ip", "link", "del", link);
+        run(t, "ip", "netns", "del", ns);
+    }
+
     /** Takes the shared lab down (for the lifecycle test); the next {@link #up()} rebuilds it. */
     public static synchronized Result down() {
         sharedUp = false;

@@ -44,24 +44,10 @@ class ScanHostileLabTest {
     static final Duration T = Duration.ofSeconds(30);
     static Process daemon;
 
-    static void sh(String what, String... argv) {
-        Lab.run(T, argv).requireOk(what);
-    }
-
     @BeforeAll
     static void device() throws Exception {
-        Lab.run(T, "ip", "route", "add", "blackhole", "10.77.0.0/16");      // "File exists" is fine
-        Lab.run(T, "ip", "-6", "route", "add", "blackhole", "fd77::/16");
         cleanup();
-        sh("netns", "ip", "netns", "add", NS);
-        sh("veth", "ip", "link", "add", LINK, "type", "veth", "peer", "name", "eth0", "netns", NS);
-        sh("addr", "ip", "addr", "add", "10.77.31.1/24", "dev", LINK);
-        sh("addr6", "ip", "-6", "addr", "add", "fd77:31::1/64", "dev", LINK, "nodad");
-        sh("up", "ip", "link", "set", LINK, "up");
-        sh("ns addr", "ip", "netns", "exec", NS, "ip", "addr", "add", V4 + "/24", "dev", "eth0");
-        sh("ns addr6", "ip", "netns", "exec", NS, "ip", "-6", "addr", "add", V6 + "/64", "dev", "eth0", "nodad");
-        sh("ns up", "ip", "netns", "exec", NS, "ip", "link", "set", "eth0", "up");
-        sh("ns lo", "ip", "netns", "exec", NS, "ip", "link", "set", "lo", "up");
+        Lab.device(NS, LINK, "10.77.31.1/24", V4 + "/24", "fd77:31::1/64", V6 + "/64");
         Path script = Path.of("src/test/resources/fixtures/scan/hostile.py").toAbsolutePath();
         daemon = new ProcessBuilder("ip", "netns", "exec", NS, "sh", "-c",
                 "ulimit -n 12000 && exec /usr/bin/python3 '" + script + "' " + OVERFLOW_FROM + " " + OVERFLOW_COUNT)
@@ -77,12 +63,7 @@ class ScanHostileLabTest {
             daemon.waitFor(10, TimeUnit.SECONDS);
             daemon.destroyForcibly();
         }
-        Lab.Result pids = Lab.run(T, "ip", "netns", "pids", NS);
-        if (pids.exit() == 0) {
-            for (String pid : pids.out().split("\\s+")) if (!pid.isBlank()) Lab.run(T, "kill", pid.trim());
-        }
-        Lab.run(T, "ip", "link", "del", LINK);
-        Lab.run(T, "ip", "netns", "del", NS);
+        Lab.removeDevice(NS, LINK);
     }
 
     /** A portaudit scan in its own JVM with a 64 MiB heap, under /usr/bin/time for its peak RSS. */
