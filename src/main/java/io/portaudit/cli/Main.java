@@ -87,4 +87,5 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(commandLineFor(args).execute(args));
     }
+
 }

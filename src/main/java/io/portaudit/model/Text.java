@@ -26,6 +26,26 @@ public final class Text {
         return sb.toString();
     }
 
+    /**
+     * The whitespace-separated fields of a line (space, tab, CR, LF, VT, FF: regex {@code \\s}), without
+     * empty ones: {@code line.trim().split("\\s+")} for a line that is not blank, without a regex.
+     */
+    public static String[] fields(String line) {
+        java.util.ArrayList<String> out = new java.util.ArrayList<>(8);
+        int i = 0, n = line.length();
+        while (i < n) {
+            while (i < n && isSpace(line.charAt(i))) i++;
+            int b = i;
+            while (i < n && !isSpace(line.charAt(i))) i++;
+            if (i > b) out.add(line.substring(b, i));
+        }
+        return out.toArray(new String[0]);
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == '\f';
+    }
+
     /** Splits text into lines on LF, CRLF or CR, keeping empty lines so line numbers stay exact. */
     public static String[] lines(String text) {
         return text.split("\r\n|\n|\r", -1);

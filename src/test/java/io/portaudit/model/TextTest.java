@@ -6,6 +6,20 @@ import org.junit.jupiter.api.Test;
 
 class TextTest {
     @Test
+    void fieldsSplitOnWhitespaceLikeTheRegex() {
+        java.util.Random r = new java.util.Random(7);
+        char[] alphabet = {' ', '\t', '\r', '\n', 0x0b, '\f', 'a', 'b', '/', '#', '\u3042', 0xa0};
+        for (int n = 0; n < 5000; n++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = r.nextInt(20); k > 0; k--) sb.append(alphabet[r.nextInt(alphabet.length)]);
+            String line = sb.toString();
+            String trimmed = line.strip();
+            String[] expected = trimmed.isEmpty() ? new String[0] : line.replaceAll("^\\s+", "").split("\\s+");
+            assertThat(Text.fields(line)).as("%s", Text.printable(line, 100)).containsExactly(expected);
+        }
+    }
+
+    @Test
     void markupEscapesWhatXmlAndHtmlCannotCarry() {
         assertThat(Text.markup("<script>alert('x') & \"y\"</script>", false))
                 .isEqualTo("&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");

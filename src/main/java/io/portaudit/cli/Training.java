@@ -1,0 +1,131 @@
+package io.portaudit.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The training run for the JVM's ahead-of-time cache (JDK 25+, {@code -XX:AOTCacheOutput}): the
+ * launcher runs this once after a build, and every later run of every command maps the classes,
+ * linked call sites and annotation proxies it loaded instead of loading and linking them again.
+ * It runs the real commands on small built-in inputs, with output thrown away; its only network
+ * traffic is a connect scan of 20 ports of 127.0.0.1 (loopback).
+ */
+public final class Training {
+    private Training() {}
+
+    private static final String IPTABLES_SAVE = """
+            *filter
+            :INPUT DROP [0:0]
+            :FORWARD ACCEPT [0:0]
+            :OUTPUT ACCEPT [0:0]
+            -A INPUT -i lo -j ACCEPT
+            -A INPUT -m state --state RELATED,ESTABLISHED -j ACCEPT
+            -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT
+            -A INPUT -p tcp -m tcp --dport 113 -j REJECT --reject-with icmp-port-unreachable
+            -A INPUT -p tcp -m tcp --dport 6000:6010 -j DROP
+            -A INPUT -p udp -m udp --dport 123 -j ACCEPT
+            COMMIT
+            """;
+
+    private static final String IPTABLES_L = """
+            Chain INPUT (policy DROP)
+            target     prot opt source               destination
+            ACCEPT     all  --  anywhere             anywhere
+            ACCEPT     tcp  --  anywhere             anywhere             tcp dpt:ssh
+            DROP       tcp  --  anywhere             anywhere             tcp dpts:x11:6010
+
+            Chain FORWARD (policy ACCEPT)
+            target     prot opt source               destination
+
+            Chain OUTPUT (policy ACCEPT)
+            target     prot opt source               destination
+            """;
+
+    private static final String NFT = """
+            table inet filter {
+            	chain input {
+            		type filter hook input priority filter; policy drop;
+            		iif "lo" accept
+            		ct state established,related accept
+            		tcp dport { 22, 80 } accept
+            		udp dport 5353 drop
+            	}
+            }
+            """;
+
+    private static final String NETSTAT = """
+            Active Internet connections (servers and established)
+            Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name
+            tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      401/sshd
+            tcp        0      0 127.0.0.1:631           0.0.0.0:*               LISTEN      512/cupsd
+            tcp6       0      0 :::80                   :::*                    LISTEN      611/lighttpd
+            udp        0      0 0.0.0.0:123             0.0.0.0:*                           388/ntpd
+            """;
+
+    private static final String SS = """
+            Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+            tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*     users:(("sshd",pid=401,fd=3))
+            udp   UNCONN 0      0            0.0.0.0:123       0.0.0.0:*     users:(("ntpd",pid=388,fd=5))
+            """;
+
+    public static void main(String[] args) throws IOException {
+        run();
+    }
+
+    /** Runs every training command; returns each one's exit code (-1: it threw), keyed by its arguments. */
+    static java.util.Map<String, Integer> run() throws IOException {
+        java.util.Map<String, Integer> codes = new java.util.LinkedHashMap<>();
+        Path dir = Files.createTempDirectory("portaudit-training");
+        PrintStream out = System.out, err = System.err;
+        PrintStream devNull = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+        try {
+            Path save = write(dir, "fw.save", IPTABLES_SAVE), list = write(dir, "fw.L", IPTABLES_L),
+                    nft = write(dir, "fw.nft", NFT), netstat = write(dir, "netstat.txt", NETSTAT), ss = write(dir, "ss.txt", SS);
+            String d = dir.toString();
+            System.setOut(devNull);
+            System.setErr(devNull);
+            List<String[]> runs = List.of(
+                    new String[] {"--help"},
+                    new String[] {"--version"},
+                    new String[] {"help", "scan"},
+                    new String[] {"scan", "-Pn", "-n", "-T4", "--top-ports", "20", "--reason", "-oA", d + "/scan", "127.0.0.1"},
+                    new String[] {"scan", "-Pn", "-n", "-p", "T:1-3,U:1", "-sT", "-sU", "--max-retries", "0", "--json", "127.0.0.1"},
+                    new String[] {"firewall", save.toString(), list.toString(), nft.toString()},
+                    new String[] {"firewall", "--json", "--trace", "tcp/22", save.toString()},
+                    new String[] {"inventory", "--from", netstat.toString(), "--from", ss.toString()},
+                    new String[] {"inventory", "--json", "--netns", "current"},
+                    new String[] {"audit", "--input", list.toString(), "--input", netstat.toString(), "--input", d + "/scan.xml",
+                        "-o", "text", "-o", "json:" + d + "/a.json", "-o", "html:" + d + "/a.html", "-o", "sarif:" + d + "/a.sarif",
+                        "-o", "junit:" + d + "/a.junit", "-o", "markdown:" + d + "/a.md", "--fix-script", d + "/fix.sh"},
+                    new String[] {"audit", "--profile", "production-minimal", "--input", save.toString(), "--input", ss.toString()},
+                    new String[] {"collect-script"});
+            for (String[] run : runs) {
+                int code;
+                try {
+                    code = Main.commandLineFor(run).execute(run);
+                } catch (RuntimeException e) {
+                    code = -1;   // a training run that fails only makes the cache smaller
+                }
+                codes.put(String.join(" ", run).replace(d, "DIR"), code);
+            }
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+        return codes;
+    }
+
+    private static Path write(Path dir, String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
+    }
+}
