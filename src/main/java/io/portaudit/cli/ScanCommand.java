@@ -259,6 +259,9 @@ public final class ScanCommand implements Callable<Integer> {
             progress.stopThread();
         }
         long end = System.currentTimeMillis();
+        if (common.verbosity() > 0 && !outcome.socketLayer().isEmpty()) {
+            System.err.println("portaudit: " + outcome.probes() + " TCP probes through the " + outcome.socketLayer() + " socket layer");
+        }
         boolean partial = !outcome.complete() || targetProblem;
         String why = outcome.stopped() ? "interrupted" : outcome.hostsTimedOut() > 0 ? "host timeout"
                 : outcome.hostsUnscannable() > 0 ? "a target could not be reached (every probe failed locally)"

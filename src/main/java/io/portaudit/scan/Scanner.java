@@ -29,6 +29,11 @@ public final class Scanner {
     private final LongSupplier clockUs;
     private final AtomicBoolean stop = new AtomicBoolean();
     private volatile int fdBudgetOverride = -1;
+    private volatile String socketLayerOverride;
+    private volatile int threadsOverride = -1;
+    /** Probes and socket layer of the engine threads of a sharded TCP scan (see {@link #scanTcp}). */
+    private long shardProbes;
+    private String shardLayer = "";
 
     public Scanner() {
         this(TcpConnectEngine::systemMicros);
@@ -47,14 +52,25 @@ public final class Scanner {
         return stop.get();
     }
 
+    /** For tests and benchmarks: the TCP socket layer ("nio", "native") and the number of engine threads. */
+    public Scanner withEngine(String socketLayer, int threads) {
+        this.socketLayerOverride = socketLayer;
+        this.threadsOverride = threads;
+        return this;
+    }
+
     /** For tests: pretend the open-file budget is this small. */
     public Scanner withFdBudget(int budget) {
         this.fdBudgetOverride = budget;
         return this;
     }
 
-    /** What happened. {@code complete} is false when stopped early, a host timed out, or a target was unusable. */
-    public record Outcome(int hostsUp, int hostsDown, int hostsTimedOut, boolean stopped, long probes, int hostsUnscannable) {
+    /**
+     * What happened. {@code complete} is false when stopped early, a host timed out, or a target was unusable;
+     * {@code socketLayer} is the TCP engine's ("nio", "native"; empty when no TCP probe was sent).
+     */
+    public record Outcome(int hostsUp, int hostsDown, int hostsTimedOut, boolean stopped, long probes, int hostsUnscannable,
+                          String socketLayer) {
         public boolean complete() {
             return !stopped && hostsTimedOut == 0 && hostsUnscannable == 0;
         }
@@ -82,7 +98,7 @@ public final class Scanner {
         /** The address as printed, formatted once (not once per decided port). */
         final String addr;
         final PortTable table;
-        final HostTiming timing;
+        HostTiming timing;
         final long startMillis = System.currentTimeMillis();
         boolean up = true;
         String reason = Reasons.USER_SET;
@@ -100,7 +116,7 @@ public final class Scanner {
         ScanListener listener = synchronizedListener(rawListener);
         int budget = fdBudgetOverride > 0 ? fdBudgetOverride : FdBudget.current();
         double maxRate = req.maxRate() > 0 ? req.maxRate() : req.timing().defaultMaxRate();
-        TcpConnectEngine tcp = new TcpConnectEngine(clockUs, budget, req.minRate(), maxRate, stop::get);
+        TcpConnectEngine tcp = new TcpConnectEngine(clockUs, budget, req.minRate(), maxRate, stop::get, socketLayerOverride);
         boolean discovery = !req.skipDiscovery() && req.targets().size().compareTo(java.math.BigInteger.ONE) > 0;
         int up = 0, down = 0, timedOut = 0, unscannable = 0;
         Iterator<InetAddress> addresses = req.targets().iterator();
@@ -118,7 +134,7 @@ public final class Scanner {
                 }
                 if (discovery) discover(tcp, group, req);
                 List<Host> live = group.stream().filter(h -> h.up).toList();
-                if (!req.tcpPorts().isEmpty() && !live.isEmpty()) scanTcp(tcp, live, req, listener);
+                if (!req.tcpPorts().isEmpty() && !live.isEmpty()) scanTcp(tcp, live, req, listener, budget, maxRate);
                 if (!req.udpPorts().isEmpty() && !live.isEmpty() && !stop.get()) {
                     new UdpEngine(clockUs, Math.max(1, budget), maxRate, stop::get).run(live.stream()
                             .map(h -> new UdpEngine.Job(h.address, req.udpPorts(), new HostTiming(req.timing()),
@@ -164,7 +180,8 @@ public final class Scanner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Outcome(up, down, timedOut, stop.get(), tcp.sent(), unscannable);
+        return new Outcome(up, down, timedOut, stop.get(), tcp.sent() + shardProbes, unscannable,
+                tcp.socketLayer().isEmpty() ? shardLayer : tcp.socketLayer());
     }
 
     private long deadline(ScanRequest req) {
@@ -197,12 +214,11 @@ public final class Scanner {
         });
     }
 
-    private void scanTcp(TcpConnectEngine tcp, List<Host> live, ScanRequest req, ScanListener listener) throws IOException {
-        List<TcpConnectEngine.Job> list = new ArrayList<>();
-        for (Host h : live) list.add(new TcpConnectEngine.Job(h.address, req.tcpPorts(), h.timing, false, deadline(req), h));
-        tcp.run(list.iterator(), live.size(), new TcpConnectEngine.Sink() {
+    private void scanTcp(TcpConnectEngine tcp, List<Host> live, ScanRequest req, ScanListener listener, int budget,
+                         double maxRate) throws IOException {
+        TcpConnectEngine.Sink sink = new TcpConnectEngine.Sink() {
             @Override
-            public void decided(TcpConnectEngine.Job job, int port, PortState state, String reason) {
+            public synchronized void decided(TcpConnectEngine.Job job, int port, PortState state, String reason) {
                 Host h = (Host) job.owner;
                 h.table.putPlain(Protocol.TCP, port, state, reason);
                 if ((state == PortState.OPEN || state == PortState.CLOSED) && Reasons.USER_SET.equals(h.reason)) h.reason = reason;
@@ -213,10 +229,67 @@ public final class Scanner {
             }
 
             @Override
-            public void jobDone(TcpConnectEngine.Job job) {
+            public synchronized void jobDone(TcpConnectEngine.Job job) {
                 if (job.timedOut()) ((Host) job.owner).timedOut = true;
             }
-        });
+        };
+        int k = engineThreads(req, live.size(), budget, threadsOverride);
+        if (k == 1) {
+            List<TcpConnectEngine.Job> list = new ArrayList<>();
+            for (Host h : live) list.add(new TcpConnectEngine.Job(h.address, req.tcpPorts(), h.timing, false, deadline(req), h));
+            tcp.run(list.iterator(), live.size(), sink);
+            return;
+        }
+        // k engines on k threads, each with every k-th port of each host's random order and a k-th
+        // share of the template (parallelism, window), the descriptor budget and the rate caps
+        List<TcpConnectEngine> engines = new ArrayList<>();
+        List<List<TcpConnectEngine.Job>> jobs = new ArrayList<>();
+        TimingTemplate share = req.timing().share(k);
+        for (int s = 0; s < k; s++) {
+            engines.add(new TcpConnectEngine(clockUs, Math.max(1, budget / k), req.minRate() / k, maxRate / k, stop::get, socketLayerOverride));
+            jobs.add(new ArrayList<>());
+        }
+        Map<Host, HostTiming> first = new IdentityHashMap<>();
+        for (Host h : live) {
+            int[] all = TcpConnectEngine.Job.shuffle(req.tcpPorts(), h.address);
+            long deadline = deadline(req);
+            for (int s = 0; s < k; s++) {
+                int[] part = new int[(all.length - s + k - 1) / k];
+                for (int i = s, n = 0; i < all.length; i += k) part[n++] = all[i];
+                HostTiming t = new HostTiming(share);
+                if (s == 0) first.put(h, t);
+                jobs.get(s).add(new TcpConnectEngine.Job(h.address, part, t, false, deadline, h));
+            }
+        }
+        TcpConnectEngine.runAll(engines, jobs.stream().map(List::iterator).toList(), live.size(), sink);
+        for (TcpConnectEngine e : engines) {
+            shardProbes += e.sent();
+            if (shardLayer.isEmpty()) shardLayer = e.socketLayer();
+        }
+        // the host's latency comes from its answers (discovery's, else the first engine's)
+        for (Host h : live) if (h.timing.srttUs() < 0) h.timing = first.get(h);
+    }
+
+    /**
+     * How many engine threads a TCP scan gets: one per core (at most 4) for a large scan, so that
+     * the kernel's work for the connections (most of a -p- scan's time) is spread over the cores;
+     * one for small scans, serial templates (parallelism below 8) and scan delays. The system
+     * property {@code portaudit.scan.threads} or {@link #withEngine} overrides the count (tests,
+     * benchmarks), never those limits.
+     */
+    static int engineThreads(ScanRequest req, int hosts, int budget, int override) {
+        String forced = System.getProperty("portaudit.scan.threads");
+        int k;
+        if (override > 0) k = override;
+        else if (forced != null && forced.trim().matches("[1-9][0-9]{0,2}")) k = Integer.parseInt(forced.trim());
+        else {
+            long ports = (long) req.tcpPorts().size() * hosts;
+            int cpus = Runtime.getRuntime().availableProcessors();
+            k = ports < 4096 ? 1 : Math.min(cpus, 4);
+        }
+        TimingTemplate t = req.timing();
+        if (t.maxParallelism() < 8 || t.scanDelayUs() > 0 || budget < 64) return 1;
+        return Math.max(1, Math.min(k, t.maxParallelism() / 4));
     }
 
     static ScanListener synchronizedListener(ScanListener l) {

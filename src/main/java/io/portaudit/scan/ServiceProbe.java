@@ -97,10 +97,15 @@ public final class ServiceProbe {
                 }
             }
             if (id == null && System.nanoTime() < deadline) {
-                Identified tls = tls(address, port, deadline);
-                if (tls != null) {
-                    id = tls;
-                    raw = tls.banner;
+                try {
+                    id = handshake(address, port, deadline);
+                    raw = id.banner;
+                } catch (Exception e) {
+                    // a TLS port that fails the handshake, or any peer that answered the ClientHello
+                    // with something other than TLS, says so in its banner (a silent one stays silent)
+                    if ((raw == null || raw.isEmpty()) && (TLS_PORTS.contains(port) || e instanceof javax.net.ssl.SSLException)) {
+                        raw = "TLS handshake failed: " + describe(e);
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -302,9 +307,26 @@ public final class ServiceProbe {
         return new Identified(svc, own ? app.product() : tls.product(), own ? app.version() : tls.version(), banner);
     }
 
-    /** A TLS handshake with no trust decisions (we inspect, we do not authenticate). */
+    /** A TLS handshake with no trust decisions (we inspect, we do not authenticate); null when it fails. */
     static Identified tls(InetAddress a, int port, long deadline) {
         try {
+            return handshake(a, port, deadline);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Why a handshake failed, in a few words: the exception's message (or its kind), at most 200 characters. */
+    static String describe(Exception e) {
+        String m = e instanceof java.net.SocketTimeoutException ? "no answer before the time limit"
+                : e instanceof java.io.EOFException ? "the service closed the connection"
+                : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return m.length() > 200 ? m.substring(0, 200) : m;
+    }
+
+    /** {@link #tls}, failing with the reason. */
+    static Identified handshake(InetAddress a, int port, long deadline) throws Exception {
+        {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, new TrustManager[] {new X509TrustManager() {
                 public void checkClientTrusted(X509Certificate[] c, String t) {}
@@ -336,8 +358,6 @@ public final class ServiceProbe {
                     return app == null ? tls : chained(tls, app);
                 }
             }
-        } catch (Exception e) {
-            return null;
         }
     }
 }

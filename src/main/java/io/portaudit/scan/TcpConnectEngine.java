@@ -4,15 +4,8 @@ import io.portaudit.model.PortSet;
 import io.portaudit.model.PortState;
 import io.portaudit.model.Protocol;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
-import java.net.SocketException;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -22,11 +15,12 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * The connect() scan engine: one thread, one {@link Selector}, many non-blocking
- * {@link SocketChannel#connect} probes in flight. Per host a {@link HostTiming} decides how many
- * probes may be outstanding and when a silent one has timed out; globally the open-file budget,
- * {@code --max-rate} and {@code --min-rate} apply. Every decided port goes to {@link Sink#decided}
- * at once; nothing per port is kept here after it is decided.
+ * The connect() scan engine: one thread, many non-blocking connect probes in flight through a
+ * {@link ProbeIo} socket layer (Java NIO, or the kernel's calls directly on JDK 22+). Per host a
+ * {@link HostTiming} decides how many probes may be outstanding and when a silent one has timed
+ * out; globally the open-file budget, {@code --max-rate} and {@code --min-rate} apply. Every
+ * decided port goes to {@link Sink#decided} at once; nothing per port is kept here after it is
+ * decided.
  *
  * <p>States (nmap {@code -sT}): a completed handshake is open/syn-ack; ECONNREFUSED (a RST, or ICMP
  * port-unreachable) is closed/conn-refused; EHOSTUNREACH/ENETUNREACH/EACCES from an ICMP error are
@@ -70,11 +64,17 @@ public final class TcpConnectEngine {
 
         public Job(java.net.InetAddress address, PortSet ports, HostTiming timing, boolean stopOnFirstReply,
                    long hostDeadlineUs, Object owner) {
+            this(address, shuffle(ports, address), timing, stopOnFirstReply, hostDeadlineUs, owner);
+        }
+
+        /** A job for exactly these ports, probed in the order given. */
+        public Job(java.net.InetAddress address, int[] ports, HostTiming timing, boolean stopOnFirstReply,
+                   long hostDeadlineUs, Object owner) {
             this.base = new InetSocketAddress(address, 0);
             this.address = Addresses.format(address);
             this.v6 = address instanceof java.net.Inet6Address;
-            this.cursor = shuffled(ports, new java.util.Random(address.hashCode()));
-            this.total = ports.size();
+            this.cursor = java.util.Arrays.stream(ports).iterator();
+            this.total = ports.length;
             this.timing = timing;
             this.stopOnFirstReply = stopOnFirstReply;
             this.hostDeadlineUs = hostDeadlineUs;
@@ -86,7 +86,11 @@ public final class TcpConnectEngine {
          * that answers from closed ports give RTT samples early instead of a block of filtered
          * ports waiting out the initial timeout, and so that no device sees a linear sweep.
          */
-        static PrimitiveIterator.OfInt shuffled(PortSet ports, java.util.Random random) {
+        static int[] shuffle(PortSet ports, java.net.InetAddress address) {
+            return shuffle(ports, new java.util.Random(address.hashCode()));
+        }
+
+        static int[] shuffle(PortSet ports, java.util.Random random) {
             int[] a = new int[ports.size()];
             int n = 0;
             for (var r : ports.ranges()) for (int p = r.from(); p <= r.to(); p++) a[n++] = p;
@@ -96,7 +100,7 @@ public final class TcpConnectEngine {
                 a[i] = a[k];
                 a[k] = t;
             }
-            return java.util.Arrays.stream(a).iterator();
+            return a;
         }
 
         public boolean anyReply() { return anyReply; }
@@ -115,7 +119,14 @@ public final class TcpConnectEngine {
         final int port;
         final int tryNo;
         final long sentUs;
+        /** The socket, as the {@link ProbeIo} layer holds it: a channel (NIO) or a descriptor (native). */
         SocketChannel ch;
+        int fd = -1;
+        boolean watched;
+        /** The kernel closed the connection (a RST): the native layer may connect the socket again. */
+        boolean reusable;
+        /** Holds a socket (counted in flight) until released. */
+        boolean holds;
         boolean done;
         boolean stale;
         boolean lingering;
@@ -134,11 +145,21 @@ public final class TcpConnectEngine {
     private final double minRate;
     private final BooleanSupplier stop;
     private final ArrayDeque<Probe> unregistered = new ArrayDeque<>();
+    private ProbeIo io;
+    private String ioName = "";
+    private final String socketLayerWanted;
     private int globalInflight;
     private long sent;
     private long startUs = -1;
 
     public TcpConnectEngine(LongSupplier clockUs, int fdBudget, double minRate, double maxRate, BooleanSupplier stop) {
+        this(clockUs, fdBudget, minRate, maxRate, stop, null);
+    }
+
+    /** {@code socketLayer}: "nio", "native", or null for the best available (see {@link ProbeIo#open}). */
+    public TcpConnectEngine(LongSupplier clockUs, int fdBudget, double minRate, double maxRate, BooleanSupplier stop,
+                            String socketLayer) {
+        this.socketLayerWanted = socketLayer;
         this.clockUs = clockUs;
         this.fdBudget = Math.max(1, fdBudget);
         this.maxRate = new RateLimiter(maxRate);
@@ -155,24 +176,42 @@ public final class TcpConnectEngine {
      * {@code jobs} as others finish. Returns normally when all are done or {@code stop} became true.
      */
     public void run(Iterator<Job> jobs, int parallelJobs, Sink sink) throws IOException {
-        // On a thread of its own: every closed port comes back as a ConnectException from
-        // finishConnect, and filling in its stack trace costs in proportion to the stack's depth
-        // (picocli, command, scanner frames): a shallow stack makes -p- measurably cheaper.
+        // On a thread of its own: every closed port is an exception on the NIO layer, and filling
+        // in its stack trace costs in proportion to the stack's depth (picocli, command, scanner
+        // frames): a shallow stack makes -p- measurably cheaper.
+        runAll(List.of(this), List.of(jobs), parallelJobs, sink);
+    }
+
+    /**
+     * Runs several engines at once, each on its own thread with its own jobs (disjoint ports of the
+     * same hosts: see {@link Scanner}); returns when all are done. {@code sink} must be thread-safe.
+     */
+    public static void runAll(List<TcpConnectEngine> engines, List<? extends Iterator<Job>> jobs, int parallelJobs, Sink sink)
+            throws IOException {
         Throwable[] failure = new Throwable[1];
-        Thread t = Thread.ofPlatform().name("portaudit-tcp").start(() -> {
-            try {
-                loop(jobs, parallelJobs, sink);
-            } catch (Throwable e) {
-                failure[0] = e;
-            }
-        });
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int i = 0; i < engines.size(); i++) {
+            TcpConnectEngine e = engines.get(i);
+            Iterator<Job> it = jobs.get(i);
+            threads.add(Thread.ofPlatform().name("portaudit-tcp-" + i).start(() -> {
+                try {
+                    e.loop(it, parallelJobs, sink);
+                } catch (Throwable t) {
+                    synchronized (failure) {
+                        if (failure[0] == null) failure[0] = t;
+                    }
+                }
+            }));
+        }
         boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+        for (Thread t : threads) {
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException ex) {
+                    interrupted = true;
+                }
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
@@ -187,7 +226,11 @@ public final class TcpConnectEngine {
 
     private void loop(Iterator<Job> jobs, int parallelJobs, Sink sink) throws IOException {
         ArrayDeque<Job> active = new ArrayDeque<>();
-        try (Selector selector = Selector.open()) {
+        try (ProbeIo io = ProbeIo.open(fdBudget, socketLayerWanted)) {
+            this.io = io;
+            this.ioName = io.name();
+            // sockets the layer keeps for reuse count against the descriptor budget too
+            int budget = Math.max(1, fdBudget - io.spareDescriptors());
             while (true) {
                 if (stop.getAsBoolean()) {
                     for (Job j : active) abort(j);
@@ -200,10 +243,10 @@ public final class TcpConnectEngine {
                 long wakeUs = now + 50_000;
                 // 1. send, round-robin over hosts
                 boolean sentSome = true;
-                while (sentSome && globalInflight < fdBudget) {
+                while (sentSome && globalInflight < budget) {
                     sentSome = false;
                     for (Job j : active) {
-                        if (globalInflight >= fdBudget) break;
+                        if (globalInflight >= budget) break;
                         if (j.finished || j.timedOut) continue;
                         if (now < j.nextSendUs) {
                             wakeUs = Math.min(wakeUs, j.nextSendUs);
@@ -232,28 +275,25 @@ public final class TcpConnectEngine {
                             port = j.cursor.nextInt();
                             tryNo = 0;
                         }
-                        send(selector, j, port, tryNo, now, sink);
+                        send(j, port, tryNo, now, sink);
                         long delay = j.timing.template().scanDelayUs();
                         if (delay > 0) j.nextSendUs = now + delay;
                         sentSome = true;
                     }
                 }
                 // 1b. on a fast link most answers are in before the batch is sent: look at each new
-                // probe once (one poll) and register with the selector only those still waiting,
-                // which saves two epoll_ctl calls and a selection key per answered probe
+                // probe once and watch (register with the poller) only those still waiting, which
+                // saves two epoll_ctl calls per answered probe
                 boolean decidedNow = false;
                 if (!unregistered.isEmpty()) {
                     now = clockUs.getAsLong();
                     Probe p;
                     while ((p = unregistered.poll()) != null) {
                         if (p.done) continue;
-                        try {
-                            if (p.ch.finishConnect()) {
-                                finish(p, PortState.OPEN, Reasons.SYN_ACK, now, true, sink);
-                                decidedNow = true;
-                            } else p.ch.register(selector, SelectionKey.OP_CONNECT, p);
-                        } catch (IOException e) {
-                            classify(p, e, now, sink);
+                        int r = io.check(p);
+                        if (r == ProbeIo.PENDING) io.watch(p);
+                        else {
+                            answered(p, r, now, sink);
                             decidedNow = true;
                         }
                     }
@@ -269,21 +309,11 @@ public final class TcpConnectEngine {
                     if (j.hostDeadlineUs > 0) wakeUs = Math.min(wakeUs, j.hostDeadlineUs);
                 }
                 long waitMs = Math.max(0, (wakeUs - clockUs.getAsLong() + 999) / 1000);
-                int n = waitMs == 0 ? selector.selectNow() : selector.select(Math.min(waitMs, 50));
-                if (n > 0) {
-                    now = clockUs.getAsLong();
-                    for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-                        SelectionKey key = it.next();
-                        it.remove();
-                        Probe p = (Probe) key.attachment();
-                        if (p.done) continue;
-                        try {
-                            if (p.ch.finishConnect()) finish(p, PortState.OPEN, Reasons.SYN_ACK, now, true, sink);
-                        } catch (IOException e) {
-                            classify(p, e, now, sink);
-                        }
-                    }
-                }
+                io.select(Math.min(waitMs, 50), p -> {
+                    if (p.done) return;
+                    int r = io.check(p);
+                    if (r != ProbeIo.PENDING) answered(p, r, clockUs.getAsLong(), sink);
+                });
                 // 3. time out silent probes; end finished hosts
                 now = clockUs.getAsLong();
                 for (Iterator<Job> it = active.iterator(); it.hasNext(); ) {
@@ -308,6 +338,8 @@ public final class TcpConnectEngine {
             }
         } catch (ClosedSelectorException e) {
             // stopped
+        } finally {
+            this.io = null;
         }
     }
 
@@ -364,97 +396,69 @@ public final class TcpConnectEngine {
         return p;
     }
 
-    private void send(Selector selector, Job j, int port, int tryNo, long now, Sink sink) {
+    private void send(Job j, int port, int tryNo, long now, Sink sink) {
         Probe p = new Probe(j, port, tryNo, now);
         sent++;
+        int r;
         try {
-            // a native IPv4 socket for an IPv4 target (the default is a dual-stack IPv6 socket,
-            // one setsockopt more per probe and the v4-mapped path in the kernel)
-            SocketChannel ch = SocketChannel.open(j.v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-            p.ch = ch;
-            ch.configureBlocking(false);
-            globalInflight++;
-            j.inflightCount++;
-            if (j.v6 && tryNo >= j.timing.allowedRetries()) {
-                p.lingering = true;
-                j.lingering.add(p);
-            }
-            else j.inflight.add(p);
-            j.freshCount++;
-            j.fresh.add(p);
-            InetSocketAddress sa = new InetSocketAddress(j.base.getAddress(), port);
-            if (ch.connect(sa)) {
-                finish(p, PortState.OPEN, Reasons.SYN_ACK, clockUs.getAsLong(), true, sink);
-                return;
-            }
-            unregistered.add(p);   // registered later only if the answer is not already there
+            r = io.start(p, j.base.getAddress(), port);
         } catch (IOException e) {
-            if (p.ch == null) {
-                // could not even open a socket (descriptor limit or the like): try again later
-                j.retries.addFirst(new int[] {port, tryNo});
-                j.nextSendUs = now + 10_000;
-                return;
-            }
-            classify(p, e, clockUs.getAsLong(), sink);
+            // could not even open a socket (descriptor limit or the like): try again later
+            j.retries.addFirst(new int[] {port, tryNo});
+            j.nextSendUs = now + 10_000;
+            return;
         }
+        p.holds = true;
+        globalInflight++;
+        j.inflightCount++;
+        if (j.v6 && tryNo >= j.timing.allowedRetries()) {
+            p.lingering = true;
+            j.lingering.add(p);
+        }
+        else j.inflight.add(p);
+        j.freshCount++;
+        j.fresh.add(p);
+        if (r == ProbeIo.PENDING) unregistered.add(p);   // looked at once after the batch, watched only if still waiting
+        else answered(p, r, clockUs.getAsLong(), sink);
     }
 
-    private void classify(Probe p, IOException e, long now, Sink sink) {
-        String msg = String.valueOf(e.getMessage());
-        if (e instanceof ConnectException || msg.contains("Connection refused")) {
-            finish(p, PortState.CLOSED, Reasons.CONN_REFUSED, now, true, sink);
-        } else if (msg.contains("Connection reset")) {
+    /** A probe's answer: {@link ProbeIo#CONNECTED} or an errno. */
+    private void answered(Probe p, int r, long now, Sink sink) {
+        switch (r) {
+            case ProbeIo.CONNECTED -> finish(p, r, PortState.OPEN, Reasons.SYN_ACK, now, true, sink);
+            case ProbeIo.ECONNREFUSED -> finish(p, r, PortState.CLOSED, Reasons.CONN_REFUSED, now, true, sink);
             // ECONNRESET comes only from an established connection (a RST in SYN-SENT is
             // ECONNREFUSED): the handshake completed and the service reset it before we looked
             // (an accept-then-reset service, found by the hostile lab test)
-            finish(p, PortState.OPEN, Reasons.SYN_ACK, now, true, sink);
-        } else if (e instanceof NoRouteToHostException || msg.contains("No route to host")) {
-            finish(p, PortState.FILTERED, Reasons.HOST_UNREACH, now, true, sink);
-        } else if (msg.contains("Network is unreachable")) {
-            finish(p, PortState.FILTERED, Reasons.NET_UNREACH, now, true, sink);
-        } else if (msg.contains("Permission denied") || msg.contains("Operation not permitted")) {
-            finish(p, PortState.FILTERED, Reasons.ADMIN_PROHIBITED, now, true, sink);
-        } else if (msg.contains("Protocol not available")) {
-            finish(p, PortState.FILTERED, Reasons.PROTO_UNREACH, now, true, sink);
-        } else if (msg.contains("timed out")) {
-            finish(p, PortState.FILTERED, Reasons.NO_RESPONSE, now, false, sink);
-        } else if (e instanceof SocketException) {
+            case ProbeIo.ECONNRESET -> finish(p, r, PortState.OPEN, Reasons.SYN_ACK, now, true, sink);
+            case ProbeIo.EHOSTUNREACH -> finish(p, r, PortState.FILTERED, Reasons.HOST_UNREACH, now, true, sink);
+            case ProbeIo.ENETUNREACH -> finish(p, r, PortState.FILTERED, Reasons.NET_UNREACH, now, true, sink);
+            case ProbeIo.EACCES, ProbeIo.EPERM -> finish(p, r, PortState.FILTERED, Reasons.ADMIN_PROHIBITED, now, true, sink);
+            case ProbeIo.ENOPROTOOPT -> finish(p, r, PortState.FILTERED, Reasons.PROTO_UNREACH, now, true, sink);
+            case ProbeIo.ETIMEDOUT -> finish(p, r, PortState.FILTERED, Reasons.NO_RESPONSE, now, false, sink);
             // EINVAL (blackhole route), EHOSTDOWN...: no answer will come
-            finish(p, PortState.FILTERED, Reasons.ERROR, now, false, sink);
-        } else {
-            finish(p, PortState.FILTERED, Reasons.ERROR, now, false, sink);
+            default -> finish(p, r, PortState.FILTERED, Reasons.ERROR, now, false, sink);
         }
     }
 
-    private void close(Probe p) {
-        if (p.ch != null) {
-            try {
-                p.ch.close();
-            } catch (IOException ignored) {
-                // closing a probe socket cannot fail in a way that matters
-            }
+    private void close(Probe p, int outcome) {
+        if (p.holds) {
+            p.holds = false;
+            io.release(p, outcome);
             globalInflight--;
             p.job.inflightCount--;
             if (!p.stale) {
                 p.stale = true;
                 p.job.freshCount--;
             }
-            p.ch = null;
         }
     }
 
-    private void finish(Probe p, PortState state, String reason, long now, boolean reply, Sink sink) {
+    private void finish(Probe p, int outcome, PortState state, String reason, long now, boolean reply, Sink sink) {
         if (p.done) return;
         p.done = true;
-        if (state == PortState.OPEN && p.ch != null) {
-            // close an accepted connection with a RST: the device frees it at once (device safety)
-            try {
-                p.ch.setOption(StandardSocketOptions.SO_LINGER, 0);
-            } catch (IOException ignored) {
-                // a plain close then
-            }
-        }
-        close(p);
+        // an accepted connection is closed with a RST: the device frees it at once (device safety)
+        close(p, outcome);
         Job j = p.job;
         if (reply) {
             // an answer that needed the kernel's own SYN retransmission (IPv6 ICMP errors, see
@@ -474,7 +478,7 @@ public final class TcpConnectEngine {
         p.done = true;
         Job j = p.job;
         int inflightBefore = j.inflightCount;
-        close(p);
+        close(p, ProbeIo.PENDING);
         j.timing.onSilence(p.sentUs, now, inflightBefore);
         if (p.tryNo < j.timing.allowedRetries()) {
             j.retries.add(new int[] {p.port, p.tryNo + 1});
@@ -489,7 +493,7 @@ public final class TcpConnectEngine {
             for (Probe p : q) {
                 if (!p.done) {
                     p.done = true;
-                    close(p);
+                    close(p, ProbeIo.PENDING);
                 }
             }
             q.clear();
@@ -499,5 +503,10 @@ public final class TcpConnectEngine {
 
     public long sent() {
         return sent;
+    }
+
+    /** The socket layer of the last run: "nio" or "native" (empty before any run). */
+    public String socketLayer() {
+        return ioName;
     }
 }

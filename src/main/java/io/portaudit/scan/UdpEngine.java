@@ -49,7 +49,7 @@ public final class UdpEngine {
 
         public Job(InetAddress address, PortSet ports, HostTiming timing, long deadlineUs, Object owner) {
             this.address = address;
-            this.cursor = TcpConnectEngine.Job.shuffled(ports, new java.util.Random(address.hashCode()));
+            this.cursor = java.util.Arrays.stream(TcpConnectEngine.Job.shuffle(ports, address)).iterator();
             this.timing = timing;
             this.deadlineUs = deadlineUs;
             this.owner = owner;

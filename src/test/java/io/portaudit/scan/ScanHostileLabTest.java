@@ -158,9 +158,10 @@ class ScanHostileLabTest {
             assertThat(m.get(ENDLESS).banner()).startsWith("220 AAAA");
             assertThat(m.get(SLOW).banner()).as(host + " slow").startsWith("2").hasSizeLessThan(10);   // 300 ms of quiet ends a greeting
             // 443 gets a TLS handshake first; garbage fails it, so nothing is identified: the port
-            // stays open with its table name and no banner (a bounded failure, not a hang)
+            // stays open with its table name, and the banner says why (a bounded failure, not a hang)
             assertThat(m.get(GARBAGE).service()).as(host + " garbage").isEqualTo("https");
             assertThat(m.get(GARBAGE).product()).as(host + " garbage").isNull();
+            assertThat(m.get(GARBAGE).banner()).as(host + " garbage").startsWith("TLS handshake failed: ");
             assertThat(m.get(SILENT).banner()).as(host + " silent").isNullOrEmpty();
         }
         assertThat(fullQueues()).as("the device's queues are still full, nothing accepted").isEqualTo(OVERFLOW_COUNT);

@@ -127,9 +127,13 @@ class ScanLabTest {
 
     @Test
     void openClosedAndFilteredOnIpv4AndIpv6MatchTheRules() {
-        for (String target : List.of(V4, V6)) {
+        // both socket layers: the native one reads ICMP errors differently from NIO (SO_ERROR while
+        // the socket is still in SYN-SENT), and only a real firewall sends them
+        List<String> layers = Runtime.version().feature() >= 22 ? List.of("native", "nio") : List.of("nio");
+        for (String layer : layers) for (String target : List.of(V4, V6)) {
             boolean v6 = target.contains(":");
-            Map<Integer, PortResult> got = byPort(new Scanner().scan(request(target, SCANNED, PortSet.empty(), 4)), Protocol.TCP);
+            Map<Integer, PortResult> got = byPort(new Scanner().withEngine(layer, -1).scan(request(target, SCANNED, PortSet.empty(), 4)),
+                    Protocol.TCP);
             assertThat(got).hasSize(SCANNED.size());
             List<String> wrong = new ArrayList<>();
             for (int p : SCANNED) {
@@ -140,7 +144,7 @@ class ScanLabTest {
                     wrong.add(p + ": want " + want.label() + "/" + reason[0] + ", got " + r.state().label() + "/" + r.reason());
                 }
             }
-            assertThat(wrong).as(target).isEmpty();
+            assertThat(wrong).as(layer + " " + target).isEmpty();
         }
     }
 

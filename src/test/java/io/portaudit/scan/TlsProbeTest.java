@@ -111,6 +111,41 @@ class TlsProbeTest {
     }
 
     @Test
+    void aTlsPortThatAnswersWithGarbageSaysWhyTheHandshakeFailed() throws Exception {
+        // a port where TLS is expected (the handshake comes first there), answering with garbage
+        java.net.ServerSocket ss = null;
+        for (int port : new int[] {8443, 9443, 4443, 5986, 5061}) {
+            try {
+                ss = new java.net.ServerSocket();
+                ss.bind(new InetSocketAddress("127.0.0.1", port));
+                break;
+            } catch (java.io.IOException busy) {
+                ss.close();
+                ss = null;
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(ss != null, "every TLS port of the list is taken on this machine");
+        java.net.ServerSocket listener = ss;
+        Thread.ofPlatform().daemon().start(() -> {
+            while (!listener.isClosed()) {
+                try (java.net.Socket c = listener.accept()) {
+                    c.getOutputStream().write("\u0016\u0003\u0001\u00ff\u00ffgarbage".repeat(8).getBytes(StandardCharsets.ISO_8859_1));
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        try (listener) {
+            long t0 = System.nanoTime();
+            PortResult r = probe(listener.getLocalPort());
+            assertThat(ServiceProbe.TLS_PORTS).contains(listener.getLocalPort());
+            assertThat(r.product()).isNull();
+            assertThat(r.banner()).startsWith("TLS handshake failed: ").hasSizeLessThan(250);
+            assertThat(System.nanoTime() - t0).as("bounded by the version timeout").isLessThan(Duration.ofSeconds(6).toNanos());
+        }
+    }
+
+    @Test
     void chainingNamesTheInnerServiceAndKeepsTheBannerBounded() {
         var tls = new ServiceProbe.Identified("ssl", "self-signed certificate", "TLSv1.3", "TLSv1.3 X");
         var imap = new ServiceProbe.Identified("imap", "Dovecot", null, "* OK Dovecot " + "x".repeat(5000));

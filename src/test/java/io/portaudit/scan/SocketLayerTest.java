@@ -1,0 +1,110 @@
+package io.portaudit.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portaudit.model.PortRange;
+import io.portaudit.model.PortResult;
+import io.portaudit.model.PortSet;
+import io.portaudit.model.PortState;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both TCP socket layers (NIO, native) and one or two engine threads give the same, right answer on
+ * ports whose state the test owns: listeners (open) and bound sockets that do not listen (closed:
+ * nobody else can listen on that address and port while the test holds it).
+ */
+class SocketLayerTest {
+    private final List<AutoCloseable> held = new ArrayList<>();
+
+    @AfterEach
+    void release() throws Exception {
+        for (AutoCloseable c : held) c.close();
+    }
+
+    @ParameterizedTest(name = "{0} layer, {1} engine thread(s), {2}")
+    @CsvSource({"nio,1,127.0.0.1", "nio,2,127.0.0.1", "native,1,127.0.0.1", "native,2,127.0.0.1",
+            "nio,1,::1", "native,2,::1"})
+    void layersAndThreadsAgreeWithWhatTheTestHolds(String layer, int threads, String host) throws Exception {
+        if (layer.equals("native")) {
+            Assumptions.assumeTrue(Runtime.version().feature() >= 22, "the native layer needs JDK 22+");
+        }
+        Map<Integer, PortState> truth = new HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            ServerSocket ss = new ServerSocket();
+            held.add(ss);
+            ss.bind(new InetSocketAddress(host, 0), 50);
+            truth.put(ss.getLocalPort(), PortState.OPEN);
+        }
+        // more refused ports than the native layer keeps sockets for: reuse and fresh sockets both happen
+        for (int i = 0; i < 700; i++) {
+            Socket s = new Socket();
+            held.add(s);
+            s.bind(new InetSocketAddress(host, 0));
+            truth.put(s.getLocalPort(), PortState.CLOSED);
+        }
+        List<PortRange> ranges = new ArrayList<>();
+        for (int p : truth.keySet()) ranges.add(PortRange.of(p));
+        ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(host), List.of(), true), PortSpec.of(PortSet.of(ranges), PortSet.empty()))
+                .timing(TimingTemplate.of(4)).serviceTimeout(Duration.ofSeconds(3)).build();
+        Scanner scanner = new Scanner().withEngine(layer, threads);
+        List<PortResult> results = new ArrayList<>();
+        Scanner.Outcome outcome = scanner.run(req, results::add);
+        assertThat(outcome.complete()).isTrue();
+        assertThat(outcome.socketLayer()).isEqualTo(layer);
+        Map<Integer, PortState> got = new HashMap<>();
+        for (PortResult r : results) assertThat(got.put(r.port(), r.state())).as("port %d once", r.port()).isNull();
+        assertThat(got).isEqualTo(truth);
+        assertThat(results).filteredOn(r -> r.state() == PortState.CLOSED).allSatisfy(r -> assertThat(r.reason()).isEqualTo("conn-refused"));
+        assertThat(results).filteredOn(r -> r.state() == PortState.OPEN).allSatisfy(r -> assertThat(r.reason()).isEqualTo("syn-ack"));
+    }
+
+    @Test
+    void engineThreadsStayWithinTheTemplatesLimits() {
+        ScanRequest big = ScanRequest.builder(TargetSpec.parse(List.of("127.0.0.1"), List.of(), true),
+                PortSpec.of(PortSet.of(new PortRange(1, 65535)), PortSet.empty())).timing(TimingTemplate.of(4)).build();
+        ScanRequest small = ScanRequest.builder(TargetSpec.parse(List.of("127.0.0.1"), List.of(), true),
+                PortSpec.of(PortSet.of(new PortRange(1, 1000)), PortSet.empty())).timing(TimingTemplate.of(4)).build();
+        ScanRequest serial = ScanRequest.builder(TargetSpec.parse(List.of("127.0.0.1"), List.of(), true),
+                PortSpec.of(PortSet.of(new PortRange(1, 65535)), PortSet.empty())).timing(TimingTemplate.of(2)).build();
+        assertThat(Scanner.engineThreads(small, 1, 4096, -1)).isEqualTo(1);
+        assertThat(Scanner.engineThreads(serial, 1, 4096, 4)).as("-T2 is one probe at a time").isEqualTo(1);
+        assertThat(Scanner.engineThreads(big, 1, 10, 4)).as("a tiny descriptor budget").isEqualTo(1);
+        assertThat(Scanner.engineThreads(big, 1, 4096, 3)).isEqualTo(3);
+        assertThat(Scanner.engineThreads(big, 1, 4096, -1)).isBetween(1, 4);
+        // the shares of a template add up to no more than the template
+        TimingTemplate t4 = TimingTemplate.of(4), share = t4.share(3);
+        assertThat(share.maxParallelism() * 3).isLessThanOrEqualTo(t4.maxParallelism());
+        assertThat(share.initialCwnd() * 3).isLessThanOrEqualTo(t4.initialCwnd());
+        assertThat(TimingTemplate.of(3).share(2).maxParallelism()).isEqualTo(TimingTemplate.DEFAULT_HOST_PARALLELISM / 2);
+    }
+
+    @Test
+    void nioFailuresMapToTheErrnoTheKernelGave() {
+        assertThat(NioProbeIo.errno(new ConnectException("Connection refused"))).isEqualTo(ProbeIo.ECONNREFUSED);
+        assertThat(NioProbeIo.errno(new ConnectException("Connection timed out"))).isEqualTo(ProbeIo.ETIMEDOUT);
+        assertThat(NioProbeIo.errno(new SocketException("Connection reset"))).isEqualTo(ProbeIo.ECONNRESET);
+        assertThat(NioProbeIo.errno(new NoRouteToHostException("No route to host"))).isEqualTo(ProbeIo.EHOSTUNREACH);
+        assertThat(NioProbeIo.errno(new SocketException("Network is unreachable"))).isEqualTo(ProbeIo.ENETUNREACH);
+        assertThat(NioProbeIo.errno(new java.net.BindException("Permission denied"))).isEqualTo(ProbeIo.EACCES);
+        assertThat(NioProbeIo.errno(new SocketException("Operation not permitted"))).isEqualTo(ProbeIo.EPERM);
+        assertThat(NioProbeIo.errno(new SocketException("Protocol not available"))).isEqualTo(ProbeIo.ENOPROTOOPT);
+        assertThat(NioProbeIo.errno(new SocketException("Invalid argument"))).isEqualTo(ProbeIo.EIO);
+        assertThat(NioProbeIo.errno(new IOException((String) null))).isEqualTo(ProbeIo.EIO);
+    }
+}
