@@ -45,14 +45,20 @@ static void *scan(void *arg) {
     probe_t *byfd = calloc(1 << 20, sizeof *byfd);
     int *spare = malloc(sizeof(int) * WINDOW), nspare = 0;
     int *retry = malloc(sizeof(int) * 65536 * 2), nretry = 0;   /* port, tries pairs */
-    int next = first + r->id, inflight = 0, maxfd = 0;
+    /* this thread's ports (every nthreads-th), in a random order as nmap and portaudit probe them:
+       in port order the dropped low ports would fill the window and wait together */
+    int nports = 0, *order = malloc(sizeof(int) * 65536);
+    for (int p = first + r->id; p <= last; p += nthreads) order[nports++] = p;
+    srand(12345 + r->id);
+    for (int i = nports - 1; i > 0; i--) { int k = rand() % (i + 1), t = order[i]; order[i] = order[k]; order[k] = t; }
+    int next = 0, inflight = 0, maxfd = 0;
     struct epoll_event evs[256];
-    if (ep < 0 || !byfd || !spare || !retry) { perror("floor"); exit(1); }
-    while (next <= last || nretry > 0 || inflight > 0) {
-        while ((next <= last || nretry > 0) && inflight < WINDOW) {
+    if (ep < 0 || !byfd || !spare || !retry || !order) { perror("floor"); exit(1); }
+    while (next < nports || nretry > 0 || inflight > 0) {
+        while ((next < nports || nretry > 0) && inflight < WINDOW) {
             int port, tries;
             if (nretry > 0) { nretry--; port = retry[2 * nretry]; tries = retry[2 * nretry + 1]; }
-            else { port = next; tries = 0; next += nthreads; }
+            else { port = order[next++]; tries = 0; }
             int fd = nspare ? spare[--nspare] : socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
             if (fd < 0) { perror("socket"); exit(1); }
             struct sockaddr_in a = dst;
