@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * launcher runs this once after a build, and every later run of every command maps the classes,
  * linked call sites and annotation proxies it loaded instead of loading and linking them again.
  * It runs the real commands on small built-in inputs, with output thrown away; its only network
- * traffic is a connect scan of 20 ports of 127.0.0.1 (loopback).
+ * traffic is connect scans of 127.0.0.1 (loopback: 20 ports, a few, and ports 1-5000).
  */
 public final class Training {
     private Training() {}
@@ -97,6 +97,8 @@ public final class Training {
                     new String[] {"help", "scan"},
                     new String[] {"scan", "-Pn", "-n", "-T4", "--top-ports", "20", "--reason", "-oA", d + "/scan", "127.0.0.1"},
                     new String[] {"scan", "-Pn", "-n", "-p", "T:1-3,U:1", "-sT", "-sU", "--max-retries", "0", "--json", "127.0.0.1"},
+                    // a large scan: engine threads and the native socket layer (JDK 22+)
+                    new String[] {"scan", "-Pn", "-n", "-T4", "-p", "1-5000", "-oX", d + "/big.xml", "127.0.0.1"},
                     new String[] {"firewall", save.toString(), list.toString(), nft.toString()},
                     new String[] {"firewall", "--json", "--trace", "tcp/22", save.toString()},
                     new String[] {"inventory", "--from", netstat.toString(), "--from", ss.toString()},

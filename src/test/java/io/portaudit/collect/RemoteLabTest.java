@@ -70,16 +70,7 @@ class RemoteLabTest {
             if (!Files.isExecutable(Path.of(bin))) LabExtension.cannotRun(bin + " is missing (" + PACKAGES + ")");
         }
         work = Files.createTempDirectory("pa-rmt");
-        Lab.run(T, "ip", "route", "add", "blackhole", "10.77.0.0/16");
-        Lab.run(T, "ip", "-6", "route", "add", "blackhole", "fd77::/16");
-        down();
-        Lab.run(T, "ip", "netns", "add", NS).requireOk("ip netns add");
-        Lab.run(T, "ip", "link", "add", LINK, "type", "veth", "peer", "name", "eth0", "netns", NS).requireOk("veth");
-        Lab.run(T, "ip", "addr", "add", "10.77.40.1/24", "dev", LINK).requireOk("addr");
-        Lab.run(T, "ip", "link", "set", LINK, "up").requireOk("up");
-        Lab.inNs(NS, T, "ip", "addr", "add", HOST + "/24", "dev", "eth0").requireOk("ns addr");
-        Lab.inNs(NS, T, "ip", "link", "set", "eth0", "up").requireOk("ns up");
-        Lab.inNs(NS, T, "ip", "link", "set", "lo", "up").requireOk("ns lo");
+        Lab.device(NS, LINK, "10.77.40.1/24", HOST + "/24", null, null);
         // a firewall the device's texts must carry
         Lab.inNs(NS, T, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", "23", "-j", "DROP");
         Lab.inNs(NS, T, "ip6tables", "-A", "INPUT", "-p", "tcp", "--dport", "23", "-j", "DROP");
@@ -200,8 +191,7 @@ class RemoteLabTest {
     }
 
     static void down() {
-        Lab.run(T, "ip", "link", "del", LINK);
-        Lab.run(T, "ip", "netns", "del", NS);
+        Lab.removeDevice(NS, LINK);
     }
 
     @AfterAll
