@@ -46,6 +46,28 @@ public final class Text {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == '\f';
     }
 
+    /** What {@link #dataLines} calls for each line: its start and end (exclusive) in the text. */
+    @FunctionalInterface
+    public interface LineVisitor {
+        void line(int start, int end);
+    }
+
+    /**
+     * Calls {@code v} for every LF-terminated line of {@code text} that is not empty and does not
+     * start with {@code #}, without copying the text: for tables read at every start (thousands of
+     * lines in a JVM that has barely started).
+     */
+    public static void dataLines(String text, LineVisitor v) {
+        int pos = 0, len = text.length();
+        while (pos < len) {
+            int eol = text.indexOf('\n', pos);
+            if (eol < 0) eol = len;
+            int start = pos;
+            pos = eol + 1;
+            if (eol > start && text.charAt(start) != '#') v.line(start, eol);
+        }
+    }
+
     /** Splits text into lines on LF, CRLF or CR, keeping empty lines so line numbers stay exact. */
     public static String[] lines(String text) {
         return text.split("\r\n|\n|\r", -1);

@@ -2,6 +2,7 @@ package io.portaudit.scan;
 
 import io.portaudit.model.PortSet;
 import io.portaudit.model.Protocol;
+import io.portaudit.model.Text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,68 +93,75 @@ public final class PortFrequencies {
         // Each entry becomes one long: (1e6 - frequency in millionths) << 32 | line number, so an
         // ascending sort gives the highest frequency first and, among equal ones, file order (nmap's
         // own order for equal ratios); ports[line] and udp[line] say what the line was.
-        int cap = 1024;
-        long[] keys = new long[cap];
-        int[] ports = new int[cap];
-        boolean[] udp = new boolean[cap];
-        int n = 0;
-        int pos = 0, len = text.length();
-        while (pos < len) {
-            int eol = text.indexOf('\n', pos);
-            if (eol < 0) eol = len;
-            int start = pos;
-            pos = eol + 1;
-            if (eol == start || text.charAt(start) == '#') continue;
-            int i = start;
-            // field 1: the name
-            while (i < eol && isSpace(text.charAt(i))) i++;
-            while (i < eol && !isSpace(text.charAt(i))) i++;
-            // field 2: port/proto
-            while (i < eol && isSpace(text.charAt(i))) i++;
-            int port = 0, digits = 0;
-            while (i < eol && text.charAt(i) >= '0' && text.charAt(i) <= '9' && digits < 6) {
-                port = port * 10 + (text.charAt(i++) - '0');
-                digits++;
-            }
-            if (digits == 0 || i >= eol || text.charAt(i) != '/' || port < 1 || port > 65535) continue;
-            int protoStart = ++i;
-            while (i < eol && !isSpace(text.charAt(i))) i++;
-            boolean isUdp;
-            if (text.startsWith("tcp", protoStart) && i - protoStart == 3) isUdp = false;
-            else if (text.startsWith("udp", protoStart) && i - protoStart == 3) isUdp = true;
-            else continue;
-            // field 3: the frequency, a ratio in [0, 1]
-            while (i < eol && isSpace(text.charAt(i))) i++;
-            int fb = i;
-            while (i < eol && !isSpace(text.charAt(i))) i++;
-            long micros = micros(text, fb, i);
-            if (micros < 0) continue;
-            if (n == cap) {
-                cap *= 2;
-                keys = java.util.Arrays.copyOf(keys, cap);
-                ports = java.util.Arrays.copyOf(ports, cap);
-                udp = java.util.Arrays.copyOf(udp, cap);
+        Entries e = new Entries();
+        Text.dataLines(text, (start, eol) -> line(text, start, eol, e));
+        long[] keys = e.keys;
+        int[] ports = e.ports;
+        boolean[] udp = e.udp;
+        int n = e.n;
+        java.util.Arrays.sort(keys, 0, n);
+        List<Integer> tcpOrder = new ArrayList<>(), udpOrder = new ArrayList<>();
+        java.util.BitSet tcpSeen = new java.util.BitSet(65536), udpSeen = new java.util.BitSet(65536);
+        for (int k = 0; k < n; k++) {
+            int at = (int) keys[k];
+            int port = ports[at];
+            java.util.BitSet seen = udp[at] ? udpSeen : tcpSeen;
+            if (seen.get(port)) continue;
+            seen.set(port);
+            (udp[at] ? udpOrder : tcpOrder).add(port);
+        }
+        Map<Protocol, List<Integer>> order = new EnumMap<>(Protocol.class);
+        order.put(Protocol.TCP, List.copyOf(tcpOrder));
+        order.put(Protocol.UDP, List.copyOf(udpOrder));
+        return new PortFrequencies(order, source);
+    }
+
+    /** The entries read so far: sort keys, and each entry's port and protocol by entry number. */
+    private static final class Entries {
+        long[] keys = new long[1024];
+        int[] ports = new int[1024];
+        boolean[] udp = new boolean[1024];
+        int n;
+
+        void add(int port, boolean isUdp, long micros) {
+            if (n == keys.length) {
+                keys = java.util.Arrays.copyOf(keys, n * 2);
+                ports = java.util.Arrays.copyOf(ports, n * 2);
+                udp = java.util.Arrays.copyOf(udp, n * 2);
             }
             keys[n] = ((1_000_000L - micros) << 32) | n;
             ports[n] = port;
             udp[n] = isUdp;
             n++;
         }
-        java.util.Arrays.sort(keys, 0, n);
-        List<Integer> tcpOrder = new ArrayList<>(), udpOrder = new ArrayList<>();
-        java.util.BitSet tcpSeen = new java.util.BitSet(65536), udpSeen = new java.util.BitSet(65536);
-        for (int k = 0; k < n; k++) {
-            int e = (int) keys[k];
-            int port = ports[e];
-            java.util.BitSet seen = udp[e] ? udpSeen : tcpSeen;
-            if (seen.get(port)) continue;
-            seen.set(port);
-            (udp[e] ? udpOrder : tcpOrder).add(port);
+    }
+
+    /** One line {@code name port/proto frequency ...}; anything else is skipped. */
+    private static void line(String text, int start, int eol, Entries e) {
+        int i = start;
+        // field 1: the name
+        while (i < eol && isSpace(text.charAt(i))) i++;
+        while (i < eol && !isSpace(text.charAt(i))) i++;
+        // field 2: port/proto
+        while (i < eol && isSpace(text.charAt(i))) i++;
+        int port = 0, digits = 0;
+        while (i < eol && text.charAt(i) >= '0' && text.charAt(i) <= '9' && digits < 6) {
+            port = port * 10 + (text.charAt(i++) - '0');
+            digits++;
         }
-        Map<Protocol, List<Integer>> order = new EnumMap<>(Protocol.class);
-        order.put(Protocol.TCP, List.copyOf(tcpOrder));
-        order.put(Protocol.UDP, List.copyOf(udpOrder));
-        return new PortFrequencies(order, source);
+        if (digits == 0 || i >= eol || text.charAt(i) != '/' || port < 1 || port > 65535) return;
+        int protoStart = ++i;
+        while (i < eol && !isSpace(text.charAt(i))) i++;
+        boolean isUdp;
+        if (text.startsWith("tcp", protoStart) && i - protoStart == 3) isUdp = false;
+        else if (text.startsWith("udp", protoStart) && i - protoStart == 3) isUdp = true;
+        else return;
+        // field 3: the frequency, a ratio in [0, 1]
+        while (i < eol && isSpace(text.charAt(i))) i++;
+        int fb = i;
+        while (i < eol && !isSpace(text.charAt(i))) i++;
+        long micros = micros(text, fb, i);
+        if (micros >= 0) e.add(port, isUdp, micros);
     }
 
     private static boolean isSpace(char c) {
