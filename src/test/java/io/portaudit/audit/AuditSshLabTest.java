@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,36 +46,15 @@ class AuditSshLabTest {
         Lab.run(T, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", work.resolve("host").toString()).requireOk("host key");
         Lab.run(T, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", work.resolve("client").toString()).requireOk("client key");
         Files.copy(work.resolve("client.pub"), work.resolve("authorized_keys"));
-        Files.writeString(work.resolve("sshd_config"), """
-                ListenAddress %s:%d
-                HostKey %s
-                PidFile none
-                AuthorizedKeysFile %s
-                StrictModes no
-                UsePAM no
-                PasswordAuthentication no
-                KbdInteractiveAuthentication no
-                PermitRootLogin prohibit-password
-                """.formatted(ADDRESS, PORT, work.resolve("host"), work.resolve("authorized_keys")));
-        Files.createDirectories(Path.of("/run/sshd"));
-        String passwd = Files.readString(Path.of("/etc/passwd"));
-        if (!passwd.contains("\nsshd:")) passwd = passwd + "sshd:x:64000:65534::/run/sshd:/usr/sbin/nologin\n";
-        Files.writeString(work.resolve("passwd"), passwd);
         // sshd runs only inside the device's namespace (and its own mount namespace, for its privsep user)
-        sshd = new ProcessBuilder("ip", "netns", "exec", NS, "unshare", "-m", "--propagation", "private", "/bin/sh", "-c",
-                "mount -o bind " + work.resolve("passwd") + " /etc/passwd && exec " + sshdBin + " -D -e -f " + work.resolve("sshd_config"))
-                .redirectErrorStream(true).redirectOutput(work.resolve("sshd.log").toFile()).start();
+        sshd = Lab.sshd(NS, sshdBin, work, ADDRESS + ":" + PORT, List.of(work.resolve("host")), work.resolve("authorized_keys"));
         for (int i = 0; i < 100 && !Lab.inNs(NS, T, "ss", "-Hltn", "sport = :" + PORT).out().contains(":" + PORT); i++) Thread.sleep(100);
         assertThat(Lab.inNs(NS, T, "ss", "-Hltn", "sport = :" + PORT).out()).as(Files.readString(work.resolve("sshd.log"))).contains(":" + PORT);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (sshd != null) {
-            sshd.descendants().forEach(ProcessHandle::destroy);
-            sshd.destroy();
-            if (!sshd.waitFor(10, TimeUnit.SECONDS)) sshd.destroyForcibly();
-        }
+        Lab.stop(sshd);
         for (int i = 0; i < 50 && Lab.inNs(NS, T, "ss", "-Hltn", "sport = :" + PORT).out().contains(":" + PORT); i++) Thread.sleep(100);
     }
 

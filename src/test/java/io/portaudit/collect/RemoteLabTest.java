@@ -106,25 +106,8 @@ class RemoteLabTest {
         Lab.run(T, "chmod", "700", work.toString(), w("home"), w("home/.ssh")).requireOk("chmod");
 
         // OpenSSH: the host's tools
-        Files.writeString(work.resolve("sshd_config"), """
-                ListenAddress %s:22
-                HostKey %s
-                HostKey %s
-                PidFile none
-                AuthorizedKeysFile %s
-                StrictModes no
-                UsePAM no
-                PasswordAuthentication no
-                KbdInteractiveAuthentication no
-                PermitRootLogin prohibit-password
-                """.formatted(HOST, w("host_ecdsa"), w("host_ed25519"), w("authorized_keys")));
-        Files.createDirectories(Path.of("/run/sshd"));
-        // its privilege-separation user exists even when sshd was only unpacked (a passwd of our own, bound in a mount namespace)
-        String passwd = Files.readString(Path.of("/etc/passwd"));
-        if (!passwd.contains("\nsshd:")) passwd = passwd + "sshd:x:" + 64000 + ":65534::/run/sshd:/usr/sbin/nologin\n";
-        Files.writeString(work.resolve("passwd-sshd"), passwd);
-        sshd = start("sshd.log", "ip", "netns", "exec", NS, "unshare", "-m", "--propagation", "private", "/bin/sh", "-c",
-                "mount -o bind " + w("passwd-sshd") + " /etc/passwd && exec " + sshdBin + " -D -e -f " + w("sshd_config"));
+        sshd = Lab.sshd(NS, sshdBin, work, HOST + ":22", List.of(work.resolve("host_ecdsa"), work.resolve("host_ed25519")),
+                work.resolve("authorized_keys"));
 
         // dropbear: a busybox-only device (its own mount namespace; nothing changes on the host)
         makeBusyboxDir(work.resolve("bb"), Set.of("ip", "netstat", "ifconfig", "route"));

@@ -157,6 +157,55 @@ public final class Lab {
         run(t, "ip", "netns", "del", ns);
     }
 
+    /**
+     * Starts a test daemon inside a namespace and waits for it to print {@code ready} on its first
+     * line (the fixtures under {@code src/test/resources/fixtures/scan} do).
+     */
+    public static Process daemon(String ns, String... argv) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        cmd.addAll(List.of(argv));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String ready = new String(p.getInputStream().readNBytes(6), StandardCharsets.US_ASCII);
+        if (!ready.equals("ready\n")) {
+            stop(p);
+            throw new IllegalStateException("daemon in " + ns + " did not start: " + ready);
+        }
+        return p;
+    }
+
+    /** Stops a process started by a test (and its children), waiting a bounded time; null is fine. */
+    public static void stop(Process p) throws InterruptedException {
+        if (p == null) return;
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
+    }
+
+    /**
+     * OpenSSH's sshd (binary {@code sshdBin}, installed or unpacked) inside namespace {@code ns} —
+     * never on the host — listening on {@code listen} (address:port), public-key login only, its
+     * files in {@code work}. Its privilege-separation user is added to a copy of /etc/passwd bound
+     * over the real one in a mount namespace of its own, so nothing changes on the host. Output goes
+     * to {@code work/sshd.log}.
+     */
+    public static Process sshd(String ns, String sshdBin, Path work, String listen, List<Path> hostKeys, Path authorizedKeys)
+            throws IOException {
+        StringBuilder config = new StringBuilder("ListenAddress " + listen + "\n");
+        for (Path k : hostKeys) config.append("HostKey ").append(k).append('\n');
+        config.append("PidFile none\nAuthorizedKeysFile ").append(authorizedKeys).append('\n')
+                .append("StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n")
+                .append("PermitRootLogin prohibit-password\n");
+        Files.writeString(work.resolve("sshd_config"), config);
+        Files.createDirectories(Path.of("/run/sshd"));
+        String passwd = Files.readString(Path.of("/etc/passwd"));
+        if (!passwd.contains("\nsshd:")) passwd = passwd + "sshd:x:64000:65534::/run/sshd:/usr/sbin/nologin\n";
+        Files.writeString(work.resolve("passwd-sshd"), passwd);
+        return new ProcessBuilder("ip", "netns", "exec", ns, "unshare", "-m", "--propagation", "private", "/bin/sh", "-c",
+                "mount -o bind " + work.resolve("passwd-sshd") + " /etc/passwd && exec " + sshdBin + " -D -e -f " + work.resolve("sshd_config"))
+                .redirectErrorStream(true).redirectOutput(work.resolve("sshd.log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    }
+
     /** Takes the shared lab down (for the lifecycle test); the next {@link #up()} rebuilds it. */
     public static synchronized Result down() {
         sharedUp = false;

@@ -7,7 +7,6 @@ import io.portaudit.lab.LabTest;
 import io.portaudit.model.PortResult;
 import io.portaudit.model.PortState;
 import io.portaudit.model.Protocol;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -49,20 +47,12 @@ class ScanHostileLabTest {
         cleanup();
         Lab.device(NS, LINK, "10.77.31.1/24", V4 + "/24", "fd77:31::1/64", V6 + "/64");
         Path script = Path.of("src/test/resources/fixtures/scan/hostile.py").toAbsolutePath();
-        daemon = new ProcessBuilder("ip", "netns", "exec", NS, "sh", "-c",
-                "ulimit -n 12000 && exec /usr/bin/python3 '" + script + "' " + OVERFLOW_FROM + " " + OVERFLOW_COUNT)
-                .redirectErrorStream(true).start();
-        String ready = new String(daemon.getInputStream().readNBytes(6), StandardCharsets.US_ASCII);
-        assertThat(ready).isEqualTo("ready\n");
+        daemon = Lab.daemon(NS, "sh", "-c", "ulimit -n 12000 && exec /usr/bin/python3 '" + script + "' " + OVERFLOW_FROM + " " + OVERFLOW_COUNT);
     }
 
     @AfterAll
     static void cleanup() throws Exception {
-        if (daemon != null) {
-            daemon.destroy();
-            daemon.waitFor(10, TimeUnit.SECONDS);
-            daemon.destroyForcibly();
-        }
+        Lab.stop(daemon);
         Lab.removeDevice(NS, LINK);
     }
 

@@ -11,7 +11,6 @@ import io.portaudit.model.Protocol;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,19 +83,12 @@ class ScanLabTest {
         Path script = Path.of("src/test/resources/fixtures/scan/listen.py").toAbsolutePath();
         StringBuilder tcp = new StringBuilder();
         for (int p : LISTEN) tcp.append(tcp.isEmpty() ? "" : ",").append(p);
-        daemon = new ProcessBuilder("ip", "netns", "exec", NS, "/usr/bin/python3", script.toString(), tcp.toString(), "53")
-                .redirectErrorStream(true).start();
-        String ready = new String(daemon.getInputStream().readNBytes(6), StandardCharsets.US_ASCII);
-        assertThat(ready).isEqualTo("ready\n");
+        daemon = Lab.daemon(NS, "/usr/bin/python3", script.toString(), tcp.toString(), "53");
     }
 
     @AfterAll
     static void cleanup() throws Exception {
-        if (daemon != null) {
-            daemon.destroy();
-            daemon.waitFor(10, TimeUnit.SECONDS);
-            daemon.destroyForcibly();
-        }
+        Lab.stop(daemon);
         Lab.removeDevice(NS, LINK);
     }
 
