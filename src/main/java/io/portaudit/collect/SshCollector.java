@@ -1,5 +1,6 @@
 package io.portaudit.collect;
 
+import io.portaudit.model.Addresses;
 import io.portaudit.model.DeviceSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,6 +30,7 @@ import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /**
  * Collects a device's raw texts over SSH (Apache MINA SSHD): strict host-key checking against a
@@ -356,6 +358,23 @@ public final class SshCollector {
                 problem = new HostKeyException(unknownMessage(key), false, fingerprint(key));
                 return false;
             }, file) {
+                /**
+                 * The names a known_hosts line may give the device by: the host as the user wrote it
+                 * (what OpenSSH records), and the address in RFC 5952 form — OpenSSH writes IPv6
+                 * compressed ({@code fd77:40::2}) where Java spells it out ({@code fd77:40:0:0:0:0:0:2}),
+                 * so MINA's own candidates never matched a known_hosts written by OpenSSH for an IPv6 device.
+                 */
+                @Override
+                protected java.util.Collection<SshdSocketAddress> resolveHostNetworkIdentities(ClientSession s, SocketAddress addr) {
+                    java.util.Set<SshdSocketAddress> ids = new java.util.LinkedHashSet<>();
+                    ids.add(new SshdSocketAddress(target.host(), target.port()));
+                    if (addr instanceof java.net.InetSocketAddress isa && isa.getAddress() != null) {
+                        ids.add(new SshdSocketAddress(Addresses.format(isa.getAddress()).replaceFirst("%.*$", ""), isa.getPort()));
+                    }
+                    ids.addAll(super.resolveHostNetworkIdentities(s, addr));
+                    return ids;
+                }
+
                 @Override
                 public boolean acceptModifiedServerKey(ClientSession s, SocketAddress addr, KnownHostEntry entry,
                                                        PublicKey expected, PublicKey actual) {

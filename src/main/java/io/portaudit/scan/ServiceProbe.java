@@ -1,5 +1,6 @@
 package io.portaudit.scan;
 
+import io.portaudit.model.Addresses;
 import io.portaudit.model.PortResult;
 import java.io.IOException;
 import java.io.InputStream;

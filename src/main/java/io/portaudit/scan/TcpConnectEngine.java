@@ -1,5 +1,6 @@
 package io.portaudit.scan;
 
+import io.portaudit.model.Addresses;
 import io.portaudit.model.PortSet;
 import io.portaudit.model.PortState;
 import io.portaudit.model.Protocol;

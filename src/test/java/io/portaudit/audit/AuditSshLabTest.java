@@ -47,7 +47,7 @@ class AuditSshLabTest {
         Lab.run(T, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", work.resolve("client").toString()).requireOk("client key");
         Files.copy(work.resolve("client.pub"), work.resolve("authorized_keys"));
         // sshd runs only inside the device's namespace (and its own mount namespace, for its privsep user)
-        sshd = Lab.sshd(NS, sshdBin, work, ADDRESS + ":" + PORT, List.of(work.resolve("host")), work.resolve("authorized_keys"));
+        sshd = Lab.sshd(NS, sshdBin, work, List.of(ADDRESS + ":" + PORT), List.of(work.resolve("host")), work.resolve("authorized_keys"));
         for (int i = 0; i < 100 && !Lab.inNs(NS, T, "ss", "-Hltn", "sport = :" + PORT).out().contains(":" + PORT); i++) Thread.sleep(100);
         assertThat(Lab.inNs(NS, T, "ss", "-Hltn", "sport = :" + PORT).out()).as(Files.readString(work.resolve("sshd.log"))).contains(":" + PORT);
     }

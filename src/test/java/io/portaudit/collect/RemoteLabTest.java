@@ -41,6 +41,7 @@ class RemoteLabTest {
     static final String NS = "pa-rmt1";
     static final String LINK = "vpa-rmt1";
     static final String HOST = "10.77.40.2";
+    static final String HOST6 = "fd77:40::2";
     static final Duration T = Duration.ofSeconds(30);
 
     static final String CACHE = System.getenv().getOrDefault("PORTAUDIT_LAB_CACHE", "/var/cache/portaudit-lab");
@@ -70,7 +71,7 @@ class RemoteLabTest {
             if (!Files.isExecutable(Path.of(bin))) LabExtension.cannotRun(bin + " is missing (" + PACKAGES + ")");
         }
         work = Files.createTempDirectory("pa-rmt");
-        Lab.device(NS, LINK, "10.77.40.1/24", HOST + "/24", null, null);
+        Lab.device(NS, LINK, "10.77.40.1/24", HOST + "/24", "fd77:40::1/64", HOST6 + "/64");
         // a firewall the device's texts must carry
         Lab.inNs(NS, T, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", "23", "-j", "DROP");
         Lab.inNs(NS, T, "ip6tables", "-A", "INPUT", "-p", "tcp", "--dport", "23", "-j", "DROP");
@@ -106,7 +107,7 @@ class RemoteLabTest {
         Lab.run(T, "chmod", "700", work.toString(), w("home"), w("home/.ssh")).requireOk("chmod");
 
         // OpenSSH: the host's tools
-        sshd = Lab.sshd(NS, sshdBin, work, HOST + ":22", List.of(work.resolve("host_ecdsa"), work.resolve("host_ed25519")),
+        sshd = Lab.sshd(NS, sshdBin, work, List.of(HOST + ":22", "[" + HOST6 + "]:22"), List.of(work.resolve("host_ecdsa"), work.resolve("host_ed25519")),
                 work.resolve("authorized_keys"));
 
         // dropbear: a busybox-only device (its own mount namespace; nothing changes on the host)
@@ -230,6 +231,21 @@ class RemoteLabTest {
         String inode = listenInode(tcp.stdout(), 22);
         assertThat(s.first(DeviceSnapshot.KIND_SOCKET_OWNERS).orElseThrow().stdout().lines()
                 .filter(l -> l.split("\t").length == 7 && l.split("\t")[1].equals(inode))).anyMatch(l -> l.split("\t")[4].equals("sshd"));
+    }
+
+    @Test
+    void overIpv6TheTargetAndTheKnownHostsEntryUseBrackets() throws Exception {
+        SshTarget t = SshTarget.parse("root@[" + HOST6 + "]:22", "nobody");
+        Path kh = Files.createTempFile(work, "kh6", "");
+        String[] f = Files.readString(work.resolve("host_ecdsa.pub")).strip().split(" ");
+        Files.writeString(kh, t.knownHostsName() + " " + f[0] + " " + f[1] + "\n");
+        DeviceSnapshot s = SshCollector.collect(t, SshOptions.of(List.of(work.resolve("client")), kh)
+                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(20)));
+        assertThat(s.source()).isEqualTo("ssh://root@[" + HOST6 + "]:22");
+        assertThat(s.first(DeviceSnapshot.KIND_IP6TABLES_SAVE).orElseThrow().stdout()).contains("--dport 23 -j DROP");
+        // the session really came over IPv6: sshd's listening socket on the v6 address is in tcp6
+        String tcp6 = s.first(DeviceSnapshot.KIND_PROC_NET_TCP6).orElseThrow().stdout();
+        assertThat(tcp6.lines().anyMatch(l -> l.contains(":0016 ") && l.contains(" 01 "))).as("an established v6 session to port 22").isTrue();
     }
 
     static String listenInode(String table, int port) {

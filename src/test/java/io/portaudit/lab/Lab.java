@@ -183,14 +183,15 @@ public final class Lab {
 
     /**
      * OpenSSH's sshd (binary {@code sshdBin}, installed or unpacked) inside namespace {@code ns} —
-     * never on the host — listening on {@code listen} (address:port), public-key login only, its
+     * never on the host — listening on each of {@code listen} (address:port, [v6]:port), public-key login only, its
      * files in {@code work}. Its privilege-separation user is added to a copy of /etc/passwd bound
      * over the real one in a mount namespace of its own, so nothing changes on the host. Output goes
      * to {@code work/sshd.log}.
      */
-    public static Process sshd(String ns, String sshdBin, Path work, String listen, List<Path> hostKeys, Path authorizedKeys)
+    public static Process sshd(String ns, String sshdBin, Path work, List<String> listen, List<Path> hostKeys, Path authorizedKeys)
             throws IOException {
-        StringBuilder config = new StringBuilder("ListenAddress " + listen + "\n");
+        StringBuilder config = new StringBuilder();
+        for (String l : listen) config.append("ListenAddress ").append(l).append('\n');
         for (Path k : hostKeys) config.append("HostKey ").append(k).append('\n');
         config.append("PidFile none\nAuthorizedKeysFile ").append(authorizedKeys).append('\n')
                 .append("StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n")

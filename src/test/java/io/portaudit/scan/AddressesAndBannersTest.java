@@ -1,5 +1,6 @@
 package io.portaudit.scan;
 
+import io.portaudit.model.Addresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;

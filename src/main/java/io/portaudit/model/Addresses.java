@@ -1,4 +1,4 @@
-package io.portaudit.scan;
+package io.portaudit.model;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
