@@ -34,7 +34,7 @@ public class RemoteOptions {
 
     @Option(names = {"-i", "--identity"}, paramLabel = "KEY",
             description = "Private key file for SSH (repeatable). Default: ~/.ssh/id_ecdsa, id_ed25519, id_rsa when present, "
-                    + "plus the ssh-agent at SSH_AUTH_SOCK; a password is asked only on a terminal.")
+                    + "plus the ssh-agent at SSH_AUTH_SOCK; a password or a key's passphrase is asked only on a terminal.")
     List<Path> identities = new ArrayList<>();
 
     @Option(names = "--known-hosts", paramLabel = "FILE",
@@ -157,7 +157,9 @@ public class RemoteOptions {
         Console c = console.get();
         SshTarget t = target();
         Supplier<char[]> pw = c == null ? null : () -> c.readPassword("%s's password: ", t.user() + "@" + t.host());
-        return new SshOptions(ids, agent, pw, knownHosts == null ? SshOptions.defaultKnownHosts() : knownHosts, acceptNewHostKey,
+        java.util.function.Function<Path, char[]> passphrase = c == null ? null
+                : key -> c.readPassword("Enter passphrase for key '%s': ", key);
+        return new SshOptions(ids, agent, pw, passphrase, knownHosts == null ? SshOptions.defaultKnownHosts() : knownHosts, acceptNewHostKey,
                 Duration.ofMillis((long) (connectTimeout * 1000)), Duration.ofMillis((long) (commandTimeout * 1000)),
                 SshOptions.DEFAULT_MAX_OUTPUT, Clock.systemUTC());
     }

@@ -106,7 +106,7 @@ public final class SshCollector {
             session = client.connect(t.user(), t.host(), t.port()).verify(o.connectTimeout()).getClientSession();
             for (Path id : o.identities()) {
                 FileKeyPairProvider keys = new FileKeyPairProvider(id);
-                keys.setPasswordFinder(FilePasswordProvider.EMPTY);
+                keys.setPasswordFinder(passphraseFor(id, o, keyProblems));
                 try {
                     for (var kp : keys.loadKeys(session)) session.addPublicKeyIdentity(kp);
                 } catch (Exception e) {
@@ -127,6 +127,26 @@ public final class SshCollector {
             }
             throw new CollectException("ssh " + t + ": cannot connect: " + why, e);
         }
+    }
+
+    /**
+     * The passphrase of an encrypted key file, asked at most once for that file (on a terminal, as
+     * OpenSSH does); a wrong or missing one leaves the key unloaded, and the other ways to log in
+     * are still tried.
+     */
+    static FilePasswordProvider passphraseFor(Path key, SshOptions o, List<String> problems) {
+        boolean[] asked = new boolean[1];
+        return (session, resource, retry) -> {
+            if (asked[0] || retry > 0) return null;
+            asked[0] = true;
+            if (o.passphrase() == null) {
+                problems.add(key + ": encrypted, and there is no terminal to ask for its passphrase (add it to an ssh-agent)");
+                return null;
+            }
+            char[] p = o.passphrase().apply(key);
+            if (p == null || p.length == 0) problems.add(key + ": encrypted, and no passphrase was given");
+            return p == null ? null : new String(p);
+        };
     }
 
     private static DeviceSnapshot run(ClientSession session, SshTarget t, SshOptions o) {

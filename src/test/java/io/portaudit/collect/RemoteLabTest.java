@@ -60,7 +60,10 @@ class RemoteLabTest {
         return null;
     }
     static Process sshd;
+    static Process sshdPassword;
     static Process dropbear;
+    static final String ROOT_PASSWORD = "pa-lab-Passw0rd";
+    static final String KEY_PASSPHRASE = "pa-lab-key-secret";
 
     @BeforeAll
     static void up() throws Exception {
@@ -81,6 +84,7 @@ class RemoteLabTest {
         Lab.run(T, "ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", w("client")).requireOk("client key");
         Lab.run(T, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", w("host_ed25519")).requireOk("host key");
         Lab.run(T, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", w("client_ed25519")).requireOk("client key");
+        Lab.run(T, "ssh-keygen", "-q", "-t", "ed25519", "-N", KEY_PASSPHRASE, "-f", w("client_enc")).requireOk("encrypted client key");
         Lab.run(T, dropbearKey, "-t", "ecdsa", "-f", w("db_host")).requireOk("dropbear key");
         String dbPub = Lab.run(T, dropbearKey, "-y", "-f", w("db_host")).out().lines()
                 .filter(l -> l.startsWith("ecdsa-")).findFirst().orElseThrow();
@@ -98,7 +102,7 @@ class RemoteLabTest {
         work.resolve("wrap.sh").toFile().setExecutable(true, false);
         Files.createDirectories(work.resolve("home/.ssh"));
         StringBuilder keys = new StringBuilder();
-        for (String k : List.of("client.pub", "client_ed25519.pub")) {
+        for (String k : List.of("client.pub", "client_ed25519.pub", "client_enc.pub")) {
             keys.append("command=\"").append(w("wrap.sh")).append("\",no-pty,no-port-forwarding ")
                     .append(Files.readString(work.resolve(k)).strip()).append('\n');
         }
@@ -110,6 +114,10 @@ class RemoteLabTest {
         sshd = Lab.sshd(NS, sshdBin, work, List.of(HOST + ":22", "[" + HOST6 + "]:22"), List.of(work.resolve("host_ecdsa"), work.resolve("host_ed25519")),
                 work.resolve("authorized_keys"));
 
+        // OpenSSH with password logins (root's password only in sshd's own mount namespace)
+        sshdPassword = Lab.sshd(NS, sshdBin, work, "sshd-pw", List.of(HOST + ":2200"), List.of(work.resolve("host_ecdsa")),
+                work.resolve("authorized_keys"), ROOT_PASSWORD);
+
         // dropbear: a busybox-only device (its own mount namespace; nothing changes on the host)
         makeBusyboxDir(work.resolve("bb"), Set.of("ip", "netstat", "ifconfig", "route"));
         Files.copy(Path.of(dropbearBin), work.resolve("dropbear"));
@@ -118,6 +126,7 @@ class RemoteLabTest {
         sshdDropbear();
         waitForPort(22);
         waitForPort(2222);
+        waitForPort(2200);
     }
 
     static void sshdDropbear() throws Exception {
@@ -156,7 +165,8 @@ class RemoteLabTest {
                 Thread.sleep(100);
             }
         }
-        throw new IllegalStateException("server on port " + port + " did not start: " + Files.readString(work.resolve(port == 22 ? "sshd.log" : "dropbear.log")));
+        throw new IllegalStateException("server on port " + port + " did not start: "
+                + Files.readString(work.resolve(port == 22 ? "sshd.log" : port == 2200 ? "sshd-pw.log" : "dropbear.log")));
     }
 
     static String w(String name) {
@@ -181,6 +191,7 @@ class RemoteLabTest {
     @AfterAll
     static void tearDown() throws Exception {
         stop(sshd);
+        stop(sshdPassword);
         stop(dropbear);
         down();
         if (work != null) {
@@ -246,6 +257,58 @@ class RemoteLabTest {
         // the session really came over IPv6: sshd's listening socket on the v6 address is in tcp6
         String tcp6 = s.first(DeviceSnapshot.KIND_PROC_NET_TCP6).orElseThrow().stdout();
         assertThat(tcp6.lines().anyMatch(l -> l.contains(":0016 ") && l.contains(" 01 "))).as("an established v6 session to port 22").isTrue();
+    }
+
+    /** A known_hosts file that knows OpenSSH's ECDSA host key under {@code [HOST]:port}. */
+    static Path knownHostsFor(int port) throws Exception {
+        Path kh = Files.createTempFile(work, "kh", "");
+        String[] f = Files.readString(work.resolve("host_ecdsa.pub")).strip().split(" ");
+        Files.writeString(kh, new SshTarget("root", HOST, port).knownHostsName() + " " + f[0] + " " + f[1] + "\n");
+        return kh;
+    }
+
+    @Test
+    void aPasswordIsAskedOnceAndLogsIn() throws Exception {
+        int[] asked = {0};
+        SshOptions o = SshOptions.of(List.of(), knownHostsFor(2200)).withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(20))
+                .withPassword(() -> {
+                    asked[0]++;
+                    return ROOT_PASSWORD.toCharArray();
+                });
+        DeviceSnapshot s = SshCollector.collect(new SshTarget("root", HOST, 2200), o);
+        assertThat(s.has(DeviceSnapshot.KIND_UNAME)).isTrue();
+        assertThat(s.first(DeviceSnapshot.KIND_IPTABLES_SAVE).orElseThrow().stdout()).contains("--dport 23 -j DROP");
+        assertThat(asked[0]).isEqualTo(1);
+    }
+
+    @Test
+    void aWrongPasswordIsAskedOnceAndFailsClearly() throws Exception {
+        int[] asked = {0};
+        SshOptions o = SshOptions.of(List.of(), knownHostsFor(2200)).withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(20))
+                .withPassword(() -> {
+                    asked[0]++;
+                    return "not-the-password".toCharArray();
+                });
+        assertThatThrownBy(() -> SshCollector.collect(new SshTarget("root", HOST, 2200), o))
+                .isInstanceOf(CollectException.class).hasMessageContaining("authentication failed");
+        assertThat(asked[0]).isEqualTo(1);
+    }
+
+    @Test
+    void anEncryptedKeyIsUnlockedWithItsPassphraseAskedOnce() throws Exception {
+        List<Path> asked = new ArrayList<>();
+        Path key = work.resolve("client_enc");
+        SshOptions o = SshOptions.of(List.of(key), knownHostsFor(22)).withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(20))
+                .withPassphrase(k -> {
+                    asked.add(k);
+                    return KEY_PASSPHRASE.toCharArray();
+                });
+        assertThat(SshCollector.collect(new SshTarget("root", HOST, 22), o).has(DeviceSnapshot.KIND_UNAME)).isTrue();
+        assertThat(asked).containsExactly(key);
+        // not on a terminal (no one to ask): the key cannot be used, and the refusal names it
+        SshOptions noTty = SshOptions.of(List.of(key), knownHostsFor(22)).withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(20));
+        assertThatThrownBy(() -> SshCollector.collect(new SshTarget("root", HOST, 22), noTty))
+                .isInstanceOf(CollectException.class).hasMessageContaining("authentication failed").hasMessageContaining(key.toString());
     }
 
     static String listenInode(String table, int port) {

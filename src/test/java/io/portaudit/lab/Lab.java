@@ -190,20 +190,41 @@ public final class Lab {
      */
     public static Process sshd(String ns, String sshdBin, Path work, List<String> listen, List<Path> hostKeys, Path authorizedKeys)
             throws IOException {
+        return sshd(ns, sshdBin, work, "sshd", listen, hostKeys, authorizedKeys, null);
+    }
+
+    /**
+     * As {@link #sshd(String, String, Path, List, List, Path)}, named {@code name} (its files are
+     * {@code work/NAME_config}, {@code work/NAME.log}), and with {@code rootPassword} non-null
+     * password logins for root too: a copy of /etc/shadow with that password is bound over the real
+     * one in sshd's own mount namespace.
+     */
+    public static Process sshd(String ns, String sshdBin, Path work, String name, List<String> listen, List<Path> hostKeys,
+                               Path authorizedKeys, String rootPassword) throws IOException {
         StringBuilder config = new StringBuilder();
+        if (rootPassword != null) config.append("PasswordAuthentication yes\nPermitRootLogin yes\n");
         for (String l : listen) config.append("ListenAddress ").append(l).append('\n');
         for (Path k : hostKeys) config.append("HostKey ").append(k).append('\n');
         config.append("PidFile none\nAuthorizedKeysFile ").append(authorizedKeys).append('\n')
                 .append("StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n")
                 .append("PermitRootLogin prohibit-password\n");
-        Files.writeString(work.resolve("sshd_config"), config);
+        Path configFile = work.resolve(name + "_config");
+        Files.writeString(configFile, config);
         Files.createDirectories(Path.of("/run/sshd"));
         String passwd = Files.readString(Path.of("/etc/passwd"));
         if (!passwd.contains("\nsshd:")) passwd = passwd + "sshd:x:64000:65534::/run/sshd:/usr/sbin/nologin\n";
         Files.writeString(work.resolve("passwd-sshd"), passwd);
+        String mounts = "mount -o bind " + work.resolve("passwd-sshd") + " /etc/passwd";
+        if (rootPassword != null) {
+            String hash = run(Duration.ofSeconds(30), "openssl", "passwd", "-6", rootPassword).requireOk("openssl passwd").out().strip();
+            StringBuilder shadow = new StringBuilder("root:" + hash + ":19000:0:99999:7:::\n");
+            for (String l : Files.readString(Path.of("/etc/shadow")).split("\n")) if (!l.startsWith("root:") && !l.isBlank()) shadow.append(l).append('\n');
+            Files.writeString(work.resolve(name + "-shadow"), shadow);
+            mounts += " && mount -o bind " + work.resolve(name + "-shadow") + " /etc/shadow";
+        }
         return new ProcessBuilder("ip", "netns", "exec", ns, "unshare", "-m", "--propagation", "private", "/bin/sh", "-c",
-                "mount -o bind " + work.resolve("passwd-sshd") + " /etc/passwd && exec " + sshdBin + " -D -e -f " + work.resolve("sshd_config"))
-                .redirectErrorStream(true).redirectOutput(work.resolve("sshd.log").toFile())
+                mounts + " && exec " + sshdBin + " -D -e -f " + configFile)
+                .redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     }
 
