@@ -128,10 +128,10 @@ class FirewallDifferentialLabTest {
     }
 
     /** What a UDP datagram meets: an echo ⇒ accept, an ICMP error ⇒ reject, silence ⇒ drop. */
-    static Verdict probeUdp(int port) {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress(HOST, SOURCE_PORT.getAndIncrement()))) {
+    static Verdict probeUdp(int port, boolean v6) {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress(v6 ? HOST6 : HOST, SOURCE_PORT.getAndIncrement()))) {
             s.setSoTimeout(TIMEOUT_MS);
-            s.connect(new InetSocketAddress(DEV, port));
+            s.connect(new InetSocketAddress(v6 ? DEV6 : DEV, port));
             s.send(new java.net.DatagramPacket(new byte[] {1}, 1));
             s.receive(new java.net.DatagramPacket(new byte[16], 16));
             return Verdict.ACCEPT;
@@ -145,17 +145,19 @@ class FirewallDifferentialLabTest {
     /**
      * What a UDP socket can observe of a verdict: Linux reports only "hard" ICMP errors to a
      * connected UDP socket (port-unreachable, admin/host/net-prohibited...); net- and
-     * host-unreachable are soft and look like silence (nmap -sU calls them filtered, too).
+     * host-unreachable are soft and look like silence (nmap -sU calls them filtered, too). Over IPv6
+     * (icmpv6_err_convert) no-route and address-unreachable are the soft ones.
      */
     static Verdict udpObservation(io.portaudit.model.ExposureRange r) {
         if (r.verdict() != Verdict.REJECT) return r.verdict();
         String w = r.rejectWith() == null ? "" : r.rejectWith();
-        return w.endsWith("net-unreachable") || w.endsWith("host-unreachable") ? Verdict.DROP : Verdict.REJECT;
+        return w.endsWith("net-unreachable") || w.endsWith("host-unreachable") || w.endsWith("no-route") || w.endsWith("addr-unreachable")
+                ? Verdict.DROP : Verdict.REJECT;
     }
 
-    static List<Verdict> probeAllUdp() throws Exception {
+    static List<Verdict> probeAllUdp(boolean v6) throws Exception {
         List<Future<Verdict>> fs = new ArrayList<>();
-        for (int p : RulesetGenerator.PORTS) fs.add(pool.submit(() -> probeUdp(p)));
+        for (int p : RulesetGenerator.PORTS) fs.add(pool.submit(() -> probeUdp(p, v6)));
         List<Verdict> out = new ArrayList<>();
         for (Future<Verdict> f : fs) out.add(f.get(10, TimeUnit.SECONDS));
         return out;
@@ -175,14 +177,27 @@ class FirewallDifferentialLabTest {
     }
 
     /** Runs {@code count} rulesets; returns the disagreements, each with the ruleset. */
+    /** UDP verdicts the kernel showed in the last {@link #run}: each kind must occur, or the UDP check proved nothing. */
+    final java.util.Map<Verdict, Integer> udpSeen = new java.util.EnumMap<>(Verdict.class);
+
     List<String> run(boolean nft, boolean v6, long seed0, int count) throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            RulesetGenerator g = new RulesetGenerator(seed0 + k, v6 ? HOST6 : HOST, NS_IF);
+            texts.add(nft ? g.nft() : g.iptablesSave());
+        }
+        return run(nft, v6, seed0, texts);
+    }
+
+    /** Loads each ruleset text into the device in turn; "seed" in reports is {@code seed0} + its index. */
+    List<String> run(boolean nft, boolean v6, long seed0, List<String> texts) throws Exception {
+        udpSeen.clear();
         List<String> bad = new ArrayList<>();
         Path file = Files.createTempFile("pa-fw", nft ? ".nft" : ".save");
         try {
-            for (int k = 0; k < count; k++) {
+            for (int k = 0; k < texts.size(); k++) {
                 long seed = seed0 + k;
-                RulesetGenerator g = new RulesetGenerator(seed, v6 ? HOST6 : HOST, NS_IF);
-                String rules = nft ? g.nft() : g.iptablesSave();
+                String rules = texts.get(k);
                 Files.writeString(file, rules);
                 if (!nft) Lab.inNs(NS, T, "nft", "flush", "ruleset");
                 Lab.Result load = nft ? Lab.inNs(NS, T, "nft", "-f", file.toString())
@@ -210,11 +225,13 @@ class FirewallDifferentialLabTest {
                                 + ")\n" + dump.out() + "\n" + String.join("\n", Evaluator.trace(List.of(rs), packet(v6), port)));
                     }
                 }
-                if (!v6 && k % 3 == 0) {
-                    // UDP too, for every third IPv4 ruleset (each UDP round costs a 300 ms timeout)
-                    Packet udp = new Packet(AddressFamily.IPV4, Protocol.UDP, NS_IF, AddrRange.literal(HOST), AddrRange.literal(DEV), "NEW");
+                if (v6 || k % 3 == 0) {
+                    // UDP too, for every IPv6 and every third IPv4 ruleset (each UDP round costs a 300 ms timeout)
+                    Packet udp = new Packet(v6 ? AddressFamily.IPV6 : AddressFamily.IPV4, Protocol.UDP, NS_IF,
+                            AddrRange.literal(v6 ? HOST6 : HOST), AddrRange.literal(v6 ? DEV6 : DEV), "NEW");
                     Exposure eu = Evaluator.exposure(List.of(rs), udp);
-                    List<Verdict> seenU = probeAllUdp();
+                    List<Verdict> seenU = probeAllUdp(v6);
+                    for (Verdict v : seenU) udpSeen.merge(v, 1, Integer::sum);
                     for (int i = 0; i < RulesetGenerator.PORTS.length; i++) {
                         int port = RulesetGenerator.PORTS[i];
                         if (udpObservation(eu.at(port)) != seenU.get(i)) {
@@ -236,17 +253,57 @@ class FirewallDifferentialLabTest {
     void iptablesRulesetsAgreeWithTheKernel() throws Exception {
         List<String> bad = run(false, false, Long.getLong("fw.seed", 1000), Integer.getInteger("fw.count", 110));
         assertThat(bad).as(bad.isEmpty() ? "" : bad.size() + " disagreements; first: " + bad.get(0)).isEmpty();
+        assertThat(udpSeen.keySet()).as("UDP verdicts the kernel showed").contains(Verdict.ACCEPT, Verdict.DROP, Verdict.REJECT);
     }
 
     @Test
     void nftRulesetsAgreeWithTheKernel() throws Exception {
         List<String> bad = run(true, false, Long.getLong("fw.nftseed", 5000), Integer.getInteger("fw.count", 100));
         assertThat(bad).as(bad.isEmpty() ? "" : bad.size() + " disagreements; first: " + bad.get(0)).isEmpty();
+        assertThat(udpSeen.keySet()).as("UDP verdicts the kernel showed").contains(Verdict.ACCEPT, Verdict.DROP, Verdict.REJECT);
     }
 
     @Test
     void ip6tablesRulesetsAgreeWithTheKernel() throws Exception {
         List<String> bad = run(false, true, Long.getLong("fw.seed6", 3000), Integer.getInteger("fw.count6", 25));
+        assertThat(bad).as(bad.isEmpty() ? "" : bad.size() + " disagreements; first: " + bad.get(0)).isEmpty();
+        assertThat(udpSeen.keySet()).as("UDP verdicts the kernel showed").contains(Verdict.ACCEPT, Verdict.DROP, Verdict.REJECT);
+    }
+
+    @Test
+    void udpRejectsOfEveryKindOverIpv6AgreeWithTheKernel() throws Exception {
+        // the generated rulesets make UDP REJECTs rare over IPv6 (nft especially): every kind by hand,
+        // hard (port-unreachable, admin-prohibited: an error on the socket) and soft (no-route,
+        // address-unreachable: silence), in nft and in ip6tables
+        String nft = """
+                table inet filter {
+                	chain input {
+                		type filter hook input priority filter; policy accept;
+                		udp dport 21 reject
+                		udp dport 22 reject with icmpv6 type admin-prohibited
+                		udp dport 23 reject with icmpv6 type no-route
+                		udp dport 80 reject with icmpv6 type addr-unreachable
+                		udp dport 443 drop
+                		udp dport 1000 reject with icmpv6 type port-unreachable
+                	}
+                }
+                """;
+        String ipt = """
+                *filter
+                :INPUT ACCEPT [0:0]
+                :FORWARD ACCEPT [0:0]
+                :OUTPUT ACCEPT [0:0]
+                -A INPUT -p udp -m udp --dport 21 -j REJECT --reject-with icmp6-port-unreachable
+                -A INPUT -p udp -m udp --dport 22 -j REJECT --reject-with icmp6-adm-prohibited
+                -A INPUT -p udp -m udp --dport 23 -j REJECT --reject-with icmp6-no-route
+                -A INPUT -p udp -m udp --dport 80 -j REJECT --reject-with icmp6-addr-unreachable
+                -A INPUT -p udp -m udp --dport 443 -j DROP
+                COMMIT
+                """;
+        List<String> bad = run(true, true, 90_000, List.of(nft));
+        assertThat(udpSeen.keySet()).as("nft: UDP verdicts the kernel showed").contains(Verdict.ACCEPT, Verdict.DROP, Verdict.REJECT);
+        bad.addAll(run(false, true, 91_000, List.of(ipt)));
+        assertThat(udpSeen.keySet()).as("ip6tables: UDP verdicts the kernel showed").contains(Verdict.ACCEPT, Verdict.DROP, Verdict.REJECT);
         assertThat(bad).as(bad.isEmpty() ? "" : bad.size() + " disagreements; first: " + bad.get(0)).isEmpty();
     }
 
@@ -254,5 +311,6 @@ class FirewallDifferentialLabTest {
     void nftRulesetsOverIpv6AgreeWithTheKernel() throws Exception {
         List<String> bad = run(true, true, Long.getLong("fw.nftseed6", 7000), Integer.getInteger("fw.count6", 25));
         assertThat(bad).as(bad.isEmpty() ? "" : bad.size() + " disagreements; first: " + bad.get(0)).isEmpty();
+        assertThat(udpSeen.keySet()).as("UDP verdicts the kernel showed (REJECT: see the handmade test)").contains(Verdict.ACCEPT, Verdict.DROP);
     }
 }
