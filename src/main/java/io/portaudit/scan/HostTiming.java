@@ -13,7 +13,8 @@ package io.portaudit.scan;
  * so a reply to a retransmission (try &gt; 0) of a probe sent after the last drop sets
  * ssthresh = max(inFlight/2, 2) and cwnd = 1 (nmap's host drop). Plain silence from a firewall that
  * drops does not shrink the window — otherwise every filtered port would throttle the scan to one
- * probe in flight. The window never exceeds the template's parallelism.
+ * probe in flight. The window never exceeds the template's parallelism. Thread-safe: engine threads
+ * that probe one host share one instance ({@link #sharedBy}).
  */
 public final class HostTiming {
     private final TimingTemplate t;
@@ -27,6 +28,8 @@ public final class HostTiming {
     private long replies;
     private long drops;
     private long silences;
+    /** Engine threads probing this host together, each allowed this share of the window. */
+    private int shares = 1;
 
     public HostTiming(TimingTemplate t) {
         this.t = t;
@@ -41,7 +44,7 @@ public final class HostTiming {
     }
 
     /** As {@link #onReply(long, long, int)}, with the number of probes in flight for a possible drop. */
-    public void onReply(long sentUs, long nowUs, int tryNo, int inFlight) {
+    public synchronized void onReply(long sentUs, long nowUs, int tryNo, int inFlight) {
         replies++;
         if (tryNo > maxSuccessfulTry) maxSuccessfulTry = tryNo;
         if (tryNo > 0 && sentUs > lastDropUs) {
@@ -78,12 +81,27 @@ public final class HostTiming {
      * A probe sent at {@code sentUs} timed out. Silence alone may mean "filtered", so it does not
      * shrink the window; whether it was a loss is learnt when the retransmission is answered.
      */
-    public void onSilence(long sentUs, long nowUs, int inFlight) {
+    public synchronized void onSilence(long sentUs, long nowUs, int inFlight) {
         silences++;
     }
 
+    /**
+     * A port was found filtered: its first try and its retransmission(s) all went unanswered while
+     * this host answers other probes. That is a firewall dropping, not a congested path (a
+     * retransmission into congestion gets through, which {@link #onReply} counts as a loss), so the
+     * window grows as for an answer. Without it, a device whose firewall drops almost every port
+     * (a production board: DROP policy, two services) would be scanned ten probes at a time all
+     * along. A host that never answered gains nothing.
+     */
+    public synchronized void onFiltered(long nowUs) {
+        if (srttUs < 0) return;
+        if (cwnd < ssthresh) cwnd += 1;
+        else cwnd += 1.0 / cwnd;
+        if (cwnd > t.maxParallelism()) cwnd = t.maxParallelism();
+    }
+
     /** nmap's host drop: only the first loss per window counts (probes sent before it are the same event). */
-    private void drop(long nowUs, int inFlight) {
+    private synchronized void drop(long nowUs, int inFlight) {
         drops++;
         ssthresh = Math.max(inFlight / 2.0, 2);
         cwnd = 1;
@@ -91,12 +109,12 @@ public final class HostTiming {
     }
 
     /** May another probe be sent to this host with {@code inFlight} already outstanding? */
-    public boolean canSend(int inFlight) {
-        return inFlight < Math.max(1, (int) cwnd);
+    public synchronized boolean canSend(int inFlight) {
+        return inFlight < Math.max(1, (int) (cwnd / shares));
     }
 
     /** The probe timeout now: srtt + 4·rttvar, clamped; the initial timeout before any sample. */
-    public long timeoutUs() {
+    public synchronized long timeoutUs() {
         return timeoutUs;
     }
 
@@ -105,16 +123,28 @@ public final class HostTiming {
      * ever got a reply from this host, capped by {@code --max-retries}. A lossless path thus costs one
      * retransmission per filtered port, a lossy one up to the cap.
      */
-    public int allowedRetries() {
+    public synchronized int allowedRetries() {
         return Math.min(t.maxRetries(), maxSuccessfulTry + 1);
     }
 
-    public long srttUs() { return srttUs; }
-    public long rttvarUs() { return rttvarUs; }
-    public double cwnd() { return cwnd; }
-    public double ssthresh() { return ssthresh; }
-    public long replies() { return replies; }
-    public long drops() { return drops; }
-    public long silences() { return silences; }
+    public synchronized long srttUs() { return srttUs; }
+    public synchronized long rttvarUs() { return rttvarUs; }
+    public synchronized double cwnd() { return cwnd; }
+    public synchronized double ssthresh() { return ssthresh; }
+    public synchronized long replies() { return replies; }
+    public synchronized long drops() { return drops; }
+    public synchronized long silences() { return silences; }
+    public synchronized int shares() { return shares; }
+
+    /**
+     * Lets {@code k} engine threads probe this host together (disjoint ports): they share the RTT
+     * estimate, the window and the retry rule — any thread's answers teach all of them — and each
+     * may have {@code cwnd / k} probes awaiting an answer, so the host never sees more than one
+     * engine would send. Thread-safe from here on, as every method is.
+     */
+    public synchronized HostTiming sharedBy(int k) {
+        shares = Math.max(1, k);
+        return this;
+    }
     public TimingTemplate template() { return t; }
 }

@@ -99,7 +99,7 @@ public final class Scanner {
         /** The address as printed, formatted once (not once per decided port). */
         final String addr;
         final PortTable table;
-        HostTiming timing;
+        final HostTiming timing;
         final long startMillis = System.currentTimeMillis();
         boolean up = true;
         String reason = Reasons.USER_SET;
@@ -245,34 +245,31 @@ public final class Scanner {
             tcp.run(list.iterator(), live.size(), sink);
             return;
         }
-        // k engines on k threads, each with every k-th port of each host's random order and a k-th
-        // share of the template (parallelism, window), the descriptor budget and the rate caps
+        // k engines on k threads, each with every k-th port of each host's random order, a k-th of
+        // the descriptor budget and of the rate caps, and one shared HostTiming per host: answers to
+        // any thread teach all of them, and each may have a k-th of the window in flight
         List<TcpConnectEngine> engines = new ArrayList<>();
         List<List<TcpConnectEngine.Job>> jobs = new ArrayList<>();
-        TimingTemplate share = req.timing().share(k);
         for (int s = 0; s < k; s++) {
             engines.add(new TcpConnectEngine(clockUs, Math.max(1, budget / k), req.minRate() / k, maxRate / k, stop::get, socketLayerOverride));
             jobs.add(new ArrayList<>());
         }
-        Map<Host, HostTiming> first = new IdentityHashMap<>();
         for (Host h : live) {
             int[] all = TcpConnectEngine.Job.shuffle(req.tcpPorts(), h.address);
             long deadline = deadline(req);
+            HostTiming shared = h.timing.sharedBy(k);
             for (int s = 0; s < k; s++) {
                 int[] part = new int[(all.length - s + k - 1) / k];
                 for (int i = s, n = 0; i < all.length; i += k) part[n++] = all[i];
-                HostTiming t = new HostTiming(share);
-                if (s == 0) first.put(h, t);
-                jobs.get(s).add(new TcpConnectEngine.Job(h.address, part, t, false, deadline, h));
+                jobs.get(s).add(new TcpConnectEngine.Job(h.address, part, shared, false, deadline, h));
             }
         }
         TcpConnectEngine.runAll(engines, jobs.stream().map(List::iterator).toList(), live.size(), sink);
+        for (Host h : live) h.timing.sharedBy(1);
         for (TcpConnectEngine e : engines) {
             shardProbes += e.sent();
             if (shardLayer.isEmpty()) shardLayer = e.socketLayer();
         }
-        // the host's latency comes from its answers (discovery's, else the first engine's)
-        for (Host h : live) if (h.timing.srttUs() < 0) h.timing = first.get(h);
     }
 
     /** A scan big enough for engine threads and the native socket layer: 4,096 host-ports or more (per host group). */
@@ -285,7 +282,8 @@ public final class Scanner {
 
     /**
      * How many engine threads a TCP scan gets: one per core (at most 4) for a large scan, so that
-     * the kernel's work for the connections (most of a -p- scan's time) is spread over the cores;
+     * the kernel's work for the connections (most of a -p- scan's time) is spread over the cores
+     * (they share each host's timing: {@link HostTiming#sharedBy});
      * one for small scans, serial templates (parallelism below 8) and scan delays. The system
      * property {@code portaudit.scan.threads} or {@link #withEngine} overrides the count (tests,
      * benchmarks), never those limits.

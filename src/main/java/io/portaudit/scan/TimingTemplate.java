@@ -71,18 +71,6 @@ public record TimingTemplate(int level, String name, long initialRttTimeoutUs, l
                 scanDelayUs, n, Math.min(initialCwnd, n), initialSsthresh, hostTimeoutUs);
     }
 
-    /**
-     * One of {@code k} equal shares of this template, for {@code k} engine threads that probe
-     * disjoint ports of the same hosts: parallelism, initial window and slow-start threshold are
-     * divided, so the device sees no more connection attempts at once than the whole template allows.
-     */
-    public TimingTemplate share(int k) {
-        if (k <= 1) return this;
-        int par = Math.max(1, maxParallelism / k);
-        return new TimingTemplate(level, name, initialRttTimeoutUs, minRttTimeoutUs, maxRttTimeoutUs, maxRetries,
-                scanDelayUs, par, Math.max(1, Math.min(par, initialCwnd / k)), Math.max(2, initialSsthresh / k), hostTimeoutUs);
-    }
-
     public TimingTemplate withHostTimeout(Duration d) {
         return new TimingTemplate(level, name, initialRttTimeoutUs, minRttTimeoutUs, maxRttTimeoutUs, maxRetries,
                 scanDelayUs, maxParallelism, initialCwnd, initialSsthresh, d.toNanos() / 1000);

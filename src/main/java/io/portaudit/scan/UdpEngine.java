@@ -49,7 +49,7 @@ public final class UdpEngine {
 
         public Job(InetAddress address, PortSet ports, HostTiming timing, long deadlineUs, Object owner) {
             this.address = address;
-            this.cursor = java.util.Arrays.stream(TcpConnectEngine.Job.shuffle(ports, address)).iterator();
+            this.cursor = java.util.Arrays.stream(TcpConnectEngine.Job.shuffle(ports, address, PortFrequencies.FALLBACK_UDP)).iterator();
             this.timing = timing;
             this.deadlineUs = deadlineUs;
             this.owner = owner;

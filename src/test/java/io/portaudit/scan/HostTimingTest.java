@@ -94,6 +94,19 @@ class HostTimingTest {
     }
 
     @Test
+    void aConfirmedFilteredPortGrowsTheWindowOfAHostThatAnswers() {
+        HostTiming h = new HostTiming(TimingTemplate.of(4));
+        h.onFiltered(1_000);
+        assertThat(h.cwnd()).as("a host that never answered gains nothing").isEqualTo(10);
+        h.onReply(0, 500, 0);
+        assertThat(h.cwnd()).isEqualTo(11);
+        h.onFiltered(2_000);
+        assertThat(h.cwnd()).as("slow start, as for an answer").isEqualTo(12);
+        for (int i = 0; i < 1000; i++) h.onFiltered(3_000);
+        assertThat(h.cwnd()).isLessThanOrEqualTo(TimingTemplate.of(4).maxParallelism());
+    }
+
+    @Test
     void silenceAloneDoesNotShrinkTheWindow() {
         HostTiming h = new HostTiming(TimingTemplate.of(3));
         h.onSilence(0, 1_000_000, 10);

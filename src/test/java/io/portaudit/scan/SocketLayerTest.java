@@ -87,11 +87,14 @@ class SocketLayerTest {
         assertThat(Scanner.engineThreads(big, 1, 10, 4)).as("a tiny descriptor budget").isEqualTo(1);
         assertThat(Scanner.engineThreads(big, 1, 4096, 3)).isEqualTo(3);
         assertThat(Scanner.engineThreads(big, 1, 4096, -1)).isBetween(1, 4);
-        // the shares of a template add up to no more than the template
-        TimingTemplate t4 = TimingTemplate.of(4), share = t4.share(3);
-        assertThat(share.maxParallelism() * 3).isLessThanOrEqualTo(t4.maxParallelism());
-        assertThat(share.initialCwnd() * 3).isLessThanOrEqualTo(t4.initialCwnd());
-        assertThat(TimingTemplate.of(3).share(2).maxParallelism()).isEqualTo(TimingTemplate.DEFAULT_HOST_PARALLELISM / 2);
+        // engine threads sharing a host's timing each get their share of the window
+        HostTiming shared = new HostTiming(TimingTemplate.of(4)).sharedBy(3);
+        assertThat(shared.canSend(2)).isTrue();
+        assertThat(shared.canSend(3)).as("10 / 3 = 3 each").isFalse();
+        shared.onReply(0, 1_000, 0);   // any thread's answer grows the one window
+        shared.onReply(0, 1_000, 0);
+        assertThat(shared.canSend(3)).as("12 / 3 = 4 each").isTrue();
+        assertThat(shared.sharedBy(1).canSend(11)).isTrue();
     }
 
     @Test
