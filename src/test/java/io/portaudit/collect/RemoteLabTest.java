@@ -267,15 +267,19 @@ class RemoteLabTest {
         return kh;
     }
 
+    /** Options for the password-only sshd on :2200 that answer {@code password} and count the asks in {@code asked[0]}. */
+    static SshOptions passwordOptions(String password, int[] asked) throws Exception {
+        return SshOptions.of(List.of(), knownHostsFor(2200)).withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(20))
+                .withPassword(() -> {
+                    asked[0]++;
+                    return password.toCharArray();
+                });
+    }
+
     @Test
     void aPasswordIsAskedOnceAndLogsIn() throws Exception {
         int[] asked = {0};
-        SshOptions o = SshOptions.of(List.of(), knownHostsFor(2200)).withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(20))
-                .withPassword(() -> {
-                    asked[0]++;
-                    return ROOT_PASSWORD.toCharArray();
-                });
-        DeviceSnapshot s = SshCollector.collect(new SshTarget("root", HOST, 2200), o);
+        DeviceSnapshot s = SshCollector.collect(new SshTarget("root", HOST, 2200), passwordOptions(ROOT_PASSWORD, asked));
         assertThat(s.has(DeviceSnapshot.KIND_UNAME)).isTrue();
         assertThat(s.first(DeviceSnapshot.KIND_IPTABLES_SAVE).orElseThrow().stdout()).contains("--dport 23 -j DROP");
         assertThat(asked[0]).isEqualTo(1);
@@ -284,11 +288,7 @@ class RemoteLabTest {
     @Test
     void aWrongPasswordIsAskedOnceAndFailsClearly() throws Exception {
         int[] asked = {0};
-        SshOptions o = SshOptions.of(List.of(), knownHostsFor(2200)).withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(20))
-                .withPassword(() -> {
-                    asked[0]++;
-                    return "not-the-password".toCharArray();
-                });
+        SshOptions o = passwordOptions("not-the-password", asked);
         assertThatThrownBy(() -> SshCollector.collect(new SshTarget("root", HOST, 2200), o))
                 .isInstanceOf(CollectException.class).hasMessageContaining("authentication failed");
         assertThat(asked[0]).isEqualTo(1);
