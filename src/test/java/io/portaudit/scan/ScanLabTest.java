@@ -159,7 +159,8 @@ class ScanLabTest {
     void ulimit256AndAllPortsGiveTheSameResults() throws Exception {
         Map<Integer, PortResult> free = byPort(new Scanner().scan(request(V4, PortSet.all(), PortSet.empty(), 4)), Protocol.TCP);
         String java = ProcessHandle.current().info().command().orElse("java");
-        String cmd = "ulimit -n 256 && exec '" + java + "' -cp '" + System.getProperty("java.class.path")
+        // the launcher's socket layer (native on JDK 22+), as the in-process scan above uses
+        String cmd = "ulimit -n 256 && exec '" + java + "' --enable-native-access=ALL-UNNAMED -cp '" + System.getProperty("java.class.path")
                 + "' io.portaudit.cli.Main scan -T4 -p- --json " + V4;
         Lab.Result r = Lab.run(Duration.ofMinutes(3), "sh", "-c", cmd);
         assertThat(r.exit()).as(r.err()).isZero();

@@ -37,10 +37,10 @@ class SocketLayerTest {
         for (AutoCloseable c : held) c.close();
     }
 
-    @ParameterizedTest(name = "{0} layer, {1} engine thread(s), {2}")
-    @CsvSource({"nio,1,127.0.0.1", "nio,2,127.0.0.1", "native,1,127.0.0.1", "native,2,127.0.0.1",
-            "nio,1,::1", "native,2,::1"})
-    void layersAndThreadsAgreeWithWhatTheTestHolds(String layer, int threads, String host) throws Exception {
+    @ParameterizedTest(name = "{0} layer, {1} engine thread(s), {2}, descriptor budget {3}")
+    @CsvSource({"nio,1,127.0.0.1,0", "nio,2,127.0.0.1,0", "native,1,127.0.0.1,0", "native,2,127.0.0.1,0",
+            "nio,1,::1,0", "native,2,::1,0", "native,1,127.0.0.1,3", "native,2,127.0.0.1,80"})
+    void layersAndThreadsAgreeWithWhatTheTestHolds(String layer, int threads, String host, int budget) throws Exception {
         if (layer.equals("native")) {
             Assumptions.assumeTrue(Runtime.version().feature() >= 22, "the native layer needs JDK 22+");
         }
@@ -63,6 +63,8 @@ class SocketLayerTest {
         ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(host), List.of(), true), PortSpec.of(PortSet.of(ranges), PortSet.empty()))
                 .timing(TimingTemplate.of(4)).serviceTimeout(Duration.ofSeconds(3)).build();
         Scanner scanner = new Scanner().withEngine(layer, threads);
+        // a tiny budget: no sockets kept for reuse, probes wait for descriptors (80: two threads, a few kept)
+        if (budget > 0) scanner.withFdBudget(budget);
         List<PortResult> results = new ArrayList<>();
         Scanner.Outcome outcome = scanner.run(req, results::add);
         assertThat(outcome.complete()).isTrue();
