@@ -11,7 +11,9 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.PrimitiveIterator;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -27,6 +29,13 @@ import java.util.function.LongSupplier;
  * port is retried only when the {@link IcmpPacer} says the target has an ICMP token for it, and
  * first tries and retries never overlap (a first try to a closed port would take the token a retry
  * reserved). So the target's ICMP rate limit, not blind retries, decides how long a UDP scan takes.
+ *
+ * <p>Retries go in batches, one reserved token per batch: the target spends ICMP tokens only on
+ * closed ports, in the order the datagrams arrive, so if a batch sent while it had a token comes
+ * back all silent, none of its ports is closed — the first closed one would have found the token.
+ * A batch in which any port answered port-unreachable proves nothing about its silent ports (the
+ * token may have gone to the closed one): they are retried in a later batch. A host whose ports are
+ * all silent is thus finished with one token per batch instead of one per port.
  */
 public final class UdpEngine {
     public static final int MAX_REPLY = 2048;
@@ -67,17 +76,25 @@ public final class UdpEngine {
         final Job job;
         final int port, tryNo;
         final long sentUs;
-        final boolean reserved;
+        /** The retries sent together under one reserved ICMP token; null for a first try. */
+        final Batch batch;
         DatagramChannel ch;
         boolean done;
 
-        Probe(Job job, int port, int tryNo, long sentUs, boolean reserved) {
+        Probe(Job job, int port, int tryNo, long sentUs, Batch batch) {
             this.job = job;
             this.port = port;
             this.tryNo = tryNo;
             this.sentUs = sentUs;
-            this.reserved = reserved;
+            this.batch = batch;
         }
+    }
+
+    /** Retries covered by one token: certified silent only if no member answered port-unreachable. */
+    static final class Batch {
+        int pending;
+        boolean tokenSpent;
+        final List<Probe> silent = new ArrayList<>();
     }
 
     private final LongSupplier clockUs;
@@ -112,24 +129,34 @@ public final class UdpEngine {
                             wakeUs = Math.min(wakeUs, now + Math.max(100, maxRate.waitUs(now)));
                             break;
                         }
-                        int[] r;
-                        boolean reserved = false;
                         if (!j.retries.isEmpty() && j.firstInFlight == 0) {
+                            if (j.retriesInFlight > 0) break;   // one batch at a time
                             if (!j.pacer.mayRetry(now)) {
                                 wakeUs = Math.min(wakeUs, now + Math.max(1000, j.pacer.waitUs(now)));
-                                if (j.retriesInFlight > 0 || !j.cursor.hasNext()) break;
-                                r = new int[] {j.cursor.nextInt(), 0};  // no token yet: keep first tries going meanwhile
-                            } else {
-                                r = j.retries.poll();
-                                reserved = true;
+                                if (!j.cursor.hasNext()) break;
+                                // no token yet: keep first tries going meanwhile
+                                maxRate.tryAcquire(now);
+                                send(selector, j, j.cursor.nextInt(), 0, null, now, sink);
+                                continue;
                             }
+                            // a batch: as many retries as the window allows, under one reserved token
+                            Batch b = new Batch();
+                            j.pacer.reserve(now);
+                            int room = Math.min(fdBudget - globalInflight, j.timing.template().maxParallelism() - j.inflightCount);
+                            List<int[]> members = new ArrayList<>();
+                            while (!j.retries.isEmpty() && members.size() < Math.max(1, room)) members.add(j.retries.poll());
+                            b.pending = members.size();
+                            for (int[] r : members) {
+                                maxRate.tryAcquire(now);
+                                send(selector, j, r[0], r[1], b, now, sink);
+                            }
+                            break;
                         } else if (j.cursor.hasNext() && j.retriesInFlight == 0) {
-                            r = new int[] {j.cursor.nextInt(), 0};
+                            maxRate.tryAcquire(now);
+                            send(selector, j, j.cursor.nextInt(), 0, null, now, sink);
                         } else {
                             break;
                         }
-                        maxRate.tryAcquire(now);
-                        send(selector, j, r[0], r[1], reserved, now, sink);
                     }
                     Probe head = firstLive(j);
                     if (head != null) wakeUs = Math.min(wakeUs, head.sentUs + j.timing.timeoutUs());
@@ -150,14 +177,14 @@ public final class UdpEngine {
                                 byte[] b = new byte[buf.position()];
                                 buf.flip();
                                 buf.get(b);
-                                if (p.reserved) p.job.pacer.refund(now);
                                 finish(p, PortState.OPEN, Reasons.UDP_RESPONSE, now, Banner.latin1(b), sink);
                             }
                         } catch (PortUnreachableException e) {
-                            p.job.pacer.unreachable(p.reserved, now);
+                            unreachable(p, now);
                             finish(p, PortState.CLOSED, Reasons.PORT_UNREACH, now, null, sink);
                         } catch (IOException e) {
-                            if (p.reserved) p.job.pacer.refund(now);
+                            // another ICMP error: the target (or a router) may have spent a token on it
+                            if (p.batch != null) p.batch.tokenSpent = true;
                             String m = String.valueOf(e.getMessage());
                             String reason = m.contains("No route") ? Reasons.HOST_UNREACH
                                     : m.contains("Network is unreachable") ? Reasons.NET_UNREACH
@@ -191,9 +218,16 @@ public final class UdpEngine {
         return p;
     }
 
-    private void send(Selector selector, Job j, int port, int tryNo, boolean reserved, long now, Sink sink) {
-        Probe p = new Probe(j, port, tryNo, now, reserved);
-        if (reserved) j.pacer.reserve(now);
+    /** A port-unreachable: the first in a batch spends the batch's reserved token, any other one a token of its own. */
+    private static void unreachable(Probe p, long now) {
+        Batch b = p.batch;
+        boolean reserved = b != null && !b.tokenSpent;
+        if (b != null) b.tokenSpent = true;
+        p.job.pacer.unreachable(reserved, now);
+    }
+
+    private void send(Selector selector, Job j, int port, int tryNo, Batch batch, long now, Sink sink) {
+        Probe p = new Probe(j, port, tryNo, now, batch);
         try {
             DatagramChannel ch = DatagramChannel.open(j.address instanceof java.net.Inet6Address
                     ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
@@ -208,15 +242,16 @@ public final class UdpEngine {
             ch.write(ByteBuffer.wrap(UdpPayloads.forPort(port, tryNo)));
             ch.register(selector, SelectionKey.OP_READ, p);
         } catch (PortUnreachableException e) {
-            j.pacer.unreachable(reserved, now);
+            unreachable(p, now);
             finish(p, PortState.CLOSED, Reasons.PORT_UNREACH, now, null, sink);
         } catch (IOException e) {
-            if (reserved) j.pacer.refund(now);
             if (p.ch == null) {
-                if (tryNo == 0) j.retries.addFirst(new int[] {port, 0});
-                else j.retries.addFirst(new int[] {port, tryNo});
+                // no socket (descriptor limit): not sent; back to the queue, out of its batch
+                j.retries.addFirst(new int[] {port, tryNo});
+                if (batch != null) batchMemberDone(p, now, sink);
                 return;
             }
+            if (batch != null) batch.tokenSpent = true;
             String m = String.valueOf(e.getMessage());
             finish(p, PortState.FILTERED, m.contains("No route") ? Reasons.HOST_UNREACH
                     : m.contains("Network is unreachable") ? Reasons.NET_UNREACH : Reasons.ERROR, now, null, sink);
@@ -244,19 +279,42 @@ public final class UdpEngine {
         close(p);
         p.job.timing.onReply(p.sentUs, now, p.tryNo);
         sink.decided(p.job, p.port, s, reason, reply);
+        if (p.batch != null) batchMemberDone(p, now, sink);
     }
 
     private void silent(Probe p, long now, Sink sink) {
         p.done = true;
-        Job j = p.job;
         close(p);
-        if (p.reserved) j.pacer.refund(now);
-        // a silence earns retries (the last ones with a reserved ICMP token); it shrinks nothing
+        if (p.batch != null) {
+            p.batch.silent.add(p);
+            batchMemberDone(p, now, sink);
+        } else {
+            silentDecided(p, sink);
+        }
+    }
+
+    /** A silence that counts: more retries, or open|filtered. It shrinks nothing. */
+    private static void silentDecided(Probe p, Sink sink) {
+        Job j = p.job;
         int allowed = Math.min(j.timing.template().maxRetries(), Math.max(1, j.timing.allowedRetries()));
         if (p.tryNo < allowed) {
             j.retries.add(new int[] {p.port, p.tryNo + 1});
         } else {
             sink.decided(j, p.port, PortState.OPEN_FILTERED, Reasons.NO_RESPONSE, null);
+        }
+    }
+
+    /** When the last member of a batch is done: its silent members count only if no member spent the token. */
+    private void batchMemberDone(Probe p, long now, Sink sink) {
+        Batch b = p.batch;
+        if (--b.pending > 0) return;
+        Job j = p.job;
+        if (!b.tokenSpent) {
+            j.pacer.refund(now);
+            for (Probe s : b.silent) silentDecided(s, sink);
+        } else {
+            // the token may have gone to a closed member: the silent ones prove nothing yet
+            for (Probe s : b.silent) j.retries.add(new int[] {s.port, s.tryNo});
         }
     }
 

@@ -63,6 +63,21 @@ class ScanDropPolicyLabTest {
     }
 
     @Test
+    void udpOnADeviceThatDropsItAllIsOpenFilteredWithoutWaitingOnePortPerToken() {
+        // every UDP port is dropped: no port-unreachable ever comes. Retries go in batches under one
+        // ICMP token each (a batch sent while the target had a token and answered all silent holds
+        // no closed port), so 200 ports do not wait for 200 tokens (~1/s) — or even 6
+        PortSet udp = PortSet.range(1, 200);
+        ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(V4), List.of(), true), PortSpec.of(PortSet.empty(), udp))
+                .tcp(false).udp(true).timing(TimingTemplate.of(4)).build();
+        long t0 = System.nanoTime();
+        List<PortResult> rs = new Scanner().scan(req);
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        assertThat(rs).hasSize(200).allSatisfy(r -> assertThat(r.state()).isEqualTo(PortState.OPEN_FILTERED));
+        assertThat(seconds).as("took " + seconds + " s").isLessThan(60);
+    }
+
+    @Test
     void aDropPolicyDeviceOnBothFamilies() {
         for (String target : List.of(V4, V6)) {
             // every port over IPv4; over IPv6 the first 10,000 (engine threads too: ≥ 4,096 ports)
