@@ -32,7 +32,7 @@ public final class Scanner {
     private volatile int fdBudgetOverride = -1;
     private volatile String socketLayerOverride;
     private volatile int threadsOverride = -1;
-    /** Probes and socket layer of the engine threads of a sharded TCP scan (see {@link #scanTcp}). */
+    /** Probes and socket layer of the engine threads of a sharded TCP scan in the current run (see {@link #scanTcp}). */
     private long shardProbes;
     private String shardLayer = "";
 
@@ -117,11 +117,10 @@ public final class Scanner {
         ScanListener listener = synchronizedListener(rawListener);
         int budget = fdBudgetOverride > 0 ? fdBudgetOverride : FdBudget.current();
         double maxRate = req.maxRate() > 0 ? req.maxRate() : req.timing().defaultMaxRate();
-        // the native socket layer costs ~35 ms to set up (binding the C functions) and saves ~10 µs per
-        // port: small scans (discovery, top-1000) stay on NIO unless a layer is asked for
-        String smallLayer = socketLayerOverride != null || System.getProperty("portaudit.scan.io") != null ? socketLayerOverride : "nio";
         TcpConnectEngine tcp = new TcpConnectEngine(clockUs, budget, req.minRate(), maxRate, stop::get,
-                large(req) ? socketLayerOverride : smallLayer);
+                ProbeIo.choose(socketLayerOverride, large(req)));
+        shardProbes = 0;
+        shardLayer = "";
         boolean discovery = !req.skipDiscovery() && req.targets().size().compareTo(java.math.BigInteger.ONE) > 0;
         int up = 0, down = 0, timedOut = 0, unscannable = 0;
         Iterator<InetAddress> addresses = req.targets().iterator();
@@ -251,7 +250,8 @@ public final class Scanner {
         List<TcpConnectEngine> engines = new ArrayList<>();
         List<List<TcpConnectEngine.Job>> jobs = new ArrayList<>();
         for (int s = 0; s < k; s++) {
-            engines.add(new TcpConnectEngine(clockUs, Math.max(1, budget / k), req.minRate() / k, maxRate / k, stop::get, socketLayerOverride));
+            engines.add(new TcpConnectEngine(clockUs, Math.max(1, budget / k), req.minRate() / k, maxRate / k, stop::get,
+                    ProbeIo.choose(socketLayerOverride, true)));
             jobs.add(new ArrayList<>());
         }
         for (Host h : live) {

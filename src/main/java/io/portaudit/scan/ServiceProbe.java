@@ -308,15 +308,6 @@ public final class ServiceProbe {
         return new Identified(svc, own ? app.product() : tls.product(), own ? app.version() : tls.version(), banner);
     }
 
-    /** A TLS handshake with no trust decisions (we inspect, we do not authenticate); null when it fails. */
-    static Identified tls(InetAddress a, int port, long deadline) {
-        try {
-            return handshake(a, port, deadline);
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
     /** Why a handshake failed, in a few words: the exception's message (or its kind), at most 200 characters. */
     static String describe(Exception e) {
         String m = e instanceof java.net.SocketTimeoutException ? "no answer before the time limit"
@@ -325,7 +316,7 @@ public final class ServiceProbe {
         return m.length() > 200 ? m.substring(0, 200) : m;
     }
 
-    /** {@link #tls}, failing with the reason. */
+    /** A TLS handshake with no trust decisions (we inspect, we do not authenticate); fails with the reason. */
     static Identified handshake(InetAddress a, int port, long deadline) throws Exception {
         {
             SSLContext ctx = SSLContext.getInstance("TLS");

@@ -185,11 +185,7 @@ public final class UdpEngine {
                         } catch (IOException e) {
                             // another ICMP error: the target (or a router) may have spent a token on it
                             if (p.batch != null) p.batch.tokenSpent = true;
-                            String m = String.valueOf(e.getMessage());
-                            String reason = m.contains("No route") ? Reasons.HOST_UNREACH
-                                    : m.contains("Network is unreachable") ? Reasons.NET_UNREACH
-                                    : m.contains("Permission denied") ? Reasons.ADMIN_PROHIBITED : Reasons.ERROR;
-                            finish(p, PortState.FILTERED, reason, now, null, sink);
+                            finish(p, PortState.FILTERED, filteredReason(e, true), now, null, sink);
                         }
                     }
                 }
@@ -252,10 +248,20 @@ public final class UdpEngine {
                 return;
             }
             if (batch != null) batch.tokenSpent = true;
-            String m = String.valueOf(e.getMessage());
-            finish(p, PortState.FILTERED, m.contains("No route") ? Reasons.HOST_UNREACH
-                    : m.contains("Network is unreachable") ? Reasons.NET_UNREACH : Reasons.ERROR, now, null, sink);
+            finish(p, PortState.FILTERED, filteredReason(e, false), now, null, sink);
         }
+    }
+
+    /**
+     * The reason of a failed probe, from the socket error's strerror text. {@code answered}: the
+     * error came back from the network (a read), where "Permission denied" is an ICMP
+     * administratively-prohibited; at send time it is a local refusal, reported as an error.
+     */
+    private static String filteredReason(IOException e, boolean answered) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("No route") ? Reasons.HOST_UNREACH
+                : m.contains("Network is unreachable") ? Reasons.NET_UNREACH
+                : answered && m.contains("Permission denied") ? Reasons.ADMIN_PROHIBITED : Reasons.ERROR;
     }
 
     private void close(Probe p) {

@@ -228,6 +228,18 @@ public final class Lab {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     }
 
+    /** The namespace's accept-queue counters ({@code nstat}): TcpExtListenOverflows and TcpExtListenDrops. */
+    public static java.util.Map<String, Long> listenCounters(String ns) {
+        Result r = run(Duration.ofSeconds(30), "ip", "netns", "exec", ns, "nstat", "-asz", "TcpExtListenOverflows", "TcpExtListenDrops");
+        java.util.Map<String, Long> m = new java.util.HashMap<>();
+        java.util.regex.Matcher x = java.util.regex.Pattern.compile("(TcpExt\\w+)\\s+(\\d+)").matcher(r.out());
+        while (x.find()) m.put(x.group(1), Long.parseLong(x.group(2)));
+        if (!m.containsKey("TcpExtListenOverflows") || !m.containsKey("TcpExtListenDrops")) {
+            throw new IllegalStateException("nstat in " + ns + " gave no listen counters: " + r.out() + r.err());
+        }
+        return m;
+    }
+
     /** Takes the shared lab down (for the lifecycle test); the next {@link #up()} rebuilds it. */
     public static synchronized Result down() {
         sharedUp = false;

@@ -10,7 +10,6 @@ import io.portaudit.model.Protocol;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -81,14 +80,6 @@ class ScanHostileLabTest {
         return new Run(m, ms, Long.parseLong(rss.group(1)), r.err());
     }
 
-    static Map<String, Long> listenCounters() {
-        Lab.Result r = Lab.run(T, "ip", "netns", "exec", NS, "nstat", "-asz", "TcpExtListenOverflows", "TcpExtListenDrops");
-        Map<String, Long> m = new HashMap<>();
-        Matcher x = Pattern.compile("(TcpExt\\w+)\\s+(\\d+)").matcher(r.out());
-        while (x.find()) m.put(x.group(1), Long.parseLong(x.group(2)));
-        assertThat(m).as(r.out() + r.err()).containsKeys("TcpExtListenOverflows", "TcpExtListenDrops");
-        return m;
-    }
 
     /** Listening sockets in the overflow range whose accept queue is full (Recv-Q 1 of Send-Q 0). */
     static int fullQueues() {
@@ -112,11 +103,11 @@ class ScanHostileLabTest {
         assertThat(fullQueues()).as("accept queues full after the first scan").isEqualTo(OVERFLOW_COUNT);
 
         // 2. now every SYN to them is dropped by the kernel; the hostile services under -sV
-        Map<String, Long> before = listenCounters();
+        Map<String, Long> before = Lab.listenCounters(NS);
         String ports = SILENT + "," + GARBAGE + "," + ENDLESS + "," + SLOW + "," + RESET + "," + range + "," + CLOSED_FROM + "-" + CLOSED_TO;
         Duration bound = Duration.ofSeconds(40);
         Run run = scan(bound, "scan", "-T4", "-sV", "-n", "-Pn", "-p", ports, "--json", V4, V6);
-        long overflows = listenCounters().get("TcpExtListenOverflows") - before.get("TcpExtListenOverflows");
+        long overflows = Lab.listenCounters(NS).get("TcpExtListenOverflows") - before.get("TcpExtListenOverflows");
         assertThat(overflows).as("SYNs the kernel dropped for full accept queues").isGreaterThanOrEqualTo(OVERFLOW_COUNT);
         assertThat(run.millis()).as("wall time, ms").isLessThan(bound.toMillis());
         assertThat(run.maxRssKb()).as("peak RSS, KiB").isLessThan(400_000);

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -174,18 +173,10 @@ class ScanLabTest {
         }
     }
 
-    static Map<String, Long> listenCounters() {
-        Lab.Result r = Lab.run(T, "ip", "netns", "exec", NS, "nstat", "-asz", "TcpExtListenOverflows", "TcpExtListenDrops");
-        Map<String, Long> m = new HashMap<>();
-        Matcher x = Pattern.compile("(TcpExt\\w+)\\s+(\\d+)").matcher(r.out());
-        while (x.find()) m.put(x.group(1), Long.parseLong(x.group(2)));
-        assertThat(m).as(r.out() + r.err()).containsKeys("TcpExtListenOverflows", "TcpExtListenDrops");
-        return m;
-    }
 
     @Test
     void aDefaultAllPortsScanNeverOverflowsABacklogOf16() throws Exception {
-        Map<String, Long> before = listenCounters();
+        Map<String, Long> before = Lab.listenCounters(NS);
         AtomicInteger ok = new AtomicInteger(), failed = new AtomicInteger();
         Thread client = Thread.ofPlatform().daemon().start(() -> {
             for (int i = 0; i < 600 && !Thread.currentThread().isInterrupted(); i++) {
@@ -207,7 +198,7 @@ class ScanLabTest {
         client.interrupt();
         client.join(5000);
         assertThat(rs).hasSize(65535);
-        assertThat(listenCounters()).isEqualTo(before);
+        assertThat(Lab.listenCounters(NS)).isEqualTo(before);
         assertThat(ok.get()).isPositive();
         assertThat(failed.get()).isZero();
     }
