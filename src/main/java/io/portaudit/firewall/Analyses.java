@@ -142,10 +142,26 @@ final class Analyses {
 
     // ---- shadowed-rule
 
-    /** Ports (per protocol) a rule matches when it only tests protocol/destination port; null when it tests anything else. */
-    private static Map<Protocol, PortSet> simplePorts(Rule r, TableFamily fam) {
+    /**
+     * A rule seen by the shadowed-rule analysis: the ports it matches per protocol from its
+     * protocol and destination-port tests ({@code ports}), the other tests every packet it matches
+     * must pass ({@code conditions}: interface, address, conntrack state, source port — deterministic
+     * per packet), and whether it may cover later rules ({@code covers}: no test portaudit does not
+     * understand — a rate limit or a "recent" list matches only sometimes, so it covers nothing).
+     * A rule's packets are a subset of what {@code ports} and {@code conditions} describe (a test not
+     * understood only narrows it), so "earlier rules decide all of that" is sound. Packets of other
+     * protocols (ICMP, SCTP...): {@code other}, the rule may match some; {@code allOther}, it matches
+     * all of them (no protocol or port test) and so decides them for later rules.
+     */
+    private record Shape(Map<Protocol, PortSet> ports, Set<Match> conditions, boolean covers, boolean other, boolean allOther) {}
+
+    private static final Set<String> TCP_UDP = Set.of("tcp", "6", "udp", "17");
+
+    private static Shape shape(Rule r) {
         Map<Protocol, PortSet> m = new LinkedHashMap<>();
         for (Protocol p : Protocol.values()) m.put(p, PortSet.all());
+        Set<Match> conditions = new java.util.HashSet<>();
+        boolean covers = true, other = true, allOther = true;
         for (Match x : r.matches()) {
             switch (x) {
                 case Match.Proto pr -> {
@@ -153,23 +169,53 @@ final class Analyses {
                         boolean hit = pr.names().contains(p.label()) || pr.names().contains("all");
                         if (hit == pr.negated()) m.put(p, PortSet.empty());
                     }
+                    boolean any = pr.names().contains("all"), onlyTcpUdp = !any && TCP_UDP.containsAll(pr.names());
+                    if (pr.negated() ? any : onlyTcpUdp) other = false;
+                    if (pr.negated() ? !onlyTcpUdp : !any) allOther = false;
                 }
-                case Match.Ports ps -> {
-                    if (ps.field() != Match.PortField.DPORT) return null;
+                case Match.Ports ps when ps.field() == Match.PortField.DPORT -> {
+                    // (nft "th dport" names no protocol: SCTP and DCCP have ports too)
+                    if (ps.protocol() != null && TCP_UDP.contains(ps.protocol())) other = false;
+                    allOther = false;
                     PortSet s = ps.negated() ? ps.ports().complement() : ps.ports();
                     for (Protocol p : Protocol.values()) {
                         if (ps.protocol() != null && !ps.protocol().equals(p.label())) m.put(p, PortSet.empty());
                         else m.put(p, m.get(p).intersect(s));
                     }
                 }
-                case Match.Comment c -> { }
-                default -> {
-                    return null;
+                case Match.Ports ps -> {
+                    // a source-port test (or --ports: either) also limits the protocol
+                    conditions.add(ps);
+                    if (ps.protocol() != null && TCP_UDP.contains(ps.protocol())) other = false;
+                    allOther = false;
+                    if (ps.protocol() != null) for (Protocol p : Protocol.values()) if (!ps.protocol().equals(p.label())) m.put(p, PortSet.empty());
                 }
+                case Match.Iface i -> conditions.add(i);
+                case Match.Addr a -> conditions.add(a);
+                case Match.CtState c -> conditions.add(c);
+                case Match.Comment c -> { }
+                case Match.Unknown u -> covers = false;
             }
         }
-        return m;
+        return new Shape(m, Set.copyOf(conditions), covers, other, allOther);
     }
+
+    /** What earlier terminal rules with one set of conditions decide: per protocol, the ports still open. */
+    private static final class Cover {
+        final Map<Protocol, Pending> open = new LinkedHashMap<>();
+        /** Packets of protocols other than TCP and UDP are all decided. */
+        boolean otherDecided;
+        Rule last;
+
+        Cover() {
+            for (Protocol p : Protocol.values()) open.put(p, new Pending(PortSet.all()));
+        }
+    }
+
+    /** A rule with up to this many conditions looks up each subset of them (at most 16 lookups). */
+    private static final int SUBSETS_UP_TO = 4;
+    /** With more conditions, every group is tested when there are at most this many, else only none and all of them. */
+    private static final int GROUPS_TESTED = 64;
 
     private static void shadowed(Ruleset rs, List<Finding> out) {
         // a listing that hides interfaces cannot show whether an earlier rule really covers a later one
@@ -177,24 +223,18 @@ final class Analyses {
         if (rs.interfacesHidden()) return;
         for (Table t : rs.tables()) {
             for (Chain c : t.chains()) {
-                Map<Protocol, Pending> open = new LinkedHashMap<>();
-                for (Protocol p : Protocol.values()) open.put(p, new Pending(PortSet.all()));
-                Map<Protocol, Rule> lastCover = new LinkedHashMap<>();
+                // earlier terminal rules, grouped by their conditions: a later rule is covered by those
+                // groups whose conditions are a subset of its own (every packet it matches passes them)
+                Map<Set<Match>, Cover> covers = new java.util.HashMap<>();
                 for (Rule r : c.rules()) {
-                    Map<Protocol, PortSet> ports = simplePorts(r, t.family());
-                    if (ports == null) continue;
-                    boolean terminal = r.target() instanceof Target.Accept || r.target() instanceof Target.Drop
-                            || r.target() instanceof Target.Reject || r.target() instanceof Target.Return;
-                    boolean relevant = false, reachable = false;
-                    for (Protocol p : Protocol.values()) {
-                        PortSet s = ports.get(p);
-                        if (s.isEmpty()) continue;
-                        relevant = true;
-                        if (!open.get(p).peek(s).isEmpty()) reachable = true;
-                    }
-                    if (relevant && !reachable) {
+                    Shape sh = shape(r);
+                    boolean relevant = sh.other();
+                    for (PortSet s : sh.ports().values()) relevant |= !s.isEmpty();
+                    if (!relevant) continue;
+                    List<Cover> applicable = applicable(covers, sh.conditions());
+                    if (!applicable.isEmpty() && coveredBy(sh, applicable)) {
                         Rule by = null;
-                        for (Protocol p : Protocol.values()) if (!ports.get(p).isEmpty() && lastCover.get(p) != null) by = lastCover.get(p);
+                        for (Cover cv : applicable) if (cv.last != null && (by == null || cv.last.index() > by.index())) by = cv.last;
                         List<Evidence> ev = new ArrayList<>();
                         ev.add(evidence(r));
                         if (by != null) ev.add(evidence(by));
@@ -207,16 +247,55 @@ final class Analyses {
                                         + ", so it is dead: it documents an intent the firewall does not have.",
                                 ev, List.of(deleteCommand(rs, t, c, r) + "   # or move it before the rule that covers it")));
                     }
-                    if (terminal && relevant) {
+                    boolean terminal = r.target() instanceof Target.Accept || r.target() instanceof Target.Drop
+                            || r.target() instanceof Target.Reject || r.target() instanceof Target.Return;
+                    if (terminal && sh.covers()) {
+                        Cover cv = covers.computeIfAbsent(sh.conditions(), k -> new Cover());
                         for (Protocol p : Protocol.values()) {
-                            PortSet s = ports.get(p);
-                            if (s.isEmpty()) continue;
-                            if (!open.get(p).take(s).isEmpty()) lastCover.put(p, r);
+                            PortSet s = sh.ports().get(p);
+                            if (!s.isEmpty() && !cv.open.get(p).take(s).isEmpty()) cv.last = r;
+                        }
+                        if (sh.allOther() && !cv.otherDecided) {
+                            cv.otherDecided = true;
+                            cv.last = r;
                         }
                     }
                 }
             }
         }
+    }
+
+    /** The groups of earlier rules whose conditions are a subset of {@code conditions} (all of them, or a sound few). */
+    private static List<Cover> applicable(Map<Set<Match>, Cover> covers, Set<Match> conditions) {
+        List<Cover> out = new ArrayList<>();
+        if (conditions.size() <= SUBSETS_UP_TO) {
+            List<Match> list = List.copyOf(conditions);
+            for (int mask = 0; mask < 1 << list.size(); mask++) {
+                Set<Match> sub = new java.util.HashSet<>();
+                for (int i = 0; i < list.size(); i++) if ((mask & 1 << i) != 0) sub.add(list.get(i));
+                Cover cv = covers.get(sub);
+                if (cv != null) out.add(cv);
+            }
+        } else if (covers.size() <= GROUPS_TESTED) {
+            for (Map.Entry<Set<Match>, Cover> e : covers.entrySet()) if (conditions.containsAll(e.getKey())) out.add(e.getValue());
+        } else {
+            for (Set<Match> k : List.of(Set.<Match>of(), conditions)) if (covers.get(k) != null) out.add(covers.get(k));
+        }
+        return out;
+    }
+
+    /** Do the groups together decide every port the rule matches, for every protocol it matches? */
+    private static boolean coveredBy(Shape sh, List<Cover> applicable) {
+        if (sh.other() && applicable.stream().noneMatch(cv -> cv.otherDecided)) return false;
+        for (Protocol p : Protocol.values()) {
+            PortSet rest = sh.ports().get(p);
+            for (Cover cv : applicable) {
+                if (rest.isEmpty()) break;
+                rest = cv.open.get(p).peek(rest);
+            }
+            if (!rest.isEmpty()) return false;
+        }
+        return true;
     }
 
     // ---- accept-all-policy

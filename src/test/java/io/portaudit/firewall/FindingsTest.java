@@ -67,6 +67,55 @@ class FindingsTest {
         assertThat(s.get(0).evidence().get(1).source()).isEqualTo("r.save:3");
     }
 
+    /** Rules of one iptables-save INPUT chain (policy DROP) -> the numbers of the rules found shadowed. */
+    private static List<String> shadowedRules(String... rules) {
+        String text = "*filter\n:INPUT DROP [0:0]\n" + String.join("\n", rules) + "\nCOMMIT\n";
+        FirewallView v = Firewall.analyze(List.of(new LabeledText(null, "r.save", text)), ServiceNames.iana());
+        return ids(v, "shadowed-rule").stream().map(Finding::title).toList();
+    }
+
+    @Test
+    void aRuleWithMoreConditionsIsShadowedByABroaderEarlierOne() {
+        // a source, an interface, a state: each only narrows what the later rule matches
+        assertThat(shadowedRules("-A INPUT -p tcp -m tcp --dport 22 -j DROP",
+                "-A INPUT -s 10.0.0.0/8 -p tcp -m tcp --dport 22 -j ACCEPT")).containsExactly("INPUT rule 2 never matches");
+        assertThat(shadowedRules("-A INPUT -i eth0 -p tcp -m tcp --dport 1:1000 -j DROP",
+                "-A INPUT -i eth0 -s 10.0.0.1/32 -p tcp -m tcp --dport 22 -j ACCEPT")).containsExactly("INPUT rule 2 never matches");
+        assertThat(shadowedRules("-A INPUT -m state --state RELATED,ESTABLISHED -j ACCEPT",
+                "-A INPUT -p tcp -m state --state RELATED,ESTABLISHED -m tcp --dport 80 -j ACCEPT"))
+                .containsExactly("INPUT rule 2 never matches");
+        assertThat(shadowedRules("-A INPUT -i eth0 -j DROP", "-A INPUT -i eth0 -s 10.0.0.0/8 -j ACCEPT", "-A INPUT -i eth0 -p icmp -j ACCEPT"))
+                .containsExactly("INPUT rule 2 never matches", "INPUT rule 3 never matches");
+        // two groups together: all of tcp for eth0 from two rules with different conditions
+        assertThat(shadowedRules("-A INPUT -p tcp -m tcp --dport 1:1023 -j DROP",
+                "-A INPUT -i eth0 -p tcp -m tcp --dport 1024:65535 -j ACCEPT",
+                "-A INPUT -i eth0 -s 192.168.0.0/16 -p tcp -j ACCEPT")).containsExactly("INPUT rule 3 never matches");
+    }
+
+    @Test
+    void differentConditionsOrTestsNotUnderstoodNeverShadow() {
+        assertThat(shadowedRules("-A INPUT -i eth0 -p tcp -j DROP", "-A INPUT -i eth1 -p tcp -m tcp --dport 22 -j ACCEPT")).isEmpty();
+        assertThat(shadowedRules("-A INPUT -s 10.0.0.0/8 -p tcp -j DROP", "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT")).isEmpty();
+        assertThat(shadowedRules("-A INPUT -m state --state ESTABLISHED -j ACCEPT",
+                "-A INPUT -p tcp -m state --state NEW -m tcp --dport 22 -j ACCEPT")).isEmpty();
+        // a rate limit matches only sometimes: the packets it lets pass reach the next rule
+        assertThat(shadowedRules("-A INPUT -p tcp -m tcp --dport 22 -m limit --limit 5/sec -j ACCEPT",
+                "-A INPUT -p tcp -m tcp --dport 22 -j DROP")).isEmpty();
+        // ICMP (and every protocol but TCP and UDP) still reaches a rule without a protocol test
+        assertThat(shadowedRules("-A INPUT -p tcp -j DROP", "-A INPUT -p udp -j DROP", "-A INPUT -j ACCEPT")).isEmpty();
+        assertThat(shadowedRules("-A INPUT -p tcp -j DROP", "-A INPUT -p udp -j DROP", "-A INPUT -p icmp -j DROP", "-A INPUT -j ACCEPT")).isEmpty();
+        // a non-terminal rule decides nothing
+        assertThat(shadowedRules("-A INPUT -p tcp -j LOG", "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT")).isEmpty();
+    }
+
+    @Test
+    void shadowedInNftTooWithConditions() {
+        String text = "table inet filter {\n chain input {\n  type filter hook input priority 0; policy drop;\n"
+                + "  tcp dport 22 drop\n  iifname \"eth0\" ip saddr 10.0.0.0/8 tcp dport 22 accept\n }\n}\n";
+        FirewallView v = Firewall.analyze(List.of(new LabeledText(null, "r.nft", text)), ServiceNames.iana());
+        assertThat(ids(v, "shadowed-rule")).singleElement().satisfies(f -> assertThat(f.title()).isEqualTo("input rule 2 never matches"));
+    }
+
     @Test
     void legacyWarningIsABackendConflict() {
         String text = "# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n";

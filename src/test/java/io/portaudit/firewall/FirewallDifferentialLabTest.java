@@ -180,6 +180,43 @@ class FirewallDifferentialLabTest {
     /** UDP verdicts the kernel showed in the last {@link #run}: each kind must occur, or the UDP check proved nothing. */
     final java.util.Map<Verdict, Integer> udpSeen = new java.util.EnumMap<>(Verdict.class);
 
+    /** Rules the analysis called shadowed in the last {@link #run} whose kernel counters were read. */
+    int shadowedChecked;
+
+    static final java.util.regex.Pattern COUNTED = java.util.regex.Pattern.compile("^\\[(\\d+):\\d+\\] -A (\\S+) ");
+    static final java.util.regex.Pattern SHADOWED = java.util.regex.Pattern.compile("^(\\S+) rule (\\d+) never matches$");
+    static final java.util.regex.Pattern TABLE = java.util.regex.Pattern.compile(" -t (\\S+) ");
+
+    /**
+     * The shadowed-rule analysis against the kernel: after the probes, every rule it calls shadowed
+     * must show no packet in the kernel's own counters ({@code iptables-save -c}); one that has
+     * matched a packet disproves the claim. Returns how many claims were checked.
+     */
+    int shadowedNeverHit(boolean v6, long seed, List<String> bad) throws IOException {
+        Lab.Result dump = Lab.inNs(NS, T, v6 ? "ip6tables-save" : "iptables-save", "-c");
+        java.util.Map<String, List<Long>> packets = new java.util.HashMap<>();
+        String table = "";
+        for (String l : dump.out().split("\n")) {
+            if (l.startsWith("*")) table = l.substring(1).trim();
+            java.util.regex.Matcher m = COUNTED.matcher(l);
+            if (m.find()) packets.computeIfAbsent(table + " " + m.group(2), k -> new ArrayList<>()).add(Long.parseLong(m.group(1)));
+        }
+        FirewallView v = Firewall.analyze(List.of(new LabeledText(null, "seed-" + seed, dump.out())), ServiceNames.iana());
+        int n = 0;
+        for (io.portaudit.model.Finding f : v.findings()) {
+            if (!f.id().equals("shadowed-rule")) continue;
+            java.util.regex.Matcher m = SHADOWED.matcher(f.title());
+            java.util.regex.Matcher t = TABLE.matcher(f.remedy().get(0));
+            assertThat(m.matches()).as(f.title()).isTrue();
+            List<Long> chain = packets.get((t.find() ? t.group(1) : "filter") + " " + m.group(1));
+            assertThat(chain).as("counters of %s", f.title()).isNotNull();
+            long hits = chain.get(Integer.parseInt(m.group(2)) - 1);
+            if (hits != 0) bad.add("seed " + seed + ": " + f.title() + " says the analysis, but the kernel counted " + hits + " packet(s) on it\n" + dump.out());
+            n++;
+        }
+        return n;
+    }
+
     List<String> run(boolean nft, boolean v6, long seed0, int count) throws Exception {
         List<String> texts = new ArrayList<>();
         for (int k = 0; k < count; k++) {
@@ -192,6 +229,7 @@ class FirewallDifferentialLabTest {
     /** Loads each ruleset text into the device in turn; "seed" in reports is {@code seed0} + its index. */
     List<String> run(boolean nft, boolean v6, long seed0, List<String> texts) throws Exception {
         udpSeen.clear();
+        shadowedChecked = 0;
         List<String> bad = new ArrayList<>();
         Path file = Files.createTempFile("pa-fw", nft ? ".nft" : ".save");
         try {
@@ -241,6 +279,7 @@ class FirewallDifferentialLabTest {
                     }
                 }
                 assertThat(problems.hasErrors()).as("problems reading the kernel's dump: %s", problems.list()).isFalse();
+                if (!nft) shadowedChecked += shadowedNeverHit(v6, seed, bad);
             }
         } finally {
             Files.deleteIfExists(file);
@@ -254,6 +293,7 @@ class FirewallDifferentialLabTest {
         List<String> bad = run(false, false, Long.getLong("fw.seed", 1000), Integer.getInteger("fw.count", 110));
         assertThat(bad).as(bad.isEmpty() ? "" : bad.size() + " disagreements; first: " + bad.get(0)).isEmpty();
         assertThat(udpSeen.keySet()).as("UDP verdicts the kernel showed").contains(Verdict.ACCEPT, Verdict.DROP, Verdict.REJECT);
+        assertThat(shadowedChecked).as("shadowed-rule claims checked against the kernel's counters").isGreaterThan(10);
     }
 
     @Test
@@ -268,6 +308,7 @@ class FirewallDifferentialLabTest {
         List<String> bad = run(false, true, Long.getLong("fw.seed6", 3000), Integer.getInteger("fw.count6", 25));
         assertThat(bad).as(bad.isEmpty() ? "" : bad.size() + " disagreements; first: " + bad.get(0)).isEmpty();
         assertThat(udpSeen.keySet()).as("UDP verdicts the kernel showed").contains(Verdict.ACCEPT, Verdict.DROP, Verdict.REJECT);
+        assertThat(shadowedChecked).as("shadowed-rule claims checked against the kernel's counters").isGreaterThan(0);
     }
 
     @Test
