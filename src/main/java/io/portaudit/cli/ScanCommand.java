@@ -73,6 +73,10 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "-sV", description = "Service detection: greetings, HTTP, TLS; product and version.")
     boolean versionScan;
 
+    @Option(names = "-sn", description = "Host discovery only, no port scan: which targets answer (a TCP connect to common "
+            + "ports; refused counts as up). With -Pn every target is listed as up.")
+    boolean pingScan;
+
     @Option(names = "-p", paramLabel = "PORTS", description = "Ports: 22,80,1000-2000 | T:21-25,U:53 | http,ssh | - (all).")
     String ports;
 
@@ -81,6 +85,12 @@ public final class ScanCommand implements Callable<Integer> {
 
     @Option(names = "-F", description = "Fast: the top 100 ports.")
     boolean fast;
+
+    @Option(names = "--exclude-ports", paramLabel = "PORTS", description = "Ports not to scan, in -p syntax (e.g. 9100,U:5353).")
+    String excludePorts;
+
+    @Option(names = "-r", description = "Probe ports in ascending order (default: random, the most common ones first).")
+    boolean sequential;
 
     @Option(names = "-T", paramLabel = "0-5", description = "Timing template (nmap's values; default 3).")
     Integer template;
@@ -103,13 +113,13 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--scan-delay", paramLabel = "TIME", description = "Wait TIME between probes to one host.")
     String scanDelay;
 
-    @Option(names = "--initial-rtt-timeout", paramLabel = "TIME", hidden = true)
+    @Option(names = "--initial-rtt-timeout", paramLabel = "TIME", description = "Probe timeout before the first answer (default by template).")
     String initialRtt;
 
-    @Option(names = "--min-rtt-timeout", paramLabel = "TIME", hidden = true)
+    @Option(names = "--min-rtt-timeout", paramLabel = "TIME", description = "Lower bound of the adaptive probe timeout (default by template).")
     String minRtt;
 
-    @Option(names = "--max-rtt-timeout", paramLabel = "TIME", hidden = true)
+    @Option(names = "--max-rtt-timeout", paramLabel = "TIME", description = "Upper bound of the adaptive probe timeout (default by template).")
     String maxRtt;
 
     @Option(names = "-Pn", description = "Skip host discovery: treat every host as up.")
@@ -182,7 +192,12 @@ public final class ScanCommand implements Callable<Integer> {
         PortSpec portSpec;
         int selections = (ports != null ? 1 : 0) + (topPorts != null ? 1 : 0) + (fast ? 1 : 0);
         if (selections > 1) throw new UserException("give only one of -p, --top-ports, -F");
-        if (ports != null) {
+        if (pingScan && (selections > 0 || tcpScan || udpScan || versionScan || excludePorts != null)) {
+            throw new UserException("-sn is host discovery only: it takes no -sT/-sU/-sV or port options");
+        }
+        if (pingScan) {
+            portSpec = PortSpec.of(io.portaudit.model.PortSet.empty(), io.portaudit.model.PortSet.empty());
+        } else if (ports != null) {
             portSpec = PortSpec.parse(ports, names);
             for (ParseProblem p : portSpec.problems()) System.err.println("portaudit: " + p.format());
             if (!portSpec.ok()) return ExitCodes.USAGE;
@@ -192,7 +207,13 @@ public final class ScanCommand implements Callable<Integer> {
             PortFrequencies f = PortFrequencies.load();
             portSpec = PortSpec.of(f.top(Protocol.TCP, n), f.top(Protocol.UDP, n));
         }
-        if ((tcp ? portSpec.tcp().size() : 0) + (udp ? portSpec.udp().size() : 0) == 0) {
+        if (excludePorts != null) {
+            PortSpec ex = PortSpec.parse(excludePorts, names);
+            for (ParseProblem p : ex.problems()) System.err.println("portaudit: --exclude-ports: " + p.format());
+            if (!ex.ok()) return ExitCodes.USAGE;
+            portSpec = PortSpec.of(portSpec.tcp().minus(ex.tcp()), portSpec.udp().minus(ex.udp()));
+        }
+        if (!pingScan && (tcp ? portSpec.tcp().size() : 0) + (udp ? portSpec.udp().size() : 0) == 0) {
             throw new UserException("no ports to scan for the chosen scan types");
         }
         // timing
@@ -208,7 +229,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         if (minRate < 0 || maxRate < 0 || (maxRate > 0 && minRate > maxRate)) throw new UserException("bad --min-rate/--max-rate");
         ScanRequest req = ScanRequest.builder(spec, portSpec).tcp(tcp).udp(udp).timing(t).minRate(minRate).maxRate(maxRate)
-                .skipDiscovery(noPing).serviceDetection(versionScan).names(names)
+                .skipDiscovery(noPing).serviceDetection(versionScan).names(names).pingOnly(pingScan).sequential(sequential)
                 .hostGroup(hostGroup == null ? 32 : checkRange(hostGroup, 1, 4096, "--hostgroup"))
                 .serviceTimeout(versionTimeout == null ? Duration.ofSeconds(5) : duration(versionTimeout, "--version-timeout"))
                 .build();

@@ -32,7 +32,7 @@ public final class GrepOutput implements ScanListener {
     public void host(HostReport h) {
         String a = h.address();
         out.println("Host: " + a + " ()\tStatus: " + (h.up() ? "Up" : "Down"));
-        if (h.up()) {
+        if (h.up() && !h.ports().isEmpty()) {
             Set<PortState> hidden = h.collapsed(NormalOutput.MAX_PER_STATE, false);
             List<String> ports = new ArrayList<>();
             for (PortResult r : h.shown(hidden)) {

@@ -125,6 +125,10 @@ public final class NormalOutput implements ScanListener {
         int total = s.hostsUp() + s.hostsDown();
         String done = String.format(Locale.ROOT, "%d IP address%s (%d host%s up) scanned in %.2f seconds",
                 total, total == 1 ? "" : "es", s.hostsUp(), s.hostsUp() == 1 ? "" : "s", s.elapsedSeconds());
+        // (hosts are only ever down after discovery: -Pn lists every target as up)
+        if (s.hostsUp() == 0 && s.hostsDown() > 0) {
+            out.println("Note: Host seems down. If it is really up, but blocking our ping probes, try -Pn");
+        }
         if (s.partial()) out.println("WARNING: scan incomplete (" + s.exitReason() + "): results above are partial");
         if (fileHeader) {
             String when = WHEN.format(Instant.ofEpochMilli(s.endMillis()).atZone(ZoneId.systemDefault()));

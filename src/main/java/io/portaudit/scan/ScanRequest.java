@@ -14,17 +14,19 @@ import java.time.Duration;
  * @param skipDiscovery  {@code -Pn}: treat every host as up
  * @param hostGroup      hosts scanned in parallel
  * @param serviceTimeout per-port bound of {@code -sV} (connect + reads)
+ * @param pingOnly       {@code -sn}: host discovery only, no port scan (discovery runs even for one target)
+ * @param sequential     {@code -r}: probe ports in ascending order instead of a random one
  */
 public record ScanRequest(TargetSpec targets, PortSpec ports, boolean tcp, boolean udp, TimingTemplate timing,
                           double minRate, double maxRate, boolean skipDiscovery, boolean serviceDetection,
-                          int hostGroup, Duration serviceTimeout, ServiceNames names) {
+                          int hostGroup, Duration serviceTimeout, ServiceNames names, boolean pingOnly, boolean sequential) {
 
     public PortSet tcpPorts() {
-        return tcp ? ports.tcp() : PortSet.empty();
+        return tcp && !pingOnly ? ports.tcp() : PortSet.empty();
     }
 
     public PortSet udpPorts() {
-        return udp ? ports.udp() : PortSet.empty();
+        return udp && !pingOnly ? ports.udp() : PortSet.empty();
     }
 
     public static Builder builder(TargetSpec targets, PortSpec ports) {
@@ -41,6 +43,7 @@ public record ScanRequest(TargetSpec targets, PortSpec ports, boolean tcp, boole
         private int hostGroup = 32;
         private Duration serviceTimeout = Duration.ofSeconds(5);
         private ServiceNames names;
+        private boolean pingOnly, sequential;
 
         Builder(TargetSpec targets, PortSpec ports) {
             this.targets = targets;
@@ -57,10 +60,12 @@ public record ScanRequest(TargetSpec targets, PortSpec ports, boolean tcp, boole
         public Builder hostGroup(int n) { hostGroup = Math.max(1, n); return this; }
         public Builder serviceTimeout(Duration d) { serviceTimeout = d; return this; }
         public Builder names(ServiceNames n) { names = n; return this; }
+        public Builder pingOnly(boolean b) { pingOnly = b; return this; }
+        public Builder sequential(boolean b) { sequential = b; return this; }
 
         public ScanRequest build() {
             return new ScanRequest(targets, ports, tcp, udp, timing, minRate, maxRate, skipDiscovery, serviceDetection,
-                    hostGroup, serviceTimeout, names == null ? ServiceNames.defaults() : names);
+                    hostGroup, serviceTimeout, names == null ? ServiceNames.defaults() : names, pingOnly, sequential);
         }
     }
 }

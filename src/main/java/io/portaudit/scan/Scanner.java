@@ -121,7 +121,8 @@ public final class Scanner {
                 ProbeIo.choose(socketLayerOverride, large(req)));
         shardProbes = 0;
         shardLayer = "";
-        boolean discovery = !req.skipDiscovery() && req.targets().size().compareTo(java.math.BigInteger.ONE) > 0;
+        // one target is taken as up (its scan shows it) unless only discovery is asked for (-sn)
+        boolean discovery = !req.skipDiscovery() && (req.pingOnly() || req.targets().size().compareTo(java.math.BigInteger.ONE) > 0);
         int up = 0, down = 0, timedOut = 0, unscannable = 0;
         Iterator<InetAddress> addresses = req.targets().iterator();
         java.util.Set<InetAddress> seen = new java.util.HashSet<>();
@@ -141,7 +142,7 @@ public final class Scanner {
                 if (!req.tcpPorts().isEmpty() && !live.isEmpty()) scanTcp(tcp, live, req, listener, budget, maxRate);
                 if (!req.udpPorts().isEmpty() && !live.isEmpty() && !stop.get()) {
                     new UdpEngine(clockUs, Math.max(1, budget), maxRate, stop::get).run(live.stream()
-                            .map(h -> new UdpEngine.Job(h.address, req.udpPorts(), new HostTiming(req.timing()),
+                            .map(h -> new UdpEngine.Job(h.address, order(req.udpPorts(), h.address, Protocol.UDP, req), new HostTiming(req.timing()),
                                     deadline(req), h)).iterator(), req.hostGroup(), (job, port, state, reason, payloadReply) -> {
                                 Host h = (Host) job.owner;
                                 PortResult r = new PortResult(Addresses.format(h.address), Protocol.UDP, port, state, reason,
@@ -186,6 +187,20 @@ public final class Scanner {
         }
         return new Outcome(up, down, timedOut, stop.get(), tcp.sent() + shardProbes, unscannable,
                 tcp.socketLayer().isEmpty() ? shardLayer : tcp.socketLayer());
+    }
+
+    /**
+     * The order a host's ports are probed in: ascending with {@code -r}; else random (seeded by the
+     * address, so runs repeat) with the most common ports first, as nmap does.
+     */
+    static int[] order(PortSet ports, InetAddress address, Protocol p, ScanRequest req) {
+        if (req.sequential()) {
+            int[] a = new int[ports.size()];
+            int n = 0;
+            for (var r : ports.ranges()) for (int port = r.from(); port <= r.to(); port++) a[n++] = port;
+            return a;
+        }
+        return TcpConnectEngine.Job.shuffle(ports, address, p == Protocol.UDP ? PortFrequencies.FALLBACK_UDP : PortFrequencies.FALLBACK_TCP);
     }
 
     private long deadline(ScanRequest req) {
@@ -240,7 +255,7 @@ public final class Scanner {
         int k = engineThreads(req, live.size(), budget, threadsOverride);
         if (k == 1) {
             List<TcpConnectEngine.Job> list = new ArrayList<>();
-            for (Host h : live) list.add(new TcpConnectEngine.Job(h.address, req.tcpPorts(), h.timing, false, deadline(req), h));
+            for (Host h : live) list.add(new TcpConnectEngine.Job(h.address, order(req.tcpPorts(), h.address, Protocol.TCP, req), h.timing, false, deadline(req), h));
             tcp.run(list.iterator(), live.size(), sink);
             return;
         }
@@ -255,7 +270,7 @@ public final class Scanner {
             jobs.add(new ArrayList<>());
         }
         for (Host h : live) {
-            int[] all = TcpConnectEngine.Job.shuffle(req.tcpPorts(), h.address);
+            int[] all = order(req.tcpPorts(), h.address, Protocol.TCP, req);
             long deadline = deadline(req);
             HostTiming shared = h.timing.sharedBy(k);
             for (int s = 0; s < k; s++) {

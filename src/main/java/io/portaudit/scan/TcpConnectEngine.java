@@ -138,7 +138,7 @@ public final class TcpConnectEngine {
         final Job job;
         final int port;
         final int tryNo;
-        final long sentUs;
+        long sentUs;
         /** The socket, as the {@link ProbeIo} layer holds it: a channel (NIO) or a descriptor (native). */
         SocketChannel ch;
         int fd = -1;
@@ -314,7 +314,7 @@ public final class TcpConnectEngine {
                         int r = io.check(p);
                         if (r == ProbeIo.PENDING) io.watch(p);
                         else {
-                            answered(p, r, now, sink);
+                            answered(p, r, clockUs.getAsLong(), sink);
                             decidedNow = true;
                         }
                     }
@@ -423,6 +423,9 @@ public final class TcpConnectEngine {
         int r;
         try {
             r = io.start(p, j.base.getAddress(), port);
+            // the probe's own send time: the SYN left during start(). Not the batch's start, or an RTT
+            // sample would include every probe sent before it (and the first, the JVM's first connect)
+            p.sentUs = clockUs.getAsLong();
         } catch (IOException e) {
             // could not even open a socket (descriptor limit or the like): try again later
             j.retries.addFirst(new int[] {port, tryNo});

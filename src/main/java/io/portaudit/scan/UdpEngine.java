@@ -57,8 +57,13 @@ public final class UdpEngine {
         public final Object owner;
 
         public Job(InetAddress address, PortSet ports, HostTiming timing, long deadlineUs, Object owner) {
+            this(address, TcpConnectEngine.Job.shuffle(ports, address, PortFrequencies.FALLBACK_UDP), timing, deadlineUs, owner);
+        }
+
+        /** A job for exactly these ports, probed in the order given. */
+        public Job(InetAddress address, int[] ports, HostTiming timing, long deadlineUs, Object owner) {
             this.address = address;
-            this.cursor = java.util.Arrays.stream(TcpConnectEngine.Job.shuffle(ports, address, PortFrequencies.FALLBACK_UDP)).iterator();
+            this.cursor = java.util.Arrays.stream(ports).iterator();
             this.timing = timing;
             this.deadlineUs = deadlineUs;
             this.owner = owner;

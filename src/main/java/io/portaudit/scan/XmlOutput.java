@@ -24,7 +24,8 @@ import java.util.Set;
  * extraports, port/state/service, times) / runstats (finished, hosts), as nmap 7 writes it, so ndiff
  * and other nmap consumers read it. Written to a file it is well-formed at every moment: after each
  * host a provisional {@code <runstats>} marked partial is written and replaced by the next host, so
- * even a killed scan leaves a readable, partial document.
+ * even a killed scan leaves a readable, partial document. Written to a stream (standard output) the
+ * trailer comes once, at the end (a stream cannot be rewound).
  */
 public final class XmlOutput implements ScanListener {
     private static final DateTimeFormatter STR = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ROOT);
@@ -79,6 +80,11 @@ public final class XmlOutput implements ScanListener {
         }
     }
 
+    /** A provisional trailer (scan in progress) only goes to a file, where the next one replaces it. */
+    private void provisionalTrailer(long endMillis, double elapsed) {
+        if (file != null) writeTrailer(endMillis, elapsed, true, "scan in progress");
+    }
+
     private void writeTrailer(long endMillis, double elapsed, boolean partial, String why) {
         if (file != null) {
             try {
@@ -123,7 +129,7 @@ public final class XmlOutput implements ScanListener {
         sb.append("<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n");
         write(sb.toString());
         markTrailer();
-        writeTrailer(info.startMillis(), 0, true, "scan in progress");
+        provisionalTrailer(info.startMillis(), 0);
     }
 
     private static void scaninfo(StringBuilder sb, String type, String proto, PortSet ports) {
@@ -150,7 +156,8 @@ public final class XmlOutput implements ScanListener {
                 .append("\" reason_ttl=\"0\"/>\n");
         sb.append("<address addr=\"").append(esc(h.address().replaceAll("%.*", ""))).append("\" addrtype=\"")
                 .append(h.address().contains(":") ? "ipv6" : "ipv4").append("\"/>\n<hostnames>\n</hostnames>\n");
-        if (h.up()) {
+        // a host of a discovery-only scan (-sn) has no ports element, as in nmap's XML
+        if (h.up() && !h.ports().isEmpty()) {
             Set<PortState> hidden = h.collapsed(NormalOutput.MAX_PER_STATE, openOnly);
             sb.append("<ports>");
             // extraports with nmap 7.80+'s extrareasons ports="..." so consumers can expand them
@@ -189,12 +196,12 @@ public final class XmlOutput implements ScanListener {
                 sb.append("</port>\n");
             }
             sb.append("</ports>\n");
-            if (h.srttUs() >= 0) sb.append("<times srtt=\"").append(h.srttUs()).append("\" rttvar=\"0\" to=\"100000\"/>\n");
         }
+        if (h.up() && h.srttUs() >= 0) sb.append("<times srtt=\"").append(h.srttUs()).append("\" rttvar=\"0\" to=\"100000\"/>\n");
         sb.append("</host>\n");
         write(sb.toString());
         markTrailer();
-        writeTrailer(System.currentTimeMillis(), (System.currentTimeMillis() - startMillis) / 1000.0, true, "scan in progress");
+        provisionalTrailer(System.currentTimeMillis(), (System.currentTimeMillis() - startMillis) / 1000.0);
     }
 
     @Override

@@ -33,6 +33,77 @@ class ScanCommandTest {
         assertThat(run("scan", "-T", "9", "127.0.0.1")).isEqualTo(ExitCodes.USAGE);
         assertThat(run("scan")).isEqualTo(ExitCodes.USAGE);
         assertThat(run("scan", "-p", "80", "--top-ports", "10", "127.0.0.1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("scan", "-sn", "-p", "80", "127.0.0.1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("scan", "-sn", "-sV", "127.0.0.1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("scan", "--exclude-ports", "70000", "127.0.0.1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("scan", "-p", "80", "--exclude-ports", "80", "127.0.0.1")).as("nothing left to scan").isEqualTo(ExitCodes.USAGE);
+    }
+
+    /** Runs in this JVM with standard output captured. */
+    private static String stdout(String... args) {
+        java.io.PrintStream saved = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(run(args)).isEqualTo(ExitCodes.OK);
+        } finally {
+            System.setOut(saved);
+        }
+        return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private void assertWellFormed(String xml) throws IOException {
+        assertThat(NmapOutputs.read("xml", xml).problems()).isEmpty();
+        if (new File("/usr/bin/xmllint").canExecute()) {
+            Path f = dir.resolve("check.xml");
+            Files.writeString(f, xml);
+            Lab.Result r = Lab.run(Duration.ofSeconds(30), "xmllint", "--noout", f.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+        }
+    }
+
+    @Test
+    void xmlOnStandardOutputIsOneWellFormedDocument() throws IOException {
+        // a stream cannot be rewound: the provisional "in progress" trailers of a file must not reach it
+        String xml = stdout("scan", "-T4", "-p", "1-50", "-oX", "-", "127.0.0.1", "127.0.0.2");
+        assertWellFormed(xml);
+        assertThat(xml.split("</nmaprun>", -1)).hasSize(2);
+        assertThat(xml).doesNotContain("scan in progress").contains("<hosts up=\"2\" down=\"0\" total=\"2\"/>");
+    }
+
+    @Test
+    void pingScanListsTheHostsThatAnswerWithoutPorts() throws IOException {
+        String base = dir.resolve("sn").toString();
+        String normal = stdout("scan", "-sn", "-oA", base, "-oN", "-", "127.0.0.1-3");
+        assertThat(normal.split("Host is up", -1)).hasSize(4);
+        assertThat(normal).doesNotContain("PORT").contains("3 IP addresses (3 hosts up)");
+        String xml = Files.readString(Path.of(base + ".xml"));
+        assertWellFormed(xml);
+        assertThat(xml).doesNotContain("<ports").doesNotContain("<scaninfo").contains("<hosts up=\"3\" down=\"0\" total=\"3\"/>");
+        assertThat(xml.split("<status state=\"up\" reason=\"conn-refused\"", -1)).hasSize(4);
+        String gnmap = Files.readString(Path.of(base + ".gnmap"));
+        assertThat(gnmap).contains("Host: 127.0.0.1 ()\tStatus: Up", "Host: 127.0.0.3 ()\tStatus: Up").doesNotContain("Ports:");
+    }
+
+    /** The ports of --json port records, in the order they were reported. */
+    private static List<Integer> jsonPorts(String lines) throws IOException {
+        List<Integer> out = new ArrayList<>();
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String l : lines.split("\n")) {
+            if (l.isBlank()) continue;
+            var n = mapper.readTree(l);
+            if (n.path("type").asText().equals("port")) out.add(n.path("port").asInt());
+        }
+        return out;
+    }
+
+    @Test
+    void excludePortsAndAscendingOrder() throws IOException {
+        List<Integer> sequential = jsonPorts(stdout("scan", "-T4", "-r", "-p", "1-300", "--exclude-ports", "100-199,T:250", "--json", "127.0.0.1"));
+        assertThat(sequential).hasSize(199).doesNotContain(100, 150, 199, 250).contains(99, 200, 300).isSorted();
+        List<Integer> random = jsonPorts(stdout("scan", "-T4", "-p", "1-300", "--json", "127.0.0.1"));
+        assertThat(random).hasSize(300);
+        assertThat(random).as("without -r the order is random").isNotEqualTo(random.stream().sorted().toList());
     }
 
     @Test
@@ -83,5 +154,26 @@ class ScanCommandTest {
         if (new File("/usr/bin/xmllint").canExecute()) {
             assertThat(Lab.run(Duration.ofSeconds(30), "xmllint", "--noout", xml.toString()).exit()).isZero();
         }
+    }
+
+    @Test
+    void sigtermWithXmlOnStandardOutputStillEndsTheDocument() throws Exception {
+        Path out = dir.resolve("stdout.xml");
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), "io.portaudit.cli.Main",
+                "scan", "-p", "1-20000", "--scan-delay", "5ms", "-oX", "-", "127.0.0.1"));
+        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("err").toFile()).redirectOutput(out.toFile()).start();
+        try {
+            for (int i = 0; i < 100 && (!Files.exists(out) || Files.size(out) == 0); i++) Thread.sleep(100);
+            Thread.sleep(1000);
+            p.destroy();  // SIGTERM
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(Files.readString(dir.resolve("err"))).isEqualTo(ExitCodes.INCOMPLETE);
+        } finally {
+            p.destroyForcibly();
+        }
+        String text = Files.readString(out);
+        assertThat(text).contains("partial: interrupted");
+        assertWellFormed(text);
     }
 }
