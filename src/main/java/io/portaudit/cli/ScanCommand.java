@@ -21,6 +21,9 @@ import io.portaudit.scan.XmlOutput;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,6 +128,12 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "-Pn", description = "Skip host discovery: treat every host as up.")
     boolean noPing;
 
+    @Option(names = "-6", description = "IPv6: host names resolve to their IPv6 address; IPv4 targets are refused.")
+    boolean ipv6Only;
+
+    @Option(names = "-4", description = "IPv4: host names resolve to their IPv4 address; IPv6 targets are refused.")
+    boolean ipv4Only;
+
     @Option(names = "-n", description = "No DNS: only addresses (and localhost) are accepted. portaudit never does reverse DNS.")
     boolean noDns;
 
@@ -180,7 +189,20 @@ public final class ScanCommand implements Callable<Integer> {
         for (String e : exclude) excl.addAll(List.of(e.split(",")));
         if (excludeFile != null) excl.addAll(TargetSpec.readList(readText(excludeFile)));
         if (all.isEmpty()) throw new UserException("no targets given (e.g. 'portaudit scan 10.77.2.2')");
-        TargetSpec spec = TargetSpec.parse(all, excl, noDns);
+        if (ipv4Only && ipv6Only) throw new UserException("give only one of -4, -6");
+        Class<? extends InetAddress> family = ipv6Only ? Inet6Address.class : ipv4Only ? Inet4Address.class : null;
+        TargetSpec spec = family == null ? TargetSpec.parse(all, excl, noDns) : TargetSpec.parse(all, excl, noDns, name -> {
+            for (InetAddress a : InetAddress.getAllByName(name)) if (family.isInstance(a)) return a;
+            throw new java.net.UnknownHostException(name + " has no " + (ipv6Only ? "IPv6" : "IPv4") + " address");
+        });
+        if (family != null) {
+            for (TargetSpec.Target t : spec.targets()) {
+                java.util.Iterator<InetAddress> it = t.iterator();
+                if (it.hasNext() && !family.isInstance(it.next())) {
+                    throw new UserException("target '" + t.text() + "' is not " + (ipv6Only ? "IPv6" : "IPv4") + " (" + (ipv6Only ? "-6" : "-4") + ")");
+                }
+            }
+        }
         boolean targetProblem = false;
         for (ParseProblem p : spec.problems()) {
             System.err.println("portaudit: " + p.format());

@@ -172,7 +172,8 @@ public final class TargetSpec implements Iterable<InetAddress> {
             if (t == null) problems.add(ParseProblem.error(source, 0, 0, tok, "cannot read target '" + tok + "'"));
             else out.add(t);
         } catch (UnknownHostException e) {
-            problems.add(ParseProblem.error(source, 0, 0, tok, "cannot resolve host name '" + tok + "'"));
+            String why = e.getMessage() == null || e.getMessage().equals(tok) ? "" : " (" + e.getMessage() + ")";
+            problems.add(ParseProblem.error(source, 0, 0, tok, "cannot resolve host name '" + tok + "'" + why));
         } catch (IllegalArgumentException e) {
             problems.add(ParseProblem.error(source, 0, 0, tok, e.getMessage()));
         }

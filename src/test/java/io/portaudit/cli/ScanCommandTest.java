@@ -37,6 +37,15 @@ class ScanCommandTest {
         assertThat(run("scan", "-sn", "-sV", "127.0.0.1")).isEqualTo(ExitCodes.USAGE);
         assertThat(run("scan", "--exclude-ports", "70000", "127.0.0.1")).isEqualTo(ExitCodes.USAGE);
         assertThat(run("scan", "-p", "80", "--exclude-ports", "80", "127.0.0.1")).as("nothing left to scan").isEqualTo(ExitCodes.USAGE);
+        assertThat(run("scan", "-6", "-p", "80", "127.0.0.1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("scan", "-4", "-p", "80", "::1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("scan", "-4", "-6", "-p", "80", "::1")).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void familyOptionsAcceptTheirOwnFamily() throws IOException {
+        assertThat(stdout("scan", "-6", "-p", "80", "::1")).contains("scan report for ::1");
+        assertThat(stdout("scan", "-4", "-n", "-p", "80", "localhost")).contains("scan report for 127.0.0.1");
     }
 
     /** Runs in this JVM with standard output captured. */
