@@ -146,9 +146,10 @@ public final class Correlator {
                         ev, fix));
                 Optional<String> insecure = Insecure.reason(row.protocol(), row.port(), row.service(), program);
                 if (insecure.isPresent()) {
+                    String proven = Insecure.provenByScan(row.scan()).map(s -> " " + s + ".").orElse("");
                     out.add(new Finding("insecure-protocol", Severity.HIGH, what + " on " + fam + " speaks an insecure protocol and is "
                             + (sure ? "reachable" : "possibly reachable"), row.protocol(), row.family(), port,
-                            insecure.get() + ". Replace it with an encrypted, authenticated service (SSH/SFTP, HTTPS) or stop it.",
+                            insecure.get() + "." + proven + " Replace it with an encrypted, authenticated service (SSH/SFTP, HTTPS) or stop it.",
                             ev, Remedies.stopService(outside)));
                 }
                 if (row.family() == AddressFamily.IPV6 && fw != null) {

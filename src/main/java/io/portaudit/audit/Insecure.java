@@ -37,4 +37,20 @@ final class Insecure {
         }
         return Optional.empty();
     }
+
+    /**
+     * What the scan proved about an insecure service, as a sentence, or empty: an SNMP agent that
+     * answered the default community {@code public} (portaudit's UDP payload asks with it; -sV
+     * decodes the answer), a TFTP server that answered a read request.
+     */
+    static Optional<String> provenByScan(io.portaudit.model.PortResult scan) {
+        if (scan == null || scan.banner() == null || scan.state() != io.portaudit.model.PortState.OPEN) return Optional.empty();
+        String b = scan.banner();
+        if (b.startsWith("SNMP") && b.contains("agent answers community \"public\"")) {
+            return Optional.of("The scan read it with the default community \"public\": anyone who reaches the port reads the agent ("
+                    + b + ")");
+        }
+        if (b.startsWith("TFTP ")) return Optional.of("The scan got an answer to an unauthenticated read request (" + b + ")");
+        return Optional.empty();
+    }
 }

@@ -145,9 +145,14 @@ public final class Scanner {
                             .map(h -> new UdpEngine.Job(h.address, order(req.udpPorts(), h.address, Protocol.UDP, req), new HostTiming(req.timing()),
                                     deadline(req), h)).iterator(), req.hostGroup(), (job, port, state, reason, payloadReply) -> {
                                 Host h = (Host) job.owner;
-                                PortResult r = new PortResult(Addresses.format(h.address), Protocol.UDP, port, state, reason,
-                                        req.names().name(port, Protocol.UDP).orElse(null), null, null,
-                                        payloadReply == null ? null : payloadReply);
+                                String service = req.names().name(port, Protocol.UDP).orElse(null);
+                                // -sV: what the reply to the protocol payload says (the banner becomes its summary)
+                                ServiceProbe.Identified id = req.serviceDetection() && state == PortState.OPEN
+                                        ? UdpIdentify.identify(port, payloadReply) : null;
+                                PortResult r = id == null
+                                        ? new PortResult(Addresses.format(h.address), Protocol.UDP, port, state, reason, service, null, null, payloadReply)
+                                        : new PortResult(Addresses.format(h.address), Protocol.UDP, port, state, reason,
+                                                id.service() != null ? id.service() : service, id.product(), id.version(), id.banner());
                                 h.table.put(r);
                                 if (!h.up || Reasons.USER_SET.equals(h.reason)) {
                                     if (state == PortState.OPEN || state == PortState.CLOSED) h.reason = reason;

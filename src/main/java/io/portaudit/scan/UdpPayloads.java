@@ -14,9 +14,14 @@ import java.util.Map;
 public final class UdpPayloads {
     private UdpPayloads() {}
 
-    /** RFC 1035 §4.1: ID 0x7061 ("pa"), RD set, one question: ". IN NS". Any DNS server answers (even REFUSED). */
+    /**
+     * RFC 1035 §4.1: ID 0x7061 ("pa"), no recursion, one question: "version.bind CH TXT" (the
+     * CHAOS-class convention by which BIND, dnsmasq and unbound tell their version; RFC 4892). Any
+     * DNS server answers it, if only with REFUSED or NOTIMP, so an open port still shows.
+     */
     public static byte[] dns() {
-        return new byte[] {0x70, 0x61, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, /* root */ 0, /* NS */ 0, 2, /* IN */ 0, 1};
+        return concat(new byte[] {0x70, 0x61, 0x00, 0x00, 0, 1, 0, 0, 0, 0, 0, 0}, name("version", "bind"),
+                new byte[] {/* TXT */ 0, 16, /* CH */ 0, 3});
     }
 
     /** RFC 5905 §7.3: 48-byte NTPv4 client request (LI 0, VN 4, Mode 3 = 0x23), all other fields zero. */

@@ -12,8 +12,8 @@ class PayloadsTest {
     }
 
     @Test
-    void dnsAsksTheRootForNs() {
-        assertThat(hex(UdpPayloads.dns())).isEqualTo("706101000001000000000000" + "00" + "0002" + "0001");
+    void dnsAsksForVersionBindInTheChaosClass() {
+        assertThat(hex(UdpPayloads.dns())).isEqualTo("706100000001000000000000" + "0776657273696f6e" + "0462696e64" + "00" + "0010" + "0003");
     }
 
     @Test

@@ -1,0 +1,129 @@
+package io.portaudit.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portaudit.lab.Lab;
+import io.portaudit.lab.LabExtension;
+import io.portaudit.lab.LabTest;
+import io.portaudit.model.PortResult;
+import io.portaudit.model.PortSet;
+import io.portaudit.model.PortState;
+import io.portaudit.model.Protocol;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * UDP service detection ({@code -sU -sV}) against real servers in a device of its own (pa-scan4,
+ * 10.77.33.2 / fd77:33::2): dnsmasq (DNS), net-snmp's snmpd (community public, a board-like
+ * sysDescr) and chronyd (NTP, local stratum 8). The daemons are the Debian binaries — dnsmasq-base
+ * installed, snmpd and chrony unpacked by tools/install-deps — started only inside the namespace and
+ * stopped by pid.
+ */
+@LabTest
+class ScanUdpServicesLabTest {
+    static final String NS = "pa-scan4", LINK = "vpa-scan4", V4 = "10.77.33.2", V6 = "fd77:33::2";
+    static final String CACHE = System.getenv().getOrDefault("PORTAUDIT_LAB_CACHE", "/var/cache/portaudit-lab");
+    static final String SNMPD = CACHE + "/snmpd/usr/sbin/snmpd", CHRONYD = CACHE + "/chrony/usr/sbin/chronyd", DNSMASQ = "/usr/sbin/dnsmasq";
+    static final String SYS_DESCR = "Linux armadillo 4.14.336-at5 armv7l";
+    static final Duration T = Duration.ofSeconds(30);
+    static final List<Process> daemons = new ArrayList<>();
+    static Path work;
+
+    static void start(Path log, String... argv) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", NS));
+        cmd.addAll(List.of(argv));
+        daemons.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+    }
+
+    @BeforeAll
+    static void device() throws Exception {
+        for (String bin : List.of(SNMPD, CHRONYD, DNSMASQ)) LabExtension.require(Files.isExecutable(Path.of(bin)), bin);
+        cleanup();
+        Lab.device(NS, LINK, "10.77.33.1/24", V4 + "/24", "fd77:33::1/64", V6 + "/64");
+        work = Files.createTempDirectory("pa-udp-services");
+        Files.writeString(work.resolve("snmpd.conf"), "agentAddress udp:" + V4 + ":161,udp6:[" + V6 + "]:161\nrocommunity public\n"
+                + "rocommunity6 public\nsysDescr " + SYS_DESCR + "\n");
+        Files.writeString(work.resolve("chrony.conf"), "local stratum 8\nallow all\nport 123\ncmdport 0\n"
+                + "pidfile " + work.resolve("chronyd.pid") + "\ndriftfile " + work.resolve("drift") + "\n");
+        start(work.resolve("dnsmasq.log"), DNSMASQ, "-k", "--no-resolv", "--no-hosts", "-C", "/dev/null", "--pid-file=", "--port=53",
+                "--listen-address=" + V4, "--listen-address=" + V6, "--bind-interfaces", "--user=root");
+        start(work.resolve("snmpd.log"), SNMPD, "-f", "-Lo", "-C", "-c", work.resolve("snmpd.conf").toString(), "-u", "root");
+        start(work.resolve("chronyd.log"), CHRONYD, "-d", "-x", "-u", "root", "-f", work.resolve("chrony.conf").toString());
+        // ready when all three are bound in the namespace (bounded wait)
+        for (int i = 0; i < 100; i++) {
+            String ss = Lab.inNs(NS, T, "ss", "-Huln").out();
+            if (ss.contains(V4 + ":53") && ss.contains(V4 + ":161") && ss.contains(":123")) return;
+            Thread.sleep(100);
+        }
+        StringBuilder logs = new StringBuilder();
+        for (String l : List.of("dnsmasq.log", "snmpd.log", "chronyd.log")) logs.append(l).append(": ").append(Files.readString(work.resolve(l))).append('\n');
+        throw new IllegalStateException("UDP servers did not start in " + NS + ":\n" + logs);
+    }
+
+    @AfterAll
+    static void cleanup() throws Exception {
+        for (Process p : daemons) Lab.stop(p);
+        daemons.clear();
+        Lab.removeDevice(NS, LINK);
+        if (work != null) Lab.run(T, "rm", "-rf", work.toString());
+    }
+
+    static Map<Integer, PortResult> scan(String target, boolean versions) {
+        ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(target), List.of(), true),
+                        PortSpec.of(PortSet.empty(), PortSet.of(53).union(PortSet.of(123)).union(PortSet.of(161)).union(PortSet.of(162))))
+                .tcp(false).udp(true).serviceDetection(versions).timing(TimingTemplate.of(4)).build();
+        Map<Integer, PortResult> out = new TreeMap<>();
+        for (PortResult r : new Scanner().scan(req)) if (r.protocol() == Protocol.UDP) out.put(r.port(), r);
+        return out;
+    }
+
+    @Test
+    void theServersSayWhatTheyAreOverIpv4AndIpv6() {
+        for (String target : List.of(V4, V6)) {
+            Map<Integer, PortResult> got = scan(target, true);
+            assertThat(got.get(162).state()).as(target + " udp/162").isEqualTo(PortState.CLOSED);
+            PortResult dns = got.get(53), ntp = got.get(123), snmp = got.get(161);
+            assertThat(List.of(dns, ntp, snmp)).as(target).allSatisfy(r -> assertThat(r.state()).isEqualTo(PortState.OPEN));
+            assertThat(dns.product()).as(target).isEqualTo("dnsmasq");
+            assertThat(dns.version()).as(target).matches("\\d+\\.\\d+.*");
+            assertThat(ntp.product()).isEqualTo("NTP");
+            assertThat(ntp.banner()).as(target).contains("stratum 8");
+            assertThat(snmp.service()).isEqualTo("snmp");
+            assertThat(snmp.banner()).as(target).isEqualTo("SNMPv1 agent answers community \"public\"; sysDescr: " + SYS_DESCR);
+        }
+    }
+
+    @Test
+    void theAuditSaysTheAgentAnswersThePublicCommunity() throws Exception {
+        // the device's own sockets (ss in the namespace, as pasted from a board) + a scan from here
+        Path ss = work.resolve("ss.txt");
+        Files.writeString(ss, Lab.inNs(NS, T, "ss", "-tulpn").out());
+        Lab.Result r = Lab.run(Duration.ofMinutes(2), Lab.portaudit("audit", "--input", "ss:" + ss, "--scan", V4,
+                "--scan-ports", "U:53,123,161", "-o", "json:" + work.resolve("audit.json")));
+        assertThat(r.exit()).as(r.err()).isIn(0, 1);
+        var findings = new com.fasterxml.jackson.databind.ObjectMapper().readTree(work.resolve("audit.json").toFile()).path("findings");
+        List<String> snmp = new ArrayList<>();
+        for (var f : findings) {
+            if (f.path("id").asText().equals("insecure-protocol") && f.path("ports").path("from").asInt() == 161
+                    && f.path("family").asText().equals("ipv4")) snmp.add(f.path("detail").asText());
+        }
+        assertThat(snmp).hasSize(1).allSatisfy(d -> assertThat(d).contains("default community \"public\"").contains(SYS_DESCR));
+    }
+
+    @Test
+    void withoutVersionDetectionTheRawReplyIsKept() {
+        PortResult snmp = scan(V4, false).get(161);
+        assertThat(snmp.state()).isEqualTo(PortState.OPEN);
+        assertThat(snmp.product()).isNull();
+        assertThat(snmp.banner()).contains("public").contains(SYS_DESCR);
+    }
+}
