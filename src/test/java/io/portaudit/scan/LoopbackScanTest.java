@@ -201,21 +201,12 @@ class LoopbackScanTest {
     @Test
     void hostReportsCountEveryPortAndStopEndsTheScanEarly() throws IOException {
         int open = server("127.0.0.1", s -> { });
-        List<HostReport> hosts = new ArrayList<>();
         Scanner scanner = new Scanner();
-        List<PortResult> seen = new ArrayList<>();
         ScanRequest req = request("127.0.0.1", PortSpec.of(PortSet.range(1, 2000).union(PortSet.of(open)), PortSet.empty()), false);
-        scanner.run(req, new ScanListener() {
-            @Override
-            public void port(PortResult r) {
-                seen.add(r);
-            }
-
-            @Override
-            public void host(HostReport h) {
-                hosts.add(h);
-            }
-        });
+        Collected c = new Collected();
+        scanner.run(req, c);
+        List<HostReport> hosts = c.hosts;
+        List<PortResult> seen = c.ports;
         assertThat(hosts).singleElement().satisfies(h -> {
             assertThat(h.up()).isTrue();
             assertThat(h.scanned()).isEqualTo(seen.size());
@@ -232,13 +223,9 @@ class LoopbackScanTest {
         // 127.0.0.1-3 all answer (loopback); discovery must call them up and never scan a down host
         ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of("127.0.0.1-3"), List.of("127.0.0.2"), true),
                 PortSpec.of(PortSet.range(1, 50), PortSet.empty())).timing(TimingTemplate.of(4)).build();
-        List<HostReport> hosts = new ArrayList<>();
-        new Scanner().run(req, new ScanListener() {
-            @Override
-            public void host(HostReport h) {
-                hosts.add(h);
-            }
-        });
+        Collected c = new Collected();
+        new Scanner().run(req, c);
+        List<HostReport> hosts = c.hosts;
         assertThat(hosts).extracting(HostReport::address).containsExactly("127.0.0.1", "127.0.0.3");
         assertThat(hosts).allSatisfy(h -> {
             assertThat(h.up()).isTrue();

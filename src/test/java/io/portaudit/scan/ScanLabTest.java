@@ -235,20 +235,10 @@ class ScanLabTest {
         // 10.77.30.99: nobody on the link answers ARP; the kernel reports the host unreachable
         ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(V4, V6, "10.77.30.99"), List.of(), true),
                 PortSpec.of(PortSet.empty(), PortSet.empty())).pingOnly(true).timing(TimingTemplate.of(4)).build();
-        List<HostReport> hosts = new java.util.ArrayList<>();
-        List<PortResult> ports = new java.util.ArrayList<>();
-        Scanner.Outcome o = new Scanner().run(req, new ScanListener() {
-            @Override
-            public void host(HostReport h) {
-                hosts.add(h);
-            }
-
-            @Override
-            public void port(PortResult r) {
-                ports.add(r);
-            }
-        });
-        assertThat(ports).as("-sn scans no port").isEmpty();
+        Collected c = new Collected();
+        Scanner.Outcome o = new Scanner().run(req, c);
+        List<HostReport> hosts = c.hosts;
+        assertThat(c.ports).as("-sn scans no port").isEmpty();
         assertThat(o.hostsUp()).isEqualTo(2);
         assertThat(o.hostsDown()).isEqualTo(1);
         assertThat(hosts).filteredOn(HostReport::up).extracting(HostReport::address).containsExactlyInAnyOrder(V4, V6);
