@@ -43,6 +43,19 @@ public final class ServiceProbe {
     static final Set<Integer> MQTT_PORTS = Set.of(1883);
     static final Set<Integer> RTSP_PORTS = Set.of(554, 8554);
 
+    /** X11 display :0 to :63 listen on 6000 + display. */
+    static boolean x11Port(int port) {
+        return port >= 6000 && port <= 6063;
+    }
+
+    /**
+     * The X11 connection setup request (X Window System Protocol, "Connection Setup"): byte order
+     * 'l' (little-endian), protocol 11.0, no authorization protocol, no authorization data. The
+     * server answers Success (status 1: it lets anyone in), Failed (0, with its reason) or
+     * Authenticate (2).
+     */
+    static final byte[] X11_SETUP = {0x6c, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+
     private final Duration timeout;
 
     public ServiceProbe(Duration timeout) {
@@ -116,8 +129,9 @@ public final class ServiceProbe {
             return new PortResult(r.address(), r.protocol(), r.port(), r.state(), r.reason(), r.service(), null, null,
                     raw == null || raw.isEmpty() ? null : raw);
         }
+        // a binary answer (X11) is described by its summary; text greetings are their own banner
         return new PortResult(r.address(), r.protocol(), r.port(), r.state(), r.reason(),
-                id.service != null ? id.service : r.service(), id.product, id.version, raw);
+                id.service != null ? id.service : r.service(), id.product, id.version, id.banner != null ? id.banner : raw);
     }
 
     private static Socket connect(InetAddress a, int port, long deadline) throws IOException {
@@ -158,6 +172,7 @@ public final class ServiceProbe {
     }
 
     static byte[] probeFor(InetAddress a, int port) {
+        if (x11Port(port)) return X11_SETUP.clone();
         if (MQTT_PORTS.contains(port)) {
             // MQTT 3.1.1 §3.1 CONNECT, clean session, keep-alive 60 s, client id "portaudit"
             byte[] id = "portaudit".getBytes(StandardCharsets.US_ASCII);
@@ -196,6 +211,16 @@ public final class ServiceProbe {
     /** Maps a greeting or probe reply to a service. Pure: tested on fixtures. */
     public static Identified identify(String raw, int port) {
         if (raw == null || raw.isEmpty()) return null;
+        if (x11Port(port)) {
+            Identified x = x11(raw);
+            if (x != null) return x;
+        }
+        if (raw.startsWith("RFB ") && raw.length() >= 11) {
+            // RFB (VNC) greeting: "RFB 003.008\n"
+            String v = raw.substring(4, 11);
+            return new Identified("vnc", "VNC", "protocol " + Integer.parseInt(v.substring(0, 3).replaceAll("\\D", "0")) + "."
+                    + Integer.parseInt(v.substring(4, 7).replaceAll("\\D", "0")), raw);
+        }
         Matcher m = SSH.matcher(raw);
         if (m.find()) {
             String sw = m.group(2);
@@ -246,6 +271,37 @@ public final class ServiceProbe {
             return new Identified(svc, productIn(raw), versionIn(raw), raw);
         }
         return null;
+    }
+
+    /**
+     * An X11 server's answer to {@link #X11_SETUP} (little-endian, as asked), or null when the bytes
+     * are not one. The banner says whether it let us in.
+     */
+    static Identified x11(String raw) {
+        if (raw.length() < 8 || raw.charAt(0) > 2 || u16le(raw, 2) != 11) return null;
+        int status = raw.charAt(0);
+        if (status == 0) {
+            int n = raw.charAt(1);
+            String reason = raw.substring(8, Math.min(raw.length(), 8 + n)).strip();
+            return new Identified("x11", null, null, "X11 access denied: " + reason);
+        }
+        if (status == 2) return new Identified("x11", null, null, "X11 asks for further authentication");
+        if (raw.length() < 40) return new Identified("x11", null, null, "X11 open: no authentication needed");
+        long release = (long) u16le(raw, 8) | (long) u16le(raw, 10) << 16;
+        int vlen = u16le(raw, 24);
+        String vendor = raw.substring(40, Math.min(raw.length(), 40 + vlen)).strip();
+        String version = null;
+        if (vendor.contains("X.Org") && release >= 10_000_000) {
+            // X.Org encodes 1.20.11 as 12011000 and 21.1.7 (the 1 dropped from 1.21) as 12101007
+            long a = release / 100_000 % 100, b = release / 1000 % 100, c = release % 1000;
+            version = a >= 21 ? a + "." + b + "." + c : "1." + a + "." + b + (c == 0 ? "" : "." + c);
+        }
+        return new Identified("x11", vendor.isEmpty() ? null : vendor, version,
+                "X11 open: no authentication needed (vendor " + (vendor.isEmpty() ? "?" : vendor) + ", release " + release + ")");
+    }
+
+    private static int u16le(String s, int at) {
+        return s.charAt(at) & 0xff | (s.charAt(at + 1) & 0xff) << 8;
     }
 
     private static String productIn(String raw) {

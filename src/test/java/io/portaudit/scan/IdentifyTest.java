@@ -2,9 +2,50 @@ package io.portaudit.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 class IdentifyTest {
+    /** A reply captured from a real server answering portaudit's probe (hex), as Latin-1 text. */
+    static String captured(String name) throws IOException {
+        return Banner.latin1(HexFormat.of().parseHex(Files.readString(Path.of("src/test/resources/fixtures/scan", name + ".hex")).trim()));
+    }
+
+    @Test
+    void x11FromRealXServers() throws IOException {
+        // Xvfb 21.1.7 (Debian 12) with -ac, and with access control on: answers to ServiceProbe.X11_SETUP
+        var open = ServiceProbe.identify(captured("x11/xvfb-no-access-control"), 6040);
+        assertThat(open.service()).isEqualTo("x11");
+        assertThat(open.product()).isEqualTo("The X.Org Foundation");
+        assertThat(open.version()).isEqualTo("21.1.7");
+        assertThat(open.banner()).isEqualTo("X11 open: no authentication needed (vendor The X.Org Foundation, release 12101007)");
+        var denied = ServiceProbe.identify(captured("x11/xvfb-access-control"), 6041);
+        assertThat(denied.service()).isEqualTo("x11");
+        assertThat(denied.product()).isNull();
+        assertThat(denied.banner()).isEqualTo("X11 access denied: Authorization required, but no authorization protocol specified");
+        // an X.Org 1.20 release number, truncated replies, and the same bytes on a port that is not X11
+        String old = open.banner().isEmpty() ? "" : captured("x11/xvfb-no-access-control");
+        char[] c = old.toCharArray();
+        c[8] = (char) (12011000 & 0xff);
+        c[9] = (char) (12011000 >> 8 & 0xff);
+        c[10] = (char) (12011000 >> 16 & 0xff);
+        c[11] = (char) (12011000 >> 24 & 0xff);
+        assertThat(ServiceProbe.identify(new String(c), 6000).version()).isEqualTo("1.20.11");
+        for (int len = 1; len < 60; len++) ServiceProbe.identify(old.substring(0, len), 6000);
+        assertThat(ServiceProbe.identify(old.substring(0, 30), 6000).banner()).isEqualTo("X11 open: no authentication needed");
+        assertThat(ServiceProbe.identify(old, 8080)).as("not an X11 port").isNull();
+    }
+
+    @Test
+    void vncGreeting() {
+        var id = ServiceProbe.identify("RFB 003.008\n", 5900);
+        assertThat(id.service()).isEqualTo("vnc");
+        assertThat(id.version()).isEqualTo("protocol 3.8");
+    }
+
     @Test
     void ssh() {
         var id = ServiceProbe.identify("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n", 22);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * UDP service detection on replies. The DNS, NTP and SNMP replies are real: captured from dnsmasq
  * 2.90, chronyd 4.3 and net-snmp 5.9.3 answering portaudit's own payloads in a lab namespace
- * (ScanUdpServicesLabTest runs the same servers live). mDNS, SSDP, SIP and TFTP replies are built
+ * (ScanServicesLabTest runs the same servers live). mDNS, SSDP, SIP and TFTP replies are built
  * here byte by byte from their specifications.
  */
 class UdpIdentifyTest {

@@ -22,17 +22,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * UDP service detection ({@code -sU -sV}) against real servers in a device of its own (pa-scan4,
- * 10.77.33.2 / fd77:33::2): dnsmasq (DNS), net-snmp's snmpd (community public, a board-like
- * sysDescr) and chronyd (NTP, local stratum 8). The daemons are the Debian binaries — dnsmasq-base
- * installed, snmpd and chrony unpacked by tools/install-deps — started only inside the namespace and
- * stopped by pid.
+ * Service detection ({@code -sV}) against real servers in a device of its own (pa-scan4,
+ * 10.77.33.2 / fd77:33::2). UDP: dnsmasq (DNS), net-snmp's snmpd (community public, a board-like
+ * sysDescr) and chronyd (NTP, local stratum 8). TCP: two X servers (Xvfb), display :40 with access
+ * control off ({@code -ac}, the seed's open X11) and :41 with it on. The daemons are the Debian
+ * binaries — dnsmasq-base and xvfb installed (no services), snmpd and chrony unpacked by
+ * tools/install-deps — started only inside the namespace and stopped by pid.
  */
 @LabTest
-class ScanUdpServicesLabTest {
+class ScanServicesLabTest {
     static final String NS = "pa-scan4", LINK = "vpa-scan4", V4 = "10.77.33.2", V6 = "fd77:33::2";
     static final String CACHE = System.getenv().getOrDefault("PORTAUDIT_LAB_CACHE", "/var/cache/portaudit-lab");
-    static final String SNMPD = CACHE + "/snmpd/usr/sbin/snmpd", CHRONYD = CACHE + "/chrony/usr/sbin/chronyd", DNSMASQ = "/usr/sbin/dnsmasq";
+    static final String SNMPD = CACHE + "/snmpd/usr/sbin/snmpd", CHRONYD = CACHE + "/chrony/usr/sbin/chronyd", DNSMASQ = "/usr/sbin/dnsmasq",
+            XVFB = "/usr/bin/Xvfb";
+    /** X displays :40 (no access control) and :41 (access control on): TCP ports 6040, 6041. */
+    static final int X_OPEN = 6040, X_CLOSED = 6041;
     static final String SYS_DESCR = "Linux armadillo 4.14.336-at5 armv7l";
     static final Duration T = Duration.ofSeconds(30);
     static final List<Process> daemons = new ArrayList<>();
@@ -46,7 +50,7 @@ class ScanUdpServicesLabTest {
 
     @BeforeAll
     static void device() throws Exception {
-        for (String bin : List.of(SNMPD, CHRONYD, DNSMASQ)) LabExtension.require(Files.isExecutable(Path.of(bin)), bin);
+        for (String bin : List.of(SNMPD, CHRONYD, DNSMASQ, XVFB)) LabExtension.require(Files.isExecutable(Path.of(bin)), bin);
         cleanup();
         Lab.device(NS, LINK, "10.77.33.1/24", V4 + "/24", "fd77:33::1/64", V6 + "/64");
         work = Files.createTempDirectory("pa-udp-services");
@@ -58,14 +62,18 @@ class ScanUdpServicesLabTest {
                 "--listen-address=" + V4, "--listen-address=" + V6, "--bind-interfaces", "--user=root");
         start(work.resolve("snmpd.log"), SNMPD, "-f", "-Lo", "-C", "-c", work.resolve("snmpd.conf").toString(), "-u", "root");
         start(work.resolve("chronyd.log"), CHRONYD, "-d", "-x", "-u", "root", "-f", work.resolve("chrony.conf").toString());
-        // ready when all three are bound in the namespace (bounded wait)
+        // no lock files, no unix sockets: nothing of the X servers outside the namespace
+        start(work.resolve("x40.log"), XVFB, ":" + (X_OPEN - 6000), "-listen", "tcp", "-nolisten", "unix", "-nolock", "-ac");
+        start(work.resolve("x41.log"), XVFB, ":" + (X_CLOSED - 6000), "-listen", "tcp", "-nolisten", "unix", "-nolock");
+        // ready when all are bound in the namespace (bounded wait)
         for (int i = 0; i < 100; i++) {
-            String ss = Lab.inNs(NS, T, "ss", "-Huln").out();
-            if (ss.contains(V4 + ":53") && ss.contains(V4 + ":161") && ss.contains(":123")) return;
+            String ss = Lab.inNs(NS, T, "ss", "-Htuln").out();
+            if (ss.contains(V4 + ":53") && ss.contains(V4 + ":161") && ss.contains(":123") && ss.contains(":" + X_OPEN)
+                    && ss.contains(":" + X_CLOSED)) return;
             Thread.sleep(100);
         }
         StringBuilder logs = new StringBuilder();
-        for (String l : List.of("dnsmasq.log", "snmpd.log", "chronyd.log")) logs.append(l).append(": ").append(Files.readString(work.resolve(l))).append('\n');
+        for (String l : List.of("dnsmasq.log", "snmpd.log", "chronyd.log", "x40.log", "x41.log")) logs.append(l).append(": ").append(Files.readString(work.resolve(l))).append('\n');
         throw new IllegalStateException("UDP servers did not start in " + NS + ":\n" + logs);
     }
 
@@ -117,6 +125,38 @@ class ScanUdpServicesLabTest {
                     && f.path("family").asText().equals("ipv4")) snmp.add(f.path("detail").asText());
         }
         assertThat(snmp).hasSize(1).allSatisfy(d -> assertThat(d).contains("default community \"public\"").contains(SYS_DESCR));
+    }
+
+    @Test
+    void anX11ServerWithoutAccessControlIsOpenToAnyone() throws Exception {
+        for (String target : List.of(V4, V6)) {
+            ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(target), List.of(), true),
+                    PortSpec.of(PortSet.of(X_OPEN).union(PortSet.of(X_CLOSED)), PortSet.empty())).serviceDetection(true)
+                    .timing(TimingTemplate.of(4)).build();
+            Map<Integer, PortResult> got = new TreeMap<>();
+            for (PortResult r : new Scanner().scan(req)) got.put(r.port(), r);
+            PortResult open = got.get(X_OPEN), closed = got.get(X_CLOSED);
+            assertThat(open.service()).isEqualTo("x11");
+            assertThat(open.product()).as(target).isEqualTo("The X.Org Foundation");
+            assertThat(open.version()).as(target).matches("\\d+\\.\\d+\\.\\d+.*");
+            assertThat(open.banner()).as(target).startsWith("X11 open: no authentication needed");
+            assertThat(closed.banner()).as(target).startsWith("X11 access denied: ");
+            assertThat(closed.product()).isNull();
+        }
+        // the audit: the insecure-protocol finding says the scan got in
+        Path ss = work.resolve("ss-x.txt");
+        Files.writeString(ss, Lab.inNs(NS, T, "ss", "-tulpn").out());
+        Lab.Result r = Lab.run(Duration.ofMinutes(2), Lab.portaudit("audit", "--input", "ss:" + ss, "--scan", V4,
+                "--scan-ports", "T:" + X_OPEN + "," + X_CLOSED, "-o", "json:" + work.resolve("audit-x.json")));
+        assertThat(r.exit()).as(r.err()).isIn(0, 1);
+        List<String> details = new ArrayList<>();
+        for (var f : new com.fasterxml.jackson.databind.ObjectMapper().readTree(work.resolve("audit-x.json").toFile()).path("findings")) {
+            if (f.path("id").asText().equals("insecure-protocol") && f.path("family").asText().equals("ipv4")) {
+                details.add(f.path("ports").path("from").asInt() + " " + f.path("detail").asText());
+            }
+        }
+        assertThat(details).anySatisfy(d -> assertThat(d).startsWith(X_OPEN + " ").contains("opened an X11 session without any authentication"));
+        assertThat(details).anySatisfy(d -> assertThat(d).startsWith(X_CLOSED + " ").doesNotContain("opened an X11 session"));
     }
 
     @Test
