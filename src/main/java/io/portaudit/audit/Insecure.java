@@ -51,6 +51,10 @@ final class Insecure {
                     + b + ")");
         }
         if (b.startsWith("TFTP ")) return Optional.of("The scan got an answer to an unauthenticated read request (" + b + ")");
+        if (b.startsWith("VNC ") && b.contains("None (no authentication)")) {
+            return Optional.of("The scan was offered a VNC session without any password: anyone who reaches the port sees and "
+                    + "controls the screen (" + b + ")");
+        }
         if (b.startsWith("X11 open")) {
             return Optional.of("The scan opened an X11 session without any authentication: anyone who reaches the port can read "
                     + "keystrokes and the screen and inject input (" + b + ")");

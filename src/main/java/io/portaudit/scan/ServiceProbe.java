@@ -14,6 +14,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,6 +101,16 @@ public final class ServiceProbe {
             if (!TLS_PORTS.contains(port)) {
                 try (Socket s = connect(address, port, deadline)) {
                     byte[] greet = read(s, deadline, Math.min(2000, timeout.toMillis() / 2));
+                    if (isRfb(greet)) {
+                        // VNC: answer with the server's protocol version (3.3/3.7/3.8), read which
+                        // security types it offers; nothing more is sent (no login is tried)
+                        s.getOutputStream().write(java.util.Arrays.copyOf(greet, 12));
+                        s.getOutputStream().flush();
+                        byte[] sec = read(s, deadline, Math.min(2000, timeout.toMillis() / 2));
+                        byte[] both = java.util.Arrays.copyOf(greet, 12 + sec.length);
+                        System.arraycopy(sec, 0, both, 12, sec.length);
+                        greet = both;
+                    }
                     if (greet.length == 0) {
                         byte[] req = probeFor(address, port);
                         s.getOutputStream().write(req);
@@ -215,12 +226,7 @@ public final class ServiceProbe {
             Identified x = x11(raw);
             if (x != null) return x;
         }
-        if (raw.startsWith("RFB ") && raw.length() >= 11) {
-            // RFB (VNC) greeting: "RFB 003.008\n"
-            String v = raw.substring(4, 11);
-            return new Identified("vnc", "VNC", "protocol " + Integer.parseInt(v.substring(0, 3).replaceAll("\\D", "0")) + "."
-                    + Integer.parseInt(v.substring(4, 7).replaceAll("\\D", "0")), raw);
-        }
+        if (isRfb(raw.getBytes(StandardCharsets.ISO_8859_1))) return vnc(raw);
         Matcher m = SSH.matcher(raw);
         if (m.find()) {
             String sw = m.group(2);
@@ -298,6 +304,43 @@ public final class ServiceProbe {
         }
         return new Identified("x11", vendor.isEmpty() ? null : vendor, version,
                 "X11 open: no authentication needed (vendor " + (vendor.isEmpty() ? "?" : vendor) + ", release " + release + ")");
+    }
+
+    /** An RFB (VNC) ProtocolVersion message: "RFB 003.008\n". */
+    static boolean isRfb(byte[] b) {
+        if (b.length < 12 || b[0] != 'R' || b[1] != 'F' || b[2] != 'B' || b[3] != ' ' || b[7] != '.' || b[11] != '\n') return false;
+        for (int i : new int[] {4, 5, 6, 8, 9, 10}) if (b[i] < '0' || b[i] > '9') return false;
+        return true;
+    }
+
+    private static final Map<Integer, String> RFB_SECURITY = Map.of(1, "None (no authentication)", 2, "VNC password",
+            5, "RA2", 6, "RA2ne", 16, "Tight", 18, "TLS", 19, "VeNCrypt", 30, "Apple remote desktop");
+
+    /**
+     * An RFB greeting, and when {@link #probe} got that far the server's security part (RFC 6143
+     * §7.1.2): 3.7+ lists the types it offers (0 of them: a reason string), 3.3 names the one it
+     * chose. Security type 1, None, means anyone who connects sees and controls the screen.
+     */
+    static Identified vnc(String raw) {
+        int major = Integer.parseInt(raw.substring(4, 7)), minor = Integer.parseInt(raw.substring(8, 11));
+        String version = "protocol " + major + "." + minor;
+        byte[] sec = raw.substring(12).getBytes(StandardCharsets.ISO_8859_1);
+        String security = null;
+        if (sec.length > 0) {
+            List<String> types = new ArrayList<>();
+            if (major == 3 && minor < 7) {
+                if (sec.length >= 4) {
+                    int t = (sec[0] & 0xff) << 24 | (sec[1] & 0xff) << 16 | (sec[2] & 0xff) << 8 | sec[3] & 0xff;
+                    types.add(t == 0 ? "refused" : RFB_SECURITY.getOrDefault(t, "type " + t));
+                }
+            } else {
+                int n = sec[0] & 0xff;
+                if (n == 0) types.add("refused");
+                for (int i = 1; i <= n && i < sec.length; i++) types.add(RFB_SECURITY.getOrDefault(sec[i] & 0xff, "type " + (sec[i] & 0xff)));
+            }
+            if (!types.isEmpty()) security = String.join(", ", types);
+        }
+        return new Identified("vnc", "VNC", version, "VNC " + version + (security == null ? "" : ", security: " + security));
     }
 
     private static int u16le(String s, int at) {

@@ -40,10 +40,21 @@ class IdentifyTest {
     }
 
     @Test
-    void vncGreeting() {
+    void vncGreetingAndSecurityTypes() {
         var id = ServiceProbe.identify("RFB 003.008\n", 5900);
         assertThat(id.service()).isEqualTo("vnc");
         assertThat(id.version()).isEqualTo("protocol 3.8");
+        assertThat(id.banner()).isEqualTo("VNC protocol 3.8");
+        // RFC 6143 §7.1.2: 3.7+ lists the types offered; 3.3 names the one the server chose
+        assertThat(ServiceProbe.identify("RFB 003.008\n\u0002\u0001\u0002", 5900).banner())
+                .isEqualTo("VNC protocol 3.8, security: None (no authentication), VNC password");
+        assertThat(ServiceProbe.identify("RFB 003.003\n\u0000\u0000\u0000\u0002", 5900).banner())
+                .isEqualTo("VNC protocol 3.3, security: VNC password");
+        assertThat(ServiceProbe.identify("RFB 003.008\n\u0000\u0000\u0000\u0000\u0005nope!", 5900).banner())
+                .isEqualTo("VNC protocol 3.8, security: refused");
+        assertThat(ServiceProbe.identify("RFB 003.008\n\u0005\u0012", 5900).banner()).as("a list cut short")
+                .isEqualTo("VNC protocol 3.8, security: TLS");
+        assertThat(ServiceProbe.identify("RFB x03.008\n", 5900)).isNull();
     }
 
     @Test

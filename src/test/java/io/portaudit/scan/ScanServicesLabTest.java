@@ -34,7 +34,9 @@ class ScanServicesLabTest {
     static final String NS = "pa-scan4", LINK = "vpa-scan4", V4 = "10.77.33.2", V6 = "fd77:33::2";
     static final String CACHE = System.getenv().getOrDefault("PORTAUDIT_LAB_CACHE", "/var/cache/portaudit-lab");
     static final String SNMPD = CACHE + "/snmpd/usr/sbin/snmpd", CHRONYD = CACHE + "/chrony/usr/sbin/chronyd", DNSMASQ = "/usr/sbin/dnsmasq",
-            XVFB = "/usr/bin/Xvfb";
+            XVFB = "/usr/bin/Xvfb", X11VNC = "/usr/bin/x11vnc";
+    /** VNC servers (x11vnc on display :40): 5900 without a password, 5901 with one. */
+    static final int VNC_OPEN = 5900, VNC_PASSWORD = 5901;
     /** X displays :40 (no access control) and :41 (access control on): TCP ports 6040, 6041. */
     static final int X_OPEN = 6040, X_CLOSED = 6041;
     static final String SYS_DESCR = "Linux armadillo 4.14.336-at5 armv7l";
@@ -50,7 +52,7 @@ class ScanServicesLabTest {
 
     @BeforeAll
     static void device() throws Exception {
-        for (String bin : List.of(SNMPD, CHRONYD, DNSMASQ, XVFB)) LabExtension.require(Files.isExecutable(Path.of(bin)), bin);
+        for (String bin : List.of(SNMPD, CHRONYD, DNSMASQ, XVFB, X11VNC)) LabExtension.require(Files.isExecutable(Path.of(bin)), bin);
         cleanup();
         Lab.device(NS, LINK, "10.77.33.1/24", V4 + "/24", "fd77:33::1/64", V6 + "/64");
         work = Files.createTempDirectory("pa-udp-services");
@@ -65,15 +67,26 @@ class ScanServicesLabTest {
         // no lock files, no unix sockets: nothing of the X servers outside the namespace
         start(work.resolve("x40.log"), XVFB, ":" + (X_OPEN - 6000), "-listen", "tcp", "-nolisten", "unix", "-nolock", "-ac");
         start(work.resolve("x41.log"), XVFB, ":" + (X_CLOSED - 6000), "-listen", "tcp", "-nolisten", "unix", "-nolock");
-        // ready when all are bound in the namespace (bounded wait)
-        for (int i = 0; i < 100; i++) {
+        // ready when all are bound in the namespace (bounded wait); x11vnc needs its X server first
+        boolean vnc = false;
+        for (int i = 0; i < 150; i++) {
             String ss = Lab.inNs(NS, T, "ss", "-Htuln").out();
+            if (!vnc && ss.contains(":" + X_OPEN)) {
+                vnc = true;
+                Files.writeString(work.resolve("vnc.pass"), "secret\n");
+                for (int port : List.of(VNC_OPEN, VNC_PASSWORD)) {
+                    List<String> cmd = new ArrayList<>(List.of(X11VNC, "-display", "127.0.0.1:" + (X_OPEN - 6000), "-rfbport", "" + port,
+                            "-forever", "-shared", "-norc", "-nocmds", "-noshm", "-noipv6"));
+                    cmd.addAll(port == VNC_OPEN ? List.of("-nopw") : List.of("-passwdfile", work.resolve("vnc.pass").toString()));
+                    start(work.resolve("vnc" + port + ".log"), cmd.toArray(String[]::new));
+                }
+            }
             if (ss.contains(V4 + ":53") && ss.contains(V4 + ":161") && ss.contains(":123") && ss.contains(":" + X_OPEN)
-                    && ss.contains(":" + X_CLOSED)) return;
+                    && ss.contains(":" + X_CLOSED) && ss.contains(":" + VNC_OPEN) && ss.contains(":" + VNC_PASSWORD)) return;
             Thread.sleep(100);
         }
         StringBuilder logs = new StringBuilder();
-        for (String l : List.of("dnsmasq.log", "snmpd.log", "chronyd.log", "x40.log", "x41.log")) logs.append(l).append(": ").append(Files.readString(work.resolve(l))).append('\n');
+        for (String l : List.of("dnsmasq.log", "snmpd.log", "chronyd.log", "x40.log", "x41.log", "vnc5900.log", "vnc5901.log")) logs.append(l).append(": ").append(Files.readString(work.resolve(l))).append('\n');
         throw new IllegalStateException("UDP servers did not start in " + NS + ":\n" + logs);
     }
 
@@ -157,6 +170,31 @@ class ScanServicesLabTest {
         }
         assertThat(details).anySatisfy(d -> assertThat(d).startsWith(X_OPEN + " ").contains("opened an X11 session without any authentication"));
         assertThat(details).anySatisfy(d -> assertThat(d).startsWith(X_CLOSED + " ").doesNotContain("opened an X11 session"));
+    }
+
+    @Test
+    void aVncServerWithoutAPasswordIsOpenToAnyone() throws Exception {
+        ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(V4), List.of(), true),
+                PortSpec.of(PortSet.of(VNC_OPEN).union(PortSet.of(VNC_PASSWORD)), PortSet.empty())).serviceDetection(true)
+                .timing(TimingTemplate.of(4)).build();
+        Map<Integer, PortResult> got = new TreeMap<>();
+        for (PortResult r : new Scanner().scan(req)) got.put(r.port(), r);
+        assertThat(got.get(VNC_OPEN).service()).as(got.toString()).isEqualTo("vnc");
+        assertThat(got.get(VNC_OPEN).banner()).isEqualTo("VNC protocol 3.8, security: None (no authentication)");
+        assertThat(got.get(VNC_PASSWORD).banner()).isEqualTo("VNC protocol 3.8, security: VNC password");
+        Path ss = work.resolve("ss-vnc.txt");
+        Files.writeString(ss, Lab.inNs(NS, T, "ss", "-tulpn").out());
+        Lab.Result r = Lab.run(Duration.ofMinutes(2), Lab.portaudit("audit", "--input", "ss:" + ss, "--scan", V4,
+                "--scan-ports", "T:" + VNC_OPEN + "," + VNC_PASSWORD, "-o", "json:" + work.resolve("audit-vnc.json")));
+        assertThat(r.exit()).as(r.err()).isIn(0, 1);
+        List<String> details = new ArrayList<>();
+        for (var f : new com.fasterxml.jackson.databind.ObjectMapper().readTree(work.resolve("audit-vnc.json").toFile()).path("findings")) {
+            if (f.path("id").asText().equals("insecure-protocol") && f.path("family").asText().equals("ipv4")) {
+                details.add(f.path("ports").path("from").asInt() + " " + f.path("detail").asText());
+            }
+        }
+        assertThat(details).anySatisfy(d -> assertThat(d).startsWith(VNC_OPEN + " ").contains("without any password"));
+        assertThat(details).anySatisfy(d -> assertThat(d).startsWith(VNC_PASSWORD + " ").doesNotContain("without any password"));
     }
 
     @Test
