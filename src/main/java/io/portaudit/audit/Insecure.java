@@ -29,7 +29,19 @@ final class Insecure {
                 return Optional.of("VNC without TLS sends the screen, input and weak passwords in cleartext");
             }
             if (port == 161 || s.equals("snmp")) return Optional.of("SNMP v1/v2c authenticates with a cleartext community string");
+            if (port == 502 || s.equals("mbap") || s.equals("modbus")) {
+                return Optional.of("Modbus/TCP has no authentication: anyone who reaches it reads and writes the device's coils and registers");
+            }
+            if (port == 2404 || s.equals("iec-104")) {
+                return Optional.of("IEC 60870-5-104 has no authentication: anyone who reaches it can send commands to the station");
+            }
+            if (port == 44818 || s.startsWith("ethernet-ip") || s.equals("enip")) {
+                return Optional.of("EtherNet/IP (CIP) without CIP Security lets anyone who reaches it read and control the device");
+            }
         } else {
+            if (port == 47808 || s.equals("bacnet")) {
+                return Optional.of("BACnet/IP has no authentication: anyone who reaches it reads and writes the device's objects");
+            }
             if (port == 69 || s.equals("tftp") || p.contains("tftpd")) return Optional.of("TFTP has no authentication at all");
             if (port == 161 || port == 162 || s.startsWith("snmp") || p.contains("snmpd")) {
                 return Optional.of("SNMP v1/v2c authenticates with a cleartext community string");
@@ -54,6 +66,9 @@ final class Insecure {
         if (b.startsWith("VNC ") && b.contains("None (no authentication)")) {
             return Optional.of("The scan was offered a VNC session without any password: anyone who reaches the port sees and "
                     + "controls the screen (" + b + ")");
+        }
+        if (b.startsWith("Modbus/TCP device identification")) {
+            return Optional.of("The scan read the device's identification without any authentication (" + b + ")");
         }
         if (b.startsWith("X11 open")) {
             return Optional.of("The scan opened an X11 session without any authentication: anyone who reaches the port can read "

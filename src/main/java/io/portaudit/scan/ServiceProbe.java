@@ -44,6 +44,16 @@ public final class ServiceProbe {
     static final Set<Integer> MQTT_PORTS = Set.of(1883);
     static final Set<Integer> RTSP_PORTS = Set.of(554, 8554);
 
+    static final int MODBUS_PORT = 502;
+
+    /**
+     * Modbus/TCP (Modbus Application Protocol v1.1b3 §6.21, Messaging on TCP/IP §3.1.3): MBAP header
+     * (transaction 0x7061, protocol 0, length 5, unit 0xFF as the spec asks for TCP) and Read Device
+     * Identification — function 43, MEI 14, basic objects (vendor, product code, revision). A read
+     * only: nothing on the device changes.
+     */
+    static final byte[] MODBUS_DEVICE_ID = {0x70, 0x61, 0, 0, 0, 5, (byte) 0xff, 0x2b, 0x0e, 0x01, 0x00};
+
     /** X11 display :0 to :63 listen on 6000 + display. */
     static boolean x11Port(int port) {
         return port >= 6000 && port <= 6063;
@@ -184,6 +194,7 @@ public final class ServiceProbe {
 
     static byte[] probeFor(InetAddress a, int port) {
         if (x11Port(port)) return X11_SETUP.clone();
+        if (port == MODBUS_PORT) return MODBUS_DEVICE_ID.clone();
         if (MQTT_PORTS.contains(port)) {
             // MQTT 3.1.1 §3.1 CONNECT, clean session, keep-alive 60 s, client id "portaudit"
             byte[] id = "portaudit".getBytes(StandardCharsets.US_ASCII);
@@ -227,6 +238,10 @@ public final class ServiceProbe {
             if (x != null) return x;
         }
         if (isRfb(raw.getBytes(StandardCharsets.ISO_8859_1))) return vnc(raw);
+        if (port == MODBUS_PORT) {
+            Identified m = modbus(raw);
+            if (m != null) return m;
+        }
         Matcher m = SSH.matcher(raw);
         if (m.find()) {
             String sw = m.group(2);
@@ -304,6 +319,40 @@ public final class ServiceProbe {
         }
         return new Identified("x11", vendor.isEmpty() ? null : vendor, version,
                 "X11 open: no authentication needed (vendor " + (vendor.isEmpty() ? "?" : vendor) + ", release " + release + ")");
+    }
+
+    private static final Map<Integer, String> MODBUS_EXCEPTIONS = Map.of(1, "illegal function", 2, "illegal data address",
+            3, "illegal data value", 4, "server device failure", 10, "gateway path unavailable", 11, "gateway target failed to respond");
+
+    /**
+     * A Modbus/TCP answer to {@link #MODBUS_DEVICE_ID}: the device's identification objects, or an
+     * exception (a device without function 43 still speaks Modbus); null when the bytes are not
+     * Modbus/TCP.
+     */
+    static Identified modbus(String raw) {
+        byte[] b = raw.getBytes(StandardCharsets.ISO_8859_1);
+        if (b.length < 9 || b[2] != 0 || b[3] != 0) return null;           // protocol id 0
+        int len = (b[4] & 0xff) << 8 | b[5] & 0xff;
+        if (len < 3 || len > 254) return null;
+        int fc = b[7] & 0xff;
+        if (fc >= 0x80) {
+            int code = b[8] & 0xff;
+            return new Identified("modbus", null, null, "Modbus/TCP exception " + code + " ("
+                    + MODBUS_EXCEPTIONS.getOrDefault(code, "unknown") + ") to function " + (fc & 0x7f));
+        }
+        if (fc != 0x2b || b.length < 14 || b[8] != 0x0e) return null;
+        int count = b[13] & 0xff, at = 14;
+        String[] objects = new String[3];
+        for (int i = 0; i < count && at + 2 <= b.length; i++) {
+            int id = b[at] & 0xff, n = b[at + 1] & 0xff;
+            if (at + 2 + n > b.length) break;
+            if (id < 3) objects[id] = Banner.escape(Banner.latin1(java.util.Arrays.copyOfRange(b, at + 2, at + 2 + n)), 80);
+            at += 2 + n;
+        }
+        String product = objects[0] == null ? objects[1] : objects[1] == null ? objects[0] : objects[0] + " " + objects[1];
+        return new Identified("modbus", product, objects[2], "Modbus/TCP device identification: vendor \""
+                + (objects[0] == null ? "" : objects[0]) + "\", product code \"" + (objects[1] == null ? "" : objects[1])
+                + "\", revision \"" + (objects[2] == null ? "" : objects[2]) + "\"");
     }
 
     /** An RFB (VNC) ProtocolVersion message: "RFB 003.008\n". */

@@ -40,6 +40,21 @@ class IdentifyTest {
     }
 
     @Test
+    void modbusFromARealServer() throws IOException {
+        // pymodbus 3.0 (Debian 12) answering ServiceProbe.MODBUS_DEVICE_ID, and an unknown function
+        var id = ServiceProbe.identify(captured("modbus/pymodbus-device-id"), 502);
+        assertThat(id.service()).isEqualTo("modbus");
+        assertThat(id.product()).isEqualTo("Atmark Techno AG-LAB");
+        assertThat(id.version()).isEqualTo("3.1.4");
+        assertThat(id.banner()).isEqualTo("Modbus/TCP device identification: vendor \"Atmark Techno\", product code \"AG-LAB\", revision \"3.1.4\"");
+        assertThat(ServiceProbe.identify(captured("modbus/pymodbus-illegal-function"), 502).banner())
+                .isEqualTo("Modbus/TCP exception 1 (illegal function) to function 90");
+        String full = captured("modbus/pymodbus-device-id");
+        for (int len = 1; len < full.length(); len++) ServiceProbe.identify(full.substring(0, len), 502);
+        assertThat(ServiceProbe.identify("HTTP/1.0 200 OK\r\n\r\n", 502).service()).isEqualTo("http");
+    }
+
+    @Test
     void vncGreetingAndSecurityTypes() {
         var id = ServiceProbe.identify("RFB 003.008\n", 5900);
         assertThat(id.service()).isEqualTo("vnc");

@@ -35,6 +35,8 @@ class ScanServicesLabTest {
     static final String CACHE = System.getenv().getOrDefault("PORTAUDIT_LAB_CACHE", "/var/cache/portaudit-lab");
     static final String SNMPD = CACHE + "/snmpd/usr/sbin/snmpd", CHRONYD = CACHE + "/chrony/usr/sbin/chronyd", DNSMASQ = "/usr/sbin/dnsmasq",
             XVFB = "/usr/bin/Xvfb", X11VNC = "/usr/bin/x11vnc";
+    static final String PYTHON = "/usr/bin/python3";
+    static final Path MODBUS_SERVER = Path.of("src/test/resources/fixtures/scan/modbus_server.py").toAbsolutePath();
     /** VNC servers (x11vnc on display :40): 5900 without a password, 5901 with one. */
     static final int VNC_OPEN = 5900, VNC_PASSWORD = 5901;
     /** X displays :40 (no access control) and :41 (access control on): TCP ports 6040, 6041. */
@@ -53,6 +55,7 @@ class ScanServicesLabTest {
     @BeforeAll
     static void device() throws Exception {
         for (String bin : List.of(SNMPD, CHRONYD, DNSMASQ, XVFB, X11VNC)) LabExtension.require(Files.isExecutable(Path.of(bin)), bin);
+        LabExtension.require(Lab.run(T, PYTHON, "-c", "import pymodbus.server").exit() == 0, "python3-pymodbus");
         cleanup();
         Lab.device(NS, LINK, "10.77.33.1/24", V4 + "/24", "fd77:33::1/64", V6 + "/64");
         work = Files.createTempDirectory("pa-udp-services");
@@ -66,6 +69,7 @@ class ScanServicesLabTest {
         start(work.resolve("chronyd.log"), CHRONYD, "-d", "-x", "-u", "root", "-f", work.resolve("chrony.conf").toString());
         // no lock files, no unix sockets: nothing of the X servers outside the namespace
         start(work.resolve("x40.log"), XVFB, ":" + (X_OPEN - 6000), "-listen", "tcp", "-nolisten", "unix", "-nolock", "-ac");
+        start(work.resolve("modbus.log"), PYTHON, MODBUS_SERVER.toString(), V4, "502");
         start(work.resolve("x41.log"), XVFB, ":" + (X_CLOSED - 6000), "-listen", "tcp", "-nolisten", "unix", "-nolock");
         // ready when all are bound in the namespace (bounded wait); x11vnc needs its X server first
         boolean vnc = false;
@@ -82,11 +86,12 @@ class ScanServicesLabTest {
                 }
             }
             if (ss.contains(V4 + ":53") && ss.contains(V4 + ":161") && ss.contains(":123") && ss.contains(":" + X_OPEN)
-                    && ss.contains(":" + X_CLOSED) && ss.contains(":" + VNC_OPEN) && ss.contains(":" + VNC_PASSWORD)) return;
+                    && ss.contains(":" + X_CLOSED) && ss.contains(":" + VNC_OPEN) && ss.contains(":" + VNC_PASSWORD)
+                    && ss.contains(V4 + ":502")) return;
             Thread.sleep(100);
         }
         StringBuilder logs = new StringBuilder();
-        for (String l : List.of("dnsmasq.log", "snmpd.log", "chronyd.log", "x40.log", "x41.log", "vnc5900.log", "vnc5901.log")) logs.append(l).append(": ").append(Files.readString(work.resolve(l))).append('\n');
+        for (String l : List.of("dnsmasq.log", "snmpd.log", "chronyd.log", "x40.log", "x41.log", "vnc5900.log", "vnc5901.log", "modbus.log")) logs.append(l).append(": ").append(Files.readString(work.resolve(l))).append('\n');
         throw new IllegalStateException("UDP servers did not start in " + NS + ":\n" + logs);
     }
 
@@ -195,6 +200,27 @@ class ScanServicesLabTest {
         }
         assertThat(details).anySatisfy(d -> assertThat(d).startsWith(VNC_OPEN + " ").contains("without any password"));
         assertThat(details).anySatisfy(d -> assertThat(d).startsWith(VNC_PASSWORD + " ").doesNotContain("without any password"));
+    }
+
+    @Test
+    void aModbusDeviceTellsWhatItIsToAnyone() throws Exception {
+        ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(V4), List.of(), true), PortSpec.of(PortSet.of(502), PortSet.empty()))
+                .serviceDetection(true).timing(TimingTemplate.of(4)).build();
+        PortResult r = new Scanner().scan(req).get(0);
+        assertThat(r.service()).isEqualTo("modbus");
+        assertThat(r.product()).isEqualTo("Atmark Techno AG-LAB");
+        assertThat(r.version()).isEqualTo("3.1.4");
+        Path ss = work.resolve("ss-modbus.txt");
+        Files.writeString(ss, Lab.inNs(NS, T, "ss", "-tulpn").out());
+        Lab.Result a = Lab.run(Duration.ofMinutes(2), Lab.portaudit("audit", "--input", "ss:" + ss, "--scan", V4,
+                "--scan-ports", "T:502", "-o", "json:" + work.resolve("audit-modbus.json")));
+        assertThat(a.exit()).as(a.err()).isIn(0, 1);
+        List<String> details = new ArrayList<>();
+        for (var f : new com.fasterxml.jackson.databind.ObjectMapper().readTree(work.resolve("audit-modbus.json").toFile()).path("findings")) {
+            if (f.path("id").asText().equals("insecure-protocol") && f.path("ports").path("from").asInt() == 502) details.add(f.path("detail").asText());
+        }
+        assertThat(details).singleElement().satisfies(d -> assertThat(d).startsWith("Modbus/TCP has no authentication")
+                .contains("read the device's identification without any authentication").contains("Atmark Techno"));
     }
 
     @Test
