@@ -32,6 +32,9 @@ final class Insecure {
             if (port == 502 || s.equals("mbap") || s.equals("modbus")) {
                 return Optional.of("Modbus/TCP has no authentication: anyone who reaches it reads and writes the device's coils and registers");
             }
+            if (port == 1883 || s.equals("mqtt")) {
+                return Optional.of("MQTT without TLS sends user names, passwords and every message in cleartext");
+            }
             if (port == 2404 || s.equals("iec-104")) {
                 return Optional.of("IEC 60870-5-104 has no authentication: anyone who reaches it can send commands to the station");
             }
@@ -39,6 +42,9 @@ final class Insecure {
                 return Optional.of("EtherNet/IP (CIP) without CIP Security lets anyone who reaches it read and control the device");
             }
         } else {
+            if (port == 5683 || s.equals("coap")) {
+                return Optional.of("CoAP without DTLS has neither authentication nor encryption");
+            }
             if (port == 47808 || s.equals("bacnet")) {
                 return Optional.of("BACnet/IP has no authentication: anyone who reaches it reads and writes the device's objects");
             }
@@ -67,6 +73,11 @@ final class Insecure {
             return Optional.of("The scan was offered a VNC session without any password: anyone who reaches the port sees and "
                     + "controls the screen (" + b + ")");
         }
+        if (b.equals("MQTT CONNACK: connection accepted without credentials")) {
+            return Optional.of("The scan connected without a user name or password: anyone who reaches the broker can subscribe to "
+                    + "every topic (#) and publish to any");
+        }
+        if (b.startsWith("CoAP 2.")) return Optional.of("The scan read the resource list without any authentication (" + b + ")");
         if (b.startsWith("Modbus/TCP device identification")) {
             return Optional.of("The scan read the device's identification without any authentication (" + b + ")");
         }

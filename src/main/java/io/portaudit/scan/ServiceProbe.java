@@ -281,7 +281,7 @@ public final class ServiceProbe {
             return new Identified(rtsp ? "rtsp" : "http", product, version == null ? null : version, raw)
                     .withTitle(extra, m.group(2));
         }
-        if (raw.length() >= 4 && raw.charAt(0) == 0x20 && raw.charAt(1) == 0x02) return new Identified("mqtt", null, null, raw);
+        if (raw.length() >= 4 && raw.charAt(0) == 0x20 && raw.charAt(1) == 0x02) return mqtt(raw);
         if (raw.startsWith("+OK")) return new Identified("pop3", productIn(raw), versionIn(raw), raw);
         if (raw.startsWith("* OK")) return new Identified("imap", productIn(raw), versionIn(raw), raw);
         if (raw.startsWith("220")) {
@@ -353,6 +353,15 @@ public final class ServiceProbe {
         return new Identified("modbus", product, objects[2], "Modbus/TCP device identification: vendor \""
                 + (objects[0] == null ? "" : objects[0]) + "\", product code \"" + (objects[1] == null ? "" : objects[1])
                 + "\", revision \"" + (objects[2] == null ? "" : objects[2]) + "\"");
+    }
+
+    private static final String[] CONNACK = {"connection accepted without credentials", "unacceptable protocol version",
+        "identifier rejected", "server unavailable", "bad user name or password", "not authorized"};
+
+    /** An MQTT 3.1.1 CONNACK (§3.2) to portaudit's CONNECT, which carries no user name or password. */
+    static Identified mqtt(String raw) {
+        int rc = raw.charAt(3) & 0xff;
+        return new Identified("mqtt", null, null, "MQTT CONNACK: " + (rc < CONNACK.length ? CONNACK[rc] : "return code " + rc));
     }
 
     /** An RFB (VNC) ProtocolVersion message: "RFB 003.008\n". */

@@ -41,6 +41,7 @@ public final class UdpIdentify {
                 case 1900 -> header(r, "ssdp", "HTTP/1.1 ", "SERVER");
                 case 5060 -> header(r, "sip", "SIP/2.0 ", "Server", "User-Agent");
                 case 69 -> tftp(r);
+                case 5683 -> coap(r);
                 default -> null;
             };
             return id;
@@ -272,6 +273,33 @@ public final class UdpIdentify {
             best = new String[] {m.group(1), m.group(2)};
         }
         return best;
+    }
+
+    /**
+     * A CoAP response (RFC 7252 §3) to GET /.well-known/core: its code (2.05 Content) and the start of
+     * the resource list (RFC 6690 link format), options skipped.
+     */
+    private static ServiceProbe.Identified coap(byte[] r) throws Malformed {
+        int b0 = u8(r, 0);
+        if (b0 >> 6 != 1) return null;   // version 1
+        int tkl = b0 & 0x0f, code = u8(r, 1);
+        if (tkl > 8 || code < 0x40) return null;   // a response has class 2, 4 or 5
+        int at = 4 + tkl;
+        while (at < r.length && u8(r, at) != 0xff) {
+            int d = u8(r, at) >> 4, l = u8(r, at) & 0x0f;
+            at++;
+            if (d == 15 || l == 15) throw new Malformed();
+            at += d == 13 ? 1 : d == 14 ? 2 : 0;
+            if (l == 13) l = 13 + u8(r, at++);
+            else if (l == 14) {
+                l = 269 + u16(r, at);
+                at += 2;
+            }
+            at += l;
+        }
+        String c = (code >> 5) + "." + String.format(Locale.ROOT, "%02d", code & 0x1f);
+        String payload = at < r.length - 1 ? text(r, at + 1, r.length - at - 1) : "";
+        return new ServiceProbe.Identified("coap", null, null, "CoAP " + c + (payload.isEmpty() ? "" : ": " + payload));
     }
 
     private static ServiceProbe.Identified tftp(byte[] r) throws Malformed {

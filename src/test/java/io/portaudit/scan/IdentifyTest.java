@@ -40,6 +40,15 @@ class IdentifyTest {
     }
 
     @Test
+    void mqttFromARealBroker() throws IOException {
+        // mosquitto 2.0.11 answering ServiceProbe's CONNECT (no user name, no password)
+        var anon = ServiceProbe.identify(captured("mqtt/mosquitto-anonymous"), 1883);
+        assertThat(anon.service()).isEqualTo("mqtt");
+        assertThat(anon.banner()).isEqualTo("MQTT CONNACK: connection accepted without credentials");
+        assertThat(ServiceProbe.identify(captured("mqtt/mosquitto-password"), 1884).banner()).isEqualTo("MQTT CONNACK: not authorized");
+    }
+
+    @Test
     void modbusFromARealServer() throws IOException {
         // pymodbus 3.0 (Debian 12) answering ServiceProbe.MODBUS_DEVICE_ID, and an unknown function
         var id = ServiceProbe.identify(captured("modbus/pymodbus-device-id"), 502);

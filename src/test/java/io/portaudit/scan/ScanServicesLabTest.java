@@ -35,7 +35,10 @@ class ScanServicesLabTest {
     static final String CACHE = System.getenv().getOrDefault("PORTAUDIT_LAB_CACHE", "/var/cache/portaudit-lab");
     static final String SNMPD = CACHE + "/snmpd/usr/sbin/snmpd", CHRONYD = CACHE + "/chrony/usr/sbin/chronyd", DNSMASQ = "/usr/sbin/dnsmasq",
             XVFB = "/usr/bin/Xvfb", X11VNC = "/usr/bin/x11vnc";
-    static final String PYTHON = "/usr/bin/python3";
+    static final String PYTHON = "/usr/bin/python3", MOSQUITTO = CACHE + "/mosquitto/usr/sbin/mosquitto",
+            COAP = "/usr/bin/coap-server-notls";
+    /** MQTT brokers (mosquitto) on 1883: the one on the IPv4 address lets anonymous clients in, the IPv6 one needs a password. */
+    static final int MQTT = 1883;
     static final Path MODBUS_SERVER = Path.of("src/test/resources/fixtures/scan/modbus_server.py").toAbsolutePath();
     /** VNC servers (x11vnc on display :40): 5900 without a password, 5901 with one. */
     static final int VNC_OPEN = 5900, VNC_PASSWORD = 5901;
@@ -54,7 +57,7 @@ class ScanServicesLabTest {
 
     @BeforeAll
     static void device() throws Exception {
-        for (String bin : List.of(SNMPD, CHRONYD, DNSMASQ, XVFB, X11VNC)) LabExtension.require(Files.isExecutable(Path.of(bin)), bin);
+        for (String bin : List.of(SNMPD, CHRONYD, DNSMASQ, XVFB, X11VNC, MOSQUITTO, COAP)) LabExtension.require(Files.isExecutable(Path.of(bin)), bin);
         LabExtension.require(Lab.run(T, PYTHON, "-c", "import pymodbus.server").exit() == 0, "python3-pymodbus");
         cleanup();
         Lab.device(NS, LINK, "10.77.33.1/24", V4 + "/24", "fd77:33::1/64", V6 + "/64");
@@ -70,6 +73,13 @@ class ScanServicesLabTest {
         // no lock files, no unix sockets: nothing of the X servers outside the namespace
         start(work.resolve("x40.log"), XVFB, ":" + (X_OPEN - 6000), "-listen", "tcp", "-nolisten", "unix", "-nolock", "-ac");
         start(work.resolve("modbus.log"), PYTHON, MODBUS_SERVER.toString(), V4, "502");
+        Files.writeString(work.resolve("passwd"), "");
+        Files.writeString(work.resolve("mqtt-anon.conf"), "listener " + MQTT + " " + V4 + "\nallow_anonymous true\npersistence false\nuser root\n");
+        Files.writeString(work.resolve("mqtt-auth.conf"), "listener " + MQTT + " " + V6 + "\nallow_anonymous false\n"
+                + "password_file " + work.resolve("passwd") + "\npersistence false\nuser root\n");
+        start(work.resolve("mqtt-anon.log"), MOSQUITTO, "-c", work.resolve("mqtt-anon.conf").toString());
+        start(work.resolve("mqtt-auth.log"), MOSQUITTO, "-c", work.resolve("mqtt-auth.conf").toString());
+        start(work.resolve("coap.log"), COAP, "-A", V4, "-p", "5683");
         start(work.resolve("x41.log"), XVFB, ":" + (X_CLOSED - 6000), "-listen", "tcp", "-nolisten", "unix", "-nolock");
         // ready when all are bound in the namespace (bounded wait); x11vnc needs its X server first
         boolean vnc = false;
@@ -87,11 +97,13 @@ class ScanServicesLabTest {
             }
             if (ss.contains(V4 + ":53") && ss.contains(V4 + ":161") && ss.contains(":123") && ss.contains(":" + X_OPEN)
                     && ss.contains(":" + X_CLOSED) && ss.contains(":" + VNC_OPEN) && ss.contains(":" + VNC_PASSWORD)
-                    && ss.contains(V4 + ":502")) return;
+                    && ss.contains(V4 + ":502") && ss.contains(V4 + ":" + MQTT) && ss.contains("[" + V6 + "]:" + MQTT)
+                    && ss.contains(V4 + ":5683")) return;
             Thread.sleep(100);
         }
         StringBuilder logs = new StringBuilder();
-        for (String l : List.of("dnsmasq.log", "snmpd.log", "chronyd.log", "x40.log", "x41.log", "vnc5900.log", "vnc5901.log", "modbus.log")) logs.append(l).append(": ").append(Files.readString(work.resolve(l))).append('\n');
+        for (String l : List.of("dnsmasq.log", "snmpd.log", "chronyd.log", "x40.log", "x41.log", "vnc5900.log", "vnc5901.log", "modbus.log",
+                "mqtt-anon.log", "mqtt-auth.log", "coap.log")) logs.append(l).append(": ").append(Files.readString(work.resolve(l))).append('\n');
         throw new IllegalStateException("UDP servers did not start in " + NS + ":\n" + logs);
     }
 
@@ -221,6 +233,37 @@ class ScanServicesLabTest {
         }
         assertThat(details).singleElement().satisfies(d -> assertThat(d).startsWith("Modbus/TCP has no authentication")
                 .contains("read the device's identification without any authentication").contains("Atmark Techno"));
+    }
+
+    @Test
+    void anMqttBrokerThatTakesAnonymousClientsAndACoapServerSayWhatTheyAllow() throws Exception {
+        Map<String, PortResult> got = new TreeMap<>();
+        for (String target : List.of(V4, V6)) {
+            ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(target), List.of(), true),
+                    PortSpec.of(PortSet.of(MQTT), PortSet.of(5683))).udp(true).serviceDetection(true).timing(TimingTemplate.of(4)).build();
+            for (PortResult r : new Scanner().scan(req)) got.put(target + " " + r.protocol().label() + "/" + r.port(), r);
+        }
+        assertThat(got.get(V4 + " tcp/" + MQTT).banner()).isEqualTo("MQTT CONNACK: connection accepted without credentials");
+        assertThat(got.get(V6 + " tcp/" + MQTT).banner()).isEqualTo("MQTT CONNACK: not authorized");
+        assertThat(got.get(V4 + " udp/5683").service()).isEqualTo("coap");
+        assertThat(got.get(V4 + " udp/5683").banner()).startsWith("CoAP 2.05: </>;");
+        Path ss = work.resolve("ss-mqtt.txt");
+        Files.writeString(ss, Lab.inNs(NS, T, "ss", "-tulpn").out());
+        Map<String, String> details = new TreeMap<>();
+        for (String target : List.of(V4, V6)) {
+            Path json = work.resolve("audit-mqtt-" + (target.equals(V4) ? 4 : 6) + ".json");
+            Lab.Result a = Lab.run(Duration.ofMinutes(2), Lab.portaudit("audit", "--input", "ss:" + ss, "--scan", target,
+                    "--scan-ports", "T:" + MQTT + ",U:5683", "-o", "json:" + json));
+            assertThat(a.exit()).as(a.err()).isIn(0, 1);
+            for (var f : new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).path("findings")) {
+                if (f.path("id").asText().equals("insecure-protocol") && f.path("family").asText().equals(target.equals(V4) ? "ipv4" : "ipv6")) {
+                    details.put(target + " " + f.path("protocol").asText() + "/" + f.path("ports").path("from").asInt(), f.path("detail").asText());
+                }
+            }
+        }
+        assertThat(details.get(V4 + " tcp/" + MQTT)).startsWith("MQTT without TLS").contains("without a user name or password");
+        assertThat(details.get(V6 + " tcp/" + MQTT)).startsWith("MQTT without TLS").doesNotContain("without a user name or password");
+        assertThat(details.get(V4 + " udp/5683")).contains("read the resource list without any authentication");
     }
 
     @Test

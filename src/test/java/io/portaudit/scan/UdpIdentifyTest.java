@@ -51,6 +51,17 @@ class UdpIdentifyTest {
         }
     }
 
+    @Test
+    void libcoapListsItsResources() throws IOException {
+        // libcoap 4.3.1's coap-server answering GET /.well-known/core
+        ServiceProbe.Identified id = UdpIdentify.identify(5683, fixture("libcoap-well-known-core"));
+        assertThat(id.service()).isEqualTo("coap");
+        assertThat(id.banner()).startsWith("CoAP 2.05: </>;title=\"General Info\";ct=0,</time>;");
+        // 4.04 with no payload; a request (code 0.01) is not an answer
+        assertThat(UdpIdentify.identify(5683, new byte[] {0x60, (byte) 0x84, 0x70, 0x61}).banner()).isEqualTo("CoAP 4.04");
+        assertThat(UdpIdentify.identify(5683, UdpPayloads.coap())).isNull();
+    }
+
     /** A DNS response header with the question echoed, as servers that refuse CHAOS queries send it. */
     static byte[] dnsRefused(int rcode) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -125,7 +136,7 @@ class UdpIdentifyTest {
     void truncatedAndMangledRepliesNeverThrow() throws IOException {
         Random rnd = new Random(20261129);
         Object[][] samples = {{53, fixture("dnsmasq-version-bind")}, {123, fixture("chronyd-ntp")}, {161, fixture("net-snmp-v1")},
-            {161, fixture("net-snmp-v2c")}, {53, dnsTxt("dnsmasq-2.90")}, {5353, dnsRefused(0)}, {69, new byte[] {0, 5, 0, 1, 'x'}}};
+            {161, fixture("net-snmp-v2c")}, {53, dnsTxt("dnsmasq-2.90")}, {5683, fixture("libcoap-well-known-core")}, {5353, dnsRefused(0)}, {69, new byte[] {0, 5, 0, 1, 'x'}}};
         int identified = 0;
         for (Object[] s : samples) {
             int port = (Integer) s[0];
