@@ -202,8 +202,57 @@ public final class Correlator {
                                 + "namespace, or a listener the collection could not see.",
                         ev, List.of("look for nat PREROUTING REDIRECT/DNAT rules and containers on the device")));
             }
+            weakSsh(row, what, fam, port, ev).ifPresent(out::add);
         }
         return out;
+    }
+
+    static final String WEAK_SSH_MARK = " (weak algorithms offered: ";
+
+    /**
+     * An SSH server that offered weak algorithms in its KEXINIT (the scan's -sV read it; see
+     * {@code ServiceProbe.sshBanner}): the scan reached it, so the finding needs no other view.
+     */
+    private static Optional<Finding> weakSsh(PortRow row, String what, String fam, PortRange port, List<Evidence> ev) {
+        PortResult s = row.scan();
+        if (s.state() != PortState.OPEN || s.banner() == null) return Optional.empty();
+        int at = s.banner().indexOf(WEAK_SSH_MARK);
+        if (at < 0 || !s.banner().endsWith(")")) return Optional.empty();
+        String weak = s.banner().substring(at + WEAK_SSH_MARK.length(), s.banner().length() - 1);
+        List<String> algs = new ArrayList<>();
+        for (String part : weak.split("; ")) {
+            int sp = part.indexOf(' ');
+            if (part.startsWith("host key ")) algs.addAll(List.of(part.substring(9).split(", ")));
+            else if (sp > 0) algs.addAll(List.of(part.substring(sp + 1).split(", ")));
+        }
+        boolean dropbear = s.product() != null && s.product().toLowerCase(java.util.Locale.ROOT).contains("dropbear");
+        List<String> fix = dropbear
+                ? List.of("upgrade dropbear, or build it with the weak algorithms off in localoptions.h (DROPBEAR_DSS 0, "
+                        + "DROPBEAR_RSA_SHA1 0, DROPBEAR_DH_GROUP14_SHA1 0, DROPBEAR_DH_GROUP1 0, DROPBEAR_3DES 0, "
+                        + "DROPBEAR_ENABLE_CBC_MODE 0, DROPBEAR_MD5_HMAC 0): " + String.join(", ", algs))
+                : List.of("in /etc/ssh/sshd_config, remove them from the defaults with a leading '-' (OpenSSH 7.5+): "
+                        + sshdConfigRemovals(weak), "then: sshd -t && restart sshd");
+        return Optional.of(new Finding("weak-ssh-crypto", Severity.MEDIUM, what + " on " + fam + " offers weak SSH algorithms: " + weak,
+                row.protocol(), row.family(), port,
+                "The SSH server still offers algorithms that are broken or being retired (SHA-1 signatures and key exchange, DSA, "
+                        + "CBC modes, RC4, MD5 and 96-bit MACs). An old client negotiates them, and a downgrade leaves the session "
+                        + "weaker than the device can do. Offer only modern ones.",
+                ev, fix));
+    }
+
+    /** sshd_config lines that take the weak algorithms out of OpenSSH's defaults ({@code KexAlgorithms -a,b}). */
+    static String sshdConfigRemovals(String weak) {
+        List<String> lines = new ArrayList<>();
+        java.util.Map<String, String> keyword = java.util.Map.of("kex", "KexAlgorithms", "host key", "HostKeyAlgorithms",
+                "cipher", "Ciphers", "mac", "MACs");
+        for (String part : weak.split("; ")) {
+            for (var e : keyword.entrySet()) {
+                if (part.startsWith(e.getKey() + " ")) {
+                    lines.add(e.getValue() + " -" + part.substring(e.getKey().length() + 1).replace(", ", ","));
+                }
+            }
+        }
+        return String.join(" / ", lines);
     }
 
     /** The firewall accepts ports nobody listens on: a latent hole. One finding per deciding rule. */

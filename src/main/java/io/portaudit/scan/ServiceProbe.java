@@ -114,12 +114,11 @@ public final class ServiceProbe {
                     if (isRfb(greet)) {
                         // VNC: answer with the server's protocol version (3.3/3.7/3.8), read which
                         // security types it offers; nothing more is sent (no login is tried)
-                        s.getOutputStream().write(java.util.Arrays.copyOf(greet, 12));
-                        s.getOutputStream().flush();
-                        byte[] sec = read(s, deadline, Math.min(2000, timeout.toMillis() / 2));
-                        byte[] both = java.util.Arrays.copyOf(greet, 12 + sec.length);
-                        System.arraycopy(sec, 0, both, 12, sec.length);
-                        greet = both;
+                        greet = concat(java.util.Arrays.copyOf(greet, 12), exchange(s, java.util.Arrays.copyOf(greet, 12), deadline));
+                    } else if (greet.length >= 4 && greet[0] == 'S' && greet[1] == 'S' && greet[2] == 'H' && greet[3] == '-') {
+                        // SSH: send our version line and read the server's KEXINIT, the algorithms it
+                        // offers (RFC 4253 §7.1); the key exchange goes no further
+                        greet = concat(greet, exchange(s, "SSH-2.0-portaudit\r\n".getBytes(StandardCharsets.US_ASCII), deadline));
                     }
                     if (greet.length == 0) {
                         byte[] req = probeFor(address, port);
@@ -153,6 +152,23 @@ public final class ServiceProbe {
         // a binary answer (X11) is described by its summary; text greetings are their own banner
         return new PortResult(r.address(), r.protocol(), r.port(), r.state(), r.reason(),
                 id.service != null ? id.service : r.service(), id.product, id.version, id.banner != null ? id.banner : raw);
+    }
+
+    /** Sends {@code req} and reads the answer; nothing when the peer has gone (what came before is kept). */
+    private byte[] exchange(Socket s, byte[] req, long deadline) {
+        try {
+            s.getOutputStream().write(req);
+            s.getOutputStream().flush();
+            return read(s, deadline, Math.min(2000, timeout.toMillis() / 2));
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private static Socket connect(InetAddress a, int port, long deadline) throws IOException {
@@ -259,7 +275,7 @@ public final class ServiceProbe {
                     version = sw.substring(u + 1);
                 }
             }
-            return new Identified("ssh", product, version, raw);
+            return new Identified("ssh", product, version, sshBanner(raw));
         }
         if (raw.charAt(0) == (char) 0xff && raw.length() >= 3) return new Identified("telnet", null, null, raw);
         m = STATUS.matcher(raw);
@@ -353,6 +369,69 @@ public final class ServiceProbe {
         return new Identified("modbus", product, objects[2], "Modbus/TCP device identification: vendor \""
                 + (objects[0] == null ? "" : objects[0]) + "\", product code \"" + (objects[1] == null ? "" : objects[1])
                 + "\", revision \"" + (objects[2] == null ? "" : objects[2]) + "\"");
+    }
+
+    /**
+     * Algorithms no SSH server should offer any more (RFC 9142 for key exchange, RFC 8758 for RC4,
+     * OpenSSH's deprecations of SHA-1 signatures and DSA, CBC modes and MD5/96-bit MACs).
+     */
+    static final Set<String> WEAK_SSH = Set.of(
+            "diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1", "diffie-hellman-group-exchange-sha1", "rsa1024-sha1",
+            "ssh-dss", "ssh-rsa", "x509v3-ssh-dss",
+            "3des-cbc", "aes128-cbc", "aes192-cbc", "aes256-cbc", "blowfish-cbc", "cast128-cbc", "des-cbc", "arcfour", "arcfour128",
+            "arcfour256", "rijndael-cbc@lysator.liu.se", "none",
+            "hmac-md5", "hmac-md5-96", "hmac-sha1-96", "hmac-md5-etm@openssh.com", "hmac-md5-96-etm@openssh.com",
+            "hmac-sha1-96-etm@openssh.com");
+    private static final String[] KEXINIT_LISTS = {"kex", "host key", "cipher", "cipher", "mac", "mac"};
+
+    /**
+     * The SSH version line, and when the server's KEXINIT followed it, the weak algorithms it offers
+     * ({@link #WEAK_SSH}): {@code SSH-2.0-OpenSSH_7.4 (weak algorithms offered: kex
+     * diffie-hellman-group1-sha1; cipher aes128-cbc)} or {@code ... (no weak algorithms offered)}.
+     */
+    static String sshBanner(String raw) {
+        int eol = raw.indexOf('\n');
+        if (eol < 0) return raw;
+        String line = raw.substring(0, eol).strip();
+        List<List<String>> lists = kexinit(raw.substring(eol + 1).getBytes(StandardCharsets.ISO_8859_1));
+        if (lists == null) return raw;
+        java.util.Map<String, java.util.Set<String>> weak = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < KEXINIT_LISTS.length && i < lists.size(); i++) {
+            for (String alg : lists.get(i)) if (WEAK_SSH.contains(alg)) weak.computeIfAbsent(KEXINIT_LISTS[i], k -> new java.util.LinkedHashSet<>()).add(alg);
+        }
+        if (weak.isEmpty()) return line + " (no weak algorithms offered)";
+        List<String> parts = new ArrayList<>();
+        weak.forEach((kind, algs) -> parts.add(kind + " " + String.join(", ", algs)));
+        return line + " (weak algorithms offered: " + String.join("; ", parts) + ")";
+    }
+
+    /**
+     * The name-lists of the first SSH_MSG_KEXINIT (RFC 4253 §6, §7.1) in {@code b} — binary packets
+     * after the version line — or null: kex, host key, ciphers and MACs each way, compression each
+     * way. Bounded by {@code b}; a malformed packet gives null.
+     */
+    static List<List<String>> kexinit(byte[] b) {
+        int at = 0;
+        while (at + 6 <= b.length) {
+            long len = (b[at] & 0xffL) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | b[at + 3] & 0xff;
+            int pad = b[at + 4] & 0xff;
+            if (len < 5 || len > 35_000 || pad >= len) return null;
+            int payload = at + 5, end = (int) Math.min(b.length, at + 4 + len - pad);
+            if ((b[payload] & 0xff) == 20) {
+                int p = payload + 1 + 16;   // message type, cookie
+                List<List<String>> lists = new ArrayList<>();
+                for (int i = 0; i < 8 && p + 4 <= end; i++) {
+                    int n = (b[p] & 0xff) << 24 | (b[p + 1] & 0xff) << 16 | (b[p + 2] & 0xff) << 8 | b[p + 3] & 0xff;
+                    if (n < 0 || p + 4 + n > end) return lists.size() >= 6 ? lists : null;
+                    String names = new String(b, p + 4, n, StandardCharsets.US_ASCII);
+                    lists.add(names.isEmpty() ? List.of() : List.of(names.split(",")));
+                    p += 4 + n;
+                }
+                return lists.size() >= 6 ? lists : null;
+            }
+            at += 4 + (int) len;
+        }
+        return null;
     }
 
     private static final String[] CONNACK = {"connection accepted without credentials", "unacceptable protocol version",

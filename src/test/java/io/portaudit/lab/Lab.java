@@ -201,7 +201,13 @@ public final class Lab {
      */
     public static Process sshd(String ns, String sshdBin, Path work, String name, List<String> listen, List<Path> hostKeys,
                                Path authorizedKeys, String rootPassword) throws IOException {
-        StringBuilder config = new StringBuilder();
+        return sshd(ns, sshdBin, work, name, listen, hostKeys, authorizedKeys, rootPassword, "");
+    }
+
+    /** As above, with {@code extraConfig} (sshd_config lines) at the top of its configuration. */
+    public static Process sshd(String ns, String sshdBin, Path work, String name, List<String> listen, List<Path> hostKeys,
+                               Path authorizedKeys, String rootPassword, String extraConfig) throws IOException {
+        StringBuilder config = new StringBuilder(extraConfig);
         if (rootPassword != null) config.append("PasswordAuthentication yes\nPermitRootLogin yes\n");
         for (String l : listen) config.append("ListenAddress ").append(l).append('\n');
         for (Path k : hostKeys) config.append("HostKey ").append(k).append('\n');

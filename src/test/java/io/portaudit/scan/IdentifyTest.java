@@ -40,6 +40,27 @@ class IdentifyTest {
     }
 
     @Test
+    void sshKexinitFromRealServers() throws IOException {
+        // each server's version line and KEXINIT after portaudit's "SSH-2.0-portaudit" (OpenSSH 9.2p1 and
+        // dropbear 2022.83 of Debian 12; the second OpenSSH configured with old algorithms)
+        var strong = ServiceProbe.identify(captured("ssh/openssh-9.2-default"), 22);
+        assertThat(strong.product()).isEqualTo("OpenSSH");
+        assertThat(strong.banner()).matches("SSH-2\\.0-OpenSSH_9\\.2p1 Debian-\\S+ \\(no weak algorithms offered\\)");
+        var weak = ServiceProbe.identify(captured("ssh/openssh-9.2-weak-config"), 2222);
+        assertThat(weak.banner()).endsWith("(weak algorithms offered: kex diffie-hellman-group1-sha1, diffie-hellman-group14-sha1; "
+                + "host key ssh-rsa; cipher aes128-cbc, 3des-cbc; mac hmac-md5, hmac-sha1-96)");
+        var dropbear = ServiceProbe.identify(captured("ssh/dropbear-2022.83-default"), 22);
+        assertThat(dropbear.product()).isEqualTo("Dropbear sshd");
+        assertThat(dropbear.banner()).isEqualTo("SSH-2.0-dropbear_2022.83 (weak algorithms offered: kex diffie-hellman-group14-sha1; "
+                + "host key ssh-rsa, ssh-dss)");
+        // a KEXINIT cut anywhere: the version line survives, nothing throws
+        String full = captured("ssh/openssh-9.2-weak-config");
+        for (int len = full.indexOf('\n') + 1; len < full.length(); len++) {
+            assertThat(ServiceProbe.identify(full.substring(0, len), 22).product()).isEqualTo("OpenSSH");
+        }
+    }
+
+    @Test
     void mqttFromARealBroker() throws IOException {
         // mosquitto 2.0.11 answering ServiceProbe's CONNECT (no user name, no password)
         var anon = ServiceProbe.identify(captured("mqtt/mosquitto-anonymous"), 1883);

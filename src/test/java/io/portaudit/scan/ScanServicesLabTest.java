@@ -35,6 +35,9 @@ class ScanServicesLabTest {
     static final String CACHE = System.getenv().getOrDefault("PORTAUDIT_LAB_CACHE", "/var/cache/portaudit-lab");
     static final String SNMPD = CACHE + "/snmpd/usr/sbin/snmpd", CHRONYD = CACHE + "/chrony/usr/sbin/chronyd", DNSMASQ = "/usr/sbin/dnsmasq",
             XVFB = "/usr/bin/Xvfb", X11VNC = "/usr/bin/x11vnc";
+    static final String SSHD = CACHE + "/openssh/usr/sbin/sshd", DROPBEAR = CACHE + "/dropbear/usr/sbin/dropbear";
+    /** SSH servers: OpenSSH with its defaults on 22, with old algorithms on 2222, dropbear with its defaults on 2022. */
+    static final int SSH_STRONG = 22, SSH_WEAK = 2222, SSH_DROPBEAR = 2022;
     static final String PYTHON = "/usr/bin/python3", MOSQUITTO = CACHE + "/mosquitto/usr/sbin/mosquitto",
             COAP = "/usr/bin/coap-server-notls";
     /** MQTT brokers (mosquitto) on 1883: the one on the IPv4 address lets anonymous clients in, the IPv6 one needs a password. */
@@ -57,7 +60,7 @@ class ScanServicesLabTest {
 
     @BeforeAll
     static void device() throws Exception {
-        for (String bin : List.of(SNMPD, CHRONYD, DNSMASQ, XVFB, X11VNC, MOSQUITTO, COAP)) LabExtension.require(Files.isExecutable(Path.of(bin)), bin);
+        for (String bin : List.of(SNMPD, CHRONYD, DNSMASQ, XVFB, X11VNC, MOSQUITTO, COAP, SSHD, DROPBEAR)) LabExtension.require(Files.isExecutable(Path.of(bin)), bin);
         LabExtension.require(Lab.run(T, PYTHON, "-c", "import pymodbus.server").exit() == 0, "python3-pymodbus");
         cleanup();
         Lab.device(NS, LINK, "10.77.33.1/24", V4 + "/24", "fd77:33::1/64", V6 + "/64");
@@ -80,6 +83,15 @@ class ScanServicesLabTest {
         start(work.resolve("mqtt-anon.log"), MOSQUITTO, "-c", work.resolve("mqtt-anon.conf").toString());
         start(work.resolve("mqtt-auth.log"), MOSQUITTO, "-c", work.resolve("mqtt-auth.conf").toString());
         start(work.resolve("coap.log"), COAP, "-A", V4, "-p", "5683");
+        Lab.run(T, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", work.resolve("host_ed25519").toString()).requireOk("host key");
+        Lab.run(T, "ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", work.resolve("host_rsa").toString()).requireOk("host key");
+        Files.writeString(work.resolve("authorized_keys"), "");
+        daemons.add(Lab.sshd(NS, SSHD, work, "sshd-strong", List.of(V4 + ":" + SSH_STRONG), List.of(work.resolve("host_ed25519")),
+                work.resolve("authorized_keys"), null));
+        daemons.add(Lab.sshd(NS, SSHD, work, "sshd-weak", List.of(V4 + ":" + SSH_WEAK), List.of(work.resolve("host_rsa")),
+                work.resolve("authorized_keys"), null, "KexAlgorithms diffie-hellman-group1-sha1,curve25519-sha256\n"
+                        + "Ciphers aes128-cbc,aes128-ctr\nMACs hmac-md5,hmac-sha2-256\nHostKeyAlgorithms ssh-rsa,rsa-sha2-256\n"));
+        start(work.resolve("dropbear.log"), DROPBEAR, "-F", "-E", "-R", "-p", V4 + ":" + SSH_DROPBEAR);
         start(work.resolve("x41.log"), XVFB, ":" + (X_CLOSED - 6000), "-listen", "tcp", "-nolisten", "unix", "-nolock");
         // ready when all are bound in the namespace (bounded wait); x11vnc needs its X server first
         boolean vnc = false;
@@ -98,12 +110,13 @@ class ScanServicesLabTest {
             if (ss.contains(V4 + ":53") && ss.contains(V4 + ":161") && ss.contains(":123") && ss.contains(":" + X_OPEN)
                     && ss.contains(":" + X_CLOSED) && ss.contains(":" + VNC_OPEN) && ss.contains(":" + VNC_PASSWORD)
                     && ss.contains(V4 + ":502") && ss.contains(V4 + ":" + MQTT) && ss.contains("[" + V6 + "]:" + MQTT)
-                    && ss.contains(V4 + ":5683")) return;
+                    && ss.contains(V4 + ":5683") && ss.contains(V4 + ":" + SSH_STRONG) && ss.contains(V4 + ":" + SSH_WEAK)
+                    && ss.contains(V4 + ":" + SSH_DROPBEAR)) return;
             Thread.sleep(100);
         }
         StringBuilder logs = new StringBuilder();
         for (String l : List.of("dnsmasq.log", "snmpd.log", "chronyd.log", "x40.log", "x41.log", "vnc5900.log", "vnc5901.log", "modbus.log",
-                "mqtt-anon.log", "mqtt-auth.log", "coap.log")) logs.append(l).append(": ").append(Files.readString(work.resolve(l))).append('\n');
+                "mqtt-anon.log", "mqtt-auth.log", "coap.log", "sshd-strong.log", "sshd-weak.log", "dropbear.log")) logs.append(l).append(": ").append(Files.readString(work.resolve(l))).append('\n');
         throw new IllegalStateException("UDP servers did not start in " + NS + ":\n" + logs);
     }
 
@@ -264,6 +277,37 @@ class ScanServicesLabTest {
         assertThat(details.get(V4 + " tcp/" + MQTT)).startsWith("MQTT without TLS").contains("without a user name or password");
         assertThat(details.get(V6 + " tcp/" + MQTT)).startsWith("MQTT without TLS").doesNotContain("without a user name or password");
         assertThat(details.get(V4 + " udp/5683")).contains("read the resource list without any authentication");
+    }
+
+    @Test
+    void sshServersThatOfferWeakAlgorithmsAreAFinding() throws Exception {
+        ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(V4), List.of(), true),
+                PortSpec.of(PortSet.of(SSH_STRONG).union(PortSet.of(SSH_WEAK)).union(PortSet.of(SSH_DROPBEAR)), PortSet.empty()))
+                .serviceDetection(true).timing(TimingTemplate.of(4)).build();
+        Map<Integer, PortResult> got = new TreeMap<>();
+        for (PortResult r : new Scanner().scan(req)) got.put(r.port(), r);
+        assertThat(got.get(SSH_STRONG).banner()).startsWith("SSH-2.0-OpenSSH_").endsWith("(no weak algorithms offered)");
+        assertThat(got.get(SSH_WEAK).banner()).endsWith("(weak algorithms offered: kex diffie-hellman-group1-sha1; host key ssh-rsa; "
+                + "cipher aes128-cbc; mac hmac-md5)");
+        assertThat(got.get(SSH_DROPBEAR).product()).isEqualTo("Dropbear sshd");
+        assertThat(got.get(SSH_DROPBEAR).banner()).contains("(weak algorithms offered: ").contains("ssh-dss");
+        Path ss = work.resolve("ss-ssh.txt");
+        Files.writeString(ss, Lab.inNs(NS, T, "ss", "-tulpn").out());
+        Path json = work.resolve("audit-ssh.json");
+        Lab.Result a = Lab.run(Duration.ofMinutes(2), Lab.portaudit("audit", "--input", "ss:" + ss, "--scan", V4,
+                "--scan-ports", "T:" + SSH_STRONG + "," + SSH_WEAK + "," + SSH_DROPBEAR, "-o", "json:" + json));
+        assertThat(a.exit()).as(a.err()).isIn(0, 1);
+        Map<Integer, List<String>> remedies = new TreeMap<>();
+        for (var f : new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).path("findings")) {
+            if (!f.path("id").asText().equals("weak-ssh-crypto")) continue;
+            List<String> fix = new ArrayList<>();
+            f.path("remedy").forEach(x -> fix.add(x.asText()));
+            remedies.put(f.path("ports").path("from").asInt(), fix);
+        }
+        assertThat(remedies).containsOnlyKeys(SSH_WEAK, SSH_DROPBEAR);
+        assertThat(remedies.get(SSH_WEAK).get(0)).contains("KexAlgorithms -diffie-hellman-group1-sha1", "HostKeyAlgorithms -ssh-rsa",
+                "Ciphers -aes128-cbc", "MACs -hmac-md5");
+        assertThat(remedies.get(SSH_DROPBEAR).get(0)).startsWith("upgrade dropbear");
     }
 
     @Test
