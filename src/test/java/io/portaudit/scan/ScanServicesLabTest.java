@@ -8,7 +8,6 @@ import io.portaudit.lab.LabTest;
 import io.portaudit.model.PortResult;
 import io.portaudit.model.PortSet;
 import io.portaudit.model.PortState;
-import io.portaudit.model.Protocol;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,21 +127,58 @@ class ScanServicesLabTest {
         if (work != null) Lab.run(T, "rm", "-rf", work.toString());
     }
 
-    static Map<Integer, PortResult> scan(String target, boolean versions) {
-        ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(target), List.of(), true),
-                        PortSpec.of(PortSet.empty(), PortSet.of(53).union(PortSet.of(123)).union(PortSet.of(161)).union(PortSet.of(162))))
-                .tcp(false).udp(true).serviceDetection(versions).timing(TimingTemplate.of(4)).build();
-        Map<Integer, PortResult> out = new TreeMap<>();
-        for (PortResult r : new Scanner().scan(req)) if (r.protocol() == Protocol.UDP) out.put(r.port(), r);
+    /** A -T4 scan of these ports of {@code target}, with -sV when {@code versions}: results by "tcp/22", "udp/161". */
+    static Map<String, PortResult> scan(String target, PortSet tcp, PortSet udp, boolean versions) {
+        ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(target), List.of(), true), PortSpec.of(tcp, udp))
+                .tcp(!tcp.isEmpty()).udp(!udp.isEmpty()).serviceDetection(versions).timing(TimingTemplate.of(4)).build();
+        Map<String, PortResult> out = new TreeMap<>();
+        for (PortResult r : new Scanner().scan(req)) out.put(r.protocol().label() + "/" + r.port(), r);
         return out;
+    }
+
+    static PortSet ports(int... ports) {
+        PortSet s = PortSet.empty();
+        for (int p : ports) s = s.union(PortSet.of(p));
+        return s;
+    }
+
+    /** One finding of the audit: its port ("tcp/22"), family, detail and remedies. */
+    record Found(String port, String family, String detail, List<String> remedy) {}
+
+    /**
+     * The audit as a user runs it on a board without SSH: the device's own sockets ({@code ss -tulpn}
+     * in the namespace, pasted) and a scan of {@code target} from here ({@code --scan-ports}). Returns
+     * the findings with id {@code id}.
+     */
+    static List<Found> audit(String target, String scanPorts, String id) throws Exception {
+        Path ss = Files.createTempFile(work, "ss", ".txt"), json = Files.createTempFile(work, "audit", ".json");
+        Files.writeString(ss, Lab.inNs(NS, T, "ss", "-tulpn").out());
+        Lab.Result r = Lab.run(Duration.ofMinutes(2), Lab.portaudit("audit", "--input", "ss:" + ss, "--scan", target,
+                "--scan-ports", scanPorts, "-o", "json:" + json));
+        assertThat(r.exit()).as(r.err()).isIn(0, 1);
+        List<Found> out = new ArrayList<>();
+        for (var f : new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).path("findings")) {
+            if (!f.path("id").asText().equals(id)) continue;
+            List<String> fix = new ArrayList<>();
+            f.path("remedy").forEach(x -> fix.add(x.asText()));
+            out.add(new Found(f.path("protocol").asText() + "/" + f.path("ports").path("from").asInt(), f.path("family").asText(),
+                    f.path("detail").asText(), fix));
+        }
+        return out;
+    }
+
+    /** The detail of the insecure-protocol finding for {@code port} on {@code family}. */
+    static String insecure(List<Found> found, String port, String family) {
+        return found.stream().filter(f -> f.port().equals(port) && f.family().equals(family)).map(Found::detail).findFirst()
+                .orElseThrow(() -> new AssertionError("no insecure-protocol finding for " + port + " " + family + ": " + found));
     }
 
     @Test
     void theServersSayWhatTheyAreOverIpv4AndIpv6() {
         for (String target : List.of(V4, V6)) {
-            Map<Integer, PortResult> got = scan(target, true);
-            assertThat(got.get(162).state()).as(target + " udp/162").isEqualTo(PortState.CLOSED);
-            PortResult dns = got.get(53), ntp = got.get(123), snmp = got.get(161);
+            Map<String, PortResult> got = scan(target, PortSet.empty(), ports(53, 123, 161, 162), true);
+            assertThat(got.get("udp/162").state()).as(target + " udp/162").isEqualTo(PortState.CLOSED);
+            PortResult dns = got.get("udp/53"), ntp = got.get("udp/123"), snmp = got.get("udp/161");
             assertThat(List.of(dns, ntp, snmp)).as(target).allSatisfy(r -> assertThat(r.state()).isEqualTo(PortState.OPEN));
             assertThat(dns.product()).as(target).isEqualTo("dnsmasq");
             assertThat(dns.version()).as(target).matches("\\d+\\.\\d+.*");
@@ -155,30 +191,15 @@ class ScanServicesLabTest {
 
     @Test
     void theAuditSaysTheAgentAnswersThePublicCommunity() throws Exception {
-        // the device's own sockets (ss in the namespace, as pasted from a board) + a scan from here
-        Path ss = work.resolve("ss.txt");
-        Files.writeString(ss, Lab.inNs(NS, T, "ss", "-tulpn").out());
-        Lab.Result r = Lab.run(Duration.ofMinutes(2), Lab.portaudit("audit", "--input", "ss:" + ss, "--scan", V4,
-                "--scan-ports", "U:53,123,161", "-o", "json:" + work.resolve("audit.json")));
-        assertThat(r.exit()).as(r.err()).isIn(0, 1);
-        var findings = new com.fasterxml.jackson.databind.ObjectMapper().readTree(work.resolve("audit.json").toFile()).path("findings");
-        List<String> snmp = new ArrayList<>();
-        for (var f : findings) {
-            if (f.path("id").asText().equals("insecure-protocol") && f.path("ports").path("from").asInt() == 161
-                    && f.path("family").asText().equals("ipv4")) snmp.add(f.path("detail").asText());
-        }
-        assertThat(snmp).hasSize(1).allSatisfy(d -> assertThat(d).contains("default community \"public\"").contains(SYS_DESCR));
+        assertThat(insecure(audit(V4, "U:53,123,161", "insecure-protocol"), "udp/161", "ipv4"))
+                .contains("default community \"public\"").contains(SYS_DESCR);
     }
 
     @Test
     void anX11ServerWithoutAccessControlIsOpenToAnyone() throws Exception {
         for (String target : List.of(V4, V6)) {
-            ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(target), List.of(), true),
-                    PortSpec.of(PortSet.of(X_OPEN).union(PortSet.of(X_CLOSED)), PortSet.empty())).serviceDetection(true)
-                    .timing(TimingTemplate.of(4)).build();
-            Map<Integer, PortResult> got = new TreeMap<>();
-            for (PortResult r : new Scanner().scan(req)) got.put(r.port(), r);
-            PortResult open = got.get(X_OPEN), closed = got.get(X_CLOSED);
+            Map<String, PortResult> got = scan(target, ports(X_OPEN, X_CLOSED), PortSet.empty(), true);
+            PortResult open = got.get("tcp/" + X_OPEN), closed = got.get("tcp/" + X_CLOSED);
             assertThat(open.service()).isEqualTo("x11");
             assertThat(open.product()).as(target).isEqualTo("The X.Org Foundation");
             assertThat(open.version()).as(target).matches("\\d+\\.\\d+\\.\\d+.*");
@@ -186,133 +207,65 @@ class ScanServicesLabTest {
             assertThat(closed.banner()).as(target).startsWith("X11 access denied: ");
             assertThat(closed.product()).isNull();
         }
-        // the audit: the insecure-protocol finding says the scan got in
-        Path ss = work.resolve("ss-x.txt");
-        Files.writeString(ss, Lab.inNs(NS, T, "ss", "-tulpn").out());
-        Lab.Result r = Lab.run(Duration.ofMinutes(2), Lab.portaudit("audit", "--input", "ss:" + ss, "--scan", V4,
-                "--scan-ports", "T:" + X_OPEN + "," + X_CLOSED, "-o", "json:" + work.resolve("audit-x.json")));
-        assertThat(r.exit()).as(r.err()).isIn(0, 1);
-        List<String> details = new ArrayList<>();
-        for (var f : new com.fasterxml.jackson.databind.ObjectMapper().readTree(work.resolve("audit-x.json").toFile()).path("findings")) {
-            if (f.path("id").asText().equals("insecure-protocol") && f.path("family").asText().equals("ipv4")) {
-                details.add(f.path("ports").path("from").asInt() + " " + f.path("detail").asText());
-            }
-        }
-        assertThat(details).anySatisfy(d -> assertThat(d).startsWith(X_OPEN + " ").contains("opened an X11 session without any authentication"));
-        assertThat(details).anySatisfy(d -> assertThat(d).startsWith(X_CLOSED + " ").doesNotContain("opened an X11 session"));
+        List<Found> found = audit(V4, "T:" + X_OPEN + "," + X_CLOSED, "insecure-protocol");
+        assertThat(insecure(found, "tcp/" + X_OPEN, "ipv4")).contains("opened an X11 session without any authentication");
+        assertThat(insecure(found, "tcp/" + X_CLOSED, "ipv4")).doesNotContain("opened an X11 session");
     }
 
     @Test
     void aVncServerWithoutAPasswordIsOpenToAnyone() throws Exception {
-        ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(V4), List.of(), true),
-                PortSpec.of(PortSet.of(VNC_OPEN).union(PortSet.of(VNC_PASSWORD)), PortSet.empty())).serviceDetection(true)
-                .timing(TimingTemplate.of(4)).build();
-        Map<Integer, PortResult> got = new TreeMap<>();
-        for (PortResult r : new Scanner().scan(req)) got.put(r.port(), r);
-        assertThat(got.get(VNC_OPEN).service()).as(got.toString()).isEqualTo("vnc");
-        assertThat(got.get(VNC_OPEN).banner()).isEqualTo("VNC protocol 3.8, security: None (no authentication)");
-        assertThat(got.get(VNC_PASSWORD).banner()).isEqualTo("VNC protocol 3.8, security: VNC password");
-        Path ss = work.resolve("ss-vnc.txt");
-        Files.writeString(ss, Lab.inNs(NS, T, "ss", "-tulpn").out());
-        Lab.Result r = Lab.run(Duration.ofMinutes(2), Lab.portaudit("audit", "--input", "ss:" + ss, "--scan", V4,
-                "--scan-ports", "T:" + VNC_OPEN + "," + VNC_PASSWORD, "-o", "json:" + work.resolve("audit-vnc.json")));
-        assertThat(r.exit()).as(r.err()).isIn(0, 1);
-        List<String> details = new ArrayList<>();
-        for (var f : new com.fasterxml.jackson.databind.ObjectMapper().readTree(work.resolve("audit-vnc.json").toFile()).path("findings")) {
-            if (f.path("id").asText().equals("insecure-protocol") && f.path("family").asText().equals("ipv4")) {
-                details.add(f.path("ports").path("from").asInt() + " " + f.path("detail").asText());
-            }
-        }
-        assertThat(details).anySatisfy(d -> assertThat(d).startsWith(VNC_OPEN + " ").contains("without any password"));
-        assertThat(details).anySatisfy(d -> assertThat(d).startsWith(VNC_PASSWORD + " ").doesNotContain("without any password"));
+        Map<String, PortResult> got = scan(V4, ports(VNC_OPEN, VNC_PASSWORD), PortSet.empty(), true);
+        assertThat(got.get("tcp/" + VNC_OPEN).service()).isEqualTo("vnc");
+        assertThat(got.get("tcp/" + VNC_OPEN).banner()).isEqualTo("VNC protocol 3.8, security: None (no authentication)");
+        assertThat(got.get("tcp/" + VNC_PASSWORD).banner()).isEqualTo("VNC protocol 3.8, security: VNC password");
+        List<Found> found = audit(V4, "T:" + VNC_OPEN + "," + VNC_PASSWORD, "insecure-protocol");
+        assertThat(insecure(found, "tcp/" + VNC_OPEN, "ipv4")).contains("without any password");
+        assertThat(insecure(found, "tcp/" + VNC_PASSWORD, "ipv4")).doesNotContain("without any password");
     }
 
     @Test
     void aModbusDeviceTellsWhatItIsToAnyone() throws Exception {
-        ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(V4), List.of(), true), PortSpec.of(PortSet.of(502), PortSet.empty()))
-                .serviceDetection(true).timing(TimingTemplate.of(4)).build();
-        PortResult r = new Scanner().scan(req).get(0);
+        PortResult r = scan(V4, ports(502), PortSet.empty(), true).get("tcp/502");
         assertThat(r.service()).isEqualTo("modbus");
         assertThat(r.product()).isEqualTo("Atmark Techno AG-LAB");
         assertThat(r.version()).isEqualTo("3.1.4");
-        Path ss = work.resolve("ss-modbus.txt");
-        Files.writeString(ss, Lab.inNs(NS, T, "ss", "-tulpn").out());
-        Lab.Result a = Lab.run(Duration.ofMinutes(2), Lab.portaudit("audit", "--input", "ss:" + ss, "--scan", V4,
-                "--scan-ports", "T:502", "-o", "json:" + work.resolve("audit-modbus.json")));
-        assertThat(a.exit()).as(a.err()).isIn(0, 1);
-        List<String> details = new ArrayList<>();
-        for (var f : new com.fasterxml.jackson.databind.ObjectMapper().readTree(work.resolve("audit-modbus.json").toFile()).path("findings")) {
-            if (f.path("id").asText().equals("insecure-protocol") && f.path("ports").path("from").asInt() == 502) details.add(f.path("detail").asText());
-        }
-        assertThat(details).singleElement().satisfies(d -> assertThat(d).startsWith("Modbus/TCP has no authentication")
-                .contains("read the device's identification without any authentication").contains("Atmark Techno"));
+        assertThat(insecure(audit(V4, "T:502", "insecure-protocol"), "tcp/502", "ipv4")).startsWith("Modbus/TCP has no authentication")
+                .contains("read the device's identification without any authentication").contains("Atmark Techno");
     }
 
     @Test
     void anMqttBrokerThatTakesAnonymousClientsAndACoapServerSayWhatTheyAllow() throws Exception {
-        Map<String, PortResult> got = new TreeMap<>();
-        for (String target : List.of(V4, V6)) {
-            ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(target), List.of(), true),
-                    PortSpec.of(PortSet.of(MQTT), PortSet.of(5683))).udp(true).serviceDetection(true).timing(TimingTemplate.of(4)).build();
-            for (PortResult r : new Scanner().scan(req)) got.put(target + " " + r.protocol().label() + "/" + r.port(), r);
-        }
-        assertThat(got.get(V4 + " tcp/" + MQTT).banner()).isEqualTo("MQTT CONNACK: connection accepted without credentials");
-        assertThat(got.get(V6 + " tcp/" + MQTT).banner()).isEqualTo("MQTT CONNACK: not authorized");
-        assertThat(got.get(V4 + " udp/5683").service()).isEqualTo("coap");
-        assertThat(got.get(V4 + " udp/5683").banner()).startsWith("CoAP 2.05: </>;");
-        Path ss = work.resolve("ss-mqtt.txt");
-        Files.writeString(ss, Lab.inNs(NS, T, "ss", "-tulpn").out());
-        Map<String, String> details = new TreeMap<>();
-        for (String target : List.of(V4, V6)) {
-            Path json = work.resolve("audit-mqtt-" + (target.equals(V4) ? 4 : 6) + ".json");
-            Lab.Result a = Lab.run(Duration.ofMinutes(2), Lab.portaudit("audit", "--input", "ss:" + ss, "--scan", target,
-                    "--scan-ports", "T:" + MQTT + ",U:5683", "-o", "json:" + json));
-            assertThat(a.exit()).as(a.err()).isIn(0, 1);
-            for (var f : new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).path("findings")) {
-                if (f.path("id").asText().equals("insecure-protocol") && f.path("family").asText().equals(target.equals(V4) ? "ipv4" : "ipv6")) {
-                    details.put(target + " " + f.path("protocol").asText() + "/" + f.path("ports").path("from").asInt(), f.path("detail").asText());
-                }
-            }
-        }
-        assertThat(details.get(V4 + " tcp/" + MQTT)).startsWith("MQTT without TLS").contains("without a user name or password");
-        assertThat(details.get(V6 + " tcp/" + MQTT)).startsWith("MQTT without TLS").doesNotContain("without a user name or password");
-        assertThat(details.get(V4 + " udp/5683")).contains("read the resource list without any authentication");
+        Map<String, PortResult> v4 = scan(V4, ports(MQTT), ports(5683), true), v6 = scan(V6, ports(MQTT), PortSet.empty(), true);
+        assertThat(v4.get("tcp/" + MQTT).banner()).isEqualTo("MQTT CONNACK: connection accepted without credentials");
+        assertThat(v6.get("tcp/" + MQTT).banner()).isEqualTo("MQTT CONNACK: not authorized");
+        assertThat(v4.get("udp/5683").service()).isEqualTo("coap");
+        assertThat(v4.get("udp/5683").banner()).startsWith("CoAP 2.05: </>;");
+        List<Found> found4 = audit(V4, "T:" + MQTT + ",U:5683", "insecure-protocol");
+        assertThat(insecure(found4, "tcp/" + MQTT, "ipv4")).startsWith("MQTT without TLS").contains("without a user name or password");
+        assertThat(insecure(found4, "udp/5683", "ipv4")).contains("read the resource list without any authentication");
+        assertThat(insecure(audit(V6, "T:" + MQTT, "insecure-protocol"), "tcp/" + MQTT, "ipv6")).startsWith("MQTT without TLS")
+                .doesNotContain("without a user name or password");
     }
 
     @Test
     void sshServersThatOfferWeakAlgorithmsAreAFinding() throws Exception {
-        ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of(V4), List.of(), true),
-                PortSpec.of(PortSet.of(SSH_STRONG).union(PortSet.of(SSH_WEAK)).union(PortSet.of(SSH_DROPBEAR)), PortSet.empty()))
-                .serviceDetection(true).timing(TimingTemplate.of(4)).build();
-        Map<Integer, PortResult> got = new TreeMap<>();
-        for (PortResult r : new Scanner().scan(req)) got.put(r.port(), r);
-        assertThat(got.get(SSH_STRONG).banner()).startsWith("SSH-2.0-OpenSSH_").endsWith("(no weak algorithms offered)");
-        assertThat(got.get(SSH_WEAK).banner()).endsWith("(weak algorithms offered: kex diffie-hellman-group1-sha1; host key ssh-rsa; "
-                + "cipher aes128-cbc; mac hmac-md5)");
-        assertThat(got.get(SSH_DROPBEAR).product()).isEqualTo("Dropbear sshd");
-        assertThat(got.get(SSH_DROPBEAR).banner()).contains("(weak algorithms offered: ").contains("ssh-dss");
-        Path ss = work.resolve("ss-ssh.txt");
-        Files.writeString(ss, Lab.inNs(NS, T, "ss", "-tulpn").out());
-        Path json = work.resolve("audit-ssh.json");
-        Lab.Result a = Lab.run(Duration.ofMinutes(2), Lab.portaudit("audit", "--input", "ss:" + ss, "--scan", V4,
-                "--scan-ports", "T:" + SSH_STRONG + "," + SSH_WEAK + "," + SSH_DROPBEAR, "-o", "json:" + json));
-        assertThat(a.exit()).as(a.err()).isIn(0, 1);
-        Map<Integer, List<String>> remedies = new TreeMap<>();
-        for (var f : new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).path("findings")) {
-            if (!f.path("id").asText().equals("weak-ssh-crypto")) continue;
-            List<String> fix = new ArrayList<>();
-            f.path("remedy").forEach(x -> fix.add(x.asText()));
-            remedies.put(f.path("ports").path("from").asInt(), fix);
-        }
-        assertThat(remedies).containsOnlyKeys(SSH_WEAK, SSH_DROPBEAR);
-        assertThat(remedies.get(SSH_WEAK).get(0)).contains("KexAlgorithms -diffie-hellman-group1-sha1", "HostKeyAlgorithms -ssh-rsa",
-                "Ciphers -aes128-cbc", "MACs -hmac-md5");
-        assertThat(remedies.get(SSH_DROPBEAR).get(0)).startsWith("upgrade dropbear");
+        Map<String, PortResult> got = scan(V4, ports(SSH_STRONG, SSH_WEAK, SSH_DROPBEAR), PortSet.empty(), true);
+        assertThat(got.get("tcp/" + SSH_STRONG).banner()).startsWith("SSH-2.0-OpenSSH_").endsWith("(no weak algorithms offered)");
+        assertThat(got.get("tcp/" + SSH_WEAK).banner()).endsWith("(weak algorithms offered: kex diffie-hellman-group1-sha1; "
+                + "host key ssh-rsa; cipher aes128-cbc; mac hmac-md5)");
+        assertThat(got.get("tcp/" + SSH_DROPBEAR).product()).isEqualTo("Dropbear sshd");
+        assertThat(got.get("tcp/" + SSH_DROPBEAR).banner()).contains("(weak algorithms offered: ").contains("ssh-dss");
+        Map<String, List<String>> remedies = new TreeMap<>();
+        for (Found f : audit(V4, "T:" + SSH_STRONG + "," + SSH_WEAK + "," + SSH_DROPBEAR, "weak-ssh-crypto")) remedies.put(f.port(), f.remedy());
+        assertThat(remedies).containsOnlyKeys("tcp/" + SSH_WEAK, "tcp/" + SSH_DROPBEAR);
+        assertThat(remedies.get("tcp/" + SSH_WEAK).get(0)).contains("KexAlgorithms -diffie-hellman-group1-sha1",
+                "HostKeyAlgorithms -ssh-rsa", "Ciphers -aes128-cbc", "MACs -hmac-md5");
+        assertThat(remedies.get("tcp/" + SSH_DROPBEAR).get(0)).startsWith("upgrade dropbear");
     }
 
     @Test
     void withoutVersionDetectionTheRawReplyIsKept() {
-        PortResult snmp = scan(V4, false).get(161);
+        PortResult snmp = scan(V4, PortSet.empty(), ports(161), false).get("udp/161");
         assertThat(snmp.state()).isEqualTo(PortState.OPEN);
         assertThat(snmp.product()).isNull();
         assertThat(snmp.banner()).contains("public").contains(SYS_DESCR);
