@@ -142,7 +142,10 @@ public final class Scanner {
                 if (!req.tcpPorts().isEmpty() && !live.isEmpty()) scanTcp(tcp, live, req, listener, budget, maxRate);
                 if (!req.udpPorts().isEmpty() && !live.isEmpty() && !stop.get()) {
                     new UdpEngine(clockUs, Math.max(1, budget), maxRate, stop::get).run(live.stream()
-                            .map(h -> new UdpEngine.Job(h.address, order(req.udpPorts(), h.address, Protocol.UDP, req), new HostTiming(req.timing()),
+                            // a UDP-only scan times the host with the host's own timing (its latency is then reported);
+                            // after a TCP scan UDP starts afresh, its window not shaped by TCP's answers
+                            .map(h -> new UdpEngine.Job(h.address, order(req.udpPorts(), h.address, Protocol.UDP, req),
+                                    req.tcpPorts().isEmpty() ? h.timing : new HostTiming(req.timing()),
                                     deadline(req), h)).iterator(), req.hostGroup(), (job, port, state, reason, payloadReply) -> {
                                 Host h = (Host) job.owner;
                                 String service = req.names().name(port, Protocol.UDP).orElse(null);

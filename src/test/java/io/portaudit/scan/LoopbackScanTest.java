@@ -189,7 +189,10 @@ class LoopbackScanTest {
         PortSet ports = PortSet.of(echo.getLocalPort()).union(PortSet.of(mute.getLocalPort())).union(PortSet.of(closed));
         ScanRequest req = ScanRequest.builder(TargetSpec.parse(List.of("127.0.0.1"), List.of(), true), PortSpec.of(PortSet.empty(), ports))
                 .tcp(false).udp(true).timing(TimingTemplate.of(4)).build();
-        Map<Integer, PortResult> m = byPort(assertTimeoutPreemptively(Duration.ofSeconds(30), () -> new Scanner().scan(req)));
+        Collected c = new Collected();
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> new Scanner().run(req, c));
+        Map<Integer, PortResult> m = byPort(c.ports);
+        assertThat(c.hosts).singleElement().satisfies(h -> assertThat(h.srttUs()).as("a UDP-only scan reports the latency").isGreaterThanOrEqualTo(0));
         assertThat(m.get(echo.getLocalPort()).state()).isEqualTo(PortState.OPEN);
         assertThat(m.get(echo.getLocalPort()).reason()).isEqualTo("udp-response");
         assertThat(m.get(echo.getLocalPort()).banner()).isEqualTo("pong");
