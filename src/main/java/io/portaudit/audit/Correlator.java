@@ -203,8 +203,28 @@ public final class Correlator {
                         ev, List.of("look for nat PREROUTING REDIRECT/DNAT rules and containers on the device")));
             }
             weakSsh(row, what, fam, port, ev).ifPresent(out::add);
+            weakTls(row, what, fam, port, ev).ifPresent(out::add);
         }
         return out;
+    }
+
+    static final String WEAK_TLS_MARK = " (weak TLS: ";
+
+    /** A TLS service whose handshake or certificate the scan's -sV found weak (see {@code ServiceProbe.tlsWeaknesses}). */
+    private static Optional<Finding> weakTls(PortRow row, String what, String fam, PortRange port, List<Evidence> ev) {
+        PortResult s = row.scan();
+        if (s.state() != PortState.OPEN || s.banner() == null) return Optional.empty();
+        int at = s.banner().indexOf(WEAK_TLS_MARK);
+        int end = at < 0 ? -1 : s.banner().indexOf(')', at);
+        if (end < 0) return Optional.empty();
+        String weak = s.banner().substring(at + WEAK_TLS_MARK.length(), end);
+        return Optional.of(new Finding("weak-tls", Severity.MEDIUM, what + " on " + fam + " has weak TLS: " + weak,
+                row.protocol(), row.family(), port,
+                "Its TLS protects less than it seems: an expired certificate trains users to click through warnings, short RSA/DSA "
+                        + "keys and SHA-1/MD5 signatures can be forged, TLS 1.0/1.1 are retired (RFC 8996).",
+                ev, List.of("give the service a new key and certificate, e.g. openssl req -x509 -newkey ec -pkeyopt "
+                                + "ec_paramgen_curve:P-256 -sha256 -days 825 -nodes -keyout key.pem -out cert.pem -subj /CN=DEVICE",
+                        "allow only TLS 1.2 and 1.3 in the service's configuration")));
     }
 
     static final String WEAK_SSH_MARK = " (weak algorithms offered: ";

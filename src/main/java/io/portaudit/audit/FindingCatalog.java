@@ -13,6 +13,7 @@ public final class FindingCatalog {
     static {
         Map<String, Entry> m = new LinkedHashMap<>();
         m.put("exposed-service", new Entry(Severity.MEDIUM, "a listener is reachable from the network"));
+        m.put("weak-tls", new Entry(Severity.MEDIUM, "a TLS service has an expired certificate, a short key, a SHA-1/MD5 signature or an old protocol"));
         m.put("weak-ssh-crypto", new Entry(Severity.MEDIUM, "an SSH server offers broken or retired algorithms (SHA-1, DSA, CBC, RC4, MD5)"));
         m.put("insecure-protocol", new Entry(Severity.HIGH, "a cleartext/unauthenticated protocol (telnet, ftp, tftp, r-services, SNMP v1/v2c, X11, VNC, Modbus/TCP, IEC 104, EtherNet/IP, BACnet, MQTT, CoAP) is reachable"));
         m.put("open-without-listener", new Entry(Severity.MEDIUM, "the firewall accepts ports nobody listens on: a latent hole"));

@@ -434,6 +434,43 @@ public final class ServiceProbe {
         return null;
     }
 
+    /** "RSA-2048", "EC-256", "DSA-1024", or the algorithm name. */
+    static String keyDescription(java.security.PublicKey k) {
+        int bits = keyBits(k);
+        return k.getAlgorithm() + (bits > 0 ? "-" + bits : "");
+    }
+
+    private static int keyBits(java.security.PublicKey k) {
+        return switch (k) {
+            case java.security.interfaces.RSAKey r -> r.getModulus().bitLength();
+            case java.security.interfaces.DSAKey d -> d.getParams() == null ? 0 : d.getParams().getP().bitLength();
+            case java.security.interfaces.ECKey e -> e.getParams().getCurve().getField().getFieldSize();
+            default -> 0;
+        };
+    }
+
+    /**
+     * What is weak about a TLS service, from the session it negotiated with portaudit (which offers
+     * TLS 1.2 and 1.3 only, as the JDK does, so older protocols show as a failed handshake) and its
+     * certificate at {@code now}: expired or not yet valid, RSA/DSA keys under 2,048 bits, EC keys under
+     * 224 bits, DSA at all, MD5 or SHA-1 signatures on a certificate someone else signed (a
+     * self-signed one is trusted, or not, as a whole).
+     */
+    static List<String> tlsWeaknesses(String protocol, X509Certificate c, boolean selfSigned, java.time.Instant now) {
+        List<String> weak = new ArrayList<>();
+        if (protocol.startsWith("SSL") || protocol.equals("TLSv1") || protocol.equals("TLSv1.1")) weak.add(protocol);
+        if (c.getNotAfter().toInstant().isBefore(now)) weak.add("certificate expired " + c.getNotAfter().toInstant());
+        else if (c.getNotBefore().toInstant().isAfter(now)) weak.add("certificate not valid before " + c.getNotBefore().toInstant());
+        java.security.PublicKey k = c.getPublicKey();
+        int bits = keyBits(k);
+        if (k instanceof java.security.interfaces.DSAKey) weak.add("DSA key");
+        else if (k instanceof java.security.interfaces.RSAKey && bits < 2048) weak.add("RSA key of " + bits + " bits");
+        else if (k instanceof java.security.interfaces.ECKey && bits < 224) weak.add("EC key of " + bits + " bits");
+        String sig = c.getSigAlgName().toUpperCase(java.util.Locale.ROOT);
+        if (!selfSigned && (sig.contains("MD5") || sig.startsWith("SHA1"))) weak.add(c.getSigAlgName() + " signature");
+        return weak;
+    }
+
     private static final String[] CONNACK = {"connection accepted without credentials", "unacceptable protocol version",
         "identifier rejected", "server unavailable", "bad user name or password", "not authorized"};
 
@@ -578,6 +615,9 @@ public final class ServiceProbe {
                                 .append(" issuer=").append(c.getIssuerX500Principal().getName())
                                 .append(" notAfter=").append(c.getNotAfter().toInstant());
                         if (self) b.append(" self-signed");
+                        b.append(" key=").append(keyDescription(c.getPublicKey())).append(" sig=").append(c.getSigAlgName());
+                        List<String> weak = tlsWeaknesses(sess.getProtocol(), c, self, java.time.Instant.now());
+                        if (!weak.isEmpty()) b.append(" (weak TLS: ").append(String.join("; ", weak)).append(')');
                         product = self ? "self-signed certificate" : null;
                     }
                     String svc = port == 443 || port == 8443 || port == 9443 || port == 4443 ? "https" : "ssl";

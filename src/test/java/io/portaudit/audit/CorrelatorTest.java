@@ -62,6 +62,27 @@ class CorrelatorTest {
     }
 
     @Test
+    void weakTlsAndWeakSshSeenByTheScanAreFindings() {
+        // the banners as ServiceProbe writes them (ScanServicesLabTest and TlsProbeTest make them from real servers)
+        String tls = "TLSv1.3 TLS_AES_256_GCM_SHA384 subject=CN=board issuer=CN=board notAfter=2025-01-01T00:00:00Z self-signed "
+                + "key=RSA-1024 sig=SHA256withRSA (weak TLS: certificate expired 2025-01-01T00:00:00Z; RSA key of 1024 bits)";
+        String ssh = "SSH-2.0-OpenSSH_7.4 (weak algorithms offered: kex diffie-hellman-group1-sha1; cipher aes128-cbc, 3des-cbc)";
+        ScanFacts scan = new ScanFacts("10.77.2.2", AddressFamily.IPV4, List.of(
+                new io.portaudit.model.PortResult("10.77.2.2", io.portaudit.model.Protocol.TCP, 21, PortState.OPEN, "syn-ack", "ftp", null, null, tls),
+                new io.portaudit.model.PortResult("10.77.2.2", io.portaudit.model.Protocol.TCP, 80, PortState.OPEN, "syn-ack", "ssh",
+                        "OpenSSH", "7.4", ssh)), List.of(), "", false, "scan of 10.77.2.2");
+        AuditResult r = audit(new AuditInput(Scenarios.snapshot(), Scenarios.firewall(), Scenarios.listeners(), scan, List.of(), List.of()),
+                Policy.none());
+        assertThat(ids(r, "weak-tls")).containsExactly("tcp/21/ipv4");
+        assertThat(ids(r, "weak-ssh-crypto")).containsExactly("tcp/80/ipv4");
+        Finding ssh80 = r.outcome().findings().stream().map(Gate.Gated::finding).filter(f -> f.id().equals("weak-ssh-crypto")).findFirst().orElseThrow();
+        assertThat(ssh80.remedy().get(0)).contains("KexAlgorithms -diffie-hellman-group1-sha1 / Ciphers -aes128-cbc,3des-cbc");
+        Finding tls21 = r.outcome().findings().stream().map(Gate.Gated::finding).filter(f -> f.id().equals("weak-tls")).findFirst().orElseThrow();
+        assertThat(tls21.title()).endsWith("has weak TLS: certificate expired 2025-01-01T00:00:00Z; RSA key of 1024 bits");
+        assertThat(tls21.severity()).isEqualTo(Severity.MEDIUM);
+    }
+
+    @Test
     void aScanThatContradictsTheRulesIsAFinding() {
         AuditResult r = audit(Scenarios.input(PortState.FILTERED), Policy.none());
         assertThat(ids(r, "scan-disagrees")).containsExactly("tcp/80/ipv4");

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -28,32 +29,41 @@ class TlsProbeTest {
     @TempDir
     static Path dir;
     static SSLContext server;
-    static SSLServerSocket https, silent;
+    static SSLServerSocket https, silent, weak;
 
-    @BeforeAll
-    static void servers() throws Exception {
-        Path ks = dir.resolve("k.p12");
+    /** A key and self-signed certificate made by the JDK's keytool (extra: more keytool options), as a server context. */
+    static SSLContext context(String name, String... extra) throws Exception {
+        Path ks = dir.resolve(name + ".p12");
         Path keytool = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("keytool");
-        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-keystore", ks.toString(), "-storetype", "PKCS12",
-                "-storepass", "changeit", "-keypass", "changeit", "-alias", "a", "-keyalg", "EC", "-dname", "CN=armadillo.test",
-                "-validity", "30").redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
+        List<String> cmd = new java.util.ArrayList<>(List.of(keytool.toString(), "-genkeypair", "-keystore", ks.toString(), "-storetype",
+                "PKCS12", "-storepass", "changeit", "-keypass", "changeit", "-alias", "a", "-dname", "CN=armadillo.test"));
+        cmd.addAll(List.of(extra));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isZero();
+        assertThat(p.exitValue()).as(out).isZero();
         KeyStore k = KeyStore.getInstance("PKCS12");
         try (InputStream in = new FileInputStream(ks.toFile())) {
             k.load(in, "changeit".toCharArray());
         }
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(k, "changeit".toCharArray());
-        server = SSLContext.getInstance("TLS");
-        server.init(kmf.getKeyManagers(), null, null);
-        https = serve("HTTP/1.1 200 OK\r\nServer: lighttpd/1.4.69\r\nContent-Length: 40\r\n\r\n<html><title>Armadillo web</title></html>");
-        silent = serve(null);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
+    @BeforeAll
+    static void servers() throws Exception {
+        server = context("good", "-keyalg", "EC", "-validity", "30");
+        https = serve(server, "HTTP/1.1 200 OK\r\nServer: lighttpd/1.4.69\r\nContent-Length: 40\r\n\r\n<html><title>Armadillo web</title></html>");
+        silent = serve(server, null);
+        // what old boards ship: a 1024-bit RSA key in a certificate that expired a year ago
+        weak = serve(context("weak", "-keyalg", "RSA", "-keysize", "1024", "-startdate", "-400d", "-validity", "30"), null);
     }
 
     /** A TLS server on loopback that answers one request per connection with {@code reply} (null: says nothing). */
-    static SSLServerSocket serve(String reply) throws Exception {
+    static SSLServerSocket serve(SSLContext server, String reply) throws Exception {
         SSLServerSocket ss = (SSLServerSocket) server.getServerSocketFactory().createServerSocket();
         ss.bind(new InetSocketAddress("127.0.0.1", 0));
         Thread.ofPlatform().daemon().start(() -> {
@@ -84,11 +94,19 @@ class TlsProbeTest {
     static void stop() throws Exception {
         https.close();
         silent.close();
+        weak.close();
     }
 
     static PortResult probe(int port) throws Exception {
         PortResult open = new PortResult("127.0.0.1", Protocol.TCP, port, PortState.OPEN, "syn-ack", null, null, null, null);
         return new ServiceProbe(Duration.ofSeconds(5)).probe(InetAddress.getByName("127.0.0.1"), open);
+    }
+
+    @Test
+    void anExpiredCertificateAndAShortKeyAreWeakTls() throws Exception {
+        PortResult r = probe(weak.getLocalPort());
+        assertThat(r.banner()).contains(" key=RSA-1024 sig=").containsPattern("\\(weak TLS: certificate expired \\S+; RSA key of 1024 bits\\)");
+        assertThat(probe(https.getLocalPort()).banner()).contains(" key=EC-").doesNotContain("weak TLS");
     }
 
     @Test
