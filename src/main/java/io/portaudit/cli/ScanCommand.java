@@ -73,7 +73,8 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "-sU", description = "UDP scan (paced to the target's ICMP rate limit).")
     boolean udpScan;
 
-    @Option(names = "-sV", description = "Service detection: greetings, HTTP, TLS; product and version.")
+    @Option(names = "-sV", description = "Service detection: product and version, and what an anonymous client gets "
+            + "(SSH algorithms, TLS certificate, X11/VNC/MQTT without authentication, SNMP community public, Modbus, DNS, NTP, CoAP).")
     boolean versionScan;
 
     @Option(names = "-sn", description = "Host discovery only, no port scan: which targets answer (a TCP connect to common "
