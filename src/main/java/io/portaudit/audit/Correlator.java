@@ -184,6 +184,27 @@ public final class Correlator {
             }
         }
 
+        if (outside.isEmpty() && ls.isEmpty() && row.scan() != null && row.scan().state() == PortState.OPEN) {
+            // no listener view (a pasted nmap output, a scan without the device's sockets): the scan
+            // itself shows a service anyone can reach; which program is unknown, never "safe"
+            String unknown = "an unknown program (no listener view: collect netstat -tulpn or ss -tulpn to name it)";
+            List<String> fix = new ArrayList<>();
+            fix.add(Remedies.dropPorts(row.protocol(), port, row.family(), backend));
+            if (row.firewall() != null) fix.addAll(Remedies.deleteRule(row.firewall().rule(), row.family(), backend));
+            out.add(new Finding("exposed-service", Severity.MEDIUM, what + " on " + fam + " answers a scan: " + unknown,
+                    row.protocol(), row.family(), port,
+                    "The scan reached a service on this port. If the product does not need it, stop it; otherwise allow it in the policy.",
+                    ev, fix));
+            Optional<String> insecure = Insecure.reason(row.protocol(), row.port(), row.service(), null);
+            if (insecure.isPresent()) {
+                String proven = Insecure.provenByScan(row.scan()).map(s -> " " + s + ".").orElse("");
+                out.add(new Finding("insecure-protocol", Severity.HIGH, what + " on " + fam + " speaks an insecure protocol and is reachable",
+                        row.protocol(), row.family(), port,
+                        insecure.get() + "." + proven + " Replace it with an encrypted, authenticated service (SSH/SFTP, HTTPS) or stop it.",
+                        ev, fix));
+            }
+        }
+
         if (row.scan() != null) {
             PortState seen = row.scan().state();
             String exp = row.expected();

@@ -83,6 +83,20 @@ class CorrelatorTest {
     }
 
     @Test
+    void aScanAloneStillReportsWhatItReached() {
+        // only a pasted scan (the seed's third check): an open telnet/FTP port is a finding, never a pass
+        AuditResult r = audit(new AuditInput(Scenarios.snapshot(), null, null, Scenarios.scan(PortState.FILTERED), List.of(), List.of()),
+                Policy.none());
+        assertThat(r.viewsPresent()).containsExactly("scan");
+        assertThat(ids(r, "exposed-service")).containsExactly("tcp/21/ipv4");
+        assertThat(ids(r, "insecure-protocol")).containsExactly("tcp/21/ipv4");
+        Finding ftp = r.outcome().findings().stream().map(Gate.Gated::finding).filter(f -> f.id().equals("exposed-service")).findFirst().orElseThrow();
+        assertThat(ftp.title()).contains("an unknown program (no listener view");
+        assertThat(ftp.remedy()).contains("iptables -I INPUT -p tcp --dport 21 -j DROP");
+        assertThat(r.outcome().failed()).isTrue();
+    }
+
+    @Test
     void aScanThatContradictsTheRulesIsAFinding() {
         AuditResult r = audit(Scenarios.input(PortState.FILTERED), Policy.none());
         assertThat(ids(r, "scan-disagrees")).containsExactly("tcp/80/ipv4");
