@@ -66,9 +66,9 @@ public final class Correlator {
         for (Key k : keys) {
             PortRow row = row(k, fw, ls, scan, names);
             rows.add(row);
-            findings.addAll(rowFindings(row, fw, ls, scan));
+            findings.addAll(rowFindings(row, fw, ls, listeners != null, scan));
         }
-        if (fw != null) findings.addAll(openWithoutListener(fw, ls));
+        if (fw != null) findings.addAll(openWithoutListener(fw, ls, listeners != null));
         return new Correlation(List.copyOf(rows), List.copyOf(findings));
     }
 
@@ -121,7 +121,7 @@ public final class Correlator {
         };
     }
 
-    private static List<Finding> rowFindings(PortRow row, FirewallFacts fw, List<Listener> ls, ScanFacts scan) {
+    private static List<Finding> rowFindings(PortRow row, FirewallFacts fw, List<Listener> ls, boolean listenerView, ScanFacts scan) {
         List<Finding> out = new ArrayList<>();
         String what = row.protocol().label() + "/" + row.port() + (row.service() == null ? "" : " (" + row.service() + ")");
         String fam = row.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4";
@@ -184,7 +184,7 @@ public final class Correlator {
             }
         }
 
-        if (outside.isEmpty() && ls.isEmpty() && row.scan() != null && row.scan().state() == PortState.OPEN) {
+        if (!listenerView && row.scan() != null && row.scan().state() == PortState.OPEN) {
             // no listener view (a pasted nmap output, a scan without the device's sockets): the scan
             // itself shows a service anyone can reach; which program is unknown, never "safe"
             String unknown = "an unknown program (no listener view: collect netstat -tulpn or ss -tulpn to name it)";
@@ -208,7 +208,7 @@ public final class Correlator {
         if (row.scan() != null) {
             PortState seen = row.scan().state();
             String exp = row.expected();
-            boolean listenerViewPresent = !ls.isEmpty();
+            boolean listenerViewPresent = listenerView;
             if (exp != null && !agrees(exp, seen, row.firewall())) {
                 out.add(new Finding("scan-disagrees", Severity.HIGH, what + " on " + fam + ": the scan saw " + seen.label()
                         + " but the firewall and listeners imply " + exp, row.protocol(), row.family(), port,
@@ -297,7 +297,7 @@ public final class Correlator {
     }
 
     /** The firewall accepts ports nobody listens on: a latent hole. One finding per deciding rule. */
-    private static List<Finding> openWithoutListener(FirewallFacts fw, List<Listener> ls) {
+    private static List<Finding> openWithoutListener(FirewallFacts fw, List<Listener> ls, boolean listenerView) {
         List<Finding> out = new ArrayList<>();
         for (Exposure e : fw.exposures()) {
             PortSet listened = PortSet.of(ls.stream()
@@ -318,14 +318,20 @@ public final class Correlator {
                 String fam = e.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4";
                 List<PortRange> rs = accepted.ranges();
                 PortRange span = new PortRange(rs.get(0).from(), rs.get(rs.size() - 1).to());
+                // without a listener view nothing is known to listen, which is not the same as knowing nothing does
                 out.add(new Finding("open-without-listener", Severity.MEDIUM,
-                        e.protocol().label() + "/" + idle + " on " + fam + " is accepted by the firewall but nothing listens",
+                        e.protocol().label() + "/" + idle + " on " + fam + " is accepted by the firewall but "
+                                + (listenerView ? "nothing listens" : "no listener view shows what listens"),
                         e.protocol(), e.family(), span,
                         rule.label() + " accepts " + e.protocol().label() + " " + accepted
-                                + " and no program listens on " + idle + ": a latent hole. A service started later on these ports "
+                                + (listenerView ? " and no program listens on " + idle + ": a latent hole."
+                                        : "; no listener view was collected, so whether a program listens on " + idle
+                                                + " is unknown (collect netstat -tulpn or ss -tulpn). Unused, it is a latent hole.")
+                                + " A service started later on these ports "
                                 + "(an FTP server, a debug agent) becomes reachable without any firewall change.",
                         List.of(new Evidence("firewall", rule.text(), rule.source()),
-                                new Evidence("listener", "no listener on " + e.protocol().label() + " " + idle, null)),
+                                new Evidence("listener", listenerView ? "no listener on " + e.protocol().label() + " " + idle
+                                        : "no listener view was collected", null)),
                         Remedies.deleteRule(rule, e.family(), fw.backend())));
             }
         }

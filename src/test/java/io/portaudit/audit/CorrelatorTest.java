@@ -97,6 +97,19 @@ class CorrelatorTest {
     }
 
     @Test
+    void withoutAListenerViewAnAcceptRuleIsNotSaidToHaveNoListener() {
+        AuditResult only = audit(new AuditInput(Scenarios.snapshot(), Scenarios.firewall(), null, null, List.of(), List.of()), Policy.none());
+        List<Finding> open = only.outcome().findings().stream().map(Gate.Gated::finding).filter(f -> f.id().equals("open-without-listener")).toList();
+        assertThat(open).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.title()).endsWith("is accepted by the firewall but no listener view shows what listens");
+            assertThat(f.evidence()).anySatisfy(e -> assertThat(e.text()).isEqualTo("no listener view was collected"));
+        });
+        AuditResult both = audit(Scenarios.input(PortState.OPEN), Policy.none());
+        assertThat(both.outcome().findings()).filteredOn(g -> g.finding().id().equals("open-without-listener"))
+                .allSatisfy(g -> assertThat(g.finding().title()).endsWith("but nothing listens"));
+    }
+
+    @Test
     void aScanThatContradictsTheRulesIsAFinding() {
         AuditResult r = audit(Scenarios.input(PortState.FILTERED), Policy.none());
         assertThat(ids(r, "scan-disagrees")).containsExactly("tcp/80/ipv4");
