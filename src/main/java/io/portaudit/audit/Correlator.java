@@ -64,7 +64,7 @@ public final class Correlator {
         List<PortRow> rows = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         for (Key k : keys) {
-            PortRow row = row(k, fw, ls, scan, names);
+            PortRow row = row(k, fw, ls, listeners != null, scan, names);
             rows.add(row);
             findings.addAll(rowFindings(row, fw, ls, listeners != null, scan));
         }
@@ -72,7 +72,7 @@ public final class Correlator {
         return new Correlation(List.copyOf(rows), List.copyOf(findings));
     }
 
-    private static PortRow row(Key k, FirewallFacts fw, List<Listener> ls, ScanFacts scan, ServiceNames names) {
+    private static PortRow row(Key k, FirewallFacts fw, List<Listener> ls, boolean listenerView, ScanFacts scan, ServiceNames names) {
         ExposureRange verdict = fw == null ? null : fw.at(k.family(), k.protocol(), k.port()).orElse(null);
         List<Listener> here = ls.stream().filter(l -> l.protocol() == k.protocol() && l.port() == k.port()
                 && (l.family() == k.family() || (k.family() == AddressFamily.IPV4 && Boolean.TRUE.equals(l.dualStack())))).toList();
@@ -83,7 +83,10 @@ public final class Correlator {
         boolean reachableListener = ls.stream().anyMatch(l -> l.protocol() == k.protocol() && delivered.contains(l.port())
                 && (l.family() == k.family() || (k.family() == AddressFamily.IPV4 && Boolean.TRUE.equals(l.dualStack())))
                 && l.scope().reachableFromNetwork());
-        return new PortRow(k.protocol(), k.family(), k.port(), service, verdict, here, seen, expected(k.protocol(), verdict, reachableListener));
+        // an accepted port's state depends on a listener: without the listener view it is unknown, not "closed"
+        String expected = !listenerView && verdict != null && verdict.verdict() == Verdict.ACCEPT ? null
+                : expected(k.protocol(), verdict, reachableListener);
+        return new PortRow(k.protocol(), k.family(), k.port(), service, verdict, here, seen, expected);
     }
 
     /** What a remote connect scan should see, from the firewall verdict and the listeners. */

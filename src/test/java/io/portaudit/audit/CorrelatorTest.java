@@ -104,6 +104,11 @@ class CorrelatorTest {
             assertThat(f.title()).endsWith("is accepted by the firewall but no listener view shows what listens");
             assertThat(f.evidence()).anySatisfy(e -> assertThat(e.text()).isEqualTo("no listener view was collected"));
         });
+        // the firewall and a scan without listeners: an accepted port the scan found open is no contradiction
+        AuditResult fwScan = audit(new AuditInput(Scenarios.snapshot(), Scenarios.firewall(), null, Scenarios.scan(PortState.OPEN),
+                List.of(), List.of()), Policy.none());
+        assertThat(ids(fwScan, "scan-disagrees")).isEmpty();
+        assertThat(ids(fwScan, "exposed-service")).contains("tcp/21/ipv4", "tcp/80/ipv4");
         AuditResult both = audit(Scenarios.input(PortState.OPEN), Policy.none());
         assertThat(both.outcome().findings()).filteredOn(g -> g.finding().id().equals("open-without-listener"))
                 .allSatisfy(g -> assertThat(g.finding().title()).endsWith("but nothing listens"));
