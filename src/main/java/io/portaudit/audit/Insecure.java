@@ -57,9 +57,11 @@ final class Insecure {
     }
 
     /**
-     * What the scan proved about an insecure service, as a sentence, or empty: an SNMP agent that
-     * answered the default community {@code public} (portaudit's UDP payload asks with it; -sV
-     * decodes the answer), a TFTP server that answered a read request.
+     * What the scan proved about an insecure service, as a sentence, or empty: read from the banner
+     * the scan's -sV wrote ({@code TcpIdentify}, {@code UdpIdentify}) — an SNMP agent that answered
+     * the default community {@code public}, a TFTP server that answered a read, a VNC server offering
+     * security None, an MQTT broker that took a client without credentials, a CoAP server that listed
+     * its resources, a Modbus device that gave its identification, an X server that let us in.
      */
     static Optional<String> provenByScan(io.portaudit.model.PortResult scan) {
         if (scan == null || scan.banner() == null || scan.state() != io.portaudit.model.PortState.OPEN) return Optional.empty();
