@@ -217,6 +217,47 @@ class FirewallDifferentialLabTest {
         return n;
     }
 
+    static final java.util.regex.Pattern NFT_CHAIN = java.util.regex.Pattern.compile("(?:rule|chain) (\\S+) (\\S+) (\\S+)");
+    static final java.util.regex.Pattern NFT_COUNTER = java.util.regex.Pattern.compile("counter packets (\\d+)");
+
+    /**
+     * As {@link #shadowedNeverHit} for nft: the generated rules all carry {@code counter}; a rule the
+     * analysis calls shadowed must show {@code counter packets 0} in {@code nft list ruleset} after the
+     * probes (rules without a counter — the fixed ones — cannot disprove anything and are skipped).
+     */
+    int shadowedNeverHitNft(long seed, List<String> bad) throws IOException {
+        String dump = Lab.inNs(NS, T, "nft", "list", "ruleset").out();
+        // per "family table chain": each rule's packet count in order (null: no counter)
+        java.util.Map<String, List<Long>> packets = new java.util.HashMap<>();
+        String table = null, chain = null;
+        for (String raw : dump.split("\n")) {
+            String l = raw.strip();
+            if (l.startsWith("table ")) table = l.substring(6, l.length() - 2).strip();
+            else if (l.startsWith("chain ")) chain = table + " " + l.substring(6, l.length() - 2).strip();
+            else if (l.equals("}")) chain = null;
+            else if (chain != null && !l.isEmpty() && !l.startsWith("type ") && !l.startsWith("policy ")) {
+                java.util.regex.Matcher m = NFT_COUNTER.matcher(l);
+                packets.computeIfAbsent(chain, k -> new ArrayList<>()).add(m.find() ? Long.parseLong(m.group(1)) : null);
+            }
+        }
+        FirewallView v = Firewall.analyze(List.of(new LabeledText(null, "seed-" + seed, dump)), ServiceNames.iana());
+        int n = 0;
+        for (io.portaudit.model.Finding f : v.findings()) {
+            if (!f.id().equals("shadowed-rule")) continue;
+            java.util.regex.Matcher m = SHADOWED.matcher(f.title());
+            java.util.regex.Matcher c = NFT_CHAIN.matcher(f.remedy().get(0));
+            assertThat(m.matches()).as(f.title()).isTrue();
+            assertThat(c.find()).as(f.remedy().get(0)).isTrue();
+            List<Long> counts = packets.get(c.group(1) + " " + c.group(2) + " " + c.group(3));
+            assertThat(counts).as("counters of %s in %s", f.title(), c.group()).isNotNull();
+            Long hits = counts.get(Integer.parseInt(m.group(2)) - 1);
+            if (hits == null) continue;
+            if (hits != 0) bad.add("seed " + seed + ": " + f.title() + " says the analysis, but the kernel counted " + hits + " packet(s) on it\n" + dump);
+            n++;
+        }
+        return n;
+    }
+
     List<String> run(boolean nft, boolean v6, long seed0, int count) throws Exception {
         List<String> texts = new ArrayList<>();
         for (int k = 0; k < count; k++) {
@@ -279,7 +320,7 @@ class FirewallDifferentialLabTest {
                     }
                 }
                 assertThat(problems.hasErrors()).as("problems reading the kernel's dump: %s", problems.list()).isFalse();
-                if (!nft) shadowedChecked += shadowedNeverHit(v6, seed, bad);
+                shadowedChecked += nft ? shadowedNeverHitNft(seed, bad) : shadowedNeverHit(v6, seed, bad);
             }
         } finally {
             Files.deleteIfExists(file);
@@ -301,6 +342,7 @@ class FirewallDifferentialLabTest {
         List<String> bad = run(true, false, Long.getLong("fw.nftseed", 5000), Integer.getInteger("fw.count", 100));
         assertThat(bad).as(bad.isEmpty() ? "" : bad.size() + " disagreements; first: " + bad.get(0)).isEmpty();
         assertThat(udpSeen.keySet()).as("UDP verdicts the kernel showed").contains(Verdict.ACCEPT, Verdict.DROP, Verdict.REJECT);
+        assertThat(shadowedChecked).as("shadowed-rule claims checked against the kernel's counters").isGreaterThan(50);
     }
 
     @Test
@@ -352,6 +394,7 @@ class FirewallDifferentialLabTest {
     void nftRulesetsOverIpv6AgreeWithTheKernel() throws Exception {
         List<String> bad = run(true, true, Long.getLong("fw.nftseed6", 7000), Integer.getInteger("fw.count6", 25));
         assertThat(bad).as(bad.isEmpty() ? "" : bad.size() + " disagreements; first: " + bad.get(0)).isEmpty();
+        assertThat(shadowedChecked).as("shadowed-rule claims checked against the kernel's counters").isGreaterThan(0);
         assertThat(udpSeen.keySet()).as("UDP verdicts the kernel showed (REJECT: see the handmade test)").contains(Verdict.ACCEPT, Verdict.DROP);
     }
 }
