@@ -187,52 +187,27 @@ class FirewallDifferentialLabTest {
     static final java.util.regex.Pattern SHADOWED = java.util.regex.Pattern.compile("^(\\S+) rule (\\d+) never matches$");
     static final java.util.regex.Pattern TABLE = java.util.regex.Pattern.compile(" -t (\\S+) ");
 
-    /**
-     * The shadowed-rule analysis against the kernel: after the probes, every rule it calls shadowed
-     * must show no packet in the kernel's own counters ({@code iptables-save -c}); one that has
-     * matched a packet disproves the claim. Returns how many claims were checked.
-     */
-    int shadowedNeverHit(boolean v6, long seed, List<String> bad) throws IOException {
-        Lab.Result dump = Lab.inNs(NS, T, v6 ? "ip6tables-save" : "iptables-save", "-c");
-        java.util.Map<String, List<Long>> packets = new java.util.HashMap<>();
-        String table = "";
-        for (String l : dump.out().split("\n")) {
-            if (l.startsWith("*")) table = l.substring(1).trim();
-            java.util.regex.Matcher m = COUNTED.matcher(l);
-            if (m.find()) packets.computeIfAbsent(table + " " + m.group(2), k -> new ArrayList<>()).add(Long.parseLong(m.group(1)));
-        }
-        FirewallView v = Firewall.analyze(List.of(new LabeledText(null, "seed-" + seed, dump.out())), ServiceNames.iana());
-        int n = 0;
-        for (io.portaudit.model.Finding f : v.findings()) {
-            if (!f.id().equals("shadowed-rule")) continue;
-            java.util.regex.Matcher m = SHADOWED.matcher(f.title());
-            java.util.regex.Matcher t = TABLE.matcher(f.remedy().get(0));
-            assertThat(m.matches()).as(f.title()).isTrue();
-            List<Long> chain = packets.get((t.find() ? t.group(1) : "filter") + " " + m.group(1));
-            assertThat(chain).as("counters of %s", f.title()).isNotNull();
-            long hits = chain.get(Integer.parseInt(m.group(2)) - 1);
-            if (hits != 0) bad.add("seed " + seed + ": " + f.title() + " says the analysis, but the kernel counted " + hits + " packet(s) on it\n" + dump.out());
-            n++;
-        }
-        return n;
-    }
-
     static final java.util.regex.Pattern NFT_CHAIN = java.util.regex.Pattern.compile("(?:rule|chain) (\\S+) (\\S+) (\\S+)");
     static final java.util.regex.Pattern NFT_COUNTER = java.util.regex.Pattern.compile("counter packets (\\d+)");
 
     /**
-     * As {@link #shadowedNeverHit} for nft: the generated rules all carry {@code counter}; a rule the
-     * analysis calls shadowed must show {@code counter packets 0} in {@code nft list ruleset} after the
-     * probes (rules without a counter — the fixed ones — cannot disprove anything and are skipped).
+     * The shadowed-rule analysis against the kernel: after the probes, every rule it calls shadowed
+     * must show no packet in the kernel's own counters ({@code iptables-save -c}; for nft
+     * {@code counter packets N} — every generated nft rule carries a counter, the fixed ones do not and
+     * are skipped); one that has matched a packet disproves the claim. Returns how many claims were checked.
      */
-    int shadowedNeverHitNft(long seed, List<String> bad) throws IOException {
-        String dump = Lab.inNs(NS, T, "nft", "list", "ruleset").out();
-        // per "family table chain": each rule's packet count in order (null: no counter)
+    int shadowedNeverHit(boolean nft, boolean v6, long seed, List<String> bad) throws IOException {
+        String dump = (nft ? Lab.inNs(NS, T, "nft", "list", "ruleset") : Lab.inNs(NS, T, v6 ? "ip6tables-save" : "iptables-save", "-c")).out();
+        // per chain ("TABLE CHAIN" for iptables, "FAMILY TABLE CHAIN" for nft): each rule's packet count in order, null if none
         java.util.Map<String, List<Long>> packets = new java.util.HashMap<>();
-        String table = null, chain = null;
+        String table = "", chain = null;
         for (String raw : dump.split("\n")) {
             String l = raw.strip();
-            if (l.startsWith("table ")) table = l.substring(6, l.length() - 2).strip();
+            if (!nft) {
+                if (l.startsWith("*")) table = l.substring(1).trim();
+                java.util.regex.Matcher m = COUNTED.matcher(l);
+                if (m.find()) packets.computeIfAbsent(table + " " + m.group(2), k -> new ArrayList<>()).add(Long.parseLong(m.group(1)));
+            } else if (l.startsWith("table ")) table = l.substring(6, l.length() - 2).strip();
             else if (l.startsWith("chain ")) chain = table + " " + l.substring(6, l.length() - 2).strip();
             else if (l.equals("}")) chain = null;
             else if (chain != null && !l.isEmpty() && !l.startsWith("type ") && !l.startsWith("policy ")) {
@@ -245,11 +220,18 @@ class FirewallDifferentialLabTest {
         for (io.portaudit.model.Finding f : v.findings()) {
             if (!f.id().equals("shadowed-rule")) continue;
             java.util.regex.Matcher m = SHADOWED.matcher(f.title());
-            java.util.regex.Matcher c = NFT_CHAIN.matcher(f.remedy().get(0));
             assertThat(m.matches()).as(f.title()).isTrue();
-            assertThat(c.find()).as(f.remedy().get(0)).isTrue();
-            List<Long> counts = packets.get(c.group(1) + " " + c.group(2) + " " + c.group(3));
-            assertThat(counts).as("counters of %s in %s", f.title(), c.group()).isNotNull();
+            String key;
+            if (nft) {
+                java.util.regex.Matcher c = NFT_CHAIN.matcher(f.remedy().get(0));
+                assertThat(c.find()).as(f.remedy().get(0)).isTrue();
+                key = c.group(1) + " " + c.group(2) + " " + c.group(3);
+            } else {
+                java.util.regex.Matcher t = TABLE.matcher(f.remedy().get(0));
+                key = (t.find() ? t.group(1) : "filter") + " " + m.group(1);
+            }
+            List<Long> counts = packets.get(key);
+            assertThat(counts).as("counters of %s (%s)", f.title(), key).isNotNull();
             Long hits = counts.get(Integer.parseInt(m.group(2)) - 1);
             if (hits == null) continue;
             if (hits != 0) bad.add("seed " + seed + ": " + f.title() + " says the analysis, but the kernel counted " + hits + " packet(s) on it\n" + dump);
@@ -320,7 +302,7 @@ class FirewallDifferentialLabTest {
                     }
                 }
                 assertThat(problems.hasErrors()).as("problems reading the kernel's dump: %s", problems.list()).isFalse();
-                shadowedChecked += nft ? shadowedNeverHitNft(seed, bad) : shadowedNeverHit(v6, seed, bad);
+                shadowedChecked += shadowedNeverHit(nft, v6, seed, bad);
             }
         } finally {
             Files.deleteIfExists(file);
