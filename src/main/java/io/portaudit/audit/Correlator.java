@@ -15,6 +15,7 @@ import io.portaudit.model.RuleRef;
 import io.portaudit.model.ServiceNames;
 import io.portaudit.model.Severity;
 import io.portaudit.model.Verdict;
+import io.portaudit.scan.ServiceProbe;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -147,14 +148,7 @@ public final class Correlator {
                         program + " listens on " + endpoints(outside) + " and " + (sure ? "a remote host can connect" : "nothing shows it is blocked")
                                 + ". If the product does not need it, stop it; otherwise allow it in the policy.",
                         ev, fix));
-                Optional<String> insecure = Insecure.reason(row.protocol(), row.port(), row.service(), program);
-                if (insecure.isPresent()) {
-                    String proven = Insecure.provenByScan(row.scan()).map(s -> " " + s + ".").orElse("");
-                    out.add(new Finding("insecure-protocol", Severity.HIGH, what + " on " + fam + " speaks an insecure protocol and is "
-                            + (sure ? "reachable" : "possibly reachable"), row.protocol(), row.family(), port,
-                            insecure.get() + "." + proven + " Replace it with an encrypted, authenticated service (SSH/SFTP, HTTPS) or stop it.",
-                            ev, Remedies.stopService(outside)));
-                }
+                insecure(row, what, fam, port, program, sure, ev, Remedies.stopService(outside)).ifPresent(out::add);
                 if (row.family() == AddressFamily.IPV6 && fw != null) {
                     Optional<ExposureRange> v4 = fw.at(AddressFamily.IPV4, row.protocol(), row.port());
                     if (v4.isPresent() && !v4.get().verdict().mayReach()) {
@@ -198,20 +192,12 @@ public final class Correlator {
                     row.protocol(), row.family(), port,
                     "The scan reached a service on this port. If the product does not need it, stop it; otherwise allow it in the policy.",
                     ev, fix));
-            Optional<String> insecure = Insecure.reason(row.protocol(), row.port(), row.service(), null);
-            if (insecure.isPresent()) {
-                String proven = Insecure.provenByScan(row.scan()).map(s -> " " + s + ".").orElse("");
-                out.add(new Finding("insecure-protocol", Severity.HIGH, what + " on " + fam + " speaks an insecure protocol and is reachable",
-                        row.protocol(), row.family(), port,
-                        insecure.get() + "." + proven + " Replace it with an encrypted, authenticated service (SSH/SFTP, HTTPS) or stop it.",
-                        ev, fix));
-            }
+            insecure(row, what, fam, port, null, true, ev, fix).ifPresent(out::add);
         }
 
         if (row.scan() != null) {
             PortState seen = row.scan().state();
             String exp = row.expected();
-            boolean listenerViewPresent = listenerView;
             if (exp != null && !agrees(exp, seen, row.firewall())) {
                 out.add(new Finding("scan-disagrees", Severity.HIGH, what + " on " + fam + ": the scan saw " + seen.label()
                         + " but the firewall and listeners imply " + exp, row.protocol(), row.family(), port,
@@ -219,7 +205,7 @@ public final class Correlator {
                                 + "nft tables beside iptables-legacy, NAT/REDIRECT, a container, or a rule on an interface the listing hid.",
                         ev, List.of("compare iptables-save, iptables-legacy-save and nft list ruleset on the device",
                         "re-run the audit with all tables (iptables-save without -t) and nft -j list ruleset")));
-            } else if (exp == null && seen == PortState.OPEN && listenerViewPresent && row.listeners().isEmpty()) {
+            } else if (exp == null && seen == PortState.OPEN && listenerView && row.listeners().isEmpty()) {
                 out.add(new Finding("scan-disagrees", Severity.HIGH, what + " on " + fam + " answers a scan but no listener was found",
                         row.protocol(), row.family(), port,
                         "A port answers that no socket in the listener view explains: NAT/REDIRECT to another port, a container's "
@@ -232,18 +218,32 @@ public final class Correlator {
         return out;
     }
 
-    static final String WEAK_TLS_MARK = " (weak TLS: ";
+    /**
+     * insecure-protocol for a reachable service on an insecure protocol ({@code program} null: not
+     * known), with what the scan proved when it did.
+     */
+    private static Optional<Finding> insecure(PortRow row, String what, String fam, PortRange port, String program, boolean sure,
+                                              List<Evidence> ev, List<String> fix) {
+        return Insecure.reason(row.protocol(), row.port(), row.service(), program).map(why -> {
+            String proven = Insecure.provenByScan(row.scan()).map(s -> " " + s + ".").orElse("");
+            return new Finding("insecure-protocol", Severity.HIGH, what + " on " + fam + " speaks an insecure protocol and is "
+                    + (sure ? "reachable" : "possibly reachable"), row.protocol(), row.family(), port,
+                    why + "." + proven + " Replace it with an encrypted, authenticated service (SSH/SFTP, HTTPS) or stop it.", ev, fix);
+        });
+    }
+
+    /** The list -sV wrote after {@code mark} in an open port's banner, up to its closing parenthesis. */
+    private static Optional<String> marked(PortResult s, String mark) {
+        if (s.state() != PortState.OPEN || s.banner() == null) return Optional.empty();
+        int at = s.banner().indexOf(mark);
+        int end = at < 0 ? -1 : s.banner().indexOf(')', at);
+        return end < 0 ? Optional.empty() : Optional.of(s.banner().substring(at + mark.length(), end));
+    }
 
     /** A TLS service whose handshake or certificate the scan's -sV found weak (see {@code ServiceProbe.tlsWeaknesses}). */
     private static Optional<Finding> weakTls(PortRow row, String what, String fam, PortRange port, List<Evidence> ev) {
-        PortResult s = row.scan();
-        if (s.state() != PortState.OPEN || s.banner() == null) return Optional.empty();
-        int at = s.banner().indexOf(WEAK_TLS_MARK);
-        int end = at < 0 ? -1 : s.banner().indexOf(')', at);
-        if (end < 0) return Optional.empty();
-        String weak = s.banner().substring(at + WEAK_TLS_MARK.length(), end);
-        return Optional.of(new Finding("weak-tls", Severity.MEDIUM, what + " on " + fam + " has weak TLS: " + weak,
-                row.protocol(), row.family(), port,
+        return marked(row.scan(), ServiceProbe.WEAK_TLS_MARK).map(weak -> new Finding("weak-tls", Severity.MEDIUM,
+                what + " on " + fam + " has weak TLS: " + weak, row.protocol(), row.family(), port,
                 "Its TLS protects less than it seems: an expired certificate trains users to click through warnings, short RSA/DSA "
                         + "keys and SHA-1/MD5 signatures can be forged, TLS 1.0/1.1 are retired (RFC 8996).",
                 ev, List.of("give the service a new key and certificate, e.g. openssl req -x509 -newkey ec -pkeyopt "
@@ -251,18 +251,15 @@ public final class Correlator {
                         "allow only TLS 1.2 and 1.3 in the service's configuration")));
     }
 
-    static final String WEAK_SSH_MARK = " (weak algorithms offered: ";
-
     /**
      * An SSH server that offered weak algorithms in its KEXINIT (the scan's -sV read it; see
-     * {@code ServiceProbe.sshBanner}): the scan reached it, so the finding needs no other view.
+     * {@code TcpIdentify.sshBanner}): the scan reached it, so the finding needs no other view.
      */
     private static Optional<Finding> weakSsh(PortRow row, String what, String fam, PortRange port, List<Evidence> ev) {
         PortResult s = row.scan();
-        if (s.state() != PortState.OPEN || s.banner() == null) return Optional.empty();
-        int at = s.banner().indexOf(WEAK_SSH_MARK);
-        if (at < 0 || !s.banner().endsWith(")")) return Optional.empty();
-        String weak = s.banner().substring(at + WEAK_SSH_MARK.length(), s.banner().length() - 1);
+        Optional<String> found = marked(s, ServiceProbe.WEAK_SSH_MARK);
+        if (found.isEmpty()) return Optional.empty();
+        String weak = found.get();
         List<String> algs = new ArrayList<>();
         for (String part : weak.split("; ")) {
             int sp = part.indexOf(' ');

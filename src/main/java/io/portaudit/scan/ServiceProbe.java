@@ -40,6 +40,13 @@ public final class ServiceProbe {
     static final Set<Integer> MQTT_PORTS = Set.of(1883);
     static final Set<Integer> RTSP_PORTS = Set.of(554, 8554);
 
+    /**
+     * How -sV marks a weakness in a banner, followed by the list and a closing parenthesis: the SSH
+     * algorithms a server offers ({@link TcpIdentify#sshBanner}) and what is weak about a TLS service
+     * ({@link #tlsWeaknesses}). The audit reads them back (Correlator's weak-ssh-crypto, weak-tls).
+     */
+    public static final String WEAK_SSH_MARK = " (weak algorithms offered: ", WEAK_TLS_MARK = " (weak TLS: ";
+
     static final int MODBUS_PORT = 502;
 
     /**
@@ -355,7 +362,7 @@ public final class ServiceProbe {
                         if (self) b.append(" self-signed");
                         b.append(" key=").append(keyDescription(c.getPublicKey())).append(" sig=").append(c.getSigAlgName());
                         List<String> weak = tlsWeaknesses(sess.getProtocol(), c, self, java.time.Instant.now());
-                        if (!weak.isEmpty()) b.append(" (weak TLS: ").append(String.join("; ", weak)).append(')');
+                        if (!weak.isEmpty()) b.append(WEAK_TLS_MARK).append(String.join("; ", weak)).append(')');
                         product = self ? "self-signed certificate" : null;
                     }
                     String svc = port == 443 || port == 8443 || port == 9443 || port == 4443 ? "https" : "ssl";

@@ -183,7 +183,7 @@ final class TcpIdentify {
         if (weak.isEmpty()) return line + " (no weak algorithms offered)";
         List<String> parts = new ArrayList<>();
         weak.forEach((kind, algs) -> parts.add(kind + " " + String.join(", ", algs)));
-        return line + " (weak algorithms offered: " + String.join("; ", parts) + ")";
+        return line + ServiceProbe.WEAK_SSH_MARK + String.join("; ", parts) + ")";
     }
 
     /**

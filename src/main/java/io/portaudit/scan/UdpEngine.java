@@ -1,6 +1,5 @@
 package io.portaudit.scan;
 
-import io.portaudit.model.PortSet;
 import io.portaudit.model.PortState;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -55,10 +54,6 @@ public final class UdpEngine {
         int inflightCount, firstInFlight, retriesInFlight;
         boolean timedOut, finished;
         public final Object owner;
-
-        public Job(InetAddress address, PortSet ports, HostTiming timing, long deadlineUs, Object owner) {
-            this(address, TcpConnectEngine.Job.shuffle(ports, address, PortFrequencies.FALLBACK_UDP), timing, deadlineUs, owner);
-        }
 
         /** A job for exactly these ports, probed in the order given. */
         public Job(InetAddress address, int[] ports, HostTiming timing, long deadlineUs, Object owner) {

@@ -33,7 +33,7 @@ public final class UdpIdentify {
     public static ServiceProbe.Identified identify(int port, byte[] r) {
         if (r == null || r.length == 0) return null;
         try {
-            ServiceProbe.Identified id = switch (port) {
+            return switch (port) {
                 case 53 -> dns(r, "domain");
                 case 5353 -> mdns(r);
                 case 123 -> ntp(r);
@@ -44,7 +44,6 @@ public final class UdpIdentify {
                 case 5683 -> coap(r);
                 default -> null;
             };
-            return id;
         } catch (Malformed e) {
             return null;
         }
