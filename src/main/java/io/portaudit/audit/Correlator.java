@@ -44,7 +44,7 @@ public final class Correlator {
         TreeSet<Key> keys = new TreeSet<>(Comparator.comparing(Key::protocol).thenComparingInt(Key::port).thenComparing(Key::family));
         for (Listener l : ls) {
             keys.add(new Key(l.protocol(), l.family(), l.port()));
-            if (Boolean.TRUE.equals(l.dualStack())) keys.add(new Key(l.protocol(), AddressFamily.IPV4, l.port()));
+            if (l.family() != AddressFamily.IPV4 && l.reaches(AddressFamily.IPV4)) keys.add(new Key(l.protocol(), AddressFamily.IPV4, l.port()));
         }
         if (scan != null) {
             for (PortResult r : scan.results()) {
@@ -76,14 +76,13 @@ public final class Correlator {
     private static PortRow row(Key k, FirewallFacts fw, List<Listener> ls, boolean listenerView, ScanFacts scan, ServiceNames names) {
         ExposureRange verdict = fw == null ? null : fw.at(k.family(), k.protocol(), k.port()).orElse(null);
         List<Listener> here = ls.stream().filter(l -> l.protocol() == k.protocol() && l.port() == k.port()
-                && (l.family() == k.family() || (k.family() == AddressFamily.IPV4 && Boolean.TRUE.equals(l.dualStack())))).toList();
+                && l.reaches(k.family())).toList();
         PortResult seen = scan != null && scan.family() == k.family() ? scan.at(k.protocol(), k.port()).orElse(null) : null;
         String service = seen != null && seen.service() != null ? seen.service() : names.name(k.port(), k.protocol()).orElse(null);
         // nat PREROUTING may deliver the packet to another port: then that port's listeners answer it
         PortRange delivered = verdict == null ? PortRange.of(k.port()) : verdict.deliveredTo(k.port());
         boolean reachableListener = ls.stream().anyMatch(l -> l.protocol() == k.protocol() && delivered.contains(l.port())
-                && (l.family() == k.family() || (k.family() == AddressFamily.IPV4 && Boolean.TRUE.equals(l.dualStack())))
-                && l.scope().reachableFromNetwork());
+                && l.reaches(k.family()) && l.scope().reachableFromNetwork());
         // an accepted port's state depends on a listener: without the listener view it is unknown, not "closed"
         String expected = !listenerView && verdict != null && verdict.verdict() == Verdict.ACCEPT ? null
                 : expected(k.protocol(), verdict, reachableListener);
@@ -302,7 +301,7 @@ public final class Correlator {
         for (Exposure e : fw.exposures()) {
             PortSet listened = PortSet.of(ls.stream()
                     .filter(l -> l.protocol() == e.protocol() && l.scope().reachableFromNetwork()
-                            && (l.family() == e.family() || (e.family() == AddressFamily.IPV4 && Boolean.TRUE.equals(l.dualStack()))))
+                            && l.reaches(e.family()))
                     .map(l -> PortRange.of(l.port())).filter(r -> r.from() > 0).toList());
             // one finding per accepting rule, over every range that rule decides
             java.util.Map<RuleRef, List<PortRange>> byRule = new java.util.LinkedHashMap<>();
@@ -356,8 +355,10 @@ public final class Correlator {
             ev.add(new Evidence("firewall", "no " + (row.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4") + " ruleset was collected", null));
         }
         for (Listener l : row.listeners()) {
+            // a :: socket on an IPv4 row: say why it is taken to take IPv4 (the source's word, or the assumption made)
+            String why = l.family() != row.family() && l.note() != null ? " (" + l.note() + ")" : "";
             ev.add(new Evidence("listener", l.protocol().label() + " " + l.endpoint() + " " + l.state() + " scope=" + l.scope().label()
-                    + (l.owners().isEmpty() ? "" : " " + program(List.of(l))), l.source()));
+                    + (l.owners().isEmpty() ? "" : " " + program(List.of(l))) + why, l.source()));
         }
         if (row.scan() != null) {
             PortResult s = row.scan();

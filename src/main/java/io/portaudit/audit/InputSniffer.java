@@ -1,8 +1,8 @@
 package io.portaudit.audit;
 
 import io.portaudit.firewall.FirewallFormat;
+import io.portaudit.inventory.Inventory;
 import io.portaudit.inventory.InventoryFormat;
-import io.portaudit.inventory.InventoryText;
 import io.portaudit.model.Capture;
 import io.portaudit.model.DeviceSnapshot;
 import io.portaudit.model.Listener;
@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public final class InputSniffer {
     public static final List<String> KINDS = List.of("iptables-L", "ip6tables-L", "iptables-S", "ip6tables-S", "iptables-save",
-            "ip6tables-save", "nft", "nft-json", "netstat", "ss", "proc-net", "socket-owners", "nmap-normal", "nmap-xml",
+            "ip6tables-save", "nft", "nft-json", "netstat", "ss", "proc-net", "socket-owners", "bindv6only", "nmap-normal", "nmap-xml",
             "portaudit-json", "services");
 
     /** One input text: its name, the kind the user forced (or null), the text. */
@@ -43,6 +43,7 @@ public final class InputSniffer {
         if (scan.isPresent()) return Optional.of(scan.get().equals(NmapOutputs.JSON_LINES) ? "portaudit-json" : scan.get());
         Optional<String> inv = InventoryFormat.detect(text);
         if (inv.isPresent()) return Optional.of(inv.get().startsWith("proc-net") ? "proc-net" : inv.get());
+        if (InventoryFormat.isBindV6Only(text)) return Optional.of(DeviceSnapshot.KIND_BINDV6ONLY);
         return Optional.empty();
     }
 
@@ -50,6 +51,8 @@ public final class InputSniffer {
         Problems problems = new Problems();
         List<String> notes = new ArrayList<>();
         List<Capture> firewallTexts = new ArrayList<>();
+        List<Capture> listenerTexts = new ArrayList<>();
+        boolean listingGiven = false;
         List<Listener> listeners = null;
         ScanFacts scan = null;
         ServiceNames table = names;
@@ -64,9 +67,17 @@ public final class InputSniffer {
                 case "services" -> { }
                 case "iptables-L", "ip6tables-L", "iptables-S", "ip6tables-S", "iptables-save", "ip6tables-save", "nft", "nft-json" ->
                         firewallTexts.add(new Capture(captureKind(kind), l.source(), null, l.text(), "", at, "input", false));
-                case "netstat", "ss", "proc-net", "socket-owners" -> {
-                    if (listeners == null) listeners = new ArrayList<>();
-                    listeners.addAll(InventoryText.parse(l.source(), l.text(), table, problems));
+                case "netstat", "ss", "proc-net", "socket-owners", "bindv6only" -> {
+                    // read the way 'inventory --from' reads them (Inventory.fromSnapshot): one merge of the
+                    // listings, one dual-stack rule for :: (ScopeResolver), owners from socket-owners
+                    String k = switch (kind) {
+                        case "proc-net" -> InventoryFormat.detect(l.text()).filter(x -> x.startsWith("proc-net"))
+                                .orElse(DeviceSnapshot.KIND_PROC_NET_TCP);
+                        case "socket-owners" -> DeviceSnapshot.KIND_SOCKET_OWNERS;
+                        default -> kind;
+                    };
+                    listingGiven |= !kind.equals("socket-owners") && !kind.equals("bindv6only");
+                    listenerTexts.add(new Capture(k, l.source(), null, l.text(), "", at, "input", false));
                 }
                 case "nmap-normal", "nmap-xml", "portaudit-json" -> {
                     if (scan != null) throw new InputException(l.source() + ": only one scan can be audited at a time");
@@ -80,6 +91,12 @@ public final class InputSniffer {
                 }
                 default -> throw new InputException(l.source() + ": unknown kind '" + kind + "'");
             }
+        }
+        if (listingGiven) {
+            listeners = Inventory.fromSnapshot(new DeviceSnapshot("input", null, at, listenerTexts, false, List.of()), table, problems);
+        } else if (!listenerTexts.isEmpty()) {
+            notes.add("no socket listing (netstat, ss, /proc/net) was given: "
+                    + String.join(", ", listenerTexts.stream().map(Capture::command).toList()) + " describe(s) listeners nobody listed");
         }
         FirewallFacts firewall = firewallTexts.isEmpty() ? null : FirewallAdapter.fromTexts(firewallTexts, table);
         String host = scan != null ? scan.target() : "pasted outputs";

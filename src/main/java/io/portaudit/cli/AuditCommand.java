@@ -43,7 +43,18 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "With --input, audits outputs pasted from a device instead; each file's kind is sniffed from its content "
                     + "(iptables -L/-S/-save, ip6tables, nft, nft -j, netstat, busybox netstat, ss, /proc/net/*, nmap -oN/-oX, "
-                    + "portaudit scan JSON); force it with KIND:FILE.",
+                    + "portaudit scan JSON, a sysctl net.ipv6.bindv6only output); force it with KIND:FILE.",
+            "",
+            "Dual-stack assumption: a socket bound to :: (netstat [::]:23 or :::23, tcp6) also takes IPv4 unless the input "
+                    + "proves it v6-only: ss -e showing v6only:1 (ss without -e prints [::] for v6-only and * for dual-stack), "
+                    + "net.ipv6.bindv6only=1 (a 'sysctl net.ipv6.bindv6only' output given as input, or /proc on the device), or an "
+                    + "IPv4 socket on the same port (Linux refuses a 0.0.0.0 bind next to a dual-stack ::). Linux's default is "
+                    + "bindv6only=0; the listener's evidence says which reading was made. 'portaudit inventory --from' reads the same way.",
+            "",
+            "Checks whose view is missing are not checked, never passed: weak-tls and weak-ssh-crypto need this audit's "
+                    + "scan (-sV; a pasted nmap output does not carry it), blocked-listener and wildcard-bind need firewall and "
+                    + "listeners, and so on; the reports list them as skipped (text 'not checked', JUnit <skipped/>, "
+                    + "SARIF notifications).",
             ""
         })
 public final class AuditCommand implements Callable<Integer> {

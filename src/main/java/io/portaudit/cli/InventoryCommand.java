@@ -160,6 +160,7 @@ public final class InventoryCommand implements Callable<Integer> {
         }
         if (kind == null) {
             Optional<String> k = InventoryFormat.detect(text);
+            if (k.isEmpty() && InventoryFormat.isBindV6Only(text)) k = Optional.of(DeviceSnapshot.KIND_BINDV6ONLY);
             if (k.isEmpty()) throw new UserException(file + ": not a listing portaudit recognises (netstat, ss, /proc/net/*, "
                     + "socket-owners); give its kind as KIND:FILE");
             kind = k.get();

@@ -8,6 +8,7 @@ import io.portaudit.model.ParseProblem;
 import io.portaudit.model.Problems;
 import io.portaudit.model.Protocol;
 import io.portaudit.model.ServiceNames;
+import io.portaudit.model.Text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,8 +109,15 @@ public final class Inventory {
                 }
                 ls.addAll(merged.values());
             }
-            Boolean v6only = caps.stream().filter(c -> c.kind().equals(DeviceSnapshot.KIND_BINDV6ONLY)).findFirst()
-                    .map(c -> parseFlag(c.stdout())).orElse(null);
+            Boolean v6only = null;
+            for (Capture c : caps) {
+                if (!c.kind().equals(DeviceSnapshot.KIND_BINDV6ONLY) || v6only != null) continue;
+                v6only = parseFlag(c.stdout());
+                if (v6only == null && c.stdout() != null && !c.stdout().isBlank()) {
+                    problems.add(ParseProblem.warning(c.command(), 1, 1, Text.lines(c.stdout())[0],
+                            "not a net.ipv6.bindv6only value (0 or 1, or 'net.ipv6.bindv6only = N'): :: sockets are assumed dual-stack"));
+                }
+            }
             InterfaceAddresses ifaces = InterfaceAddresses.empty();
             String fib = null, route = null;
             for (Capture c : caps) {
@@ -147,7 +155,10 @@ public final class Inventory {
         return keep.withOwners(owners);
     }
 
+    /** {@code 0}/{@code 1} as {@code cat /proc/sys/...} prints it, or the bindv6only line of a sysctl output; null when neither. */
     static Boolean parseFlag(String s) {
+        java.util.regex.Matcher m = s == null ? null : InventoryFormat.BINDV6ONLY.matcher(s);
+        if (m != null && m.find()) return m.group(1).equals("1");
         String t = s == null ? "" : s.trim();
         if (t.endsWith("= 1") || t.equals("1")) return Boolean.TRUE;
         if (t.endsWith("= 0") || t.equals("0")) return Boolean.FALSE;

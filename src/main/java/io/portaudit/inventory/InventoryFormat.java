@@ -19,7 +19,15 @@ public final class InventoryFormat {
     private static final Pattern PROC_ROW = Pattern.compile("^\\s*\\d+:\\s+[0-9A-Fa-f]{8}([0-9A-Fa-f]{24})?:[0-9A-Fa-f]{4}\\s.*");
     private static final Pattern OWNERS_ROW = Pattern.compile("^\\d+\\t\\d+\\t[^\\t]*\\t[^\\t]*\\t[^\\t]*\\t[^\\t]*\\t[^\\t]*$");
 
+    /** {@code sysctl net.ipv6.bindv6only} (alone or in a {@code sysctl -a} dump). */
+    static final Pattern BINDV6ONLY = Pattern.compile("(?m)^\\s*net\\.ipv6\\.bindv6only\\s*=\\s*([01])\\s*$");
+
     private InventoryFormat() {}
+
+    /** A sysctl output that states {@code net.ipv6.bindv6only} (kind {@code bindv6only}). */
+    public static boolean isBindV6Only(String text) {
+        return text != null && BINDV6ONLY.matcher(text).find();
+    }
 
     public static Optional<String> detect(String text) {
         String[] lines = Text.lines(text);

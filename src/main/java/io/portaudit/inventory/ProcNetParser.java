@@ -48,8 +48,9 @@ public final class ProcNetParser {
         Map<Object, Decoded> decoded = new HashMap<>();
         int[] start = new int[10], end = new int[10];
         int len = text.length(), pos = 0, lineNo = 0;
-        int wantedState = protocol == Protocol.TCP ? TCP_LISTEN : UDP_UNCONN;
-        String state0 = protocol == Protocol.TCP ? "LISTEN" : "UNCONN";
+        Protocol proto = protocol;
+        int wantedState = proto == Protocol.TCP ? TCP_LISTEN : UDP_UNCONN;
+        String state0 = proto == Protocol.TCP ? "LISTEN" : "UNCONN";
         String prefix = source + ":";
         // the kernel separates with spaces and ends lines with LF: then tokens are found with indexOf
         boolean hasCr = text.indexOf('\r') >= 0, hasTab = text.indexOf('\t') >= 0;
@@ -68,7 +69,15 @@ public final class ProcNetParser {
             int lineStart = pos;
             pos = next;
             if (k == 0) continue;
-            if (end[0] - start[0] == 2 && text.startsWith("sl", start[0])) continue; // the header
+            if (end[0] - start[0] == 2 && text.startsWith("sl", start[0])) {
+                // the header; in a pasted dump of several tables each header says which follows (udp's ends in "drops")
+                if (text.substring(lineStart, eol).contains("local_address")) {
+                    proto = text.substring(lineStart, eol).contains("drops") ? Protocol.UDP : Protocol.TCP;
+                    wantedState = proto == Protocol.TCP ? TCP_LISTEN : UDP_UNCONN;
+                    state0 = proto == Protocol.TCP ? "LISTEN" : "UNCONN";
+                }
+                continue;
+            }
             if (k < 10 || text.charAt(end[0] - 1) != ':' || text.indexOf(':', start[1]) < 0 || text.indexOf(':', start[1]) >= end[1]) {
                 problems.add(ParseProblem.error(source, lineNo, 1, text.substring(lineStart, eol), "not a /proc/net socket line"));
                 continue;
@@ -90,9 +99,9 @@ public final class ProcNetParser {
                                 + text.substring(start[9], end[9]) + "'"));
                 continue;
             }
-            if (protocol == Protocol.UDP && port == 0) continue;
+            if (proto == Protocol.UDP && port == 0) continue;
             List<Owner> o = owners.isEmpty() ? List.of() : owners.getOrDefault(inode, List.of());
-            out.add(new Listener(protocol, addr.family, addr.text, port, addr.scope, null, state0, inode, netns, o,
+            out.add(new Listener(proto, addr.family, addr.text, port, addr.scope, null, state0, inode, netns, o,
                     prefix + lineNo));
         }
         return out;

@@ -21,6 +21,12 @@ import java.util.Set;
  * answer is unknown and the scope is taken as {@code all+ipv4}: possibly open, never guessed safe.
  */
 public final class ScopeResolver {
+    /**
+     * The note of a {@code ::} socket nothing in the input settles: Linux's default. The audit's
+     * evidence, docs/FINDINGS.md and --help say the same.
+     */
+    public static final String ASSUMED_DUAL_STACK = "assumed to take IPv4 too: Linux's default (bindv6only=0); no input shows it v6-only";
+
     private ScopeResolver() {}
 
     /**
@@ -50,13 +56,14 @@ public final class ScopeResolver {
             } else if (v4Ports.contains(l.protocol() + "/" + l.port())) {
                 dual = false;
                 why = "v6-only: an IPv4 " + l.protocol().label() + " socket holds the same port, which Linux refuses next to a "
-                        + "dual-stack :: (unless both use SO_REUSEPORT)";
+                        + "dual-stack :: (unless both use SO_REUSEPORT" + (l.protocol() == Protocol.UDP ? " or SO_REUSEADDR" : "")
+                        + "; either way IPv4 reaches a socket on this port)";
             } else if (bindv6only != null) {
                 dual = !bindv6only;
                 why = "net.ipv6.bindv6only=" + (bindv6only ? 1 : 0) + ": " + (dual ? "dual-stack" : "v6-only")
                         + " unless the program set IPV6_V6ONLY itself (the /proc tables do not show it; ss -e does)";
             } else {
-                why = "dual-stack unknown (no bindv6only, no ss -e): counted as reachable over IPv4 too";
+                why = ASSUMED_DUAL_STACK;
             }
             scope = dual == null || dual ? BindScope.ALL_PLUS_IPV4 : BindScope.ALL;
             note = join(note, why);

@@ -37,6 +37,17 @@ public record Listener(Protocol protocol, AddressFamily family, String address, 
                 newIface, newNote);
     }
 
+    /**
+     * Whether a packet of {@code f} reaches this socket (by family only; address and scope aside): its own
+     * family, and IPv4 too for a {@code ::} socket that takes IPv4. That is decided in one place,
+     * {@code inventory.ScopeResolver}, for every source (the device's /proc, a bundle, pasted netstat/ss): a
+     * {@code ::} is dual-stack ({@code all+ipv4}) unless the input proves it v6-only.
+     */
+    public boolean reaches(AddressFamily f) {
+        return family == f || (f == AddressFamily.IPV4 && family == AddressFamily.IPV6
+                && (Boolean.TRUE.equals(dualStack) || scope == BindScope.ALL_PLUS_IPV4));
+    }
+
     /** {@code 0.0.0.0:80} or {@code [::]:80}. */
     public String endpoint() {
         return (family == AddressFamily.IPV6 ? "[" + address + "]" : address) + ":" + port;

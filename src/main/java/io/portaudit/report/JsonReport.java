@@ -139,6 +139,7 @@ public final class JsonReport {
         m.put("port", l.port());
         m.put("scope", l.scope().label());
         m.put("dualStack", l.dualStack());
+        m.put("note", l.note());
         m.put("state", l.state());
         m.put("inode", l.inode());
         m.put("netns", l.netns());

@@ -102,13 +102,13 @@ class LocalInventoryTest {
         // another namespace's socket is not what ss (run in ours) saw, even with the same inode number
         Listener other = r.listeners().stream().filter(l -> l.port() == 8444).findFirst().orElseThrow();
         assertThat(other.netns()).isEqualTo(CONTAINER);
-        assertThat(other.note()).doesNotContain("netlink", "v6only:1").contains("dual-stack unknown");
+        assertThat(other.note()).doesNotContain("netlink", "v6only:1").contains("assumed to take IPv4 too");
         assertThat(other.scope()).isEqualTo(BindScope.ALL_PLUS_IPV4);
         // without evidence the lone :: is not guessed safe
         Inventory.Result none = Inventory.local(dir, NetnsMode.ALL, PASSWD);
         Listener unknown = none.listeners().stream().filter(l -> l.port() == 8443).findFirst().orElseThrow();
         assertThat(unknown.scope()).isEqualTo(BindScope.ALL_PLUS_IPV4);
-        assertThat(unknown.note()).contains("dual-stack unknown");
+        assertThat(unknown.note()).contains("assumed to take IPv4 too");
     }
 
     @Test
