@@ -31,6 +31,11 @@ public record AuditResult(DeviceSnapshot snapshot, List<String> viewsPresent, Li
         return outcome.failed() ? 1 : 0;
     }
 
+    /** Finding ids whose view or probe did not run: not checked, never passed (see {@link Checks}). */
+    public java.util.Map<String, String> notChecked() {
+        return Checks.notRun(this);
+    }
+
     public long count(Gate.Status status) {
         return outcome.findings().stream().filter(g -> g.status() == status).count();
     }

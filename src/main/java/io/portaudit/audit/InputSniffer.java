@@ -87,7 +87,7 @@ public final class InputSniffer {
                         throw new InputException(l.source() + ": the scan covers " + imp.hostsUp().size()
                                 + " hosts; an audit is about one device (split the scan per host)");
                     }
-                    scan = ScanAdapter.fromImport(l.source(), imp);
+                    scan = ScanAdapter.fromImport(l.source(), imp, ScanAdapter.portauditServiceScan(l.text()));
                 }
                 default -> throw new InputException(l.source() + ": unknown kind '" + kind + "'");
             }

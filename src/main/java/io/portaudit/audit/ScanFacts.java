@@ -15,9 +15,17 @@ import java.util.Optional;
  * @param results the ports the scan listed (a live scan lists every port it decided)
  * @param hidden  ports the scan probed but did not list, with their state, where the output says which ports
  * @param summary nmap's "Not shown: 841 closed ports, 156 filtered ports" line or an equivalent, for evidence
+ * @param serviceDetection the scan ran portaudit's -sV, whose markers weak-tls and weak-ssh-crypto read (the audit's own
+ *                scan, or an imported portaudit scan made with -sV; nmap's -sV output does not carry them)
  */
 public record ScanFacts(String target, AddressFamily family, List<PortResult> results, List<Hidden> hidden, String summary,
-                        boolean partial, String source) {
+                        boolean partial, String source, boolean serviceDetection) {
+
+    /** A scan without portaudit's -sV. */
+    public ScanFacts(String target, AddressFamily family, List<PortResult> results, List<Hidden> hidden, String summary,
+                     boolean partial, String source) {
+        this(target, family, results, hidden, summary, partial, source, false);
+    }
 
     /** Probed but not listed ports of one state. */
     public record Hidden(Protocol protocol, PortSet ports, PortState state) {}

@@ -69,6 +69,6 @@ final class AuditScan {
             }
         });
         String address = results.isEmpty() ? target : results.get(0).address();
-        return ScanAdapter.fromLive(address, results, !outcome.complete());
+        return ScanAdapter.fromLive(address, results, !outcome.complete(), req.serviceDetection());
     }
 }

@@ -112,6 +112,11 @@ public final class HtmlReport {
             h.append("</div>\n");
         }
         h.append("</section>\n");
+        if (!r.notChecked().isEmpty()) {
+            h.append("<section id=\"not-checked\"><h2>Not checked</h2><p>The view or probe these read did not run: not a pass.</p><ul>");
+            r.notChecked().forEach((id, why) -> h.append("<li><code>").append(esc(id)).append("</code>: ").append(esc(why)).append("</li>"));
+            h.append("</ul></section>\n");
+        }
         if (!r.problems().isEmpty() || !r.notes().isEmpty()) {
             h.append("<section id=\"notes\"><h2>Input problems and notes</h2><ul>");
             r.problems().forEach(p -> h.append("<li><code>").append(esc(p.format())).append("</code></li>"));

@@ -78,6 +78,7 @@ public final class JsonReport {
         List<Object> findings = new ArrayList<>();
         for (Gate.Gated g : r.outcome().findings()) findings.add(finding(g));
         root.put("findings", findings);
+        root.put("notChecked", r.notChecked().entrySet().stream().map(e -> Map.of("id", e.getKey(), "reason", e.getValue())).toList());
         root.put("problems", r.problems().stream().map(JsonReport::problem).toList());
         root.put("notes", r.notes());
         return root;

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * JUnit XML so that CI shows the gate as tests: one testcase per policy rule (every finding id,
- * and every port the policy allows); a testcase fails when a finding of its id fails the gate.
+ * and every port the policy allows); a testcase fails when a finding of its id fails the gate, and is
+ * skipped when its view or probe did not run (never shown as passed) or the policy does not gate on it.
  */
 public final class JunitReport {
     private JunitReport() {}
@@ -25,11 +26,13 @@ public final class JunitReport {
         String suite = "portaudit." + (r.snapshot().host() == null ? "device" : r.snapshot().host());
         StringBuilder cases = new StringBuilder();
         int tests = 0, failures = 0, skipped = 0;
+        java.util.Map<String, String> notChecked = r.notChecked();
         for (String id : FindingCatalog.IDS.keySet()) {
             tests++;
             List<Gate.Gated> failing = r.outcome().findings().stream()
                     .filter(g -> g.finding().id().equals(id) && g.status() == Gate.Status.FAILS).toList();
             boolean gated = r.policy() == null || r.policy().gates(id);
+            String notRun = notChecked.get(id);
             cases.append("    <testcase classname=\"").append(xml(suite)).append(".findings\" name=\"").append(xml(id)).append("\" time=\"0\">\n");
             if (!failing.isEmpty()) {
                 failures++;
@@ -38,6 +41,10 @@ public final class JunitReport {
                 cases.append("      <failure message=\"").append(xml(failing.size() + " " + id + " finding(s) at or above "
                         + r.outcome().failOn().label())).append("\" type=\"").append(xml(id)).append("\">")
                         .append(xml(body.toString())).append("</failure>\n");
+            } else if (notRun != null) {
+                // a check whose view or probe did not run is not a pass
+                skipped++;
+                cases.append("      <skipped message=\"").append(xml(notRun)).append("\"/>\n");
             } else if (!gated) {
                 skipped++;
                 cases.append("      <skipped message=\"the policy does not gate on ").append(xml(id)).append("\"/>\n");

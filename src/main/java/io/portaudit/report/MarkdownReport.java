@@ -70,6 +70,11 @@ public final class MarkdownReport {
             }
             sb.append("\n");
         }
+        if (!r.notChecked().isEmpty()) {
+            sb.append("## Not checked\n\nThe view or probe these read did not run: not a pass.\n\n");
+            for (var e : r.notChecked().entrySet()) sb.append("- `").append(e.getKey()).append("`: ").append(esc(e.getValue())).append("\n");
+            sb.append("\n");
+        }
         out.write(sb.toString());
     }
 }

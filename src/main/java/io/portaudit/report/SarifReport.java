@@ -68,7 +68,16 @@ public final class SarifReport {
         driver.put("rules", rules);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("tool", Map.of("driver", driver));
-        run.put("invocations", List.of(Map.of("executionSuccessful", !r.partial())));
+        Map<String, Object> invocation = new LinkedHashMap<>();
+        invocation.put("executionSuccessful", !r.partial());
+        // checks that never ran: a notification each, so that no result is not read as "passed"
+        List<Object> notes = new ArrayList<>();
+        for (var e : r.notChecked().entrySet()) {
+            notes.add(Map.of("level", "note", "message", Map.of("text", e.getKey() + ": " + e.getValue()),
+                    "associatedRule", Map.of("id", e.getKey(), "index", ids.indexOf(e.getKey()))));
+        }
+        if (!notes.isEmpty()) invocation.put("toolExecutionNotifications", notes);
+        run.put("invocations", List.of(invocation));
         run.put("results", results);
         run.put("properties", Map.of("host", String.valueOf(r.snapshot().host()), "source", String.valueOf(r.snapshot().source())));
         Map<String, Object> root = new LinkedHashMap<>();

@@ -53,6 +53,11 @@ public final class TextReport {
             for (String fix : f.remedy()) out.printf("       fix: %s%n", Text.printable(fix, 200));
         }
         if (r.outcome().findings().isEmpty()) out.println("(none)");
+        if (!r.notChecked().isEmpty()) {
+            out.println();
+            out.println(a.bold("checks that did not run") + " (their view or probe is missing: not a pass)");
+            for (var e : r.notChecked().entrySet()) out.printf("  %-22s %s%n", e.getKey(), e.getValue());
+        }
         if (!r.outcome().changes().isEmpty()) {
             out.println();
             out.println(a.bold("compared with " + (r.policy().product() == null ? "the policy" : r.policy().product())));
