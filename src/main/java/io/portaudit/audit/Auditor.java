@@ -75,6 +75,8 @@ public final class Auditor {
                 if (!concrete) findings.add(f);
             }
         }
+        // nmap's filtered ports settle how a -L listing's hidden interface is read (ambiguous-listing)
+        findings = new ArrayList<>(ListingReading.settle(findings, in.firewall(), in.scan()));
         findings.addAll(c.findings());
         if (in.firewall() != null) findings.addAll(noRules(in.firewall(), findings));
         List<ParseProblem> problems = new ArrayList<>(in.problems());

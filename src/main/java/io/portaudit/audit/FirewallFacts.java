@@ -1,5 +1,6 @@
 package io.portaudit.audit;
 
+import io.portaudit.firewall.HiddenInterface;
 import io.portaudit.model.AddressFamily;
 import io.portaudit.model.Exposure;
 import io.portaudit.model.ExposureRange;
@@ -17,14 +18,22 @@ import java.util.Optional;
  *                  exposure means nothing was collected for it, so its reachability is unknown
  * @param findings  the firewall's own analyses (ambiguous-listing, shadowed-rule, accept-all-policy, ...)
  * @param sources   the inputs the view was built from, for the report
+ * @param hiddenInterfaces rules an {@code iptables -L} listing showed without their interface (read as -i lo), with what
+ *                  the literal reading would expose: a scan may settle which reading is true
  */
 public record FirewallFacts(String backend, List<Exposure> exposures, List<Finding> findings, List<ParseProblem> problems,
-                            List<String> sources) {
+                            List<String> sources, List<HiddenInterface> hiddenInterfaces) {
     public FirewallFacts {
         exposures = List.copyOf(exposures);
         findings = List.copyOf(findings);
         problems = List.copyOf(problems);
         sources = List.copyOf(sources);
+        hiddenInterfaces = hiddenInterfaces == null ? List.of() : List.copyOf(hiddenInterfaces);
+    }
+
+    public FirewallFacts(String backend, List<Exposure> exposures, List<Finding> findings, List<ParseProblem> problems,
+                         List<String> sources) {
+        this(backend, exposures, findings, problems, sources, List.of());
     }
 
     public Optional<ExposureRange> at(AddressFamily family, Protocol protocol, int port) {

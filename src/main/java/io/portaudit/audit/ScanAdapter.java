@@ -39,7 +39,7 @@ public final class ScanAdapter {
                 : scan.hostsUp().get(0);
         List<ScanFacts.Hidden> hidden = new ArrayList<>();
         for (NmapOutputs.NotShown n : scan.notShown()) {
-            if (n.ports() != null) hidden.add(new ScanFacts.Hidden(n.protocol(), n.ports(), n.state()));
+            hidden.add(new ScanFacts.Hidden(n.protocol(), n.ports(), n.state(), n.ports() != null ? n.ports().size() : n.count()));
         }
         String summary = scan.notShown().isEmpty() ? null : "Not shown: " + scan.notShown().stream()
                 .map(n -> n.count() + " " + n.state().label() + " " + (n.protocol() == null ? "" : n.protocol().label() + " ") + "ports")

@@ -27,8 +27,16 @@ public record ScanFacts(String target, AddressFamily family, List<PortResult> re
         this(target, family, results, hidden, summary, partial, source, false);
     }
 
-    /** Probed but not listed ports of one state. */
-    public record Hidden(Protocol protocol, PortSet ports, PortState state) {}
+    /**
+     * Probed but not listed ports of one state: {@code ports} when the output names them, else null with only
+     * their {@code count} known (nmap 6's "Not shown: 841 closed ports, 156 filtered ports"); {@code protocol} null
+     * when the output does not say.
+     */
+    public record Hidden(Protocol protocol, PortSet ports, PortState state, long count) {
+        public Hidden(Protocol protocol, PortSet ports, PortState state) {
+            this(protocol, ports, state, ports.size());
+        }
+    }
 
     public ScanFacts {
         results = List.copyOf(results);
@@ -39,7 +47,7 @@ public record ScanFacts(String target, AddressFamily family, List<PortResult> re
     public Optional<PortResult> at(Protocol protocol, int port) {
         for (PortResult r : results) if (r.protocol() == protocol && r.port() == port) return Optional.of(r);
         for (Hidden h : hidden) {
-            if (h.protocol() == protocol && h.ports().contains(port)) {
+            if (h.protocol() == protocol && h.ports() != null && h.ports().contains(port)) {
                 return Optional.of(new PortResult(target, protocol, port, h.state(), "not-shown", null, null, null, null));
             }
         }

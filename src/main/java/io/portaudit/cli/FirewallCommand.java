@@ -76,7 +76,8 @@ public final class FirewallCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "KIND", description = "Read every FILE as KIND instead of detecting it.")
     String format;
 
-    @Option(names = "--trace", paramLabel = "PROTO/PORT", description = "Print the path one packet (e.g. tcp/23) takes, rule by rule.")
+    @Option(names = "--trace", paramLabel = "PROTO/PORT", description = "Print the path one packet (e.g. tcp/23) takes, rule by rule. A rule whose interface iptables -L "
+                    + "hid is followed as -i lo, and its line says so and what the literal reading would do.")
     String trace;
 
     @Option(names = "--iface", paramLabel = "IF", description = "With --trace: the input interface (default: some non-loopback interface).")

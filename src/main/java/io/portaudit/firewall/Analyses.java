@@ -62,15 +62,42 @@ final class Analyses {
 
     // ---- ambiguous-listing
 
+    /** Every rule whose hidden interface portaudit assumed, with what its literal reading would expose. */
+    static List<HiddenInterface> hiddenInterfaces(List<Ruleset> rulesets) {
+        List<HiddenInterface> out = new ArrayList<>();
+        for (Ruleset rs : rulesets) {
+            if (!rs.interfacesHidden()) continue;
+            for (Table t : rs.tables()) {
+                for (Chain c : t.chains()) {
+                    for (Rule r : c.rules()) {
+                        Ruleset literal = literal(rs, t, c, r);
+                        if (literal == null) continue;
+                        AddressFamily fam = t.family() == TableFamily.IP6 ? AddressFamily.IPV6 : AddressFamily.IPV4;
+                        List<Exposure> ex = new ArrayList<>();
+                        for (Protocol p : Protocol.values()) ex.add(Evaluator.exposure(List.of(literal), Packet.remote(fam, p)));
+                        out.add(new HiddenInterface(c.name(), r.index(), r.text(), r.source(), fam, ex));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The ruleset with rule r read literally (its assumed interface match dropped); null when r has none. */
+    private static Ruleset literal(Ruleset rs, Table t, Chain c, Rule r) {
+        if (r.matches().stream().noneMatch(m -> m instanceof Match.Iface i && i.assumed())) return null;
+        return replace(rs, t, c, r, new Rule(r.index(), r.matches().stream()
+                .filter(m -> !(m instanceof Match.Iface i && i.assumed())).toList(), r.target(), r.text(), r.source(), r.line(),
+                r.handle()));
+    }
+
     private static void ambiguous(Ruleset rs, List<Finding> out) {
         if (!rs.interfacesHidden()) return;
         for (Table t : rs.tables()) {
             for (Chain c : t.chains()) {
                 for (Rule r : c.rules()) {
-                    if (r.matches().stream().noneMatch(m -> m instanceof Match.Iface i && i.assumed())) continue;
-                    Ruleset literal = replace(rs, t, c, r, new Rule(r.index(), r.matches().stream()
-                            .filter(m -> !(m instanceof Match.Iface i && i.assumed())).toList(), r.target(), r.text(), r.source(), r.line(),
-                            r.handle()));
+                    Ruleset literal = literal(rs, t, c, r);
+                    if (literal == null) continue;
                     AddressFamily fam = t.family() == TableFamily.IP6 ? AddressFamily.IPV6 : AddressFamily.IPV4;
                     StringBuilder diff = new StringBuilder();
                     for (Protocol p : Protocol.values()) {

@@ -85,6 +85,21 @@ public final class Evaluator {
     }
 
     /** The path one packet to {@code port} takes, rule by rule, and its verdict. */
+    /**
+     * For a trace: which reading of a rule whose interface {@code iptables -L} hid was followed (portaudit reads it as
+     * {@code -i lo}; ambiguous-listing), and what the other reading would have done. Empty for every other rule.
+     */
+    static String reading(Rule r, boolean matched) {
+        for (Match m : r.matches()) {
+            if (m instanceof Match.Iface i && i.assumed()) {
+                String as = (i.negated() ? "! " : "") + (i.in() ? "-i " : "-o ") + i.name();
+                return " (read as " + as + ": iptables -L without -v hid its interface; read literally, for every interface, it "
+                        + (matched ? "matches too" : "would match and " + r.target().label()) + ")";
+            }
+        }
+        return "";
+    }
+
     public static List<String> trace(List<Ruleset> rulesets, Packet packet, int port) {
         List<String> lines = new ArrayList<>();
         Evaluator ev = new Evaluator(stages(rulesets, packet), packet, lines);
@@ -244,7 +259,7 @@ public final class Evaluator {
                 if (c == Tri.MAYBE) cond = Tri.MAYBE;
             }
             if (cond == Tri.NO || (pYes.isEmpty() && pMaybe.isEmpty())) {
-                if (trace != null) trace.add("   " + chain.name() + " #" + r.index() + " no match: " + r.text());
+                if (trace != null) trace.add("   " + chain.name() + " #" + r.index() + " no match" + reading(r, false) + ": " + r.text());
                 continue;
             }
             PortSet sure = cond == Tri.YES ? pYes : PortSet.empty();
@@ -256,12 +271,13 @@ public final class Evaluator {
             PortSet yes = sure.isEmpty() ? PortSet.empty() : (tg instanceof Target.Continue || tg instanceof Target.None)
                     ? pending.peek(sure) : pending.take(sure);
             if (yes.isEmpty() && maybe.isEmpty()) {
-                if (trace != null) trace.add("   " + chain.name() + " #" + r.index() + " no match: " + r.text());
+                if (trace != null) trace.add("   " + chain.name() + " #" + r.index() + " no match" + reading(r, false) + ": " + r.text());
                 continue;
             }
             RuleRef ref = ref(table, chain, r);
             if (trace != null) {
-                trace.add("   " + chain.name() + " #" + r.index() + (yes.isEmpty() ? " may match" : " match") + " -> " + tg.label() + ": "
+                trace.add("   " + chain.name() + " #" + r.index() + (yes.isEmpty() ? " may match" : " match") + reading(r, true) + " -> "
+                        + tg.label() + ": "
                         + r.text());
             }
             switch (tg) {

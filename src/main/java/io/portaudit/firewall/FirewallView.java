@@ -36,6 +36,11 @@ public record FirewallView(List<Exposure> exposures, Set<AddressFamily> families
         return exposure(f, p).map(e -> e.at(port));
     }
 
+    /** Rules whose interface a listing hid (read as -i lo), with their literal reading's exposures. */
+    public List<HiddenInterface> hiddenInterfaces() {
+        return Analyses.hiddenInterfaces(rulesets);
+    }
+
     public boolean hasErrors() {
         return problems.stream().anyMatch(p -> p.severity() == ParseProblem.Severity.ERROR);
     }

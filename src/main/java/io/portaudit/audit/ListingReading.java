@@ -1,0 +1,144 @@
+package io.portaudit.audit;
+
+import io.portaudit.firewall.HiddenInterface;
+import io.portaudit.model.Evidence;
+import io.portaudit.model.Exposure;
+import io.portaudit.model.ExposureRange;
+import io.portaudit.model.Finding;
+import io.portaudit.model.PortRange;
+import io.portaudit.model.PortResult;
+import io.portaudit.model.PortSet;
+import io.portaudit.model.PortState;
+import io.portaudit.model.Protocol;
+import io.portaudit.model.Severity;
+import io.portaudit.model.Verdict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Settles an {@code ambiguous-listing} with the scan: portaudit reads a rule whose interface
+ * {@code iptables -L} hid as {@code -i lo}; read literally it would accept every packet. A TCP port
+ * the scan saw <em>filtered</em> that the literal reading accepts proves the rule did not match the
+ * scanner's traffic (nmap's "Not shown: 841 closed ports, 156 filtered ports" against the seed 440);
+ * a port the scan reached that only the literal reading accepts speaks against {@code -i lo}.
+ */
+final class ListingReading {
+    /** How many TCP ports nmap (and portaudit scan) probe without -p. */
+    static final int DEFAULT_TOP = 1000;
+
+    private ListingReading() {}
+
+    /** The first few ports of a set, for a message. */
+    private static String first(PortSet s) {
+        List<String> out = new ArrayList<>();
+        for (PortRange r : s.ranges()) {
+            for (int p = r.from(); p <= r.to() && out.size() < 6; p++) out.add(String.valueOf(p));
+            if (out.size() >= 6) break;
+        }
+        return String.join(", ", out) + (s.size() > out.size() ? ", …" : "");
+    }
+
+    static List<Finding> settle(List<Finding> findings, FirewallFacts fw, ScanFacts scan) {
+        if (fw == null || scan == null || fw.hiddenInterfaces().isEmpty()) return findings;
+        List<Finding> out = new ArrayList<>(findings.size());
+        for (Finding f : findings) out.add(f.id().equals("ambiguous-listing") ? settleOne(f, fw, scan) : f);
+        return out;
+    }
+
+    private static Finding settleOne(Finding f, FirewallFacts fw, ScanFacts scan) {
+        Evidence rule = f.evidence().isEmpty() ? null : f.evidence().get(0);
+        Optional<HiddenInterface> hidden = fw.hiddenInterfaces().stream()
+                .filter(h -> rule != null && h.text().equals(rule.text()) && java.util.Objects.equals(h.source(), rule.source())
+                        && h.family() == scan.family())
+                .findFirst();
+        if (hidden.isEmpty()) return f;
+        HiddenInterface h = hidden.get();
+        Exposure literal = h.literal(Protocol.TCP).orElse(null);
+        if (literal == null) return f;
+        PortSet literalAccepts = PortSet.of(literal.ranges().stream().filter(r -> r.verdict() == Verdict.ACCEPT).map(ExposureRange::range).toList());
+        String rulePhrase = h.chain() + " rule " + h.index();
+
+        // filtered ports the literal reading accepts: the rule did not match the scanner's packets
+        List<String> proofs = new ArrayList<>();
+        List<Integer> listed = scan.results().stream().filter(r -> r.protocol() == Protocol.TCP && r.state() == PortState.FILTERED
+                && literalAccepts.contains(r.port())).map(PortResult::port).toList();
+        if (!listed.isEmpty()) proofs.add("tcp " + PortSet.of(listed.stream().map(PortRange::of).toList()) + " filtered");
+        boolean udpListed = scan.results().stream().anyMatch(r -> r.protocol() == Protocol.UDP);
+        long notAccepted = 65535L - literalAccepts.size();
+        for (ScanFacts.Hidden x : scan.hidden()) {
+            if (x.state() != PortState.FILTERED || !(x.protocol() == Protocol.TCP || (x.protocol() == null && !udpListed))) continue;
+            if (x.ports() != null) {
+                PortSet both = x.ports().intersect(literalAccepts);
+                if (!both.isEmpty()) proofs.add("tcp " + both + " filtered (not shown)");
+            } else if (x.count() > notAccepted) {
+                proofs.add(x.count() + " filtered tcp ports (not shown)" + (notAccepted == 0 ? ""
+                        : ", more than the " + notAccepted + " the literal reading does not accept"));
+            }
+        }
+        String tool = f.family() == io.portaudit.model.AddressFamily.IPV6 ? "ip6tables" : "iptables";
+        if (!proofs.isEmpty()) {
+            String seen = String.join("; ", proofs);
+            List<Evidence> ev = new ArrayList<>(f.evidence());
+            ev.add(new Evidence("scan", (scan.summary() == null ? "" : scan.summary() + ": ") + seen
+                    + ", which the literal reading would accept", scan.source()));
+            return new Finding(f.id(), Severity.LOW, f.title() + "; the scan settles it: not an accept-all for the scanner's traffic",
+                    f.protocol(), f.family(), f.ports(),
+                    "'" + tool + " -L' without -v does not show interfaces. Read literally, " + rulePhrase + " would accept every packet "
+                            + "(tcp " + literalAccepts + "), so no such port could look filtered to a scan; the scan saw " + seen
+                            + ". So the rule did not match the scanner's traffic: it has an interface or source condition the listing "
+                            + "hid, almost surely '-i lo' (loopback only), and portaudit follows that reading for every verdict. "
+                            + "(Only a filter between the scanner and the device could also explain filtered ports; '-v' settles it.)",
+                    ev, List.of("confirm on the device: " + tool + " -L " + h.chain() + " -v -n --line-numbers   (or " + tool
+                            + "-save); nothing to change if its 'in' column is 'lo'"));
+        }
+
+        // ports the scan reached that the -i lo reading drops and only the literal reading accepts
+        List<String> reached = new ArrayList<>();
+        for (PortResult r : scan.results()) {
+            if (r.protocol() != Protocol.TCP || (r.state() != PortState.OPEN && r.state() != PortState.CLOSED)) continue;
+            Optional<ExposureRange> asLo = fw.at(h.family(), Protocol.TCP, r.port());
+            if (asLo.isPresent() && asLo.get().verdict() == Verdict.DROP && literalAccepts.contains(r.port())) {
+                reached.add(r.port() + "/tcp " + r.state().label());
+            }
+        }
+        // no port filtered at all although the -i lo reading drops some of the ports nmap probes by default
+        String byDefault = null;
+        if (reached.isEmpty() && scan.results().stream().noneMatch(r -> r.state() == PortState.FILTERED)
+                && scan.hidden().stream().noneMatch(x -> x.state() == PortState.FILTERED)) {
+            PortSet probed = PortSet.of(scan.results().stream().filter(r -> r.protocol() == Protocol.TCP).map(r -> PortRange.of(r.port())).toList());
+            long count = probed.size();
+            boolean exact = true;
+            for (ScanFacts.Hidden x : scan.hidden()) {
+                if (x.protocol() == Protocol.UDP || (x.protocol() == null && udpListed)) continue;
+                if (x.ports() != null) probed = probed.union(x.ports());
+                else exact = false;
+                count += x.count();
+            }
+            if (!exact && count == DEFAULT_TOP) probed = probed.union(io.portaudit.scan.PortFrequencies.builtin().top(Protocol.TCP, DEFAULT_TOP));
+            if (exact || count == DEFAULT_TOP) {
+                PortSet loDrops = PortSet.empty();
+                for (Exposure e : fw.exposures()) {
+                    if (e.family() != h.family() || e.protocol() != Protocol.TCP) continue;
+                    loDrops = PortSet.of(e.ranges().stream().filter(r -> r.verdict() == Verdict.DROP).map(ExposureRange::range).toList());
+                }
+                PortSet contradicted = probed.intersect(loDrops).intersect(literalAccepts);
+                if (!contradicted.isEmpty()) {
+                    byDefault = "none of the " + count + " tcp ports it probed" + (exact ? "" : " (nmap's default 1,000, by count)")
+                            + " was filtered, though the -i lo reading drops " + contradicted.size() + " of them (" + first(contradicted) + ")";
+                }
+            }
+        }
+        if (reached.isEmpty() && byDefault == null) return f;
+        String saw = reached.isEmpty() ? byDefault : "reached " + String.join(", ", reached) + ", which that reading drops";
+        List<Evidence> ev = new ArrayList<>(f.evidence());
+        ev.add(new Evidence("scan", (scan.summary() == null ? "" : scan.summary() + ": ") + saw, scan.source()));
+        return new Finding(f.id(), Severity.HIGH, f.title() + "; the scan contradicts the -i lo reading",
+                f.protocol(), f.family(), f.ports(),
+                "'" + tool + " -L' without -v does not show interfaces, and portaudit reads " + rulePhrase + " as '-i lo'. But the scan "
+                        + saw + ", and the literal reading (every interface) accepts them: the rule probably accepts every packet from "
+                        + "every interface, which makes every later rule dead and every listening port reachable; the verdicts shown "
+                        + "follow the -i lo reading and are then too kind.",
+                ev, f.remedy());
+    }
+}
