@@ -46,7 +46,7 @@ import picocli.CommandLine.Model.CommandSpec;
                     + "portaudit scan JSON, a sysctl net.ipv6.bindv6only output); force it with KIND:FILE.",
             "",
             "Dual-stack assumption: a socket bound to :: (netstat [::]:23 or :::23, tcp6) also takes IPv4 unless the input "
-                    + "proves it v6-only: ss -e showing v6only:1 (ss without -e prints [::] for v6-only and * for dual-stack), "
+                    + "proves it v6-only: ss -e showing v6only:1 (ss's * for a :: socket is read as dual-stack; its [::] alone proves nothing, older ss print it for both), "
                     + "net.ipv6.bindv6only=1 (a 'sysctl net.ipv6.bindv6only' output given as input, or /proc on the device), or an "
                     + "IPv4 socket on the same port (Linux refuses a 0.0.0.0 bind next to a dual-stack ::). Linux's default is "
                     + "bindv6only=0; the listener's evidence says which reading was made. 'portaudit inventory --from' reads the same way.",

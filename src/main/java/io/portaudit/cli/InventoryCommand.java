@@ -46,7 +46,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "Scope: all (every address of its family), all+ipv4 (:: that also takes IPv4), loopback (not reachable from "
                     + "outside), specific (one address; the interface that holds it is shown), link-local.",
             "",
-            "A :: socket takes IPv4 too unless the input proves it v6-only (ss -e v6only:1, ss printing [::] rather than *, "
+            "A :: socket takes IPv4 too unless the input proves it v6-only (ss -e v6only:1, "
                     + "net.ipv6.bindv6only=1 from a 'sysctl net.ipv6.bindv6only' output or /proc, an IPv4 socket on the same "
                     + "port); otherwise Linux's default bindv6only=0 is assumed and the note says so. 'portaudit audit' reads "
                     + "pasted listings the same way.",

@@ -97,7 +97,9 @@ public final class Inventory {
                 proc = true;
                 ls.addAll(ProcNetParser.parse(c.command(), c.stdout(), p, table.owners(), netns, problems));
             }
-            if (!proc) {
+            if (proc) {
+                ls = withTextEvidence(ls, caps, names, table, byPid, problems);
+            } else {
                 Map<String, Listener> merged = new LinkedHashMap<>();
                 for (Capture c : caps) {
                     if (!c.kind().equals(DeviceSnapshot.KIND_NETSTAT) && !c.kind().equals(DeviceSnapshot.KIND_SS)) continue;
@@ -134,6 +136,42 @@ public final class Inventory {
         }
         all.sort(ORDER);
         return List.copyOf(all);
+    }
+
+    /**
+     * The kernel tables are the list of sockets, but ss/netstat texts of the same namespace carry what
+     * /proc/net lacks: each socket's own IPV6_V6ONLY ({@code ss -e} {@code v6only:}, or ss's {@code *} for a
+     * dual-stack {@code ::}) and owners ({@code -p}). Matched by inode, else by protocol, address and port.
+     * Without this a collected {@code ss -tulnpe} that proves a {@code ::} socket v6-only (or dual-stack
+     * against bindv6only=1) was ignored and the namespace default decided.
+     */
+    private static List<Listener> withTextEvidence(List<Listener> ls, List<Capture> caps, ServiceNames names, SocketOwners.Table table,
+                                                   Map<Integer, Owner> byPid, Problems problems) {
+        Map<Long, Listener> byInode = new HashMap<>();
+        Map<String, Listener> byKey = new HashMap<>();
+        for (Capture c : caps) {
+            if (!c.kind().equals(DeviceSnapshot.KIND_NETSTAT) && !c.kind().equals(DeviceSnapshot.KIND_SS)) continue;
+            // read for evidence only: the kernel tables already list these sockets, their lines' problems were not asked for
+            for (Listener t : InventoryText.parse(c.kind(), c.command(), c.stdout(), names, new Problems())) {
+                if (t.inode() != 0) byInode.putIfAbsent(t.inode(), t);
+                byKey.merge(t.protocol() + " " + t.address() + " " + t.port(), t, (a, b) -> a.dualStack() == null ? b : a);
+            }
+        }
+        if (byInode.isEmpty() && byKey.isEmpty()) return ls;
+        List<Listener> out = new ArrayList<>(ls.size());
+        for (Listener l : ls) {
+            Listener t = l.inode() != 0 ? byInode.get(l.inode()) : null;
+            if (t == null) t = byKey.get(l.protocol() + " " + l.address() + " " + l.port());
+            if (t != null && t.protocol() == l.protocol() && t.port() == l.port()) {
+                if (l.dualStack() == null && t.dualStack() != null && "::".equals(l.address()) && "::".equals(t.address())) {
+                    l = l.withScope(l.scope(), t.dualStack(), l.iface(), ScopeResolver.join(l.note(), t.note() == null
+                            ? (t.dualStack() ? "dual-stack" : "v6-only") + " as " + t.source() + " shows" : t.note() + " (" + t.source() + ")"));
+                }
+                if (l.owners().isEmpty() && !t.owners().isEmpty()) l = l.withOwners(enrich(t, table, byPid).owners());
+            }
+            out.add(l);
+        }
+        return out;
     }
 
     /** A netstat/ss owner (pid + name) gets the rest (cmdline, user, unit, container) from the socket-owners table. */
