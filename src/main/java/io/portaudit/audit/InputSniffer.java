@@ -4,8 +4,10 @@ import io.portaudit.firewall.FirewallFormat;
 import io.portaudit.inventory.Inventory;
 import io.portaudit.inventory.InventoryFormat;
 import io.portaudit.model.Capture;
+import io.portaudit.model.InputText;
 import io.portaudit.model.DeviceSnapshot;
 import io.portaudit.model.Listener;
+import io.portaudit.model.ParseProblem;
 import io.portaudit.model.Problems;
 import io.portaudit.model.ServiceNames;
 import io.portaudit.scan.NmapOutputs;
@@ -24,8 +26,26 @@ public final class InputSniffer {
             "ip6tables-save", "nft", "nft-json", "netstat", "ss", "proc-net", "socket-owners", "bindv6only", "nmap-normal", "nmap-xml",
             "portaudit-json", "services");
 
-    /** One input text: its name, the kind the user forced (or null), the text. */
-    public record Labeled(String source, String kind, String text) {}
+    /**
+     * One input text: its name, the kind the user forced (or null), the text, and what decoding its bytes
+     * found ({@link InputText#decode}: lines that could not be decoded, the encoding used).
+     */
+    public record Labeled(String source, String kind, String text, List<ParseProblem> decodeProblems, List<String> decodeNotes) {
+        public Labeled {
+            decodeProblems = List.copyOf(decodeProblems);
+            decodeNotes = List.copyOf(decodeNotes);
+        }
+
+        public Labeled(String source, String kind, String text) {
+            this(source, kind, text, List.of(), List.of());
+        }
+
+        /** A file's bytes, decoded and normalised the one way every parser's input is. */
+        public static Labeled ofBytes(String source, String kind, byte[] bytes) {
+            InputText.Decoded d = InputText.decode(source, bytes);
+            return new Labeled(source, kind, d.text(), d.problems(), d.notes());
+        }
+    }
 
     public static final class InputException extends Exception {
         public InputException(String message) {
@@ -37,6 +57,7 @@ public final class InputSniffer {
 
     /** The kind of a text from its content, by each view's own detector; empty when it is none portaudit reads. */
     public static Optional<String> sniff(String text) {
+        text = InputText.normalize(text);
         Optional<String> fw = FirewallFormat.detect(text);
         if (fw.isPresent()) return fw;
         Optional<String> scan = NmapOutputs.detect(text);
@@ -45,6 +66,19 @@ public final class InputSniffer {
         if (inv.isPresent()) return Optional.of(inv.get().startsWith("proc-net") ? "proc-net" : inv.get());
         if (InventoryFormat.isBindV6Only(text)) return Optional.of(DeviceSnapshot.KIND_BINDV6ONLY);
         return Optional.empty();
+    }
+
+    /** One text to hand to a parser: its kind, its text (lines numbered as in the file) and its lines alone. */
+    public record Piece(String kind, String source, String text, String own) {}
+
+    /** The view a kind feeds: firewall, listeners, scan or services. */
+    public static String view(String kind) {
+        return switch (kind) {
+            case "netstat", "ss", "proc-net", "socket-owners", "bindv6only" -> "listeners";
+            case "nmap-normal", "nmap-xml", "portaudit-json" -> "scan";
+            case "services" -> "services";
+            default -> "firewall";
+        };
     }
 
     public static AuditInput read(List<Labeled> texts, ServiceNames names) throws InputException {
@@ -58,38 +92,43 @@ public final class InputSniffer {
         ServiceNames table = names;
         // a services file first: its names apply to every other input
         for (Labeled l : texts) {
-            if ("services".equals(l.kind())) table = table.withServicesText(l.source(), l.text(), problems);
+            if ("services".equals(l.kind())) table = table.withServicesText(l.source(), InputText.normalize(l.text()), problems);
         }
         Instant at = Instant.now();
         for (Labeled l : texts) {
-            String kind = kindOf(l);
-            switch (kind) {
-                case "services" -> { }
-                case "iptables-L", "ip6tables-L", "iptables-S", "ip6tables-S", "iptables-save", "ip6tables-save", "nft", "nft-json" ->
-                        firewallTexts.add(new Capture(captureKind(kind), l.source(), null, l.text(), "", at, "input", false));
-                case "netstat", "ss", "proc-net", "socket-owners", "bindv6only" -> {
-                    // read the way 'inventory --from' reads them (Inventory.fromSnapshot): one merge of the
-                    // listings, one dual-stack rule for :: (ScopeResolver), owners from socket-owners
-                    String k = switch (kind) {
-                        case "proc-net" -> InventoryFormat.detect(l.text()).filter(x -> x.startsWith("proc-net"))
-                                .orElse(DeviceSnapshot.KIND_PROC_NET_TCP);
-                        case "socket-owners" -> DeviceSnapshot.KIND_SOCKET_OWNERS;
-                        default -> kind;
-                    };
-                    listingGiven |= !kind.equals("socket-owners") && !kind.equals("bindv6only");
-                    listenerTexts.add(new Capture(k, l.source(), null, l.text(), "", at, "input", false));
-                }
-                case "nmap-normal", "nmap-xml", "portaudit-json" -> {
-                    if (scan != null) throw new InputException(l.source() + ": only one scan can be audited at a time");
-                    NmapOutputs.ScanImport imp = NmapOutputs.read(l.source(), l.text());
-                    problems.addAll(imp.problems());
-                    if (imp.hostsUp().size() > 1) {
-                        throw new InputException(l.source() + ": the scan covers " + imp.hostsUp().size()
-                                + " hosts; an audit is about one device (split the scan per host)");
+            problems.addAll(l.decodeProblems());
+            notes.addAll(l.decodeNotes());
+            if ("services".equals(l.kind())) continue;
+            for (Piece p : pieces(new Labeled(l.source(), l.kind(), InputText.normalize(l.text())), problems, notes)) {
+                String kind = p.kind();
+                switch (kind) {
+                    case "services" -> { }
+                    case "iptables-L", "ip6tables-L", "iptables-S", "ip6tables-S", "iptables-save", "ip6tables-save", "nft", "nft-json" ->
+                            firewallTexts.add(new Capture(captureKind(kind), p.source(), null, p.text(), "", at, "input", false));
+                    case "netstat", "ss", "proc-net", "socket-owners", "bindv6only" -> {
+                        // read the way 'inventory --from' reads them (Inventory.fromSnapshot): one merge of the
+                        // listings, one dual-stack rule for :: (ScopeResolver), owners from socket-owners
+                        String k = switch (kind) {
+                            case "proc-net" -> InventoryFormat.detect(p.own()).filter(x -> x.startsWith("proc-net"))
+                                    .orElse(DeviceSnapshot.KIND_PROC_NET_TCP);
+                            case "socket-owners" -> DeviceSnapshot.KIND_SOCKET_OWNERS;
+                            default -> kind;
+                        };
+                        listingGiven |= !kind.equals("socket-owners") && !kind.equals("bindv6only");
+                        listenerTexts.add(new Capture(k, p.source(), null, p.text(), "", at, "input", false));
                     }
-                    scan = ScanAdapter.fromImport(l.source(), imp, ScanAdapter.portauditServiceScan(l.text()));
+                    case "nmap-normal", "nmap-xml", "portaudit-json" -> {
+                        if (scan != null) throw new InputException(p.source() + ": only one scan can be audited at a time");
+                        NmapOutputs.ScanImport imp = NmapOutputs.read(p.source(), p.text());
+                        problems.addAll(imp.problems());
+                        if (imp.hostsUp().size() > 1) {
+                            throw new InputException(p.source() + ": the scan covers " + imp.hostsUp().size()
+                                    + " hosts; an audit is about one device (split the scan per host)");
+                        }
+                        scan = ScanAdapter.fromImport(p.source(), imp, ScanAdapter.portauditServiceScan(p.own()));
+                    }
+                    default -> throw new InputException(p.source() + ": unknown kind '" + kind + "'");
                 }
-                default -> throw new InputException(l.source() + ": unknown kind '" + kind + "'");
             }
         }
         if (listingGiven) {
@@ -105,13 +144,95 @@ public final class InputSniffer {
         return new AuditInput(snap, firewall, listeners, scan, problems.list(), notes);
     }
 
-    private static String kindOf(Labeled l) throws InputException {
+    /**
+     * What of one (normalised) text is read, and as what: a console paste is split at its prompt lines
+     * ({@link ConsoleLog}); a plain listing is one piece of the kind given or sniffed.
+     */
+    public static List<Piece> pieces(Labeled l, Problems problems, List<String> notes) throws InputException {
+        Optional<ConsoleLog.Split> split = ConsoleLog.split(l.source(), l.text());
+        if (split.isEmpty()) return List.of(new Piece(kindOf(l, notes), l.source(), l.text(), l.text()));
+        ConsoleLog.Split s = split.get();
+        problems.addAll(s.problems());
+        notes.addAll(s.notes());
+        List<ConsoleLog.Part> parts = s.parts();
+        if (l.kind() != null) {
+            kindOf(l, notes); // checks the name
+            if (parts.size() > 1) {
+                throw new InputException(l.source() + ": holds the outputs of " + parts.size() + " commands ("
+                        + String.join(", ", parts.stream().map(p -> p.kind() + " at line " + p.firstLine()).toList())
+                        + "); give it without " + l.kind() + ": so that each is read as its prompt line says");
+            }
+            if (parts.size() == 1 && parts.get(0).command() != null && !parts.get(0).kind().equals(l.kind())
+                    && !(l.kind().equals("proc-net") && parts.get(0).kind().equals("proc-net"))) {
+                throw new InputException(l.source() + ": given as " + l.kind() + ", but line " + parts.get(0).promptLine()
+                        + " says it is the output of `" + io.portaudit.model.Text.printable(parts.get(0).command(), 80) + "` ("
+                        + parts.get(0).kind() + ")");
+            }
+        }
+        if (parts.isEmpty()) {
+            throw new InputException(l.source() + ": a console paste of " + s.commands() + " command(s) with no output portaudit reads "
+                    + "(iptables -L/-S, iptables-save, nft list ruleset, netstat, ss, cat /proc/net/*, nmap); " + s.notes().get(1));
+        }
+        List<Piece> out = new ArrayList<>();
+        for (ConsoleLog.Part p : parts) out.add(new Piece(l.kind() != null ? l.kind() : p.kind(), l.source(), p.text(), p.own()));
+        return out;
+    }
+
+    private static String kindOf(Labeled l, List<String> notes) throws InputException {
         if (l.kind() != null) {
             if (!KINDS.contains(l.kind())) throw new InputException(l.source() + ": unknown kind '" + l.kind() + "'");
             return l.kind();
         }
-        return sniff(l.text()).orElseThrow(() -> new InputException(l.source()
-                + ": cannot tell what kind of output this is; give it as KIND:FILE with KIND one of " + String.join(", ", KINDS)));
+        Optional<String> k = sniff(l.text());
+        if (k.isPresent()) return k.get();
+        Optional<String> empty = emptyCapture(l);
+        if (empty.isPresent()) {
+            notes.add(l.source() + ": " + (l.text().isBlank() ? "empty" : "only comments") + ", an " + empty.get() + " output ("
+                    + (l.text().isBlank() ? "by the file's name" : "by its comment") + "): " + noRules(empty.get()));
+            return empty.get();
+        }
+        if (l.text().isBlank() || commentsOnly(l.text())) {
+            throw new InputException(l.source() + ": " + (l.text().isBlank() ? "is empty" : "holds only comments")
+                    + ": that is what iptables-save, ip6tables-save and nft list ruleset print when no rule is loaded, but which of them"
+                    + " is not said; give it as KIND:FILE (e.g. ip6tables-save:" + l.source() + ") to read it as that");
+        }
+        throw new InputException(l.source()
+                + ": cannot tell what kind of output this is; give it as KIND:FILE with KIND one of " + String.join(", ", KINDS));
+    }
+
+    /**
+     * A text with no rule at all is what iptables-save, ip6tables-save and nft print when nothing is loaded:
+     * the kind then comes from a comment the tool printed ({@code # Warning: ip6tables-legacy tables present})
+     * or, for an empty file, from the file's name ({@code ip6tables-save.txt}).
+     */
+    private static Optional<String> emptyCapture(Labeled l) {
+        String t = l.text();
+        if (!t.isBlank() && !commentsOnly(t)) return Optional.empty();
+        String hint = t.isBlank() ? java.nio.file.Path.of(l.source()).getFileName().toString() : t;
+        hint = hint.toLowerCase(Locale.ROOT);
+        if (hint.contains("ip6tables")) return Optional.of("ip6tables-save");
+        if (hint.contains("iptables")) return Optional.of("iptables-save");
+        if (t.isBlank() && hint.matches(".*\\bnft\\b.*")) return Optional.of("nft");
+        return Optional.empty();
+    }
+
+    /** What an empty output of a ruleset tool says about the kernel. */
+    static String noRules(String kind) {
+        return switch (kind) {
+            case "ip6tables-save" -> "no ip6tables table is loaded, so ip6tables filters no IPv6 packet (every IPv6 port is accepted"
+                    + " unless an nft table filters it)";
+            case "iptables-save" -> "no iptables table is loaded, so iptables filters no IPv4 packet (every IPv4 port is accepted"
+                    + " unless an nft table filters it)";
+            default -> "no nftables table is loaded, so nft filters nothing (every port is accepted unless iptables-legacy filters it)";
+        };
+    }
+
+    private static boolean commentsOnly(String text) {
+        for (String line : io.portaudit.model.Text.lines(text)) {
+            String s = line.strip();
+            if (!s.isEmpty() && !s.startsWith("#")) return false;
+        }
+        return true;
     }
 
     private static String captureKind(String kind) {

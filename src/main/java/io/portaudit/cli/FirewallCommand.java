@@ -2,6 +2,8 @@ package io.portaudit.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.portaudit.audit.ConsoleLog;
+import io.portaudit.audit.InputSniffer;
 import io.portaudit.collect.CommandRunner;
 import io.portaudit.firewall.Evaluator;
 import io.portaudit.firewall.Firewall;
@@ -13,6 +15,7 @@ import io.portaudit.firewall.Ruleset;
 import io.portaudit.firewall.AddrRange;
 import io.portaudit.model.AddressFamily;
 import io.portaudit.model.Capture;
+import io.portaudit.model.DeviceSnapshot;
 import io.portaudit.model.Evidence;
 import io.portaudit.model.Exposure;
 import io.portaudit.model.ExposureRange;
@@ -91,6 +94,7 @@ public final class FirewallCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Problems nameProblems = new Problems();
+        Problems pasteProblems = new Problems();
         ServiceNames names = common.serviceNames(nameProblems);
         List<LabeledText> inputs = new ArrayList<>();
         String where;
@@ -104,7 +108,7 @@ public final class FirewallCommand implements Callable<Integer> {
             }
         } else {
             where = String.join(", ", files);
-            for (String f : files) inputs.add(read(f));
+            for (String f : files) inputs.addAll(read(f, pasteProblems, err));
         }
         FirewallView view;
         try {
@@ -113,6 +117,7 @@ public final class FirewallCommand implements Callable<Integer> {
             throw new UserException(e.getMessage());
         }
         for (ParseProblem p : nameProblems.list()) err.println(p.format());
+        for (ParseProblem p : pasteProblems.list()) err.println(p.format());
         for (ParseProblem p : view.problems()) err.println(p.format());
         boolean nothing = view.rulesets().stream().allMatch(r -> r.tables().isEmpty());
         if (trace != null) return trace(view, out);
@@ -121,10 +126,10 @@ public final class FirewallCommand implements Callable<Integer> {
             else text(view, where, w);
         });
         out.flush();
-        return nothing && view.hasErrors() ? ExitCodes.USAGE : ExitCodes.OK;
+        return nothing && (view.hasErrors() || pasteProblems.hasErrors()) ? ExitCodes.USAGE : ExitCodes.OK;
     }
 
-    private LabeledText read(String arg) {
+    private List<LabeledText> read(String arg, Problems problems, PrintWriter err) {
         String kind = format;
         String file = arg;
         int colon = arg.indexOf(':');
@@ -144,19 +149,39 @@ public final class FirewallCommand implements Callable<Integer> {
                 throw new UserException(e.getMessage());
             }
         }
+        String source = file.equals("-") ? "<stdin>" : file;
+        byte[] bytes;
         try {
-            String text = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-                    : Files.readString(Path.of(file), StandardCharsets.UTF_8);
-            return new LabeledText(kind, file.equals("-") ? "<stdin>" : file, text);
-        } catch (java.nio.charset.MalformedInputException e) {
-            try {
-                return new LabeledText(kind, file, Files.readString(Path.of(file), StandardCharsets.ISO_8859_1));
-            } catch (IOException e2) {
-                throw new UserException(file + ": cannot read: " + e2.getMessage());
-            }
+            bytes = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
         } catch (IOException e) {
             throw new UserException(file + ": cannot read: " + e);
         }
+        // one reading for every parser: decoded (UTF-8, else Shift_JIS/EUC-JP per line), BOM, CR/CRLF, Unicode spaces
+        InputSniffer.Labeled l = InputSniffer.Labeled.ofBytes(source, kind, bytes);
+        problems.addAll(l.decodeProblems());
+        List<String> notes = new ArrayList<>(l.decodeNotes());
+        List<LabeledText> out = new ArrayList<>();
+        if (ConsoleLog.split(source, l.text()).isEmpty() && !l.text().isBlank()) {
+            out.add(new LabeledText(kind, source, l.text()));
+        } else {
+            // a console paste (prompt lines), or an empty capture: read what its prompt lines (or its name) say
+            List<InputSniffer.Piece> pieces;
+            try {
+                pieces = InputSniffer.pieces(l, problems, notes);
+            } catch (InputSniffer.InputException e) {
+                throw new UserException(e.getMessage());
+            }
+            for (InputSniffer.Piece p : pieces) {
+                if (InputSniffer.view(p.kind()).equals("firewall")) {
+                    out.add(new LabeledText(p.kind().equals("ip6tables-S") ? DeviceSnapshot.KIND_IPTABLES_RULES : p.kind(), source, p.text()));
+                } else {
+                    notes.add(source + ": the " + p.kind() + " output in it is not a ruleset (audit --input or inventory --from read it)");
+                }
+            }
+            if (out.isEmpty()) throw new UserException(source + ": holds no ruleset output; " + String.join("; ", notes));
+        }
+        if (common.verbosity() >= 0) for (String n : notes) err.println("portaudit: note: " + Text.printable(n, 2000));
+        return out;
     }
 
     /** This machine's rules, through the tools that exist. */

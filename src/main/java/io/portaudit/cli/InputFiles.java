@@ -4,7 +4,6 @@ import io.portaudit.audit.AuditInput;
 import io.portaudit.audit.InputSniffer;
 import io.portaudit.model.ServiceNames;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +32,7 @@ final class InputFiles {
             try {
                 if (Files.size(p) > MAX_INPUT_BYTES) throw new UserException("--input " + file + ": larger than 64 MiB");
                 byte[] bytes = Files.readAllBytes(p);
-                texts.add(new InputSniffer.Labeled(file, kind, new String(bytes, StandardCharsets.UTF_8)));
+                texts.add(InputSniffer.Labeled.ofBytes(file, kind, bytes));
             } catch (IOException e) {
                 throw new UserException("--input " + file + ": cannot read: " + e.getMessage());
             }

@@ -1,5 +1,7 @@
 package io.portaudit.cli;
 
+import io.portaudit.audit.ConsoleLog;
+import io.portaudit.audit.InputSniffer;
 import io.portaudit.inventory.Inventory;
 import io.portaudit.inventory.InventoryFormat;
 import io.portaudit.inventory.InventoryOutput;
@@ -95,10 +97,11 @@ public final class InventoryCommand implements Callable<Integer> {
         if (!from.isEmpty()) {
             ServiceNames names = common.serviceNames(problems); // only pasted text names ports; the kernel gives numbers
             List<Capture> caps = new ArrayList<>();
-            for (String spec : from) caps.add(capture(spec, problems));
+            List<String> pasteNotes = new ArrayList<>();
+            for (String spec : from) caps.addAll(capture(spec, problems, pasteNotes));
             DeviceSnapshot snap = new DeviceSnapshot("input", null, Clock.systemUTC().instant(), caps, false, List.of());
             listeners = Inventory.fromSnapshot(snap, names, problems);
-            remarks = List.of();
+            remarks = pasteNotes;
             manyNs = listeners.stream().map(Listener::netns).distinct().count() > 1;
         } else {
             NetnsMode mode = switch (netns) {
@@ -143,7 +146,7 @@ public final class InventoryCommand implements Callable<Integer> {
         return incomplete ? ExitCodes.INCOMPLETE : ExitCodes.OK;
     }
 
-    private Capture capture(String spec, Problems problems) {
+    private List<Capture> capture(String spec, Problems problems, List<String> notes) {
         String kind = null;
         String file = spec;
         int colon = spec.indexOf(':');
@@ -151,17 +154,41 @@ public final class InventoryCommand implements Callable<Integer> {
             kind = spec.substring(0, colon);
             file = spec.substring(colon + 1);
         }
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-        } catch (java.nio.charset.MalformedInputException e) {
-            try {
-                text = Files.readString(Path.of(file), StandardCharsets.ISO_8859_1);
-            } catch (IOException e2) {
-                throw new UserException("cannot read " + file + ": " + e2.getMessage());
-            }
+            bytes = Files.readAllBytes(Path.of(file));
         } catch (IOException e) {
             throw new UserException("cannot read " + file + ": " + e.getMessage());
+        }
+        // one reading for every parser: decoded (UTF-8, else Shift_JIS/EUC-JP per line), BOM, CR/CRLF, Unicode spaces
+        InputSniffer.Labeled l = InputSniffer.Labeled.ofBytes(file, null, bytes);
+        problems.addAll(l.decodeProblems());
+        notes.addAll(l.decodeNotes());
+        String text = l.text();
+        java.time.Instant at = Clock.systemUTC().instant();
+        if (ConsoleLog.split(file, text).isPresent()) {
+            // a console paste: the listings its prompt lines name, each read as its command says
+            List<InputSniffer.Piece> pieces;
+            try {
+                pieces = InputSniffer.pieces(l, problems, notes);
+            } catch (InputSniffer.InputException e) {
+                throw new UserException(e.getMessage());
+            }
+            List<Capture> out = new ArrayList<>();
+            for (InputSniffer.Piece p : pieces) {
+                if (!InputSniffer.view(p.kind()).equals("listeners")) {
+                    notes.add(file + ": the " + p.kind() + " output in it is not a socket listing (audit --input or firewall read it)");
+                    continue;
+                }
+                String k = kind != null ? kind
+                        : p.kind().equals("proc-net") ? InventoryFormat.detect(p.own()).orElse(DeviceSnapshot.KIND_PROC_NET_TCP) : p.kind();
+                out.add(new Capture(k, file, null, p.text(), "", at, file, false));
+            }
+            if (out.isEmpty()) throw new UserException(file + ": holds no socket listing (netstat, ss, /proc/net/*)");
+            if (kind != null && out.size() > 1) {
+                throw new UserException(file + ": holds " + out.size() + " listings; give it without " + kind + ": so that each is read as its prompt line says");
+            }
+            return out;
         }
         if (kind == null) {
             Optional<String> k = InventoryFormat.detect(text);
@@ -170,6 +197,6 @@ public final class InventoryCommand implements Callable<Integer> {
                     + "socket-owners); give its kind as KIND:FILE");
             kind = k.get();
         }
-        return new Capture(kind, file, null, text, "", Clock.systemUTC().instant(), file, false);
+        return List.of(new Capture(kind, file, null, text, "", at, file, false));
     }
 }

@@ -1,6 +1,7 @@
 package io.portaudit.firewall;
 
 import io.portaudit.model.DeviceSnapshot;
+import io.portaudit.model.InputText;
 import io.portaudit.model.Problems;
 import io.portaudit.model.ServiceNames;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class FirewallFormat {
     public static Optional<String> detect(String text) {
         if (text == null) return Optional.empty();
         String head = text.length() > 65536 ? text.substring(0, 65536) : text;
-        head = head.replace('\u00a0', ' ');
+        head = InputText.normalize(head);
         String t = head.stripLeading();
         if (t.startsWith("{") && t.contains("\"nftables\"")) return Optional.of(DeviceSnapshot.KIND_NFT_JSON);
         boolean v6 = IptablesListParser.guessFamily(head) == TableFamily.IP6 || head.contains("ip6tables");
@@ -53,7 +54,7 @@ public final class FirewallFormat {
 
     /** Reads {@code text} as {@code kind} (null or {@code auto}: detect); problems go to {@code problems}. */
     public static Ruleset parse(String kind, String source, String text, ServiceNames names, Problems problems) {
-        text = text.replace('\u00a0', ' '); // pasted listings carry no-break spaces (the seed article does)
+        text = InputText.normalize(text); // BOM, CR/CRLF, no-break and other Unicode spaces (the seed article has them)
         String k = kind == null || kind.equalsIgnoreCase("auto") ? detect(text).orElse(null) : normalize(kind);
         if (k == null) {
             problems.add(io.portaudit.model.ParseProblem.error(source, 1, 1, firstLine(text),

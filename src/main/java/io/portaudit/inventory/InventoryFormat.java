@@ -1,6 +1,7 @@
 package io.portaudit.inventory;
 
 import io.portaudit.model.DeviceSnapshot;
+import io.portaudit.model.InputText;
 import io.portaudit.model.Text;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -30,7 +31,7 @@ public final class InventoryFormat {
     }
 
     public static Optional<String> detect(String text) {
-        String[] lines = Text.lines(text);
+        String[] lines = Text.lines(InputText.normalize(text));
         int netstat = 0, ss = 0, proc = 0, owners = 0;
         boolean udpHeader = false, tcpHeader = false;
         for (int i = 0; i < lines.length && i < 400; i++) {

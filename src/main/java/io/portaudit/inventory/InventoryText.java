@@ -3,6 +3,7 @@ package io.portaudit.inventory;
 import io.portaudit.model.AddressFamily;
 import io.portaudit.model.BindScope;
 import io.portaudit.model.DeviceSnapshot;
+import io.portaudit.model.InputText;
 import io.portaudit.model.Listener;
 import io.portaudit.model.Owner;
 import io.portaudit.model.ParseProblem;
@@ -47,6 +48,7 @@ public final class InventoryText {
 
     /** Detects the format and parses; an unknown format is one problem on line 1. */
     public static List<Listener> parse(String source, String text, ServiceNames names, Problems problems) {
+        text = InputText.normalize(text);
         Optional<String> kind = InventoryFormat.detect(text);
         if (kind.isEmpty()) {
             problems.add(ParseProblem.error(source, 1, 1, Text.lines(text)[0],
@@ -58,6 +60,7 @@ public final class InventoryText {
 
     /** Parses text of a known kind ({@link DeviceSnapshot} {@code KIND_*}). */
     public static List<Listener> parse(String kind, String source, String text, ServiceNames names, Problems problems) {
+        text = InputText.normalize(text);
         return switch (kind) {
             case DeviceSnapshot.KIND_NETSTAT -> netstat(source, text, names, problems);
             case DeviceSnapshot.KIND_SS -> ss(source, text, names, problems);

@@ -2,6 +2,7 @@ package io.portaudit.inventory;
 
 import io.portaudit.model.AddressFamily;
 import io.portaudit.model.BindScope;
+import io.portaudit.model.InputText;
 import io.portaudit.model.Listener;
 import io.portaudit.model.Owner;
 import io.portaudit.model.ParseProblem;
@@ -42,6 +43,7 @@ public final class ProcNetParser {
      */
     public static List<Listener> parse(String source, String text, Protocol protocol, Map<Long, List<Owner>> owners,
                                        String netns, Problems problems) {
+        text = InputText.normalize(text);
         // One pass over the text by index: no line array, no field substrings for the lines skipped
         // (connections), each distinct local address decoded once (a table holds few of them).
         List<Listener> out = new ArrayList<>();

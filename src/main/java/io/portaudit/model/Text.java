@@ -27,8 +27,8 @@ public final class Text {
     }
 
     /**
-     * The whitespace-separated fields of a line (space, tab, CR, LF, VT, FF: regex {@code \\s}), without
-     * empty ones: {@code line.trim().split("\\s+")} for a line that is not blank, without a regex.
+     * The whitespace-separated fields of a line (space, tab, CR, LF, VT, FF and the Unicode spaces, as
+     * {@link InputText#isSpace}), without empty ones, without a regex.
      */
     public static String[] fields(String line) {
         java.util.ArrayList<String> out = new java.util.ArrayList<>(8);
@@ -43,7 +43,7 @@ public final class Text {
     }
 
     private static boolean isSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == '\f';
+        return InputText.isSpace(c);
     }
 
     /** What {@link #dataLines} calls for each line: its start and end (exclusive) in the text. */

@@ -2,6 +2,7 @@ package io.portaudit.scan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portaudit.model.InputText;
 import io.portaudit.model.ParseProblem;
 import io.portaudit.model.PortResult;
 import io.portaudit.model.PortState;
@@ -67,6 +68,7 @@ public final class NmapOutputs {
     /** Which format a text is in, or empty if none of ours. */
     public static Optional<String> detect(String text) {
         if (text == null) return Optional.empty();
+        text = InputText.normalize(text);
         String head = text.length() > 4096 ? text.substring(0, 4096) : text;
         String t = head.stripLeading();
         if (t.startsWith("<?xml") || t.startsWith("<nmaprun") || head.contains("<nmaprun")) return Optional.of(XML);
@@ -79,6 +81,7 @@ public final class NmapOutputs {
     }
 
     public static ScanImport read(String source, String text) {
+        text = InputText.normalize(text);
         Optional<String> f = detect(text);
         if (f.isEmpty()) {
             return new ScanImport("unknown", List.of(), List.of(), List.of(),
@@ -100,6 +103,7 @@ public final class NmapOutputs {
 
     /** nmap normal output: report blocks, "Not shown", PORT STATE SERVICE [REASON] [VERSION] lines. */
     public static ScanImport readNormal(String source, String text) {
+        text = InputText.normalize(text);
         Problems problems = new Problems();
         List<PortResult> ports = new ArrayList<>();
         List<NotShown> notShown = new ArrayList<>();
@@ -184,6 +188,7 @@ public final class NmapOutputs {
 
     /** nmap XML: host/address, ports/port/state/service, extraports. DTDs and external entities are never loaded. */
     public static ScanImport readXml(String source, String text) {
+        text = InputText.normalize(text);
         Problems problems = new Problems();
         List<PortResult> ports = new ArrayList<>();
         List<NotShown> notShown = new ArrayList<>();
@@ -303,6 +308,7 @@ public final class NmapOutputs {
 
     /** portaudit's {@code --json} lines. */
     public static ScanImport readJsonLines(String source, String text) {
+        text = InputText.normalize(text);
         Problems problems = new Problems();
         List<PortResult> ports = new ArrayList<>();
         List<String> up = new ArrayList<>();
