@@ -158,9 +158,9 @@ public final class InputSniffer {
         if (l.kind() != null) {
             kindOf(l, notes); // checks the name
             if (parts.size() > 1) {
-                throw new InputException(l.source() + ": holds the outputs of " + parts.size() + " commands ("
+                throw new InputException(l.source() + ": holds " + parts.size() + " listings ("
                         + String.join(", ", parts.stream().map(p -> p.kind() + " at line " + p.firstLine()).toList())
-                        + "); give it without " + l.kind() + ": so that each is read as its prompt line says");
+                        + "); give it without " + l.kind() + ": so that each is read as its prompt line (or header) says");
             }
             if (parts.size() == 1 && parts.get(0).command() != null && !parts.get(0).kind().equals(l.kind())
                     && !(l.kind().equals("proc-net") && parts.get(0).kind().equals("proc-net"))) {
@@ -171,7 +171,7 @@ public final class InputSniffer {
         }
         if (parts.isEmpty()) {
             throw new InputException(l.source() + ": a console paste of " + s.commands() + " command(s) with no output portaudit reads "
-                    + "(iptables -L/-S, iptables-save, nft list ruleset, netstat, ss, cat /proc/net/*, nmap); " + s.notes().get(1));
+                    + "(iptables -L/-S, iptables-save, nft list ruleset, netstat, ss, cat /proc/net/*, nmap); " + String.join("; ", s.notes()));
         }
         List<Piece> out = new ArrayList<>();
         for (ConsoleLog.Part p : parts) out.add(new Piece(l.kind() != null ? l.kind() : p.kind(), l.source(), p.text(), p.own()));

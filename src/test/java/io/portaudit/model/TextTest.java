@@ -6,15 +6,16 @@ import org.junit.jupiter.api.Test;
 
 class TextTest {
     @Test
-    void fieldsSplitOnWhitespaceLikeTheRegex() {
+    void fieldsSplitOnWhitespaceAndUnicodeSpacesLikeTheRegex() {
         java.util.Random r = new java.util.Random(7);
-        char[] alphabet = {' ', '\t', '\r', '\n', 0x0b, '\f', 'a', 'b', '/', '#', '\u3042', 0xa0};
+        // a no-break space or an ideographic space separates fields as a space does (pasted from a browser or a Japanese IME)
+        char[] alphabet = {' ', '\t', '\r', '\n', 0x0b, '\f', 'a', 'b', '/', '#', '\u3042', 0xa0, '\u3000', '\u202f', '\u200b'};
         for (int n = 0; n < 5000; n++) {
             StringBuilder sb = new StringBuilder();
             for (int k = r.nextInt(20); k > 0; k--) sb.append(alphabet[r.nextInt(alphabet.length)]);
             String line = sb.toString();
-            String trimmed = line.strip();
-            String[] expected = trimmed.isEmpty() ? new String[0] : line.replaceAll("^\\s+", "").split("\\s+");
+            String trimmed = line.replaceAll("^[\\s\\p{Zs}]+", "");
+            String[] expected = trimmed.isEmpty() ? new String[0] : trimmed.split("[\\s\\p{Zs}]+");
             assertThat(Text.fields(line)).as("%s", Text.printable(line, 100)).containsExactly(expected);
         }
     }
