@@ -81,6 +81,8 @@ public final class ConsoleLog {
         for (int i = 0; i < line.length() && !sign; i++) sign = "#$%>\uFF03\uFF04".indexOf(line.charAt(i)) >= 0;
         if (!sign) return null;
         String l = line.indexOf('\u001b') >= 0 ? ESCAPES.matcher(line).replaceAll("") : line;
+        // bracketed-paste markers whose ESC a terminal logger dropped
+        if (l.startsWith("[?2004")) l = l.replaceAll("\\[\\?2004[hl]", "");
         Matcher m = RICH_PROMPT.matcher(l);
         if (m.matches()) return m.group(1) == null ? "" : m.group(1).strip();
         m = BARE_PROMPT.matcher(l);

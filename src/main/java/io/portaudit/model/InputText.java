@@ -130,7 +130,12 @@ public final class InputText {
                 // this runtime lacks it: those lines are reported as undecodable
             }
         }
-        order.sort((a, b) -> Integer.compare(decodable(b, bytes, spans, bad), decodable(a, bytes, spans, bad)));
+        // most lines decoded first; on a tie, the reading with more kana and kanji and fewer half-width katakana
+        // (EUC-JP bytes also decode as Shift_JIS, into half-width katakana nobody writes)
+        order.sort((a, b) -> {
+            int c = Integer.compare(decodable(b, bytes, spans, bad), decodable(a, bytes, spans, bad));
+            return c != 0 ? c : Integer.compare(plausibility(b, bytes, spans, bad), plausibility(a, bytes, spans, bad));
+        });
         java.util.Map<String, List<Integer>> decodedAs = new java.util.LinkedHashMap<>();
         for (int k : bad) {
             int[] s = spans.get(k);
@@ -167,6 +172,21 @@ public final class InputText {
             if (strict(cs, bytes, s[0], s[1] - s[0]) != null) n++;
         }
         return n;
+    }
+
+    private static int plausibility(Charset cs, byte[] bytes, List<int[]> spans, List<Integer> bad) {
+        int score = 0;
+        for (int k : bad) {
+            int[] s = spans.get(k);
+            String t = strict(cs, bytes, s[0], s[1] - s[0]);
+            if (t == null) continue;
+            for (int i = 0; i < t.length(); i++) {
+                char c = t.charAt(i);
+                if ((c >= '\u3040' && c <= '\u30ff') || (c >= '\u4e00' && c <= '\u9fff') || (c >= '\u3000' && c <= '\u303f')) score++;
+                else if (c >= '\uff61' && c <= '\uff9f') score -= 2;
+            }
+        }
+        return score;
     }
 
     /** The index (in the line) of the first byte that makes the line invalid UTF-8. */
