@@ -43,7 +43,11 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "With --input, audits outputs pasted from a device instead; each file's kind is sniffed from its content "
                     + "(iptables -L/-S/-save, ip6tables, nft, nft -j, netstat, busybox netstat, ss, /proc/net/*, nmap -oN/-oX, "
-                    + "portaudit scan JSON, a sysctl net.ipv6.bindv6only output); force it with KIND:FILE.",
+                    + "portaudit scan JSON, a sysctl net.ipv6.bindv6only output); force it with KIND:FILE. A file may be a console "
+                    + "paste: prompt lines ([armadillo ~]# iptables -L, root@armadillo:~# netstat -a, $ ss -tulpn, ~ # ...) split it, "
+                    + "each command's output is read as its command says, and boot messages, kernel lines and other commands' output "
+                    + "are skipped and named in one note. CRLF/CR line ends, a byte-order mark, Unicode spaces and Shift_JIS/EUC-JP "
+                    + "text are read as the clean capture; an empty ip6tables-save means no IPv6 rule is loaded.",
             "",
             "Dual-stack assumption: a socket bound to :: (netstat [::]:23 or :::23, tcp6) also takes IPv4 unless the input "
                     + "proves it v6-only: ss -e showing v6only:1 (ss's * for a :: socket is read as dual-stack; its [::] alone proves nothing, older ss print it for both), "
