@@ -99,6 +99,7 @@ public final class Inventory {
             }
             if (proc) {
                 ls = withTextEvidence(ls, caps, names, table, byPid, problems);
+                ls.addAll(textOnly(ls, caps, names, table, byPid, netns));
             } else {
                 Map<String, Listener> merged = new LinkedHashMap<>();
                 for (Capture c : caps) {
@@ -145,6 +146,29 @@ public final class Inventory {
      * Without this a collected {@code ss -tulnpe} that proves a {@code ::} socket v6-only (or dual-stack
      * against bindv6only=1) was ignored and the namespace default decided.
      */
+    /**
+     * Listeners a netstat/ss listing shows and the /proc tables given do not: pasted /proc tables may not cover
+     * every protocol and family (a pasted /proc/net/tcp6 says nothing of IPv4 or UDP), so such a listener is kept
+     * (possibly open), never dropped.
+     */
+    private static List<Listener> textOnly(List<Listener> fromProc, List<Capture> caps, ServiceNames names, SocketOwners.Table table,
+                                           Map<Integer, Owner> byPid, String netns) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        for (Listener l : fromProc) known.add(l.protocol() + " " + l.address() + " " + l.port());
+        Map<String, Listener> merged = new LinkedHashMap<>();
+        for (Capture c : caps) {
+            if (!c.kind().equals(DeviceSnapshot.KIND_NETSTAT) && !c.kind().equals(DeviceSnapshot.KIND_SS)) continue;
+            for (Listener l : InventoryText.parse(c.kind(), c.command(), c.stdout(), names, new Problems())) {
+                String key = l.protocol() + " " + l.address() + " " + l.port();
+                if (known.contains(key)) continue;
+                Listener withNs = netns == null ? l : new Listener(l.protocol(), l.family(), l.address(), l.port(), l.scope(),
+                        l.dualStack(), l.state(), l.inode(), netns, l.owners(), l.source(), l.iface(), l.note());
+                merged.merge(key, enrich(withNs, table, byPid), Inventory::mergeSame);
+            }
+        }
+        return new ArrayList<>(merged.values());
+    }
+
     private static List<Listener> withTextEvidence(List<Listener> ls, List<Capture> caps, ServiceNames names, SocketOwners.Table table,
                                                    Map<Integer, Owner> byPid, Problems problems) {
         Map<Long, Listener> byInode = new HashMap<>();
