@@ -69,7 +69,7 @@ public final class TextReport {
         }
         if (!r.notes().isEmpty()) {
             out.println();
-            for (String n : r.notes()) out.println("note: " + Text.printable(n, 300));
+            for (String n : r.notes()) out.println("note: " + Text.printable(n, 2000)); // a console paste's note names every skipped line range
         }
         out.println();
         String verdict = r.partial() ? a.red("PARTIAL") : r.outcome().failed() ? a.red("FAIL") : a.green("PASS");
