@@ -349,7 +349,8 @@ public final class ConsoleLog {
                 || (line.startsWith("*") && SAVE_TABLE.matcher(line).matches())) return "iptables-save";
         if (line.startsWith("table ") && NFT_TABLE.matcher(line).matches()) return "nft";
         if (line.startsWith("Active Internet connections") || line.startsWith("Active UNIX domain sockets")
-                || line.startsWith("Proto Recv-Q Send-Q")) return "netstat";
+                || line.startsWith("Proto Recv-Q Send-Q") || line.startsWith("稼働中のインターネット接続")
+                || line.startsWith("Proto 受信-Q 送信-Q")) return "netstat";
         if ((line.startsWith("Netid ") && line.contains("State")) || (line.startsWith("State") && SS_HEADER.matcher(line).matches())) return "ss";
         if (line.contains("local_address") && PROC_HEADER.matcher(line).matches()) return "proc-net";
         if (line.startsWith("Starting Nmap") || line.startsWith("# Nmap ") || line.startsWith("Nmap scan report for")) return "nmap";

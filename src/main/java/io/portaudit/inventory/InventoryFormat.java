@@ -37,7 +37,8 @@ public final class InventoryFormat {
         for (int i = 0; i < lines.length && i < 400; i++) {
             String l = lines[i];
             String t = l.trim();
-            if (t.startsWith("Active Internet connections") || t.startsWith("Proto Recv-Q Send-Q")) netstat += 10;
+            if (t.startsWith("Active Internet connections") || t.startsWith("Proto Recv-Q Send-Q")
+                    || t.startsWith("稼働中のインターネット接続") || t.startsWith("Proto 受信-Q 送信-Q")) netstat += 10;
             else if (t.startsWith("Netid ") || t.matches("^State\\s+Recv-Q\\s+Send-Q.*")) ss += 10;
             else if (t.startsWith("sl ") && t.contains("local_address")) {
                 proc += 10;

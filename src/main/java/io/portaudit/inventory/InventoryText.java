@@ -165,15 +165,16 @@ public final class InventoryText {
             String line = lines[i];
             String t = line.trim();
             if (t.isEmpty()) continue;
-            if (t.startsWith("Active Internet connections")) {
+            // net-tools' headers, also as a Japanese locale prints them (LANG=ja_JP: 稼働中のインターネット接続, 受信-Q)
+            if (t.startsWith("Active Internet connections") || t.startsWith("稼働中のインターネット接続")) {
                 inInet = true;
                 continue;
             }
-            if (t.startsWith("Active ") || t.startsWith("Proto RefCnt")) {
+            if (t.startsWith("Active ") || t.startsWith("稼働中の") || t.startsWith("Proto RefCnt")) {
                 inInet = false;
                 continue;
             }
-            if (t.startsWith("Proto Recv-Q")) {
+            if (t.startsWith("Proto Recv-Q") || t.startsWith("Proto 受信-Q")) {
                 // with -W the header's Local Address column is wider than 23
                 int la = line.indexOf("Local Address"), fa = line.indexOf("Foreign Address");
                 wide = la >= 0 && fa > la && fa - la > NARROW_ADDRESS + 1;

@@ -337,6 +337,20 @@ class PastesTest {
         assertThat(ja.path("notes").get(0).asText()).contains("not UTF-8; lines 1-2, 24, 31 read as");
     }
 
+    /** Recorded with LANG=ja_JP.UTF-8 and ja_JP.EUC-JP: net-tools' and ls's messages in Japanese, in the terminal's encoding. */
+    @ParameterizedTest
+    @CsvSource({"session-ja-UTF-8.raw", "session-ja-EUC-JP.raw"})
+    void aJapaneseLocaleSessionIsReadAsTheEnglishOne(String file) throws Exception {
+        JsonNode ja = json(MainTest.run("audit", "--json", "--input", PASTES.resolve(file).toString()));
+        assertThat(ja.path("problems")).isEmpty();
+        assertThat(listeners(ja)).containsExactly("tcp 0.0.0.0:21", "tcp :::23", "tcp :::80", "udp 0.0.0.0:161");
+        String notes = ja.path("notes").toString();
+        assertThat(notes).contains("`netstat -a` read as netstat", "`ss -tulpn` read as ss", "`ls /etc/iptables/rules.v4`");
+        if (file.contains("EUC")) assertThat(notes).contains("read as EUC-JP");
+        // the Japanese header lines are the listing's own: the UNIX section after 稼働中のUNIXドメインソケット is not read
+        assertThat(fileLines(PASTES.resolve(file))[2]).startsWith("稼働中のインターネット接続");
+    }
+
     @Test
     void bytesNoEncodingReadsAreAProblemOnTheirLine() throws Exception {
         byte[] netstat = Files.readAllBytes(FX.resolve("lab/pa-440/netstat-tulpn.txt"));
