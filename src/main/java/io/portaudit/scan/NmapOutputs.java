@@ -19,6 +19,7 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.SAXParserFactory;
 import org.xml.sax.Attributes;
 import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 import org.xml.sax.helpers.DefaultHandler;
 
@@ -200,7 +201,27 @@ public final class NmapOutputs {
             f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
             f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.newSAXParser().parse(new InputSource(new StringReader(text)), new DefaultHandler() {
+            javax.xml.parsers.SAXParser parser = f.newSAXParser();
+            org.xml.sax.Locator[] where = new org.xml.sax.Locator[1];
+            // nmap's XML has a bare <!DOCTYPE nmaprun>: a document that declares entities is refused at the
+            // first declaration, before any expansion (an entity bomb is named as one, not as a broken file)
+            parser.setProperty("http://xml.org/sax/properties/declaration-handler", new org.xml.sax.ext.DefaultHandler2() {
+                @Override
+                public void internalEntityDecl(String name, String value) throws SAXException {
+                    throw new EntityDeclared(name, where[0]);
+                }
+
+                @Override
+                public void externalEntityDecl(String name, String publicId, String systemId) throws SAXException {
+                    throw new EntityDeclared(name, where[0]);
+                }
+            });
+            parser.parse(new InputSource(new StringReader(text)), new DefaultHandler() {
+                @Override
+                public void setDocumentLocator(org.xml.sax.Locator locator) {
+                    where[0] = locator;
+                }
+
                 String address, portProto, state, reason, service, product, version, banner;
                 int port = -1;
                 PortState extraState;
@@ -295,13 +316,32 @@ public final class NmapOutputs {
                     ports.add(new PortResult(address == null ? "" : address, p, port, s, reason, service, product, version, banner));
                 }
             });
+        } catch (EntityDeclared e) {
+            problems.add(ParseProblem.error(source, e.line, e.column, "", "DOCTYPE refused: it declares the entity '"
+                    + Text.printable(e.name, 40) + "' (nmap never does; an entity-expansion bomb or an XXE attempt); nothing read"));
         } catch (SAXParseException e) {
-            problems.add(ParseProblem.error(source, e.getLineNumber(), e.getColumnNumber(), "",
-                    "XML is not well-formed (partial file?): " + e.getMessage()));
+            // the JDK's own limits (entity expansions, entity sizes, element depth) are named as such
+            boolean limit = e.getMessage() != null && e.getMessage().contains("JAXP0");
+            problems.add(ParseProblem.error(source, e.getLineNumber(), e.getColumnNumber(), "", limit
+                    ? "XML refused: a parser limit was exceeded (" + e.getMessage() + ")"
+                    : "XML is not well-formed (partial file?): " + e.getMessage()));
         } catch (Exception e) {
             problems.add(ParseProblem.error(source, 0, 0, "", "cannot read XML: " + e.getMessage()));
         }
         return new ScanImport(XML, ports, notShown, up, problems.list());
+    }
+
+    /** An entity declaration in an nmap XML file: refused. */
+    private static final class EntityDeclared extends SAXException {
+        final String name;
+        final int line, column;
+
+        EntityDeclared(String name, org.xml.sax.Locator at) {
+            super("entity declared: " + name);
+            this.name = name;
+            this.line = at == null ? 0 : at.getLineNumber();
+            this.column = at == null ? 0 : at.getColumnNumber();
+        }
     }
 
     private static final ObjectMapper M = new ObjectMapper();

@@ -105,6 +105,22 @@ class NmapOutputsTest {
     }
 
     @Test
+    void billionLaughsIsReportedAsAnEntityBombNotAsAPartialFile() {
+        StringBuilder dtd = new StringBuilder("<?xml version=\"1.0\"?>\n<!DOCTYPE nmaprun [\n<!ENTITY lol \"lol\">\n");
+        for (int i = 1; i <= 9; i++) {
+            dtd.append("<!ENTITY lol").append(i).append(" \"").append(("&lol" + (i == 1 ? "" : String.valueOf(i - 1)) + ";").repeat(10)).append("\">\n");
+        }
+        String xml = dtd + "]>\n<nmaprun><host><address addr=\"10.77.2.2\"/><ports><port protocol=\"tcp\" portid=\"1\">"
+                + "<state state=\"open\"/><service name=\"&lol9;\"/></port></ports></host></nmaprun>\n";
+        var r = NmapOutputs.read("bomb.xml", xml);
+        assertThat(r.problems()).singleElement().satisfies(p -> {
+            assertThat(p.message()).contains("entity").doesNotContain("partial file").doesNotContain("not well-formed");
+            assertThat(p.line()).isEqualTo(3);   // the first entity declaration
+        });
+        assertThat(r.ports()).isEmpty();
+    }
+
+    @Test
     void jsonLines() {
         String text = "{\"type\":\"start\"}\n{\"type\":\"port\",\"address\":\"127.0.0.1\",\"protocol\":\"tcp\",\"port\":22,"
                 + "\"state\":\"open\",\"reason\":\"syn-ack\",\"banner\":\"SSH-2.0-x\\r\\n\"}\nnot json\n";
