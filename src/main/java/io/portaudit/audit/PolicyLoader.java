@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,16 +21,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /** Reads policy YAML files and the built-in profiles. Every error names the file and the key. */
 public final class PolicyLoader {
     public static final List<String> PROFILES = List.of("armadillo-iot-g3", "armadillo-iot-g3l", "armadillo-x1",
             "armadillo-iot-g2", "armadillo-440", "armadillo-840", "production-minimal");
     private static final int MAX_POLICY_BYTES = 1024 * 1024;
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
+
+    /**
+     * YAML's implicit timestamps are not resolved: SnakeYAML builds them through a lenient calendar,
+     * which turns 2027-13-45 into 2028-02-14. Dates stay strings and are parsed strictly here.
+     */
+    private static final class NoTimestamps extends Resolver {
+        @Override
+        public void addImplicitResolver(Tag tag, Pattern regexp, String first, int limit) {
+            if (!Tag.TIMESTAMP.equals(tag)) super.addImplicitResolver(tag, regexp, first, limit);
+        }
+    }
 
     private PolicyLoader() {}
 
@@ -68,7 +87,8 @@ public final class PolicyLoader {
         options.setCodePointLimit(MAX_POLICY_BYTES);
         Object doc;
         try {
-            doc = new Yaml(new SafeConstructor(options)).load(text);
+            doc = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()), new DumperOptions(), options,
+                    new NoTimestamps()).load(text);
         } catch (YAMLException e) {
             throw new PolicyException(source + ": not valid YAML: " + e.getMessage().replace('\n', ' '));
         }
@@ -118,11 +138,11 @@ public final class PolicyLoader {
             Object[] pp = m.get("port") == null ? new Object[] {null, null} : portSpec(where, str(m.get("port")));
             LocalDate expires = null;
             Object ex = m.get("expires");
-            if (ex instanceof java.util.Date d) {
-                expires = d.toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate();
-            } else if (ex != null) {
+            if (ex != null) {
                 try {
-                    expires = LocalDate.parse(String.valueOf(ex));
+                    // strict: 2027-13-45 or 2027-02-30 is an error, never rolled over into another date
+                    if (ex instanceof java.util.Date) throw new DateTimeParseException("explicit timestamp", String.valueOf(ex), 0);
+                    expires = LocalDate.parse(String.valueOf(ex).trim(), DATE);
                 } catch (DateTimeParseException e) {
                     throw new PolicyException(where + ": expires must be a date YYYY-MM-DD, not '" + ex + "'");
                 }

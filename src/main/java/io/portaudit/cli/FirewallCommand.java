@@ -234,7 +234,8 @@ public final class FirewallCommand implements Callable<Integer> {
             if (only != null && f != only) continue;
             if (!view.families().contains(f)) continue;
             Packet pk = Packet.remote(f, p).withIface(iface).withSource(source);
-            out.println(f.label() + " " + p.label() + "/" + port + (iface == null ? "" : " in " + iface) + (src == null ? "" : " from " + src) + ":");
+            out.println(f.label() + " " + p.label() + "/" + port + (iface == null ? "" : " in " + Text.printable(iface, 40))
+                    + (src == null ? "" : " from " + Text.printable(src, 60)) + ":");
             for (String l : Evaluator.trace(view.rulesets(), pk, port)) out.println("  " + Text.printable(l, 300));
         }
         out.flush();
@@ -242,9 +243,9 @@ public final class FirewallCommand implements Callable<Integer> {
     }
 
     private static void text(FirewallView v, String where, PrintWriter out) {
-        out.println("Firewall of " + where + " (backend: " + v.backend() + ")");
+        out.println("Firewall of " + Text.printable(where, 200) + " (backend: " + v.backend() + ")");
         for (Ruleset rs : v.rulesets()) {
-            for (String w : rs.warnings()) out.println("  note: " + rs.source() + ": " + Text.printable(w, 200));
+            for (String w : rs.warnings()) out.println("  note: " + Text.printable(rs.source(), 200) + ": " + Text.printable(w, 200));
         }
         for (Exposure e : v.exposures()) {
             out.println();
@@ -264,7 +265,7 @@ public final class FirewallCommand implements Callable<Integer> {
             for (Finding f : v.findings()) {
                 out.println("  [" + f.severity().label() + "] " + f.id() + ": " + Text.printable(f.title(), 200));
                 out.println("      " + Text.printable(f.detail(), 1000));
-                for (Evidence ev : f.evidence()) out.println("      evidence: " + ev.source() + ": " + Text.printable(ev.text(), 200));
+                for (Evidence ev : f.evidence()) out.println("      evidence: " + Text.printable(ev.source(), 200) + ": " + Text.printable(ev.text(), 200));
                 for (String r : f.remedy()) out.println("      fix: " + Text.printable(r, 300));
             }
         }

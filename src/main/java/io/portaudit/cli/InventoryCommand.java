@@ -109,6 +109,7 @@ public final class InventoryCommand implements Callable<Integer> {
                 case "current" -> NetnsMode.CURRENT;
                 default -> throw new UserException("--netns must be 'all' or 'current', not '" + netns + "'");
             };
+            if (bench != null && (bench < 1 || bench > 100_000)) throw new UserException("--bench must be 1..100000, not " + bench);
             if (bench != null) {
                 long best = Long.MAX_VALUE, total = 0;
                 for (int i = 0; i < bench; i++) {

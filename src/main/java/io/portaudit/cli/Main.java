@@ -68,16 +68,16 @@ public final class Main implements Runnable {
         cl.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("portaudit: " + ex.getMessage());
+            err.println("portaudit: " + io.portaudit.model.Text.terminal(ex.getMessage()));
             err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof UserException ue) {
-                commandLine.getErr().println("portaudit: " + ue.getMessage());
+                commandLine.getErr().println("portaudit: " + io.portaudit.model.Text.terminal(ue.getMessage()));
                 return ue.exitCode();
             }
-            commandLine.getErr().println("portaudit: internal error: " + ex);
+            commandLine.getErr().println("portaudit: internal error: " + io.portaudit.model.Text.terminal(String.valueOf(ex)));
             ex.printStackTrace(commandLine.getErr());
             return ExitCodes.INCOMPLETE;
         });

@@ -140,7 +140,12 @@ public class RemoteOptions {
     }
 
     SshOptions sshOptions() {
-        if (connectTimeout <= 0 || commandTimeout <= 0) throw new UserException("timeouts must be positive");
+        for (double t : new double[] {connectTimeout, commandTimeout}) {
+            // NaN compares false with everything: checked by name, as an infinite or month-long bound
+            if (!Double.isFinite(t) || t <= 0 || t > 86_400) {
+                throw new UserException("--connect-timeout and --command-timeout must be more than 0 and at most 86400 seconds");
+            }
+        }
         Path home = Path.of(System.getProperty("user.home"));
         List<Path> ids = new ArrayList<>(identities);
         for (Path id : identities) {

@@ -246,15 +246,20 @@ public final class ScanCommand implements Callable<Integer> {
         if (scanDelay != null) t = t.withScanDelay(duration(scanDelay, "--scan-delay"));
         if (hostTimeout != null) t = t.withHostTimeout(duration(hostTimeout, "--host-timeout"));
         if (initialRtt != null || minRtt != null || maxRtt != null) {
-            t = t.withRttTimeouts(initialRtt == null ? t.initialRttTimeoutUs() : us(initialRtt, "--initial-rtt-timeout"),
-                    minRtt == null ? t.minRttTimeoutUs() : us(minRtt, "--min-rtt-timeout"),
-                    maxRtt == null ? t.maxRttTimeoutUs() : us(maxRtt, "--max-rtt-timeout"));
+            long init = initialRtt == null ? t.initialRttTimeoutUs() : us(initialRtt, "--initial-rtt-timeout");
+            long min = minRtt == null ? t.minRttTimeoutUs() : us(minRtt, "--min-rtt-timeout");
+            long max = maxRtt == null ? t.maxRttTimeoutUs() : us(maxRtt, "--max-rtt-timeout");
+            if (min > max) throw new UserException("--min-rtt-timeout must not be longer than --max-rtt-timeout");
+            t = t.withRttTimeouts(init, min, max);
         }
-        if (minRate < 0 || maxRate < 0 || (maxRate > 0 && minRate > maxRate)) throw new UserException("bad --min-rate/--max-rate");
+        if (!Double.isFinite(minRate) || !Double.isFinite(maxRate) || minRate < 0 || maxRate < 0 || minRate > MAX_RATE || maxRate > MAX_RATE) {
+            throw new UserException("--min-rate and --max-rate must be 0.." + (long) MAX_RATE + " probes per second");
+        }
+        if (maxRate > 0 && minRate > maxRate) throw new UserException("--min-rate must not exceed --max-rate");
         ScanRequest req = ScanRequest.builder(spec, portSpec).tcp(tcp).udp(udp).timing(t).minRate(minRate).maxRate(maxRate)
                 .skipDiscovery(noPing).serviceDetection(versionScan).names(names).pingOnly(pingScan).sequential(sequential)
                 .hostGroup(hostGroup == null ? 32 : checkRange(hostGroup, 1, 4096, "--hostgroup"))
-                .serviceTimeout(versionTimeout == null ? Duration.ofSeconds(5) : duration(versionTimeout, "--version-timeout"))
+                .serviceTimeout(versionTimeout == null ? Duration.ofSeconds(5) : positive(versionTimeout, "--version-timeout"))
                 .build();
         // outputs
         List<ScanListener> outs = new ArrayList<>();
@@ -353,22 +358,42 @@ public final class ScanCommand implements Callable<Integer> {
         return v;
     }
 
-    /** nmap time specs: 500ms, 30s, 5m, 2h; a bare number is seconds. */
+    /** A rate above this is a typing error (a connect() scanner does not reach it). */
+    static final double MAX_RATE = 1_000_000;
+    /** The longest time any option takes: a host timeout of a month is already more than anyone means. */
+    static final Duration MAX_TIME = Duration.ofDays(30);
+
+    /**
+     * nmap time specs: 500ms, 30s, 5m, 2h; a bare number is seconds. Negative, not-a-number and
+     * overlong times are usage errors (exit 2), never taken as something else.
+     */
     static Duration duration(String s, String what) {
         String t = s.trim().toLowerCase(Locale.ROOT);
+        double ms;
         try {
-            if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            if (t.endsWith("s")) return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-            if (t.endsWith("m")) return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000));
-            if (t.endsWith("h")) return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 3_600_000));
-            return Duration.ofMillis((long) (Double.parseDouble(t) * 1000));
+            String num = t.endsWith("ms") ? t.substring(0, t.length() - 2) : t.endsWith("s") || t.endsWith("m") || t.endsWith("h")
+                    ? t.substring(0, t.length() - 1) : t;
+            // digits and one dot only: no "NaN", "Infinity", hex floats or exponents
+            if (!num.matches("[0-9]+(\\.[0-9]*)?|\\.[0-9]+|-[0-9.]+")) throw new NumberFormatException(num);
+            double v = Double.parseDouble(num);
+            ms = t.endsWith("ms") ? v : t.endsWith("s") ? v * 1000 : t.endsWith("m") ? v * 60_000 : t.endsWith("h") ? v * 3_600_000 : v * 1000;
         } catch (NumberFormatException e) {
             throw new UserException(what + ": cannot read time '" + s + "' (e.g. 500ms, 30s, 5m)");
         }
+        if (ms < 0) throw new UserException(what + " must not be negative, not '" + s + "'");
+        if (ms > MAX_TIME.toMillis()) throw new UserException(what + " must be at most 30 days, not '" + s + "'");
+        return Duration.ofMillis((long) ms);
+    }
+
+    /** {@link #duration}, and more than zero. */
+    static Duration positive(String s, String what) {
+        Duration d = duration(s, what);
+        if (d.isZero()) throw new UserException(what + " must be longer than 0, not '" + s + "'");
+        return d;
     }
 
     private static long us(String s, String what) {
-        return duration(s, what).toNanos() / 1000;
+        return positive(s, what).toNanos() / 1000;
     }
 
     private static void installSignalHandlers(Scanner scanner) {

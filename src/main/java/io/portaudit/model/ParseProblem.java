@@ -19,10 +19,10 @@ public record ParseProblem(String source, int line, int column, String text, Str
     /** {@code file:12:5: error: unknown match "foo"}, then the offending line. */
     public String format() {
         StringBuilder sb = new StringBuilder();
-        sb.append(source == null ? "<input>" : source);
+        sb.append(source == null ? "<input>" : Text.printable(source, 200));
         if (line > 0) sb.append(':').append(line);
         if (column > 0) sb.append(':').append(column);
-        sb.append(": ").append(severity.name().toLowerCase(java.util.Locale.ROOT)).append(": ").append(message);
+        sb.append(": ").append(severity.name().toLowerCase(java.util.Locale.ROOT)).append(": ").append(Text.terminal(message));
         if (text != null && !text.isEmpty()) sb.append("\n    ").append(Text.printable(text, 200));
         return sb.toString();
     }

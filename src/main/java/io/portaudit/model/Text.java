@@ -27,6 +27,31 @@ public final class Text {
     }
 
     /**
+     * {@link #printable} for a whole message that may span lines: line feeds stay line feeds, every
+     * other control character (ESC above all) becomes {@code \\xNN}; no length limit. For error
+     * messages and report lines that carry strings from a policy, a device or the command line.
+     */
+    public static String terminal(String s) {
+        if (s == null) return "";
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\n' && (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))) {
+                StringBuilder sb = new StringBuilder(s.length() + 16).append(s, 0, i);
+                for (int j = i; j < s.length(); j++) {
+                    char d = s.charAt(j);
+                    if (d == '\n') sb.append(d);
+                    else if (d == '\t') sb.append("\\t");
+                    else if (d == '\r') sb.append("\\r");
+                    else if (d < 0x20 || d == 0x7f || (d >= 0x80 && d < 0xa0)) sb.append(String.format("\\x%02x", (int) d));
+                    else sb.append(d);
+                }
+                return sb.toString();
+            }
+        }
+        return s;
+    }
+
+    /**
      * The whitespace-separated fields of a line (space, tab, CR, LF, VT, FF and the Unicode spaces, as
      * {@link InputText#isSpace}), without empty ones, without a regex.
      */

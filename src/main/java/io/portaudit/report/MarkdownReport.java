@@ -18,7 +18,7 @@ public final class MarkdownReport {
         for (char c : s.toCharArray()) {
             if ("\\`*_[]<>|&#".indexOf(c) >= 0) sb.append('\\');
             if (c == '\n' || c == '\r') sb.append(' ');
-            else if (c < 0x20) sb.append(' ');
+            else if (c < 0x20 || (c >= 0x7f && c < 0xa0)) sb.append(' ');
             else sb.append(c);
         }
         return sb.toString();

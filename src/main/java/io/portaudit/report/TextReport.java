@@ -16,12 +16,12 @@ public final class TextReport {
 
     public static void write(AuditResult r, PrintWriter out, boolean color) {
         Ansi a = new Ansi(color);
-        out.printf("%s%n", a.bold("portaudit audit of " + Text.printable(r.snapshot().host(), 80) + " (" + r.snapshot().source() + ")"
+        out.printf("%s%n", a.bold("portaudit audit of " + Text.printable(r.snapshot().host(), 80) + " (" + Text.printable(r.snapshot().source(), 200) + ")"
                 + (r.partial() ? "  [PARTIAL]" : "")));
         out.printf("collected %s%n", r.snapshot().collectedAt());
         out.printf("views: %s%s%n", r.viewsPresent().isEmpty() ? "(none)" : String.join(", ", r.viewsPresent()),
                 r.viewsMissing().isEmpty() ? "" : "   missing: " + String.join(", ", r.viewsMissing()));
-        for (String u : r.unknowns()) out.println("  unknown: " + u);
+        for (String u : r.unknowns()) out.println("  unknown: " + Text.printable(u, 300));
         out.println();
 
         out.printf("%-5s %-5s %-6s %-12s %-10s %-14s %-30s%n", "PROTO", "PORT", "FAMILY", "SERVICE", "FIREWALL", "SCAN", "LISTENER");
@@ -48,7 +48,7 @@ public final class TextReport {
             out.printf("%s %-8s %-22s %s%n", tag, sev(a, f.severity()), f.id(), Text.printable(f.title(), 200));
             if (g.note() != null) out.printf("       %s%n", Text.printable(g.note(), 200));
             for (Evidence e : f.evidence()) {
-                out.printf("       %-8s %s%s%n", e.view(), Text.printable(e.text(), 160), e.source() == null ? "" : "  [" + Text.printable(e.source(), 80) + "]");
+                out.printf("       %-8s %s%s%n", Text.printable(e.view(), 20), Text.printable(e.text(), 160), e.source() == null ? "" : "  [" + Text.printable(e.source(), 80) + "]");
             }
             for (String fix : f.remedy()) out.printf("       fix: %s%n", Text.printable(fix, 200));
         }
@@ -60,8 +60,8 @@ public final class TextReport {
         }
         if (!r.outcome().changes().isEmpty()) {
             out.println();
-            out.println(a.bold("compared with " + (r.policy().product() == null ? "the policy" : r.policy().product())));
-            for (Gate.Change c : r.outcome().changes()) out.printf("  %-7s %-28s %s%n", c.kind(), c.port(), Text.printable(c.detail(), 120));
+            out.println(a.bold("compared with " + (r.policy().product() == null ? "the policy" : Text.printable(r.policy().product(), 120))));
+            for (Gate.Change c : r.outcome().changes()) out.printf("  %-7s %-28s %s%n", c.kind(), Text.printable(c.port(), 120), Text.printable(c.detail(), 120));
         }
         if (!r.problems().isEmpty()) {
             out.println();

@@ -9,6 +9,7 @@ import io.portaudit.model.Severity;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GateTest {
@@ -105,6 +106,19 @@ class GateTest {
                 .extracting(g -> g.finding().id() + ":" + g.finding().ports()).containsExactly("policy-violation:21");
 
         for (String name : PolicyLoader.PROFILES) assertThat(PolicyLoader.profile(name).product()).isNotBlank();
+    }
+
+    @Test
+    void impossibleExpiryDatesAreErrorsNotRolledOver() throws Exception {
+        // SnakeYAML's lenient timestamps made 2027-13-45 into 2028-02-14: an exception that silently lasts longer
+        for (String bad : List.of("2027-13-45", "2027-02-30", "2026-02-29", "2027-00-10", "2027-1-5")) {
+            assertThatThrownBy(() -> PolicyLoader.parse("p.yaml", "exceptions: [{finding: exposed-service, reason: x, expires: " + bad + "}]"))
+                    .as(bad).hasMessage("p.yaml: exceptions[1]: expires must be a date YYYY-MM-DD, not '" + bad + "'");
+        }
+        Policy p = PolicyLoader.parse("p.yaml", "exceptions: [{finding: exposed-service, reason: x, expires: 2028-02-29}, "
+                + "{finding: exposed-service, reason: y, expires: '2027-12-31'}]");
+        assertThat(p.exceptions()).extracting(Policy.Exception::expires)
+                .containsExactly(java.time.LocalDate.of(2028, 2, 29), java.time.LocalDate.of(2027, 12, 31));
     }
 
     @Test
