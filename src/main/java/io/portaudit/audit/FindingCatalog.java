@@ -21,7 +21,7 @@ public final class FindingCatalog {
         m.put("ipv6-unfiltered", new Entry(Severity.HIGH, "filtered on IPv4, reachable (or not filtered at all) on IPv6"));
         m.put("ambiguous-listing", new Entry(Severity.MEDIUM, "iptables -L without -v hides interfaces/matches; a rule can be read two ways"));
         m.put("shadowed-rule", new Entry(Severity.LOW, "a rule never matches because earlier rules cover it"));
-        m.put("accept-all-policy", new Entry(Severity.HIGH, "a chain's policy is ACCEPT and no rule filters: every port is open"));
+        m.put("accept-all-policy", new Entry(Severity.HIGH, "an input chain's policy ACCEPT decides most ports (no rules, or only a few DROP rules): they are open"));
         m.put("wide-accept-range", new Entry(Severity.MEDIUM, "a rule accepts a wide port range"));
         m.put("scan-disagrees", new Entry(Severity.HIGH, "the scan saw something the firewall and listener views do not explain"));
         m.put("wildcard-bind", new Entry(Severity.LOW, "bound to all addresses where loopback would serve"));

@@ -31,7 +31,7 @@ final class Analyses {
         List<Finding> out = new ArrayList<>();
         for (Ruleset rs : rulesets) ambiguous(rs, out);
         for (Ruleset rs : rulesets) shadowed(rs, out);
-        for (Ruleset rs : rulesets) acceptAll(rs, out);
+        for (Ruleset rs : rulesets) acceptAll(rs, exposures, out);
         wide(rulesets, exposures, out);
         ipv6(rulesets, exposures, families, out);
         backendConflict(rulesets, extraWarnings, out);
@@ -327,11 +327,38 @@ final class Analyses {
 
     // ---- accept-all-policy
 
-    private static void acceptAll(Ruleset rs, List<Finding> out) {
+    /**
+     * A base input chain whose policy ACCEPT decides for most ports of a protocol (more than half of
+     * 1-65535 for a remote host): with no rules at all (the seed's G3), and just as much with one DROP
+     * rule, or with a fail2ban-style jump to a chain that returns — the few rules filter a few ports or
+     * sources, every other port is open to whatever starts listening.
+     */
+    private static void acceptAll(Ruleset rs, List<Exposure> exposures, List<Finding> out) {
         for (Table t : rs.tables()) {
             for (Chain c : t.chains()) {
-                if (c.hook() != Hook.INPUT || c.policy() != Verdict.ACCEPT || !c.rules().isEmpty()) continue;
+                if (c.hook() != Hook.INPUT || c.policy() != Verdict.ACCEPT) continue;
                 if (!"filter".equals(c.type()) || !(t.name().equals("filter") || isNft(rs))) continue;
+                AddressFamily only = t.family() == TableFamily.IP6 ? AddressFamily.IPV6 : t.family() == TableFamily.IP ? AddressFamily.IPV4 : null;
+                // per (family, protocol): the ports this policy accepts, and the rules that decide the others
+                StringBuilder counts = new StringBuilder();
+                Map<RuleRef, Boolean> others = new LinkedHashMap<>();
+                boolean most = false;
+                for (Exposure e : exposures) {
+                    if (only != null && e.family() != only) continue;
+                    long byPolicy = 0;
+                    for (ExposureRange r : e.ranges()) {
+                        boolean policy = r.rule() != null && r.rule().isPolicy() && r.rule().chain().equals(c.name())
+                                && java.util.Objects.equals(r.rule().source(), c.policySource());
+                        if (policy && r.verdict() == Verdict.ACCEPT) byPolicy += r.range().size();
+                        else if (r.rule() != null && !r.rule().isPolicy()) others.putIfAbsent(r.rule(), true);
+                    }
+                    if (byPolicy == 0) continue;
+                    most |= byPolicy > PortRange.all().size() / 2;
+                    counts.append(counts.isEmpty() ? "" : ", ").append(only == null ? e.family().label() + " " : "")
+                            .append(e.protocol().label()).append(' ').append(byPolicy).append(" of ").append(PortRange.all().size());
+                }
+                if (!most && !c.rules().isEmpty()) continue;
+                if (counts.isEmpty() && !c.rules().isEmpty()) continue;
                 String fam = t.family() == TableFamily.IP6 ? "ip6tables" : "iptables";
                 List<String> remedy = isNft(rs)
                         ? List.of("nft add rule " + t.family().label() + " " + t.name() + " " + c.name() + " iifname lo accept",
@@ -342,12 +369,29 @@ final class Analyses {
                                 fam + " -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
                                 fam + " -A INPUT -p tcp --dport 80 -j ACCEPT   # the ports you ship",
                                 fam + " -P INPUT DROP");
-                out.add(new Finding("accept-all-policy", Severity.HIGH, "chain " + c.name() + " accepts everything (policy ACCEPT, no rules)",
-                        null, t.family() == TableFamily.IP6 ? AddressFamily.IPV6 : t.family() == TableFamily.IP ? AddressFamily.IPV4 : null,
-                        PortRange.all(),
-                        "The " + c.name() + " chain has no rules and its policy is ACCEPT: the firewall lets every port through, so "
-                                + "whatever program listens is reachable from the network (the seed's Armadillo-IoT G3 default).",
-                        List.of(new Evidence("firewall", c.policyText(), c.policySource())), remedy));
+                List<Evidence> ev = new ArrayList<>();
+                ev.add(new Evidence("firewall", c.policyText(), c.policySource()));
+                if (c.rules().isEmpty()) {
+                    out.add(new Finding("accept-all-policy", Severity.HIGH, "chain " + c.name() + " accepts everything (policy ACCEPT, no rules)",
+                            null, only, PortRange.all(),
+                            "The " + c.name() + " chain has no rules and its policy is ACCEPT: the firewall lets every port through, so "
+                                    + "whatever program listens is reachable from the network (the seed's Armadillo-IoT G3 default).",
+                            ev, remedy));
+                    continue;
+                }
+                int shown = 0;
+                for (RuleRef r : others.keySet()) {
+                    if (shown++ == 5) break;
+                    ev.add(new Evidence("firewall", r.text(), r.source()));
+                }
+                out.add(new Finding("accept-all-policy", Severity.HIGH, "chain " + c.name() + ": policy ACCEPT decides most ports ("
+                        + counts + ")", null, only, PortRange.all(),
+                        "The " + c.name() + " chain's policy is ACCEPT and its " + c.rules().size() + " rule(s) decide only a few ports or "
+                                + "sources (" + (others.isEmpty() ? "none for a remote host" : others.size() + " rule(s) decide the other ports")
+                                + "); every other port falls through to the policy and is open to whatever program listens on it now "
+                                + "or later. Filtering by exception (DROP what is known bad, a fail2ban chain that returns) leaves the "
+                                + "device open by default.",
+                        ev, remedy));
             }
         }
     }

@@ -56,6 +56,57 @@ class FindingsTest {
         assertThat(ids(v, "ipv6-unfiltered")).isEmpty(); // nothing is filtered on IPv4 either
     }
 
+    static FirewallView save(String text) {
+        return Firewall.analyze(List.of(new LabeledText(null, "r.save", text)), ServiceNames.iana());
+    }
+
+    @Test
+    void policyAcceptWithOneDropRuleIsStillAcceptAll() {
+        FirewallView v = save("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 23 -j DROP\nCOMMIT\n");
+        List<Finding> a = ids(v, "accept-all-policy");
+        assertThat(a).singleElement().satisfies(f -> {
+            assertThat(f.title()).isEqualTo("chain INPUT: policy ACCEPT decides most ports (tcp 65534 of 65535, udp 65535 of 65535)");
+            assertThat(f.family()).isEqualTo(io.portaudit.model.AddressFamily.IPV4);
+            assertThat(f.evidence()).extracting(e -> e.source()).containsExactly("r.save:2", "r.save:3");
+            assertThat(f.remedy()).contains("iptables -P INPUT DROP");
+        });
+    }
+
+    @Test
+    void policyAcceptWithAFail2banChainThatReturnsIsAcceptAll() {
+        FirewallView v = save("""
+                *filter
+                :INPUT ACCEPT [0:0]
+                :f2b-sshd - [0:0]
+                -A INPUT -p tcp -m multiport --dports 22 -j f2b-sshd
+                -A f2b-sshd -s 192.0.2.7/32 -j REJECT --reject-with icmp-port-unreachable
+                -A f2b-sshd -j RETURN
+                COMMIT
+                """);
+        assertThat(ids(v, "accept-all-policy")).singleElement()
+                .satisfies(f -> assertThat(f.title()).contains("policy ACCEPT decides most ports", "tcp 65535 of 65535"));
+    }
+
+    @Test
+    void policyAcceptThatDecidesFewPortsIsNotAcceptAll() {
+        // the last rule drops everything: the policy decides nothing
+        assertThat(ids(save("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j DROP\nCOMMIT\n"),
+                "accept-all-policy")).isEmpty();
+        // tcp and udp closed above 1023: the policy decides only 1023 ports of each
+        assertThat(ids(save("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 1024:65535 -j DROP\n"
+                + "-A INPUT -p udp --dport 1024:65535 -j DROP\n-A INPUT -p icmp -j ACCEPT\nCOMMIT\n"), "accept-all-policy")).isEmpty();
+        // nft: one drop rule in an input chain with policy accept fires, per the same rule
+        FirewallView nft = Firewall.analyze(List.of(new LabeledText(null, "r.nft", """
+                table inet filter {
+                    chain input {
+                        type filter hook input priority 0; policy accept;
+                        tcp dport 23 drop
+                    }
+                }
+                """)), ServiceNames.iana());
+        assertThat(ids(nft, "accept-all-policy")).singleElement().satisfies(f -> assertThat(f.title()).contains("ipv4 tcp 65534 of 65535"));
+    }
+
     @Test
     void shadowedRuleInSaveFormatWithDeleteCommand() {
         String text = "*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp -m tcp --dport 1000:2000 -j ACCEPT\n"
