@@ -30,6 +30,8 @@ import java.util.Locale;
 public final class InputText {
     /** The Japanese encodings tried for a line that is not UTF-8, in this order when both decode it. */
     private static final List<String> FALLBACKS = List.of("windows-31j", "EUC-JP");
+    /** Undecodable lines reported one by one; the rest in one problem (a binary file must not make a million). */
+    static final int MAX_PROBLEMS = 100;
 
     /** Decoded text (normalised), problems for lines that could not be decoded, and what was done. */
     public record Decoded(String text, List<ParseProblem> problems, List<String> notes) {
@@ -137,6 +139,7 @@ public final class InputText {
             return c != 0 ? c : Integer.compare(plausibility(b, bytes, spans, bad), plausibility(a, bytes, spans, bad));
         });
         java.util.Map<String, List<Integer>> decodedAs = new java.util.LinkedHashMap<>();
+        List<Integer> undecodable = new ArrayList<>();
         for (int k : bad) {
             int[] s = spans.get(k);
             for (Charset cs : order) {
@@ -149,10 +152,18 @@ public final class InputText {
             }
             if (lines[k] == null) {
                 lines[k] = new String(bytes, s[0], s[1] - s[0], StandardCharsets.UTF_8);
-                int col = firstBadByte(bytes, s[0], s[1]) + 1;
-                problems.add(ParseProblem.warning(source, k + 1, col, lines[k],
-                        "bytes that are neither UTF-8 nor Shift_JIS nor EUC-JP (shown as \uFFFD): the line is read as shown, not as it was written"));
+                undecodable.add(k + 1);
+                if (problems.size() < MAX_PROBLEMS) {
+                    int col = firstBadByte(bytes, s[0], s[1]) + 1;
+                    problems.add(ParseProblem.warning(source, k + 1, col, lines[k],
+                            "bytes that are neither UTF-8 nor Shift_JIS nor EUC-JP (shown as \uFFFD): the line is read as shown, not as it was written"));
+                }
             }
+        }
+        if (undecodable.size() > MAX_PROBLEMS) {
+            problems.add(ParseProblem.warning(source, undecodable.get(MAX_PROBLEMS), 0, "", (undecodable.size() - MAX_PROBLEMS)
+                    + " more lines hold bytes no encoding decodes (" + InputText.lineList("line", undecodable.subList(MAX_PROBLEMS,
+                    undecodable.size())) + "); is this a text capture?"));
         }
         for (var e : decodedAs.entrySet()) {
             notes.add(source + ": not UTF-8; " + lineList("line", e.getValue()) + " read as " + e.getKey()

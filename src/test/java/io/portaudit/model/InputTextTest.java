@@ -99,4 +99,15 @@ class InputTextTest {
         });
         assertThat(Text.lines(d.text())[1]).contains("\uFFFD").endsWith("LISTEN");
     }
+
+    @Test
+    void binaryBytesGiveABoundedListOfProblems() {
+        java.util.Random r = new java.util.Random(15);
+        byte[] junk = new byte[200_000];
+        r.nextBytes(junk);
+        InputText.Decoded d = InputText.decode("junk.bin", junk);
+        assertThat(d.problems()).hasSizeLessThanOrEqualTo(InputText.MAX_PROBLEMS + 1);
+        assertThat(d.problems().get(d.problems().size() - 1).message()).contains("more lines hold bytes no encoding decodes");
+        assertThat(Text.lines(d.text()).length).isGreaterThan(InputText.MAX_PROBLEMS);
+    }
 }
