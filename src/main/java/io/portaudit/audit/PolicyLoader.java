@@ -60,8 +60,10 @@ public final class PolicyLoader {
 
     public static Policy load(Path file) throws PolicyException {
         try {
-            if (Files.size(file) > MAX_POLICY_BYTES) throw new PolicyException(file + ": policy file larger than 1 MiB");
-            return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+            byte[] bytes = io.portaudit.model.BoundedRead.read(file.toString(), MAX_POLICY_BYTES, io.portaudit.model.BoundedRead.MAX_LINE_BYTES);
+            return parse(file.toString(), new String(bytes, StandardCharsets.UTF_8));
+        } catch (io.portaudit.model.BoundedRead.TooLarge e) {
+            throw new PolicyException(file + ": policy file: " + e.getMessage());
         } catch (IOException e) {
             throw new PolicyException("cannot read policy " + file + ": " + e.getMessage());
         }

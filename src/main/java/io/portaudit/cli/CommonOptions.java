@@ -41,6 +41,12 @@ public class CommonOptions {
     /** The name table: IANA + /etc/services, or IANA + the given file. */
     public ServiceNames serviceNames(Problems problems) throws IOException {
         if (servicesFile == null) return ServiceNames.defaults();
-        return ServiceNames.iana().withServicesFile(servicesFile, problems);
+        try {
+            return ServiceNames.iana().withServicesFile(servicesFile, problems);
+        } catch (io.portaudit.model.BoundedRead.TooLarge e) {
+            throw new UserException("--services " + e.getMessage());
+        } catch (IOException e) {
+            throw new UserException("--services " + servicesFile + ": cannot read: " + e.getMessage());
+        }
     }
 }

@@ -152,7 +152,9 @@ public final class FirewallCommand implements Callable<Integer> {
         String source = file.equals("-") ? "<stdin>" : file;
         byte[] bytes;
         try {
-            bytes = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
+            bytes = io.portaudit.model.BoundedRead.read(file);
+        } catch (io.portaudit.model.BoundedRead.TooLarge e) {
+            throw new UserException(source + ": " + e.getMessage());
         } catch (IOException e) {
             throw new UserException(file + ": cannot read: " + e);
         }

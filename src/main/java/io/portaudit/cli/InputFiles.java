@@ -2,6 +2,7 @@ package io.portaudit.cli;
 
 import io.portaudit.audit.AuditInput;
 import io.portaudit.audit.InputSniffer;
+import io.portaudit.model.BoundedRead;
 import io.portaudit.model.ServiceNames;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,10 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads {@code --input [KIND:]FILE} arguments (bounded in size) and hands them to the sniffer. */
+/** Reads {@code --input [KIND:]FILE} arguments ({@link BoundedRead}: bytes read, line length) and hands them to the sniffer. */
 final class InputFiles {
-    static final long MAX_INPUT_BYTES = 64L * 1024 * 1024;
-
     private InputFiles() {}
 
     static AuditInput read(List<String> args, ServiceNames names) {
@@ -30,9 +29,10 @@ final class InputFiles {
             }
             Path p = Path.of(file);
             try {
-                if (Files.size(p) > MAX_INPUT_BYTES) throw new UserException("--input " + file + ": larger than 64 MiB");
-                byte[] bytes = Files.readAllBytes(p);
+                byte[] bytes = BoundedRead.read(p.toString());
                 texts.add(InputSniffer.Labeled.ofBytes(file, kind, bytes));
+            } catch (BoundedRead.TooLarge e) {
+                throw new UserException("--input " + file + ": " + e.getMessage());
             } catch (IOException e) {
                 throw new UserException("--input " + file + ": cannot read: " + e.getMessage());
             }

@@ -157,7 +157,9 @@ public final class InventoryCommand implements Callable<Integer> {
         }
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(Path.of(file));
+            bytes = io.portaudit.model.BoundedRead.read(file);
+        } catch (io.portaudit.model.BoundedRead.TooLarge e) {
+            throw new UserException("--from " + file + ": " + e.getMessage());
         } catch (IOException e) {
             throw new UserException("cannot read " + file + ": " + e.getMessage());
         }

@@ -345,9 +345,12 @@ public final class ScanCommand implements Callable<Integer> {
     }
 
     private static String readText(Path p) throws IOException {
-        if (p.toString().equals("-")) return new String(System.in.readNBytes(16 << 20), StandardCharsets.UTF_8);
         try {
-            return Files.readString(p, StandardCharsets.UTF_8);
+            // target lists: 16 MiB is a million addresses
+            return new String(io.portaudit.model.BoundedRead.read(p.toString(), 16 << 20, io.portaudit.model.BoundedRead.MAX_LINE_BYTES),
+                    StandardCharsets.UTF_8);
+        } catch (io.portaudit.model.BoundedRead.TooLarge e) {
+            throw new UserException(p + ": " + e.getMessage());
         } catch (IOException e) {
             throw new UserException("cannot read " + p + ": " + e.getMessage());
         }

@@ -101,7 +101,11 @@ public final class ServiceNames {
 
     /** This table with the entries of an {@code /etc/services}-format file layered on top. */
     public ServiceNames withServicesFile(Path file, Problems problems) throws IOException {
-        return withServicesText(file.toString(), Files.readString(file, StandardCharsets.ISO_8859_1), problems);
+        try {
+            return withServicesText(file.toString(), new String(BoundedRead.read(file.toString()), StandardCharsets.ISO_8859_1), problems);
+        } catch (BoundedRead.TooLarge e) {
+            throw new BoundedRead.TooLarge(file + ": " + e.getMessage());
+        }
     }
 
     /**
