@@ -6,6 +6,7 @@ import io.portaudit.model.Owner;
 import io.portaudit.model.PortRange;
 import io.portaudit.model.Protocol;
 import io.portaudit.model.RuleRef;
+import io.portaudit.model.ShellWord;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,51 +25,76 @@ final class Remedies {
         return family == AddressFamily.IPV6 ? "ip6tables" : "iptables";
     }
 
-    /** Deletes the rule that decided a verdict (a policy cannot be deleted: set it instead). */
+    /** Deletes the rule that decided a verdict (a policy cannot be deleted: set it instead). Device names are shell-quoted. */
     static List<String> deleteRule(RuleRef rule, AddressFamily family, String backend) {
         List<String> out = new ArrayList<>();
         if (rule == null || "-".equals(rule.chain())) return out; // no rule decided it: nothing to delete
+        String chain = ShellWord.quote(rule.chain());
+        if (chain == null) return out;
         if (rule.isPolicy()) {
             if (isNft(backend)) {
-                out.add("nft 'chain " + nftTable(rule) + " " + rule.chain() + " { policy drop; }'   # after adding accept rules for what must stay reachable");
+                // the RuleRef does not carry the nft family: list the ruleset, the comment says what to change there
+                out.add("nft list ruleset   # " + ShellWord.comment("then give chain " + rule.chain() + " of table " + nftTable(rule)
+                        + " 'policy drop;', after accept rules for lo, established traffic, ICMPv6 and what must stay reachable"));
             } else {
-                out.add(iptables(family) + tableOpt(rule) + " -P " + rule.chain() + " DROP   # after adding ACCEPT rules for what must stay reachable");
+                out.add(iptables(family) + tableOpt(rule) + " -P " + chain + " DROP   # after adding ACCEPT rules for lo, established "
+                        + "traffic" + (family == AddressFamily.IPV6 ? ", ICMPv6" : "") + " and what must stay reachable");
             }
             return out;
         }
         if (isNft(backend)) {
-            out.add("nft -a list chain " + nftTable(rule) + " " + rule.chain() + "   # find the rule's handle, then:");
-            out.add("nft delete rule " + nftTable(rule) + " " + rule.chain() + " handle <N>   # " + rule.text());
+            out.add("nft -a list ruleset   # " + ShellWord.comment("then delete the rule '" + rule.text().strip() + "' of chain "
+                    + rule.chain() + " (table " + nftTable(rule) + ") by the handle shown after it: nft delete rule FAMILY TABLE CHAIN "
+                    + "handle NUMBER"));
         } else {
-            out.add(iptables(family) + tableOpt(rule) + " -D " + rule.chain() + " " + rule.index() + "   # " + rule.text());
+            out.add(iptables(family) + tableOpt(rule) + " -D " + chain + " " + rule.index() + "   # " + ShellWord.comment(rule.text()));
         }
         return out;
     }
 
-    /** Drops a port range before anything else accepts it. */
+    /**
+     * Drops a port range before anything else accepts it. For nftables the rule goes into a table of
+     * its own (created if missing), never into a table the board may not have.
+     */
     static String dropPorts(Protocol protocol, PortRange ports, AddressFamily family, String backend) {
         if (isNft(backend)) {
-            return "nft insert rule inet filter input " + (family == AddressFamily.IPV6 ? "meta nfproto ipv6 " : "meta nfproto ipv4 ")
-                    + protocol.label() + " dport " + ports + " drop";
+            String fam = family == AddressFamily.IPV6 ? "ipv6" : "ipv4";
+            String range = ports.from() == ports.to() ? String.valueOf(ports.from()) : ports.from() + "-" + ports.to();
+            return "nft " + ShellWord.quote("add table inet portaudit_fix; add chain inet portaudit_fix input "
+                    + "{ type filter hook input priority -1; policy accept; }; add rule inet portaudit_fix input iifname != \"lo\" "
+                    + "meta nfproto " + fam + " " + protocol.label() + " dport " + range + " ct state new drop");
         }
         String dport = ports.from() == ports.to() ? String.valueOf(ports.from()) : ports.from() + ":" + ports.to();
         return iptables(family) + " -I INPUT -p " + protocol.label() + " --dport " + dport + " -j DROP";
     }
 
-    /** Stops and disables the programs behind a listener (systemd unit, OpenRC service, or inetd entry). */
+    /**
+     * Stops and disables the programs behind a listener, only where the service is really known: a
+     * systemd unit or OpenRC service read from the process's cgroup, or an inetd entry. A program name
+     * is never taken for a service name; then the remedy says how to find the service instead.
+     */
     static List<String> stopService(List<Listener> listeners) {
         Set<String> out = new LinkedHashSet<>();
         for (Listener l : listeners) {
             for (Owner o : l.owners()) {
                 String comm = o.comm();
-                if (o.unit() != null && !o.unit().isBlank()) {
-                    out.add("systemctl disable --now " + o.unit());
+                String unit = o.unit() == null || o.unit().isBlank() ? null : o.unit();
+                String who = (comm == null ? "the program" : ShellWord.quote(comm)) + (o.pid() == null ? "" : " (pid " + o.pid() + ")");
+                if (o.container() != null && !o.container().isBlank()) {
+                    out.add("stop or reconfigure the container " + ShellWord.quote(o.container()) + " that runs " + who
+                            + ": it is not a service of the device itself");
+                } else if (unit != null && unit.startsWith("openrc:") && ShellWord.quote(unit.substring(7)) != null) {
+                    String svc = ShellWord.quote(unit.substring(7));
+                    out.add("rc-update del " + svc + " default && rc-service " + svc + " stop");
+                } else if (unit != null && (unit.endsWith(".service") || unit.endsWith(".socket"))) {
+                    out.add("systemctl disable --now " + ShellWord.quote(unit));
                 } else if (comm != null && (comm.equals("inetd") || comm.equals("xinetd"))) {
                     out.add("remove the " + l.protocol().label() + "/" + l.port() + " line from /etc/" + comm
                             + ".conf and restart " + comm);
                 } else if (comm != null) {
-                    out.add("rc-update del " + comm + " default && rc-service " + comm + " stop   # OpenRC; with systemd: "
-                            + "systemctl disable --now " + comm);
+                    out.add("stop " + who + " and keep it from starting at boot; its service name is not known (collect as root so "
+                            + "portaudit reads the process's cgroup, or look it up on the device: rc-status, systemctl status"
+                            + (o.pid() == null ? "" : " " + o.pid()) + ")");
                 }
             }
         }
@@ -78,14 +104,15 @@ final class Remedies {
     }
 
     static String bindLoopback(Listener l) {
-        String who = l.owners().isEmpty() || l.owners().get(0).comm() == null ? "the program" : l.owners().get(0).comm();
+        String comm = l.owners().isEmpty() ? null : l.owners().get(0).comm();
+        String who = comm == null ? "the program" : ShellWord.quote(comm);
         String lo = l.family() == AddressFamily.IPV6 ? "::1" : "127.0.0.1";
         return "make " + who + " listen on " + lo + " instead of " + l.address()
                 + " (its listen/bind address setting) if only local clients use it";
     }
 
     private static String tableOpt(RuleRef rule) {
-        return rule.table() == null || rule.table().equals("filter") ? "" : " -t " + rule.table();
+        return rule.table() == null || rule.table().equals("filter") ? "" : " -t " + ShellWord.quote(rule.table());
     }
 
     private static String nftTable(RuleRef rule) {

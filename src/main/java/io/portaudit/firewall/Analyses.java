@@ -10,6 +10,7 @@ import io.portaudit.model.PortSet;
 import io.portaudit.model.Protocol;
 import io.portaudit.model.RuleRef;
 import io.portaudit.model.Severity;
+import io.portaudit.model.ShellWord;
 import io.portaudit.model.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,12 +49,13 @@ final class Analyses {
 
     static String deleteCommand(Ruleset rs, Table t, Chain c, Rule r) {
         if (isNft(rs)) {
-            return r.handle() >= 0 ? "nft delete rule " + t.family().label() + " " + t.name() + " " + c.name() + " handle " + r.handle()
-                    : "nft -a list chain " + t.family().label() + " " + t.name() + " " + c.name()
-                            + "   # find the rule's handle, then: nft delete rule " + t.family().label() + " " + t.name() + " " + c.name()
-                            + " handle N";
+            String where = t.family().label() + " " + ShellWord.quote(t.name()) + " " + ShellWord.quote(c.name());
+            return r.handle() >= 0 ? "nft delete rule " + where + " handle " + r.handle()
+                    : "nft -a list chain " + where + "   # " + ShellWord.comment("then delete it by the handle shown after it: nft delete rule "
+                            + where + " handle (its number)");
         }
-        return tool(rs, t) + (t.name().equals("filter") ? "" : " -t " + t.name()) + " -D " + c.name() + " " + r.index();
+        return tool(rs, t) + (t.name().equals("filter") ? "" : " -t " + ShellWord.quote(t.name())) + " -D " + ShellWord.quote(c.name())
+                + " " + r.index();
     }
 
     private static Evidence evidence(Rule r) {
@@ -118,8 +120,8 @@ final class Analyses {
                                     + "every packet and makes every later rule dead. Ports whose verdict depends on the reading: "
                                     + (diff.isEmpty() ? "none" : diff) + ".",
                             List.of(evidence(r)),
-                            List.of("confirm on the device: " + t0 + " -L " + c.name() + " -v -n --line-numbers   (or " + t0 + "-save)",
-                                    "if the 'in' column is not 'lo': " + t0 + " -D " + c.name() + " " + r.index()
+                            List.of("confirm on the device: " + t0 + " -L " + ShellWord.quote(c.name()) + " -v -n --line-numbers   (or " + t0 + "-save)",
+                                    "if the 'in' column is not 'lo': " + t0 + " -D " + ShellWord.quote(c.name()) + " " + r.index()
                                             + "   # it accepts everything from every interface")));
                 }
             }
@@ -360,14 +362,18 @@ final class Analyses {
                 if (!most && !c.rules().isEmpty()) continue;
                 if (counts.isEmpty() && !c.rules().isEmpty()) continue;
                 String fam = t.family() == TableFamily.IP6 ? "ip6tables" : "iptables";
+                String where = t.family().label() + " " + ShellWord.quote(t.name()) + " " + ShellWord.quote(c.name());
+                boolean v6 = t.family() != TableFamily.IP;
                 List<String> remedy = isNft(rs)
-                        ? List.of("nft add rule " + t.family().label() + " " + t.name() + " " + c.name() + " iifname lo accept",
-                                "nft add rule " + t.family().label() + " " + t.name() + " " + c.name() + " ct state established,related accept",
-                                "nft add rule " + t.family().label() + " " + t.name() + " " + c.name() + " tcp dport { 80 } accept   # the ports you ship",
-                                "nft chain " + t.family().label() + " " + t.name() + " " + c.name() + " '{ policy drop; }'")
+                        ? List.of("nft add rule " + where + " iifname lo accept",
+                                "nft add rule " + where + " ct state established,related accept",
+                                "nft add rule " + where + " meta l4proto { icmp, ipv6-icmp } accept   # ICMPv6 carries IPv6 neighbour discovery",
+                                "add one accept rule per port the product ships (the listeners in the port table), then:",
+                                "nft chain " + where + " '{ policy drop; }'")
                         : List.of(fam + " -A INPUT -i lo -j ACCEPT",
                                 fam + " -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
-                                fam + " -A INPUT -p tcp --dport 80 -j ACCEPT   # the ports you ship",
+                                fam + (v6 ? " -A INPUT -p ipv6-icmp -j ACCEPT   # neighbour discovery" : " -A INPUT -p icmp -j ACCEPT"),
+                                "add one ACCEPT rule per port the product ships (the listeners in the port table), then:",
                                 fam + " -P INPUT DROP");
                 List<Evidence> ev = new ArrayList<>();
                 ev.add(new Evidence("firewall", c.policyText(), c.policySource()));
@@ -428,10 +434,8 @@ final class Analyses {
         for (Ruleset rs : rulesets) {
             for (Table t : rs.tables()) {
                 if (!t.name().equals(ref.table())) continue;
-                if (isNft(rs)) return "nft add rule " + t.family().label() + " " + t.name() + " " + ref.chain() + " " + e.protocol().label()
-                        + " dport { PORT } accept   # only the ports your listeners need";
-                return (e.family() == AddressFamily.IPV6 ? "ip6tables" : "iptables") + " -I " + ref.chain() + " " + ref.index() + " -p "
-                        + e.protocol().label() + " --dport PORT -j ACCEPT   # only the ports your listeners need";
+                return "in its place, accept only the " + e.protocol().label() + " ports your listeners need (see the port table), "
+                        + "one rule or one set element per port";
             }
         }
         return "replace it with rules for only the ports your listeners need";
@@ -446,7 +450,7 @@ final class Analyses {
                 for (Rule r : c.rules()) if (r.source().equals(ref.source())) return deleteCommand(rs, t, c, r);
             }
         }
-        return (fam == AddressFamily.IPV6 ? "ip6tables" : "iptables") + " -D " + ref.chain() + " " + ref.index();
+        return (fam == AddressFamily.IPV6 ? "ip6tables" : "iptables") + " -D " + ShellWord.quote(ref.chain()) + " " + ref.index();
     }
 
     // ---- ipv6-unfiltered
@@ -482,8 +486,9 @@ final class Analyses {
                     new PortRange(leak.ranges().get(0).from(), leak.ranges().get(leak.rangeCount() - 1).to()),
                     "The IPv6 path is open where the IPv4 rules block: a remote host that uses the device's IPv6 address reaches "
                             + "these ports past the IPv4 firewall.",
-                    ev, List.of("ip6tables -P INPUT DROP   # after allowing lo, established and the ports you ship",
-                            "or mirror the IPv4 rules into ip6tables / an nft inet table")));
+                    ev, List.of("block them on IPv6 as IPv4 does (portaudit audit --fix-script FILE writes the commands for this board)",
+                            "or mirror the IPv4 rules into ip6tables / an nft inet table, keeping lo, established traffic and ICMPv6 "
+                                    + "(neighbour discovery) accepted")));
         }
     }
 
