@@ -25,6 +25,7 @@ final class FirewallAdapter {
         if (view.families().isEmpty() && view.problems().isEmpty()) return null;
         List<String> sources = captures.stream().filter(c -> c.kind().startsWith("iptables") || c.kind().startsWith("ip6tables")
                 || c.kind().startsWith("nft")).map(Capture::command).distinct().toList();
-        return new FirewallFacts(view.backend(), view.exposures(), view.findings(), view.problems(), sources, view.hiddenInterfaces());
+        return new FirewallFacts(view.backend(), view.exposures(), view.findings(), view.problems(), sources, view.hiddenInterfaces(),
+                view.rulesets());
     }
 }

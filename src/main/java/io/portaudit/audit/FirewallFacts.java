@@ -1,6 +1,7 @@
 package io.portaudit.audit;
 
 import io.portaudit.firewall.HiddenInterface;
+import io.portaudit.firewall.Ruleset;
 import io.portaudit.model.AddressFamily;
 import io.portaudit.model.Exposure;
 import io.portaudit.model.ExposureRange;
@@ -20,20 +21,28 @@ import java.util.Optional;
  * @param sources   the inputs the view was built from, for the report
  * @param hiddenInterfaces rules an {@code iptables -L} listing showed without their interface (read as -i lo), with what
  *                  the literal reading would expose: a scan may settle which reading is true
+ * @param rulesets  the parsed rulesets, for the fix script (which backend, which rules to delete)
  */
 public record FirewallFacts(String backend, List<Exposure> exposures, List<Finding> findings, List<ParseProblem> problems,
-                            List<String> sources, List<HiddenInterface> hiddenInterfaces) {
+                            List<String> sources, List<HiddenInterface> hiddenInterfaces, List<Ruleset> rulesets) {
     public FirewallFacts {
         exposures = List.copyOf(exposures);
         findings = List.copyOf(findings);
         problems = List.copyOf(problems);
         sources = List.copyOf(sources);
         hiddenInterfaces = hiddenInterfaces == null ? List.of() : List.copyOf(hiddenInterfaces);
+        rulesets = rulesets == null ? List.of() : List.copyOf(rulesets);
+    }
+
+    /** Without the parsed rulesets (then the fix script cannot name the board's rules or backend). */
+    public FirewallFacts(String backend, List<Exposure> exposures, List<Finding> findings, List<ParseProblem> problems,
+                         List<String> sources, List<HiddenInterface> hiddenInterfaces) {
+        this(backend, exposures, findings, problems, sources, hiddenInterfaces, List.of());
     }
 
     public FirewallFacts(String backend, List<Exposure> exposures, List<Finding> findings, List<ParseProblem> problems,
                          List<String> sources) {
-        this(backend, exposures, findings, problems, sources, List.of());
+        this(backend, exposures, findings, problems, sources, List.of(), List.of());
     }
 
     public Optional<ExposureRange> at(AddressFamily family, Protocol protocol, int port) {

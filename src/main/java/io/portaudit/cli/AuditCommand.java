@@ -101,8 +101,10 @@ public final class AuditCommand implements Callable<Integer> {
     String failOn;
 
     @Option(names = "--fix-script", paramLabel = "FILE",
-            description = "Write a reviewable busybox-sh script with the firewall commands that close what the policy forbids. "
-                    + "portaudit never runs it.")
+            description = "Write a reviewable busybox-sh script that closes, in the board's own firewall backend (iptables legacy, "
+                    + "iptables-nft or nftables, as collected), every port whose finding fails the gate. It checks the whole change "
+                    + "first (iptables-restore --test / nft -c) and applies nothing if that fails; keeps loopback, established "
+                    + "traffic and ICMPv6 working; running it twice changes nothing. portaudit never runs it (docs/FINDINGS.md).")
     Path fixScript;
 
     Clock clock = Clock.systemUTC();

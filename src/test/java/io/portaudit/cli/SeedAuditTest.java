@@ -112,7 +112,8 @@ class SeedAuditTest {
         assertThat(all.exit()).isEqualTo(ExitCodes.FINDINGS);
         assertThat(Files.readString(html)).contains("<!DOCTYPE html>", "insecure-protocol");
         assertThat(Files.readString(sarif)).contains("\"version\" : \"2.1.0\"");
-        assertThat(Files.readString(fix)).contains("ip6tables -I INPUT -p tcp --dport 6000 -j DROP");
+        assertThat(Files.readString(fix)).contains("-A INPUT -p tcp -m tcp --dport 23 -j ACCEPT\n",
+                "-A portaudit-fix -p tcp -m tcp --dport 23 -j DROP", "-A portaudit-fix -p tcp -m tcp --dport 6000 -j DROP");
         assertThat(Files.readString(md)).startsWith("# portaudit:");
     }
 

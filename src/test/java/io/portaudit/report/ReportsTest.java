@@ -153,10 +153,12 @@ class ReportsTest {
     @Test
     void fixScriptIsValidShellAndOnlyTouchesTheFirewall(@TempDir Path dir) throws Exception {
         String script = FixScript.render(ReportScenario.result());
-        assertThat(script).startsWith("#!/bin/sh\n").contains("set -eu").contains("ip6tables -I INPUT -p tcp --dport 6000 -j DROP");
+        // the scenario's firewall facts carry no parsed ruleset: the board's backend is unknown, so nothing is run and the
+        // script says which failing findings it cannot close (FixScriptTest and FixScriptLabTest cover real rulesets)
+        assertThat(script).startsWith("#!/bin/sh\n").contains("# NOT CLOSED by this script:");
         for (String line : script.lines().toList()) {
-            if (line.isBlank() || line.startsWith("#") || line.startsWith("set ") || line.startsWith("echo ")) continue;
-            assertThat(line).matches("^(iptables|ip6tables|nft) .*");
+            if (line.isBlank() || line.startsWith("#")) continue;
+            assertThat(line).matches("^(echo '[^']*'|exit 1)$");
         }
         Path f = dir.resolve("fix.sh");
         Files.writeString(f, script, StandardCharsets.UTF_8);
