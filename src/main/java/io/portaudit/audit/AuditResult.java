@@ -5,11 +5,19 @@ import io.portaudit.model.Listener;
 import io.portaudit.model.ParseProblem;
 import java.util.List;
 
-/** Everything an audit found, ready for a report to format: reports compute nothing. */
+/**
+ * Everything an audit found, ready for a report to format: reports compute nothing. {@link AuditJson} writes it as
+ * JSON and reads it back; a result read back has no {@code firewall} and {@code scan} facts (null), only what the
+ * document records: the rows, findings and the checks that did not run.
+ *
+ * @param notChecked finding ids whose view or probe did not run → why (see {@link Checks}); never passed
+ */
 public record AuditResult(DeviceSnapshot snapshot, List<String> viewsPresent, List<String> viewsMissing, List<String> unknowns,
                           List<Listener> listeners, List<PortRow> rows, Gate.Outcome outcome, Policy policy,
-                          FirewallFacts firewall, ScanFacts scan, List<ParseProblem> problems, List<String> notes) {
-    public static final int SCHEMA_VERSION = 1;
+                          FirewallFacts firewall, ScanFacts scan, List<ParseProblem> problems, List<String> notes,
+                          java.util.Map<String, String> notChecked) {
+    /** The version of the audit JSON document ({@link AuditJson}); 2 since one mapping per model type and read-back. */
+    public static final int SCHEMA_VERSION = AuditJson.SCHEMA_VERSION;
 
     public AuditResult {
         viewsPresent = List.copyOf(viewsPresent);
@@ -19,6 +27,13 @@ public record AuditResult(DeviceSnapshot snapshot, List<String> viewsPresent, Li
         rows = List.copyOf(rows);
         problems = List.copyOf(problems);
         notes = List.copyOf(notes);
+        notChecked = notChecked == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(notChecked));
+    }
+
+    /** The result with the checks that did not run worked out from its views (the auditor's last step). */
+    AuditResult withChecks() {
+        return new AuditResult(snapshot, viewsPresent, viewsMissing, unknowns, listeners, rows, outcome, policy, firewall, scan,
+                problems, notes, Checks.notRun(this));
     }
 
     public boolean partial() {
@@ -29,11 +44,6 @@ public record AuditResult(DeviceSnapshot snapshot, List<String> viewsPresent, Li
     public int exitCode() {
         if (partial()) return 3;
         return outcome.failed() ? 1 : 0;
-    }
-
-    /** Finding ids whose view or probe did not run: not checked, never passed (see {@link Checks}). */
-    public java.util.Map<String, String> notChecked() {
-        return Checks.notRun(this);
     }
 
     public long count(Gate.Status status) {

@@ -92,6 +92,6 @@ public final class Auditor {
         }
         Gate.Outcome outcome = Gate.apply(policy, failOnOverride, c.rows(), findings, LocalDate.now(clock));
         return new AuditResult(in.snapshot(), present, missing, unknowns, in.listeners() == null ? List.of() : in.listeners(),
-                c.rows(), outcome, policy, in.firewall(), in.scan(), problems, notes);
+                c.rows(), outcome, policy, in.firewall(), in.scan(), problems, notes, null).withChecks();
     }
 }

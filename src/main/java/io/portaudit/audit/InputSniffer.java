@@ -24,7 +24,7 @@ import java.util.Optional;
 public final class InputSniffer {
     public static final List<String> KINDS = List.of("iptables-L", "ip6tables-L", "iptables-S", "ip6tables-S", "iptables-save",
             "ip6tables-save", "nft", "nft-json", "netstat", "ss", "proc-net", "socket-owners", "bindv6only", "nmap-normal", "nmap-xml",
-            "portaudit-json", "services");
+            "portaudit-json", "services", "portaudit-audit");
 
     /**
      * One input text: its name, the kind the user forced (or null), the text, and what decoding its bytes
@@ -58,6 +58,7 @@ public final class InputSniffer {
     /** The kind of a text from its content, by each view's own detector; empty when it is none portaudit reads. */
     public static Optional<String> sniff(String text) {
         text = InputText.normalize(text);
+        if (AuditJson.looksLike(text)) return Optional.of(PREVIOUS_RESULT);
         Optional<String> fw = FirewallFormat.detect(text);
         if (fw.isPresent()) return fw;
         Optional<String> scan = NmapOutputs.detect(text);
@@ -81,7 +82,37 @@ public final class InputSniffer {
         };
     }
 
+    /** The kind of a previous audit result ({@code audit --json}), read back by {@link #previousResult}. */
+    public static final String PREVIOUS_RESULT = "portaudit-audit";
+
+    private static boolean isPreviousResult(Labeled l) {
+        return PREVIOUS_RESULT.equals(l.kind()) || l.kind() == null && AuditJson.looksLike(InputText.normalize(l.text()));
+    }
+
+    /**
+     * A previous audit result ({@code portaudit audit --json}) given as the input: read back as it was written
+     * ({@link AuditJson#read}); empty when no input is one. It is read alone: with other inputs it is an error.
+     */
+    public static Optional<AuditResult> previousResult(List<Labeled> texts) throws InputException {
+        Labeled prev = texts.stream().filter(InputSniffer::isPreviousResult).findFirst().orElse(null);
+        if (prev == null) return Optional.empty();
+        if (texts.size() > 1) {
+            throw new InputException(prev.source() + ": a previous audit result is read back alone; give it as the only --input");
+        }
+        try {
+            return Optional.of(AuditJson.read(prev.text()));
+        } catch (AuditJson.AuditJsonException e) {
+            throw new InputException(prev.source() + ": " + e.getMessage());
+        }
+    }
+
     public static AuditInput read(List<Labeled> texts, ServiceNames names) throws InputException {
+        for (Labeled l : texts) {
+            if (isPreviousResult(l)) {
+                throw new InputException(l.source() + ": a previous audit result cannot be mixed with device outputs; "
+                        + "'portaudit audit --input " + l.source() + "' reads it back alone");
+            }
+        }
         Problems problems = new Problems();
         List<String> notes = new ArrayList<>();
         List<Capture> firewallTexts = new ArrayList<>();

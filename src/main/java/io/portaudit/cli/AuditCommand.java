@@ -49,6 +49,9 @@ import picocli.CommandLine.Model.CommandSpec;
                     + "are skipped and named in one note. CRLF/CR line ends, a byte-order mark, Unicode spaces and Shift_JIS/EUC-JP "
                     + "text are read as the clean capture; an empty ip6tables-save means no IPv6 rule is loaded.",
             "",
+            "A previous result (audit --json, schema portaudit-audit) given as the only --input is read back and rendered "
+                    + "in any format, as it was gated; written again as JSON it is the same document (docs/FORMATS.md).",
+            "",
             "Dual-stack assumption: a socket bound to :: (netstat [::]:23 or :::23, tcp6) also takes IPv4 unless the input "
                     + "proves it v6-only: ss -e showing v6only:1 (ss's * for a :: socket is read as dual-stack; its [::] alone proves nothing, older ss print it for both), "
                     + "net.ipv6.bindv6only=1 (a 'sysctl net.ipv6.bindv6only' output given as input, or /proc on the device), or an "
@@ -133,7 +136,16 @@ public final class AuditCommand implements Callable<Integer> {
         if (!inputs.isEmpty() && remote.isRemote()) throw new UserException("--input cannot be combined with --ssh or --bundle");
         AuditInput in;
         if (!inputs.isEmpty()) {
-            in = InputFiles.read(inputs, names);
+            List<io.portaudit.audit.InputSniffer.Labeled> texts = InputFiles.texts(inputs);
+            Optional<AuditResult> previous = InputFiles.previousResult(texts);
+            if (previous.isPresent()) {
+                if (scanTarget != null || policyFile != null || profile != null || failOn != null || fixScript != null) {
+                    throw new UserException("a previous audit result is rendered as it was recorded: --scan, --policy, --profile, "
+                            + "--fail-on and --fix-script need the device's outputs, not a result");
+                }
+                return render(previous.get(), err);
+            }
+            in = InputFiles.readTexts(texts, names);
         } else {
             Optional<DeviceSnapshot> device = remote.collect(err);
             DeviceSnapshot snap = device.orElseGet(() -> new LocalCollector().collect());
@@ -151,7 +163,10 @@ public final class AuditCommand implements Callable<Integer> {
             in = new AuditInput(in.snapshot(), in.firewall(), in.listeners(), scan, in.problems(), in.notes());
         }
         AuditResult result = Auditor.audit(in, policy, threshold, names, clock);
+        return render(result, err);
+    }
 
+    private int render(AuditResult result, PrintWriter err) throws IOException {
         boolean color = common.useColor();
         output.write(spec.commandLine().getOut(), err, common.verbosity() < 0, "audit", FORMATS,
                 (format, w) -> Reports.write(format, result, w, format.equals("text") && color));

@@ -1,7 +1,7 @@
 package io.portaudit.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portaudit.audit.ConsoleLog;
 import io.portaudit.audit.InputSniffer;
 import io.portaudit.collect.CommandRunner;
@@ -281,59 +281,15 @@ public final class FirewallCommand implements Callable<Integer> {
         return rej + ref.table() + " " + ref.label() + ": " + ref.text().replaceAll("\\s+", " ") + "  [" + ref.source() + "]";
     }
 
+    /** {@code firewall --json}: the exposures, problems and findings in the model's one JSON mapping (docs/FORMATS.md). */
     private static void json(FirewallView v, PrintWriter out) throws IOException {
-        Map<String, Object> root = new LinkedHashMap<>();
+        ObjectMapper mapper = io.portaudit.model.ModelJson.mapper();
+        ObjectNode root = mapper.createObjectNode();
         root.put("backend", v.backend());
-        root.put("families", v.families().stream().map(AddressFamily::label).sorted().toList());
-        List<Object> exps = new ArrayList<>();
-        for (Exposure e : v.exposures()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("family", e.family().label());
-            m.put("protocol", e.protocol().label());
-            List<Object> ranges = new ArrayList<>();
-            for (ExposureRange r : e.ranges()) {
-                Map<String, Object> x = new LinkedHashMap<>();
-                x.put("from", r.range().from());
-                x.put("to", r.range().to());
-                x.put("verdict", r.verdict().label());
-                if (r.rejectWith() != null) x.put("rejectWith", r.rejectWith());
-                x.put("rule", r.rule() == null ? null : rule(r.rule()));
-                ranges.add(x);
-            }
-            m.put("ranges", ranges);
-            exps.add(m);
-        }
-        root.put("exposures", exps);
-        root.put("problems", v.problems().stream().map(io.portaudit.report.JsonReport::problem).toList());
-        List<Object> finds = new ArrayList<>();
-        for (Finding f : v.findings()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", f.id());
-            m.put("severity", f.severity().label());
-            m.put("title", f.title());
-            m.put("protocol", f.protocol() == null ? null : f.protocol().label());
-            m.put("family", f.family() == null ? null : f.family().label());
-            m.put("ports", f.ports() == null ? null : f.ports().toString());
-            m.put("detail", f.detail());
-            List<Object> ev = new ArrayList<>();
-            for (Evidence e : f.evidence()) ev.add(Map.of("view", e.view(), "text", e.text() == null ? "" : e.text(), "source",
-                    e.source() == null ? "" : e.source()));
-            m.put("evidence", ev);
-            m.put("remedy", f.remedy());
-            finds.add(m);
-        }
-        root.put("findings", finds);
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        out.println(mapper.writeValueAsString(root));
-    }
-
-    private static Map<String, Object> rule(RuleRef r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("table", r.table());
-        m.put("chain", r.chain());
-        m.put("index", r.index());
-        m.put("text", r.text());
-        m.put("source", r.source());
-        return m;
+        root.set("families", mapper.valueToTree(v.families().stream().map(AddressFamily::label).sorted().toList()));
+        root.set("exposures", mapper.valueToTree(v.exposures()));
+        root.set("problems", mapper.valueToTree(v.problems()));
+        root.set("findings", mapper.valueToTree(v.findings()));
+        out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     }
 }

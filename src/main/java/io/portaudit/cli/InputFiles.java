@@ -15,6 +15,28 @@ final class InputFiles {
     private InputFiles() {}
 
     static AuditInput read(List<String> args, ServiceNames names) {
+        return readTexts(texts(args), names);
+    }
+
+    static AuditInput readTexts(List<InputSniffer.Labeled> texts, ServiceNames names) {
+        try {
+            return InputSniffer.read(texts, names);
+        } catch (InputSniffer.InputException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    /** A previous audit result given as the (only) input, read back; empty when the inputs are device outputs. */
+    static java.util.Optional<io.portaudit.audit.AuditResult> previousResult(List<InputSniffer.Labeled> texts) {
+        try {
+            return InputSniffer.previousResult(texts);
+        } catch (InputSniffer.InputException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    /** The files' texts, each with the kind forced by {@code KIND:FILE} (or null). */
+    static List<InputSniffer.Labeled> texts(List<String> args) {
         List<InputSniffer.Labeled> texts = new ArrayList<>();
         for (String arg : args) {
             String kind = null;
@@ -37,10 +59,6 @@ final class InputFiles {
                 throw new UserException("--input " + file + ": cannot read: " + e.getMessage());
             }
         }
-        try {
-            return InputSniffer.read(texts, names);
-        } catch (InputSniffer.InputException e) {
-            throw new UserException(e.getMessage());
-        }
+        return texts;
     }
 }

@@ -1,12 +1,10 @@
 package io.portaudit.inventory;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portaudit.model.Listener;
+import io.portaudit.model.ModelJson;
 import io.portaudit.model.Owner;
 import io.portaudit.model.ParseProblem;
 import io.portaudit.model.Text;
@@ -19,137 +17,40 @@ import java.util.List;
 
 /** Formats an inventory: a table like {@code ss -tulpn} with owner, user, unit/container and scope; or JSON. */
 public final class InventoryOutput {
-    /** Created on first use: the text table should not pay for Jackson's start-up. */
-    private static final class Mapper {
-        static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    }
-
     private InventoryOutput() {}
 
+    /** The inventory document: listeners, remarks, problems, each in the model's one JSON mapping (docs/FORMATS.md). */
     public static ObjectNode json(List<Listener> listeners, List<String> remarks, List<ParseProblem> problems) {
-        ObjectNode root = Mapper.JSON.createObjectNode();
-        ArrayNode arr = root.putArray("listeners");
-        for (Listener l : listeners) arr.add(json(l));
-        ArrayNode r = root.putArray("remarks");
-        remarks.forEach(r::add);
-        ArrayNode p = root.putArray("problems");
-        for (ParseProblem pp : problems) {
-            ObjectNode o = p.addObject();
-            o.put("source", pp.source());
-            o.put("line", pp.line());
-            o.put("column", pp.column());
-            o.put("severity", pp.severity().name().toLowerCase(java.util.Locale.ROOT));
-            o.put("message", pp.message());
-            o.put("text", pp.text());
-        }
+        ObjectMapper m = ModelJson.mapper();
+        ObjectNode root = m.createObjectNode();
+        root.set("listeners", m.valueToTree(listeners));
+        root.set("remarks", m.valueToTree(remarks));
+        root.set("problems", m.valueToTree(problems));
         return root;
     }
 
-    public static ObjectNode json(Listener l) {
-        ObjectNode o = Mapper.JSON.createObjectNode();
-        o.put("protocol", l.protocol().label());
-        o.put("family", l.family().label());
-        o.put("address", l.address());
-        o.put("port", l.port());
-        o.put("scope", l.scope() == null ? null : l.scope().label());
-        if (l.dualStack() == null) o.putNull("dualStack");
-        else o.put("dualStack", l.dualStack());
-        o.put("state", l.state());
-        o.put("inode", l.inode());
-        o.put("netns", l.netns());
-        o.put("iface", l.iface());
-        o.put("note", l.note());
-        o.put("source", l.source());
-        ArrayNode owners = o.putArray("owners");
-        for (Owner w : l.owners()) {
-            ObjectNode ow = owners.addObject();
-            if (w.pid() == null) ow.putNull("pid");
-            else ow.put("pid", w.pid());
-            ow.put("comm", w.comm());
-            ow.put("cmdline", w.cmdline());
-            ow.put("user", w.user());
-            if (w.uid() == null) ow.putNull("uid");
-            else ow.put("uid", w.uid());
-            ow.put("unit", w.unit());
-            ow.put("container", w.container());
-            ow.put("exe", w.exe());
-            ow.put("started", w.started() == null ? null : w.started().toString());
-            ow.put("note", w.note());
-        }
-        return o;
-    }
-
     /**
-     * The same document as {@link #json(List, List, List)}, written with Jackson's streaming generator:
-     * no tree and no ObjectMapper start-up (a quarter second for a cold JVM with thousands of listeners).
+     * The same document as {@link #json(List, List, List)}, pretty-printed, streamed listener by listener (no tree of
+     * thousands of listeners is built).
      */
     public static String jsonText(List<Listener> listeners, List<String> remarks, List<ParseProblem> problems) {
+        ObjectMapper m = ModelJson.mapper();
         StringWriter sw = new StringWriter(listeners.size() * 600 + 256);
-        try (JsonGenerator g = new JsonFactory().createGenerator(sw)) {
+        try (JsonGenerator g = m.createGenerator(sw)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeArrayFieldStart("listeners");
-            for (Listener l : listeners) write(g, l);
+            for (Listener l : listeners) m.writeValue(g, l);
             g.writeEndArray();
-            g.writeArrayFieldStart("remarks");
-            for (String r : remarks) g.writeString(r);
-            g.writeEndArray();
-            g.writeArrayFieldStart("problems");
-            for (ParseProblem pp : problems) {
-                g.writeStartObject();
-                g.writeStringField("source", pp.source());
-                g.writeNumberField("line", pp.line());
-                g.writeNumberField("column", pp.column());
-                g.writeStringField("severity", pp.severity().name().toLowerCase(java.util.Locale.ROOT));
-                g.writeStringField("message", pp.message());
-                g.writeStringField("text", pp.text());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            g.writeFieldName("remarks");
+            m.writeValue(g, remarks);
+            g.writeFieldName("problems");
+            m.writeValue(g, problems);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return sw.toString();
-    }
-
-    private static void write(JsonGenerator g, Listener l) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("protocol", l.protocol().label());
-        g.writeStringField("family", l.family().label());
-        g.writeStringField("address", l.address());
-        g.writeNumberField("port", l.port());
-        g.writeStringField("scope", l.scope() == null ? null : l.scope().label());
-        g.writeFieldName("dualStack");
-        if (l.dualStack() == null) g.writeNull();
-        else g.writeBoolean(l.dualStack());
-        g.writeStringField("state", l.state());
-        g.writeNumberField("inode", l.inode());
-        g.writeStringField("netns", l.netns());
-        g.writeStringField("iface", l.iface());
-        g.writeStringField("note", l.note());
-        g.writeStringField("source", l.source());
-        g.writeArrayFieldStart("owners");
-        for (Owner w : l.owners()) {
-            g.writeStartObject();
-            g.writeFieldName("pid");
-            if (w.pid() == null) g.writeNull();
-            else g.writeNumber(w.pid());
-            g.writeStringField("comm", w.comm());
-            g.writeStringField("cmdline", w.cmdline());
-            g.writeStringField("user", w.user());
-            g.writeFieldName("uid");
-            if (w.uid() == null) g.writeNull();
-            else g.writeNumber(w.uid());
-            g.writeStringField("unit", w.unit());
-            g.writeStringField("container", w.container());
-            g.writeStringField("exe", w.exe());
-            g.writeStringField("started", w.started() == null ? null : w.started().toString());
-            g.writeStringField("note", w.note());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeEndObject();
     }
 
     /** {@link Text#printable} at 120 characters, without copying the (usual) text that needs nothing. */

@@ -11,7 +11,7 @@ import java.io.PrintWriter;
  * {@code {"type":"summary",...,"partial":bool}}. Banners are kept raw (JSON escapes them).
  */
 public final class JsonLinesOutput implements ScanListener {
-    private static final ObjectMapper M = new ObjectMapper();
+    private static final ObjectMapper M = io.portaudit.model.ModelJson.mapper();
     private final PrintWriter out;
     private final boolean openOnly;
 
@@ -20,18 +20,11 @@ public final class JsonLinesOutput implements ScanListener {
         this.openOnly = openOnly;
     }
 
+    /** A port record: {@code "type": "port"} then the port in the model's one JSON mapping (docs/FORMATS.md). */
     public static ObjectNode toJson(PortResult r) {
         ObjectNode n = M.createObjectNode();
         n.put("type", "port");
-        n.put("address", r.address());
-        n.put("protocol", r.protocol().label());
-        n.put("port", r.port());
-        n.put("state", r.state().label());
-        n.put("reason", r.reason());
-        if (r.service() != null) n.put("service", r.service());
-        if (r.product() != null) n.put("product", r.product());
-        if (r.version() != null) n.put("version", r.version());
-        if (r.banner() != null) n.put("banner", r.banner());
+        n.setAll((ObjectNode) M.valueToTree(r));
         return n;
     }
 

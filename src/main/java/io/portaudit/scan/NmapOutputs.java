@@ -367,8 +367,11 @@ public final class NmapOutputs {
                         problems.add(ParseProblem.error(source, i + 1, 1, l, "port line without valid protocol/port/state"));
                         continue;
                     }
-                    ports.add(new PortResult(n.path("address").asText(""), p, port, s, text(n, "reason"), text(n, "service"),
-                            text(n, "product"), text(n, "version"), text(n, "banner")));
+                    // the model's one mapping reads the record back (JsonLinesOutput wrote it with the same)
+                    com.fasterxml.jackson.databind.node.ObjectNode o = ((com.fasterxml.jackson.databind.node.ObjectNode) n).deepCopy();
+                    o.remove("type");
+                    if (!o.hasNonNull("address")) o.put("address", "");
+                    ports.add(io.portaudit.model.ModelJson.mapper().treeToValue(o, PortResult.class));
                 } else if (type.equals("host") && "up".equals(n.path("status").asText())) {
                     up.add(n.path("address").asText());
                 }

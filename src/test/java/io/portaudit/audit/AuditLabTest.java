@@ -58,11 +58,16 @@ class AuditLabTest {
     }
 
     static JsonNode audit(String... args) throws Exception {
+        return JSON.readTree(auditText(args));
+    }
+
+    /** The audit JSON document as written. */
+    static String auditText(String... args) {
         List<String> all = new ArrayList<>(List.of("audit", "--json", "-q"));
         all.addAll(List.of(args));
         Lab.Result r = Lab.run(Duration.ofMinutes(5), Lab.portaudit(all.toArray(String[]::new)));
         assertThat(r.exit()).as("portaudit %s: %s", all, r.err()).isIn(0, 1);
-        return JSON.readTree(r.out());
+        return r.out();
     }
 
     @Test
@@ -74,7 +79,12 @@ class AuditLabTest {
             Lab.Result collected = Lab.inNs(d.ns(), Duration.ofMinutes(3), "sh", script.toString(), bundle.toString());
             assertThat(collected.exit()).as(d.ns() + " collect: " + collected.err()).isZero();
 
-            JsonNode live = audit("--bundle", bundle.toString(), "--scan", d.address());
+            String liveText = auditText("--bundle", bundle.toString(), "--scan", d.address());
+            JsonNode live = JSON.readTree(liveText);
+            // the result round-trips: read back with --input, written again, it is the same document
+            Path saved = dir.resolve(d.ns() + "-audit.json");
+            Files.writeString(saved, liveText, StandardCharsets.UTF_8);
+            assertThat(auditText("--input", saved.toString())).as(d.ns() + ": audit --input previous.json").isEqualTo(liveText);
             JsonNode pasted = audit(d.pasted().stream().flatMap(p -> java.util.stream.Stream.of("--input", p)).toArray(String[]::new));
 
             assertThat(live.path("views").path("present")).extracting(JsonNode::asText).containsExactly("firewall", "listeners", "scan");

@@ -57,8 +57,8 @@ class FirewallCliTest {
         assertThat(tcp.get("family").asText()).isEqualTo("ipv4");
         assertThat(tcp.get("protocol").asText()).isEqualTo("tcp");
         JsonNode first = tcp.get("ranges").get(0);
-        assertThat(first.get("from").asInt()).isEqualTo(1);
-        assertThat(first.get("to").asInt()).isEqualTo(19);
+        assertThat(first.get("range").get("from").asInt()).isEqualTo(1);
+        assertThat(first.get("range").get("to").asInt()).isEqualTo(19);
         assertThat(first.get("verdict").asText()).isEqualTo("drop");
         assertThat(first.get("rule").get("index").asInt()).isZero();
         assertThat(root.get("findings").get(0).get("id").asText()).isEqualTo("ambiguous-listing");

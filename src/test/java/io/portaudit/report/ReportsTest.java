@@ -39,7 +39,7 @@ class ReportsTest {
         AuditResult r = ReportScenario.result();
         JsonNode root = JSON.readTree(render("json", r));
         assertThat(root.path("schema").asText()).isEqualTo("portaudit-audit");
-        assertThat(root.path("schemaVersion").asInt()).isEqualTo(1);
+        assertThat(root.path("schemaVersion").asInt()).isEqualTo(2);
         assertThat(root.path("summary").path("result").asText()).isEqualTo("fail");
         assertThat(root.path("summary").path("exitCode").asInt()).isEqualTo(1);
         assertThat(root.path("views").path("present")).extracting(JsonNode::asText).containsExactly("firewall", "listeners", "scan");
