@@ -29,7 +29,7 @@ class HandmadeTest {
     @Test
     void routerWithManglePreroutingRedirectAndDnat() {
         Ruleset rs = ok("handmade/router-iptables-save.txt");
-        assertThat(rs.backend()).isEqualTo("iptables");
+        assertThat(rs.backend()).as("iptables-save v1.4 existed before the nf_tables backend").isEqualTo("iptables-legacy");
         assertThat(tcp(rs, AddressFamily.IPV4)).isEqualTo(
                 "accept 23,80,2323 | drop 1-21,24-79,81-112,114-2322,2324-8442,8444-65535 | reject 113 | unknown 22,8443");
         assertThat(Fixtures.expose(rs, AddressFamily.IPV4, Protocol.TCP).at(7).rule().table()).isEqualTo("mangle");
