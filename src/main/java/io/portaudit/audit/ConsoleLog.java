@@ -6,7 +6,6 @@ import io.portaudit.model.Text;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -400,6 +399,12 @@ public final class ConsoleLog {
 
     private static String key(Part p) {
         String t = "filter";
+        if (p.command() != null && p.kind().startsWith("nft")) {
+            // nft list ruleset / nft list table inet filter: what follows "list" says what was listed
+            List<String> w = words(p.command());
+            int x = w.indexOf("list");
+            return p.kind() + " " + (x < 0 ? "" : String.join(" ", w.subList(x + 1, w.size())));
+        }
         if (p.command() != null) {
             List<String> w = words(p.command());
             int x = w.indexOf("-t");
@@ -443,9 +448,5 @@ public final class ConsoleLog {
 
     private static String rangeOf(Part p) {
         return p.firstLine() == p.lastLine() ? "line " + p.firstLine() : "lines " + p.firstLine() + "-" + p.lastLine();
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

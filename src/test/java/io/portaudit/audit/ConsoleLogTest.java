@@ -120,4 +120,13 @@ class ConsoleLogTest {
         assertThat(ConsoleLog.changesFirewall("iptables -L -n")).isFalse();
         assertThat(ConsoleLog.changesFirewall("netstat -a")).isFalse();
     }
+
+    @Test
+    void twoNftTablesListedOneByOneAreBothRead() {
+        String text = "# nft list table inet filter\ntable inet filter {\n\tchain input {\n\t\ttype filter hook input priority 0; policy drop;\n\t}\n}\n"
+                + "# nft list table ip nat\ntable ip nat {\n\tchain prerouting {\n\t\ttype nat hook prerouting priority -100; policy accept;\n\t}\n}\n";
+        ConsoleLog.Split s = ConsoleLog.split("x", text).orElseThrow();
+        assertThat(s.parts()).extracting(ConsoleLog.Part::command).containsExactly("nft list table inet filter", "nft list table ip nat");
+        assertThat(s.problems()).isEmpty();
+    }
 }

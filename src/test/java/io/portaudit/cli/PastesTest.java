@@ -197,6 +197,22 @@ class PastesTest {
     }
 
     @Test
+    void theSameListingTwiceIsReadOnceTheLaterOne() throws Exception {
+        // the 440's rules, then flushed: the later listing (all ACCEPT) is the state; reading both would keep the drops
+        String before = Files.readString(FX.resolve("lab/pa-440/iptables-save.txt"), StandardCharsets.UTF_8);
+        String after = Files.readString(FX.resolve("lab/pa-g3/iptables-save.txt"), StandardCharsets.UTF_8);
+        Path pasted = tmp.resolve("console.txt");
+        Files.writeString(pasted, "# iptables-save\n" + before + "# iptables -F\n# iptables -P INPUT ACCEPT\n# iptables-save\n" + after
+                + "# netstat -tuln\n" + Files.readString(FX.resolve("lab/pa-440/netstat-tulpn.txt")), StandardCharsets.UTF_8);
+        JsonNode root = json(MainTest.run("audit", "--json", "--input", pasted.toString()));
+        JsonNode clean = json(MainTest.run("audit", "--json", "--input", FX.resolve("lab/pa-g3/iptables-save.txt").toString(),
+                FX.resolve("lab/pa-440/netstat-tulpn.txt").toString()));
+        assertThat(verdicts(root)).isEqualTo(verdicts(clean)).containsEntry("tcp/6000/ipv4", "accept");
+        assertThat(root.path("problems")).isEmpty(); // the change came before the listing that is read
+        assertThat(root.path("notes").toString()).contains("(an earlier iptables-save listing; the later one is read)");
+    }
+
+    @Test
     void aKindGivenForAFileOfSeveralCommandsIsAnInputError() {
         MainTest.Run r = MainTest.run("audit", "--input", "netstat:" + PASTES.resolve("serial-armadillo440.log"));
         assertThat(r.exit()).isEqualTo(2);
