@@ -79,7 +79,7 @@ public final class FixScript {
     public static String render(AuditResult r) {
         Map<AddressFamily, Plan> plans = new EnumMap<>(AddressFamily.class);
         for (AddressFamily f : AddressFamily.values()) plans.put(f, new Plan(f));
-        List<String> comments = new ArrayList<>();
+        List<Note> comments = new ArrayList<>();
         List<String> notClosed = new ArrayList<>();
         boolean listenerView = r.viewsPresent().contains("listeners");
 
@@ -95,8 +95,9 @@ public final class FixScript {
                         continue;
                     }
                     for (AddressFamily fam : fams) add(plans.get(fam), f.protocol(), PortSet.of(f.ports()));
-                    comments.add("closes " + f.protocol().label() + "/" + f.ports() + " on " + famLabel(fams) + ": " + head);
-                    for (String stop : serviceStops(r, f, fams)) comments.add("  and, if the product does not need it: " + stop);
+                    comments.add(new Note(fams, "closes " + f.protocol().label() + "/" + f.ports() + " on " + famLabel(fams) + ": "
+                            + head));
+                    for (String stop : serviceStops(r, f, fams)) comments.add(new Note(List.of(), "  and, if the product does not need it: " + stop));
                 }
                 case "ipv6-unfiltered" -> {
                     if (f.protocol() == null || f.ports() == null) {
@@ -106,7 +107,8 @@ public final class FixScript {
                     PortSet ports = PortSet.of(f.ports());
                     if (ports.size() > 1 && r.firewall() != null) ports = ports.intersect(blocked(r.firewall(), AddressFamily.IPV4, f.protocol()));
                     add(plans.get(AddressFamily.IPV6), f.protocol(), ports);
-                    comments.add("closes " + f.protocol().label() + "/" + ports + " on IPv6 as IPv4 does: " + head);
+                    comments.add(new Note(List.of(AddressFamily.IPV6), "closes " + f.protocol().label() + "/" + ports
+                            + " on IPv6 as IPv4 does: " + head));
                 }
                 case "open-without-listener", "wide-accept-range" -> {
                     if (f.protocol() == null || f.ports() == null) {
@@ -117,8 +119,8 @@ public final class FixScript {
                         PortSet idle = PortSet.of(f.ports()).minus(listened(r.listeners(), fam, f.protocol()));
                         if (r.firewall() != null) idle = idle.intersect(accepted(r.firewall(), fam, f.protocol()));
                         add(plans.get(fam), f.protocol(), idle);
-                        comments.add("closes " + f.protocol().label() + "/" + idle + " on " + famLabel(List.of(fam))
-                                + " (accepted, nothing listens): " + head);
+                        comments.add(new Note(List.of(fam), "closes " + f.protocol().label() + "/" + idle + " on " + famLabel(List.of(fam))
+                                + " (accepted, nothing listens): " + head));
                     }
                 }
                 case "accept-all-policy" -> {
@@ -130,9 +132,10 @@ public final class FixScript {
                         Plan p = plans.get(fam);
                         p.keepOnly = new EnumMap<>(Protocol.class);
                         for (Protocol proto : Protocol.values()) p.keepOnly.put(proto, listened(r.listeners(), fam, proto));
-                        comments.add("drops every new packet on " + famLabel(List.of(fam)) + " except loopback, established traffic, "
+                        comments.add(new Note(List.of(fam), "drops every new packet on " + famLabel(List.of(fam))
+                                + " except loopback, established traffic, "
                                 + (fam == AddressFamily.IPV6 ? "ICMPv6" : "ICMP") + " and the listeners' ports " + keepText(p.keepOnly)
-                                + ": " + head);
+                                + ": " + head));
                     }
                 }
                 default -> notClosed.add(head + " (not a port to close: see the report's remedy)");
@@ -311,7 +314,10 @@ public final class FixScript {
 
     // ---------------------------------------------------------------- rendering
 
-    private static String script(AuditResult r, List<Plan> plans, List<String> comments, List<String> notClosed) {
+    /** A header line about what the script does; {@code families}: the plans it depends on (empty: none). */
+    private record Note(List<AddressFamily> families, String text) {}
+
+    private static String script(AuditResult r, List<Plan> plans, List<Note> comments, List<String> notClosed) {
         StringBuilder sb = new StringBuilder();
         sb.append("#!/bin/sh\n");
         sb.append("# portaudit fix script for ").append(ShellWord.comment(r.snapshot().host())).append(" (")
@@ -324,7 +330,13 @@ public final class FixScript {
         sb.append("# mechanism afterwards (iptables-save > /etc/iptables/rules-save, nft list ruleset > /etc/nftables.conf, ...).\n");
         sb.append("#\n");
         if (comments.isEmpty() && notClosed.isEmpty()) sb.append("# no finding fails the gate\n");
-        for (String c : comments) sb.append("# ").append(ShellWord.comment(c)).append('\n');
+        Set<AddressFamily> applied = new java.util.HashSet<>();
+        for (Plan p : plans) applied.add(p.family);
+        for (Note c : comments) {
+            // never say "closes" for a family the script cannot change (the "header says it closes them")
+            String prefix = applied.containsAll(c.families()) ? "" : "NOT CLOSED (see below); the plan was: ";
+            sb.append("# ").append(prefix).append(ShellWord.comment(c.text())).append('\n');
+        }
         for (String c : notClosed) sb.append("# NOT CLOSED by this script: ").append(ShellWord.comment(c)).append('\n');
         sb.append('\n');
         if (plans.isEmpty()) {

@@ -55,7 +55,7 @@ class FixScriptTest {
     }
 
     static void assertNeverUnsafe(String script) throws Exception {
-        assertThat(script).doesNotContain("PORT ", "<N>", "nft insert", "-P INPUT DROP", "rc-update del", "policy drop")
+        assertThat(script).doesNotContain("PORT ", "<N>", "nft insert", "-P INPUT DROP", "policy drop")
                 .doesNotContain("-D INPUT 1", "-D INPUT 2", "-D INPUT 3", "-D INPUT 4", "-D INPUT 5");
         // loopback and established traffic pass the script's own chain/table before any drop
         if (script.contains("-A portaudit-fix ")) {
@@ -145,6 +145,30 @@ class FixScriptTest {
         String s = script(null, SEED + "440-netstat-a.txt");
         assertNeverUnsafe(s);
         assertThat(commands(s)).noneMatch(l -> l.contains("iptables") || l.contains("nft "));
-        assertThat(s).contains("NOT CLOSED by this script", "backend (iptables legacy, iptables-nft or nftables) is unknown", "exit 1");
+        assertThat(s).contains("NOT CLOSED by this script", "backend (iptables legacy, iptables-nft or nftables) is unknown", "exit 1",
+                "# NOT CLOSED (see below); the plan was: closes tcp/23 on IPv4");
+        assertThat(s).doesNotContain("\n# closes ");
+    }
+
+    @Test
+    void aServiceStopIsACommentAndOnlyForAServiceWhoseNameIsKnown() throws Exception {
+        String rules = Files.readString(Path.of("lab/pa-440.rules"));
+        FirewallFacts fw = FirewallAdapter.fromTexts(List.of(new io.portaudit.model.Capture("iptables-save", "iptables-save", 0, rules, "",
+                Scenarios.AT, "pa-440.rules", false)), ServiceNames.iana());
+        List<io.portaudit.model.Listener> ls = List.of(
+                new io.portaudit.model.Listener(io.portaudit.model.Protocol.TCP, io.portaudit.model.AddressFamily.IPV4, "0.0.0.0", 21,
+                        io.portaudit.model.BindScope.ALL, null, "LISTEN", 1, null,
+                        List.of(new io.portaudit.model.Owner(700, "vsftpd", "/usr/sbin/vsftpd", "root", "openrc:vsftpd", null, null)),
+                        "proc"),
+                new io.portaudit.model.Listener(io.portaudit.model.Protocol.TCP, io.portaudit.model.AddressFamily.IPV4, "0.0.0.0", 23,
+                        io.portaudit.model.BindScope.ALL, null, "LISTEN", 2, null,
+                        List.of(new io.portaudit.model.Owner(701, "python3", "python3 telnet.py", "root", null, null, null)), "proc"));
+        AuditInput in = new AuditInput(Scenarios.snapshot(), fw, ls, null, List.of(), List.of());
+        String s = FixScript.render(Auditor.audit(in, Policy.none(), null, ServiceNames.iana(), CLOCK));
+        assertNeverUnsafe(s);
+        assertThat(s).contains("# closes tcp/21 on IPv4", "#   and, if the product does not need it: rc-update del vsftpd default && rc-service vsftpd stop",
+                "-A portaudit-fix -p tcp -m tcp --dport 23 -j DROP");
+        assertThat(s).doesNotContain("python3 default", "systemctl disable --now python3");
+        assertThat(commands(s)).noneMatch(l -> l.contains("rc-update") || l.contains("rc-service"));
     }
 }
