@@ -128,7 +128,7 @@ public final class AuditJson {
         views.set("unknown", MAPPER.valueToTree(r.unknowns()));
 
         ObjectNode summary = root.putObject("summary");
-        summary.put("result", r.partial() ? "partial" : r.outcome().failed() ? "fail" : "pass");
+        summary.put("result", r.partial() ? "partial" : r.unreadable() ? "incomplete" : r.outcome().failed() ? "fail" : "pass");
         summary.put("exitCode", r.exitCode());
         summary.put("failOn", r.outcome().failOn().label());
         ObjectNode bySeverity = summary.putObject("findingsBySeverity");

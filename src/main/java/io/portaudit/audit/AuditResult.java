@@ -40,9 +40,23 @@ public record AuditResult(DeviceSnapshot snapshot, List<String> viewsPresent, Li
         return snapshot.partial() || (scan != null && scan.partial());
     }
 
-    /** 3 when partial, else 1 when the gate failed, else 0 (README, "Exit codes"). */
+    /**
+     * Lines that could hold a rule, a listener or a scanned port and could not be read (error problems), unless the user
+     * accepted them ({@code --accept-unreadable} or a policy exception for {@code unparsed-input}).
+     */
+    public boolean unreadable() {
+        return outcome.findings().stream().anyMatch(g -> g.finding().id().equals(Auditor.UNPARSED)
+                && g.status() != Gate.Status.ACCEPTED);
+    }
+
+    /** Partial collection or scan, or unreadable input lines: what the audit says may not be all there is. */
+    public boolean incomplete() {
+        return partial() || unreadable();
+    }
+
+    /** 3 when incomplete (partial, or unreadable lines not accepted), else 1 when the gate failed, else 0 (README, "Exit codes"). */
     public int exitCode() {
-        if (partial()) return 3;
+        if (incomplete()) return 3;
         return outcome.failed() ? 1 : 0;
     }
 

@@ -36,7 +36,71 @@ public final class Auditor {
         return out;
     }
 
+    /** The finding id of input lines that could not be read; unless accepted it makes the audit incomplete (exit 3). */
+    public static final String UNPARSED = "unparsed-input";
+
+    /**
+     * One finding for every input line that could have held a rule, a listener or a scanned port and could not be read
+     * (error problems): the lines, and the ports they leave unknown.
+     */
+    private static Finding unparsed(AuditInput in, List<ParseProblem> problems) {
+        List<ParseProblem> errors = problems.stream().filter(p -> p.severity() == ParseProblem.Severity.ERROR).toList();
+        if (errors.isEmpty()) return null;
+        List<ParseProblem> fwErrors = in.firewall() == null ? List.of()
+                : in.firewall().problems().stream().filter(p -> p.severity() == ParseProblem.Severity.ERROR).toList();
+        List<String> ports = new ArrayList<>();
+        if (!fwErrors.isEmpty()) {
+            List<String> unknown = new ArrayList<>();
+            for (io.portaudit.model.Exposure e : in.firewall().exposures()) {
+                for (io.portaudit.model.ExposureRange r : e.ranges()) {
+                    if (r.verdict() == io.portaudit.model.Verdict.UNKNOWN) {
+                        unknown.add(e.protocol().label() + "/" + r.range() + " " + e.family().label());
+                    }
+                }
+            }
+            ports.add(unknown.isEmpty() ? "firewall: no port's verdict depends on the damaged lines as read, but what they said is unknown"
+                    : "firewall verdict unknown for " + String.join(", ", unknown.stream().limit(12).toList())
+                            + (unknown.size() > 12 ? " and " + (unknown.size() - 12) + " more ranges" : ""));
+        }
+        if (errors.size() > fwErrors.size()) {
+            ports.add("listener and scan lines: any port (what the line said could not be read)");
+        }
+        return new Finding(UNPARSED, Severity.MEDIUM, errors.size() + " input line(s) could not be read: the audit is incomplete",
+                null, null, null,
+                "Every line of an input is read, knowingly ignored (headers, blank lines, known noise) or reported here. These lines "
+                        + "could hold a rule, a listener or a scanned port; what they said is treated as possibly open. Ports affected: "
+                        + String.join("; ", ports) + ". The audit is incomplete (exit 3) unless this is accepted with "
+                        + "--accept-unreadable or a policy exception for unparsed-input.",
+                errors.stream().limit(20).map(p -> new Evidence("input", p.text() == null ? p.message() : p.text() + "  ← " + p.message(),
+                        p.source() + (p.line() > 0 ? ":" + p.line() + (p.column() > 0 ? ":" + p.column() : "") : ""))).toList(),
+                List.of("check the input is complete and untruncated, or collect it again with portaudit collect-script",
+                        "or accept it: --accept-unreadable, or a policy exception for unparsed-input"));
+    }
+
+    /** {@code --accept-unreadable}: the unparsed-input finding is accepted, and the report says by what. */
+    private static Gate.Outcome acceptUnreadable(Gate.Outcome o) {
+        List<Gate.Gated> out = new ArrayList<>();
+        boolean failed = false;
+        for (Gate.Gated g : o.findings()) {
+            if (g.finding().id().equals(UNPARSED) && g.status() != Gate.Status.ACCEPTED) {
+                g = new Gate.Gated(g.finding(), Gate.Status.ACCEPTED, "accepted by --accept-unreadable: the lines above were not read");
+            }
+            failed |= g.status() == Gate.Status.FAILS;
+            out.add(g);
+        }
+        return new Gate.Outcome(List.copyOf(out), o.changes(), o.failOn(), failed);
+    }
+
     public static AuditResult audit(AuditInput in, Policy policy, Severity failOnOverride, ServiceNames names, Clock clock) {
+        return audit(in, policy, failOnOverride, names, clock, false);
+    }
+
+    /**
+     * @param acceptUnreadable {@code --accept-unreadable}: lines that could not be read are accepted (named in the report)
+     *                         instead of making the audit incomplete
+     */
+    public static AuditResult audit(AuditInput in, Policy policy, Severity failOnOverride, ServiceNames names, Clock clock,
+                                    boolean acceptUnreadable) {
         List<String> present = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         List<String> unknowns = new ArrayList<>();
@@ -81,16 +145,10 @@ public final class Auditor {
         if (in.firewall() != null) findings.addAll(noRules(in.firewall(), findings));
         List<ParseProblem> problems = new ArrayList<>(in.problems());
         if (in.firewall() != null) problems.addAll(in.firewall().problems());
-        List<ParseProblem> errors = problems.stream().filter(p -> p.severity() == ParseProblem.Severity.ERROR).toList();
-        if (!errors.isEmpty()) {
-            findings.add(new Finding("unparsed-input", Severity.MEDIUM, errors.size() + " input line(s) could not be read",
-                    null, null, null,
-                    "What could not be read is treated as possibly open; the audit may miss rules or listeners on those lines.",
-                    errors.stream().limit(20).map(p -> new Evidence("input", p.text() == null ? p.message() : p.text() + "  ← " + p.message(),
-                            p.source() + (p.line() > 0 ? ":" + p.line() : ""))).toList(),
-                    List.of("check the input is complete and untruncated, or collect it again with portaudit collect-script")));
-        }
+        Finding unparsed = unparsed(in, problems);
+        if (unparsed != null) findings.add(unparsed);
         Gate.Outcome outcome = Gate.apply(policy, failOnOverride, c.rows(), findings, LocalDate.now(clock));
+        if (acceptUnreadable) outcome = acceptUnreadable(outcome);
         return new AuditResult(in.snapshot(), present, missing, unknowns, in.listeners() == null ? List.of() : in.listeners(),
                 c.rows(), outcome, policy, in.firewall(), in.scan(), problems, notes, null).withChecks();
     }

@@ -17,6 +17,12 @@ final class FirewallAdapter {
         return facts(Firewall.analyze(in, names), texts);
     }
 
+    /** Rulesets already parsed (one per input file), evaluated together as one device's firewall. */
+    static FirewallFacts fromRulesets(List<io.portaudit.firewall.Ruleset> rulesets, io.portaudit.model.Problems problems,
+                                      List<Capture> texts) {
+        return facts(Firewall.evaluate(rulesets, problems, new java.util.ArrayList<>()), texts);
+    }
+
     static FirewallFacts fromSnapshot(DeviceSnapshot snap, ServiceNames names) {
         return facts(Firewall.analyze(snap, names), snap.captures());
     }

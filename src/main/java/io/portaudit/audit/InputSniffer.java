@@ -1,8 +1,10 @@
 package io.portaudit.audit;
 
 import io.portaudit.firewall.FirewallFormat;
+import io.portaudit.firewall.Ruleset;
 import io.portaudit.inventory.Inventory;
 import io.portaudit.inventory.InventoryFormat;
+import io.portaudit.inventory.InventoryText;
 import io.portaudit.model.Capture;
 import io.portaudit.model.InputText;
 import io.portaudit.model.DeviceSnapshot;
@@ -117,6 +119,8 @@ public final class InputSniffer {
         List<String> notes = new ArrayList<>();
         List<Capture> firewallTexts = new ArrayList<>();
         List<Capture> listenerTexts = new ArrayList<>();
+        List<Ruleset> rulesets = new ArrayList<>();
+        Problems firewallProblems = new Problems();
         boolean listingGiven = false;
         List<Listener> listeners = null;
         ScanFacts scan = null;
@@ -134,8 +138,14 @@ public final class InputSniffer {
                 String kind = p.kind();
                 switch (kind) {
                     case "services" -> { }
-                    case "iptables-L", "ip6tables-L", "iptables-S", "ip6tables-S", "iptables-save", "ip6tables-save", "nft", "nft-json" ->
-                            firewallTexts.add(new Capture(captureKind(kind), p.source(), null, p.text(), "", at, "input", false));
+                    case "iptables-L", "ip6tables-L", "iptables-S", "ip6tables-S", "iptables-save", "ip6tables-save", "nft", "nft-json" -> {
+                        Problems mine = new Problems();
+                        Ruleset rs = FirewallFormat.parse(captureKind(kind), p.source(), p.text(), table, mine);
+                        if (rs.tables().stream().allMatch(t -> t.chains().isEmpty()) && !p.own().isBlank()) nothingRead(l, p, kind, mine);
+                        rulesets.add(rs);
+                        firewallProblems.addAll(mine.list());
+                        firewallTexts.add(new Capture(captureKind(kind), p.source(), null, p.text(), "", at, "input", false));
+                    }
                     case "netstat", "ss", "proc-net", "socket-owners", "bindv6only" -> {
                         // read the way 'inventory --from' reads them (Inventory.fromSnapshot): one merge of the
                         // listings, one dual-stack rule for :: (ScopeResolver), owners from socket-owners
@@ -146,11 +156,21 @@ public final class InputSniffer {
                             default -> kind;
                         };
                         listingGiven |= !kind.equals("socket-owners") && !kind.equals("bindv6only");
+                        if (!kind.equals("socket-owners") && !kind.equals("bindv6only")) {
+                            // a listing from which nothing at all could be read is an input error, not an empty view
+                            Problems mine = new Problems();
+                            if (InventoryText.parse(k, p.source(), p.text(), table, mine).isEmpty()) nothingRead(l, p, kind, mine);
+                        }
                         listenerTexts.add(new Capture(k, p.source(), null, p.text(), "", at, "input", false));
                     }
                     case "nmap-normal", "nmap-xml", "portaudit-json" -> {
                         if (scan != null) throw new InputException(p.source() + ": only one scan can be audited at a time");
                         NmapOutputs.ScanImport imp = NmapOutputs.read(p.source(), p.text());
+                        if (imp.hostsUp().isEmpty() && imp.ports().isEmpty()) {
+                            Problems mine = new Problems();
+                            mine.addAll(imp.problems());
+                            nothingRead(l, p, kind, mine);
+                        }
                         problems.addAll(imp.problems());
                         if (imp.hostsUp().size() > 1) {
                             throw new InputException(p.source() + ": the scan covers " + imp.hostsUp().size()
@@ -168,7 +188,7 @@ public final class InputSniffer {
             notes.add("no socket listing (netstat, ss, /proc/net) was given: "
                     + String.join(", ", listenerTexts.stream().map(Capture::command).toList()) + " describe(s) listeners nobody listed");
         }
-        FirewallFacts firewall = firewallTexts.isEmpty() ? null : FirewallAdapter.fromTexts(firewallTexts, table);
+        FirewallFacts firewall = firewallTexts.isEmpty() ? null : FirewallAdapter.fromRulesets(rulesets, firewallProblems, firewallTexts);
         String host = scan != null ? scan.target() : "pasted outputs";
         DeviceSnapshot snap = new DeviceSnapshot("input", host, at, List.of(), false, List.of());
         notes.add("audited from pasted outputs: " + String.join(", ", texts.stream().map(Labeled::source).toList()));
@@ -207,6 +227,19 @@ public final class InputSniffer {
         List<Piece> out = new ArrayList<>();
         for (ConsoleLog.Part p : parts) out.add(new Piece(l.kind() != null ? l.kind() : p.kind(), l.source(), p.text(), p.own()));
         return out;
+    }
+
+    /**
+     * A piece that yields nothing (no rule, no chain, no listener, no scanned host or port) and could not be read: an input
+     * error naming the file and the kind tried, never an empty view that passes. A piece that was read and holds nothing
+     * (a netstat with no listener, an empty ruleset) is not one: it has no error.
+     */
+    private static void nothingRead(Labeled l, Piece p, String kind, Problems mine) throws InputException {
+        ParseProblem first = mine.list().stream().filter(x -> x.severity() == ParseProblem.Severity.ERROR).findFirst().orElse(null);
+        if (first == null) return;
+        throw new InputException(p.source() + ": nothing could be read as " + kind + (l.kind() == null ? " (the kind sniffed)" : "")
+                + ": " + first.message() + (first.line() > 0 ? " (line " + first.line() + ")" : "")
+                + (l.kind() != null ? "; is it really " + kind + "? Without KIND: the kind is sniffed from the content" : ""));
     }
 
     private static String kindOf(Labeled l, List<String> notes) throws InputException {

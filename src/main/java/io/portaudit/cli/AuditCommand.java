@@ -47,7 +47,14 @@ import picocli.CommandLine.Model.CommandSpec;
                     + "paste: prompt lines ([armadillo ~]# iptables -L, root@armadillo:~# netstat -a, $ ss -tulpn, ~ # ...) split it, "
                     + "each command's output is read as its command says, and boot messages, kernel lines and other commands' output "
                     + "are skipped and named in one note. CRLF/CR line ends, a byte-order mark, Unicode spaces and Shift_JIS/EUC-JP "
-                    + "text are read as the clean capture; an empty ip6tables-save means no IPv6 rule is loaded.",
+                    + "text are read as the clean capture; an empty ip6tables-save means no IPv6 rule is loaded. A file from which "
+                    + "nothing could be read (e.g. an iptables-save output given as netstat:FILE) is an input error (exit 2) naming "
+                    + "the file and the kind tried.",
+            "",
+            "Every input line is read, knowingly ignored (headers, blank lines, known noise) or reported with its file, line "
+                    + "and column. A line that could hold a rule, a listener or a scanned port and could not be read makes the "
+                    + "ports it could touch possibly open and the audit incomplete: exit 3, unless --accept-unreadable or a "
+                    + "policy exception for unparsed-input accepts it (docs/ROBUSTNESS.md).",
             "",
             "A previous result (audit --json, schema portaudit-audit) given as the only --input is read back and rendered "
                     + "in any format, as it was gated; written again as JSON it is the same document (docs/FORMATS.md).",
@@ -62,6 +69,9 @@ import picocli.CommandLine.Model.CommandSpec;
                     + "scan (-sV; a pasted nmap output does not carry it), blocked-listener and wildcard-bind need firewall and "
                     + "listeners, and so on; the reports list them as skipped (text 'not checked', JUnit <skipped/>, "
                     + "SARIF notifications).",
+            "",
+            "Exit codes: 0 pass, 1 findings at or above --fail-on, 2 usage or input error, 3 incomplete (collection or scan "
+                    + "partial, or input lines not read).",
             ""
         })
 public final class AuditCommand implements Callable<Integer> {
@@ -109,6 +119,12 @@ public final class AuditCommand implements Callable<Integer> {
                     + "first (iptables-restore --test / nft -c) and applies nothing if that fails; keeps loopback, established "
                     + "traffic and ICMPv6 working; running it twice changes nothing. portaudit never runs it (docs/FINDINGS.md).")
     Path fixScript;
+
+    @Option(names = "--accept-unreadable",
+            description = "Accept input lines that could not be read (the unparsed-input finding): the report names them and "
+                    + "the ports they leave unknown, but they no longer make the audit incomplete (exit 3). Without it, an "
+                    + "unreadable line that could hold a rule, a listener or a scanned port makes the audit exit 3.")
+    boolean acceptUnreadable;
 
     Clock clock = Clock.systemUTC();
 
@@ -162,7 +178,7 @@ public final class AuditCommand implements Callable<Integer> {
             var scan = AuditScan.run(target, ports, names);
             in = new AuditInput(in.snapshot(), in.firewall(), in.listeners(), scan, in.problems(), in.notes());
         }
-        AuditResult result = Auditor.audit(in, policy, threshold, names, clock);
+        AuditResult result = Auditor.audit(in, policy, threshold, names, clock, acceptUnreadable);
         return render(result, err);
     }
 

@@ -48,6 +48,30 @@ final class ChainBuilder {
         };
     }
 
+    /**
+     * A line that could hold a rule and could not be read: a rule that matches every packet with a verdict nobody knows,
+     * so that the ports it could touch (all of them, from its place on) are evaluated as unknown, never as decided.
+     */
+    static Rule unreadable(int index, String text, String source, int line) {
+        return new Rule(index, List.of(), new Target.Unknown("(unreadable line)"), text, source, line, -1);
+    }
+
+    /** Appends (or, {@code first}, prepends) an unreadable-line rule to every chain of the table. */
+    static void damageAll(TableBuilder t, String text, String source, int line, boolean first) {
+        for (ChainBuilder cb : t.chains.values()) {
+            Rule r = unreadable(first ? 1 : cb.rules.size() + 1, text, source, line);
+            if (first) {
+                List<Rule> renumbered = new ArrayList<>();
+                renumbered.add(r);
+                for (Rule x : cb.rules) renumbered.add(new Rule(x.index() + 1, x.matches(), x.target(), x.text(), x.source(), x.line(), x.handle()));
+                cb.rules.clear();
+                cb.rules.addAll(renumbered);
+            } else {
+                cb.rules.add(r);
+            }
+        }
+    }
+
     /** One table being built. */
     static final class TableBuilder {
         final TableFamily family;
@@ -83,9 +107,10 @@ final class ChainBuilder {
                         } catch (RuntimeException ignored) {
                             // keep 0
                         }
-                        problems.add(ParseProblem.warning(colon > 0 ? src.substring(0, colon) : src, line, 0, r.text(),
-                                "target '" + to + "' is neither a known target nor a chain of table " + name
-                                        + ": treated as possibly accepting"));
+                        // every chain of the table is in the input: a jump to none of them is a damaged or cut input
+                        problems.add(ParseProblem.error(colon > 0 ? src.substring(0, colon) : src, line, 0, r.text(),
+                                "target '" + io.portaudit.model.Text.printable(to, 40) + "' is neither a known target nor a chain of table "
+                                        + name + ": treated as possibly accepting"));
                         cb.rules.set(i, new Rule(r.index(), r.matches(), new Target.Unknown(to), r.text(), r.source(), r.line(),
                                 r.handle()));
                     }

@@ -61,7 +61,8 @@ public final class FirewallFormat {
                     "not a firewall ruleset portaudit knows (iptables -L/-S, iptables-save, ip6tables-save, nft list ruleset, nft -j)"));
             return new Ruleset("unknown", source, "unknown", List.of(), List.of(), false);
         }
-        return switch (k) {
+        Ruleset rs = switch (k) {
+            case "ip6tables-S" -> IptablesSaveParser.parse(DeviceSnapshot.KIND_IPTABLES_RULES, source, text, TableFamily.IP6, names, problems);
             case DeviceSnapshot.KIND_IPTABLES_SAVE -> IptablesSaveParser.parse(k, source, text, null, names, problems);
             case DeviceSnapshot.KIND_IP6TABLES_SAVE -> IptablesSaveParser.parse(k, source, text, TableFamily.IP6, names, problems);
             case DeviceSnapshot.KIND_IPTABLES_RULES -> IptablesSaveParser.parse(k, source, text,
@@ -72,6 +73,36 @@ public final class FirewallFormat {
             case DeviceSnapshot.KIND_NFT_JSON -> NftJsonParser.parse(k, source, text, names, problems);
             default -> throw new IllegalArgumentException("unknown firewall format '" + kind + "'; known: " + String.join(", ", KINDS));
         };
+        if (!k.equals(DeviceSnapshot.KIND_NFT_JSON)) {
+            controlBytes(source, text, problems);
+            io.portaudit.model.ParseProblem cut = io.portaudit.model.Text.cutAtEnd(source, text);
+            if (cut != null) problems.add(cut);
+        }
+        return rs;
+    }
+
+    /**
+     * A control byte (other than tab) inside a rule listing is damage, wherever it sits: one error per line naming its
+     * column, so that a keyword, chain name or port it broke never reads silently as something else.
+     */
+    private static void controlBytes(String source, String text, Problems problems) {
+        int line = 1, col = 0;
+        boolean said = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || (c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n'))) {
+                line++;
+                col = 0;
+                said = false;
+                continue;
+            }
+            col++;
+            if (said || c == '\t' || c == '\r' || !(c < 0x20 || c == 0x7f)) continue;
+            int s = text.lastIndexOf('\n', i) + 1, e = text.indexOf('\n', i);
+            problems.add(io.portaudit.model.ParseProblem.error(source, line, col, text.substring(s, e < 0 ? text.length() : e),
+                    String.format("control byte 0x%02x: the line is damaged; what it says may not be what the device has", (int) c)));
+            said = true;
+        }
     }
 
     /** Accepts the kinds and a few spellings people type ({@code iptables-S}, {@code nft-j}, {@code save}). */
@@ -83,6 +114,7 @@ public final class FirewallFormat {
             case "ip6tables" -> DeviceSnapshot.KIND_IP6TABLES_SAVE;
             case "list", "l", "-l" -> DeviceSnapshot.KIND_IPTABLES_LIST;
             case "s", "-s", "rules" -> DeviceSnapshot.KIND_IPTABLES_RULES;
+            case "ip6tables-s" -> "ip6tables-S"; // ip6tables -S: the family is not in the text
             case "nft-j", "json", "nft.json" -> DeviceSnapshot.KIND_NFT_JSON;
             default -> throw new IllegalArgumentException("unknown firewall format '" + kind + "'; known: " + String.join(", ", KINDS));
         };

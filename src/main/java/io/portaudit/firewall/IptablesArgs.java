@@ -91,7 +91,10 @@ final class IptablesArgs {
                     if (a0 == null) { error(t, "-p needs a protocol"); break; }
                     String p = protoName(a0);
                     proto = Protocol.parse(p);
-                    if (!p.equals("all") || n) matches.add(new Match.Proto(Set.of(p), n));
+                    if (!knownProtocol(p)) {
+                        error(args.get(0), "unknown protocol '" + io.portaudit.model.Text.printable(a0, 20) + "': treated as possibly matching");
+                        matches.add(new Match.Unknown("-p " + a0));
+                    } else if (!p.equals("all") || n) matches.add(new Match.Proto(Set.of(p), n));
                 }
                 case "-s", "--source", "--src", "-d", "--destination", "--dst" -> {
                     if (a0 == null) { error(t, s + " needs an address"); break; }
@@ -202,6 +205,28 @@ final class IptablesArgs {
             case "tcp", "udp", "multiport", "state", "conntrack", "comment", "iprange", "icmp", "icmp6", "icmpv6", "addrtype" -> true;
             default -> false;
         };
+    }
+
+    /** Protocol names iptables prints or takes (/etc/protocols of a Debian/busybox board); numbers 0-255 are read too. */
+    static final java.util.Set<String> PROTOCOLS = java.util.Set.copyOf(java.util.List.of("all", "tcp", "udp", "udplite", "icmp", "ipv6-icmp", "esp", "ah",
+            "sctp", "mh", "gre", "igmp", "ipip", "ipencap", "ipv6", "ipv6-route", "ipv6-frag", "ipv6-nonxt", "ipv6-opts", "ospf", "vrrp",
+            "pim", "l2tp", "dccp", "ip", "hopopt", "encap", "etherip", "ipcomp", "rsvp", "egp", "pup", "idp", "xns-idp", "ddp", "isis",
+            "carp", "hip", "shim6", "wesp", "rohc", "ethernet", "mpls-in-ip", "manet", "st", "ggp", "cbt", "igp", "bbn-rcc-mon",
+            "nvp-ii", "argus", "emcon", "xnet", "chaos", "mux", "dcn-meas", "hmp", "prm", "trunk-1", "trunk-2", "leaf-1", "leaf-2",
+            "rdp", "irtp", "iso-tp4", "netblt", "mfe-nsp", "merit-inp", "3pc", "idpr", "xtp", "idpr-cmtp", "tp++", "il", "sdrp", "idrp",
+            "gre", "dsr", "bna", "i-nlsp", "swipe", "narp", "mobile", "tlsp", "skip", "ipv6-icmp", "cftp", "sat-expak", "kryptolan",
+            "rvd", "ippc", "sat-mon", "visa", "ipcv", "cpnx", "cphb", "wsn", "pvp", "br-sat-mon", "sun-nd", "wb-mon", "wb-expak",
+            "iso-ip", "secure-vmtp", "vmtp", "vines", "ttp", "nsfnet-igp", "dgp", "tcf", "eigrp", "sprite-rpc", "larp", "mtp", "ax.25",
+            "micp", "scc-sp", "aris", "a/n", "snp", "compaq-peer", "ipx-in-ip", "pgm", "ptp", "iatp", "stp", "srp", "uti", "smp", "sm",
+            "crtp", "crudp", "sps", "pipe", "sscopmce", "iplt", "qnx", "fc", "rsvp-e2e-ignore", "mobility-header", "ipv6-mh"));
+
+    /** A protocol as iptables prints it is one iptables knows: a name above or a number 0-255. */
+    static boolean knownProtocol(String p) {
+        String s = p.startsWith("!") ? p.substring(1) : p;
+        if (PROTOCOLS.contains(s)) return true;
+        if (s.isEmpty() || s.length() > 3) return false;
+        for (int i = 0; i < s.length(); i++) if (!Character.isDigit(s.charAt(i))) return false;
+        return Integer.parseInt(s) <= 255;
     }
 
     static String protoName(String p) {

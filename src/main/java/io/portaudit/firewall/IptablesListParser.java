@@ -37,6 +37,7 @@ final class IptablesListParser {
         String[] columns = null;
         int targetCol = -1;
         boolean verbose = false, anyHeader = false;
+        int prevHeader = -1, prevLine = 0;
         TableFamily fam = family;
         for (int ln = 1; ln <= lines.length; ln++) {
             String raw = lines[ln - 1];
@@ -51,6 +52,17 @@ final class IptablesListParser {
             if (m.matches()) {
                 String name = m.group(1);
                 Hook hook = Hook.ofBuiltin(name);
+                if (table != null && chain != null && chain.name.equals(name) && columns == null && chain.rules.isEmpty()
+                        && prevHeader == prevLine) {
+                    // the same header twice in a row: a paste that repeated it, not a second table
+                    problems.add(ParseProblem.error(source, ln, 1, raw, "chain header '" + Text.printable(name, 30)
+                            + "' repeated (line " + prevHeader + "): which policy holds is unknown"));
+                    chain.rules.add(ChainBuilder.unreadable(chain.rules.size() + 1, raw, where, ln));
+                }
+                boolean repeated = prevHeader == prevLine && chain != null && chain.name.equals(name) && columns == null;
+                prevHeader = ln;
+                prevLine = ln;
+                if (repeated) continue;
                 if (table == null || (hook != null && table.chains.containsKey(name))) {
                     table = new ChainBuilder.TableBuilder(null, "filter");
                     tables.add(table);
@@ -72,6 +84,7 @@ final class IptablesListParser {
                 }
                 continue;
             }
+            prevLine = ln;
             if (line.startsWith("target") || line.startsWith("num") || line.startsWith("pkts")) {
                 columns = line.split("\\s+");
                 targetCol = raw.indexOf("target");
@@ -80,7 +93,9 @@ final class IptablesListParser {
                 continue;
             }
             if (chain == null || columns == null) {
-                problems.add(ParseProblem.error(source, ln, 1, raw, "not part of an iptables -L listing"));
+                problems.add(ParseProblem.error(source, ln, 1, raw, "not part of an iptables -L listing"
+                        + (chain == null ? "" : ": read as a rule of " + chain.name + " whose verdict is unknown")));
+                if (chain != null) chain.rules.add(ChainBuilder.unreadable(chain.rules.size() + 1, raw, where, ln));
                 continue;
             }
             parseRow(raw, ln, where, source, chain, columns, targetCol, names, problems);
@@ -88,8 +103,18 @@ final class IptablesListParser {
         if (!anyHeader && tables.isEmpty()) problems.add(ParseProblem.error(source, 0, 0, "", "no chains found"));
         if (fam == null) fam = guessFamily(text);
         List<Table> out = new ArrayList<>();
+        java.util.Map<String, ChainBuilder.TableBuilder> byName = new java.util.HashMap<>();
         for (ChainBuilder.TableBuilder tb : tables) {
             String tname = tableName(tb);
+            ChainBuilder.TableBuilder earlier = byName.put(tname, tb);
+            if (earlier != null) {
+                // the same table listed twice (a chain header repeated further down, two listings joined): neither is whole
+                ChainBuilder first = tb.chains.values().iterator().next();
+                int at = first.declSource == null ? 0 : Integer.parseInt(first.declSource.substring(first.declSource.lastIndexOf(':') + 1));
+                problems.add(ParseProblem.error(source, at, 1, at > 0 ? lines[at - 1] : "", "chain '" + first.name + "' listed a second "
+                        + "time for table " + tname + ": the listing holds two copies or was damaged; both are read as partly unknown"));
+                ChainBuilder.damageAll(earlier, at > 0 ? lines[at - 1] : "", where(source, at), at, false);
+            }
             ChainBuilder.TableBuilder fixed = new ChainBuilder.TableBuilder(fam, tname);
             for (ChainBuilder cb : tb.chains.values()) {
                 if (cb.hook != null) {
@@ -102,6 +127,10 @@ final class IptablesListParser {
             out.add(fixed.build(problems));
         }
         return new Ruleset(format, source, "iptables", out, warnings, !verbose);
+    }
+
+    private static String where(String source, int ln) {
+        return source + ":" + ln;
     }
 
     static TableFamily guessFamily(String text) {
@@ -168,7 +197,8 @@ final class IptablesListParser {
         }
         if (!ok) {
             problems.add(ParseProblem.error(source, ln, raw.length() + 1, raw, "rule line is cut short: expected "
-                    + String.join(" ", columns)));
+                    + String.join(" ", columns) + "; read as a rule whose verdict is unknown"));
+            chain.rules.add(ChainBuilder.unreadable(chain.rules.size() + 1, raw.strip(), where, ln));
             return;
         }
         int extraCol = t < toks.size() ? toks.get(t).column() - 1 : raw.length();
@@ -178,7 +208,12 @@ final class IptablesListParser {
         Protocol proto = Protocol.parse(p);
         boolean pneg = p.startsWith("!");
         if (pneg) p = p.substring(1);
-        if (!p.equals("all") || pneg) matches.add(new Match.Proto(Set.of(p), pneg));
+        if (!IptablesArgs.knownProtocol(p)) {
+            // a damaged protocol column (tcp\x01, a stray byte): the rule may match any protocol
+            problems.add(ParseProblem.error(source, ln, Math.max(1, raw.indexOf(prot) + 1), raw, "unknown protocol '"
+                    + Text.printable(prot, 20) + "': treated as possibly matching"));
+            matches.add(new Match.Unknown("protocol " + prot));
+        } else if (!p.equals("all") || pneg) matches.add(new Match.Proto(Set.of(p), pneg));
         // "*" with -n, "any" without it
         if (!in.equals("*") && !in.equals("any")) matches.add(iface(true, in));
         if (!out.equals("*") && !out.equals("any")) matches.add(iface(false, out));

@@ -22,6 +22,12 @@ final class IptablesSaveParser {
         ChainBuilder.TableBuilder cur = null;
         boolean sawAny = false;
         boolean onlyComments = true; // nothing but '#' lines (or nothing): what iptables-save prints with no table loaded
+        // structural checks: a table is closed by COMMIT, a chain declared once per table; the chain of the last rule
+        // read, where an unreadable line most likely belongs
+        int tableLine = 0;
+        ChainBuilder lastChain = null;
+        List<String> unplaced = new ArrayList<>();
+        java.util.Set<String> declared = new java.util.HashSet<>();
         for (int ln = 1; ln <= lines.length; ln++) {
             String raw = lines[ln - 1];
             String line = raw.strip();
@@ -51,12 +57,25 @@ final class IptablesSaveParser {
                     problems.add(ParseProblem.error(source, ln, 1, raw, "table name missing after '*'"));
                     continue;
                 }
+                if (cur != null && tableLine > 0) {
+                    problems.add(ParseProblem.error(source, ln, 1, raw, "table '" + Text.printable(name, 20) + "' starts before table '"
+                            + cur.name + "' (line " + tableLine + ") was closed by COMMIT: the output was cut or two outputs were "
+                            + "joined; the rest of '" + cur.name + "' is unknown"));
+                    ChainBuilder.damageAll(cur, lines[tableLine - 1], source, tableLine, false);
+                }
+                if (tables.containsKey(name)) {
+                    problems.add(ParseProblem.error(source, ln, 1, raw, "table '" + Text.printable(name, 20) + "' appears twice"));
+                }
                 cur = tables.computeIfAbsent(name, n -> new ChainBuilder.TableBuilder(null, n));
+                tableLine = ln;
+                lastChain = null;
                 sawAny = true;
                 continue;
             }
             if (line.equals("COMMIT")) {
+                if (cur == null) problems.add(ParseProblem.warning(source, ln, 1, raw, "COMMIT without a table"));
                 cur = null;
+                tableLine = 0;
                 continue;
             }
             if (cur == null) {
@@ -68,6 +87,11 @@ final class IptablesSaveParser {
                 if (f.length < 2 || f[0].isEmpty()) {
                     problems.add(ParseProblem.error(source, ln, 1, raw, "expected ':CHAIN POLICY [packets:bytes]'"));
                     continue;
+                }
+                if (!declared.add(cur.name + "\u0000" + f[0])) {
+                    problems.add(ParseProblem.error(source, ln, 2, raw, "chain '" + Text.printable(f[0], 30) + "' declared twice in table "
+                            + cur.name + ": which policy holds is unknown"));
+                    cur.chain(f[0]).rules.add(ChainBuilder.unreadable(cur.chain(f[0]).rules.size() + 1, raw, where, ln));
                 }
                 declare(cur, f[0], f[1], raw, where, source, ln, problems);
                 sawAny = true;
@@ -109,19 +133,43 @@ final class IptablesSaveParser {
                     if (cb.hook == null && cb.declSource == null) {
                         Hook h = Hook.ofBuiltin(cb.name);
                         if (h == null) {
-                            problems.add(ParseProblem.warning(source, ln, col, raw, "rule for chain '" + cb.name
-                                    + "' which was not declared"));
+                            // iptables-save and -S declare every chain (':X' or '-N X'): a rule for one it does not declare is a damaged line (a
+                            // broken chain name), and the chain it belonged to misses a rule whose verdict is unknown
+                            problems.add(ParseProblem.error(source, ln, toks.get(k + 1).column(), raw, "rule for chain '"
+                                    + Text.printable(cb.name, 30) + "' which was not declared (a damaged chain name?)"));
+                            if (lastChain != null && lastChain != cb) {
+                                lastChain.rules.add(ChainBuilder.unreadable(lastChain.rules.size() + 1, raw, where, ln));
+                            } else if (lastChain == null) {
+                                unplaced.add(cur.name + "\u0000" + ln);
+                            }
                         }
                         cb.declSource = where;
                         setBase(cur.name, cb, h);
                     }
                     IptablesArgs.Parsed p = new IptablesArgs(source, ln, raw, problems, names).parse(toks, k + 2);
                     cb.rules.add(new Rule(cb.rules.size() + 1, p.matches(), p.target(), line, where, ln, -1));
+                    lastChain = cb;
                     sawAny = true;
                 }
-                default -> problems.add(ParseProblem.error(source, ln, col, raw, "not an iptables-save line: '"
-                        + Text.printable(cmd, 40) + "'"));
+                default -> {
+                    problems.add(ParseProblem.error(source, ln, col, raw, "not an iptables-save line: '" + Text.printable(cmd, 40)
+                            + "': read as a rule whose verdict is unknown"));
+                    if (lastChain != null) lastChain.rules.add(ChainBuilder.unreadable(lastChain.rules.size() + 1, raw, where, ln));
+                    else unplaced.add(cur.name + "\u0000" + ln);
+                }
             }
+        }
+        if (cur != null && tableLine > 0) {
+            problems.add(ParseProblem.error(source, lines.length, 1, lines[lines.length - 1], "table '" + cur.name + "' (line " + tableLine
+                    + ") is not closed by COMMIT: the output was cut; the rules after the cut are unknown"));
+            ChainBuilder.damageAll(cur, lines[tableLine - 1], source, tableLine, false);
+        }
+        for (String u : unplaced) {
+            // an unreadable line before any rule of its table: it may be a declaration or a rule of any chain
+            int z = u.lastIndexOf('\u0000');
+            ChainBuilder.TableBuilder t = tables.get(u.substring(0, z));
+            int ln = Integer.parseInt(u.substring(z + 1));
+            if (t != null) ChainBuilder.damageAll(t, lines[ln - 1], source, ln, true);
         }
         if (!sawAny && onlyComments && (text.isBlank() || !format.equals(io.portaudit.model.DeviceSnapshot.KIND_IPTABLES_RULES))) {
             // iptables-save/ip6tables-save print no table when none is loaded (zero bytes, or only a tool's

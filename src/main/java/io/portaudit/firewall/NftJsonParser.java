@@ -7,6 +7,7 @@ import io.portaudit.model.PortSet;
 import io.portaudit.model.Problems;
 import io.portaudit.model.Protocol;
 import io.portaudit.model.ServiceNames;
+import io.portaudit.model.Text;
 import io.portaudit.model.Verdict;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,6 +47,7 @@ final class NftJsonParser {
         Map<String, List<JsonNode>> sets = new HashMap<>();
         List<JsonNode> rules = new ArrayList<>();
         int idx = 0;
+        boolean damaged = false;
         for (JsonNode item : arr) {
             idx++;
             if (item.has("table")) {
@@ -77,12 +79,24 @@ final class NftJsonParser {
                 sets.put(s.path("family").asText() + " " + s.path("table").asText() + " " + s.path("name").asText(), els);
             } else if (item.has("rule")) {
                 rules.add(item.get("rule"));
+            } else if (!(item.has("metainfo") || item.has("map") || item.has("element") || item.has("flowtable") || item.has("counter")
+                    || item.has("quota") || item.has("ct helper") || item.has("ct timeout") || item.has("ct expectation")
+                    || item.has("limit") || item.has("secmark") || item.has("synproxy"))) {
+                // an item portaudit does not know may be a damaged rule or chain
+                String key = item.fieldNames().hasNext() ? item.fieldNames().next() : "";
+                problems.add(ParseProblem.error(source, 0, 0, Text.printable(item.toString(), 200), "item " + idx + " ('"
+                        + Text.printable(key, 30) + "') is not an nft ruleset item (a damaged key?): a rule or chain may be lost"));
+                damaged = true;
             }
         }
         for (JsonNode r : rules) {
             ChainBuilder.TableBuilder tb = table(tables, r);
             ChainBuilder cb = tb.chain(r.path("chain").asText());
             rule(cb, r, sets, source, names, problems);
+        }
+        if (damaged) {
+            // the lost item may have been a rule of any chain: whatever the chains do not decide before is unknown
+            for (ChainBuilder.TableBuilder tb : tables.values()) ChainBuilder.damageAll(tb, "(unreadable item)", source, 0, false);
         }
         List<Table> out = new ArrayList<>();
         for (ChainBuilder.TableBuilder tb : tables.values()) out.add(tb.build(problems));
@@ -109,13 +123,24 @@ final class NftJsonParser {
             JsonNode v = e.get(kind);
             switch (kind) {
                 case "match" -> {
+                    if (!v.has("left") || !v.has("right") || !v.path("op").asText("==").matches("==|!=|in|<|>|<=|>=")) {
+                        // a damaged match: what it compared is unknown, so the rule may match anything
+                        problems.add(ParseProblem.error(source, 0, 0, text, "match without left, right or a known op (a damaged key?): "
+                                + "treated as possibly matching"));
+                        ms.add(new Match.Unknown(text));
+                        continue;
+                    }
                     String op = v.path("op").asText("==");
                     boolean neg = op.equals("!=");
                     JsonNode left = v.path("left"), right = v.path("right");
                     List<String> vals = values(right, sets, setPrefix);
                     if (left.has("payload")) {
                         String proto = left.path("payload").path("protocol").asText(), field = left.path("payload").path("field").asText();
-                        if ((field.equals("dport") || field.equals("sport")) && !proto.isEmpty()) {
+                        if ((field.equals("dport") || field.equals("sport")) && !proto.matches("tcp|udp|th|sctp|dccp|udplite")) {
+                            problems.add(ParseProblem.error(source, 0, 0, text, "port match on protocol '" + Text.printable(proto, 20)
+                                    + "': not a protocol with ports (damaged?); treated as possibly matching"));
+                            ms.add(new Match.Unknown(text));
+                        } else if ((field.equals("dport") || field.equals("sport")) && !proto.isEmpty()) {
                             String p = proto.equals("th") ? null : proto;
                             PortSet ps = PortSpec.list(String.join(",", vals), Protocol.parse(p == null ? "tcp" : p), '-',
                                     new PortSpec.Place(source, 0, 0, text, problems, names));
@@ -240,6 +265,13 @@ final class NftJsonParser {
                         }
                     } else {
                         ms.add(new Match.Unknown(e.toString()));
+                        if (!kind.matches("[a-z][a-z_]*")) {
+                            problems.add(ParseProblem.error(source, 0, 0, text, "expression '" + Text.printable(kind, 30)
+                                    + "' is not an nft statement (a damaged key?): treated as possibly matching"));
+                        } else {
+                            problems.add(ParseProblem.warning(source, 0, 0, text, "statement '" + kind
+                                    + "' is not evaluated: treated as possibly matching"));
+                        }
                     }
                 }
             }

@@ -45,6 +45,7 @@ final class NftParser {
         String setName = null;
         StringBuilder setBody = null;
         int depth = 0;
+        ChainBuilder lastChain = null;
         int pendingDepth = 0; // inside a set/map/flowtable/unknown block
         List<T> carry = null; // a rule whose { ... } continues on the next line
         int carryLine = 0;
@@ -86,6 +87,12 @@ final class NftParser {
             }
             String where = source + ":" + ln;
             if (line.startsWith("table ")) {
+                if (table != null && depth > 0) {
+                    // structural check: a table starts only after the previous one's closing brace
+                    problems.add(ParseProblem.error(source, ln, 1, raw, "table starts before table " + table.name + " was closed "
+                            + "(unbalanced braces): the rest of " + table.name + " is unknown"));
+                    ChainBuilder.damageAll(table, raw.strip(), source, ln, false);
+                }
                 String[] f = line.split("\\s+");
                 if (f.length < 3) {
                     problems.add(ParseProblem.error(source, ln, 1, raw, "expected 'table FAMILY NAME {'"));
@@ -107,8 +114,13 @@ final class NftParser {
                 continue;
             }
             if (line.equals("}")) {
-                if (depth == 2) chain = null;
-                else if (depth == 1) table = null;
+                if (depth == 2) {
+                    lastChain = chain;
+                    chain = null;
+                } else if (depth == 1) {
+                    table = null;
+                    lastChain = null;
+                }
                 depth--;
                 continue;
             }
@@ -131,11 +143,24 @@ final class NftParser {
                     pendingDepth = 1;
                     depth = 2;
                 } else if (!line.startsWith("flags") && !line.startsWith("comment")) {
-                    problems.add(ParseProblem.warning(source, ln, 1, raw, "table statement not understood"));
+                    // most likely a rule of the chain a stray '}' closed early: its verdict is unknown
+                    problems.add(ParseProblem.error(source, ln, 1, raw, "table statement not understood"
+                            + (lastChain == null ? "" : " (a rule after the '}' that closed chain " + lastChain.name
+                            + "? braces unbalanced): read as a rule of " + lastChain.name + " whose verdict is unknown")));
+                    if (lastChain != null) lastChain.rules.add(ChainBuilder.unreadable(lastChain.rules.size() + 1, line, where, ln));
                 }
                 continue;
             }
             if (chain == null) continue;
+            if (line.startsWith("chain ") && line.endsWith("{")) {
+                // a chain inside a chain: a repeated line or a lost '}' (nft never prints one); unbalanced braces
+                problems.add(ParseProblem.error(source, ln, 1, raw, "chain inside chain " + chain.name + " (unbalanced braces): "
+                        + "read as a rule of " + chain.name + " whose verdict is unknown"));
+                chain.rules.add(ChainBuilder.unreadable(chain.rules.size() + 1, line, where, ln));
+                pendingDepth = 1;
+                depth++;
+                continue;
+            }
             if (count(line, '{') > count(line, '}')) {
                 carry = new ArrayList<>();
                 carryText = line;
@@ -148,6 +173,10 @@ final class NftParser {
             }
             if (line.startsWith("policy ")) {
                 chain.policy = ChainBuilder.policy(line.substring(7).replace(";", "").strip());
+                if (chain.policy == null) {
+                    problems.add(ParseProblem.error(source, ln, 1, raw, "unknown policy: taken as accept"));
+                    chain.policy = io.portaudit.model.Verdict.ACCEPT;
+                }
                 chain.policyText = line;
                 chain.policySource = where;
                 continue;
@@ -156,6 +185,13 @@ final class NftParser {
             int ruleLine = carryText != null && line == carryText ? carryLine : ln;
             carryText = null;
             parseRule(chain, table, sets, hc >= 0 ? full : line, raw, source, ruleLine, names, problems);
+        }
+        if (any && (depth > 0 || carry != null)) {
+            // structural check: every '{' is closed; an output cut short leaves the rest of the open table unknown
+            problems.add(ParseProblem.error(source, lines.length, 1, lines[lines.length - 1], "unbalanced braces: " + Math.max(depth, 1)
+                    + " block(s) not closed at the end (the output was cut?): the rest of the open table is unknown"));
+            ChainBuilder.TableBuilder open = tables.get(tables.size() - 1);
+            ChainBuilder.damageAll(open, lines[lines.length - 1], source, lines.length, false);
         }
         if (!any && text.isBlank()) {
             // an empty ruleset: nothing filters, for either family

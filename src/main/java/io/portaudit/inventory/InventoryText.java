@@ -44,7 +44,46 @@ public final class InventoryText {
     private static final Pattern SS_UID = Pattern.compile("(?:^|\\s)uid:(\\d+)");
     private static final Pattern SS_CGROUP = Pattern.compile("(?:^|\\s)cgroup:(\\S+)");
 
+    /** ss states ({@code ss -a}); anything else in the state column is a damaged line. */
+    private static final Set<String> SS_STATES = Set.of("LISTEN", "UNCONN", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2",
+            "TIME-WAIT", "CLOSE-WAIT", "LAST-ACK", "CLOSING", "CLOSED", "UNKNOWN", "BOUND", "CONNECTED");
+    /** ss netids that carry no TCP/UDP port portaudit audits: knowingly ignored. */
+    private static final Set<String> SS_OTHER_NETIDS = Set.of("raw", "sctp", "u_str", "u_dgr", "u_seq", "nl", "p_raw", "p_dgr", "mptcp",
+            "tipc", "v_str", "v_dgr", "x_str", "x_dgr", "icmp6", "icmp", "dccp", "???");
+
     private InventoryText() {}
+
+    /** The 0-based index of the first control character other than tab (a damaged line), or -1. */
+    static int control(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) return i;
+        }
+        return -1;
+    }
+
+    /**
+     * A control byte inside a socket line: reported with its column (the audit is then incomplete), and the line read with
+     * the byte as a column separator, so that what it may hold is not lost.
+     */
+    private static String controlled(String source, int ln, String line, Problems problems) {
+        int at = control(line);
+        if (at < 0) return line;
+        problems.add(ParseProblem.error(source, ln, at + 1, line, String.format("control byte 0x%02x in a socket line: the line is "
+                + "damaged; read with it as a column separator", (int) line.charAt(at))));
+        StringBuilder sb = new StringBuilder(line);
+        for (int i = 0; i < sb.length(); i++) if ((sb.charAt(i) < 0x20 && sb.charAt(i) != '\t') || sb.charAt(i) == 0x7f) sb.setCharAt(i, ' ');
+        return sb.toString();
+    }
+
+    /**
+     * Lines of a netstat listing that are knowingly ignored besides blank lines and headers: the separator, net-tools'
+     * note about processes it could not identify (two lines), busybox's messages, a pasted shell prompt.
+     */
+    private static boolean netstatNoise(String t) {
+        return t.startsWith("-----") || t.startsWith("(") || t.startsWith("will not be shown") || t.startsWith("netstat: ")
+                || PROMPT.matcher(t).matches();
+    }
 
     /** Detects the format and parses; an unknown format is one problem on line 1. */
     public static List<Listener> parse(String source, String text, ServiceNames names, Problems problems) {
@@ -61,6 +100,10 @@ public final class InventoryText {
     /** Parses text of a known kind ({@link DeviceSnapshot} {@code KIND_*}). */
     public static List<Listener> parse(String kind, String source, String text, ServiceNames names, Problems problems) {
         text = InputText.normalize(text);
+        if (!kind.equals(DeviceSnapshot.KIND_SOCKET_OWNERS)) {
+            ParseProblem cut = Text.cutAtEnd(source, text);
+            if (cut != null) problems.add(cut);
+        }
         return switch (kind) {
             case DeviceSnapshot.KIND_NETSTAT -> netstat(source, text, names, problems);
             case DeviceSnapshot.KIND_SS -> ss(source, text, names, problems);
@@ -161,6 +204,7 @@ public final class InventoryText {
         String[] lines = Text.lines(text);
         boolean inInet = true;
         boolean wide = false;
+        int unixHeader = 0;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
             String t = line.trim();
@@ -172,22 +216,31 @@ public final class InventoryText {
             }
             if (t.startsWith("Active ") || t.startsWith("稼働中の") || t.startsWith("Proto RefCnt")) {
                 inInet = false;
+                unixHeader = i + 1;
                 continue;
             }
             if (t.startsWith("Proto Recv-Q") || t.startsWith("Proto 受信-Q")) {
                 // with -W the header's Local Address column is wider than 23
                 int la = line.indexOf("Local Address"), fa = line.indexOf("Foreign Address");
                 wide = la >= 0 && fa > la && fa - la > NARROW_ADDRESS + 1;
+                inInet = true;
                 continue;
             }
-            if (!inInet) continue;
-            String[] f = t.split("\\s+");
+            if (netstatNoise(t)) continue;
+            line = controlled(source, i + 1, line, problems);
+            t = line.trim();
+            String[] f = Text.fields(t);
+            if (f.length == 0) continue;
             String proto = f[0].toLowerCase(Locale.ROOT);
+            if (proto.equals("unix")) continue; // a UNIX domain socket: no port
             if (!proto.matches("(tcp|udp|raw|udpl|sctp)6?")) {
-                if (!t.startsWith("-----") && !t.startsWith("(") && !PROMPT.matcher(t).matches()) {
-                    problems.add(ParseProblem.warning(source, i + 1, 1, line, "line not understood as a netstat socket line"));
-                }
+                problems.add(ParseProblem.error(source, i + 1, 1, line, inInet ? "line not understood as a netstat socket line"
+                        : "line not understood as a netstat UNIX socket line"));
                 continue;
+            }
+            if (!inInet) {
+                problems.add(ParseProblem.warning(source, i + 1, 1, line, "internet socket line after the UNIX-section header of line "
+                        + unixHeader + ": read as a socket line"));
             }
             if (proto.startsWith("raw") || proto.startsWith("sctp")) continue; // information only
             Protocol protocol = proto.startsWith("tcp") ? Protocol.TCP : Protocol.UDP;
@@ -200,9 +253,14 @@ public final class InventoryText {
             if (f.length > 5 && TCP_STATES.contains(f[5])) {
                 state = f[5];
                 k = 6;
+            } else if (protocol == Protocol.TCP) {
+                // a TCP line always has a state: a misspelt or missing one may be LISTEN
+                problems.add(ParseProblem.error(source, i + 1, f.length > 5 ? line.indexOf(f[5], line.indexOf(f[4]) + f[4].length()) + 1
+                        : line.length() + 1, line, f.length > 5 ? "unknown TCP state '" + Text.printable(f[5], 20)
+                        + "': read as a possible listener" : "TCP socket line without a state: read as a possible listener"));
+                state = "LISTEN";
+                k = f.length > 5 ? 6 : 5;
             }
-            if (protocol == Protocol.TCP && !state.equals("LISTEN")) continue;
-            if (protocol == Protocol.UDP && state.equals("ESTABLISHED")) continue; // connected: not a bound server socket
             String program = k < f.length ? String.join(" ", java.util.Arrays.copyOfRange(f, k, f.length)) : null;
             String local = f[3];
             int col = line.indexOf(local) + 1;
@@ -263,6 +321,7 @@ public final class InventoryText {
             String line = lines[i];
             String t = line.trim();
             if (t.isEmpty() || t.startsWith("Netid ") || t.matches("^State\\s+Recv-Q.*") || PROMPT.matcher(t).matches()) continue;
+            line = controlled(source, i + 1, line, problems);
             // field-by-field with positions, so the process column (which may hold spaces) stays whole
             List<int[]> spans = new ArrayList<>();
             Matcher m = Pattern.compile("\\S+").matcher(line);
@@ -274,12 +333,25 @@ public final class InventoryText {
             if (!first.matches("[A-Z][A-Z0-9-]*")) {
                 netid = first.toLowerCase(Locale.ROOT);
                 k = 1;
+                if (!netid.equals("tcp") && !netid.equals("udp")) {
+                    if (!SS_OTHER_NETIDS.contains(netid)) {
+                        problems.add(ParseProblem.error(source, i + 1, spans.get(0)[0] + 1, line, "unknown ss netid '"
+                                + Text.printable(first, 20) + "': the line is not read"));
+                    }
+                    continue; // raw, sctp, unix...: not ports portaudit audits
+                }
             }
             if (spans.size() < k + 5) {
                 problems.add(ParseProblem.error(source, i + 1, 1, line, "too few columns for an ss socket line"));
                 continue;
             }
             String state = line.substring(spans.get(k)[0], spans.get(k)[1]);
+            if (!SS_STATES.contains(state)) {
+                // a misspelt state may be LISTEN/UNCONN: read the line as a possible listener, and say so
+                problems.add(ParseProblem.error(source, i + 1, spans.get(k)[0] + 1, line, "unknown ss state '" + Text.printable(state, 20)
+                        + "': read as a possible listener"));
+                state = netid == null || netid.equals("tcp") ? "LISTEN" : "UNCONN";
+            }
             String local = line.substring(spans.get(k + 3)[0], spans.get(k + 3)[1]);
             int col = spans.get(k + 3)[0] + 1;
             String rest = line.substring(spans.get(k + 4)[1]);
@@ -287,7 +359,7 @@ public final class InventoryText {
             if (netid == null) protocol = state.equals("UNCONN") ? Protocol.UDP : Protocol.TCP;
             else if (netid.equals("tcp")) protocol = Protocol.TCP;
             else if (netid.equals("udp")) protocol = Protocol.UDP;
-            else continue; // raw, sctp, unix...: not ports portaudit audits
+            else continue; // not reached: other netids are handled above
             if (protocol == Protocol.TCP && !state.equals("LISTEN")) continue;
             if (protocol == Protocol.UDP && !state.equals("UNCONN")) continue;
             int colon = local.lastIndexOf(':');

@@ -93,6 +93,28 @@ public final class Text {
         }
     }
 
+    /**
+     * The structural check of outputs that have no end marker (netstat, ss, /proc/net, iptables -L/-S, nmap's normal
+     * output...): every command ends its output with a line end, so a last line without one is where a paste or a capture
+     * was cut, and the lines after it are missing. An error on that line, or null when the text ends with a line end
+     * (or its last line is blank).
+     */
+    public static ParseProblem cutAtEnd(String source, String text) {
+        if (text == null || text.isEmpty()) return null;
+        char last = text.charAt(text.length() - 1);
+        if (last == '\n' || last == '\r') return null;
+        int s = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1;
+        String line = text.substring(s);
+        if (line.isBlank()) return null;
+        int n = 1;
+        for (int i = 0; i < s; i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || (c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n'))) n++;
+        }
+        return ParseProblem.error(source, n, line.length() + 1, line, "the last line has no line end: the output was cut here "
+                + "(a command ends its output with one); what came after it is missing");
+    }
+
     /** Splits text into lines on LF, CRLF or CR, keeping empty lines so line numbers stay exact. */
     public static String[] lines(String text) {
         return text.split("\r\n|\n|\r", -1);

@@ -23,14 +23,14 @@ public final class HtmlReport {
     }
 
     public static void write(AuditResult r, Writer out) throws IOException {
-        String result = r.partial() ? "PARTIAL" : r.outcome().failed() ? "FAIL" : "PASS";
+        String result = r.partial() ? "PARTIAL" : r.unreadable() ? "INCOMPLETE" : r.outcome().failed() ? "FAIL" : "PASS";
         StringBuilder h = new StringBuilder(16384);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n")
                 .append("<title>portaudit: ").append(esc(r.snapshot().host())).append(" — ").append(result).append("</title>\n<style>\n")
                 .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
                 .append("td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}th{background:#f0f0f0}")
-                .append(".PASS{color:#1a7f37}.FAIL,.PARTIAL{color:#cf222e}.sev-high,.sev-critical{color:#cf222e;font-weight:bold}")
+                .append(".PASS{color:#1a7f37}.FAIL,.PARTIAL,.INCOMPLETE{color:#cf222e}.sev-high,.sev-critical{color:#cf222e;font-weight:bold}")
                 .append(".sev-medium{color:#9a6700}.accept{background:#fff1e5}.drop,.reject{background:#eef6ee}.unknown{background:#fff8c5}")
                 .append(".finding{border:1px solid #ddd;border-radius:6px;padding:.6em 1em;margin:.8em 0}.fails{border-left:6px solid #cf222e}")
                 .append("code,pre{background:#f6f8fa;padding:.1em .3em;white-space:pre-wrap;word-break:break-all}.muted{color:#666}\n")

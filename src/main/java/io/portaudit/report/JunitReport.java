@@ -64,6 +64,12 @@ public final class JunitReport {
             cases.append("    <testcase classname=\"").append(xml(suite)).append("\" name=\"collection-complete\" time=\"0\">\n")
                     .append("      <failure message=\"collection or scan was partial\" type=\"partial\"/>\n    </testcase>\n");
         }
+        if (r.unreadable()) {
+            tests++;
+            failures++;
+            cases.append("    <testcase classname=\"").append(xml(suite)).append("\" name=\"input-read\" time=\"0\">\n")
+                    .append("      <failure message=\"input lines could not be read (unparsed-input)\" type=\"incomplete\"/>\n    </testcase>\n");
+        }
         out.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         out.write("<testsuites name=\"portaudit\" tests=\"" + tests + "\" failures=\"" + failures + "\" errors=\"0\" skipped=\"" + skipped + "\">\n");
         out.write("  <testsuite name=\"" + xml(suite) + "\" tests=\"" + tests + "\" failures=\"" + failures + "\" errors=\"0\" skipped=\""

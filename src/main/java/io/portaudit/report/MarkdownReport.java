@@ -26,7 +26,7 @@ public final class MarkdownReport {
 
     public static void write(AuditResult r, Writer out) throws IOException {
         StringBuilder sb = new StringBuilder();
-        String result = r.partial() ? "PARTIAL" : r.outcome().failed() ? "FAIL" : "PASS";
+        String result = r.partial() ? "PARTIAL" : r.unreadable() ? "INCOMPLETE" : r.outcome().failed() ? "FAIL" : "PASS";
         sb.append("# portaudit: ").append(esc(r.snapshot().host())).append(" — ").append(result).append("\n\n");
         sb.append("- source: ").append(esc(r.snapshot().source())).append("\n");
         sb.append("- collected: ").append(esc(String.valueOf(r.snapshot().collectedAt()))).append("\n");

@@ -69,7 +69,7 @@ public final class SarifReport {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("tool", Map.of("driver", driver));
         Map<String, Object> invocation = new LinkedHashMap<>();
-        invocation.put("executionSuccessful", !r.partial());
+        invocation.put("executionSuccessful", !r.incomplete());
         // checks that never ran: a notification each, so that no result is not read as "passed"
         List<Object> notes = new ArrayList<>();
         for (var e : r.notChecked().entrySet()) {

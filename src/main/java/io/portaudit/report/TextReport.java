@@ -72,7 +72,7 @@ public final class TextReport {
             for (String n : r.notes()) out.println("note: " + Text.printable(n, 2000)); // a console paste's note names every skipped line range
         }
         out.println();
-        String verdict = r.partial() ? a.red("PARTIAL") : r.outcome().failed() ? a.red("FAIL") : a.green("PASS");
+        String verdict = r.partial() ? a.red("PARTIAL") : r.unreadable() ? a.red("INCOMPLETE (input lines not read: unparsed-input)") : r.outcome().failed() ? a.red("FAIL") : a.green("PASS");
         out.printf("result: %s (%d finding(s) at or above %s fail the gate; %d accepted by exceptions)%n", verdict,
                 r.count(Gate.Status.FAILS), r.outcome().failOn().label(), r.count(Gate.Status.ACCEPTED));
         out.flush();

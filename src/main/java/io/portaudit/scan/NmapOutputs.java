@@ -113,9 +113,16 @@ public final class NmapOutputs {
         boolean reasonColumn = false, sawHeader = false;
         String[] lines = Text.lines(text);
         for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].replace('\u00a0', ' ').stripTrailing();
+            String line = lines[i].stripTrailing();
             int no = i + 1;
             Matcher m;
+            int ctl = control(line);
+            if (ctl >= 0) {
+                // a damaged line: said with its column, then read with the byte as a separator so a port is not lost
+                problems.add(ParseProblem.error(source, no, ctl + 1, line, String.format("control byte 0x%02x: the line is damaged; read "
+                        + "with it as a separator", (int) line.charAt(ctl))));
+                line = line.replaceAll("[\\x00-\\x08\\x0a-\\x1f\\x7f]", " ");
+            }
             if ((m = REPORT.matcher(line)).find() || (m = INTERESTING.matcher(line)).find()) {
                 address = hostAddress(m.group(1));
                 sawHeader = false;
@@ -176,8 +183,27 @@ public final class NmapOutputs {
                 continue;
             }
             if (sawHeader && line.startsWith("|")) continue;  // script output
+            if (line.isBlank()) {
+                sawHeader = false; // the port table ends at a blank line
+                continue;
+            }
+            if (sawHeader && (Character.isDigit(line.charAt(0)) || line.contains("/tcp") || line.contains("/udp"))) {
+                // inside the port table, a line that names a port but cannot be read may hide an open port
+                problems.add(ParseProblem.error(source, no, 1, line, "port line not understood: the port it names is unknown"));
+            }
         }
+        ParseProblem cut = Text.cutAtEnd(source, text);
+        if (cut != null) problems.add(cut);
         return new ScanImport(NORMAL, ports, notShown, up, problems.list());
+    }
+
+    /** The index of the first control character other than tab, or -1. */
+    private static int control(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) return i;
+        }
+        return -1;
     }
 
     /** "name (1.2.3.4)" → 1.2.3.4; anything else as written. */
