@@ -77,6 +77,10 @@ public final class ProcNetParser {
                     proto = text.substring(lineStart, eol).contains("drops") ? Protocol.UDP : Protocol.TCP;
                     wantedState = proto == Protocol.TCP ? TCP_LISTEN : UDP_UNCONN;
                     state0 = proto == Protocol.TCP ? "LISTEN" : "UNCONN";
+                } else {
+                    // a damaged header: whether tcp or udp rows follow (and so which state is a listener) is not known
+                    problems.add(ParseProblem.error(source, lineNo, 1, text.substring(lineStart, eol), "a /proc/net header that cannot "
+                            + "be read (no local_address column): which table follows, and so which of its rows listen, is unknown"));
                 }
                 continue;
             }
