@@ -225,7 +225,18 @@ public final class InputSniffer {
                     + "(iptables -L/-S, iptables-save, nft list ruleset, netstat, ss, cat /proc/net/*, nmap); " + String.join("; ", s.notes()));
         }
         List<Piece> out = new ArrayList<>();
-        for (ConsoleLog.Part p : parts) out.add(new Piece(l.kind() != null ? l.kind() : p.kind(), l.source(), p.text(), p.own()));
+        // a part ends where the next prompt starts, not where its command's output was cut: it gets its line end back
+        // (the parsers take a last line without one for a cut output), except the last part of a file that has none
+        boolean fileEnds = l.text().endsWith("\n");
+        for (int i = 0; i < parts.size(); i++) {
+            ConsoleLog.Part p = parts.get(i);
+            String text = p.text(), own = p.own();
+            if ((fileEnds || i < parts.size() - 1) && !text.isEmpty() && !text.endsWith("\n")) {
+                text = text + "\n";
+                own = own.endsWith("\n") ? own : own + "\n";
+            }
+            out.add(new Piece(l.kind() != null ? l.kind() : p.kind(), l.source(), text, own));
+        }
         return out;
     }
 
