@@ -35,9 +35,20 @@ final class NioProbeIo implements ProbeIo {
         p.ch = ch;
         try {
             ch.configureBlocking(false);
+            if (p.localPort != 0) ch.bind(new InetSocketAddress(address, p.localPort));
             return ch.connect(new InetSocketAddress(address, port)) ? CONNECTED : PENDING;
         } catch (IOException e) {
             return errno(e);
+        }
+    }
+
+    @Override
+    public boolean connectedToItself(TcpConnectEngine.Probe p) {
+        try {
+            return p.ch.getLocalAddress() instanceof InetSocketAddress local && local.getPort() == p.port
+                    && local.getAddress().equals(p.job.base.getAddress());
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -25,12 +25,22 @@ interface ProbeIo extends Closeable {
             ETIMEDOUT = 110, ECONNREFUSED = 111, EHOSTUNREACH = 113;
 
     /**
-     * Opens a socket for {@code p} and starts connecting to {@code address}:{@code port}: returns
+     * Opens a socket for {@code p} (bound to local port {@code p.localPort} first when that is not
+     * 0: only tests set it) and starts connecting to {@code address}:{@code port}: returns
      * {@link #CONNECTED}, {@link #PENDING} or the errno of a failure (the socket is then still
      * {@code p}'s until {@link #release}). Throws only when no socket could be opened (descriptor
      * limit and the like): nothing is held then, and the caller may try again later.
      */
     int start(TcpConnectEngine.Probe p, InetAddress address, int port) throws IOException;
+
+    /**
+     * Whether a probe that reported {@link #CONNECTED} is connected to itself: its socket's local
+     * address and port are the target's. On a local address (loopback, an address of this machine)
+     * the kernel may pick the probe's own destination port as its ephemeral source port; the SYN
+     * then meets its own socket, TCP's simultaneous open completes, and the connect succeeds with
+     * nothing listening. Such a connection says nothing about the port.
+     */
+    boolean connectedToItself(TcpConnectEngine.Probe p);
 
     /** Looks at a started probe once, without waiting: {@link #CONNECTED}, {@link #PENDING} or an errno. */
     int check(TcpConnectEngine.Probe p);

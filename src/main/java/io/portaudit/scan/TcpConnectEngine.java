@@ -26,7 +26,9 @@ import java.util.function.LongSupplier;
  * <p>States (nmap {@code -sT}): a completed handshake is open/syn-ack; ECONNREFUSED (a RST, or ICMP
  * port-unreachable) is closed/conn-refused; EHOSTUNREACH/ENETUNREACH/EACCES from an ICMP error are
  * filtered with host-unreach/net-unreach/admin-prohibited; silence after the allowed retransmissions
- * is filtered/no-response.
+ * is filtered/no-response. A probe whose socket connected to itself (source port = destination
+ * port on a local address, {@link ProbeIo#connectedToItself}) decides nothing: the port is probed
+ * again.
  */
 public final class TcpConnectEngine {
 
@@ -138,6 +140,10 @@ public final class TcpConnectEngine {
         final Job job;
         final int port;
         final int tryNo;
+        /** How many earlier probes of this port (this try) connected to themselves (see {@link ProbeIo#connectedToItself}). */
+        int selfConnects;
+        /** The local port to bind before connecting, 0 for the kernel's choice (only tests set one). */
+        int localPort;
         long sentUs;
         /** The socket, as the {@link ProbeIo} layer holds it: a channel (NIO) or a descriptor (native). */
         SocketChannel ch;
@@ -171,6 +177,19 @@ public final class TcpConnectEngine {
     private int globalInflight;
     private long sent;
     private long startUs = -1;
+    private int selfConnects;
+    /**
+     * Tests only: the local port a port's first probe binds to (0: the kernel's choice), to make a
+     * probe connect to itself at will. Rescans after a self-connect always let the kernel choose.
+     */
+    java.util.function.IntUnaryOperator firstProbeLocalPort = port -> 0;
+
+    /**
+     * A port whose probe connected to itself is probed again with a new socket (the kernel then picks
+     * another source port); after this many self-connects in a row the port is reported filtered with
+     * reason "error": its state is unknown, never open.
+     */
+    static final int MAX_SELF_CONNECTS = 4;
 
     public TcpConnectEngine(LongSupplier clockUs, int fdBudget, double minRate, double maxRate, BooleanSupplier stop) {
         this(clockUs, fdBudget, minRate, maxRate, stop, null);
@@ -287,16 +306,17 @@ public final class TcpConnectEngine {
                             wakeUs = Math.min(wakeUs, now + Math.max(100, maxRate.waitUs(now)));
                             break;
                         }
-                        int port, tryNo;
+                        int port, tryNo, self = 0;
                         if (!j.retries.isEmpty()) {
                             int[] r = j.retries.poll();
                             port = r[0];
                             tryNo = r[1];
+                            if (r.length > 2) self = r[2];
                         } else {
                             port = j.cursor.nextInt();
                             tryNo = 0;
                         }
-                        send(j, port, tryNo, now, sink);
+                        send(j, port, tryNo, self, now, sink);
                         long delay = j.timing.template().scanDelayUs();
                         if (delay > 0) j.nextSendUs = now + delay;
                         sentSome = true;
@@ -417,8 +437,10 @@ public final class TcpConnectEngine {
         return p;
     }
 
-    private void send(Job j, int port, int tryNo, long now, Sink sink) {
+    private void send(Job j, int port, int tryNo, int self, long now, Sink sink) {
         Probe p = new Probe(j, port, tryNo, now);
+        p.selfConnects = self;
+        if (tryNo == 0 && self == 0) p.localPort = firstProbeLocalPort.applyAsInt(port);
         sent++;
         int r;
         try {
@@ -428,7 +450,7 @@ public final class TcpConnectEngine {
             p.sentUs = clockUs.getAsLong();
         } catch (IOException e) {
             // could not even open a socket (descriptor limit or the like): try again later
-            j.retries.addFirst(new int[] {port, tryNo});
+            j.retries.addFirst(new int[] {port, tryNo, self});
             j.nextSendUs = now + 10_000;
             return;
         }
@@ -449,7 +471,10 @@ public final class TcpConnectEngine {
     /** A probe's answer: {@link ProbeIo#CONNECTED} or an errno. */
     private void answered(Probe p, int r, long now, Sink sink) {
         switch (r) {
-            case ProbeIo.CONNECTED -> finish(p, r, PortState.OPEN, Reasons.SYN_ACK, now, true, sink);
+            case ProbeIo.CONNECTED -> {
+                if (io.connectedToItself(p)) selfConnected(p, now, sink);
+                else finish(p, r, PortState.OPEN, Reasons.SYN_ACK, now, true, sink);
+            }
             case ProbeIo.ECONNREFUSED -> finish(p, r, PortState.CLOSED, Reasons.CONN_REFUSED, now, true, sink);
             // ECONNRESET comes only from an established connection (a RST in SYN-SENT is
             // ECONNREFUSED): the handshake completed and the service reset it before we looked
@@ -498,6 +523,24 @@ public final class TcpConnectEngine {
         }
     }
 
+    /**
+     * The probe's socket connected to itself (a ghost "open": nothing listens): closed at once and
+     * the port probed again with a new socket, the kernel choosing another source port. Not an RTT
+     * sample: no packet reached a listener.
+     */
+    private void selfConnected(Probe p, long now, Sink sink) {
+        p.done = true;
+        close(p, ProbeIo.CONNECTED);
+        selfConnects++;
+        Job j = p.job;
+        if (p.selfConnects + 1 < MAX_SELF_CONNECTS) {
+            j.retries.addFirst(new int[] {p.port, p.tryNo, p.selfConnects + 1});
+        } else {
+            j.decided++;
+            sink.decided(j, p.port, PortState.FILTERED, Reasons.ERROR);
+        }
+    }
+
     private void silent(Probe p, long now, Sink sink) {
         p.done = true;
         Job j = p.job;
@@ -524,6 +567,11 @@ public final class TcpConnectEngine {
             q.clear();
         }
         j.finished = true;
+    }
+
+    /** Probes of the last run that connected to themselves and were probed again. */
+    public int selfConnects() {
+        return selfConnects;
     }
 
     public long sent() {

@@ -102,6 +102,12 @@ public final class UdpEngine {
     private final RateLimiter maxRate;
     private final BooleanSupplier stop;
     private int globalInflight;
+    private int selfConnects;
+
+    /** Probes of the last run whose socket got the target's own port as its source port (then replaced). */
+    public int selfConnects() {
+        return selfConnects;
+    }
     private final ByteBuffer buf = ByteBuffer.allocate(MAX_REPLY);
 
     public UdpEngine(LongSupplier clockUs, int fdBudget, double maxRate, BooleanSupplier stop) {
@@ -234,7 +240,24 @@ public final class UdpEngine {
             else j.retriesInFlight++;
             j.inflight.add(p);
             ch.configureBlocking(false);
-            ch.connect(new InetSocketAddress(j.address, port));
+            InetSocketAddress target = new InetSocketAddress(j.address, port);
+            ch.connect(target);
+            // on a local address the kernel may pick the destination port as the source port: the
+            // socket would then read its own probe back as an answer (a ghost "open"). A new socket
+            // gets another port; a few in a row are bounded, then the port's state is unknown.
+            for (int again = 0; target.equals(ch.getLocalAddress()); again++) {
+                ch.close();
+                selfConnects++;
+                if (again == TcpConnectEngine.MAX_SELF_CONNECTS - 1) {
+                    finish(p, PortState.FILTERED, Reasons.ERROR, now, null, sink);
+                    return;
+                }
+                ch = DatagramChannel.open(j.address instanceof java.net.Inet6Address
+                        ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
+                p.ch = ch;
+                ch.configureBlocking(false);
+                ch.connect(target);
+            }
             ch.write(ByteBuffer.wrap(UdpPayloads.forPort(port, tryNo)));
             ch.register(selector, SelectionKey.OP_READ, p);
         } catch (PortUnreachableException e) {

@@ -56,13 +56,16 @@ final class NativeProbeIo implements ProbeIo {
         static final Linker LINKER = Linker.nativeLinker();
         static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
         static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-        static final MethodHandle SOCKET, CONNECT, CLOSE, SETSOCKOPT, GETSOCKOPT, EPOLL_CREATE1, EPOLL_CTL, EPOLL_WAIT;
+        static final MethodHandle SOCKET, CONNECT, BIND, GETSOCKNAME, CLOSE, SETSOCKOPT, GETSOCKOPT, EPOLL_CREATE1, EPOLL_CTL, EPOLL_WAIT;
 
         static {
             var libc = LINKER.defaultLookup();
             Linker.Option errno = Linker.Option.captureCallState("errno");
             SOCKET = LINKER.downcallHandle(libc.find("socket").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errno);
             CONNECT = LINKER.downcallHandle(libc.find("connect").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
+            BIND = LINKER.downcallHandle(libc.find("bind").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
+            GETSOCKNAME = LINKER.downcallHandle(libc.find("getsockname").orElseThrow(),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errno);
             CLOSE = LINKER.downcallHandle(libc.find("close").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
             SETSOCKOPT = LINKER.downcallHandle(libc.find("setsockopt").orElseThrow(),
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
@@ -78,7 +81,7 @@ final class NativeProbeIo implements ProbeIo {
 
     /** Confined: the engine thread that opens this layer is the only one that uses and closes it. */
     private final Arena arena;
-    private final MemorySegment state, sa4, sa6, event, events, linger, soerr, soerrLen;
+    private final MemorySegment state, sa4, sa6, local, localLen, event, events, linger, soerr, soerrLen;
     private InetAddress last4, last6;
     private final int epfd;
     /** The probe behind each descriptor that has one. */
@@ -99,6 +102,8 @@ final class NativeProbeIo implements ProbeIo {
         state = arena.allocate(C.CALL_STATE);
         sa4 = arena.allocate(16, 8);
         sa6 = arena.allocate(28, 8);
+        local = arena.allocate(28, 8);
+        localLen = arena.allocate(4, 4);
         event = arena.allocate(16, 8);
         events = arena.allocate(EVENT_SIZE * MAX_EVENTS, 8);
         linger = arena.allocate(8, 4);
@@ -121,7 +126,7 @@ final class NativeProbeIo implements ProbeIo {
         MemorySegment sa = sockaddr(address, port, v6);
         int fd;
         boolean reused;
-        if (v6 ? nSpare6 > 0 : nSpare4 > 0) {
+        if (p.localPort == 0 && (v6 ? nSpare6 > 0 : nSpare4 > 0)) {
             fd = v6 ? spare6[--nSpare6] : spare4[--nSpare4];
             reused = true;
         } else {
@@ -132,6 +137,14 @@ final class NativeProbeIo implements ProbeIo {
         p.fd = fd;
         if (fd >= byFd.length) byFd = Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
         byFd[fd] = p;
+        if (p.localPort != 0) {
+            // tests only: the local port chosen (the target's address, so a self-connect can be made at will)
+            sa.set(PORT, 2, (short) p.localPort);
+            int b = call(C.BIND, fd, sa, v6 ? 28 : 16);
+            int berr = b == 0 ? 0 : errno();
+            sa.set(PORT, 2, (short) port);
+            if (b != 0) return berr;
+        }
         int rc = connect(fd, sa, v6);
         int err = rc == 0 ? 0 : errno();
         if (rc != 0 && reused && err == ECONNABORTED) {
@@ -141,6 +154,21 @@ final class NativeProbeIo implements ProbeIo {
         }
         if (rc == 0) return CONNECTED;
         return err == EINPROGRESS ? PENDING : err;
+    }
+
+    @Override
+    public boolean connectedToItself(TcpConnectEngine.Probe p) {
+        localLen.set(JAVA_INT, 0, 28);
+        if (call(C.GETSOCKNAME, p.fd, local, localLen) != 0) return false;
+        if ((local.get(PORT, 2) & 0xffff) != p.port) return false;
+        byte[] target = p.job.base.getAddress().getAddress();
+        int off = target.length == 4 ? 4 : 8;
+        int family = local.get(JAVA_SHORT_UNALIGNED, 0);
+        if (family != (target.length == 4 ? AF_INET : AF_INET6)) return false;
+        for (int i = 0; i < target.length; i++) {
+            if (local.get(JAVA_BYTE, off + i) != target[i]) return false;
+        }
+        return true;
     }
 
     @Override
@@ -297,6 +325,22 @@ final class NativeProbeIo implements ProbeIo {
     private int call(MethodHandle h, int a) {
         try {
             return (int) h.invokeExact(state, a);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private int call(MethodHandle h, int a, MemorySegment b, int c) {
+        try {
+            return (int) h.invokeExact(state, a, b, c);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private int call(MethodHandle h, int a, MemorySegment b, MemorySegment c) {
+        try {
+            return (int) h.invokeExact(state, a, b, c);
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }

@@ -99,6 +99,52 @@ class SocketLayerTest {
         assertThat(shared.sharedBy(1).canSend(11)).isTrue();
     }
 
+    /**
+     * A probe whose socket connected to itself: its first probe is bound to the port it connects to
+     * (what the kernel does by chance when it picks the destination port as the ephemeral source
+     * port), the SYN meets its own socket and TCP's simultaneous open completes with nothing
+     * listening. The engine must see it (local address and port = the target's), close it, probe the
+     * port again with a new socket and report what the kernel says then: closed.
+     */
+    @ParameterizedTest(name = "{0} layer, {1}")
+    @CsvSource({"nio,127.0.0.1", "native,127.0.0.1", "nio,::1", "native,::1"})
+    void aProbeConnectedToItselfIsNotAnOpenPort(String layer, String host) throws Exception {
+        if (layer.equals("native")) {
+            io.portaudit.lab.LabExtension.require(Runtime.version().feature() >= 22, "a JDK 22+ (for the native socket layer)");
+        }
+        java.net.InetAddress address = java.net.InetAddress.getByName(host);
+        // a port nobody listens on: held by a bound, not listening socket until the engine needs it
+        int port;
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(address, 0));
+            port = probe.getLocalPort();
+        }
+        // the scenario is real: a socket bound to the port it connects to connects (to itself)
+        try (java.nio.channels.SocketChannel self = java.nio.channels.SocketChannel.open()) {
+            self.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);   // no TIME_WAIT left on the port
+            self.bind(new InetSocketAddress(address, port));
+            assertThat(self.connect(new InetSocketAddress(address, port))).isTrue();
+            assertThat(self.getLocalAddress()).isEqualTo(self.getRemoteAddress());
+        }
+        TcpConnectEngine engine = new TcpConnectEngine(TcpConnectEngine::systemMicros, 64, 0, 0, () -> false, layer);
+        engine.firstProbeLocalPort = p -> p;
+        TcpConnectEngine.Job job = new TcpConnectEngine.Job(address, new int[] {port}, new HostTiming(TimingTemplate.of(4)),
+                false, 0, null);
+        List<String> decided = new ArrayList<>();
+        engine.run(List.of(job).iterator(), 1, new TcpConnectEngine.Sink() {
+            @Override
+            public void decided(TcpConnectEngine.Job j, int p, PortState state, String reason) {
+                decided.add(p + " " + state + " " + reason);
+            }
+
+            @Override
+            public void jobDone(TcpConnectEngine.Job j) { }
+        });
+        assertThat(engine.socketLayer()).isEqualTo(layer);
+        assertThat(engine.selfConnects()).as("the first probe connected to itself and was seen: %s", decided).isEqualTo(1);
+        assertThat(decided).containsExactly(port + " CLOSED conn-refused");
+    }
+
     @Test
     void nioFailuresMapToTheErrnoTheKernelGave() {
         assertThat(NioProbeIo.errno(new ConnectException("Connection refused"))).isEqualTo(ProbeIo.ECONNREFUSED);
