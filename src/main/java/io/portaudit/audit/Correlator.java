@@ -75,16 +75,25 @@ public final class Correlator {
 
     private static PortRow row(Key k, FirewallFacts fw, List<Listener> ls, boolean listenerView, ScanFacts scan, ServiceNames names) {
         ExposureRange verdict = fw == null ? null : fw.at(k.family(), k.protocol(), k.port()).orElse(null);
-        List<Listener> here = ls.stream().filter(l -> l.protocol() == k.protocol() && l.port() == k.port()
-                && l.reaches(k.family())).toList();
-        PortResult seen = scan != null && scan.family() == k.family() ? scan.at(k.protocol(), k.port()).orElse(null) : null;
-        String service = seen != null && seen.service() != null ? seen.service() : names.name(k.port(), k.protocol()).orElse(null);
+        ExposureRange.Redirect rd = verdict == null ? null : verdict.redirect();
         // nat PREROUTING may deliver the packet to another port: then that port's listeners answer it
         PortRange delivered = verdict == null ? PortRange.of(k.port()) : verdict.deliveredTo(k.port());
-        boolean reachableListener = ls.stream().anyMatch(l -> l.protocol() == k.protocol() && delivered.contains(l.port())
-                && l.reaches(k.family()) && l.scope().reachableFromNetwork());
-        // an accepted port's state depends on a listener: without the listener view it is unknown, not "closed"
-        String expected = !listenerView && verdict != null && verdict.verdict() == Verdict.ACCEPT ? null
+        boolean forwarded = rd != null && rd.forwarded();
+        List<Listener> here = ls.stream().filter(l -> l.protocol() == k.protocol()
+                && (l.port() == k.port() || (!forwarded && delivered.contains(l.port())))
+                && l.reaches(k.family())).toList();
+        PortResult seen = scan != null && scan.family() == k.family() ? scan.at(k.protocol(), k.port()).orElse(null) : null;
+        // a redirected port speaks what listens on the port it is redirected to
+        int servicePort = rd != null && rd.to() != null && rd.to().size() == 1 ? rd.to().from() : k.port();
+        // the scan's service name: identified by -sV (a banner or product), or only the port's name in the scanner's table,
+        // which for a redirected port names the wrong one (2323 "3d-nfsd" for telnet)
+        boolean identified = seen != null && (seen.banner() != null || seen.product() != null);
+        String service = seen != null && seen.service() != null && (identified || servicePort == k.port()) ? seen.service()
+                : names.name(servicePort, k.protocol()).orElse(seen == null ? null : seen.service());
+        boolean reachableListener = !forwarded && here.stream().anyMatch(l -> delivered.contains(l.port()) && l.scope().reachableFromNetwork());
+        // an accepted port's state depends on a listener: without the listener view it is unknown, not "closed";
+        // a port forwarded to another address (DNAT) depends on a listener there, which no view here shows
+        String expected = (!listenerView || forwarded) && verdict != null && verdict.verdict() == Verdict.ACCEPT ? null
                 : expected(k.protocol(), verdict, reachableListener);
         return new PortRow(k.protocol(), k.family(), k.port(), service, verdict, here, seen, expected);
     }
@@ -133,18 +142,33 @@ public final class Correlator {
         List<Evidence> ev = evidence(row, fw, scan);
         Reach reach = reach(row);
         String backend = fw == null ? null : fw.backend();
+        ExposureRange.Redirect rd = row.firewall() == null ? null : row.firewall().redirect();
+        if (rd != null && !rd.forwarded()) {
+            // a redirected port: its own listeners (if any) are never reached; those of the port it is redirected to are
+            PortRange to = row.firewall().deliveredTo(row.port());
+            outside = outside.stream().filter(l -> to.contains(l.port())).toList();
+        }
 
-        if (!outside.isEmpty()) {
+        if (rd != null && rd.forwarded() && reach != Reach.BLOCKED) {
+            out.addAll(forwardedFindings(row, what, fam, port, rd, reach, ev, backend));
+        } else if (!outside.isEmpty()) {
             String program = program(outside);
             if (reach == Reach.REACHABLE || reach == Reach.UNKNOWN) {
                 boolean sure = reach == Reach.REACHABLE;
                 String why = sure ? "reachable from the network" : "possibly reachable: " + unknownWhy(row, fw);
                 List<String> fix = new ArrayList<>(Remedies.stopService(outside));
-                fix.add(Remedies.dropPorts(row.protocol(), port, row.family(), backend));
+                if (rd != null) {
+                    // the filter table sees the port after nat: dropping the original port there would not close it
+                    fix.addAll(Remedies.deleteRule(rd.rule(), row.family(), backend));
+                } else {
+                    fix.add(Remedies.dropPorts(row.protocol(), port, row.family(), backend));
+                }
                 if (row.firewall() != null) fix.addAll(Remedies.deleteRule(row.firewall().rule(), row.family(), backend));
-                out.add(new Finding("exposed-service", Severity.MEDIUM, what + " on " + fam + " is " + why + ": " + program,
+                String via = rd == null ? "" : " (redirected to " + rd.target() + " by " + rd.rule().table() + " " + rd.rule().label() + ")";
+                out.add(new Finding("exposed-service", Severity.MEDIUM, what + " on " + fam + " is " + why + via + ": " + program,
                         row.protocol(), row.family(), port,
-                        program + " listens on " + endpoints(outside) + " and " + (sure ? "a remote host can connect" : "nothing shows it is blocked")
+                        program + " listens on " + endpoints(outside) + (rd == null ? "" : ", which nat delivers " + row.protocol().label() + "/"
+                                + row.port() + " to,") + " and " + (sure ? "a remote host can connect" : "nothing shows it is blocked")
                                 + ". If the product does not need it, stop it; otherwise allow it in the policy.",
                         ev, fix));
                 insecure(row, what, fam, port, program, sure, ev, Remedies.stopService(outside)).ifPresent(out::add);
@@ -162,7 +186,7 @@ public final class Correlator {
                                         + "or an nft table of family inet)")));
                     }
                 }
-            } else {
+            } else if (rd == null) {
                 out.add(new Finding("blocked-listener", Severity.LOW, what + " on " + fam + " listens but the firewall blocks it: " + program,
                         row.protocol(), row.family(), port,
                         program + " listens on " + endpoints(outside) + "; " + row.firewall().rule().label() + " "
@@ -180,7 +204,7 @@ public final class Correlator {
             }
         }
 
-        if (!listenerView && row.scan() != null && row.scan().state() == PortState.OPEN) {
+        if (!listenerView && row.scan() != null && row.scan().state() == PortState.OPEN && (rd == null || !rd.forwarded())) {
             // no listener view (a pasted nmap output, a scan without the device's sockets): the scan
             // itself shows a service anyone can reach; which program is unknown, never "safe"
             String unknown = "an unknown program (no listener view: collect netstat -tulpn or ss -tulpn to name it)";
@@ -204,7 +228,7 @@ public final class Correlator {
                                 + "nft tables beside iptables-legacy, NAT/REDIRECT, a container, or a rule on an interface the listing hid.",
                         ev, List.of("compare iptables-save, iptables-legacy-save and nft list ruleset on the device",
                         "re-run the audit with all tables (iptables-save without -t) and nft -j list ruleset")));
-            } else if (exp == null && seen == PortState.OPEN && listenerView && row.listeners().isEmpty()) {
+            } else if (exp == null && seen == PortState.OPEN && listenerView && row.listeners().isEmpty() && (rd == null || !rd.forwarded())) {
                 out.add(new Finding("scan-disagrees", Severity.HIGH, what + " on " + fam + " answers a scan but no listener was found",
                         row.protocol(), row.family(), port,
                         "A port answers that no socket in the listener view explains: NAT/REDIRECT to another port, a container's "
@@ -223,12 +247,47 @@ public final class Correlator {
      */
     private static Optional<Finding> insecure(PortRow row, String what, String fam, PortRange port, String program, boolean sure,
                                               List<Evidence> ev, List<String> fix) {
-        return Insecure.reason(row.protocol(), row.port(), row.service(), program).map(why -> {
+        ExposureRange.Redirect rd = row.firewall() == null ? null : row.firewall().redirect();
+        // a redirected or forwarded port speaks what answers on the port it is sent to
+        Optional<String> byTarget = rd != null && rd.to() != null && rd.to().size() == 1
+                ? Insecure.reason(row.protocol(), rd.to().from(), row.service(), program) : Optional.empty();
+        return byTarget.or(() -> Insecure.reason(row.protocol(), row.port(), row.service(), program)).map(why -> {
             String proven = Insecure.provenByScan(row.scan()).map(s -> " " + s + ".").orElse("");
             return new Finding("insecure-protocol", Severity.HIGH, what + " on " + fam + " speaks an insecure protocol and is "
                     + (sure ? "reachable" : "possibly reachable"), row.protocol(), row.family(), port,
                     why + "." + proven + " Replace it with an encrypted, authenticated service (SSH/SFTP, HTTPS) or stop it.", ev, fix);
         });
+    }
+
+    /**
+     * A port that nat PREROUTING DNATs to another address (a container behind a bridge, another host)
+     * and the FORWARD path does not block: what listens there is not in this device's listener view, so
+     * it is possibly open (reachable when the scan saw it open or FORWARD accepts it surely).
+     */
+    private static List<Finding> forwardedFindings(PortRow row, String what, String fam, PortRange port, ExposureRange.Redirect rd,
+                                                   Reach reach, List<Evidence> ev, String backend) {
+        boolean scanOpen = row.scan() != null && row.scan().state() == PortState.OPEN;
+        boolean sure = scanOpen || reach == Reach.REACHABLE && row.firewall().verdict() == Verdict.ACCEPT;
+        String target = rd.target();
+        String program = "what listens on " + target + " (not in this device's listener view: a container or another host)";
+        List<String> fix = new ArrayList<>(Remedies.deleteRule(rd.rule(), row.family(), backend));
+        if (row.firewall().verdict() == Verdict.ACCEPT) fix.addAll(Remedies.deleteRule(row.firewall().rule(), row.family(), backend));
+        fix.add("or stop the container / service that " + target + " belongs to");
+        String how = row.firewall().verdict() == Verdict.ACCEPT
+                ? "the FORWARD path accepts it (" + row.firewall().rule().label() + ")"
+                : "nothing shows the FORWARD path blocks it (" + unknownWhy(row, null) + ")";
+        String listener = scanOpen ? "The scan reached it." : "Whether something listens on " + target
+                + " is unknown (collect the container's listeners, e.g. 'portaudit inventory' on the device, or its netstat/ss): "
+                + "treated as possibly open.";
+        List<Finding> out = new ArrayList<>();
+        out.add(new Finding("exposed-service", Severity.MEDIUM, what + " on " + fam + " is forwarded to " + target + " by "
+                + rd.rule().table() + " " + rd.rule().label() + " and " + (sure ? "reachable" : "possibly reachable"),
+                row.protocol(), row.family(), port,
+                rd.rule().table() + " " + rd.rule().label() + " sends " + row.protocol().label() + "/" + row.port() + " to " + target
+                        + " and " + how + ". " + listener + " If the product does not need it, remove the port mapping; otherwise allow it in the policy.",
+                ev, fix));
+        insecure(row, what, fam, port, null, sure, ev, fix).ifPresent(out::add);
+        return out;
     }
 
     /** The list -sV wrote after {@code mark} in an open port's banner, up to its closing parenthesis. */
@@ -305,14 +364,21 @@ public final class Correlator {
                     .map(l -> PortRange.of(l.port())).filter(r -> r.from() > 0).toList());
             // one finding per accepting rule, over every range that rule decides
             java.util.Map<RuleRef, List<PortRange>> byRule = new java.util.LinkedHashMap<>();
+            // ports nat redirects to a port something listens on are answered there; ports DNATed to another
+            // address are answered (or not) by a listener no view here shows: neither is "nothing listens"
+            List<PortRange> answeredElsewhere = new ArrayList<>();
             for (ExposureRange r : e.ranges()) {
                 if (r.verdict() != Verdict.ACCEPT || r.rule() == null || r.rule().isPolicy()) continue;
                 byRule.computeIfAbsent(r.rule(), k -> new ArrayList<>()).add(r.range());
+                if (r.redirect() != null && (r.redirect().forwarded() || r.redirect().to() != null
+                        && listened.intersects(PortSet.of(r.redirect().to())))) {
+                    answeredElsewhere.add(r.range());
+                }
             }
             for (var entry : byRule.entrySet()) {
                 RuleRef rule = entry.getKey();
                 PortSet accepted = PortSet.of(entry.getValue());
-                PortSet idle = accepted.minus(listened);
+                PortSet idle = accepted.minus(listened).minus(PortSet.of(answeredElsewhere));
                 if (idle.isEmpty()) continue;
                 String fam = e.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4";
                 List<PortRange> rs = accepted.ranges();
@@ -348,8 +414,9 @@ public final class Correlator {
                         + " by " + r.rule().label() + ": " + r.rule().text(), r.rule().source()));
             }
             if (r.redirect() != null) {
-                ev.add(new Evidence("firewall", "redirected to port " + r.redirect().to() + " by " + r.redirect().rule().table() + " "
-                        + r.redirect().rule().label() + ": " + r.redirect().rule().text(), r.redirect().rule().source()));
+                ev.add(new Evidence("firewall", (r.redirect().forwarded() ? "forwarded to " : "redirected to port ") + r.redirect().target()
+                        + " by " + r.redirect().rule().table() + " " + r.redirect().rule().label() + ": " + r.redirect().rule().text(),
+                        r.redirect().rule().source()));
             }
         } else if (fw != null) {
             ev.add(new Evidence("firewall", "no " + (row.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4") + " ruleset was collected", null));
@@ -370,7 +437,7 @@ public final class Correlator {
     }
 
     private static String unknownWhy(PortRow row, FirewallFacts fw) {
-        if (fw == null) return "no firewall rules were collected";
+        if (fw == null && row.firewall() == null) return "no firewall rules were collected";
         if (row.firewall() == null) return "no " + (row.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4") + " ruleset was collected";
         return "a rule portaudit does not fully understand decides it (" + row.firewall().rule().label() + ")";
     }

@@ -53,10 +53,28 @@ public final class Evaluator {
     private final Packet packet;
     private final List<String> trace;
 
-    private Evaluator(List<Stage> stages, Packet packet, List<String> trace) {
+    private final List<Ruleset> rulesets;
+    /** Walking the FORWARD path of a DNATed packet: it has an output interface (which one is not known). */
+    private boolean forwarded;
+
+    private Evaluator(List<Stage> stages, Packet packet, List<String> trace, List<Ruleset> rulesets) {
         this.stages = stages;
         this.packet = packet;
         this.trace = trace;
+        this.rulesets = rulesets;
+    }
+
+    /** The FORWARD base chains of {@code p}'s family, by priority: what a DNATed packet to another address meets. */
+    static List<Stage> forwardStages(List<Ruleset> rulesets, Packet p) {
+        List<Stage> out = new ArrayList<>();
+        for (Ruleset rs : rulesets) {
+            for (Table t : rs.tables()) {
+                if (!t.family().covers(p.family())) continue;
+                for (Chain c : t.chains()) if (c.hook() == Hook.FORWARD) out.add(new Stage(t, c));
+            }
+        }
+        out.sort(Comparator.comparingInt(s -> s.chain().priority()));
+        return out;
     }
 
     /** The base chains a packet to this host passes, in order. */
@@ -77,7 +95,7 @@ public final class Evaluator {
 
     /** What a remote host's packets of {@code packet}'s family and protocol meet, port by port. */
     public static Exposure exposure(List<Ruleset> rulesets, Packet packet) {
-        Evaluator ev = new Evaluator(stages(rulesets, packet), packet, null);
+        Evaluator ev = new Evaluator(stages(rulesets, packet), packet, null, rulesets);
         List<Decision> finals = new ArrayList<>();
         List<Decision> alts = new ArrayList<>();
         ev.run(0, PortSet.all(), finals, alts, 0);
@@ -102,7 +120,7 @@ public final class Evaluator {
 
     public static List<String> trace(List<Ruleset> rulesets, Packet packet, int port) {
         List<String> lines = new ArrayList<>();
-        Evaluator ev = new Evaluator(stages(rulesets, packet), packet, lines);
+        Evaluator ev = new Evaluator(stages(rulesets, packet), packet, lines, rulesets);
         List<Decision> finals = new ArrayList<>();
         List<Decision> alts = new ArrayList<>();
         ev.run(0, PortSet.of(port), finals, alts, 0);
@@ -143,26 +161,61 @@ public final class Evaluator {
             for (NatMap nm : o.nats) {
                 PortSet ports = live.take(nm.ports());
                 if (ports.isEmpty()) continue;
-                if (nm.nat().toAddress() != null || natDepth > 2) {
+                if (natDepth > 2) {
                     finals.add(new Decision(ports, Verdict.UNKNOWN, null, nm.rule()));
                     continue;
                 }
-                if (nm.nat().toPortFrom() == 0) {
-                    // address-only REDIRECT/DNAT: the port stays; go on with the next stages
+                java.math.BigInteger to = null;
+                if (nm.nat().toAddress() != null) {
+                    AddrRange a = AddrRange.parse(nm.nat().toAddress());
+                    boolean v6 = packet.family() == io.portaudit.model.AddressFamily.IPV6;
+                    if (!a.known() || a.v6() != v6 || !a.from().equals(a.to())) {
+                        // a range of addresses, or one not understood: where the packet goes is not known
+                        finals.add(new Decision(ports, Verdict.UNKNOWN, null, nm.rule()));
+                        continue;
+                    }
+                    to = a.from();
+                }
+                if (nm.nat().toPortFrom() == 0 && to == null) {
+                    // address-only REDIRECT: the port stays; go on with the next stages
                     List<Decision> sub = new ArrayList<>();
                     run(si + 1, ports, sub, alts, natDepth + 1);
                     finals.addAll(sub);
                     continue;
                 }
-                PortSet target = PortSet.range(nm.nat().toPortFrom(), nm.nat().toPortTo());
-                if (trace != null) trace.add("   port changed to " + target + " by " + nm.rule().label());
+                PortRange toPorts = nm.nat().toPortFrom() == 0 ? null : new PortRange(nm.nat().toPortFrom(), nm.nat().toPortTo());
                 List<Decision> sub = new ArrayList<>();
-                run(si + 1, target, sub, alts, natDepth + 1);
+                List<Decision> subAlts = new ArrayList<>();
+                if (to == null) {
+                    PortSet target = PortSet.of(toPorts);
+                    if (trace != null) trace.add("   port changed to " + target + " by " + nm.rule().label());
+                    run(si + 1, target, sub, subAlts, natDepth + 1);
+                } else {
+                    // DNAT to another address (a container behind a bridge, another host): the packet is
+                    // forwarded, not delivered here. The rest of PREROUTING, then the FORWARD base chains
+                    // decide, for the translated destination
+                    PortSet target = toPorts == null ? ports : PortSet.of(toPorts);
+                    if (trace != null) trace.add("   destination changed to " + nm.nat().toAddress() + (toPorts == null ? "" : " port " + target)
+                            + " by " + nm.rule().label() + ": forwarded");
+                    List<Stage> fwd = new ArrayList<>();
+                    for (int k = si + 1; k < stages.size(); k++) if (stages.get(k).chain().hook() == Hook.PREROUTING) fwd.add(stages.get(k));
+                    fwd.addAll(forwardStages(rulesets, packet));
+                    Evaluator f = new Evaluator(fwd, packet.withDest(to), trace, rulesets);
+                    f.budget = budget;
+                    f.forwarded = true;
+                    f.run(0, target, sub, subAlts, natDepth + 1);
+                    budget = f.budget;
+                }
                 Decision first = sub.isEmpty() ? null : sub.get(0);
                 boolean uniform = first != null && sub.stream().allMatch(d -> d.verdict() == first.verdict());
-                finals.add(new Decision(ports, uniform ? first.verdict() : Verdict.UNKNOWN, uniform ? first.rejectWith() : null,
-                        uniform ? first.rule() : nm.rule(),
-                        new ExposureRange.Redirect(new PortRange(nm.nat().toPortFrom(), nm.nat().toPortTo()), nm.rule())));
+                Verdict v = uniform ? first.verdict() : Verdict.UNKNOWN;
+                // the alternatives of the translated packets are about the translated ports: they make the
+                // original ports unknown when they may reach and the main reading does not
+                boolean altReaches = subAlts.stream().anyMatch(d -> d.verdict().mayReach());
+                if (altReaches && !v.mayReach()) v = Verdict.UNKNOWN;
+                finals.add(new Decision(ports, v, v == Verdict.UNKNOWN ? null : first.rejectWith(),
+                        uniform && v != Verdict.UNKNOWN ? first.rule() : nm.rule(),
+                        new ExposureRange.Redirect(toPorts, nm.rule(), nm.nat().toAddress())));
             }
         }
         // what is still alive was accepted by every base chain: the last chain that accepted it is the reason
@@ -373,6 +426,7 @@ public final class Evaluator {
                 yield hit != p.negated() ? Tri.YES : Tri.NO;
             }
             case Match.Iface i -> {
+                if (!i.in() && forwarded) yield i.name().equals("lo") ? (i.negated() ? Tri.YES : Tri.NO) : Tri.MAYBE;
                 if (!i.in()) yield i.negated() ? Tri.YES : Tri.NO; // no output interface on the input path
                 if (packet.iface() != null) yield ifaceMatches(i.name(), packet.iface()) != i.negated() ? Tri.YES : Tri.NO;
                 boolean lo = ifaceMatches(i.name(), "lo");
@@ -439,7 +493,7 @@ public final class Evaluator {
                     // split into reaching/non-reaching pieces
                     PortSet u = r.intersect(reaching), k = r.minus(reaching);
                     List<ExposureRange> pieces = new ArrayList<>();
-                    for (PortRange x : u.ranges()) pieces.add(new ExposureRange(x, Verdict.UNKNOWN, null, altRule(alts, x.from(), e.rule())));
+                    for (PortRange x : u.ranges()) pieces.add(new ExposureRange(x, Verdict.UNKNOWN, null, altRule(alts, x.from(), e.rule()), e.redirect()));
                     for (PortRange x : k.ranges()) pieces.add(new ExposureRange(x, e.verdict(), e.rejectWith(), e.rule(), e.redirect()));
                     pieces.sort(Comparator.comparing(ExposureRange::range));
                     out.addAll(pieces);

@@ -286,7 +286,8 @@ final class IptablesListParser {
                     case "tcp", "udp" -> {
                         Protocol mp = Protocol.parse(w);
                         i++;
-                        while (i < toks.size() && toks.get(i).text().contains(":")) {
+                        // "tcp dpt:8080 to:10.88.0.2:80": DNAT's "to:" ends the tcp/udp options
+                        while (i < toks.size() && toks.get(i).text().contains(":") && !toks.get(i).text().startsWith("to:")) {
                             String s = toks.get(i).text();
                             int scol = col + toks.get(i).column() - 1;
                             int colon = s.indexOf(':');

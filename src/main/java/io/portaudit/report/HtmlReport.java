@@ -67,7 +67,7 @@ public final class HtmlReport {
                     .append(p.firewall() == null ? "?" : esc(v)).append("</td><td><code>")
                     .append(p.firewall() == null ? "" : esc(p.firewall().rule().label() + ": " + squeeze(p.firewall().rule().text())))
                     .append(p.firewall() == null || p.firewall().redirect() == null ? ""
-                            : esc(" → port " + p.firewall().redirect().to() + " (" + p.firewall().redirect().rule().label() + ")"))
+                            : esc(" → " + (p.firewall().redirect().forwarded() ? "" : "port ") + p.firewall().redirect().target() + " (" + p.firewall().redirect().rule().label() + ")"))
                     .append("</code></td><td>");
             p.listeners().forEach(l -> h.append(esc(l.endpoint())).append(l.owners().isEmpty() ? "" : " " + esc(l.owners().get(0).comm()))
                     .append(" <span class=\"muted\">").append(esc(l.scope().label())).append("</span><br>"));

@@ -27,7 +27,7 @@ public final class TextReport {
         out.printf("%-5s %-5s %-6s %-12s %-10s %-14s %-30s%n", "PROTO", "PORT", "FAMILY", "SERVICE", "FIREWALL", "SCAN", "LISTENER");
         for (PortRow row : r.rows()) {
             String fw = row.firewall() == null ? "?" : row.firewall().verdict().label()
-                    + (row.firewall().redirect() == null ? "" : "->" + row.firewall().redirect().to());
+                    + (row.firewall().redirect() == null ? "" : "->" + row.firewall().redirect().target());
             String scan = row.scan() == null ? "-" : row.scan().state().label();
             String listener = row.listeners().isEmpty() ? "-" : String.join(",", row.listeners().stream()
                     .map(l -> l.endpoint() + (l.owners().isEmpty() ? "" : " " + l.owners().get(0).comm())).toList());

@@ -1,0 +1,152 @@
+package io.portaudit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * NAT correlated with the listener it really reaches (issue 14 item 2), on outputs captured from the
+ * pa-h3 NAT lab (see {@code NatLabTest}, which made them): a board whose nat PREROUTING REDIRECTs
+ * tcp/2323 to a busybox telnetd on 23, and DNATs tcp/8080 podman-CNI style to a "container"
+ * namespace (10.77.76.2:80, busybox httpd) behind a bridge, accepted on FORWARD by its policy.
+ * Each firewall format the board printed is read with the board's ss and the scan from the host.
+ */
+class NatAuditTest {
+    static final String DIR = "src/test/resources/fixtures/lab/nat/";
+
+    static JsonNode audit(String... files) throws Exception {
+        List<String> args = new ArrayList<>(List.of("audit", "--json", "--input"));
+        for (String f : files) args.add(DIR + f);
+        MainTest.Run r = MainTest.run(args.toArray(String[]::new));
+        assertThat(r.exit()).as(r.err()).isIn(0, 1);
+        return new ObjectMapper().readTree(r.out());
+    }
+
+    static JsonNode row(JsonNode root, int port) {
+        for (JsonNode p : root.path("ports")) {
+            if (p.path("port").asInt() == port && p.path("protocol").asText().equals("tcp") && p.path("family").asText().equals("ipv4")) return p;
+        }
+        throw new AssertionError("no ipv4 row for tcp/" + port + " in " + root.path("ports"));
+    }
+
+    static List<JsonNode> findings(JsonNode root, String id, int port) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode f : root.path("findings")) {
+            if (f.path("id").asText().equals(id) && f.path("family").asText().equals("ipv4") && f.path("ports").path("from").asInt() <= port
+                    && f.path("ports").path("to").asInt() >= port) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    static String evidence(JsonNode f) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode e : f.path("evidence")) sb.append(e.path("view").asText()).append(": ").append(e.path("text").asText()).append('\n');
+        return sb.toString();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"iptables-save.txt", "nft-list-ruleset.txt", "iptables-L-v-n.txt iptables-L-v-n-t-nat.txt"})
+    void aRedirectedPortIsTheListenerItReaches(String firewall) throws Exception {
+        List<String> files = new ArrayList<>(List.of(firewall.split(" ")));
+        files.add("ss-tulpn.txt");
+        files.add("nmap-sT.txt");
+        JsonNode root = audit(files.toArray(String[]::new));
+
+        JsonNode r2323 = row(root, 2323);
+        assertThat(r2323.path("firewall").path("verdict").asText()).isEqualTo("accept");
+        assertThat(r2323.path("firewall").path("redirect").path("from").asInt()).isEqualTo(23);
+        assertThat(r2323.path("firewall").path("redirect").has("address")).isFalse();
+        assertThat(r2323.path("service").asText()).as("what answers on 2323 is telnet, not 3d-nfsd").isEqualTo("telnet");
+        assertThat(r2323.path("listeners")).extracting(l -> l.path("port").asInt()).containsExactly(23);
+        assertThat(r2323.path("expectedScanState").asText()).isEqualTo("open");
+        assertThat(r2323.path("scan").path("state").asText()).isEqualTo("open");
+
+        // telnet reached on 2323 is insecure-protocol and an exposed service, the redirect in the evidence
+        List<JsonNode> insecure = findings(root, "insecure-protocol", 2323);
+        assertThat(insecure).hasSize(1);
+        assertThat(evidence(insecure.get(0))).contains("redirected to port 23 by nat PREROUTING")
+                .containsPattern("listener: tcp \\[::\\]:23 .*busybox");
+        List<JsonNode> exposed = findings(root, "exposed-service", 2323);
+        assertThat(exposed).hasSize(1);
+        assertThat(exposed.get(0).path("title").asText()).contains("redirected to 23").contains("busybox");
+        // the fix removes the redirect; a DROP of 2323 in the filter table would not close it (it sees 23)
+        assertThat(exposed.get(0).path("remedy").toString()).doesNotContain("--dport 2323 -j DROP").doesNotContain("dport 2323 drop");
+        assertThat(findings(root, "open-without-listener", 2323)).as("something listens where 2323 goes").isEmpty();
+        assertThat(findings(root, "scan-disagrees", 2323)).isEmpty();
+        assertThat(findings(root, "blocked-listener", 2323)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"iptables-save.txt", "nft-list-ruleset.txt", "iptables-L-v-n.txt iptables-L-v-n-t-nat.txt"})
+    void aPortDnatedToAContainerIsForwardedAndPossiblyOpen(String firewall) throws Exception {
+        List<String> files = new ArrayList<>(List.of(firewall.split(" ")));
+        files.add("ss-tulpn.txt");
+        JsonNode root = audit(files.toArray(String[]::new));
+        JsonNode r8080 = row(root, 8080);
+        assertThat(r8080.path("firewall").path("verdict").asText()).as("FORWARD policy accept").isEqualTo("accept");
+        assertThat(r8080.path("firewall").path("rule").path("chain").asText()).isEqualTo("FORWARD");
+        assertThat(r8080.path("firewall").path("redirect").path("address").asText()).isEqualTo("10.77.76.2");
+        assertThat(r8080.path("firewall").path("redirect").path("from").asInt()).isEqualTo(80);
+        assertThat(r8080.path("expectedScanState").isNull()).as("the container's listener is not in the board's view").isTrue();
+        List<JsonNode> exposed = findings(root, "exposed-service", 8080);
+        assertThat(exposed).hasSize(1);
+        assertThat(exposed.get(0).path("title").asText()).contains("forwarded to 10.77.76.2:80");
+        assertThat(exposed.get(0).path("detail").asText()).contains("is unknown").contains("possibly open");
+        assertThat(evidence(exposed.get(0))).contains("forwarded to 10.77.76.2:80 by nat CNI-DN-2a0f7c1e9b3d5a8c4e6f1");
+        assertThat(findings(root, "open-without-listener", 8080)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"nmap-sT.txt", "portaudit-scan-oN.txt"})
+    void theScanFromTheHostAgreesWithTheAudit(String scan) throws Exception {
+        JsonNode root = audit("iptables-save.txt", "ss-tulpn.txt", scan);
+        assertThat(row(root, 2323).path("scan").path("state").asText()).isEqualTo("open");
+        assertThat(row(root, 8080).path("scan").path("state").asText()).isEqualTo("open");
+        assertThat(findings(root, "scan-disagrees", 2323)).isEmpty();
+        assertThat(findings(root, "scan-disagrees", 8080)).isEmpty();
+        assertThat(findings(root, "exposed-service", 8080).get(0).path("title").asText()).endsWith("and reachable");
+    }
+
+    /** The board's ruleset with FORWARD's policy turned to drop and, when {@code dropSourceRule}, podman's "-s container accept" removed. */
+    static JsonNode hardened(String firewall, boolean dropSourceRule) throws Exception {
+        String text = java.nio.file.Files.readString(java.nio.file.Path.of(DIR + firewall));
+        String h = firewall.startsWith("nft")
+                ? text.replace("type filter hook forward priority filter; policy accept;", "type filter hook forward priority filter; policy drop;")
+                : text.replaceFirst(":FORWARD ACCEPT", ":FORWARD DROP");
+        if (dropSourceRule) h = h.replaceAll("(?m)^.*(-s 10\\.77\\.76\\.2/32 -j ACCEPT|ip saddr 10\\.77\\.76\\.2 counter).*\n", "");
+        assertThat(h).isNotEqualTo(text);
+        java.nio.file.Path tmp = java.nio.file.Files.createTempFile("pa-h3-fw", ".txt");
+        try {
+            java.nio.file.Files.writeString(tmp, h);
+            MainTest.Run r = MainTest.run("audit", "--json", "--input", tmp.toString(), DIR + "ss-tulpn.txt");
+            assertThat(r.exit()).as(r.err()).isIn(0, 1);
+            return new ObjectMapper().readTree(r.out());
+        } finally {
+            java.nio.file.Files.delete(tmp);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"iptables-save.txt", "nft-list-ruleset.txt"})
+    void theForwardPathDecides(String firewall) throws Exception {
+        // FORWARD policy drop, but podman's "-s 10.77.76.2 accept" may match a packet whose source a remote host
+        // chooses: possibly open, never safe
+        JsonNode maybe = hardened(firewall, false);
+        assertThat(row(maybe, 8080).path("firewall").path("verdict").asText()).isEqualTo("unknown");
+        assertThat(findings(maybe, "exposed-service", 8080)).singleElement()
+                .satisfies(f -> assertThat(f.path("title").asText()).endsWith("possibly reachable"));
+        // without it, FORWARD drops the forwarded packet: no row (a dropped port), no finding
+        JsonNode closed = hardened(firewall, true);
+        for (JsonNode p : closed.path("ports")) assertThat(p.path("port").asInt()).isNotEqualTo(8080);
+        assertThat(findings(closed, "exposed-service", 8080)).isEmpty();
+        // and the redirect to the board's own telnet is unchanged
+        assertThat(findings(closed, "insecure-protocol", 2323)).hasSize(1);
+    }
+}
