@@ -139,7 +139,7 @@ public final class ModelJson {
     @JsonPropertyOrder({"range", "verdict", "rejectWith", "rule", "redirect"})
     abstract static class ExposureRangeMixin {}
 
-    @JsonPropertyOrder({"to", "rule"})
+    @JsonPropertyOrder({"to", "toAddress", "rule"})
     abstract static class RedirectMixin {}
 
     @JsonPropertyOrder({"family", "protocol", "ranges"})

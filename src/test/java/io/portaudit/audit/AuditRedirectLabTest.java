@@ -102,7 +102,7 @@ class AuditRedirectLabTest {
         JsonNode full = audit(List.of("audit", "--json", "-q", "--bundle", bundle.toString(), "--scan", DEVICE, "--scan-ports", "T:80,8080,81"));
         JsonNode p80 = port(full, 80);
         assertThat(p80.path("firewall").path("verdict").asText()).isEqualTo("accept");
-        assertThat(p80.path("firewall").path("redirect").path("from").asInt()).isEqualTo(8080);
+        assertThat(p80.path("firewall").path("redirect").path("to").path("from").asInt()).isEqualTo(8080);
         assertThat(p80.path("expectedScanState").asText()).isEqualTo("open");
         assertThat(p80.path("scan").path("state").asText()).isEqualTo("open");
         assertThat(disagrees(full, 80)).as("every table: the redirect explains tcp/80").isFalse();

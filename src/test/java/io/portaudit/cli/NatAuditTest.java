@@ -61,8 +61,8 @@ class NatAuditTest {
 
         JsonNode r2323 = row(root, 2323);
         assertThat(r2323.path("firewall").path("verdict").asText()).isEqualTo("accept");
-        assertThat(r2323.path("firewall").path("redirect").path("from").asInt()).isEqualTo(23);
-        assertThat(r2323.path("firewall").path("redirect").has("address")).isFalse();
+        assertThat(r2323.path("firewall").path("redirect").path("to").path("from").asInt()).isEqualTo(23);
+        assertThat(r2323.path("firewall").path("redirect").path("toAddress").isNull()).isTrue();
         assertThat(r2323.path("service").asText()).as("what answers on 2323 is telnet, not 3d-nfsd").isEqualTo("telnet");
         assertThat(r2323.path("listeners")).extracting(l -> l.path("port").asInt()).containsExactly(23);
         assertThat(r2323.path("expectedScanState").asText()).isEqualTo("open");
@@ -92,8 +92,8 @@ class NatAuditTest {
         JsonNode r8080 = row(root, 8080);
         assertThat(r8080.path("firewall").path("verdict").asText()).as("FORWARD policy accept").isEqualTo("accept");
         assertThat(r8080.path("firewall").path("rule").path("chain").asText()).isEqualTo("FORWARD");
-        assertThat(r8080.path("firewall").path("redirect").path("address").asText()).isEqualTo("10.77.76.2");
-        assertThat(r8080.path("firewall").path("redirect").path("from").asInt()).isEqualTo(80);
+        assertThat(r8080.path("firewall").path("redirect").path("toAddress").asText()).isEqualTo("10.77.76.2");
+        assertThat(r8080.path("firewall").path("redirect").path("to").path("from").asInt()).isEqualTo(80);
         assertThat(r8080.path("expectedScanState").isNull()).as("the container's listener is not in the board's view").isTrue();
         List<JsonNode> exposed = findings(root, "exposed-service", 8080);
         assertThat(exposed).hasSize(1);

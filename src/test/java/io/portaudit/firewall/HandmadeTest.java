@@ -30,8 +30,11 @@ class HandmadeTest {
     void routerWithManglePreroutingRedirectAndDnat() {
         Ruleset rs = ok("handmade/router-iptables-save.txt");
         assertThat(rs.backend()).as("iptables-save v1.4 existed before the nf_tables backend").isEqualTo("iptables-legacy");
+        // 8443 is DNATed to 192.168.1.20:443: forwarded, and FORWARD (policy DROP, no rule) drops it
         assertThat(tcp(rs, AddressFamily.IPV4)).isEqualTo(
-                "accept 23,80,2323 | drop 1-21,24-79,81-112,114-2322,2324-8442,8444-65535 | reject 113 | unknown 22,8443");
+                "accept 23,80,2323 | drop 1-21,24-79,81-112,114-2322,2324-65535 | reject 113 | unknown 22");
+        assertThat(Fixtures.expose(rs, AddressFamily.IPV4, Protocol.TCP).at(8443).rule().chain()).isEqualTo("FORWARD");
+        assertThat(Fixtures.expose(rs, AddressFamily.IPV4, Protocol.TCP).at(8443).redirect().target()).isEqualTo("192.168.1.20:443");
         assertThat(Fixtures.expose(rs, AddressFamily.IPV4, Protocol.TCP).at(7).rule().table()).isEqualTo("mangle");
         assertThat(Fixtures.expose(rs, AddressFamily.IPV4, Protocol.TCP).at(100).rule().chain()).isEqualTo("LOGDROP");
         // --sport 67:68: a remote host picks its source port
