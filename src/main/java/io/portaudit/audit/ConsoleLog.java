@@ -71,11 +71,15 @@ public final class ConsoleLog {
             "podman", "docker", "journalctl", "logread", "apk", "apt", "opkg", "env", "sh", "bash", "ash", "lsof", "busybox", "export",
             "tcpdump", "wget", "curl", "portaudit", "abos-ctrl", "persist_file");
 
+    private static final Pattern SCAN_COMMENT = Pattern.compile("# portaudit (\\S+ scan initiated |done at ).*");
+
     private ConsoleLog() {}
 
     /** The command a prompt line shows ("" for a prompt without a command), or null when the line is no prompt. */
     static String promptCommand(String line) {
         if (line.isEmpty() || line.length() > 4000) return null;
+        // the header and footer of portaudit's own -oN output look like a root prompt running "portaudit"
+        if (line.startsWith("# portaudit ") && SCAN_COMMENT.matcher(line).matches()) return null;
         boolean sign = false;
         for (int i = 0; i < line.length() && !sign; i++) sign = "#$%>\uFF03\uFF04".indexOf(line.charAt(i)) >= 0;
         if (!sign) return null;
@@ -352,7 +356,8 @@ public final class ConsoleLog {
                 || line.startsWith("Proto 受信-Q 送信-Q")) return "netstat";
         if ((line.startsWith("Netid ") && line.contains("State")) || (line.startsWith("State") && SS_HEADER.matcher(line).matches())) return "ss";
         if (line.contains("local_address") && PROC_HEADER.matcher(line).matches()) return "proc-net";
-        if (line.startsWith("Starting Nmap") || line.startsWith("# Nmap ") || line.startsWith("Nmap scan report for")) return "nmap";
+        if (line.startsWith("Starting Nmap") || line.startsWith("# Nmap ") || line.startsWith("Nmap scan report for")
+                || (line.startsWith("# portaudit ") && SCAN_COMMENT.matcher(line).matches())) return "nmap";
         return null;
     }
 

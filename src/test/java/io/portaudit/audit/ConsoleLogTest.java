@@ -49,6 +49,9 @@ class ConsoleLogTest {
         "[sudo] password for atmark:",
         "armadillo login: root",
         "# handle 4",
+        // portaudit's own -oN header and footer (nmap's format, but the program is called portaudit)
+        "# portaudit 0.1.0-dev scan initiated 2026-12-03 09:25 UTC as: portaudit scan -p 22,23 -oN scan.txt 10.77.75.2",
+        "# portaudit done at 2026-12-03 09:25 UTC -- 1 IP address (1 host up) scanned in 0.85 seconds",
     })
     void outputLinesAreNoPrompts(String line) {
         assertThat(ConsoleLog.promptCommand(line)).isNull();
