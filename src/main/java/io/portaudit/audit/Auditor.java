@@ -147,6 +147,7 @@ public final class Auditor {
         if (in.firewall() != null) problems.addAll(in.firewall().problems());
         Finding unparsed = unparsed(in, problems);
         if (unparsed != null) findings.add(unparsed);
+        findings = Finding.capped(findings, Finding.MAX_PER_ID);
         Gate.Outcome outcome = Gate.apply(policy, failOnOverride, c.rows(), findings, LocalDate.now(clock));
         if (acceptUnreadable) outcome = acceptUnreadable(outcome);
         return new AuditResult(in.snapshot(), present, missing, unknowns, in.listeners() == null ? List.of() : in.listeners(),

@@ -150,7 +150,9 @@ public final class Bundle {
 
     static DeviceSnapshot toSnapshot(Map<String, byte[]> rawFiles, String source) throws BundleException {
         Map<String, byte[]> files = new LinkedHashMap<>();
-        for (var e : rawFiles.entrySet()) {
+        for (var it = rawFiles.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            it.remove();
             String name = e.getKey();
             if (name.equals("portaudit-bundle")) continue;
             if (name.startsWith(DIR)) name = name.substring(DIR.length());
@@ -181,8 +183,10 @@ public final class Bundle {
                     if (!id.matches("[0-9]{1,6}")) throw corrupt(i, "bad entry id");
                     if (!f[2].matches("[A-Za-z0-9_.-]{1,40}")) throw corrupt(i, "bad kind");
                     if (!f[3].matches("[0-9]{1,3}")) throw corrupt(i, "bad exit status");
-                    byte[] out = files.get(id + ".out");
-                    byte[] err = files.get(id + ".err");
+                    // taken out of the map as they become text: the raw bytes and their text are never both held
+                    // for the whole bundle (a bundle near the 256 MiB content limit needed twice that)
+                    byte[] out = files.remove(id + ".out");
+                    byte[] err = files.remove(id + ".err");
                     if (out == null) throw corrupt(i, "entry " + id + " has no " + id + ".out");
                     String netns = f[5].equals("-") || f[5].isEmpty() ? null : TarStream.printable(f[5]);
                     String stderr = err == null ? "" : new String(err, StandardCharsets.UTF_8);

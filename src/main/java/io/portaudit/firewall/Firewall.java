@@ -57,7 +57,7 @@ public final class Firewall {
         Set<String> backends = new LinkedHashSet<>();
         for (Ruleset rs : rulesets) if (!rs.tables().isEmpty()) backends.add(rs.backend());
         String backend = backends.isEmpty() ? "none" : String.join(",", backends);
-        List<Finding> findings = Analyses.all(rulesets, exposures, families, extraWarnings);
+        List<Finding> findings = Finding.capped(Analyses.all(rulesets, exposures, families, extraWarnings), Finding.MAX_PER_ID);
         return new FirewallView(exposures, families, rulesets, problems.list(), findings, backend);
     }
 

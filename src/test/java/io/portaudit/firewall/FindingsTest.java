@@ -61,6 +61,22 @@ class FindingsTest {
     }
 
     @Test
+    void aHundredThousandShadowedRulesAreListedUpToTheCapAndSummedUp() {
+        // every rule after '-j DROP' is shadowed: one finding each made 200,000-line rulesets into gigabyte reports
+        StringBuilder sb = new StringBuilder("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j DROP\n");
+        for (int i = 1; i <= 1500; i++) sb.append("-A INPUT -p tcp -m tcp --dport ").append(i).append(" -j ACCEPT\n");
+        List<Finding> s = ids(save(sb.append("COMMIT\n").toString()), "shadowed-rule");
+        assertThat(s).hasSize(Finding.MAX_PER_ID + 1);
+        Finding summary = s.get(s.size() - 1);
+        assertThat(summary.title()).isEqualTo("500 more shadowed-rule findings (the first 1000 are listed one by one)");
+        assertThat(summary.ports()).isNull();   // shadowed rules are about rules, not ports
+        assertThat(summary.severity()).isEqualTo(s.get(0).severity());
+        assertThat(summary.evidence()).isNotEmpty();
+        assertThat(summary.detail()).contains("INPUT rule 1002");
+        assertThat(s.subList(0, Finding.MAX_PER_ID)).noneMatch(f -> f.title().contains("more shadowed-rule"));
+    }
+
+    @Test
     void policyAcceptWithOneDropRuleIsStillAcceptAll() {
         FirewallView v = save("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 23 -j DROP\nCOMMIT\n");
         List<Finding> a = ids(v, "accept-all-policy");
