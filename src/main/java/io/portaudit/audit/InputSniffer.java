@@ -87,7 +87,8 @@ public final class InputSniffer {
     /** The kind of a previous audit result ({@code audit --json}), read back by {@link #previousResult}. */
     public static final String PREVIOUS_RESULT = "portaudit-audit";
 
-    private static boolean isPreviousResult(Labeled l) {
+    /** Whether an input is a previous audit result (forced {@code portaudit-audit:FILE}, or sniffed). */
+    public static boolean isPreviousResult(Labeled l) {
         return PREVIOUS_RESULT.equals(l.kind()) || l.kind() == null && AuditJson.looksLike(InputText.normalize(l.text()));
     }
 

@@ -1,13 +1,13 @@
 package io.portaudit.cli;
 
-import io.portaudit.audit.AuditInput;
+import io.portaudit.audit.AuditProgress;
+import io.portaudit.audit.AuditRequest;
 import io.portaudit.audit.AuditResult;
-import io.portaudit.audit.Auditor;
+import io.portaudit.audit.AuditRun;
+import io.portaudit.audit.InputSniffer;
 import io.portaudit.audit.FixScript;
 import io.portaudit.audit.Policy;
 import io.portaudit.audit.PolicyLoader;
-import io.portaudit.audit.ViewBuilder;
-import io.portaudit.collect.LocalCollector;
 import io.portaudit.model.DeviceSnapshot;
 import io.portaudit.model.Problems;
 import io.portaudit.model.ServiceNames;
@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -94,7 +93,8 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--scan", paramLabel = "TARGET",
             description = "Also scan the device at TARGET from here (TCP: the 1,000 most common ports plus every port the other "
                     + "views name; UDP: the ports the views name), with the scanner's device-safe defaults and -sV. "
-                    + "--ssh HOST scans HOST unless --no-scan.")
+                    + "--ssh HOST scans HOST unless --no-scan. TARGET must name one address: an unresolvable name, a range or a bad "
+                    + "address is an input error (exit 2).")
     String scanTarget;
 
     @Option(names = "--scan-ports", paramLabel = "PORTS", description = "Ports for the audit's scan, in nmap syntax (e.g. T:1-65535,U:53).")
@@ -150,35 +150,41 @@ public final class AuditCommand implements Callable<Integer> {
             }
         }
         if (!inputs.isEmpty() && remote.isRemote()) throw new UserException("--input cannot be combined with --ssh or --bundle");
-        AuditInput in;
+        AuditRequest.Source source;
         if (!inputs.isEmpty()) {
-            List<io.portaudit.audit.InputSniffer.Labeled> texts = InputFiles.texts(inputs);
-            Optional<AuditResult> previous = InputFiles.previousResult(texts);
-            if (previous.isPresent()) {
-                if (scanTarget != null || policyFile != null || profile != null || failOn != null || fixScript != null) {
-                    throw new UserException("a previous audit result is rendered as it was recorded: --scan, --policy, --profile, "
-                            + "--fail-on and --fix-script need the device's outputs, not a result");
-                }
-                return render(previous.get(), err);
+            List<InputSniffer.Labeled> texts = InputFiles.texts(inputs);
+            boolean previous = texts.stream().anyMatch(InputSniffer::isPreviousResult);
+            if (previous && fixScript != null) {
+                throw new UserException("--fix-script needs the device's outputs, not a previous audit result");
             }
-            in = InputFiles.readTexts(texts, names);
+            source = new AuditRequest.Pasted(texts);
         } else {
-            Optional<DeviceSnapshot> device = remote.collect(err);
-            DeviceSnapshot snap = device.orElseGet(() -> new LocalCollector().collect());
-            in = ViewBuilder.fromSnapshot(snap, names, null);
+            source = remote.source().orElse(new AuditRequest.ThisMachine());
         }
         String target = scanTarget != null ? scanTarget : remote.scanTarget().orElse(null);
-        if (target != null) {
-            if (in.scan() != null) throw new UserException("--scan cannot be combined with a pasted scan in --input");
-            var ports = AuditScan.ports(in, names, scanPorts);
-            if (!ports.problems().isEmpty()) throw new UserException("--scan-ports: " + ports.problems().get(0).message());
-            if (common.verbosity() >= 0) {
-                err.println("portaudit: scanning " + target + " (" + ports.tcp().size() + " tcp, " + ports.udp().size() + " udp ports)...");
+        if (target == null && scanPorts != null) throw new UserException("--scan-ports needs --scan (or --ssh)");
+        boolean quiet = common.verbosity() < 0;
+        AuditProgress progress = new AuditProgress() {
+            @Override
+            public void collected(DeviceSnapshot snapshot) {
+                RemoteOptions.reportPartial(snapshot, err);
             }
-            var scan = AuditScan.run(target, ports, names);
-            in = new AuditInput(in.snapshot(), in.firewall(), in.listeners(), scan, in.problems(), in.notes());
+
+            @Override
+            public void scanning(String t, int tcp, int udp) {
+                if (!quiet) err.println("portaudit: scanning " + t + " (" + tcp + " tcp, " + udp + " udp ports)...");
+                err.flush();
+            }
+        };
+        AuditRequest request = new AuditRequest(source, target == null ? null : new AuditRequest.Scan(target, scanPorts), policy,
+                threshold, names, clock, progress, acceptUnreadable);
+        AuditResult result;
+        try {
+            result = AuditRun.run(request);
+        } catch (AuditRun.AuditException e) {
+            throw new UserException(e.getMessage(),
+                    e.kind() == AuditRun.AuditException.Kind.UNREACHABLE ? ExitCodes.INCOMPLETE : ExitCodes.USAGE);
         }
-        AuditResult result = Auditor.audit(in, policy, threshold, names, clock, acceptUnreadable);
         return render(result, err);
     }
 
@@ -193,6 +199,7 @@ public final class AuditCommand implements Callable<Integer> {
         return result.exitCode();
     }
 
+    /** The policy given (file or profile), or null when none was. */
     private Policy policy() {
         if (policyFile != null && profile != null) throw new UserException("give --policy or --profile, not both");
         try {
@@ -201,6 +208,6 @@ public final class AuditCommand implements Callable<Integer> {
         } catch (PolicyLoader.PolicyException e) {
             throw new UserException(e.getMessage());
         }
-        return Policy.none();
+        return null;
     }
 }

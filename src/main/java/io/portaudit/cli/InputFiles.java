@@ -1,9 +1,7 @@
 package io.portaudit.cli;
 
-import io.portaudit.audit.AuditInput;
 import io.portaudit.audit.InputSniffer;
 import io.portaudit.model.BoundedRead;
-import io.portaudit.model.ServiceNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,27 +11,6 @@ import java.util.List;
 /** Reads {@code --input [KIND:]FILE} arguments ({@link BoundedRead}: bytes read, line length) and hands them to the sniffer. */
 final class InputFiles {
     private InputFiles() {}
-
-    static AuditInput read(List<String> args, ServiceNames names) {
-        return readTexts(texts(args), names);
-    }
-
-    static AuditInput readTexts(List<InputSniffer.Labeled> texts, ServiceNames names) {
-        try {
-            return InputSniffer.read(texts, names);
-        } catch (InputSniffer.InputException e) {
-            throw new UserException(e.getMessage());
-        }
-    }
-
-    /** A previous audit result given as the (only) input, read back; empty when the inputs are device outputs. */
-    static java.util.Optional<io.portaudit.audit.AuditResult> previousResult(List<InputSniffer.Labeled> texts) {
-        try {
-            return InputSniffer.previousResult(texts);
-        } catch (InputSniffer.InputException e) {
-            throw new UserException(e.getMessage());
-        }
-    }
 
     /** The files' texts, each with the kind forced by {@code KIND:FILE} (or null). */
     static List<InputSniffer.Labeled> texts(List<String> args) {

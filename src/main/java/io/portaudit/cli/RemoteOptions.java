@@ -1,17 +1,13 @@
 package io.portaudit.cli;
 
-import io.portaudit.collect.Bundle;
-import io.portaudit.collect.BundleException;
-import io.portaudit.collect.CollectException;
-import io.portaudit.collect.SshCollector;
+import io.portaudit.audit.AuditRequest;
+import io.portaudit.audit.AuditRun;
 import io.portaudit.collect.SshOptions;
 import io.portaudit.collect.SshTarget;
 import io.portaudit.model.DeviceSnapshot;
 import java.io.Console;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -93,42 +89,46 @@ public class RemoteOptions {
     }
 
     /**
-     * Collects the snapshot from --ssh or --bundle; empty when neither was given (audit this machine).
-     * Errors become a {@link UserException}: usage/input problems (bad bundle) exit 2, a device that
-     * cannot be reached or whose host key is refused exits 3. A partial snapshot is returned (and said on
-     * {@code err}); the caller exits 3 for it.
+     * Where --ssh or --bundle says the device's facts come from; empty when neither was given (audit this machine).
+     * Bad combinations are a {@link UserException} (exit 2).
      */
-    public Optional<DeviceSnapshot> collect(PrintWriter err) {
+    public Optional<AuditRequest.Source> source() {
         if (ssh != null && bundle != null) throw new UserException("--ssh and --bundle cannot be used together");
         if (ssh == null && (noScan || acceptNewHostKey || knownHosts != null || !identities.isEmpty())) {
             throw new UserException("--identity, --known-hosts, --accept-new-host-key and --no-scan need --ssh");
         }
-        DeviceSnapshot snap;
-        if (bundle != null) {
-            try {
-                snap = Bundle.read(bundle);
-            } catch (NoSuchFileException e) {
-                throw new UserException("--bundle " + bundle + ": no such file");
-            } catch (IOException e) {
-                throw new UserException("--bundle " + bundle + ": cannot read: " + e.getMessage());
-            } catch (BundleException e) {
-                throw new UserException(e.getMessage());
-            }
-        } else if (ssh != null) {
-            try {
-                snap = SshCollector.collect(target(), sshOptions());
-            } catch (CollectException e) {
-                throw new UserException(e.getMessage(), ExitCodes.INCOMPLETE);
-            }
-        } else {
-            return Optional.empty();
+        if (bundle != null) return Optional.of(new AuditRequest.BundleFile(bundle));
+        if (ssh != null) return Optional.of(new AuditRequest.Ssh(target(), sshOptions()));
+        return Optional.empty();
+    }
+
+    /**
+     * Collects the snapshot from --ssh or --bundle ({@link AuditRun#collect}); empty when neither was given. Errors
+     * become a {@link UserException}: usage/input problems (bad bundle) exit 2, a device that cannot be reached or
+     * whose host key is refused exits 3. A partial snapshot is returned (and said on {@code err}).
+     */
+    public Optional<DeviceSnapshot> collect(PrintWriter err) {
+        Optional<AuditRequest.Source> source = source();
+        if (source.isEmpty()) return Optional.empty();
+        try {
+            return Optional.of(AuditRun.collect(source.get(), new io.portaudit.audit.AuditProgress() {
+                @Override
+                public void collected(DeviceSnapshot snapshot) {
+                    reportPartial(snapshot, err);
+                }
+            }));
+        } catch (AuditRun.AuditException e) {
+            throw new UserException(e.getMessage(),
+                    e.kind() == AuditRun.AuditException.Kind.UNREACHABLE ? ExitCodes.INCOMPLETE : ExitCodes.USAGE);
         }
-        if (snap.partial()) {
-            err.println("portaudit: collection from " + snap.source() + " is partial:");
-            snap.notes().forEach(n -> err.println("  " + n));
-            err.flush();
-        }
-        return Optional.of(snap);
+    }
+
+    /** Says on {@code err} that a collection is partial (the run then exits 3). */
+    static void reportPartial(DeviceSnapshot snap, PrintWriter err) {
+        if (!snap.partial()) return;
+        err.println("portaudit: collection from " + snap.source() + " is partial:");
+        snap.notes().forEach(n -> err.println("  " + n));
+        err.flush();
     }
 
     SshTarget target() {

@@ -1,5 +1,6 @@
 package io.portaudit.cli;
 
+import io.portaudit.model.AddressFamily;
 import io.portaudit.model.ParseProblem;
 import io.portaudit.model.PortResult;
 import io.portaudit.model.PortSet;
@@ -13,6 +14,7 @@ import io.portaudit.scan.NormalOutput;
 import io.portaudit.scan.PortFrequencies;
 import io.portaudit.scan.PortSpec;
 import io.portaudit.scan.ScanListener;
+import io.portaudit.scan.ScanPlan;
 import io.portaudit.scan.ScanRequest;
 import io.portaudit.scan.Scanner;
 import io.portaudit.scan.TargetSpec;
@@ -183,84 +185,28 @@ public final class ScanCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Problems problems = new Problems();
         ServiceNames names = common.serviceNames(problems);
-        // targets
         List<String> all = new ArrayList<>(targets);
         if (inputList != null) all.addAll(TargetSpec.readList(readText(inputList)));
         List<String> excl = new ArrayList<>();
         for (String e : exclude) excl.addAll(List.of(e.split(",")));
         if (excludeFile != null) excl.addAll(TargetSpec.readList(readText(excludeFile)));
-        if (all.isEmpty()) throw new UserException("no targets given (e.g. 'portaudit scan 10.77.2.2')");
         if (ipv4Only && ipv6Only) throw new UserException("give only one of -4, -6");
-        Class<? extends InetAddress> family = ipv6Only ? Inet6Address.class : ipv4Only ? Inet4Address.class : null;
-        TargetSpec spec = family == null ? TargetSpec.parse(all, excl, noDns) : TargetSpec.parse(all, excl, noDns, name -> {
-            for (InetAddress a : InetAddress.getAllByName(name)) if (family.isInstance(a)) return a;
-            throw new java.net.UnknownHostException(name + " has no " + (ipv6Only ? "IPv6" : "IPv4") + " address");
-        });
-        if (family != null) {
-            for (TargetSpec.Target t : spec.targets()) {
-                java.util.Iterator<InetAddress> it = t.iterator();
-                if (it.hasNext() && !family.isInstance(it.next())) {
-                    throw new UserException("target '" + t.text() + "' is not " + (ipv6Only ? "IPv6" : "IPv4") + " (" + (ipv6Only ? "-6" : "-4") + ")");
-                }
-            }
+        // targets, ports, timing: checked and built by scan.ScanPlan (audit --scan builds its request there too)
+        ScanPlan plan;
+        try {
+            plan = ScanPlan.builder().targets(all).excludes(excl).noDns(noDns)
+                    .only(ipv6Only ? AddressFamily.IPV6 : ipv4Only ? AddressFamily.IPV4 : null)
+                    .ports(ports).topPorts(topPorts).fast(fast).excludePorts(excludePorts)
+                    .tcp(tcpScan).udp(udpScan).pingOnly(pingScan).serviceDetection(versionScan).skipDiscovery(noPing).sequential(sequential)
+                    .template(template).maxRetries(maxRetries).maxParallelism(maxParallelism).scanDelay(scanDelay).hostTimeout(hostTimeout)
+                    .rttTimeouts(initialRtt, minRtt, maxRtt).rates(minRate, maxRate).hostGroup(hostGroup).versionTimeout(versionTimeout)
+                    .build(names);
+        } catch (ScanPlan.InvalidScan e) {
+            throw new UserException(e.getMessage(), e.incomplete() ? ExitCodes.INCOMPLETE : ExitCodes.USAGE);
         }
-        boolean targetProblem = false;
-        for (ParseProblem p : spec.problems()) {
-            System.err.println("portaudit: " + p.format());
-            targetProblem = true;
-        }
-        if (spec.targets().isEmpty()) throw new UserException("no usable targets", targetProblem ? ExitCodes.INCOMPLETE : ExitCodes.USAGE);
-        // ports
-        boolean udp = udpScan, tcp = tcpScan || !udpScan;
-        PortSpec portSpec;
-        int selections = (ports != null ? 1 : 0) + (topPorts != null ? 1 : 0) + (fast ? 1 : 0);
-        if (selections > 1) throw new UserException("give only one of -p, --top-ports, -F");
-        if (pingScan && (selections > 0 || tcpScan || udpScan || versionScan || excludePorts != null)) {
-            throw new UserException("-sn is host discovery only: it takes no -sT/-sU/-sV or port options");
-        }
-        if (pingScan) {
-            portSpec = PortSpec.of(io.portaudit.model.PortSet.empty(), io.portaudit.model.PortSet.empty());
-        } else if (ports != null) {
-            portSpec = PortSpec.parse(ports, names);
-            for (ParseProblem p : portSpec.problems()) System.err.println("portaudit: " + p.format());
-            if (!portSpec.ok()) return ExitCodes.USAGE;
-        } else {
-            int n = topPorts != null ? topPorts : fast ? 100 : 1000;
-            if (n < 1) throw new UserException("--top-ports needs a positive number");
-            PortFrequencies f = PortFrequencies.load();
-            portSpec = PortSpec.of(f.top(Protocol.TCP, n), f.top(Protocol.UDP, n));
-        }
-        if (excludePorts != null) {
-            PortSpec ex = PortSpec.parse(excludePorts, names);
-            for (ParseProblem p : ex.problems()) System.err.println("portaudit: --exclude-ports: " + p.format());
-            if (!ex.ok()) return ExitCodes.USAGE;
-            portSpec = PortSpec.of(portSpec.tcp().minus(ex.tcp()), portSpec.udp().minus(ex.udp()));
-        }
-        if (!pingScan && (tcp ? portSpec.tcp().size() : 0) + (udp ? portSpec.udp().size() : 0) == 0) {
-            throw new UserException("no ports to scan for the chosen scan types");
-        }
-        // timing
-        TimingTemplate t = TimingTemplate.of(template == null ? 3 : checkRange(template, 0, 5, "-T"));
-        if (maxRetries != null) t = t.withMaxRetries(checkRange(maxRetries, 0, 50, "--max-retries"));
-        if (maxParallelism != null) t = t.withMaxParallelism(checkRange(maxParallelism, 1, 65535, "--max-parallelism"));
-        if (scanDelay != null) t = t.withScanDelay(duration(scanDelay, "--scan-delay"));
-        if (hostTimeout != null) t = t.withHostTimeout(duration(hostTimeout, "--host-timeout"));
-        if (initialRtt != null || minRtt != null || maxRtt != null) {
-            long init = initialRtt == null ? t.initialRttTimeoutUs() : us(initialRtt, "--initial-rtt-timeout");
-            long min = minRtt == null ? t.minRttTimeoutUs() : us(minRtt, "--min-rtt-timeout");
-            long max = maxRtt == null ? t.maxRttTimeoutUs() : us(maxRtt, "--max-rtt-timeout");
-            if (min > max) throw new UserException("--min-rtt-timeout must not be longer than --max-rtt-timeout");
-            t = t.withRttTimeouts(init, min, max);
-        }
-        if (!Double.isFinite(minRate) || !Double.isFinite(maxRate) || minRate < 0 || maxRate < 0 || minRate > MAX_RATE || maxRate > MAX_RATE) {
-            throw new UserException("--min-rate and --max-rate must be 0.." + (long) MAX_RATE + " probes per second");
-        }
-        if (maxRate > 0 && minRate > maxRate) throw new UserException("--min-rate must not exceed --max-rate");
-        ScanRequest req = ScanRequest.builder(spec, portSpec).tcp(tcp).udp(udp).timing(t).minRate(minRate).maxRate(maxRate)
-                .skipDiscovery(noPing).serviceDetection(versionScan).names(names).pingOnly(pingScan).sequential(sequential)
-                .hostGroup(hostGroup == null ? 32 : checkRange(hostGroup, 1, 4096, "--hostgroup"))
-                .serviceTimeout(versionTimeout == null ? Duration.ofSeconds(5) : positive(versionTimeout, "--version-timeout"))
-                .build();
+        for (ParseProblem p : plan.problems()) System.err.println("portaudit: " + p.format());
+        boolean targetProblem = plan.targetProblem();
+        ScanRequest req = plan.request();
         // outputs
         List<ScanListener> outs = new ArrayList<>();
         PrintWriter stdout = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
@@ -356,47 +302,13 @@ public final class ScanCommand implements Callable<Integer> {
         }
     }
 
-    private static int checkRange(int v, int lo, int hi, String what) {
-        if (v < lo || v > hi) throw new UserException(what + " must be " + lo + ".." + hi + ", not " + v);
-        return v;
-    }
-
-    /** A rate above this is a typing error (a connect() scanner does not reach it). */
-    static final double MAX_RATE = 1_000_000;
-    /** The longest time any option takes: a host timeout of a month is already more than anyone means. */
-    static final Duration MAX_TIME = Duration.ofDays(30);
-
-    /**
-     * nmap time specs: 500ms, 30s, 5m, 2h; a bare number is seconds. Negative, not-a-number and
-     * overlong times are usage errors (exit 2), never taken as something else.
-     */
+    /** {@code --stats-every}: nmap's time syntax, read by {@link ScanPlan#duration}. */
     static Duration duration(String s, String what) {
-        String t = s.trim().toLowerCase(Locale.ROOT);
-        double ms;
         try {
-            String num = t.endsWith("ms") ? t.substring(0, t.length() - 2) : t.endsWith("s") || t.endsWith("m") || t.endsWith("h")
-                    ? t.substring(0, t.length() - 1) : t;
-            // digits and one dot only: no "NaN", "Infinity", hex floats or exponents
-            if (!num.matches("[0-9]+(\\.[0-9]*)?|\\.[0-9]+|-[0-9.]+")) throw new NumberFormatException(num);
-            double v = Double.parseDouble(num);
-            ms = t.endsWith("ms") ? v : t.endsWith("s") ? v * 1000 : t.endsWith("m") ? v * 60_000 : t.endsWith("h") ? v * 3_600_000 : v * 1000;
-        } catch (NumberFormatException e) {
-            throw new UserException(what + ": cannot read time '" + s + "' (e.g. 500ms, 30s, 5m)");
+            return ScanPlan.duration(s, what);
+        } catch (ScanPlan.InvalidScan e) {
+            throw new UserException(e.getMessage());
         }
-        if (ms < 0) throw new UserException(what + " must not be negative, not '" + s + "'");
-        if (ms > MAX_TIME.toMillis()) throw new UserException(what + " must be at most 30 days, not '" + s + "'");
-        return Duration.ofMillis((long) ms);
-    }
-
-    /** {@link #duration}, and more than zero. */
-    static Duration positive(String s, String what) {
-        Duration d = duration(s, what);
-        if (d.isZero()) throw new UserException(what + " must be longer than 0, not '" + s + "'");
-        return d;
-    }
-
-    private static long us(String s, String what) {
-        return positive(s, what).toNanos() / 1000;
     }
 
     private static void installSignalHandlers(Scanner scanner) {
