@@ -95,6 +95,9 @@ public final class Inventory {
                 };
                 if (p == null) continue;
                 proc = true;
+                // a /proc/net dump cut short (no line end after its last row): the rows after it are missing
+                io.portaudit.model.ParseProblem cut = io.portaudit.model.Text.cutAtEnd(c.command(), c.stdout());
+                if (cut != null) problems.add(cut);
                 ls.addAll(ProcNetParser.parse(c.command(), c.stdout(), p, table.owners(), netns, problems));
             }
             if (proc) {

@@ -29,6 +29,11 @@ public final class ProcNetParser {
     /** A raw socket: {@code protocol} is the IP protocol number (1 icmp, 58 ipv6-icmp, 255 raw). */
     public record RawSocket(AddressFamily family, String address, int protocol, long inode, String netns, String source) {}
 
+    /** The kernel's headers of /proc/net/tcp(6) and udp(6)/raw(6) (tcp6/udp6 say remote_address: compared as rem_address). */
+    static final java.util.Set<String> HEADERS = java.util.Set.of(
+            "sl local_address rem_address st tx_queue rx_queue tr tm->when retrnsmt uid timeout inode",
+            "sl local_address rem_address st tx_queue rx_queue tr tm->when retrnsmt uid timeout inode ref pointer drops");
+
     private ProcNetParser() {}
 
     /** Compatibility form: the family argument is checked against each line's address length. */
@@ -74,7 +79,13 @@ public final class ProcNetParser {
             if (end[0] - start[0] == 2 && text.startsWith("sl", start[0])) {
                 // the header; in a pasted dump of several tables each header says which follows (udp's ends in "drops")
                 if (text.substring(lineStart, eol).contains("local_address")) {
-                    proto = text.substring(lineStart, eol).contains("drops") ? Protocol.UDP : Protocol.TCP;
+                    String header = text.substring(lineStart, eol).strip().replaceAll("\\s+", " ");
+                    proto = header.contains("drops") ? Protocol.UDP : Protocol.TCP;
+                    if (!HEADERS.contains(header.replace("remote_address", "rem_address"))) {
+                        // a damaged header: whether it is a tcp or a udp table (which state listens) may be misread
+                        problems.add(ParseProblem.error(source, lineNo, 1, text.substring(lineStart, eol), "a /proc/net header that is "
+                                + "not the kernel's (damaged): read as a " + proto.label() + " table, which may be wrong"));
+                    }
                     wantedState = proto == Protocol.TCP ? TCP_LISTEN : UDP_UNCONN;
                     state0 = proto == Protocol.TCP ? "LISTEN" : "UNCONN";
                 } else {

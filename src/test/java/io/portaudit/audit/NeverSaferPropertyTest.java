@@ -164,6 +164,7 @@ class NeverSaferPropertyTest {
     record Mutated(String op, String text, boolean wholeLinesOnly) {}
 
     static Mutated mutate(String s, String foreign, Random r) {
+        if (s.isEmpty()) return new Mutated("nothing left", s, true);
         List<String> lines = new ArrayList<>(Arrays.asList(s.split("\n", -1)));
         int n = lines.size();
         switch (r.nextInt(9)) {
