@@ -15,7 +15,7 @@ import io.portaudit.model.RuleRef;
 import io.portaudit.model.ServiceNames;
 import io.portaudit.model.Severity;
 import io.portaudit.model.Verdict;
-import io.portaudit.scan.ServiceProbe;
+import io.portaudit.model.Weakness;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -290,17 +290,17 @@ public final class Correlator {
         return out;
     }
 
-    /** The list -sV wrote after {@code mark} in an open port's banner, up to its closing parenthesis. */
-    private static Optional<String> marked(PortResult s, String mark) {
-        if (s.state() != PortState.OPEN || s.banner() == null) return Optional.empty();
-        int at = s.banner().indexOf(mark);
-        int end = at < 0 ? -1 : s.banner().indexOf(')', at);
-        return end < 0 ? Optional.empty() : Optional.of(s.banner().substring(at + mark.length(), end));
+    /** The details of the weaknesses of these ids the scan's -sV proved on an open port, joined by "; " (never its banner). */
+    private static Optional<String> proven(PortResult s, String... ids) {
+        if (s == null || s.state() != PortState.OPEN) return Optional.empty();
+        List<String> details = new ArrayList<>();
+        for (String id : ids) s.weakness(id).ifPresent(w -> details.add(w.detail() == null ? id : w.detail()));
+        return details.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", details));
     }
 
     /** A TLS service whose handshake or certificate the scan's -sV found weak (see {@code ServiceProbe.tlsWeaknesses}). */
     private static Optional<Finding> weakTls(PortRow row, String what, String fam, PortRange port, List<Evidence> ev) {
-        return marked(row.scan(), ServiceProbe.WEAK_TLS_MARK).map(weak -> new Finding("weak-tls", Severity.MEDIUM,
+        return proven(row.scan(), Weakness.TLS_WEAK_PROTOCOL, Weakness.TLS_WEAK_CERTIFICATE).map(weak -> new Finding("weak-tls", Severity.MEDIUM,
                 what + " on " + fam + " has weak TLS: " + weak, row.protocol(), row.family(), port,
                 "Its TLS protects less than it seems: an expired certificate trains users to click through warnings, short RSA/DSA "
                         + "keys and SHA-1/MD5 signatures can be forged, TLS 1.0/1.1 are retired (RFC 8996).",
@@ -315,7 +315,7 @@ public final class Correlator {
      */
     private static Optional<Finding> weakSsh(PortRow row, String what, String fam, PortRange port, List<Evidence> ev) {
         PortResult s = row.scan();
-        Optional<String> found = marked(s, ServiceProbe.WEAK_SSH_MARK);
+        Optional<String> found = proven(s, Weakness.SSH_WEAK_ALGORITHMS);
         if (found.isEmpty()) return Optional.empty();
         String weak = found.get();
         List<String> algs = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.portaudit.audit;
 
 import io.portaudit.model.Protocol;
+import io.portaudit.model.Weakness;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -57,35 +58,31 @@ final class Insecure {
     }
 
     /**
-     * What the scan proved about an insecure service, as a sentence, or empty: read from the banner
-     * the scan's -sV wrote ({@code TcpIdentify}, {@code UdpIdentify}) — an SNMP agent that answered
-     * the default community {@code public}, a TFTP server that answered a read, a VNC server offering
-     * security None, an MQTT broker that took a client without credentials, a CoAP server that listed
-     * its resources, a Modbus device that gave its identification, an X server that let us in.
+     * What the scan proved about an insecure service, as a sentence, or empty: read from the weaknesses the scan's
+     * -sV proved ({@code PortResult.weaknesses}, set by the identifiers; the banner is never read here) — an SNMP
+     * agent that answered the default community {@code public}, a TFTP server that answered a read, a VNC server
+     * offering security None, an MQTT broker that took a client without credentials, a CoAP server that listed its
+     * resources, a Modbus device that gave its identification, an X server that let us in.
      */
     static Optional<String> provenByScan(io.portaudit.model.PortResult scan) {
-        if (scan == null || scan.banner() == null || scan.state() != io.portaudit.model.PortState.OPEN) return Optional.empty();
-        String b = scan.banner();
-        if (b.startsWith("SNMP") && b.contains("agent answers community \"public\"")) {
-            return Optional.of("The scan read it with the default community \"public\": anyone who reaches the port reads the agent ("
-                    + b + ")");
-        }
-        if (b.startsWith("TFTP ")) return Optional.of("The scan got an answer to an unauthenticated read request (" + b + ")");
-        if (b.startsWith("VNC ") && b.contains("None (no authentication)")) {
-            return Optional.of("The scan was offered a VNC session without any password: anyone who reaches the port sees and "
-                    + "controls the screen (" + b + ")");
-        }
-        if (b.equals("MQTT CONNACK: connection accepted without credentials")) {
-            return Optional.of("The scan connected without a user name or password: anyone who reaches the broker can subscribe to "
-                    + "every topic (#) and publish to any");
-        }
-        if (b.startsWith("CoAP 2.")) return Optional.of("The scan read the resource list without any authentication (" + b + ")");
-        if (b.startsWith("Modbus/TCP device identification")) {
-            return Optional.of("The scan read the device's identification without any authentication (" + b + ")");
-        }
-        if (b.startsWith("X11 open")) {
-            return Optional.of("The scan opened an X11 session without any authentication: anyone who reaches the port can read "
-                    + "keystrokes and the screen and inject input (" + b + ")");
+        if (scan == null || scan.state() != io.portaudit.model.PortState.OPEN) return Optional.empty();
+        for (Weakness w : scan.weaknesses()) {
+            String d = w.detail() == null ? "" : " (" + w.detail() + ")";
+            String s = switch (w.id()) {
+                case Weakness.SNMP_COMMUNITY_PUBLIC -> "The scan read it with the default community \"public\": anyone who reaches the port "
+                        + "reads the agent" + d;
+                case Weakness.TFTP_UNAUTHENTICATED_READ -> "The scan got an answer to an unauthenticated read request" + d;
+                case Weakness.VNC_NO_AUTH -> "The scan was offered a VNC session without any password: anyone who reaches the port sees "
+                        + "and controls the screen" + d;
+                case Weakness.MQTT_ANONYMOUS -> "The scan connected without a user name or password: anyone who reaches the broker can "
+                        + "subscribe to every topic (#) and publish to any";
+                case Weakness.COAP_UNAUTHENTICATED -> "The scan read the resource list without any authentication" + d;
+                case Weakness.MODBUS_UNAUTHENTICATED -> "The scan read the device's identification without any authentication" + d;
+                case Weakness.X11_NO_ACCESS_CONTROL -> "The scan opened an X11 session without any authentication: anyone who reaches "
+                        + "the port can read keystrokes and the screen and inject input" + d;
+                default -> null;
+            };
+            if (s != null) return Optional.of(s);
         }
         return Optional.empty();
     }

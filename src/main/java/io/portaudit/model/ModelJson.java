@@ -82,6 +82,7 @@ public final class ModelJson {
         m.setMixInAnnotation(Listener.class, ListenerMixin.class);
         m.setMixInAnnotation(ParseProblem.class, ParseProblemMixin.class);
         m.setMixInAnnotation(PortResult.class, PortResultMixin.class);
+        m.setMixInAnnotation(Weakness.class, WeaknessMixin.class);
         m.setMixInAnnotation(ExposureRange.class, ExposureRangeMixin.class);
         m.setMixInAnnotation(ExposureRange.Redirect.class, RedirectMixin.class);
         m.setMixInAnnotation(Exposure.class, ExposureMixin.class);
@@ -133,8 +134,12 @@ public final class ModelJson {
     @JsonPropertyOrder({"source", "line", "column", "severity", "message", "text"})
     abstract static class ParseProblemMixin {}
 
-    @JsonPropertyOrder({"address", "protocol", "port", "state", "reason", "service", "product", "version", "banner"})
+    @JsonPropertyOrder({"address", "protocol", "port", "state", "reason", "service", "product", "version", "extraInfo", "tunnel", "cpe",
+        "method", "banner", "weaknesses"})
     abstract static class PortResultMixin {}
+
+    @JsonPropertyOrder({"id", "detail"})
+    abstract static class WeaknessMixin {}
 
     @JsonPropertyOrder({"range", "verdict", "rejectWith", "rule", "redirect"})
     abstract static class ExposureRangeMixin {}

@@ -75,6 +75,8 @@ public final class HtmlReport {
             if (p.scan() != null) {
                 h.append(esc(p.scan().state().label()));
                 if (p.scan().banner() != null) h.append("<br><code>").append(esc(p.scan().banner())).append("</code>");
+                p.scan().weaknesses().forEach(w -> h.append("<br><strong>").append(esc(w.id())).append("</strong> ")
+                        .append(esc(w.detail() == null ? "" : w.detail())));
             }
             h.append("</td><td>").append(esc(p.expected())).append("</td></tr>\n");
         }

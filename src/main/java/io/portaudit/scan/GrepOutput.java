@@ -36,7 +36,7 @@ public final class GrepOutput implements ScanListener {
             Set<PortState> hidden = h.collapsed(NormalOutput.MAX_PER_STATE, false);
             List<String> ports = new ArrayList<>();
             for (PortResult r : h.shown(hidden)) {
-                String v = ((r.product() == null ? "" : r.product()) + (r.version() == null ? "" : " " + r.version())).trim();
+                String v = NormalOutput.versionColumn(r);
                 ports.add(r.port() + "/" + r.state().label() + "/" + r.protocol().label() + "//"
                         + clean(r.service() == null ? "" : r.service()) + "//" + clean(v) + "/");
             }

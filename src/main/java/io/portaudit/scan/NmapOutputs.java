@@ -182,7 +182,23 @@ public final class NmapOutputs {
                 ports.add(new PortResult(address == null ? "" : address, proto, port, s, reason, service, version, null, null));
                 continue;
             }
-            if (sawHeader && line.startsWith("|")) continue;  // script output
+            if (sawHeader && line.startsWith("|")) {
+                // script output; portaudit's proven weaknesses: "| 22/tcp portaudit-ssh-weak-algorithms: kex ..."
+                Matcher w = WEAKNESS_LINE.matcher(line);
+                if (w.matches()) {
+                    for (int k = ports.size() - 1; k >= 0; k--) {
+                        PortResult r = ports.get(k);
+                        if (r.port() == Integer.parseInt(w.group(1)) && r.protocol() == Protocol.parse(w.group(2))) {
+                            List<io.portaudit.model.Weakness> ws = new ArrayList<>(r.weaknesses());
+                            ws.add(new io.portaudit.model.Weakness(w.group(3), w.group(4)));
+                            ports.set(k, r.identified(r.service(), r.product(), r.version(), r.extraInfo(), r.tunnel(), r.cpe(), r.method(),
+                                    r.banner(), ws));
+                            break;
+                        }
+                    }
+                }
+                continue;
+            }
             if (line.isBlank()) {
                 sawHeader = false; // the port table ends at a blank line
                 continue;
@@ -212,6 +228,11 @@ public final class NmapOutputs {
         String a = m.find() ? m.group(1) : s;
         return a.replace(" [host down]", "").trim();
     }
+
+    private static final Pattern WEAKNESS_LINE = Pattern.compile("\\| (\\d+)/(tcp|udp) portaudit-([a-z0-9-]+): (.*)");
+
+    /** The script id prefix of a proven weakness in -oX and the line prefix in -oN ({@code portaudit-snmp-community-public}). */
+    public static final String WEAKNESS_SCRIPT = "portaudit-";
 
     /** nmap XML: host/address, ports/port/state/service, extraports. DTDs and external entities are never loaded. */
     public static ScanImport readXml(String source, String text) {
@@ -248,7 +269,10 @@ public final class NmapOutputs {
                     where[0] = locator;
                 }
 
-                String address, portProto, state, reason, service, product, version, banner;
+                String address, portProto, state, reason, service, product, version, banner, extraInfo, tunnel, method;
+                List<String> cpe = new ArrayList<>();
+                List<io.portaudit.model.Weakness> weaknesses = new ArrayList<>();
+                StringBuilder text;
                 int port = -1;
                 PortState extraState;
                 int extraCount, extraReasons;
@@ -274,7 +298,9 @@ public final class NmapOutputs {
                             } catch (NumberFormatException e) {
                                 port = -1;
                             }
-                            state = reason = service = product = version = banner = null;
+                            state = reason = service = product = version = banner = extraInfo = tunnel = method = null;
+                            cpe = new ArrayList<>();
+                            weaknesses = new ArrayList<>();
                         }
                         case "state" -> {
                             state = a.getValue("state");
@@ -284,9 +310,18 @@ public final class NmapOutputs {
                             service = a.getValue("name");
                             product = a.getValue("product");
                             version = a.getValue("version");
+                            extraInfo = a.getValue("extrainfo");
+                            tunnel = a.getValue("tunnel");
+                            method = a.getValue("method");
                         }
+                        case "cpe" -> text = new StringBuilder();
                         case "script" -> {
-                            if ("banner".equals(a.getValue("id"))) banner = a.getValue("output");
+                            String id = a.getValue("id");
+                            if ("banner".equals(id)) banner = a.getValue("output");
+                            // portaudit's -sV weaknesses, one script each (nmap tools show them as script output)
+                            else if (id != null && id.startsWith(WEAKNESS_SCRIPT) && port > 0) {
+                                weaknesses.add(new io.portaudit.model.Weakness(id.substring(WEAKNESS_SCRIPT.length()), a.getValue("output")));
+                            }
                         }
                         case "extraports" -> {
                             extraState = PortState.parse(a.getValue("state"));
@@ -321,7 +356,17 @@ public final class NmapOutputs {
                 }
 
                 @Override
+                public void characters(char[] ch, int start, int length) {
+                    if (text != null && text.length() < 1024) text.append(ch, start, length);
+                }
+
+                @Override
                 public void endElement(String uri, String local, String name) {
+                    if (name.equals("cpe")) {
+                        if (text != null && port > 0 && !text.toString().isBlank()) cpe.add(text.toString().trim());
+                        text = null;
+                        return;
+                    }
                     if (name.equals("extraports")) {
                         // no per-reason detail: the aggregate alone
                         if (extraState != null && extraReasons == 0 && extraCount >= 0) notShown.add(new NotShown(address, extraState, extraCount, null, null));
@@ -339,7 +384,8 @@ public final class NmapOutputs {
                         problems.add(ParseProblem.error(source, 0, 0, String.valueOf(state), "unknown port state (read as possibly open)"));
                         s = PortState.OPEN_FILTERED;
                     }
-                    ports.add(new PortResult(address == null ? "" : address, p, port, s, reason, service, product, version, banner));
+                    ports.add(new PortResult(address == null ? "" : address, p, port, s, reason, service, product, version, extraInfo, tunnel,
+                            cpe, method, banner, weaknesses));
                 }
             });
         } catch (EntityDeclared e) {

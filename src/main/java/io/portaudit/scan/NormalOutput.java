@@ -95,8 +95,7 @@ public final class NormalOutput implements ScanListener {
                     r.service() == null ? "unknown" : Banner.escape(r.service(), 40)));
             if (reason) c.add(r.reason());
             if (versions) {
-                String v = ((r.product() == null ? "" : r.product()) + (r.version() == null ? "" : " " + r.version())).trim();
-                c.add(Banner.escape(v, 120));
+                c.add(Banner.escape(versionColumn(r), 120));
             }
             cells.add(c.toArray(new String[0]));
         }
@@ -115,6 +114,10 @@ public final class NormalOutput implements ScanListener {
             for (PortResult r : rows) {
                 if (r.banner() != null && !r.banner().isEmpty()) {
                     out.println("| " + r.port() + "/" + r.protocol().label() + " banner: " + Banner.escape(r.banner(), 160));
+                }
+                for (io.portaudit.model.Weakness weak : r.weaknesses()) {
+                    out.println("| " + r.port() + "/" + r.protocol().label() + " " + NmapOutputs.WEAKNESS_SCRIPT + weak.id() + ": "
+                            + Banner.escape(weak.detail() == null ? "" : weak.detail(), 1000));
                 }
             }
         }
@@ -137,5 +140,12 @@ public final class NormalOutput implements ScanListener {
             out.println("portaudit done: " + done + (s.partial() ? " (partial)" : ""));
         }
         out.flush();
+    }
+
+    /** nmap's VERSION column: product, version and (extra info). */
+    static String versionColumn(PortResult r) {
+        String v = ((r.product() == null ? "" : r.product()) + (r.version() == null ? "" : " " + r.version())).trim();
+        if (r.extraInfo() != null) v = (v + " (" + r.extraInfo() + ")").trim();
+        return v;
     }
 }

@@ -154,8 +154,8 @@ public final class Scanner {
                                         ? UdpIdentify.identify(port, payloadReply) : null;
                                 PortResult r = id == null
                                         ? new PortResult(Addresses.format(h.address), Protocol.UDP, port, state, reason, service, null, null, payloadReply)
-                                        : new PortResult(Addresses.format(h.address), Protocol.UDP, port, state, reason,
-                                                id.service() != null ? id.service() : service, id.product(), id.version(), id.banner());
+                                        : id.apply(new PortResult(Addresses.format(h.address), Protocol.UDP, port, state, reason,
+                                                service, null, null, id.banner()));
                                 h.table.put(r);
                                 if (!h.up || Reasons.USER_SET.equals(h.reason)) {
                                     if (state == PortState.OPEN || state == PortState.CLOSED) h.reason = reason;

@@ -2,6 +2,7 @@ package io.portaudit.scan;
 
 import io.portaudit.model.Addresses;
 import io.portaudit.model.PortResult;
+import io.portaudit.model.Weakness;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -149,12 +150,12 @@ public final class ServiceProbe {
             // the port stays open with its table name
         }
         if (id == null) {
-            return new PortResult(r.address(), r.protocol(), r.port(), r.state(), r.reason(), r.service(), null, null,
-                    raw == null || raw.isEmpty() ? null : raw);
+            return r.identified(r.service(), null, null, null, null, List.of(), r.service() == null ? null : "table",
+                    raw == null || raw.isEmpty() ? null : raw, List.of());
         }
         // a binary answer (X11) is described by its summary; text greetings are their own banner
-        return new PortResult(r.address(), r.protocol(), r.port(), r.state(), r.reason(),
-                id.service != null ? id.service : r.service(), id.product, id.version, id.banner != null ? id.banner : raw);
+        if (id.banner == null) id = new Identified(id.service, id.product, id.version, id.extraInfo, id.tunnel, id.cpe, raw, id.weaknesses);
+        return id.apply(r);
     }
 
     /** Sends {@code req} and reads the answer; nothing when the peer has gone (what came before is kept). */
@@ -234,12 +235,38 @@ public final class ServiceProbe {
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** What a banner says: service, product, version (any may be null). */
-    public record Identified(String service, String product, String version, String banner) {
-        /** HTTP/RTSP: the status and page title go into the version's extra info, as nmap does. */
+    /**
+     * What the identification learned: service, product, version, extra info, tunnel, CPE (any may be null or empty),
+     * the banner for people, and the weaknesses it proved (set here, by the identifiers, never read back from text).
+     */
+    public record Identified(String service, String product, String version, String extraInfo, String tunnel, List<String> cpe,
+                             String banner, List<Weakness> weaknesses) {
+        public Identified {
+            cpe = cpe == null ? List.of() : List.copyOf(cpe);
+            weaknesses = weaknesses == null ? List.of() : List.copyOf(weaknesses);
+        }
+
+        public Identified(String service, String product, String version, String banner) {
+            this(service, product, version, null, null, Cpe.of(product, version), banner, List.of());
+        }
+
+        /** With one more proven weakness. */
+        Identified weak(String id, String detail) {
+            List<Weakness> w = new ArrayList<>(weaknesses);
+            w.add(new Weakness(id, detail));
+            return new Identified(service, product, version, extraInfo, tunnel, cpe, banner, w);
+        }
+
+        /** HTTP/RTSP: the status and page title are nmap's extra info. */
         Identified withTitle(String title, String status) {
             String extra = "status " + status + (title == null || title.isEmpty() ? "" : ", title \"" + title + "\"");
-            return new Identified(service, product, version == null ? "(" + extra + ")" : version + " (" + extra + ")", banner);
+            return new Identified(service, product, version, extra, tunnel, cpe, banner, weaknesses);
+        }
+
+        /** The port's result with these facts ({@code probed}: learned by talking to the service). */
+        public PortResult apply(PortResult r) {
+            return r.identified(service != null ? service : r.service(), product, version, extraInfo, tunnel, cpe, "probed",
+                    banner, weaknesses);
         }
     }
 
@@ -280,6 +307,16 @@ public final class ServiceProbe {
         return weak;
     }
 
+
+    /** The TLS weaknesses as facts: the protocol version apart from the certificate's problems. */
+    static List<Weakness> tlsWeaknessFacts(List<String> weak) {
+        List<String> proto = new ArrayList<>(), cert = new ArrayList<>();
+        for (String w : weak) (w.startsWith("SSL") || w.startsWith("TLSv") ? proto : cert).add(w);
+        List<Weakness> out = new ArrayList<>();
+        if (!proto.isEmpty()) out.add(new Weakness(Weakness.TLS_WEAK_PROTOCOL, String.join("; ", proto)));
+        if (!cert.isEmpty()) out.add(new Weakness(Weakness.TLS_WEAK_CERTIFICATE, String.join("; ", cert)));
+        return out;
+    }
 
     /** Ports where the service speaks first inside TLS (IMAPS, POP3S, SMTPS, FTPS). */
     static final Set<Integer> TLS_GREETING_PORTS = Set.of(993, 995, 465, 990);
@@ -323,7 +360,10 @@ public final class ServiceProbe {
         String banner = tls.banner() + "\r\n" + app.banner();
         if (banner.length() > MAX_BYTES) banner = banner.substring(0, MAX_BYTES);
         boolean own = app.product() != null || app.version() != null;
-        return new Identified(svc, own ? app.product() : tls.product(), own ? app.version() : tls.version(), banner);
+        List<Weakness> weak = new ArrayList<>(tls.weaknesses());
+        weak.addAll(app.weaknesses());
+        return new Identified(svc, own ? app.product() : tls.product(), own ? app.version() : tls.version(),
+                own ? app.extraInfo() : tls.extraInfo(), "ssl", own ? app.cpe() : tls.cpe(), banner, weak);
     }
 
     /** Why a handshake failed, in a few words: the exception's message (or its kind), at most 200 characters. */
@@ -354,6 +394,7 @@ public final class ServiceProbe {
                     SSLSession sess = s.getSession();
                     StringBuilder b = new StringBuilder(sess.getProtocol()).append(' ').append(sess.getCipherSuite());
                     String product = null;
+                    List<String> weak = List.of();
                     if (sess.getPeerCertificates().length > 0 && sess.getPeerCertificates()[0] instanceof X509Certificate c) {
                         boolean self = c.getSubjectX500Principal().equals(c.getIssuerX500Principal());
                         b.append(" subject=").append(c.getSubjectX500Principal().getName())
@@ -361,12 +402,13 @@ public final class ServiceProbe {
                                 .append(" notAfter=").append(c.getNotAfter().toInstant());
                         if (self) b.append(" self-signed");
                         b.append(" key=").append(keyDescription(c.getPublicKey())).append(" sig=").append(c.getSigAlgName());
-                        List<String> weak = tlsWeaknesses(sess.getProtocol(), c, self, java.time.Instant.now());
+                        weak = tlsWeaknesses(sess.getProtocol(), c, self, java.time.Instant.now());
                         if (!weak.isEmpty()) b.append(WEAK_TLS_MARK).append(String.join("; ", weak)).append(')');
                         product = self ? "self-signed certificate" : null;
                     }
                     String svc = port == 443 || port == 8443 || port == 9443 || port == 4443 ? "https" : "ssl";
-                    Identified tls = new Identified(svc, product, sess.getProtocol(), b.toString());
+                    Identified tls = new Identified(svc, product, sess.getProtocol(), null, "ssl", List.of(), b.toString(),
+                            tlsWeaknessFacts(weak));
                     Identified app = inside(s, a, port, deadline);
                     return app == null ? tls : chained(tls, app);
                 }

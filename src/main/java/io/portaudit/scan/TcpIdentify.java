@@ -2,6 +2,7 @@ package io.portaudit.scan;
 
 import io.portaudit.scan.ServiceProbe.Identified;
 import java.nio.charset.StandardCharsets;
+import io.portaudit.model.Weakness;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,9 @@ final class TcpIdentify {
                     version = sw.substring(u + 1);
                 }
             }
-            return new Identified("ssh", product, version, sshBanner(raw));
+            Identified ssh = new Identified("ssh", product, version, sshBanner(raw));
+            String weak = sshWeak(raw);
+            return weak == null ? ssh : ssh.weak(Weakness.SSH_WEAK_ALGORITHMS, weak);
         }
         if (raw.charAt(0) == (char) 0xff && raw.length() >= 3) return new Identified("telnet", null, null, raw);
         m = STATUS.matcher(raw);
@@ -104,7 +107,10 @@ final class TcpIdentify {
             return new Identified("x11", null, null, "X11 access denied: " + reason);
         }
         if (status == 2) return new Identified("x11", null, null, "X11 asks for further authentication");
-        if (raw.length() < 40) return new Identified("x11", null, null, "X11 open: no authentication needed");
+        if (raw.length() < 40) {
+            return new Identified("x11", null, null, "X11 open: no authentication needed")
+                    .weak(Weakness.X11_NO_ACCESS_CONTROL, "the X server accepted a connection without any authentication");
+        }
         long release = (long) u16le(raw, 8) | (long) u16le(raw, 10) << 16;
         int vlen = u16le(raw, 24);
         String vendor = raw.substring(40, Math.min(raw.length(), 40 + vlen)).strip();
@@ -115,7 +121,9 @@ final class TcpIdentify {
             version = a >= 21 ? a + "." + b + "." + c : "1." + a + "." + b + (c == 0 ? "" : "." + c);
         }
         return new Identified("x11", vendor.isEmpty() ? null : vendor, version,
-                "X11 open: no authentication needed (vendor " + (vendor.isEmpty() ? "?" : vendor) + ", release " + release + ")");
+                "X11 open: no authentication needed (vendor " + (vendor.isEmpty() ? "?" : vendor) + ", release " + release + ")")
+                .weak(Weakness.X11_NO_ACCESS_CONTROL, "the X server accepted a connection without any authentication (vendor "
+                        + (vendor.isEmpty() ? "?" : vendor) + ", release " + release + ")");
     }
 
     private static final Map<Integer, String> MODBUS_EXCEPTIONS = Map.of(1, "illegal function", 2, "illegal data address",
@@ -147,9 +155,10 @@ final class TcpIdentify {
             at += 2 + n;
         }
         String product = objects[0] == null ? objects[1] : objects[1] == null ? objects[0] : objects[0] + " " + objects[1];
-        return new Identified("modbus", product, objects[2], "Modbus/TCP device identification: vendor \""
-                + (objects[0] == null ? "" : objects[0]) + "\", product code \"" + (objects[1] == null ? "" : objects[1])
-                + "\", revision \"" + (objects[2] == null ? "" : objects[2]) + "\"");
+        String ident = "vendor \"" + (objects[0] == null ? "" : objects[0]) + "\", product code \""
+                + (objects[1] == null ? "" : objects[1]) + "\", revision \"" + (objects[2] == null ? "" : objects[2]) + "\"";
+        return new Identified("modbus", product, objects[2], "Modbus/TCP device identification: " + ident)
+                .weak(Weakness.MODBUS_UNAUTHENTICATED, "the device gave its identification to an unauthenticated read: " + ident);
     }
 
     /**
@@ -176,14 +185,27 @@ final class TcpIdentify {
         String line = raw.substring(0, eol).strip();
         List<List<String>> lists = kexinit(raw.substring(eol + 1).getBytes(StandardCharsets.ISO_8859_1));
         if (lists == null) return raw;
+        String weak = sshWeak(raw);
+        return weak == null ? line + " (no weak algorithms offered)" : line + ServiceProbe.WEAK_SSH_MARK + weak + ")";
+    }
+
+    /**
+     * The weak algorithms the server's KEXINIT offers, by list: {@code kex diffie-hellman-group1-sha1; cipher
+     * aes128-cbc}; null when there is no KEXINIT or nothing weak in it.
+     */
+    static String sshWeak(String raw) {
+        int eol = raw.indexOf('\n');
+        if (eol < 0) return null;
+        List<List<String>> lists = kexinit(raw.substring(eol + 1).getBytes(StandardCharsets.ISO_8859_1));
+        if (lists == null) return null;
         java.util.Map<String, java.util.Set<String>> weak = new java.util.LinkedHashMap<>();
         for (int i = 0; i < KEXINIT_LISTS.length && i < lists.size(); i++) {
             for (String alg : lists.get(i)) if (WEAK_SSH.contains(alg)) weak.computeIfAbsent(KEXINIT_LISTS[i], k -> new java.util.LinkedHashSet<>()).add(alg);
         }
-        if (weak.isEmpty()) return line + " (no weak algorithms offered)";
+        if (weak.isEmpty()) return null;
         List<String> parts = new ArrayList<>();
         weak.forEach((kind, algs) -> parts.add(kind + " " + String.join(", ", algs)));
-        return line + ServiceProbe.WEAK_SSH_MARK + String.join("; ", parts) + ")";
+        return String.join("; ", parts);
     }
 
     /**
@@ -222,7 +244,8 @@ final class TcpIdentify {
     /** An MQTT 3.1.1 CONNACK (§3.2) to portaudit's CONNECT, which carries no user name or password. */
     static Identified mqtt(String raw) {
         int rc = raw.charAt(3) & 0xff;
-        return new Identified("mqtt", null, null, "MQTT CONNACK: " + (rc < CONNACK.length ? CONNACK[rc] : "return code " + rc));
+        Identified id = new Identified("mqtt", null, null, "MQTT CONNACK: " + (rc < CONNACK.length ? CONNACK[rc] : "return code " + rc));
+        return rc == 0 ? id.weak(Weakness.MQTT_ANONYMOUS, "the broker accepted a CONNECT without user name or password") : id;
     }
 
     /** An RFB (VNC) ProtocolVersion message: "RFB 003.008\n". */
@@ -259,7 +282,9 @@ final class TcpIdentify {
             }
             if (!types.isEmpty()) security = String.join(", ", types);
         }
-        return new Identified("vnc", "VNC", version, "VNC " + version + (security == null ? "" : ", security: " + security));
+        Identified id = new Identified("vnc", "VNC", version, "VNC " + version + (security == null ? "" : ", security: " + security));
+        return security != null && security.contains(RFB_SECURITY.get(1))
+                ? id.weak(Weakness.VNC_NO_AUTH, "the server offers security type None: " + security) : id;
     }
 
     private static int u16le(String s, int at) {

@@ -1,5 +1,6 @@
 package io.portaudit.scan;
 
+import io.portaudit.model.Weakness;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -233,7 +234,9 @@ public final class UdpIdentify {
         }
         String banner = "SNMP" + v + " agent answers community \"" + comm + "\""
                 + (descr != null ? "; sysDescr: " + descr : err != 0 ? "; error-status " + err : "");
-        return new ServiceProbe.Identified("snmp", "SNMP agent", v, banner);
+        ServiceProbe.Identified agent = new ServiceProbe.Identified("snmp", "SNMP agent", v, banner);
+        return comm.equals("public") ? agent.weak(Weakness.SNMP_COMMUNITY_PUBLIC, "the agent answered a " + v + " get with the default "
+                + "community \"public\"" + (descr != null ? "; sysDescr: " + descr : "")) : agent;
     }
 
     // ---- text protocols
@@ -298,7 +301,9 @@ public final class UdpIdentify {
         }
         String c = (code >> 5) + "." + String.format(Locale.ROOT, "%02d", code & 0x1f);
         String payload = at < r.length - 1 ? text(r, at + 1, r.length - at - 1) : "";
-        return new ServiceProbe.Identified("coap", null, null, "CoAP " + c + (payload.isEmpty() ? "" : ": " + payload));
+        ServiceProbe.Identified id = new ServiceProbe.Identified("coap", null, null, "CoAP " + c + (payload.isEmpty() ? "" : ": " + payload));
+        return code >> 5 == 2 ? id.weak(Weakness.COAP_UNAUTHENTICATED, "the server answered GET /.well-known/core with " + c
+                + " without any authentication" + (payload.isEmpty() ? "" : ": " + payload)) : id;
     }
 
     private static ServiceProbe.Identified tftp(byte[] r) throws Malformed {
@@ -309,7 +314,10 @@ public final class UdpIdentify {
             while (end < r.length && r[end] != 0) end++;
             return new ServiceProbe.Identified("tftp", null, null, "TFTP error " + code + ": " + text(r, 4, end - 4));
         }
-        if (op == 3) return new ServiceProbe.Identified("tftp", null, null, "TFTP served a file to an unauthenticated read request");
+        if (op == 3) {
+            return new ServiceProbe.Identified("tftp", null, null, "TFTP served a file to an unauthenticated read request")
+                    .weak(Weakness.TFTP_UNAUTHENTICATED_READ, "the server served a file to a read request without any authentication");
+        }
         return null;
     }
 }

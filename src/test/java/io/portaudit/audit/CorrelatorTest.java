@@ -70,12 +70,7 @@ class CorrelatorTest {
         String tls = "TLSv1.3 TLS_AES_256_GCM_SHA384 subject=CN=board issuer=CN=board notAfter=2025-01-01T00:00:00Z self-signed "
                 + "key=RSA-1024 sig=SHA256withRSA (weak TLS: certificate expired 2025-01-01T00:00:00Z; RSA key of 1024 bits)";
         String ssh = "SSH-2.0-OpenSSH_7.4 (weak algorithms offered: kex diffie-hellman-group1-sha1; cipher aes128-cbc, 3des-cbc)";
-        ScanFacts scan = new ScanFacts("10.77.2.2", AddressFamily.IPV4, List.of(
-                new io.portaudit.model.PortResult("10.77.2.2", io.portaudit.model.Protocol.TCP, 21, PortState.OPEN, "syn-ack", "ftp", null, null, tls),
-                new io.portaudit.model.PortResult("10.77.2.2", io.portaudit.model.Protocol.TCP, 80, PortState.OPEN, "syn-ack", "ssh",
-                        "OpenSSH", "7.4", ssh)), List.of(), "", false, "scan of 10.77.2.2");
-        AuditResult r = audit(new AuditInput(Scenarios.snapshot(), Scenarios.firewall(), Scenarios.listeners(), scan, List.of(), List.of()),
-                Policy.none());
+        AuditResult r = weakScan(tls, ssh);
         assertThat(ids(r, "weak-tls")).containsExactly("tcp/21/ipv4");
         assertThat(ids(r, "weak-ssh-crypto")).containsExactly("tcp/80/ipv4");
         Finding ssh80 = r.outcome().findings().stream().map(Gate.Gated::finding).filter(f -> f.id().equals("weak-ssh-crypto")).findFirst().orElseThrow();
@@ -83,6 +78,42 @@ class CorrelatorTest {
         Finding tls21 = r.outcome().findings().stream().map(Gate.Gated::finding).filter(f -> f.id().equals("weak-tls")).findFirst().orElseThrow();
         assertThat(tls21.title()).endsWith("has weak TLS: certificate expired 2025-01-01T00:00:00Z; RSA key of 1024 bits");
         assertThat(tls21.severity()).isEqualTo(Severity.MEDIUM);
+    }
+
+    /** Port 21 with TLS weaknesses, port 80 with weak SSH algorithms, as facts; the banners only as the people's text. */
+    private static AuditResult weakScan(String tlsBanner, String sshBanner) {
+        var tls = new io.portaudit.model.PortResult("10.77.2.2", io.portaudit.model.Protocol.TCP, 21, PortState.OPEN, "syn-ack", "ftp",
+                null, "TLSv1.3", null, "ssl", List.of(), "probed", tlsBanner, List.of(new io.portaudit.model.Weakness(
+                        io.portaudit.model.Weakness.TLS_WEAK_CERTIFICATE, "certificate expired 2025-01-01T00:00:00Z; RSA key of 1024 bits")));
+        var ssh = new io.portaudit.model.PortResult("10.77.2.2", io.portaudit.model.Protocol.TCP, 80, PortState.OPEN, "syn-ack", "ssh",
+                "OpenSSH", "7.4", null, null, List.of("cpe:/a:openbsd:openssh:7.4"), "probed", sshBanner, List.of(new io.portaudit.model.Weakness(
+                        io.portaudit.model.Weakness.SSH_WEAK_ALGORITHMS, "kex diffie-hellman-group1-sha1; cipher aes128-cbc, 3des-cbc")));
+        ScanFacts scan = new ScanFacts("10.77.2.2", AddressFamily.IPV4, List.of(tls, ssh), List.of(), "", false, "scan of 10.77.2.2", true);
+        return audit(new AuditInput(Scenarios.snapshot(), Scenarios.firewall(), Scenarios.listeners(), scan, List.of(), List.of()),
+                Policy.none());
+    }
+
+    /** What the findings say, titles and remedies included, without the evidence (which quotes the banner for people). */
+    private static List<String> said(AuditResult r) {
+        return r.outcome().findings().stream().map(Gate.Gated::finding)
+                .map(f -> f.id() + "|" + f.title() + "|" + f.detail() + "|" + f.remedy() + "|" + f.severity()).toList();
+    }
+
+    @Test
+    void aBannersWordingCannotChangeAFinding() {
+        AuditResult asWritten = weakScan("TLSv1.3 TLS_AES_256_GCM_SHA384 (weak TLS: certificate expired 2025-01-01T00:00:00Z; RSA key of 1024 bits)",
+                "SSH-2.0-OpenSSH_7.4 (weak algorithms offered: kex diffie-hellman-group1-sha1; cipher aes128-cbc, 3des-cbc)");
+        for (String[] other : new String[][] {{"anything at all", "SSH-2.0-OpenSSH_7.4"}, {null, null},
+            {"(weak TLS: DSA key)", "(weak algorithms offered: cipher arcfour)"}}) {
+            assertThat(said(weakScan(other[0], other[1]))).as(java.util.Arrays.toString(other)).isEqualTo(said(asWritten));
+        }
+        // a banner that says "weak" without the facts proves nothing
+        var onlyText = new io.portaudit.model.PortResult("10.77.2.2", io.portaudit.model.Protocol.TCP, 80, PortState.OPEN, "syn-ack", "ssh",
+                "OpenSSH", "7.4", "SSH-2.0-OpenSSH_7.4 (weak algorithms offered: kex diffie-hellman-group1-sha1)");
+        ScanFacts scan = new ScanFacts("10.77.2.2", AddressFamily.IPV4, List.of(onlyText), List.of(), "", false, "scan", true);
+        AuditResult r = audit(new AuditInput(Scenarios.snapshot(), Scenarios.firewall(), Scenarios.listeners(), scan, List.of(), List.of()),
+                Policy.none());
+        assertThat(ids(r, "weak-ssh-crypto")).isEmpty();
     }
 
     @Test

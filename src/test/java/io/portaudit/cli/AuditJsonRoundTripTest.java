@@ -122,7 +122,7 @@ class AuditJsonRoundTripTest {
         root.put("schemaVersion", 3);
         root.putObject("signature").put("alg", "ed25519");
         ObjectNode row = (ObjectNode) root.path("ports").get(1);
-        ((ObjectNode) row.path("scan")).put("cpe", "cpe:/a:vsftpd:vsftpd");
+        ((ObjectNode) row.path("scan")).put("osmatch", "Linux 5.10");
         ((ObjectNode) row.path("listeners").get(0)).put("cgroupPath", "/system.slice/x");
         ((ObjectNode) root.path("findings").get(0)).put("confidence", "firm");
         Path saved = save("newer.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
@@ -131,7 +131,7 @@ class AuditJsonRoundTripTest {
         JsonNode out = JSON.readTree(r.out());
         assertThat(out.path("schemaVersion").asInt()).isEqualTo(2);
         String note = out.path("notes").get(out.path("notes").size() - 1).asText();
-        assertThat(note).contains("schema version 3", "signature", "PortResult.cpe", "Listener.cgroupPath", "Finding.confidence");
+        assertThat(note).contains("schema version 3", "signature", "PortResult.osmatch", "Listener.cgroupPath", "Finding.confidence");
         // everything it knows is kept
         assertThat(out.path("ports")).isEqualTo(JSON.readTree(doc).path("ports"));
         assertThat(out.path("findings")).isEqualTo(JSON.readTree(doc).path("findings"));

@@ -132,10 +132,13 @@ class IdentifyTest {
         var id = TcpIdentify.identify("HTTP/1.1 200 OK\r\nServer: lighttpd/1.4.59\r\n\r\n<html><title>Armadillo\n setup</title>", 80);
         assertThat(id.service()).isEqualTo("http");
         assertThat(id.product()).isEqualTo("lighttpd");
-        assertThat(id.version()).isEqualTo("1.4.59 (status 200, title \"Armadillo setup\")");
+        assertThat(id.version()).isEqualTo("1.4.59");
+        assertThat(id.extraInfo()).isEqualTo("status 200, title \"Armadillo setup\"");
+        assertThat(id.cpe()).containsExactly("cpe:/a:lighttpd:lighttpd:1.4.59");
         var bare = TcpIdentify.identify("HTTP/1.0 404 Not Found\r\n\r\n", 8080);
         assertThat(bare.product()).isNull();
-        assertThat(bare.version()).isEqualTo("(status 404)");
+        assertThat(bare.version()).isNull();
+        assertThat(bare.extraInfo()).isEqualTo("status 404");
     }
 
     @Test

@@ -160,7 +160,7 @@ class LoopbackScanTest {
         assertThat(m.get(ssh).product()).isEqualTo("OpenSSH");
         assertThat(m.get(http).service()).isEqualTo("http");
         assertThat(m.get(http).product()).isEqualTo("busybox-httpd");
-        assertThat(m.get(http).version()).contains("Armadillo");
+        assertThat(m.get(http).extraInfo()).contains("Armadillo");
         assertThat(m.get(garbage).banner()).contains("garbage");
     }
 

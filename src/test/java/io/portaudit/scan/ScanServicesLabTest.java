@@ -186,6 +186,7 @@ class ScanServicesLabTest {
             assertThat(ntp.banner()).as(target).contains("stratum 8");
             assertThat(snmp.service()).isEqualTo("snmp");
             assertThat(snmp.banner()).as(target).isEqualTo("SNMPv1 agent answers community \"public\"; sysDescr: " + SYS_DESCR);
+            proven(snmp, io.portaudit.model.Weakness.SNMP_COMMUNITY_PUBLIC);
         }
     }
 
@@ -204,6 +205,8 @@ class ScanServicesLabTest {
             assertThat(open.product()).as(target).isEqualTo("The X.Org Foundation");
             assertThat(open.version()).as(target).matches("\\d+\\.\\d+\\.\\d+.*");
             assertThat(open.banner()).as(target).startsWith("X11 open: no authentication needed");
+            proven(open, io.portaudit.model.Weakness.X11_NO_ACCESS_CONTROL);
+            assertThat(closed.weaknesses()).as(target).isEmpty();
             assertThat(closed.banner()).as(target).startsWith("X11 access denied: ");
             assertThat(closed.product()).isNull();
         }
@@ -217,6 +220,7 @@ class ScanServicesLabTest {
         Map<String, PortResult> got = scan(V4, ports(VNC_OPEN, VNC_PASSWORD), PortSet.empty(), true);
         assertThat(got.get("tcp/" + VNC_OPEN).service()).isEqualTo("vnc");
         assertThat(got.get("tcp/" + VNC_OPEN).banner()).isEqualTo("VNC protocol 3.8, security: None (no authentication)");
+        proven(got.get("tcp/" + VNC_OPEN), io.portaudit.model.Weakness.VNC_NO_AUTH);
         assertThat(got.get("tcp/" + VNC_PASSWORD).banner()).isEqualTo("VNC protocol 3.8, security: VNC password");
         List<Found> found = audit(V4, "T:" + VNC_OPEN + "," + VNC_PASSWORD, "insecure-protocol");
         assertThat(insecure(found, "tcp/" + VNC_OPEN, "ipv4")).contains("without any password");
@@ -237,9 +241,11 @@ class ScanServicesLabTest {
     void anMqttBrokerThatTakesAnonymousClientsAndACoapServerSayWhatTheyAllow() throws Exception {
         Map<String, PortResult> v4 = scan(V4, ports(MQTT), ports(5683), true), v6 = scan(V6, ports(MQTT), PortSet.empty(), true);
         assertThat(v4.get("tcp/" + MQTT).banner()).isEqualTo("MQTT CONNACK: connection accepted without credentials");
+        proven(v4.get("tcp/" + MQTT), io.portaudit.model.Weakness.MQTT_ANONYMOUS);
         assertThat(v6.get("tcp/" + MQTT).banner()).isEqualTo("MQTT CONNACK: not authorized");
         assertThat(v4.get("udp/5683").service()).isEqualTo("coap");
         assertThat(v4.get("udp/5683").banner()).startsWith("CoAP 2.05: </>;");
+        proven(v4.get("udp/5683"), io.portaudit.model.Weakness.COAP_UNAUTHENTICATED);
         List<Found> found4 = audit(V4, "T:" + MQTT + ",U:5683", "insecure-protocol");
         assertThat(insecure(found4, "tcp/" + MQTT, "ipv4")).startsWith("MQTT without TLS").contains("without a user name or password");
         assertThat(insecure(found4, "udp/5683", "ipv4")).contains("read the resource list without any authentication");
@@ -251,6 +257,9 @@ class ScanServicesLabTest {
     void sshServersThatOfferWeakAlgorithmsAreAFinding() throws Exception {
         Map<String, PortResult> got = scan(V4, ports(SSH_STRONG, SSH_WEAK, SSH_DROPBEAR), PortSet.empty(), true);
         assertThat(got.get("tcp/" + SSH_STRONG).banner()).startsWith("SSH-2.0-OpenSSH_").endsWith("(no weak algorithms offered)");
+        assertThat(got.get("tcp/" + SSH_STRONG).weaknesses()).isEmpty();
+        proven(got.get("tcp/" + SSH_WEAK), io.portaudit.model.Weakness.SSH_WEAK_ALGORITHMS);
+        proven(got.get("tcp/" + SSH_DROPBEAR), io.portaudit.model.Weakness.SSH_WEAK_ALGORITHMS);
         assertThat(got.get("tcp/" + SSH_WEAK).banner()).endsWith("(weak algorithms offered: kex diffie-hellman-group1-sha1; "
                 + "host key ssh-rsa; cipher aes128-cbc; mac hmac-md5)");
         assertThat(got.get("tcp/" + SSH_DROPBEAR).product()).isEqualTo("Dropbear sshd");
@@ -269,5 +278,22 @@ class ScanServicesLabTest {
         assertThat(snmp.state()).isEqualTo(PortState.OPEN);
         assertThat(snmp.product()).isNull();
         assertThat(snmp.banner()).contains("public").contains(SYS_DESCR);
+    }
+
+    /** The weakness is a fact of the scanned port, and survives portaudit's JSON line and nmap XML read back. */
+    static void proven(PortResult r, String id) {
+        assertThat(r.weakness(id)).as(r.port() + ": " + id).isPresent();
+        assertThat(r.weakness(id).orElseThrow().detail()).isNotBlank();
+        NmapOutputs.ScanImport json = NmapOutputs.readJsonLines("lab.json", JsonLinesOutput.toJson(r).toString());
+        assertThat(json.ports().get(0).weaknesses()).as("json " + id).isEqualTo(r.weaknesses());
+        PortTable t = new PortTable(r.address(), io.portaudit.model.ServiceNames.iana());
+        t.put(r);
+        java.io.StringWriter sw = new java.io.StringWriter();
+        XmlOutput x = XmlOutput.toStream(new java.io.PrintWriter(sw, true));
+        x.started(new ScanListener.ScanInfo("portaudit scan -sV", 1_700_000_000_000L, PortSet.range(1, 65535), PortSet.range(1, 65535), "test"));
+        x.host(new HostReport(r.address(), true, "user-set", 300, 1_700_000_000_000L, 1_700_000_001_000L, false, t));
+        x.finished(new ScanListener.ScanSummary(1_700_000_002_000L, 2.0, 1, 0, false, ""));
+        StringBuilder xml = new StringBuilder(sw.toString());
+        assertThat(NmapOutputs.readXml("lab.xml", xml.toString()).ports().get(0).weaknesses()).as("xml " + id).isEqualTo(r.weaknesses());
     }
 }

@@ -107,6 +107,13 @@ class TlsProbeTest {
         PortResult r = probe(weak.getLocalPort());
         assertThat(r.banner()).contains(" key=RSA-1024 sig=").containsPattern("\\(weak TLS: certificate expired \\S+; RSA key of 1024 bits\\)");
         assertThat(probe(https.getLocalPort()).banner()).contains(" key=EC-").doesNotContain("weak TLS");
+        // the facts: the certificate's problems as a proven weakness, the tunnel, learned by probing
+        assertThat(r.weaknesses()).extracting(io.portaudit.model.Weakness::id).containsExactly(io.portaudit.model.Weakness.TLS_WEAK_CERTIFICATE);
+        assertThat(r.weakness(io.portaudit.model.Weakness.TLS_WEAK_CERTIFICATE).orElseThrow().detail())
+                .containsPattern("certificate expired \\S+; RSA key of 1024 bits");
+        assertThat(r.tunnel()).isEqualTo("ssl");
+        assertThat(r.method()).isEqualTo("probed");
+        assertThat(probe(https.getLocalPort()).weaknesses()).isEmpty();
     }
 
     @Test
@@ -114,7 +121,9 @@ class TlsProbeTest {
         PortResult r = probe(https.getLocalPort());
         assertThat(r.service()).isEqualTo("https");
         assertThat(r.product()).isEqualTo("lighttpd");
-        assertThat(r.version()).startsWith("1.4.69").contains("title \"Armadillo web\"");
+        assertThat(r.version()).isEqualTo("1.4.69");
+        assertThat(r.extraInfo()).contains("title \"Armadillo web\"");
+        assertThat(r.tunnel()).isEqualTo("ssl");
         assertThat(r.banner()).startsWith("TLS").contains("CN=armadillo.test").contains("self-signed")
                 .contains("HTTP/1.1 200 OK");
     }
