@@ -13,6 +13,10 @@ import io.portaudit.model.Problems;
 import io.portaudit.model.ServiceNames;
 import io.portaudit.model.Severity;
 import io.portaudit.report.Reports;
+import io.portaudit.store.Coverage;
+import io.portaudit.store.DeviceIdentity;
+import io.portaudit.store.Store;
+import io.portaudit.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +90,15 @@ public final class AuditCommand implements Callable<Integer> {
     @Mixin
     RemoteOptions remote;
 
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--device", paramLabel = "NAME",
+            description = "Name the device in the history store. A device is known by its hardware (serial, /etc/machine-id, MAC of "
+                    + "its first physical interface) when the source collects them; pasted --input files carry no identity: without "
+                    + "--device each such audit is its own device, keyed by its content hash.")
+    String device;
+
     @Option(names = "--input", paramLabel = "[KIND:]FILE", arity = "1..*",
             description = "Audit outputs pasted from a device (repeatable). KIND forces the format, e.g. iptables-L:fw.txt.")
     List<String> inputs = new ArrayList<>();
@@ -149,6 +162,7 @@ public final class AuditCommand implements Callable<Integer> {
                 throw new UserException("unknown report format '" + t.format() + "'; formats: " + String.join(", ", Reports.FORMATS));
             }
         }
+        io.portaudit.store.StoreLocation storeAt = store.location();
         if (!inputs.isEmpty() && remote.isRemote()) throw new UserException("--input cannot be combined with --ssh or --bundle");
         AuditRequest.Source source;
         if (!inputs.isEmpty()) {
@@ -196,7 +210,39 @@ public final class AuditCommand implements Callable<Integer> {
             Files.writeString(fixScript, FixScript.render(result), StandardCharsets.UTF_8);
             if (common.verbosity() >= 0) err.println("portaudit: wrote fix script to " + fixScript + " (review it; it is not run)");
         }
-        return result.exitCode();
+        int stored = record(result, storeAt, err);
+        return stored != 0 ? stored : result.exitCode();
+    }
+
+    /**
+     * Records the result in the history store, after every report is written: a store that cannot be used costs the
+     * record, never the report. Returns 0, or the store's exit code (2 cannot open / newer schema, 3 locked / disk full).
+     */
+    private int record(AuditResult result, io.portaudit.store.StoreLocation at, PrintWriter err) {
+        if (at == null) return 0;
+        try {
+            java.io.StringWriter json = new java.io.StringWriter();
+            Reports.write("json", result, json, false);
+            DeviceIdentity id = DeviceIdentity.of(result.snapshot());
+            if (device != null) id = id.withName(device);
+            try (Store s = StoreOptions.open(at, err, common.verbosity() < 0)) {
+                Store.Recorded r = s.record(json.toString(), Coverage.of(result), id, clock.instant());
+                if (common.verbosity() > 0) {
+                    err.println("portaudit: " + (r.stored() ? "recorded as audit " : "already stored as audit ") + r.auditId() + " of device "
+                            + r.deviceKey() + " in " + at.display());
+                } else if (common.verbosity() == 0 && r.deviceKey().startsWith("content:")) {
+                    err.println("portaudit: recorded as audit " + r.auditId() + " of an unnamed device (" + r.deviceKey()
+                            + "): the inputs carry no hardware identity; name it with --device NAME");
+                }
+            }
+            return 0;
+        } catch (StoreException e) {
+            err.println("portaudit: the report was written, but the audit was not recorded: " + e.getMessage());
+            return e.exitCode();
+        } catch (IOException e) {
+            err.println("portaudit: the report was written, but the audit was not recorded: " + e.getMessage());
+            return ExitCodes.INCOMPLETE;
+        }
     }
 
     /** The policy given (file or profile), or null when none was. */

@@ -45,6 +45,11 @@ public final class Main implements Runnable {
         COMMANDS.put("inventory", InventoryCommand::new);
         COMMANDS.put("scan", ScanCommand::new);
         COMMANDS.put("collect-script", CollectScriptCommand::new);
+        COMMANDS.put("history", HistoryCommand::new);
+        COMMANDS.put("show", ShowCommand::new);
+        COMMANDS.put("diff", DiffCommand::new);
+        COMMANDS.put("baseline", BaselineCommand::new);
+        COMMANDS.put("store", StoreCommand::new);
         COMMANDS.put("help", CommandLine.HelpCommand::new);
     }
 
@@ -76,6 +81,10 @@ public final class Main implements Runnable {
             if (ex instanceof UserException ue) {
                 commandLine.getErr().println("portaudit: " + io.portaudit.model.Text.terminal(ue.getMessage()));
                 return ue.exitCode();
+            }
+            if (ex instanceof io.portaudit.store.StoreException se) {
+                commandLine.getErr().println("portaudit: " + io.portaudit.model.Text.terminal(se.getMessage()));
+                return se.exitCode();
             }
             commandLine.getErr().println("portaudit: internal error: " + io.portaudit.model.Text.terminal(String.valueOf(ex)));
             ex.printStackTrace(commandLine.getErr());

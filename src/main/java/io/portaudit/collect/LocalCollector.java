@@ -28,11 +28,17 @@ public final class LocalCollector {
     private final Clock clock;
     private final CommandRunner runner;
     private final Path proc;
+    private final Path sys;
 
     public LocalCollector(Clock clock, CommandRunner runner, Path proc) {
+        this(clock, runner, proc, Path.of("/sys"));
+    }
+
+    public LocalCollector(Clock clock, CommandRunner runner, Path proc, Path sys) {
         this.clock = clock;
         this.runner = runner;
         this.proc = proc;
+        this.sys = sys;
     }
 
     public LocalCollector() {
@@ -46,6 +52,10 @@ public final class LocalCollector {
         for (Probe p : Probes.DEVICE) {
             String ns = p.ownNetns() ? own : null;
             if (p.fallbackOf() != null && !p.wanted(b.exitOf(p.fallbackOf()))) continue;
+            if (p.kind().equals(DeviceSnapshot.KIND_DEVICE_ID)) {
+                b.add(p.kind(), p.command(), 0, deviceId(proc, sys, Path.of("/etc")), "", clock.instant(), null, false);
+                continue;
+            }
             if (p.command().startsWith("cat ")) {
                 String file = p.command().substring(4);
                 Path path = file.startsWith("/proc/") ? proc.resolve(file.substring(6)) : Path.of(file);
@@ -75,6 +85,42 @@ public final class LocalCollector {
         b.add(DeviceSnapshot.KIND_SOCKET_OWNERS, Probes.SOCKET_OWNERS.command(), 0, socketOwners(proc), "", clock.instant(),
                 null, false);
         return b.build(hostname(), clock.instant());
+    }
+
+    /** The {@link DeviceSnapshot#KIND_DEVICE_ID} text, as {@link Probes#DEVICE_ID_BODY} prints it. */
+    static String deviceId(Path proc, Path sys, Path etc) {
+        StringBuilder sb = new StringBuilder();
+        fact(sb, "serial", proc.resolve("device-tree/serial-number"), sys.resolve("class/dmi/id/product_serial"));
+        fact(sb, "machine-id", etc.resolve("machine-id"));
+        fact(sb, "model", proc.resolve("device-tree/model"), sys.resolve("class/dmi/id/product_name"));
+        fact(sb, "hostname", proc.resolve("sys/kernel/hostname"));
+        List<Path> ifaces = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(sys.resolve("class/net"))) {
+            ds.forEach(ifaces::add);
+        } catch (IOException e) {
+            // no sysfs: no MAC
+        }
+        ifaces.sort((a, c) -> a.getFileName().toString().compareTo(c.getFileName().toString()));
+        for (Path i : ifaces) {
+            if (!Files.exists(i.resolve("device"))) continue;
+            String a = read(i.resolve("address"));
+            a = a == null ? "" : a.strip();
+            if (a.isEmpty() || a.equals("00:00:00:00:00:00")) continue;
+            sb.append("mac\t").append(a).append('\t').append(i.getFileName()).append('\n');
+            break;
+        }
+        return sb.toString();
+    }
+
+    private static void fact(StringBuilder sb, String key, Path... files) {
+        for (Path f : files) {
+            String v = read(f);
+            if (v == null) continue;
+            v = v.replaceAll("[\\x00\\t\\r\\n]", "");
+            if (v.isEmpty()) continue;
+            sb.append(key).append('\t').append(v).append('\n');
+            return;
+        }
     }
 
     private void readFile(SnapshotBuilder b, String kind, Path file, String netns) {

@@ -66,6 +66,26 @@ public final class Probes {
             + "  done\n"
             + "done\n";
 
+    /** The {@link DeviceSnapshot#KIND_DEVICE_ID} facts, exactly in the documented format. */
+    public static final String DEVICE_ID_BODY = """
+            rd() { [ -r "$2" ] || return 1; v=$(tr -d '\\000\\t\\r\\n' <"$2" 2>/dev/null); [ -n "$v" ] || return 1; printf '%s\\t%s\\n' "$1" "$v"; }
+            rd serial /proc/device-tree/serial-number || rd serial /sys/class/dmi/id/product_serial
+            rd machine-id /etc/machine-id
+            rd model /proc/device-tree/model || rd model /sys/class/dmi/id/product_name
+            rd hostname /proc/sys/kernel/hostname
+            for i in /sys/class/net/*; do
+              [ -e "$i/device" ] || continue
+              a=$(cat "$i/address" 2>/dev/null)
+              case "$a" in ''|00:00:00:00:00:00) continue;; esac
+              printf 'mac\\t%s\\t%s\\n' "$a" "${i##*/}"
+              break
+            done
+            :
+            """;
+
+    public static final Probe DEVICE_ID = Probe.of(DeviceSnapshot.KIND_DEVICE_ID,
+            "device identity (serial, /etc/machine-id, model, hostname, first physical interface's MAC)", DEVICE_ID_BODY).deviceWide();
+
     private static final String IPT_LIST = " -L -v -n --line-numbers";
 
     /**
@@ -78,6 +98,7 @@ public final class Probes {
             Probe.of(DeviceSnapshot.KIND_OS_RELEASE, "cat /etc/os-release",
                     "cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release").deviceWide(),
             Probe.of(KIND_PASSWD, "cat /etc/passwd").deviceWide(),
+            DEVICE_ID,
             Probe.of(DeviceSnapshot.KIND_BINDV6ONLY, "cat /proc/sys/net/ipv6/bindv6only"),
             Probe.of(DeviceSnapshot.KIND_IP_ADDR, "ip addr"),
             Probe.of(KIND_PROC_NET_IF_INET6, "cat /proc/net/if_inet6").ifFailed(DeviceSnapshot.KIND_IP_ADDR),

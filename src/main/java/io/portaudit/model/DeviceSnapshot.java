@@ -37,6 +37,13 @@ public record DeviceSnapshot(String source, String host, Instant collectedAt, Li
     public static final String KIND_SERVICES = "services";
     public static final String KIND_PODMAN_PS = "podman-ps";
     /**
+     * What identifies the hardware, one fact per line, {@code KEY<TAB>VALUE}: {@code serial} (device tree
+     * {@code serial-number}, else DMI {@code product_serial}), {@code machine-id}, {@code model} (device tree
+     * {@code model}, else DMI {@code product_name}), {@code hostname}, and {@code mac<TAB>ADDRESS<TAB>IFACE} for the
+     * first physical interface (one with a {@code device} link under {@code /sys/class/net}). Missing facts are left out.
+     */
+    public static final String KIND_DEVICE_ID = "device-id";
+    /**
      * The socket-inode → process table, as text, so that a device without portaudit (SSH, bundle)
      * gives the same owners as a local run. One line per (process, socket inode), seven fields
      * separated by TAB, in this order:

@@ -1,0 +1,82 @@
+package io.portaudit.cli;
+
+import io.portaudit.model.Text;
+import io.portaudit.store.Facts;
+import io.portaudit.store.Store;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code portaudit show AUDIT}: a stored audit, again. */
+@Command(name = "show",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        header = "Show an audit from the history store.",
+        description = {
+            "",
+            "AUDIT is an id, DEVICE@latest, DEVICE@-1 (the one before), DEVICE@-N or DEVICE@YYYY-MM-DD. --json (or -o json) writes the "
+                    + "stored result document exactly as the audit wrote it; text lists the stored rows and findings.",
+            ""
+        })
+public final class ShowCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    OutputOptions output;
+
+    @Mixin
+    StoreOptions store;
+
+    @Parameters(index = "0", paramLabel = "AUDIT", description = "The audit.")
+    String ref;
+
+    @Override
+    public Integer call() throws IOException {
+        String document;
+        Facts facts;
+        Store.AuditInfo info;
+        Store.Device device;
+        try (Store s = store.openExisting(spec.commandLine().getErr())) {
+            long id = s.resolve(ref);
+            document = s.document(id);
+            facts = s.facts(id);
+            info = s.audit(id);
+            device = s.device(info.deviceId());
+        }
+        output.write(spec.commandLine().getOut(), spec.commandLine().getErr(), common.verbosity() < 0, "show", Set.of("text", "json"),
+                (format, w) -> {
+                    if (format.equals("json")) {
+                        w.print(document);
+                        if (!document.endsWith("\n")) w.println();
+                        return;
+                    }
+                    w.println("audit " + info.id() + " of " + p(device.label()) + " (" + p(device.key()) + ")  collected " + info.collectedAt()
+                            + "  recorded " + info.recordedAt());
+                    w.println("source " + p(info.source()) + (info.firmware() == null ? "" : "  firmware " + p(info.firmware()))
+                            + "  result " + info.result() + "  views " + String.join(",", info.coverage().views()));
+                    w.println(String.format("%-16s %-22s %-12s %-8s %-14s %-10s %s", "PORT", "BIND", "SCOPE", "FIREWALL", "PROGRAM", "SCAN", "SERVICE"));
+                    for (Facts.Row r : facts.rows()) {
+                        w.println(String.format("%-16s %-22s %-12s %-8s %-14s %-10s %s", r.key(), p(r.bindAddress().isEmpty() ? "-" : r.bindAddress()),
+                                p(r.scope()), p(r.firewall()), p(r.program()), p(r.scanState()), p(r.service())) + (r.exposed() ? "  EXPOSED" : ""));
+                    }
+                    w.println("findings:");
+                    for (Facts.FindingRow f : facts.findings()) {
+                        w.println(String.format("  %-26s %-18s %-8s %-8s %s", p(f.id()), p(f.ports()), p(f.severity()), p(f.status()), p(f.title())));
+                    }
+                });
+        return info.exitCode();
+    }
+
+    private static String p(String s) {
+        return Text.printable(s == null ? "-" : s, 200);
+    }
+}

@@ -1,0 +1,157 @@
+package io.portaudit.cli;
+
+import io.portaudit.store.DeviceIdentity;
+import io.portaudit.store.Store;
+import io.portaudit.store.StoreException;
+import io.portaudit.store.StoreLocation;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code portaudit store info|migrate|prune|export|import}. */
+@Command(name = "store",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        header = "The history store: info, migrate, prune, export, import.",
+        description = {
+            "",
+            "  info                       where the store is, its schema version, counts and size",
+            "  migrate                    create the store or bring its schema up to date (an audit does this by itself)",
+            "  prune --keep N             keep each device's N latest audits",
+            "  prune --older-than 90d     delete audits collected before then (d, h, w; a baseline's audit is kept)",
+            "  export FILE.jsonl          every audit, one JSON line each (device, coverage, the result document)",
+            "  import FILE...             export files, or audit JSON files (--device NAME for those); a result already stored is "
+                    + "skipped, so importing twice changes nothing",
+            ""
+        })
+public final class StoreCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    StoreOptions store;
+
+    @Parameters(index = "0", paramLabel = "ACTION", description = "info, migrate, prune, export or import")
+    String action;
+
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "FILE", description = "export: the file to write; import: the files to read")
+    List<String> files = new ArrayList<>();
+
+    @Option(names = "--keep", paramLabel = "N", description = "prune: audits to keep per device")
+    Integer keep;
+
+    @Option(names = "--older-than", paramLabel = "AGE", description = "prune: delete audits older than AGE (90d, 12h, 4w)")
+    String olderThan;
+
+    @Option(names = "--device", paramLabel = "NAME", description = "import: the device of audit JSON files that carry no identity")
+    String device;
+
+    Clock clock = Clock.systemUTC();
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        switch (action) {
+            case "info" -> {
+                try (Store s = store.openExisting(err)) {
+                    Store.Info i = s.info();
+                    out.println("store     " + i.location() + " (" + i.kind() + ")");
+                    out.println("schema    " + i.schemaVersion() + " (this portaudit: " + Store.SCHEMA + ")");
+                    out.println("devices   " + i.devices());
+                    out.println("audits    " + i.audits());
+                    out.println("rows      " + i.rows() + " ports, " + i.findings() + " findings");
+                    if (i.bytes() != null) {
+                        out.println("size      " + i.bytes() + " bytes" + (i.audits() > 0 ? " (" + i.bytes() / i.audits() + " per audit)" : ""));
+                    }
+                }
+            }
+            case "migrate" -> {
+                StoreLocation loc = store.location();
+                if (loc == null) throw new UserException("store migrate: no store (--no-store)");
+                try (Store s = StoreOptions.open(loc, err, common.verbosity() < 0)) {
+                    int n = s.ensureSchema(true);
+                    out.println("store " + loc.display() + ": schema version " + s.schemaVersion() + " (" + n + " migration(s) applied)");
+                }
+            }
+            case "prune" -> {
+                if (keep == null && olderThan == null) throw new UserException("store prune needs --keep N and/or --older-than AGE");
+                if (keep != null && keep < 1) throw new UserException("--keep must be at least 1");
+                Duration age = olderThan == null ? null : age(olderThan);
+                try (Store s = store.openExisting(err)) {
+                    out.println("pruned " + s.prune(keep, age, clock.instant()) + " audit(s)");
+                }
+            }
+            case "export" -> {
+                if (files.size() != 1) throw new UserException("store export FILE.jsonl: one file");
+                Path f = Path.of(files.get(0));
+                Path tmp = f.toAbsolutePath().resolveSibling(f.getFileName() + ".tmp");
+                int n;
+                try (Store s = store.openExisting(err); Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                    n = s.export(w);
+                }
+                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                out.println("exported " + n + " audit(s) to " + f);
+            }
+            case "import" -> {
+                if (files.isEmpty()) throw new UserException("store import FILE...: no file");
+                StoreLocation loc = store.location();
+                if (loc == null) throw new UserException("store import: no store (--no-store)");
+                int stored = 0, skipped = 0;
+                try (Store s = StoreOptions.open(loc, err, common.verbosity() < 0)) {
+                    for (String name : files) {
+                        Path f = Path.of(name);
+                        if (!Files.isRegularFile(f)) throw new UserException("store import " + name + ": no such file");
+                        String text = Files.readString(f, StandardCharsets.UTF_8);
+                        List<String> units = text.stripLeading().startsWith("{\"format\":\"portaudit-store-export\"")
+                                ? text.lines().filter(l -> !l.isBlank()).toList() : List.of(text);
+                        int line = 0;
+                        for (String u : units) {
+                            line++;
+                            try {
+                                Store.Recorded r = s.importLine(u, device == null ? DeviceIdentity.named(null) : DeviceIdentity.named(device),
+                                        clock.instant());
+                                if (r.stored()) stored++; else skipped++;
+                            } catch (StoreException e) {
+                                throw new StoreException(name + (units.size() > 1 ? ":" + line : "") + ": " + e.getMessage(), e.exitCode());
+                            }
+                        }
+                    }
+                }
+                out.println("imported " + stored + " audit(s), " + skipped + " already stored");
+            }
+            default -> throw new UserException("store: ACTION is info, migrate, prune, export or import, not '" + action + "'");
+        }
+        return 0;
+    }
+
+    static Duration age(String s) {
+        var m = java.util.regex.Pattern.compile("([0-9]{1,6})([hdw])").matcher(s);
+        if (!m.matches()) throw new UserException("--older-than: expected N followed by h, d or w (e.g. 90d), not '" + s + "'");
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "h" -> Duration.ofHours(n);
+            case "w" -> Duration.ofDays(7 * n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+}

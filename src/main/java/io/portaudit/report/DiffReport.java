@@ -1,0 +1,208 @@
+package io.portaudit.report;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.portaudit.model.Text;
+import io.portaudit.store.Diff;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code portaudit diff} reports: text in the {@code -}/{@code +} style of nmap's ndiff (a changed port is its old line
+ * then its new line; {@code ?} marks a port one side did not cover), JSON, Markdown, HTML and JUnit (one test case
+ * per port and finding; a difference is a failure).
+ */
+public final class DiffReport {
+    public static final List<String> FORMATS = List.of("text", "json", "markdown", "md", "html", "junit");
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
+    private DiffReport() {}
+
+    public static void write(String format, Diff d, PrintWriter out, boolean all) throws IOException {
+        switch (format) {
+            case "text" -> text(d, out, all);
+            case "json" -> {
+                MAPPER.writeValue(out, tree(d));
+                out.println();
+            }
+            case "markdown", "md" -> markdown(d, out, all);
+            case "html" -> html(d, out, all);
+            case "junit" -> junit(d, out);
+            default -> throw new IllegalArgumentException("diff writes " + String.join(", ", FORMATS) + ", not '" + format + "'");
+        }
+        out.flush();
+    }
+
+    private static String p(String s) {
+        return Text.printable(s == null ? "" : s, 300);
+    }
+
+    /** ndiff style: unchanged ports only with {@code all}. */
+    public static void text(Diff d, PrintWriter out, boolean all) {
+        out.println("--- " + p(d.labelA()));
+        out.println("+++ " + p(d.labelB()));
+        for (Diff.PortChange c : d.ports()) {
+            String port = String.format("%-16s", c.key());
+            switch (c.status()) {
+                case NEW -> out.println("+" + port + " " + p(c.b().summary()));
+                case GONE -> out.println("-" + port + " " + p(c.a().summary()));
+                case CHANGED -> {
+                    out.println("-" + port + " " + p(c.a() == null ? "(no row)" : c.a().summary()));
+                    out.println("+" + port + " " + p(c.b() == null ? "(no row)" : c.b().summary()));
+                    out.println("  " + " ".repeat(16) + " changed: " + p(changes(c)));
+                }
+                case UNKNOWN -> out.println("?" + port + " unknown: " + c.why());
+                case SAME -> {
+                    if (all) out.println(" " + port + " " + p(c.b() == null ? "" : c.b().summary()));
+                }
+            }
+        }
+        boolean header = false;
+        for (Diff.FindingChange f : d.findings()) {
+            if (f.status().equals("still") && !all) continue;
+            if (!header) {
+                out.println("findings:");
+                header = true;
+            }
+            String mark = switch (f.status()) { case "new" -> "+"; case "resolved" -> "-"; default -> " "; };
+            out.println(mark + String.format("%-26s %-18s %-8s %s", p(f.id()), p(f.ports()), p(f.severity()), f.status()));
+        }
+        out.println(d.different()
+                ? String.format("%d new, %d gone, %d changed, %d same, %d unknown ports; %d new, %d resolved findings",
+                        d.count(Diff.Status.NEW), d.count(Diff.Status.GONE), d.count(Diff.Status.CHANGED), d.count(Diff.Status.SAME),
+                        d.count(Diff.Status.UNKNOWN), d.findings().stream().filter(f -> f.status().equals("new")).count(),
+                        d.findings().stream().filter(f -> f.status().equals("resolved")).count())
+                : "no differences (" + d.count(Diff.Status.SAME) + " same, " + d.count(Diff.Status.UNKNOWN) + " unknown ports)");
+    }
+
+    static String changes(Diff.PortChange c) {
+        List<String> parts = new ArrayList<>();
+        for (Diff.Change ch : c.changes()) parts.add(ch.field() + " " + dash(ch.from()) + " -> " + dash(ch.to()));
+        return String.join("; ", parts);
+    }
+
+    private static String dash(String s) {
+        return s == null || s.isEmpty() ? "-" : s;
+    }
+
+    public static Map<String, Object> tree(Diff d) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("schema", "portaudit-diff");
+        root.put("schemaVersion", 1);
+        root.put("a", d.labelA());
+        root.put("b", d.labelB());
+        root.put("different", d.different());
+        List<Object> ports = new ArrayList<>();
+        for (Diff.PortChange c : d.ports()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("protocol", c.protocol().label());
+            m.put("family", c.family().label());
+            m.put("port", c.port());
+            m.put("status", c.status().label());
+            m.put("why", c.why());
+            m.put("a", c.a() == null ? null : c.a().summary());
+            m.put("b", c.b() == null ? null : c.b().summary());
+            m.put("changes", c.changes().stream().map(ch -> {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("field", ch.field());
+                x.put("from", ch.from());
+                x.put("to", ch.to());
+                return x;
+            }).toList());
+            ports.add(m);
+        }
+        root.put("ports", ports);
+        root.put("findings", d.findings().stream().map(f -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", f.id());
+            m.put("ports", f.ports());
+            m.put("severity", f.severity());
+            m.put("status", f.status());
+            m.put("title", f.title());
+            return m;
+        }).toList());
+        return root;
+    }
+
+    private static void markdown(Diff d, PrintWriter out, boolean all) {
+        out.println("# portaudit diff");
+        out.println();
+        out.println("A: " + md(d.labelA()) + "  ");
+        out.println("B: " + md(d.labelB()));
+        out.println();
+        out.println("| port | status | A | B | what changed |");
+        out.println("|---|---|---|---|---|");
+        for (Diff.PortChange c : d.ports()) {
+            if (c.status() == Diff.Status.SAME && !all) continue;
+            out.println("| " + c.key() + " | " + c.status().label() + " | " + md(c.a() == null ? "" : c.a().summary()) + " | "
+                    + md(c.b() == null ? "" : c.b().summary()) + " | " + md(c.status() == Diff.Status.UNKNOWN ? c.why() : changes(c)) + " |");
+        }
+        out.println();
+        out.println("| finding | ports | severity | status |");
+        out.println("|---|---|---|---|");
+        for (Diff.FindingChange f : d.findings()) {
+            if (f.status().equals("still") && !all) continue;
+            out.println("| " + md(f.id()) + " | " + md(f.ports()) + " | " + md(f.severity()) + " | " + f.status() + " |");
+        }
+    }
+
+    private static String md(String s) {
+        return Text.markup(p(s), false).replace("|", "\\|");
+    }
+
+    private static String h(String s) {
+        return Text.markup(p(s), false);
+    }
+
+    private static void html(Diff d, PrintWriter out, boolean all) {
+        out.println("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" "
+                + "content=\"default-src 'none'; style-src 'unsafe-inline'\"><title>portaudit diff</title>");
+        out.println("<style>body{font-family:sans-serif}td,th{border:1px solid #ccc;padding:2px 6px}table{border-collapse:collapse}"
+                + ".new{background:#efe}.gone{background:#fee}.changed{background:#ffd}.unknown{color:#777}</style></head><body>");
+        out.println("<h1>portaudit diff</h1><p>A: " + h(d.labelA()) + "<br>B: " + h(d.labelB()) + "</p>");
+        out.println("<table><tr><th>port</th><th>status</th><th>A</th><th>B</th><th>what changed</th></tr>");
+        for (Diff.PortChange c : d.ports()) {
+            if (c.status() == Diff.Status.SAME && !all) continue;
+            out.println("<tr class=\"" + c.status().label() + "\"><td>" + h(c.key()) + "</td><td>" + c.status().label() + "</td><td>"
+                    + h(c.a() == null ? "" : c.a().summary()) + "</td><td>" + h(c.b() == null ? "" : c.b().summary()) + "</td><td>"
+                    + h(c.status() == Diff.Status.UNKNOWN ? c.why() : changes(c)) + "</td></tr>");
+        }
+        out.println("</table><h2>Findings</h2><table><tr><th>finding</th><th>ports</th><th>severity</th><th>status</th></tr>");
+        for (Diff.FindingChange f : d.findings()) {
+            if (f.status().equals("still") && !all) continue;
+            out.println("<tr><td>" + h(f.id()) + "</td><td>" + h(f.ports()) + "</td><td>" + h(f.severity()) + "</td><td>" + f.status() + "</td></tr>");
+        }
+        out.println("</table></body></html>");
+    }
+
+    private static void junit(Diff d, PrintWriter out) {
+        long failures = d.ports().stream().filter(c -> c.status() != Diff.Status.SAME && c.status() != Diff.Status.UNKNOWN).count()
+                + d.findings().stream().filter(f -> !f.status().equals("still")).count();
+        long skipped = d.count(Diff.Status.UNKNOWN);
+        out.println("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+        out.println("<testsuite name=\"portaudit diff\" tests=\"" + (d.ports().size() + d.findings().size()) + "\" failures=\"" + failures
+                + "\" skipped=\"" + skipped + "\">");
+        for (Diff.PortChange c : d.ports()) {
+            out.print("  <testcase classname=\"port\" name=\"" + Text.markup(c.key(), true) + "\">");
+            switch (c.status()) {
+                case SAME -> { }
+                case UNKNOWN -> out.print("<skipped message=\"" + Text.markup(c.why(), true) + "\"/>");
+                default -> out.print("<failure message=\"" + c.status().label() + "\">" + h(c.status() == Diff.Status.CHANGED ? changes(c)
+                        : (c.status() == Diff.Status.NEW ? c.b() : c.a()).summary()) + "</failure>");
+            }
+            out.println("</testcase>");
+        }
+        for (Diff.FindingChange f : d.findings()) {
+            out.print("  <testcase classname=\"finding\" name=\"" + Text.markup(f.id() + " " + f.ports(), true) + "\">");
+            if (!f.status().equals("still")) out.print("<failure message=\"" + f.status() + "\">" + h(f.title()) + "</failure>");
+            out.println("</testcase>");
+        }
+        out.println("</testsuite>");
+    }
+}

@@ -1,0 +1,174 @@
+package io.portaudit.store;
+
+import io.portaudit.model.AddressFamily;
+import io.portaudit.model.Protocol;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What changed between two audits. Per (protocol, family, port): {@code new} (live only in B), {@code gone} (live
+ * only in A), {@code changed} (what differs: program, exe, service/version, firewall verdict, bind scope, scan state,
+ * proven weaknesses), {@code same}, or {@code unknown} when one side did not cover the port, which is never read as
+ * closed. Per finding (id and ports): {@code new}, {@code resolved}, {@code still}.
+ */
+public record Diff(String labelA, String labelB, List<PortChange> ports, List<FindingChange> findings) {
+
+    public enum Status { NEW, GONE, CHANGED, SAME, UNKNOWN;
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** One attribute that differs. */
+    public record Change(String field, String from, String to) {}
+
+    /** One port; {@code a}/{@code b} are its summary on each side (null when the side has no row). */
+    public record PortChange(Protocol protocol, AddressFamily family, int port, Status status, String why, State a, State b,
+                             List<Change> changes) {
+        public String key() {
+            return protocol.label() + "/" + port + "/" + family.label();
+        }
+    }
+
+    public record FindingChange(String id, String ports, String severity, String status, String title) {}
+
+    /** A port's state on one side, aggregated over its rows. */
+    public record State(boolean live, boolean exposed, String program, String exe, String bind, String firewall, String scan,
+                        String service, String weaknesses) {
+        Map<String, String> fields() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("exposed", exposed ? "yes" : "no");
+            m.put("program", program);
+            m.put("exe", exe);
+            m.put("bind", bind);
+            m.put("firewall", firewall);
+            m.put("scan", scan);
+            m.put("service", service);
+            m.put("weaknesses", weaknesses);
+            return m;
+        }
+
+        public String summary() {
+            StringBuilder sb = new StringBuilder(exposed ? "exposed" : live ? "listening" : "not listening");
+            for (var e : fields().entrySet()) {
+                if (e.getKey().equals("exposed") || e.getValue() == null || e.getValue().isEmpty()) continue;
+                sb.append("  ").append(e.getKey()).append(' ').append(e.getValue());
+            }
+            return sb.toString();
+        }
+    }
+
+    public boolean different() {
+        return ports.stream().anyMatch(p -> p.status != Status.SAME && p.status != Status.UNKNOWN)
+                || findings.stream().anyMatch(f -> !f.status.equals("still"));
+    }
+
+    public long count(Status s) {
+        return ports.stream().filter(p -> p.status == s).count();
+    }
+
+    public static Diff of(String labelA, Facts a, String labelB, Facts b) {
+        Map<String, List<Facts.Row>> ra = byKey(a);
+        Map<String, List<Facts.Row>> rb = byKey(b);
+        TreeSet<String> keys = new TreeSet<>(Comparator.comparing(Diff::sortKey));
+        keys.addAll(ra.keySet());
+        keys.addAll(rb.keySet());
+        List<PortChange> out = new ArrayList<>();
+        for (String k : keys) {
+            String[] f = k.split("/");
+            Protocol proto = Protocol.parse(f[0]);
+            int port = Integer.parseInt(f[1]);
+            AddressFamily fam = Facts.family(f[2]);
+            State sa = state(ra.get(k), a, proto, fam, port);
+            State sb = state(rb.get(k), b, proto, fam, port);
+            boolean ca = a.coverage().covers(proto, fam, port);
+            boolean cb = b.coverage().covers(proto, fam, port);
+            if (!ca || !cb) {
+                String why = !ca && !cb ? "covered by neither" : !ca ? "not covered by A" : "not covered by B";
+                out.add(new PortChange(proto, fam, port, Status.UNKNOWN, why, sa, sb, List.of()));
+                continue;
+            }
+            boolean la = sa != null && sa.live;
+            boolean lb = sb != null && sb.live;
+            List<Change> changes = new ArrayList<>();
+            Map<String, String> fa = sa == null ? Map.of() : sa.fields();
+            Map<String, String> fb = sb == null ? Map.of() : sb.fields();
+            for (String field : (sa != null ? fa : fb).keySet()) {
+                String x = fa.get(field);
+                String y = fb.get(field);
+                if (sa == null && field.equals("exposed")) x = "no";
+                if (sb == null && field.equals("exposed")) y = "no";
+                if (!Objects.equals(blank(x), blank(y))) changes.add(new Change(field, x, y));
+            }
+            Status st = la && !lb ? Status.GONE : !la && lb ? Status.NEW : changes.isEmpty() ? Status.SAME : Status.CHANGED;
+            out.add(new PortChange(proto, fam, port, st, null, sa, sb, changes));
+        }
+        return new Diff(labelA, labelB, out, findings(a, b));
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private static String sortKey(String k) {
+        String[] f = k.split("/");
+        return f[0] + String.format("%05d", Integer.parseInt(f[1])) + f[2];
+    }
+
+    private static Map<String, List<Facts.Row>> byKey(Facts f) {
+        Map<String, List<Facts.Row>> m = new TreeMap<>();
+        for (Facts.Row r : f.rows()) m.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
+        return m;
+    }
+
+    private static State state(List<Facts.Row> rows, Facts facts, Protocol p, AddressFamily fam, int port) {
+        if (rows == null || rows.isEmpty()) return null;
+        TreeSet<String> programs = new TreeSet<>();
+        TreeSet<String> exes = new TreeSet<>();
+        TreeSet<String> binds = new TreeSet<>();
+        String firewall = null, scan = null, service = null;
+        boolean live = false, exposed = false;
+        for (Facts.Row r : rows) {
+            live |= r.live();
+            exposed |= r.exposed();
+            if (r.program() != null) programs.add(r.program());
+            if (r.exe() != null) exes.add(r.exe());
+            if (!r.bindAddress().isEmpty()) binds.add(r.bindAddress() + (r.scope() == null ? "" : " (" + r.scope() + ")"));
+            if (firewall == null) firewall = r.firewall();
+            if (scan == null) scan = r.scanState();
+            String s = String.join(" ", java.util.stream.Stream.of(r.service(), r.product(), r.version()).filter(Objects::nonNull).toList());
+            if (service == null && !s.isEmpty()) service = s;
+        }
+        TreeSet<String> weak = new TreeSet<>();
+        for (Facts.FindingRow f : facts.findings()) if (f.covers(p, fam, port)) weak.add(f.id());
+        return new State(live, exposed, join(programs), join(exes), join(binds), firewall, scan, service, join(weak));
+    }
+
+    private static String join(TreeSet<String> s) {
+        return s.isEmpty() ? null : String.join(",", s);
+    }
+
+    private static List<FindingChange> findings(Facts a, Facts b) {
+        Map<String, Facts.FindingRow> fa = new TreeMap<>();
+        Map<String, Facts.FindingRow> fb = new TreeMap<>();
+        for (Facts.FindingRow f : a.findings()) fa.putIfAbsent(f.id() + " " + f.ports(), f);
+        for (Facts.FindingRow f : b.findings()) fb.putIfAbsent(f.id() + " " + f.ports(), f);
+        TreeSet<String> keys = new TreeSet<>(fa.keySet());
+        keys.addAll(fb.keySet());
+        List<FindingChange> out = new ArrayList<>();
+        for (String k : keys) {
+            Facts.FindingRow x = fa.get(k);
+            Facts.FindingRow y = fb.get(k);
+            Facts.FindingRow f = y != null ? y : x;
+            String status = x == null ? "new" : y == null ? "resolved" : "still";
+            out.add(new FindingChange(f.id(), f.ports(), f.severity(), status, f.title()));
+        }
+        return out;
+    }
+}

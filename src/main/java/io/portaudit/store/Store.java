@@ -1,0 +1,722 @@
+package io.portaudit.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portaudit.model.AddressFamily;
+import io.portaudit.model.Protocol;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The history store over plain JDBC: SQLite (WAL, busy timeout, one IMMEDIATE transaction per audit) or
+ * PostgreSQL, with one set of Flyway migrations ({@code db/migration}). Every audit is written in one
+ * transaction: a crash mid-write leaves the audits before it and no half audit; a result already stored
+ * (same content hash) is not stored again.
+ */
+public final class Store implements AutoCloseable {
+    /** The schema version this program writes (the highest migration). */
+    public static final int SCHEMA = 1;
+    /** How long a writer waits for another writer's transaction on SQLite. */
+    public static final int BUSY_TIMEOUT_MS = 15_000;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final StoreLocation location;
+    private final Connection db;
+    private final boolean created;
+
+    private Store(StoreLocation location, Connection db, boolean created) {
+        this.location = location;
+        this.db = db;
+        this.created = created;
+    }
+
+    /** Opens (and on first use creates) the store, bringing its schema up to date; refuses a newer schema. */
+    public static Store open(StoreLocation loc) {
+        boolean created = false;
+        Connection c;
+        try {
+            if (loc.kind() == StoreLocation.Kind.SQLITE) {
+                Path f = loc.file();
+                if (Files.isDirectory(f)) throw new StoreException("store " + f + ": is a directory", 2);
+                created = !Files.exists(f);
+                try {
+                    if (f.getParent() != null) Files.createDirectories(f.getParent());
+                } catch (IOException e) {
+                    throw new StoreException("store " + f + ": cannot create its directory: " + e.getMessage(), 2);
+                }
+                if (!created && Files.size(f) > 0) {
+                    byte[] head = new byte[16];
+                    try (var in = Files.newInputStream(f)) {
+                        int n = in.readNBytes(head, 0, 16);
+                        if (n < 16 || !new String(head, 0, 15, StandardCharsets.ISO_8859_1).equals("SQLite format 3")) {
+                            throw new StoreException("store " + f + ": not a SQLite database", 2);
+                        }
+                    }
+                }
+                c = DriverManager.getConnection(loc.jdbcUrl(), sqliteProperties());
+            } else {
+                c = DriverManager.getConnection(loc.jdbcUrl(), loc.properties());
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot open store " + loc.display() + ": " + oneLine(e), 2, e);
+        } catch (IOException e) {
+            throw new StoreException("cannot open store " + loc.display() + ": " + e.getMessage(), 2, e);
+        }
+        Store s = new Store(loc, c, created);
+        try {
+            s.ensureSchema(false);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    static Properties sqliteProperties() {
+        Properties p = new Properties();
+        p.setProperty("journal_mode", "WAL");
+        p.setProperty("busy_timeout", String.valueOf(BUSY_TIMEOUT_MS));
+        p.setProperty("transaction_mode", "IMMEDIATE");
+        // WAL + NORMAL: a committed audit survives a killed process; only a power cut may lose the last commits
+        p.setProperty("synchronous", "NORMAL");
+        p.setProperty("foreign_keys", "true");
+        return p;
+    }
+
+    public StoreLocation location() {
+        return location;
+    }
+
+    /** True when this open created the SQLite file. */
+    public boolean created() {
+        return created;
+    }
+
+    /** The schema version recorded in the database, 0 when none. */
+    public int schemaVersion() {
+        try (Statement st = db.createStatement();
+             ResultSet rs = st.executeQuery("SELECT version FROM flyway_schema_history WHERE success = " + (pg() ? "true" : "1")
+                     + " AND version IS NOT NULL")) {
+            int max = 0;
+            while (rs.next()) {
+                try {
+                    max = Math.max(max, Integer.parseInt(rs.getString(1).split("\\.")[0]));
+                } catch (NumberFormatException e) {
+                    throw new StoreException("store " + location.display() + ": unreadable schema version '" + rs.getString(1) + "'", 2);
+                }
+            }
+            return max;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            return 0;   // no history table yet
+        }
+    }
+
+    /** Applies pending migrations; {@code force}: run Flyway even when the version is current (validates checksums). */
+    public int ensureSchema(boolean force) {
+        int v = schemaVersion();
+        if (v > SCHEMA) {
+            throw new StoreException("store " + location.display() + " has schema version " + v + ", newer than this portaudit understands ("
+                    + SCHEMA + "); use a newer portaudit", 2);
+        }
+        if (v == SCHEMA && !force) return 0;
+        try {
+            var flyway = org.flywaydb.core.Flyway.configure(Store.class.getClassLoader())
+                    .dataSource(location.jdbcUrl(), location.properties().getProperty("user"), location.properties().getProperty("password"))
+                    .locations("classpath:db/migration")
+                    .placeholders(Map.of("id_pk", pg() ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"))
+                    .load();
+            return flyway.migrate().migrationsExecuted;
+        } catch (org.flywaydb.core.api.FlywayException e) {
+            // another process may have migrated at the same moment
+            if (schemaVersion() == SCHEMA) return 0;
+            throw new StoreException("store " + location.display() + ": cannot migrate the schema: " + oneLine(e), 3, e);
+        }
+    }
+
+    private boolean pg() {
+        return location.kind() == StoreLocation.Kind.POSTGRESQL;
+    }
+
+    // ---------------------------------------------------------------- recording
+
+    /** What {@link #record} did: the audit's id, and false when the same result was already stored. */
+    public record Recorded(long auditId, long deviceId, String deviceKey, boolean stored) {}
+
+    /** Records one audit result (its JSON document) in one transaction. */
+    public Recorded record(String document, Coverage coverage, DeviceIdentity identity, Instant now) {
+        JsonNode doc;
+        try {
+            doc = JSON.readTree(document);
+        } catch (IOException e) {
+            throw new StoreException("not JSON: " + e.getMessage(), 2);
+        }
+        Facts facts = Facts.of(doc, coverage);
+        String hash = sha256(document);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return recordOnce(doc, document, facts, hash, identity, now);
+            } catch (SQLException e) {
+                rollbackQuietly();
+                // a concurrent writer stored the same result or created the same device first: look again
+                if (attempt == 0 && isConstraintViolation(e)) continue;
+                throw failure("cannot record the audit", e);
+            }
+        }
+    }
+
+    private Recorded recordOnce(JsonNode doc, String document, Facts facts, String hash, DeviceIdentity id, Instant now) throws SQLException {
+        db.setAutoCommit(false);
+        try {
+            try (PreparedStatement ps = db.prepareStatement("SELECT a.id, a.device_id, d.device_key FROM audits a JOIN devices d ON d.id = a.device_id WHERE a.content_hash = ?")) {
+                ps.setString(1, hash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        Recorded r = new Recorded(rs.getLong(1), rs.getLong(2), rs.getString(3), false);
+                        db.commit();
+                        return r;
+                    }
+                }
+            }
+            String key = id.key() != null ? id.key() : "content:" + hash.substring(0, 16);
+            String nowTs = ts(now);
+            String collected = collectedAt(facts.collectedAt(), now);
+            long deviceId = upsertDevice(id, key, collected);
+            long auditId;
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO audits (device_id, content_hash, recorded_at, collected_at, source, host, model, "
+                    + "firmware, addresses, result, exit_code, findings, failing, exposed, schema_version, coverage, document) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                int i = 1;
+                ps.setLong(i++, deviceId);
+                ps.setString(i++, hash);
+                ps.setString(i++, nowTs);
+                ps.setString(i++, collected);
+                ps.setString(i++, facts.source());
+                ps.setString(i++, facts.host());
+                ps.setString(i++, id.model());
+                ps.setString(i++, id.firmware());
+                ps.setString(i++, id.addresses().isEmpty() ? null : String.join(" ", id.addresses()));
+                ps.setString(i++, facts.result());
+                ps.setInt(i++, facts.exitCode());
+                ps.setInt(i++, facts.findings().size());
+                ps.setInt(i++, (int) facts.findings().stream().filter(f -> f.status().equals("fails")).count());
+                ps.setInt(i++, (int) facts.exposedCount());
+                ps.setInt(i++, doc.path("schemaVersion").asInt(0));
+                ps.setString(i++, facts.coverage().toJson());
+                ps.setString(i++, document);
+                ps.executeUpdate();
+                auditId = generatedKey(ps);
+            }
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO ports (audit_id, device_id, protocol, family, port, bind_address, scope, "
+                    + "firewall, program, exe, scan_state, service, product, version, exposed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (Facts.Row r : facts.rows()) {
+                    int i = 1;
+                    ps.setLong(i++, auditId);
+                    ps.setLong(i++, deviceId);
+                    ps.setString(i++, r.protocol().label());
+                    ps.setString(i++, r.family().label());
+                    ps.setInt(i++, r.port());
+                    ps.setString(i++, r.bindAddress());
+                    ps.setString(i++, r.scope());
+                    ps.setString(i++, r.firewall());
+                    ps.setString(i++, r.program());
+                    ps.setString(i++, r.exe());
+                    ps.setString(i++, r.scanState());
+                    ps.setString(i++, r.service());
+                    ps.setString(i++, r.product());
+                    ps.setString(i++, r.version());
+                    ps.setInt(i++, r.exposed() ? 1 : 0);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO findings (audit_id, finding_id, severity, status, protocol, family, "
+                    + "port_from, port_to, title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (Facts.FindingRow f : facts.findings()) {
+                    int i = 1;
+                    ps.setLong(i++, auditId);
+                    ps.setString(i++, f.id());
+                    ps.setString(i++, f.severity());
+                    ps.setString(i++, f.status());
+                    ps.setString(i++, f.protocol() == null ? null : f.protocol().label());
+                    ps.setString(i++, f.family() == null ? null : f.family().label());
+                    if (f.portFrom() == null) ps.setNull(i++, java.sql.Types.INTEGER); else ps.setInt(i++, f.portFrom());
+                    if (f.portTo() == null) ps.setNull(i++, java.sql.Types.INTEGER); else ps.setInt(i++, f.portTo());
+                    ps.setString(i++, f.title());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            db.commit();
+            return new Recorded(auditId, deviceId, key, true);
+        } finally {
+            try {
+                db.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is gone; the next use says so
+            }
+        }
+    }
+
+    private long upsertDevice(DeviceIdentity id, String key, String seen) throws SQLException {
+        Long found = null;
+        String[][] lookups = {{"serial", id.serial()}, {"machine_id", id.machineId()}, {"mac", id.mac()}, {"device_key", key}};
+        for (String[] l : lookups) {
+            if (l[1] == null || found != null) continue;
+            // a device found by serial is never matched by machine-id alone: a reflash may give it a new one
+            found = longOrNull("SELECT id FROM devices WHERE " + l[0] + " = ? ORDER BY id", l[1]);
+        }
+        if (found == null && !id.hardware() && id.name() != null) found = longOrNull("SELECT id FROM devices WHERE name = ?", id.name());
+        if (found == null) {
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO devices (device_key, name, serial, machine_id, mac, model, firmware, hostname, "
+                    + "addresses, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                int i = 1;
+                ps.setString(i++, key);
+                ps.setString(i++, id.name());
+                ps.setString(i++, id.serial());
+                ps.setString(i++, id.machineId());
+                ps.setString(i++, id.mac());
+                ps.setString(i++, id.model());
+                ps.setString(i++, id.firmware());
+                ps.setString(i++, id.hostname());
+                ps.setString(i++, id.addresses().isEmpty() ? null : String.join(" ", id.addresses()));
+                ps.setString(i++, seen);
+                ps.setString(i++, seen);
+                ps.executeUpdate();
+                return generatedKey(ps);
+            }
+        }
+        try (PreparedStatement ps = db.prepareStatement("UPDATE devices SET name = COALESCE(?, name), serial = COALESCE(serial, ?), "
+                + "machine_id = COALESCE(?, machine_id), mac = COALESCE(?, mac), model = COALESCE(?, model), firmware = COALESCE(?, firmware), "
+                + "hostname = COALESCE(?, hostname), addresses = COALESCE(?, addresses), "
+                + "first_seen = CASE WHEN first_seen > ? THEN ? ELSE first_seen END, "
+                + "last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END WHERE id = ?")) {
+            int i = 1;
+            ps.setString(i++, id.name());
+            ps.setString(i++, id.serial());
+            ps.setString(i++, id.machineId());
+            ps.setString(i++, id.mac());
+            ps.setString(i++, id.model());
+            ps.setString(i++, id.firmware());
+            ps.setString(i++, id.hostname());
+            ps.setString(i++, id.addresses().isEmpty() ? null : String.join(" ", id.addresses()));
+            ps.setString(i++, seen);
+            ps.setString(i++, seen);
+            ps.setString(i++, seen);
+            ps.setString(i++, seen);
+            ps.setLong(i++, found);
+            ps.executeUpdate();
+        }
+        return found;
+    }
+
+    private long generatedKey(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.getGeneratedKeys()) {
+            if (!rs.next()) throw new SQLException("no generated key");
+            return rs.getLong(1);
+        }
+    }
+
+    private Long longOrNull(String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] instanceof Long l) ps.setLong(i + 1, l);
+            else if (args[i] instanceof Integer n) ps.setInt(i + 1, n);
+            else ps.setString(i + 1, args[i] == null ? null : args[i].toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** One stored device. */
+    public record Device(long id, String key, String name, String serial, String machineId, String mac, String model, String firmware,
+                         String hostname, String addresses, String firstSeen, String lastSeen) {
+        public String label() {
+            return name != null ? name : hostname != null ? hostname + " (" + key + ")" : key;
+        }
+    }
+
+    /** One stored audit, without its rows. */
+    public record AuditInfo(long id, long deviceId, String collectedAt, String recordedAt, String source, String host, String firmware,
+                            String result, int exitCode, int findings, int failing, int exposed, Coverage coverage) {}
+
+    private static final String DEVICE_COLUMNS = "id, device_key, name, serial, machine_id, mac, model, firmware, hostname, addresses, first_seen, last_seen";
+    private static final String AUDIT_COLUMNS = "id, device_id, collected_at, recorded_at, source, host, firmware, result, exit_code, findings, "
+            + "failing, exposed, coverage";
+
+    public List<Device> devices() {
+        return query("SELECT " + DEVICE_COLUMNS + " FROM devices ORDER BY id", Store::device);
+    }
+
+    public Device device(long id) {
+        List<Device> d = query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE id = ?", Store::device, id);
+        if (d.isEmpty()) throw new StoreException("no device " + id + " in the store", 2);
+        return d.get(0);
+    }
+
+    /** A device named by its name, key, serial, machine-id, MAC or hostname. */
+    public Device device(String ref) {
+        for (String col : List.of("name", "device_key", "serial", "machine_id", "mac", "hostname")) {
+            List<Device> d = query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE " + col + " = ? ORDER BY id", Store::device, ref);
+            if (d.size() == 1) return d.get(0);
+            if (d.size() > 1) {
+                throw new StoreException("device '" + ref + "' is ambiguous: " + d.stream().map(Device::key).toList()
+                        + "; name one with its key or --device", 2);
+            }
+        }
+        throw new StoreException("no device '" + ref + "' in the store " + location.display() + " (portaudit history lists them)", 2);
+    }
+
+    public List<AuditInfo> audits(long deviceId) {
+        return query("SELECT " + AUDIT_COLUMNS + " FROM audits WHERE device_id = ? ORDER BY collected_at, id", Store::audit, deviceId);
+    }
+
+    public AuditInfo audit(long id) {
+        List<AuditInfo> a = query("SELECT " + AUDIT_COLUMNS + " FROM audits WHERE id = ?", Store::audit, id);
+        if (a.isEmpty()) throw new StoreException("no audit " + id + " in the store " + location.display(), 2);
+        return a.get(0);
+    }
+
+    /**
+     * An audit reference: an id, {@code DEVICE@latest}, {@code DEVICE@-1} (the one before the latest), {@code DEVICE@-N},
+     * {@code DEVICE@YYYY-MM-DD} (the last audit of that day or before), or {@code DEVICE} alone (its latest).
+     */
+    public long resolve(String ref) {
+        if (ref.matches("[0-9]{1,18}")) return audit(Long.parseLong(ref)).id();
+        int at = ref.lastIndexOf('@');
+        String dev = at < 0 ? ref : ref.substring(0, at);
+        String which = at < 0 ? "latest" : ref.substring(at + 1);
+        Device d = device(dev);
+        List<AuditInfo> list = audits(d.id());
+        if (list.isEmpty()) throw new StoreException("device '" + dev + "' has no audits", 2);
+        if (which.equals("latest")) return list.get(list.size() - 1).id();
+        if (which.matches("-[0-9]{1,9}")) {
+            int back = Integer.parseInt(which.substring(1));
+            if (back >= list.size()) throw new StoreException(ref + ": device '" + dev + "' has only " + list.size() + " audit(s)", 2);
+            return list.get(list.size() - 1 - back).id();
+        }
+        try {
+            String end = ts(LocalDate.parse(which).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+            AuditInfo best = null;
+            for (AuditInfo a : list) if (a.collectedAt().compareTo(end) < 0) best = a;
+            if (best == null) throw new StoreException(ref + ": no audit of '" + dev + "' on or before " + which, 2);
+            return best.id();
+        } catch (DateTimeParseException e) {
+            throw new StoreException("audit reference '" + ref + "': expected ID, DEVICE@latest, DEVICE@-N or DEVICE@YYYY-MM-DD", 2);
+        }
+    }
+
+    public String document(long auditId) {
+        List<String> d = query("SELECT document FROM audits WHERE id = ?", rs -> rs.getString(1), auditId);
+        if (d.isEmpty()) throw new StoreException("no audit " + auditId + " in the store", 2);
+        return d.get(0);
+    }
+
+    /** The audit's normalized facts, from the store's rows. */
+    public Facts facts(long auditId) {
+        AuditInfo a = audit(auditId);
+        List<Facts.Row> rows = query("SELECT protocol, family, port, bind_address, scope, firewall, program, exe, scan_state, service, product, "
+                + "version, exposed FROM ports WHERE audit_id = ?", rs -> new Facts.Row(Protocol.parse(rs.getString(1)), Facts.family(rs.getString(2)),
+                rs.getInt(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                rs.getString(10), rs.getString(11), rs.getString(12), rs.getInt(13) != 0), auditId);
+        List<Facts.FindingRow> findings = query("SELECT finding_id, severity, status, protocol, family, port_from, port_to, title FROM findings "
+                + "WHERE audit_id = ?", rs -> new Facts.FindingRow(rs.getString(1), rs.getString(2), rs.getString(3), Protocol.parse(rs.getString(4)),
+                Facts.family(rs.getString(5)), rs.getObject(6) == null ? null : rs.getInt(6),
+                rs.getObject(7) == null ? null : rs.getInt(7), rs.getString(8)), auditId);
+        return new Facts(a.host(), a.source(), a.collectedAt(), a.result(), a.exitCode(), a.coverage(), rows, findings);
+    }
+
+    /** Exposed (protocol, family, port) per audit of a device; {@code protocol}/{@code port} null for all. */
+    public Map<Long, List<String>> exposedKeys(long deviceId, Protocol protocol, Integer port) {
+        Map<Long, List<String>> out = new java.util.HashMap<>();
+        String sql = "SELECT audit_id, protocol, family, port FROM ports WHERE device_id = ? AND exposed = 1"
+                + (protocol != null ? " AND protocol = ? AND port = ?" : "");
+        Object[] args = protocol != null ? new Object[] {deviceId, protocol.label(), port} : new Object[] {deviceId};
+        query(sql, rs -> {
+            out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2) + "/" + rs.getInt(4) + "/" + rs.getString(3));
+            return null;
+        }, args);
+        return out;
+    }
+
+    /** Devices that have a row for (protocol, port) in any audit. */
+    public List<Long> devicesWithPort(Protocol protocol, int port) {
+        return query("SELECT DISTINCT device_id FROM ports WHERE protocol = ? AND port = ? ORDER BY device_id", rs -> rs.getLong(1), protocol.label(), port);
+    }
+
+    // ---------------------------------------------------------------- maintenance
+
+    /** Counts and sizes for {@code store info}. */
+    public record Info(String location, String kind, int schemaVersion, long devices, long audits, long rows, long findings, Long bytes) {}
+
+    public Info info() {
+        Long bytes = null;
+        if (location.file() != null) {
+            long b = 0;
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                try {
+                    b += Files.size(Path.of(location.file() + suffix));
+                } catch (IOException ignored) {
+                    // no such file (e.g. no WAL right now)
+                }
+            }
+            bytes = b;
+        }
+        return new Info(location.display(), location.kind().name().toLowerCase(java.util.Locale.ROOT), schemaVersion(),
+                count("devices"), count("audits"), count("ports"), count("findings"), bytes);
+    }
+
+    private long count(String table) {
+        return query("SELECT COUNT(*) FROM " + table, rs -> rs.getLong(1)).get(0);
+    }
+
+    /**
+     * Deletes audits: beyond the {@code keep} latest of each device, and/or collected before {@code now - olderThan}. A
+     * baseline's audit is never deleted. Returns how many were deleted.
+     */
+    public int prune(Integer keep, Duration olderThan, Instant now) {
+        List<Long> doomed = new ArrayList<>();
+        List<Long> baselines = query("SELECT audit_id FROM baselines", rs -> rs.getLong(1));
+        String cutoff = olderThan == null ? null : ts(now.minus(olderThan));
+        for (Device d : devices()) {
+            List<AuditInfo> list = audits(d.id());
+            for (int i = 0; i < list.size(); i++) {
+                AuditInfo a = list.get(i);
+                boolean tooMany = keep != null && i < list.size() - keep;
+                boolean tooOld = cutoff != null && a.collectedAt().compareTo(cutoff) < 0;
+                if ((tooMany || tooOld) && !baselines.contains(a.id())) doomed.add(a.id());
+            }
+        }
+        try {
+            db.setAutoCommit(false);
+            for (Long id : doomed) {
+                for (String t : List.of("ports", "findings")) update("DELETE FROM " + t + " WHERE audit_id = ?", id);
+                update("DELETE FROM audits WHERE id = ?", id);
+            }
+            update("DELETE FROM devices WHERE id NOT IN (SELECT device_id FROM audits)");
+            db.commit();
+            db.setAutoCommit(true);
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw failure("cannot prune", e);
+        }
+        return doomed.size();
+    }
+
+    private void update(String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            bind(ps, args);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Writes every audit as one JSON line: the device, the coverage, the record time and the whole result. */
+    public int export(Writer out) throws IOException {
+        int n = 0;
+        for (Device d : devices()) {
+            for (AuditInfo a : audits(d.id())) {
+                ObjectNode line = JSON.createObjectNode();
+                line.put("format", "portaudit-store-export");
+                line.put("version", 1);
+                ObjectNode dev = line.putObject("device");
+                dev.put("key", d.key());
+                dev.put("name", d.name());
+                dev.put("serial", d.serial());
+                dev.put("machineId", d.machineId());
+                dev.put("mac", d.mac());
+                dev.put("model", d.model());
+                dev.put("firmware", a.firmware());
+                dev.put("hostname", d.hostname());
+                dev.put("addresses", d.addresses());
+                line.put("recordedAt", a.recordedAt());
+                line.set("coverage", JSON.readTree(a.coverage().toJson()));
+                // the stored text, so that the content hash is the same after an import
+                line.put("document", document(a.id()));
+                out.write(JSON.writeValueAsString(line));
+                out.write('\n');
+                n++;
+            }
+        }
+        out.flush();
+        return n;
+    }
+
+    /** Imports one export line or one result document; returns what was recorded. */
+    public Recorded importLine(String text, DeviceIdentity fallback, Instant now) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(text);
+        } catch (IOException e) {
+            throw new StoreException("not JSON: " + oneLine(e), 2);
+        }
+        if (n == null || !n.isObject()) throw new StoreException("not a JSON object", 2);
+        if ("portaudit-store-export".equals(n.path("format").asText())) {
+            JsonNode d = n.path("device");
+            DeviceIdentity id = new DeviceIdentity(str(d, "name"), str(d, "serial"), str(d, "machineId"), str(d, "mac"), str(d, "model"),
+                    str(d, "firmware"), str(d, "hostname"), str(d, "addresses") == null ? List.of() : List.of(str(d, "addresses").split(" ")));
+            if (id.key() == null && str(d, "key") != null && !str(d, "key").startsWith("content:")) id = id.withName(str(d, "key"));
+            Instant at = now;
+            try {
+                if (str(n, "recordedAt") != null) at = Instant.parse(str(n, "recordedAt"));
+            } catch (DateTimeParseException ignored) {
+                // keep now
+            }
+            return record(n.path("document").asText(), Coverage.parse(n.path("coverage")), id, at);
+        }
+        return record(text, null, fallback, now);
+    }
+
+    private static String str(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isMissingNode() || v.isNull() ? null : v.asText();
+    }
+
+    public void setBaseline(String model, long auditId) {
+        audit(auditId);
+        try {
+            db.setAutoCommit(false);
+            update("DELETE FROM baselines WHERE model = ?", model);
+            update("INSERT INTO baselines (model, audit_id, set_at) VALUES (?, ?, ?)", model, auditId, ts(Instant.now()));
+            db.commit();
+            db.setAutoCommit(true);
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw failure("cannot set the baseline", e);
+        }
+    }
+
+    /** The audit id of a model's baseline. */
+    public long baseline(String model) {
+        List<Long> id = query("SELECT audit_id FROM baselines WHERE model = ?", rs -> rs.getLong(1), model);
+        if (id.isEmpty()) throw new StoreException("no baseline '" + model + "' in the store " + location.display() + " (portaudit baseline set)", 2);
+        return id.get(0);
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, RowMapper<T> m, Object... args) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) out.add(m.map(rs));
+                return out;
+            }
+        } catch (SQLException e) {
+            throw failure("cannot read the store", e);
+        }
+    }
+
+    private static Device device(ResultSet rs) throws SQLException {
+        return new Device(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12));
+    }
+
+    private static AuditInfo audit(ResultSet rs) throws SQLException {
+        return new AuditInfo(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                rs.getString(8), rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getInt(12), Coverage.parse(rs.getString(13)));
+    }
+
+    private StoreException failure(String what, SQLException e) {
+        String msg = oneLine(e);
+        String lower = msg.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("sqlite_busy") || lower.contains("database is locked")) {
+            return new StoreException("store " + location.display() + " is locked by another writer (waited " + BUSY_TIMEOUT_MS / 1000 + " s): " + what, 3, e);
+        }
+        if (lower.contains("sqlite_full") || lower.contains("disk is full") || lower.contains("no space left") || "53100".equals(e.getSQLState())) {
+            return new StoreException("store " + location.display() + ": disk full: " + what + " (nothing stored before was lost)", 3, e);
+        }
+        if (lower.contains("sqlite_readonly") || lower.contains("readonly")) {
+            return new StoreException("store " + location.display() + " is read-only: " + what, 3, e);
+        }
+        return new StoreException("store " + location.display() + ": " + what + ": " + msg, 3, e);
+    }
+
+    private static boolean isConstraintViolation(SQLException e) {
+        String state = e.getSQLState();
+        return (state != null && state.startsWith("23")) || String.valueOf(e.getMessage()).contains("SQLITE_CONSTRAINT");
+    }
+
+    private void rollbackQuietly() {
+        try {
+            if (!db.getAutoCommit()) db.rollback();
+        } catch (SQLException ignored) {
+            // nothing more to undo
+        }
+    }
+
+    static String oneLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return (nl < 0 ? m : m.substring(0, nl)).strip();
+    }
+
+    public static String ts(Instant i) {
+        return TS.format(i.truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    static String collectedAt(String text, Instant fallback) {
+        if (text == null || text.equals("null")) return ts(fallback);
+        try {
+            return ts(Instant.parse(text));
+        } catch (DateTimeParseException e) {
+            return ts(fallback);
+        }
+    }
+
+    public static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            db.close();
+        } catch (SQLException ignored) {
+            // closing
+        }
+    }
+}
