@@ -70,7 +70,7 @@ public final class DiffReport {
                 out.println("findings:");
                 header = true;
             }
-            String mark = switch (f.status()) { case "new" -> "+"; case "resolved" -> "-"; default -> " "; };
+            String mark = switch (f.status()) { case "new" -> "+"; case "resolved" -> "-"; case "unknown" -> "?"; default -> " "; };
             out.println(mark + String.format("%-26s %-18s %-8s %s", p(f.id()), p(f.ports()), p(f.severity()), f.status()));
         }
         out.println(d.different()
@@ -183,7 +183,7 @@ public final class DiffReport {
 
     private static void junit(Diff d, PrintWriter out) {
         long failures = d.ports().stream().filter(c -> c.status() != Diff.Status.SAME && c.status() != Diff.Status.UNKNOWN).count()
-                + d.findings().stream().filter(f -> !f.status().equals("still")).count();
+                + d.findings().stream().filter(f -> f.status().equals("new") || f.status().equals("resolved")).count();
         long skipped = d.count(Diff.Status.UNKNOWN);
         out.println("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
         out.println("<testsuite name=\"portaudit diff\" tests=\"" + (d.ports().size() + d.findings().size()) + "\" failures=\"" + failures
@@ -200,7 +200,8 @@ public final class DiffReport {
         }
         for (Diff.FindingChange f : d.findings()) {
             out.print("  <testcase classname=\"finding\" name=\"" + Text.markup(f.id() + " " + f.ports(), true) + "\">");
-            if (!f.status().equals("still")) out.print("<failure message=\"" + f.status() + "\">" + h(f.title()) + "</failure>");
+            if (f.status().equals("unknown")) out.print("<skipped message=\"not covered by one side\"/>");
+            else if (!f.status().equals("still")) out.print("<failure message=\"" + f.status() + "\">" + h(f.title()) + "</failure>");
             out.println("</testcase>");
         }
         out.println("</testsuite>");

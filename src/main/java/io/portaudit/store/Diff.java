@@ -66,7 +66,7 @@ public record Diff(String labelA, String labelB, List<PortChange> ports, List<Fi
 
     public boolean different() {
         return ports.stream().anyMatch(p -> p.status != Status.SAME && p.status != Status.UNKNOWN)
-                || findings.stream().anyMatch(f -> !f.status.equals("still"));
+                || findings.stream().anyMatch(f -> f.status.equals("new") || f.status.equals("resolved"));
     }
 
     public long count(Status s) {
@@ -154,6 +154,17 @@ public record Diff(String labelA, String labelB, List<PortChange> ports, List<Fi
         return s.isEmpty() ? null : String.join(",", s);
     }
 
+    /** Did the side that lacks the finding cover its ports? If not, the finding's absence says nothing. */
+    private static boolean covers(Coverage c, Facts.FindingRow f) {
+        if (f.portFrom() == null) return true;
+        for (Protocol p : f.protocol() != null ? List.of(f.protocol()) : List.of(Protocol.TCP, Protocol.UDP)) {
+            for (AddressFamily fam : f.family() != null ? List.of(f.family()) : List.of(AddressFamily.IPV4, AddressFamily.IPV6)) {
+                if (!c.covers(p, fam, f.portFrom()) || !c.covers(p, fam, f.portTo())) return false;
+            }
+        }
+        return true;
+    }
+
     private static List<FindingChange> findings(Facts a, Facts b) {
         Map<String, Facts.FindingRow> fa = new TreeMap<>();
         Map<String, Facts.FindingRow> fb = new TreeMap<>();
@@ -166,7 +177,8 @@ public record Diff(String labelA, String labelB, List<PortChange> ports, List<Fi
             Facts.FindingRow x = fa.get(k);
             Facts.FindingRow y = fb.get(k);
             Facts.FindingRow f = y != null ? y : x;
-            String status = x == null ? "new" : y == null ? "resolved" : "still";
+            String status = x == null ? (covers(a.coverage(), f) ? "new" : "unknown")
+                    : y == null ? (covers(b.coverage(), f) ? "resolved" : "unknown") : "still";
             out.add(new FindingChange(f.id(), f.ports(), f.severity(), status, f.title()));
         }
         return out;

@@ -1,0 +1,41 @@
+package io.portaudit.store;
+
+import io.portaudit.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/** Runs portaudit in this JVM, capturing its output. */
+final class Cli {
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    static final String SEED = "src/test/resources/fixtures/seed/";
+    static final String FW2 = "src/test/resources/fixtures/store/fw2/";
+    static final String SCANS = "src/test/resources/fixtures/store/scan/";
+
+    static String[] fw1(String store, String... extra) {
+        return args(store, SEED, extra);
+    }
+
+    static String[] fw2(String store, String... extra) {
+        return args(store, FW2, extra);
+    }
+
+    private static String[] args(String store, String dir, String... extra) {
+        java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("audit", "-q", "--store", store, "--input",
+                dir + "440-iptables-L.txt", dir + "440-netstat-a.txt", dir + "440-nmap.txt"));
+        a.addAll(java.util.List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    private Cli() {}
+}

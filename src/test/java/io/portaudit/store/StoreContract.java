@@ -1,0 +1,222 @@
+package io.portaudit.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portaudit.model.DeviceSnapshot;
+import io.portaudit.model.Capture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store's behaviour, run unchanged against each backend: {@link SqliteStoreTest} (a real file in a temp dir) and
+ * {@link PostgresStoreTest} (a real server of the test's own).
+ */
+abstract class StoreContract {
+    @TempDir
+    Path tmp;
+
+    /** A URL for a fresh, empty store. */
+    abstract String newStore() throws Exception;
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void anAuditIsRecordedWithItsRowsFindingsAndCoverage() throws Exception {
+        String url = newStore();
+        Cli.Run r = Cli.run(Cli.fw1(url, "--device", "a440", "--json"));
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        JsonNode doc = JSON.readTree(r.out());
+        try (Store s = Store.open(StoreLocation.parse(url, java.util.Map.of()))) {
+            long id = s.resolve("a440@latest");
+            assertThat(JSON.readTree(s.document(id))).isEqualTo(doc);
+            Facts f = s.facts(id);
+            assertThat(f).isEqualTo(new Facts(f.host(), f.source(), f.collectedAt(), "fail", 1, f.coverage(),
+                    Facts.of(doc, null).rows(), Facts.of(doc, null).findings()));
+            assertThat(f.rows()).anySatisfy(row -> {
+                assertThat(row.key()).isEqualTo("tcp/23/ipv4");
+                assertThat(row.bindAddress()).isEqualTo("0.0.0.0");
+                assertThat(row.firewall()).isEqualTo("accept");
+                assertThat(row.scanState()).isEqualTo("open");
+                assertThat(row.exposed()).isTrue();
+            });
+            assertThat(f.findings()).extracting(Facts.FindingRow::id).contains("insecure-protocol", "ambiguous-listing");
+            assertThat(f.coverage().views()).containsExactly("firewall", "listeners", "scan");
+            assertThat(s.info().audits()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theSameResultIsStoredOnceAndReimportingChangesNothing() throws Exception {
+        String url = newStore();
+        Path doc = tmp.resolve("a.json");
+        assertThat(Cli.run(Cli.fw1("none", "-o", "json:" + doc)).exit()).isIn(1);
+        Cli.Run first = Cli.run("store", "import", "--store", url, "--device", "a440", doc.toString());
+        assertThat(first.out()).as(first.err()).contains("imported 1 audit(s), 0 already stored");
+        Cli.Run again = Cli.run("store", "import", "--store", url, "--device", "a440", doc.toString(), doc.toString());
+        assertThat(again.out()).contains("imported 0 audit(s), 2 already stored");
+        Path export = tmp.resolve("all.jsonl");
+        assertThat(Cli.run("store", "export", "--store", url, export.toString()).exit()).isZero();
+        String other = newStore();
+        assertThat(Cli.run("store", "import", "--store", other, export.toString()).out()).contains("imported 1 audit(s)");
+        assertThat(Cli.run("store", "import", "--store", other, export.toString()).out()).contains("imported 0 audit(s), 1 already stored");
+        try (Store a = Store.open(StoreLocation.parse(url, java.util.Map.of()));
+             Store b = Store.open(StoreLocation.parse(other, java.util.Map.of()))) {
+            assertThat(b.document(b.resolve("a440@latest"))).isEqualTo(a.document(a.resolve("a440@latest")));
+            assertThat(b.facts(b.resolve("a440@latest")).rows()).isEqualTo(a.facts(a.resolve("a440@latest")).rows());
+        }
+    }
+
+    @Test
+    void aDeviceIsItsHardwareNotItsAddress() throws Exception {
+        String url = newStore();
+        try (Store s = Store.open(StoreLocation.parse(url, java.util.Map.of()))) {
+            String doc = Files.readString(Path.of("src/test/resources/fixtures/store/result-minimal.json"));
+            DeviceIdentity at1 = identity("10.77.80.2", "serial\tA440-0001\nmachine-id\tm1\nmodel\tArmadillo-440\nhostname\tarmadillo\n");
+            DeviceIdentity at2 = identity("10.77.80.3", "serial\tA440-0001\nmachine-id\tm2-after-reflash\nhostname\tarmadillo\n");
+            DeviceIdentity other = identity("10.77.80.2", "serial\tA440-0002\nhostname\tarmadillo\n");
+            var r1 = s.record(doc, null, at1, Instant.parse("2026-12-01T10:00:00Z"));
+            var r2 = s.record(doc.replace("2026-12-01T10:00:00Z", "2026-12-02T10:00:00Z"), null, at2, Instant.parse("2026-12-02T10:00:00Z"));
+            var r3 = s.record(doc.replace("2026-12-01T10:00:00Z", "2026-12-03T10:00:00Z"), null, other, Instant.parse("2026-12-03T10:00:00Z"));
+            assertThat(r2.deviceId()).isEqualTo(r1.deviceId());
+            assertThat(r3.deviceId()).isNotEqualTo(r1.deviceId());
+            assertThat(r1.deviceKey()).isEqualTo("serial:A440-0001");
+            assertThat(s.device("A440-0001").addresses()).isEqualTo("10.77.80.3");
+            assertThat(s.audits(r1.deviceId())).hasSize(2);
+            // references: by serial, @latest, @-1, by day
+            assertThat(s.resolve("A440-0001@latest")).isEqualTo(r2.auditId());
+            assertThat(s.resolve("A440-0001@-1")).isEqualTo(r1.auditId());
+            assertThat(s.resolve("A440-0001@2026-12-01")).isEqualTo(r1.auditId());
+            assertThat(s.resolve(String.valueOf(r3.auditId()))).isEqualTo(r3.auditId());
+            assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(StoreException.class, () -> s.resolve("A440-0001@-2")))
+                    .hasMessageContaining("has only 2 audit(s)");
+            // hostname alone is ambiguous: two devices share it
+            assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(StoreException.class, () -> s.device("armadillo")))
+                    .hasMessageContaining("ambiguous");
+        }
+    }
+
+    static DeviceIdentity identity(String address, String deviceId) {
+        Instant t = Instant.parse("2026-12-01T10:00:00Z");
+        var snap = new DeviceSnapshot("ssh://root@" + address, address, t, List.of(
+                new Capture(DeviceSnapshot.KIND_DEVICE_ID, "device identity", 0, deviceId, "", t, null, false),
+                new Capture(DeviceSnapshot.KIND_IP_ADDR, "ip addr", 0, "2: eth0: <BROADCAST,UP>\n    inet " + address + "/24 brd x scope global eth0\n"
+                        + "    inet 127.0.0.1/8 scope host lo\n", "", t, null, false)), false, List.of());
+        return DeviceIdentity.of(snap);
+    }
+
+    @Test
+    void concurrentWritersAllLand() throws Exception {
+        String url = newStore();
+        String doc = Files.readString(Path.of("src/test/resources/fixtures/store/result-minimal.json"));
+        try (Store s = Store.open(StoreLocation.parse(url, java.util.Map.of()))) {
+            s.info();   // schema in place before the writers race
+        }
+        int writers = 4, each = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        List<Future<?>> done = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int wi = w;
+            done.add(pool.submit(() -> {
+                try (Store s = Store.open(StoreLocation.parse(url, java.util.Map.of()))) {
+                    for (int i = 0; i < each; i++) {
+                        String at = String.format("2026-12-01T10:%02d:%02dZ", wi, i);
+                        s.record(doc.replace("2026-12-01T10:00:00Z", at), null, DeviceIdentity.named("dev" + (i % 2)), Instant.parse(at));
+                        // and the same result again, racing the other writers: stored once
+                        s.record(doc, null, DeviceIdentity.named("dev0"), Instant.parse(at));
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) f.get(120, TimeUnit.SECONDS);
+        pool.shutdown();
+        try (Store s = Store.open(StoreLocation.parse(url, java.util.Map.of()))) {
+            // 40 distinct, plus the shared one (whose time 10:00:00 is also writer 0's first): 40 in all
+            assertThat(s.info().audits()).isEqualTo(writers * each);
+            assertThat(s.devices()).extracting(Store.Device::name).containsExactlyInAnyOrder("dev0", "dev1");
+            long rows = Facts.of(JSON.readTree(doc), null).rows().size();
+            assertThat(s.info().rows()).isEqualTo(rows * writers * each);
+        }
+    }
+
+    @Test
+    void pruneKeepsTheLatestAndTheBaselines() throws Exception {
+        String url = newStore();
+        String doc = Files.readString(Path.of("src/test/resources/fixtures/store/result-minimal.json"));
+        try (Store s = Store.open(StoreLocation.parse(url, java.util.Map.of()))) {
+            for (int d = 1; d <= 5; d++) {
+                String at = "2026-12-0" + d + "T10:00:00Z";
+                s.record(doc.replace("2026-12-01T10:00:00Z", at), null, DeviceIdentity.named("g"), Instant.parse(at));
+            }
+            s.setBaseline("golden", s.resolve("g@2026-12-01"));
+            assertThat(s.prune(2, null, Instant.parse("2026-12-06T00:00:00Z"))).isEqualTo(2);
+            assertThat(s.audits(s.device("g").id())).extracting(Store.AuditInfo::collectedAt)
+                    .containsExactly("2026-12-01T10:00:00.000Z", "2026-12-04T10:00:00.000Z", "2026-12-05T10:00:00.000Z");
+            assertThat(s.prune(null, java.time.Duration.ofDays(1), Instant.parse("2026-12-05T12:00:00Z"))).isEqualTo(1);
+            assertThat(s.baseline("golden")).isEqualTo(s.resolve("g@2026-12-01"));
+            assertThat(s.info().rows()).isEqualTo(2L * Facts.of(JSON.readTree(doc), null).rows().size());
+        }
+    }
+
+    @Test
+    void aSchemaNewerThanTheProgramIsRefusedInOneLine() throws Exception {
+        String url = newStore();
+        try (Store s = Store.open(StoreLocation.parse(url, java.util.Map.of()))) {
+            s.info();
+        }
+        try (var c = java.sql.DriverManager.getConnection(StoreLocation.parse(url, java.util.Map.of()).jdbcUrl(),
+                StoreLocation.parse(url, java.util.Map.of()).properties());
+             var st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by, "
+                    + "execution_time, success) VALUES (99, '99', 'future', 'SQL', 'V99__future.sql', 0, 'test', 0, "
+                    + (url.startsWith("jdbc:postgresql") ? "true" : "1") + ")");
+        }
+        Cli.Run r = Cli.run(Cli.fw1(url, "--device", "a440"));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).contains("PROTO");   // the report is still written
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).contains("schema version 99, newer than this portaudit understands (1)");
+        assertThat(Cli.run("history", "--store", url).exit()).isEqualTo(2);
+    }
+
+    @Test
+    void theSeedScenarioAcrossTwoFirmwares() throws Exception {
+        String url = newStore();
+        assertThat(Cli.run(Cli.fw1(url, "--device", "a440")).exit()).isEqualTo(1);
+        assertThat(Cli.run(Cli.fw2(url, "--device", "a440")).exit()).isIn(0, 1);
+        Cli.Run d = Cli.run("diff", "--store", url, "--json", "a440@-1", "a440@latest");
+        assertThat(d.exit()).as(d.err()).isEqualTo(1);
+        JsonNode diff = JSON.readTree(d.out());
+        List<String> changed = new ArrayList<>();
+        for (JsonNode p : diff.path("ports")) {
+            if (!p.path("status").asText().equals("same")) {
+                changed.add(p.path("protocol").asText() + "/" + p.path("port").asInt() + "/" + p.path("family").asText() + " " + p.path("status").asText());
+            }
+        }
+        assertThat(changed).containsExactly("tcp/22/ipv4 new", "tcp/23/ipv4 gone", "tcp/6000/ipv4 changed", "tcp/6000/ipv6 changed");
+        for (JsonNode p : diff.path("ports")) {
+            if (p.path("port").asInt() == 6000) {
+                assertThat(p.path("changes").findValuesAsText("field")).contains("bind");
+                assertThat(p.path("b").asText()).contains("(loopback)");
+            }
+        }
+        assertThat(diff.path("findings").toString()).contains("\"id\":\"insecure-protocol\",\"ports\":\"tcp/23/ipv4\",\"severity\":\"high\",\"status\":\"resolved\"");
+        Cli.Run h = Cli.run("history", "--store", url, "--port", "tcp/23", "--json");
+        assertThat(h.exit()).as(h.err()).isZero();
+        JsonNode lc = JSON.readTree(h.out()).path("devices").get(0).path("lifecycle").path("ports").get(0);
+        assertThat(lc.path("key").asText()).isEqualTo("tcp/23/ipv4");
+        assertThat(lc.path("closedAt").asText()).isEqualTo(JSON.readTree(h.out()).path("devices").get(0).path("audits").get(1).path("collectedAt").asText());
+        assertThat(Cli.run("diff", "--store", url, "a440@-1", "a440@-1").exit()).isZero();
+    }
+}
