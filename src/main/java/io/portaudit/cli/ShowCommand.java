@@ -73,7 +73,7 @@ public final class ShowCommand implements Callable<Integer> {
                         w.println(String.format("  %-26s %-18s %-8s %-8s %s", p(f.id()), p(f.ports()), p(f.severity()), p(f.status()), p(f.title())));
                     }
                 });
-        return info.exitCode();
+        return 0;
     }
 
     private static String p(String s) {

@@ -103,10 +103,16 @@ public final class Training {
                     new String[] {"firewall", "--json", "--trace", "tcp/22", save.toString()},
                     new String[] {"inventory", "--from", netstat.toString(), "--from", ss.toString()},
                     new String[] {"inventory", "--json", "--netns", "current"},
-                    new String[] {"audit", "--input", list.toString(), "--input", netstat.toString(), "--input", d + "/scan.xml",
+                    new String[] {"audit", "--store", d + "/history.db", "--device", "training", "--input", list.toString(), "--input", netstat.toString(), "--input", d + "/scan.xml",
                         "-o", "text", "-o", "json:" + d + "/a.json", "-o", "html:" + d + "/a.html", "-o", "sarif:" + d + "/a.sarif",
                         "-o", "junit:" + d + "/a.junit", "-o", "markdown:" + d + "/a.md", "--fix-script", d + "/fix.sh"},
-                    new String[] {"audit", "--profile", "production-minimal", "--input", save.toString(), "--input", ss.toString()},
+                    new String[] {"audit", "--store", d + "/history.db", "--device", "training", "--profile", "production-minimal", "--input", save.toString(), "--input", ss.toString()},
+                    // the history commands, on the store the two audits above filled
+                    new String[] {"history", "--store", d + "/history.db", "training"},
+                    new String[] {"history", "--store", d + "/history.db", "--port", "tcp/22"},
+                    new String[] {"diff", "--store", d + "/history.db", "training@-1", "training@latest"},
+                    new String[] {"show", "--store", d + "/history.db", "--json", "training@latest"},
+                    new String[] {"store", "info", "--store", d + "/history.db"},
                     new String[] {"collect-script"});
             for (String[] run : runs) {
                 int code;

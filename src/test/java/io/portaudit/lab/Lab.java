@@ -101,6 +101,8 @@ public final class Lab {
     public static List<String> portaudit(String... args) {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED",   // as the launcher's jar manifest
+                // the tests' store setting (none: audits record nothing in root's default store)
+                "-Dportaudit.store=" + System.getProperty("portaudit.store", "none"),
                 "-cp", System.getProperty("java.class.path"), "io.portaudit.cli.Main"));
         cmd.addAll(List.of(args));
         return cmd;
