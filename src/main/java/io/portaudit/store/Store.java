@@ -79,7 +79,11 @@ public final class Store implements AutoCloseable {
                         }
                     }
                 }
-                c = DriverManager.getConnection(loc.jdbcUrl(), sqliteProperties());
+                Properties props = sqliteProperties();
+                // pragmas given in a jdbc:sqlite: URL win over the defaults
+                String q = loc.jdbcUrl().contains("?") ? loc.jdbcUrl().substring(loc.jdbcUrl().indexOf('?') + 1) : "";
+                for (String kv : q.split("&")) if (kv.contains("=")) props.setProperty(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                c = DriverManager.getConnection(loc.jdbcUrl(), props);
             } else {
                 c = DriverManager.getConnection(loc.jdbcUrl(), loc.properties());
             }
@@ -660,7 +664,7 @@ public final class Store implements AutoCloseable {
         String msg = oneLine(e);
         String lower = msg.toLowerCase(java.util.Locale.ROOT);
         if (lower.contains("sqlite_busy") || lower.contains("database is locked")) {
-            return new StoreException("store " + location.display() + " is locked by another writer (waited " + BUSY_TIMEOUT_MS / 1000 + " s): " + what, 3, e);
+            return new StoreException("store " + location.display() + " is locked by another writer (waited for it): " + what, 3, e);
         }
         if (lower.contains("sqlite_full") || lower.contains("disk is full") || lower.contains("no space left") || "53100".equals(e.getSQLState())) {
             return new StoreException("store " + location.display() + ": disk full: " + what + " (nothing stored before was lost)", 3, e);

@@ -46,11 +46,12 @@ public record StoreLocation(Kind kind, String jdbcUrl, Path file, String display
         if (url.startsWith("jdbc:sqlite:")) {
             String f = url.substring("jdbc:sqlite:".length());
             int q = f.indexOf('?');
+            String params = q >= 0 ? f.substring(q) : "";   // SQLite pragmas, e.g. ?busy_timeout=2000
             if (q >= 0) f = f.substring(0, q);
             if (f.startsWith("file:")) f = f.substring(5);
             if (f.isEmpty() || f.equals(":memory:")) throw new StoreException("--store " + url + ": a store needs a file", 2);
             Path p = Path.of(f).toAbsolutePath();
-            return new StoreLocation(Kind.SQLITE, "jdbc:sqlite:" + p, p, p.toString(), new Properties(), false);
+            return new StoreLocation(Kind.SQLITE, "jdbc:sqlite:" + p + params, p, p.toString(), new Properties(), false);
         }
         if (url.startsWith("jdbc:postgresql:")) {
             Properties props = new Properties();
