@@ -31,8 +31,9 @@ final class Cli {
     }
 
     private static String[] args(String store, String dir, String... extra) {
-        java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("audit", "-q", "--store", store, "--input",
-                dir + "440-iptables-L.txt", dir + "440-netstat-a.txt", dir + "440-nmap.txt"));
+        java.util.List<String> a = new java.util.ArrayList<>(store == null ? java.util.List.of("audit", "-q", "--no-store")
+                : java.util.List.of("audit", "-q", "--store", store));
+        a.addAll(java.util.List.of("--input", dir + "440-iptables-L.txt", dir + "440-netstat-a.txt", dir + "440-nmap.txt"));
         a.addAll(java.util.List.of(extra));
         return a.toArray(String[]::new);
     }

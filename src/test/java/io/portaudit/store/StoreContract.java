@@ -60,7 +60,7 @@ abstract class StoreContract {
     void theSameResultIsStoredOnceAndReimportingChangesNothing() throws Exception {
         String url = newStore();
         Path doc = tmp.resolve("a.json");
-        assertThat(Cli.run(Cli.fw1("none", "-o", "json:" + doc)).exit()).isIn(1);
+        assertThat(Cli.run(Cli.fw1(null, "-o", "json:" + doc)).exit()).isIn(1);
         Cli.Run first = Cli.run("store", "import", "--store", url, "--device", "a440", doc.toString());
         assertThat(first.out()).as(first.err()).contains("imported 1 audit(s), 0 already stored");
         Cli.Run again = Cli.run("store", "import", "--store", url, "--device", "a440", doc.toString(), doc.toString());
