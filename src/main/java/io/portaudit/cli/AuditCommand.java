@@ -141,6 +141,9 @@ public final class AuditCommand implements Callable<Integer> {
 
     Clock clock = Clock.systemUTC();
 
+    /** Where this run records its result; null: nowhere. */
+    private io.portaudit.store.StoreLocation storeAt;
+
     private static final java.util.Set<String> FORMATS = java.util.Set.of("text", "json", "html", "sarif", "junit", "markdown", "md");
 
     @Override
@@ -162,7 +165,7 @@ public final class AuditCommand implements Callable<Integer> {
                 throw new UserException("unknown report format '" + t.format() + "'; formats: " + String.join(", ", Reports.FORMATS));
             }
         }
-        io.portaudit.store.StoreLocation storeAt = store.location();
+        storeAt = store.location();
         if (!inputs.isEmpty() && remote.isRemote()) throw new UserException("--input cannot be combined with --ssh or --bundle");
         AuditRequest.Source source;
         if (!inputs.isEmpty()) {
@@ -171,6 +174,7 @@ public final class AuditCommand implements Callable<Integer> {
             if (previous && fixScript != null) {
                 throw new UserException("--fix-script needs the device's outputs, not a previous audit result");
             }
+            if (previous) storeAt = null;   // a re-rendered result is not a new audit (store import records results)
             source = new AuditRequest.Pasted(texts);
         } else {
             source = remote.source().orElse(new AuditRequest.ThisMachine());
@@ -221,12 +225,11 @@ public final class AuditCommand implements Callable<Integer> {
     private int record(AuditResult result, io.portaudit.store.StoreLocation at, PrintWriter err) {
         if (at == null) return 0;
         try {
-            java.io.StringWriter json = new java.io.StringWriter();
-            Reports.write("json", result, json, false);
+            String json = io.portaudit.audit.AuditJson.write(result);
             DeviceIdentity id = DeviceIdentity.of(result.snapshot());
             if (device != null) id = id.withName(device);
             try (Store s = StoreOptions.open(at, err, common.verbosity() < 0)) {
-                Store.Recorded r = s.record(json.toString(), Coverage.of(result), id, clock.instant());
+                Store.Recorded r = s.record(json, Coverage.of(result), id, clock.instant());
                 if (common.verbosity() > 0) {
                     err.println("portaudit: " + (r.stored() ? "recorded as audit " : "already stored as audit ") + r.auditId() + " of device "
                             + r.deviceKey() + " in " + at.display());
@@ -239,9 +242,6 @@ public final class AuditCommand implements Callable<Integer> {
         } catch (StoreException e) {
             err.println("portaudit: the report was written, but the audit was not recorded: " + e.getMessage());
             return e.exitCode();
-        } catch (IOException e) {
-            err.println("portaudit: the report was written, but the audit was not recorded: " + e.getMessage());
-            return ExitCodes.INCOMPLETE;
         }
     }
 

@@ -1,21 +1,17 @@
 package io.portaudit.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.portaudit.audit.AuditInput;
 import io.portaudit.audit.AuditResult;
-import io.portaudit.audit.Auditor;
 import io.portaudit.audit.Policy;
 import io.portaudit.model.Problems;
 import io.portaudit.model.ServiceNames;
 import io.portaudit.report.DiffReport;
-import io.portaudit.report.Reports;
 import io.portaudit.store.Coverage;
 import io.portaudit.store.Diff;
 import io.portaudit.store.Facts;
 import io.portaudit.store.Store;
 import io.portaudit.store.StoreException;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,8 +97,12 @@ public final class DiffCommand implements Callable<Integer> {
     }
 
     private Side file(Path p) throws IOException {
-        if (Files.size(p) > InputFiles.MAX_INPUT_BYTES) throw new UserException(p + ": larger than 64 MiB");
-        String text = Files.readString(p, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = new String(io.portaudit.model.BoundedRead.read(p.toString()), StandardCharsets.UTF_8);
+        } catch (io.portaudit.model.BoundedRead.TooLarge e) {
+            throw new UserException(p + ": " + e.getMessage());
+        }
         if (text.stripLeading().startsWith("{") && text.contains("\"portaudit-audit\"")) {
             try {
                 return new Side(p.toString(), Facts.of(new ObjectMapper().readTree(text), null));
@@ -113,10 +113,14 @@ public final class DiffCommand implements Callable<Integer> {
         // any other input (nmap XML or normal output, portaudit scan JSON, pasted listings): audit it on its own
         Problems problems = new Problems();
         ServiceNames names = common.serviceNames(problems);
-        AuditInput in = InputFiles.read(List.of(p.toString()), names);
-        AuditResult r = Auditor.audit(in, Policy.none(), null, names, clock);
-        StringWriter json = new StringWriter();
-        Reports.write("json", r, json, false);
-        return new Side(p.toString(), Facts.of(new ObjectMapper().readTree(json.toString()), Coverage.of(r)));
+        AuditResult r;
+        try {
+            r = io.portaudit.audit.AuditRun.run(new io.portaudit.audit.AuditRequest(
+                    new io.portaudit.audit.AuditRequest.Pasted(InputFiles.texts(List.of(p.toString()))), null, Policy.none(), null, names,
+                    clock, null));
+        } catch (io.portaudit.audit.AuditRun.AuditException e) {
+            throw new UserException(p + ": " + e.getMessage());
+        }
+        return new Side(p.toString(), Facts.of(new ObjectMapper().readTree(io.portaudit.audit.AuditJson.write(r)), Coverage.of(r)));
     }
 }

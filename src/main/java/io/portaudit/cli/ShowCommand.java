@@ -52,8 +52,29 @@ public final class ShowCommand implements Callable<Integer> {
             info = s.audit(id);
             device = s.device(info.deviceId());
         }
-        output.write(spec.commandLine().getOut(), spec.commandLine().getErr(), common.verbosity() < 0, "show", Set.of("text", "json"),
+        io.portaudit.audit.AuditResult result = null;
+        String unreadable = null;
+        try {
+            result = io.portaudit.audit.AuditJson.read(document);
+        } catch (io.portaudit.audit.AuditJson.AuditJsonException e) {
+            unreadable = e.getMessage();
+        }
+        io.portaudit.audit.AuditResult r = result;
+        for (OutputOptions.Target t : output.targets()) {
+            if (r == null && !t.format().equals("json") && !t.format().equals("text")) {
+                throw new UserException("audit " + info.id() + " was stored in a result format this portaudit cannot read back (" + unreadable
+                        + "): only --json and text");
+            }
+        }
+        boolean color = common.useColor();
+        output.write(spec.commandLine().getOut(), spec.commandLine().getErr(), common.verbosity() < 0, "show",
+                Set.of("text", "json", "html", "sarif", "junit", "markdown", "md"),
                 (format, w) -> {
+                    if (r != null && !format.equals("json")) {
+                        w.println("audit " + info.id() + " of " + p(device.label()) + " (" + p(device.key()) + "), recorded " + info.recordedAt());
+                        io.portaudit.report.Reports.write(format, r, w, format.equals("text") && color);
+                        return;
+                    }
                     if (format.equals("json")) {
                         w.print(document);
                         if (!document.endsWith("\n")) w.println();
@@ -64,9 +85,9 @@ public final class ShowCommand implements Callable<Integer> {
                     w.println("source " + p(info.source()) + (info.firmware() == null ? "" : "  firmware " + p(info.firmware()))
                             + "  result " + info.result() + "  views " + String.join(",", info.coverage().views()));
                     w.println(String.format("%-16s %-22s %-12s %-8s %-14s %-10s %s", "PORT", "BIND", "SCOPE", "FIREWALL", "PROGRAM", "SCAN", "SERVICE"));
-                    for (Facts.Row r : facts.rows()) {
-                        w.println(String.format("%-16s %-22s %-12s %-8s %-14s %-10s %s", r.key(), p(r.bindAddress().isEmpty() ? "-" : r.bindAddress()),
-                                p(r.scope()), p(r.firewall()), p(r.program()), p(r.scanState()), p(r.service())) + (r.exposed() ? "  EXPOSED" : ""));
+                    for (Facts.Row row : facts.rows()) {
+                        w.println(String.format("%-16s %-22s %-12s %-8s %-14s %-10s %s", row.key(), p(row.bindAddress().isEmpty() ? "-" : row.bindAddress()),
+                                p(row.scope()), p(row.firewall()), p(row.program()), p(row.scanState()), p(row.service())) + (row.exposed() ? "  EXPOSED" : ""));
                     }
                     w.println("findings:");
                     for (Facts.FindingRow f : facts.findings()) {

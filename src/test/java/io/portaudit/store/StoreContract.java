@@ -218,5 +218,38 @@ abstract class StoreContract {
         assertThat(lc.path("key").asText()).isEqualTo("tcp/23/ipv4");
         assertThat(lc.path("closedAt").asText()).isEqualTo(JSON.readTree(h.out()).path("devices").get(0).path("audits").get(1).path("collectedAt").asText());
         assertThat(Cli.run("diff", "--store", url, "a440@-1", "a440@-1").exit()).isZero();
+        // any stored audit re-rendered in any report format
+        Path html = tmp.resolve("r.html");
+        Cli.Run show = Cli.run("show", "--store", url, "a440@-1", "-o", "html:" + html, "-o", "text");
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(Files.readString(html)).contains("<html").contains("telnet");
+        assertThat(show.out()).contains("audit ").contains("PROTO");
+        Cli.Run json = Cli.run("show", "--store", url, "--json", "a440@latest");
+        assertThat(JSON.readTree(json.out()).path("schema").asText()).isEqualTo("portaudit-audit");
+    }
+
+    @Test
+    void aNarrowerScanLeavesTheOtherPortsUnknownNeverClosed() throws Exception {
+        String url = newStore();
+        String all = Cli.SCANS + "loopback-p-all.xml", low = Cli.SCANS + "loopback-p1-1024.xml";
+        // two real connect scans of 127.0.0.1 (-p- and -p 1-1024) with listeners on 2024, 40123 and 59062
+        for (String f : new String[] {all, low}) {
+            Cli.Run r = Cli.run("audit", "-q", "--store", url, "--device", "lo", "--input", f);
+            assertThat(r.exit()).as(r.err()).isIn(0, 1);
+        }
+        Cli.Run h = Cli.run("history", "--store", url, "lo", "--json");
+        JsonNode ports = JSON.readTree(h.out()).path("devices").get(0).path("lifecycle").path("ports");
+        assertThat(ports).hasSize(3);
+        for (JsonNode p : ports) assertThat(p.path("closedAt").isNull()).as(p.toString()).isTrue();
+        Cli.Run d = Cli.run("diff", "--store", url, "lo@-1", "lo@latest");
+        assertThat(d.out()).contains("?tcp/40123/ipv4", "unknown: not covered by B").doesNotContain("-tcp/40123");
+        assertThat(d.exit()).isZero();
+        // the same from the two files, without the store
+        Cli.Run files = Cli.run("diff", "--no-store", "--json", all, low);
+        assertThat(files.exit()).as(files.err()).isZero();
+        assertThat(JSON.readTree(files.out()).path("ports").findValuesAsText("status")).containsOnly("unknown");
+        // a wider scan after a narrower one: the ports the first did not cover are unknown for it, not new
+        Cli.Run back = Cli.run("diff", "--no-store", low, all);
+        assertThat(back.out()).contains("?tcp/40123/ipv4", "not covered by A");
     }
 }
