@@ -27,6 +27,7 @@ public final class FindingCatalog {
         m.put("wildcard-bind", new Entry(Severity.LOW, "bound to all addresses where loopback would serve"));
         m.put("policy-violation", new Entry(Severity.HIGH, "a port is reachable that the policy does not allow"));
         m.put("backend-conflict", new Entry(Severity.HIGH, "iptables-legacy and nftables rules are both present"));
+        m.put("baseline-deviation", new Entry(Severity.MEDIUM, "a port, program or weakness differs from the golden unit's audit (audit --baseline MODEL)"));
         m.put("unparsed-input", new Entry(Severity.MEDIUM, "part of an input could not be read; the audit treats it as possibly open"));
         IDS = java.util.Collections.unmodifiableMap(m);
     }

@@ -93,6 +93,11 @@ public final class AuditCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
+    @Option(names = "--baseline", paramLabel = "MODEL",
+            description = "Compare with the golden unit's audit set by 'portaudit baseline set MODEL AUDIT': a baseline-deviation finding "
+                    + "for every port, program or weakness that differs (ports either audit did not cover are not compared).")
+    String baseline;
+
     @Option(names = "--device", paramLabel = "NAME",
             description = "Name the device in the history store. A device is known by its hardware (serial, /etc/machine-id, MAC of "
                     + "its first physical interface) when the source collects them; pasted --input files carry no identity: without "
@@ -203,7 +208,24 @@ public final class AuditCommand implements Callable<Integer> {
             throw new UserException(e.getMessage(),
                     e.kind() == AuditRun.AuditException.Kind.UNREACHABLE ? ExitCodes.INCOMPLETE : ExitCodes.USAGE);
         }
+        if (baseline != null) result = againstBaseline(result);
         return render(result, err);
+    }
+
+    /** --baseline MODEL: the golden unit's audit from the store, a baseline-deviation finding per differing port. */
+    private AuditResult againstBaseline(AuditResult result) throws IOException {
+        io.portaudit.store.StoreLocation at = storeAt != null ? storeAt : store.location();
+        if (at == null) throw new UserException("--baseline needs a store (not --no-store)");
+        try (Store s = Store.open(at)) {
+            long golden = s.baseline(baseline);
+            var mine = io.portaudit.store.Facts.of(new com.fasterxml.jackson.databind.ObjectMapper().readTree(io.portaudit.audit.AuditJson.write(result)),
+                    Coverage.of(result));
+            var diff = io.portaudit.store.Diff.of("audit " + golden, s.facts(golden), "this audit", mine);
+            var found = io.portaudit.store.Baseline.deviations(baseline, String.valueOf(golden), diff);
+            return io.portaudit.store.Baseline.apply(result, found, java.time.LocalDate.now(clock));
+        } catch (StoreException e) {
+            throw new UserException("--baseline " + baseline + ": " + e.getMessage(), e.exitCode());
+        }
     }
 
     private int render(AuditResult result, PrintWriter err) throws IOException {

@@ -252,4 +252,29 @@ abstract class StoreContract {
         Cli.Run back = Cli.run("diff", "--no-store", low, all);
         assertThat(back.out()).contains("?tcp/40123/ipv4", "not covered by A");
     }
+
+    @Test
+    void aUnitAgainstTheGoldenUnitsBaselineShowsEveryDeviation() throws Exception {
+        String url = newStore();
+        assertThat(Cli.run(Cli.fw1(url, "--device", "golden-440")).exit()).isEqualTo(1);
+        Cli.Run set = Cli.run("baseline", "set", "--store", url, "armadillo-440", "golden-440@latest");
+        assertThat(set.exit()).as(set.err()).isZero();
+        Cli.Run r = Cli.run(Cli.fw2(url, "--device", "unit-7", "--baseline", "armadillo-440", "--json"));
+        assertThat(r.exit()).as(r.err()).isIn(0, 1);
+        List<String> dev = new ArrayList<>();
+        for (JsonNode f : JSON.readTree(r.out()).path("findings")) {
+            if (!f.path("id").asText().equals("baseline-deviation")) continue;
+            dev.add(f.path("protocol").asText() + "/" + f.path("ports").path("from").asInt() + "/" + f.path("family").asText() + " "
+                    + f.path("severity").asText());
+        }
+        assertThat(dev).containsExactlyInAnyOrder("tcp/22/ipv4 medium", "tcp/23/ipv4 medium", "tcp/6000/ipv4 medium", "tcp/6000/ipv6 medium");
+        // the golden unit against itself: nothing deviates; the policy sets the severity
+        Path policy = Files.writeString(tmp.resolve("p.yaml"), "version: 1\nseverity:\n  baseline-deviation: critical\n");
+        Cli.Run same = Cli.run(Cli.fw1(url, "--device", "unit-8", "--baseline", "armadillo-440", "--json"));
+        assertThat(JSON.readTree(same.out()).path("findings").findValuesAsText("id")).doesNotContain("baseline-deviation");
+        Cli.Run crit = Cli.run(Cli.fw2(url, "--device", "unit-9", "--baseline", "armadillo-440", "--json", "--policy", policy.toString()));
+        assertThat(crit.exit()).as(crit.err()).isEqualTo(1);
+        assertThat(crit.out()).contains("\"id\" : \"baseline-deviation\",\n    \"severity\" : \"critical\"");
+        assertThat(Cli.run(Cli.fw2(url, "--baseline", "no-such-model")).exit()).isEqualTo(2);
+    }
 }
