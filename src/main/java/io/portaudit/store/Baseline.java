@@ -32,7 +32,8 @@ public final class Baseline {
             ev.add(new Evidence("baseline", "this unit: " + (c.b() == null ? "no row" : c.b().summary()), model));
             out.add(new Finding(ID, severity, c.protocol().label() + "/" + c.port() + " (" + c.family().label() + ") " + what,
                     c.protocol(), c.family(), PortRange.of(c.port()), "baseline " + model + ": " + c.status().label(), ev,
-                    List.of("compare with: portaudit diff " + golden + " THIS-AUDIT", "or, if this unit is right: portaudit baseline set " + model + " AUDIT")));
+                    List.of("make this unit match the golden unit (portaudit diff " + golden + " DEVICE@latest shows how), or, if this unit "
+                            + "is right, make it the baseline: portaudit baseline set " + model + " DEVICE@latest")));
         }
         return out;
     }
