@@ -10,12 +10,25 @@ import java.util.List;
  *
  * @param snapshot  where the texts came from (host, source, time, partial)
  * @param listeners null when no listener view was collected (an empty list means: collected, none)
+ * @param otherNetns the listeners of other network namespaces (containers) with the addresses they hold: what a
+ *                   port DNATed to such an address reaches; empty when no view covers another namespace
  */
 public record AuditInput(DeviceSnapshot snapshot, FirewallFacts firewall, List<Listener> listeners, ScanFacts scan,
-                         List<ParseProblem> problems, List<String> notes) {
+                         List<ParseProblem> problems, List<String> notes, List<NetnsView> otherNetns) {
     public AuditInput {
         listeners = listeners == null ? null : List.copyOf(listeners);
         problems = List.copyOf(problems);
         notes = List.copyOf(notes);
+        otherNetns = otherNetns == null ? List.of() : List.copyOf(otherNetns);
+    }
+
+    /** Without other namespaces' views. */
+    public AuditInput(DeviceSnapshot snapshot, FirewallFacts firewall, List<Listener> listeners, ScanFacts scan,
+                      List<ParseProblem> problems, List<String> notes) {
+        this(snapshot, firewall, listeners, scan, problems, notes, List.of());
+    }
+
+    public AuditInput withScan(ScanFacts newScan) {
+        return new AuditInput(snapshot, firewall, listeners, newScan, problems, notes, otherNetns);
     }
 }

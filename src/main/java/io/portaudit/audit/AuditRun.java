@@ -70,7 +70,7 @@ public final class AuditRun {
         AuditInput in = input(req);
         if (req.scan() != null) {
             if (in.scan() != null) throw new AuditException(AuditException.Kind.INPUT, "--scan cannot be combined with a pasted scan in --input");
-            in = new AuditInput(in.snapshot(), in.firewall(), in.listeners(), scan(req, in), in.problems(), in.notes());
+            in = in.withScan(scan(req, in));
         }
         return Auditor.audit(in, req.policy() == null ? Policy.none() : req.policy(), req.failOn(), req.names(), req.clock(),
                 req.acceptUnreadable());

@@ -128,7 +128,7 @@ public final class Auditor {
             unknowns.add("no scan: reachability is inferred from the rules, not observed");
         }
 
-        Correlator.Correlation c = Correlator.correlate(in.firewall(), in.listeners(), in.scan(), names);
+        Correlator.Correlation c = Correlator.correlate(in.firewall(), in.listeners(), in.scan(), names, in.otherNetns());
         List<Finding> findings = new ArrayList<>();
         if (in.firewall() != null) {
             for (Finding f : in.firewall().findings()) {

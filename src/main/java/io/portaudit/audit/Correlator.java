@@ -40,6 +40,15 @@ public final class Correlator {
     private enum Reach { REACHABLE, BLOCKED, UNKNOWN }
 
     public static Correlation correlate(FirewallFacts fw, List<Listener> listeners, ScanFacts scan, ServiceNames names) {
+        return correlate(fw, listeners, scan, names, List.of());
+    }
+
+    /**
+     * @param others the listeners of other network namespaces (containers) and the addresses they hold: a port
+     *               DNATed to one of those addresses is correlated with the listener there
+     */
+    public static Correlation correlate(FirewallFacts fw, List<Listener> listeners, ScanFacts scan, ServiceNames names,
+                                        List<NetnsView> others) {
         List<Listener> ls = listeners == null ? List.of() : listeners;
         TreeSet<Key> keys = new TreeSet<>(Comparator.comparing(Key::protocol).thenComparingInt(Key::port).thenComparing(Key::family));
         for (Listener l : ls) {
@@ -65,21 +74,25 @@ public final class Correlator {
         List<PortRow> rows = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         for (Key k : keys) {
-            PortRow row = row(k, fw, ls, listeners != null, scan, names);
+            PortRow row = row(k, fw, ls, listeners != null, scan, names, others);
             rows.add(row);
-            findings.addAll(rowFindings(row, fw, ls, listeners != null, scan));
+            findings.addAll(rowFindings(row, fw, ls, listeners != null, scan, others));
         }
         if (fw != null) findings.addAll(openWithoutListener(fw, ls, listeners != null));
         return new Correlation(List.copyOf(rows), List.copyOf(findings));
     }
 
-    private static PortRow row(Key k, FirewallFacts fw, List<Listener> ls, boolean listenerView, ScanFacts scan, ServiceNames names) {
+    private static PortRow row(Key k, FirewallFacts fw, List<Listener> ls, boolean listenerView, ScanFacts scan, ServiceNames names,
+                               List<NetnsView> others) {
         ExposureRange verdict = fw == null ? null : fw.at(k.family(), k.protocol(), k.port()).orElse(null);
         ExposureRange.Redirect rd = verdict == null ? null : verdict.redirect();
         // nat PREROUTING may deliver the packet to another port: then that port's listeners answer it
         PortRange delivered = verdict == null ? PortRange.of(k.port()) : verdict.deliveredTo(k.port());
         boolean forwarded = rd != null && rd.forwarded();
-        List<Listener> here = ls.stream().filter(l -> l.protocol() == k.protocol()
+        // a port DNATed to an address a known namespace holds (a container) is answered by that namespace's listeners
+        Optional<NetnsView> behind = forwarded ? NetnsView.holding(others, rd.toAddress()) : Optional.empty();
+        List<Listener> here = behind.isPresent() ? behind(behind.get(), rd, k.protocol(), delivered)
+                : ls.stream().filter(l -> l.protocol() == k.protocol()
                 && (l.port() == k.port() || (!forwarded && delivered.contains(l.port())))
                 && l.reaches(k.family())).toList();
         PortResult seen = scan != null && scan.family() == k.family() ? scan.at(k.protocol(), k.port()).orElse(null) : null;
@@ -90,12 +103,26 @@ public final class Correlator {
         boolean identified = seen != null && (seen.banner() != null || seen.product() != null);
         String service = seen != null && seen.service() != null && (identified || servicePort == k.port()) ? seen.service()
                 : names.name(servicePort, k.protocol()).orElse(seen == null ? null : seen.service());
-        boolean reachableListener = !forwarded && here.stream().anyMatch(l -> delivered.contains(l.port()) && l.scope().reachableFromNetwork());
+        boolean reachableListener = (!forwarded || behind.isPresent())
+                && here.stream().anyMatch(l -> delivered.contains(l.port()) && l.scope().reachableFromNetwork());
         // an accepted port's state depends on a listener: without the listener view it is unknown, not "closed";
-        // a port forwarded to another address (DNAT) depends on a listener there, which no view here shows
-        String expected = (!listenerView || forwarded) && verdict != null && verdict.verdict() == Verdict.ACCEPT ? null
+        // a port forwarded to another address (DNAT) depends on a listener there, unknown unless a view covers it
+        boolean unknownListener = forwarded ? behind.isEmpty() : !listenerView;
+        String expected = unknownListener && verdict != null && verdict.verdict() == Verdict.ACCEPT ? null
                 : expected(k.protocol(), verdict, reachableListener);
         return new PortRow(k.protocol(), k.family(), k.port(), service, verdict, here, seen, expected);
+    }
+
+    /**
+     * The listeners of the namespace behind a DNAT that take the translated packet: its protocol and port, the
+     * target address's family, bound to that address or to all addresses (not loopback, not another address).
+     */
+    static List<Listener> behind(NetnsView ns, ExposureRange.Redirect rd, Protocol protocol, PortRange delivered) {
+        AddressFamily fam = rd.toAddress().contains(":") ? AddressFamily.IPV6 : AddressFamily.IPV4;
+        String target = NetnsView.canonical(rd.toAddress()).orElse(rd.toAddress());
+        return ns.listeners().stream().filter(l -> l.protocol() == protocol && delivered.contains(l.port()) && l.reaches(fam)
+                && (l.scope() == io.portaudit.model.BindScope.ALL || l.scope() == io.portaudit.model.BindScope.ALL_PLUS_IPV4
+                || NetnsView.canonical(l.address()).map(target::equals).orElse(false))).toList();
     }
 
     /** What a remote connect scan should see, from the firewall verdict and the listeners. */
@@ -133,7 +160,8 @@ public final class Correlator {
         };
     }
 
-    private static List<Finding> rowFindings(PortRow row, FirewallFacts fw, List<Listener> ls, boolean listenerView, ScanFacts scan) {
+    private static List<Finding> rowFindings(PortRow row, FirewallFacts fw, List<Listener> ls, boolean listenerView, ScanFacts scan,
+                                             List<NetnsView> others) {
         List<Finding> out = new ArrayList<>();
         String what = row.protocol().label() + "/" + row.port() + (row.service() == null ? "" : " (" + row.service() + ")");
         String fam = row.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4";
@@ -150,7 +178,12 @@ public final class Correlator {
         }
 
         if (rd != null && rd.forwarded() && reach != Reach.BLOCKED) {
-            out.addAll(forwardedFindings(row, what, fam, port, rd, reach, ev, backend));
+            Optional<NetnsView> behind = NetnsView.holding(others, rd.toAddress());
+            if (behind.isPresent()) {
+                out.addAll(forwardedToKnown(row, what, fam, port, rd, reach, ev, backend, behind.get()));
+            } else {
+                out.addAll(forwardedFindings(row, what, fam, port, rd, reach, ev, backend));
+            }
         } else if (!outside.isEmpty()) {
             String program = program(outside);
             if (reach == Reach.REACHABLE || reach == Reach.UNKNOWN) {
@@ -290,6 +323,53 @@ public final class Correlator {
         return out;
     }
 
+    /**
+     * A port DNATed to an address a known namespace holds (a container whose listeners were collected): the
+     * listener there on the translated port answers it. Nothing listening there: the forward leads to a closed
+     * port (open-without-listener) — unless the scan saw it open, which the view then does not explain.
+     */
+    private static List<Finding> forwardedToKnown(PortRow row, String what, String fam, PortRange port, ExposureRange.Redirect rd,
+                                                  Reach reach, List<Evidence> ev0, String backend, NetnsView ns) {
+        boolean scanOpen = row.scan() != null && row.scan().state() == PortState.OPEN;
+        List<Listener> there = row.listeners().stream().filter(l -> l.scope().reachableFromNetwork()).toList();
+        if (there.isEmpty() && scanOpen) return forwardedFindings(row, what, fam, port, rd, reach, ev0, backend);
+        String target = rd.target();
+        String nat = rd.rule().table() + " " + rd.rule().label();
+        String where = "network namespace " + ns.netns() + " (which holds " + rd.toAddress() + ")";
+        List<Evidence> ev = new ArrayList<>(ev0);
+        ev.add(new Evidence("listener", "the DNAT target " + rd.toAddress() + " is held by network namespace " + ns.netns()
+                + (there.isEmpty() ? "; no listener there on " + row.protocol().label() + " " + row.firewall().deliveredTo(row.port()) : ""),
+                ns.source()));
+        List<String> fix = new ArrayList<>(Remedies.deleteRule(rd.rule(), row.family(), backend));
+        if (row.firewall().verdict() == Verdict.ACCEPT) fix.addAll(Remedies.deleteRule(row.firewall().rule(), row.family(), backend));
+        String how = row.firewall().verdict() == Verdict.ACCEPT
+                ? "the FORWARD path accepts it (" + row.firewall().rule().label() + ")"
+                : "nothing shows the FORWARD path blocks it (" + unknownWhy(row, null) + ")";
+        List<Finding> out = new ArrayList<>();
+        if (there.isEmpty()) {
+            out.add(new Finding("open-without-listener", Severity.MEDIUM, what + " on " + fam + " is forwarded to " + target + " by " + nat
+                    + " but nothing listens there", row.protocol(), row.family(), port,
+                    nat + " sends " + row.protocol().label() + "/" + row.port() + " to " + target + " and " + how + ", but " + where
+                            + " has no listener on " + row.protocol().label() + " " + row.firewall().deliveredTo(row.port())
+                            + ": the forward leads to a closed port, a latent hole. A service started there later "
+                            + "becomes reachable without any firewall change.",
+                    ev, fix));
+            return out;
+        }
+        boolean sure = scanOpen || reach == Reach.REACHABLE && row.firewall().verdict() == Verdict.ACCEPT;
+        String program = program(there);
+        fix.add("or stop " + program + " in " + where);
+        out.add(new Finding("exposed-service", Severity.MEDIUM, what + " on " + fam + " is forwarded to " + target + " by " + nat
+                + " and " + (sure ? "reachable" : "possibly reachable") + ": " + program + " in network namespace " + ns.netns(),
+                row.protocol(), row.family(), port,
+                nat + " sends " + row.protocol().label() + "/" + row.port() + " to " + target + " and " + how + "; " + program
+                        + " listens on " + endpoints(there) + " in " + where + ". If the product does not need it, remove the port "
+                        + "mapping; otherwise allow it in the policy.",
+                ev, fix));
+        insecure(row, what, fam, port, program, sure, ev, fix).ifPresent(out::add);
+        return out;
+    }
+
     /** The details of the weaknesses of these ids the scan's -sV proved on an open port, joined by "; " (never its banner). */
     private static Optional<String> proven(PortResult s, String... ids) {
         if (s == null || s.state() != PortState.OPEN) return Optional.empty();
@@ -424,8 +504,11 @@ public final class Correlator {
         for (Listener l : row.listeners()) {
             // a :: socket on an IPv4 row: say why it is taken to take IPv4 (the source's word, or the assumption made)
             String why = l.family() != row.family() && l.note() != null ? " (" + l.note() + ")" : "";
+            boolean elsewhere = row.firewall() != null && row.firewall().redirect() != null && row.firewall().redirect().forwarded()
+                    && l.netns() != null;
             ev.add(new Evidence("listener", l.protocol().label() + " " + l.endpoint() + " " + l.state() + " scope=" + l.scope().label()
-                    + (l.owners().isEmpty() ? "" : " " + program(List.of(l))) + why, l.source()));
+                    + (l.owners().isEmpty() ? "" : " " + program(List.of(l))) + why + (elsewhere ? " in network namespace " + l.netns() : ""),
+                    l.source()));
         }
         if (row.scan() != null) {
             PortResult s = row.scan();

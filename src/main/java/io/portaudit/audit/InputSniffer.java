@@ -32,10 +32,23 @@ public final class InputSniffer {
      * One input text: its name, the kind the user forced (or null), the text, and what decoding its bytes
      * found ({@link InputText#decode}: lines that could not be decoded, the encoding used).
      */
-    public record Labeled(String source, String kind, String text, List<ParseProblem> decodeProblems, List<String> decodeNotes) {
+    public record Labeled(String source, String kind, String text, List<ParseProblem> decodeProblems, List<String> decodeNotes,
+                          String netnsAddress) {
         public Labeled {
             decodeProblems = List.copyOf(decodeProblems);
             decodeNotes = List.copyOf(decodeNotes);
+        }
+
+        public Labeled(String source, String kind, String text, List<ParseProblem> decodeProblems, List<String> decodeNotes) {
+            this(source, kind, text, decodeProblems, decodeNotes, null);
+        }
+
+        /**
+         * This text is the listing of another network namespace (a container) that holds {@code address}
+         * ({@code --input KIND@ADDRESS:FILE}); null: the device's own.
+         */
+        public Labeled at(String address) {
+            return new Labeled(source, kind, text, decodeProblems, decodeNotes, address);
         }
 
         public Labeled(String source, String kind, String text) {
@@ -120,6 +133,8 @@ public final class InputSniffer {
         List<String> notes = new ArrayList<>();
         List<Capture> firewallTexts = new ArrayList<>();
         List<Capture> listenerTexts = new ArrayList<>();
+        // listings of other namespaces (KIND@ADDRESS:FILE): by address, and the arguments that gave them
+        java.util.Map<String, String> netnsSources = new java.util.LinkedHashMap<>();
         List<Ruleset> rulesets = new ArrayList<>();
         Problems firewallProblems = new Problems();
         boolean listingGiven = false;
@@ -135,8 +150,18 @@ public final class InputSniffer {
             problems.addAll(l.decodeProblems());
             notes.addAll(l.decodeNotes());
             if ("services".equals(l.kind())) continue;
+            String ns = null;
+            if (l.netnsAddress() != null) {
+                ns = NetnsView.canonical(l.netnsAddress()).orElseThrow(() -> new InputException(l.source() + ": '" + l.netnsAddress()
+                        + "' is not an IP address (KIND@ADDRESS:FILE names the address of the namespace the listing comes from)"));
+                netnsSources.merge(ns, l.source(), (x, y) -> x + ", " + y);
+            }
             for (Piece p : pieces(new Labeled(l.source(), l.kind(), InputText.normalize(l.text())), problems, notes)) {
                 String kind = p.kind();
+                if (ns != null && !List.of("netstat", "ss", "proc-net", "socket-owners").contains(kind)) {
+                    throw new InputException(p.source() + ": read as " + kind + ", but a listing given as KIND@" + l.netnsAddress()
+                            + ":FILE must be the socket listing of that namespace (netstat, ss, proc-net)");
+                }
                 switch (kind) {
                     case "services" -> { }
                     case "iptables-L", "ip6tables-L", "iptables-S", "ip6tables-S", "iptables-save", "ip6tables-save", "nft", "nft-json" -> {
@@ -156,13 +181,13 @@ public final class InputSniffer {
                             case "socket-owners" -> DeviceSnapshot.KIND_SOCKET_OWNERS;
                             default -> kind;
                         };
-                        listingGiven |= !kind.equals("socket-owners") && !kind.equals("bindv6only");
+                        listingGiven |= ns == null && !kind.equals("socket-owners") && !kind.equals("bindv6only");
                         if (!kind.equals("socket-owners") && !kind.equals("bindv6only")) {
                             // a listing from which nothing at all could be read is an input error, not an empty view
                             Problems mine = new Problems();
                             if (InventoryText.parse(k, p.source(), p.text(), table, mine).isEmpty()) nothingRead(l, p, kind, mine);
                         }
-                        listenerTexts.add(new Capture(k, p.source(), null, p.text(), "", at, "input", false));
+                        listenerTexts.add(new Capture(k, p.source(), null, p.text(), "", at, "input", false, ns));
                     }
                     case "nmap-normal", "nmap-xml", "portaudit-json" -> {
                         if (scan != null) throw new InputException(p.source() + ": only one scan can be audited at a time");
@@ -183,9 +208,20 @@ public final class InputSniffer {
                 }
             }
         }
+        List<NetnsView> others = new ArrayList<>();
+        if (listingGiven || !netnsSources.isEmpty()) {
+            List<Listener> all = Inventory.fromSnapshot(new DeviceSnapshot("input", null, at, listenerTexts, false, List.of()), table, problems);
+            if (listingGiven) listeners = all.stream().filter(x -> x.netns() == null).toList();
+            for (var e : netnsSources.entrySet()) {
+                others.add(new NetnsView(e.getKey(), java.util.Set.of(e.getKey()),
+                        all.stream().filter(x -> e.getKey().equals(x.netns())).toList(), "--input " + e.getValue()));
+                notes.add("the listing(s) " + e.getValue() + " are those of the network namespace holding " + e.getKey()
+                        + " (a container): a port DNATed to " + e.getKey() + " is correlated with them");
+            }
+        }
         if (listingGiven) {
-            listeners = Inventory.fromSnapshot(new DeviceSnapshot("input", null, at, listenerTexts, false, List.of()), table, problems);
-        } else if (!listenerTexts.isEmpty()) {
+            // the device's own listeners: read above
+        } else if (listenerTexts.stream().anyMatch(c -> c.netns() == null)) {
             notes.add("no socket listing (netstat, ss, /proc/net) was given: "
                     + String.join(", ", listenerTexts.stream().map(Capture::command).toList()) + " describe(s) listeners nobody listed");
         }
@@ -193,7 +229,7 @@ public final class InputSniffer {
         String host = scan != null ? scan.target() : "pasted outputs";
         DeviceSnapshot snap = new DeviceSnapshot("input", host, at, List.of(), false, List.of());
         notes.add("audited from pasted outputs: " + String.join(", ", texts.stream().map(Labeled::source).toList()));
-        return new AuditInput(snap, firewall, listeners, scan, problems.list(), notes);
+        return new AuditInput(snap, firewall, listeners, scan, problems.list(), notes, others);
     }
 
     /**

@@ -23,6 +23,7 @@ public final class ViewBuilder {
         boolean listenerTexts = snap.captures().stream().anyMatch(c -> c.kind().startsWith("proc-net-tcp") || c.kind().startsWith("proc-net-udp")
                 || c.kind().equals(DeviceSnapshot.KIND_NETSTAT) || c.kind().equals(DeviceSnapshot.KIND_SS));
         List<Listener> listeners = null;
+        List<NetnsView> others = List.of();
         if (listenerTexts) {
             List<Listener> all = Inventory.fromSnapshot(snap, names, problems);
             String main = deviceNetns(snap);
@@ -30,11 +31,41 @@ public final class ViewBuilder {
             long elsewhere = all.size() - listeners.size();
             if (elsewhere > 0) {
                 notes.add(elsewhere + " listener(s) live in other network namespaces (containers, lab devices) and are not "
-                        + "reachable through this device's own addresses unless forwarded; see 'portaudit inventory'");
+                        + "reachable through this device's own addresses unless forwarded (a DNAT to an address such a "
+                        + "namespace holds is correlated with them); see 'portaudit inventory'");
             }
+            if (main != null) others = otherNetns(snap, all, main);
         }
         FirewallFacts firewall = FirewallAdapter.fromSnapshot(snap, names);
-        return new AuditInput(snap, firewall, listeners, scan, problems.list(), notes);
+        return new AuditInput(snap, firewall, listeners, scan, problems.list(), notes, others);
+    }
+
+    /**
+     * The namespaces other than the device's whose socket tables the snapshot holds, each with the addresses its
+     * own captures (/proc/PID/net/fib_trie, if_inet6) show it holds: what a DNAT to a container's address reaches.
+     * A namespace whose addresses are unknown is left out (a DNAT to it stays "listener unknown").
+     */
+    static List<NetnsView> otherNetns(DeviceSnapshot snap, List<Listener> all, String main) {
+        java.util.Map<String, java.util.Set<String>> addrs = Inventory.addressesByNetns(snap);
+        java.util.Set<String> tables = new java.util.LinkedHashSet<>();
+        for (Capture c : snap.captures()) {
+            if (c.netns() != null && !c.netns().equals(main) && c.kind().startsWith("proc-net-tcp") || c.netns() != null
+                    && !c.netns().equals(main) && c.kind().startsWith("proc-net-udp")) {
+                tables.add(c.netns());
+            }
+        }
+        List<NetnsView> out = new ArrayList<>();
+        for (String ns : tables) {
+            java.util.Set<String> held = new java.util.TreeSet<>();
+            for (String a : addrs.getOrDefault(ns, java.util.Set.of())) NetnsView.canonical(a).ifPresent(held::add);
+            held.removeIf(a -> a.startsWith("127.") || a.equals("::1"));
+            if (held.isEmpty()) continue;
+            String source = snap.captures().stream().filter(c -> ns.equals(c.netns()) && (c.kind().equals(Inventory.KIND_FIB_TRIE)
+                    || c.kind().equals(Inventory.KIND_IF_INET6) || c.kind().equals(DeviceSnapshot.KIND_IP_ADDR)))
+                    .map(Capture::command).findFirst().orElse(null);
+            out.add(new NetnsView(ns, held, all.stream().filter(l -> ns.equals(l.netns())).toList(), source));
+        }
+        return out;
     }
 
     /** The namespace the device's own facts belong to: the netns of its firewall/bindv6only captures, else of its first table. */

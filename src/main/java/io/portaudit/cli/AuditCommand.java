@@ -105,7 +105,10 @@ public final class AuditCommand implements Callable<Integer> {
     String device;
 
     @Option(names = "--input", paramLabel = "[KIND:]FILE", arity = "1..*",
-            description = "Audit outputs pasted from a device (repeatable). KIND forces the format, e.g. iptables-L:fw.txt.")
+            description = "Audit outputs pasted from a device (repeatable). KIND forces the format, e.g. iptables-L:fw.txt. "
+                    + "KIND@ADDRESS:FILE (or @ADDRESS:FILE; KIND netstat, ss or proc-net; an IPv6 ADDRESS in brackets) gives the "
+                    + "socket listing of a container's network namespace holding ADDRESS: a port the device DNATs to ADDRESS is "
+                    + "correlated with it, e.g. ss@10.88.0.2:container-ss.txt.")
     List<String> inputs = new ArrayList<>();
 
     @Option(names = "--scan", paramLabel = "TARGET",

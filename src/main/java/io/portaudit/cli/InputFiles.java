@@ -12,11 +12,27 @@ import java.util.List;
 final class InputFiles {
     private InputFiles() {}
 
+    /** {@code KIND@ADDRESS:FILE} / {@code @ADDRESS:FILE}, ADDRESS an IPv4 address or a bracketed IPv6 one. */
+    private static final java.util.regex.Pattern NETNS =
+            java.util.regex.Pattern.compile("([A-Za-z-]*)@(?:\\[([0-9A-Fa-f:.]+)\\]|(\\d{1,3}(?:\\.\\d{1,3}){3})):(.+)");
+
     /** The files' texts, each with the kind forced by {@code KIND:FILE} (or null). */
     static List<InputSniffer.Labeled> texts(List<String> args) {
         List<InputSniffer.Labeled> texts = new ArrayList<>();
-        for (String arg : args) {
+        for (String arg0 : args) {
             String kind = null;
+            String arg = arg0;
+            String address = null;
+            // KIND@ADDRESS:FILE or @ADDRESS:FILE: the listing of the namespace (container) holding ADDRESS
+            java.util.regex.Matcher at = NETNS.matcher(arg0);
+            if (!Files.exists(Path.of(arg0)) && at.matches()) {
+                address = at.group(2) != null ? at.group(2) : at.group(3);
+                arg = at.group(1).isEmpty() ? at.group(4) : at.group(1) + ":" + at.group(4);
+                if (!at.group(1).isEmpty() && !List.of("netstat", "ss", "proc-net").contains(at.group(1))) {
+                    throw new UserException("--input " + arg0 + ": KIND@ADDRESS:FILE is for a namespace's socket listing; "
+                            + "KIND must be netstat, ss or proc-net");
+                }
+            }
             String file = arg;
             int colon = arg.indexOf(':');
             if (colon > 0 && !Files.exists(Path.of(arg)) && InputSniffer.KINDS.contains(arg.substring(0, colon))) {
@@ -29,7 +45,8 @@ final class InputFiles {
             Path p = Path.of(file);
             try {
                 byte[] bytes = BoundedRead.read(p.toString());
-                texts.add(InputSniffer.Labeled.ofBytes(file, kind, bytes));
+                InputSniffer.Labeled l = InputSniffer.Labeled.ofBytes(file, kind, bytes);
+                texts.add(address == null ? l : l.at(address));
             } catch (BoundedRead.TooLarge e) {
                 throw new UserException("--input " + file + ": " + e.getMessage());
             } catch (IOException e) {

@@ -38,6 +38,11 @@ public final class InterfaceAddresses {
         return byAddress.getOrDefault(address, List.of());
     }
 
+    /** Every address known to be held (canonical text). */
+    public java.util.Set<String> addresses() {
+        return java.util.Collections.unmodifiableSet(byAddress.keySet());
+    }
+
     public InterfaceAddresses merge(InterfaceAddresses other) {
         Map<String, List<String>> m = new LinkedHashMap<>();
         byAddress.forEach((k, v) -> m.put(k, new ArrayList<>(v)));

@@ -124,22 +124,43 @@ public final class Inventory {
                             "not a net.ipv6.bindv6only value (0 or 1, or 'net.ipv6.bindv6only = N'): :: sockets are assumed dual-stack"));
                 }
             }
-            InterfaceAddresses ifaces = InterfaceAddresses.empty();
-            String fib = null, route = null;
-            for (Capture c : caps) {
-                switch (c.kind()) {
-                    case DeviceSnapshot.KIND_IP_ADDR -> ifaces = ifaces.merge(InterfaceAddresses.parse(c.command(), c.stdout(), problems));
-                    case KIND_IF_INET6 -> ifaces = ifaces.merge(InterfaceAddresses.fromIfInet6(c.command(), c.stdout(), problems));
-                    case KIND_FIB_TRIE -> fib = c.stdout();
-                    case KIND_ROUTE -> route = c.stdout();
-                    default -> { }
-                }
-            }
-            if (fib != null) ifaces = ifaces.merge(InterfaceAddresses.fromFibTrieAndRoute(fib, route, problems));
-            all.addAll(ScopeResolver.resolve(ls, v6only, ifaces));
+            all.addAll(ScopeResolver.resolve(ls, v6only, interfaceAddresses(caps, problems)));
         }
         all.sort(ORDER);
         return List.copyOf(all);
+    }
+
+    /** The addresses held by one namespace, from its captures ({@code ip addr}, if_inet6, fib_trie + route). */
+    private static InterfaceAddresses interfaceAddresses(List<Capture> caps, Problems problems) {
+        InterfaceAddresses ifaces = InterfaceAddresses.empty();
+        String fib = null, route = null;
+        for (Capture c : caps) {
+            switch (c.kind()) {
+                case DeviceSnapshot.KIND_IP_ADDR -> ifaces = ifaces.merge(InterfaceAddresses.parse(c.command(), c.stdout(), problems));
+                case KIND_IF_INET6 -> ifaces = ifaces.merge(InterfaceAddresses.fromIfInet6(c.command(), c.stdout(), problems));
+                case KIND_FIB_TRIE -> fib = c.stdout();
+                case KIND_ROUTE -> route = c.stdout();
+                default -> { }
+            }
+        }
+        if (fib != null) ifaces = ifaces.merge(InterfaceAddresses.fromFibTrieAndRoute(fib, route, problems));
+        return ifaces;
+    }
+
+    /**
+     * The addresses each network namespace of a snapshot holds, by capture netns (null key: the captures without one),
+     * from the address captures of that namespace; a namespace without any is absent. Problems of these texts are
+     * reported by {@link #fromSnapshot}, not here.
+     */
+    public static Map<String, java.util.Set<String>> addressesByNetns(DeviceSnapshot snap) {
+        Map<String, List<Capture>> groups = new LinkedHashMap<>();
+        for (Capture c : snap.captures()) groups.computeIfAbsent(c.netns(), k -> new ArrayList<>()).add(c);
+        Map<String, java.util.Set<String>> out = new HashMap<>();
+        groups.forEach((ns, caps) -> {
+            java.util.Set<String> a = interfaceAddresses(caps, new Problems()).addresses();
+            if (!a.isEmpty()) out.put(ns, java.util.Set.copyOf(a));
+        });
+        return out;
     }
 
     /**

@@ -149,4 +149,106 @@ class NatAuditTest {
         // and the redirect to the board's own telnet is unchanged
         assertThat(findings(closed, "insecure-protocol", 2323)).hasSize(1);
     }
+
+    /** Audits the given firewall file(s) and the board's ss with a container listing given as {@code ss@ADDRESS:FILE}. */
+    static JsonNode withContainer(String firewall, String address, java.nio.file.Path containerListing) throws Exception {
+        List<String> args = new ArrayList<>(List.of("audit", "--json", "--input"));
+        for (String f : firewall.split(" ")) args.add(f.startsWith("/") ? f : DIR + f);
+        args.add(DIR + "ss-tulpn.txt");
+        args.add("ss@" + address + ":" + containerListing);
+        MainTest.Run r = MainTest.run(args.toArray(String[]::new));
+        assertThat(r.exit()).as(r.err()).isIn(0, 1);
+        return new ObjectMapper().readTree(r.out());
+    }
+
+    static java.nio.file.Path variant(String file, String from, String to) throws Exception {
+        String text = java.nio.file.Files.readString(java.nio.file.Path.of(DIR + file));
+        String changed = text.replace(from, to);
+        assertThat(changed).isNotEqualTo(text);
+        java.nio.file.Path tmp = java.nio.file.Files.createTempFile("pa-h9-", "-" + file);
+        java.nio.file.Files.writeString(tmp, changed);
+        tmp.toFile().deleteOnExit();
+        return tmp;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"iptables-save.txt", "nft-list-ruleset.txt", "iptables-L-v-n.txt iptables-L-v-n-t-nat.txt"})
+    void aPortDnatedToAContainerIsTheContainersListener(String firewall) throws Exception {
+        JsonNode root = withContainer(firewall, "10.77.76.2", java.nio.file.Path.of(DIR + "container-ss-tulpn.txt"));
+        JsonNode r8080 = row(root, 8080);
+        assertThat(r8080.path("listeners")).singleElement().satisfies(l -> {
+            assertThat(l.path("port").asInt()).isEqualTo(80);
+            assertThat(l.path("netns").asText()).isEqualTo("10.77.76.2");
+            assertThat(l.toString()).contains("busybox");
+        });
+        assertThat(r8080.path("expectedScanState").asText()).isEqualTo("open");
+        List<JsonNode> exposed = findings(root, "exposed-service", 8080);
+        assertThat(exposed).hasSize(1);
+        assertThat(exposed.get(0).path("title").asText()).contains("forwarded to 10.77.76.2:80").endsWith("and reachable: busybox[19204] in network namespace 10.77.76.2");
+        assertThat(evidence(exposed.get(0))).contains("forwarded to 10.77.76.2:80 by nat CNI-DN-2a0f7c1e9b3d5a8c4e6f1")
+                .contains("the DNAT target 10.77.76.2 is held by network namespace 10.77.76.2")
+                .containsPattern("listener: tcp \\[::\\]:80 .*busybox.* in network namespace 10.77.76.2");
+        assertThat(exposed.get(0).path("detail").asText()).doesNotContain("unknown");
+        assertThat(findings(root, "open-without-listener", 8080)).isEmpty();
+        assertThat(findings(root, "insecure-protocol", 8080)).as("http is not judged insecure here").isEmpty();
+        // the container's listener is not the board's: no row of its own for tcp/80
+        for (JsonNode p : root.path("ports")) assertThat(p.path("port").asInt()).isNotEqualTo(80);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"iptables-save.txt", "nft-list-ruleset.txt"})
+    void aContainerWithNothingOnTheTargetPortMakesTheForwardAClosedPort(String firewall) throws Exception {
+        // the container's httpd moved to 81: nothing answers the forward on 80
+        JsonNode root = withContainer(firewall, "10.77.76.2", variant("container-ss-tulpn.txt", "*:80 ", "*:81 "));
+        JsonNode r8080 = row(root, 8080);
+        assertThat(r8080.path("listeners")).isEmpty();
+        assertThat(r8080.path("expectedScanState").asText()).isEqualTo("closed");
+        assertThat(findings(root, "exposed-service", 8080)).isEmpty();
+        List<JsonNode> idle = findings(root, "open-without-listener", 8080);
+        assertThat(idle).singleElement().satisfies(f -> {
+            assertThat(f.path("title").asText()).contains("forwarded to 10.77.76.2:80").endsWith("but nothing listens there");
+            assertThat(f.path("detail").asText()).contains("network namespace 10.77.76.2").contains("no listener on tcp 80");
+            assertThat(evidence(f)).contains("by nat CNI-DN-2a0f7c1e9b3d5a8c4e6f1");
+        });
+    }
+
+    @org.junit.jupiter.api.Test
+    void aScanThatSeesTheForwardOpenWhereTheContainerHasNothingIsNeverCalledClosed() throws Exception {
+        MainTest.Run r = MainTest.run("audit", "--json", "--input", DIR + "iptables-save.txt", DIR + "ss-tulpn.txt", DIR + "nmap-sT.txt",
+                "ss@10.77.76.2:" + variant("container-ss-tulpn.txt", "*:80 ", "*:81 "));
+        assertThat(r.exit()).as(r.err()).isIn(0, 1);
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertThat(findings(root, "scan-disagrees", 8080)).hasSize(1);
+        assertThat(findings(root, "exposed-service", 8080)).singleElement()
+                .satisfies(f -> assertThat(f.path("title").asText()).endsWith("and reachable"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void telnetInAContainerReachedThroughDnatIsInsecure() throws Exception {
+        java.nio.file.Path fw = variant("iptables-save.txt", "--to-destination 10.77.76.2:80", "--to-destination 10.77.76.2:23");
+        java.nio.file.Path ct = variant("container-ss-tulpn.txt", "*:80 ", "*:23 ");
+        JsonNode root = withContainer(fw.toString(), "10.77.76.2", ct);
+        List<JsonNode> insecure = findings(root, "insecure-protocol", 8080);
+        assertThat(insecure).singleElement().satisfies(f -> assertThat(evidence(f))
+                .contains("forwarded to 10.77.76.2:23 by nat CNI-DN-2a0f7c1e9b3d5a8c4e6f1")
+                .contains("held by network namespace 10.77.76.2"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aListingOfAnotherAddressLeavesTheForwardUnknown() throws Exception {
+        JsonNode root = withContainer("iptables-save.txt", "10.77.76.3", java.nio.file.Path.of(DIR + "container-ss-tulpn.txt"));
+        assertThat(row(root, 8080).path("expectedScanState").isNull()).isTrue();
+        assertThat(findings(root, "exposed-service", 8080)).singleElement()
+                .satisfies(f -> assertThat(f.path("detail").asText()).contains("is unknown").contains("possibly open"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTaggedInputMustBeASocketListing() throws Exception {
+        MainTest.Run bad = MainTest.run("audit", "--json", "--input", DIR + "ss-tulpn.txt", "@10.77.76.2:" + DIR + "iptables-save.txt");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("iptables-save.txt").contains("socket listing");
+        MainTest.Run kind = MainTest.run("audit", "--json", "--input", "iptables-save@10.77.76.2:" + DIR + "iptables-save.txt");
+        assertThat(kind.exit()).isEqualTo(2);
+        assertThat(kind.err()).contains("KIND must be netstat, ss or proc-net");
+    }
 }
