@@ -81,6 +81,14 @@ public final class LocalCollector {
             for (String[] t : Probes.PROC_NET_TABLES) {
                 readFile(b, t[0], proc.resolve(ns.getValue()).resolve("net").resolve(t[1]), ns.getKey());
             }
+            if (!ns.getKey().equals(own)) {
+                // the addresses another namespace (a container) holds: what a DNAT to one of them reaches
+                for (String[] t : List.of(new String[] {Probes.KIND_PROC_NET_FIB_TRIE, "fib_trie"},
+                        new String[] {Probes.KIND_PROC_NET_ROUTE, "route"}, new String[] {Probes.KIND_PROC_NET_IF_INET6, "if_inet6"})) {
+                    Path f = proc.resolve(ns.getValue()).resolve("net").resolve(t[1]);
+                    if (Files.isReadable(f)) readFile(b, t[0], f, ns.getKey());
+                }
+            }
         }
         b.add(DeviceSnapshot.KIND_SOCKET_OWNERS, Probes.SOCKET_OWNERS.command(), 0, socketOwners(proc), "", clock.instant(),
                 null, false);
