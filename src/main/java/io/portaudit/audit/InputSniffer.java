@@ -158,7 +158,7 @@ public final class InputSniffer {
             }
             for (Piece p : pieces(new Labeled(l.source(), l.kind(), InputText.normalize(l.text())), problems, notes)) {
                 String kind = p.kind();
-                if (ns != null && !List.of("netstat", "ss", "proc-net", "socket-owners").contains(kind)) {
+                if (ns != null && !List.of("netstat", "ss", "proc-net").contains(kind)) {
                     throw new InputException(p.source() + ": read as " + kind + ", but a listing given as KIND@" + l.netnsAddress()
                             + ":FILE must be the socket listing of that namespace (netstat, ss, proc-net)");
                 }
