@@ -184,12 +184,20 @@ public final class Store implements AutoCloseable {
         Facts facts = Facts.of(doc, coverage);
         String hash = sha256(document);
         for (int attempt = 0; ; attempt++) {
+            long began = System.nanoTime();
             try {
                 return recordOnce(doc, document, facts, hash, identity, now);
             } catch (SQLException e) {
                 rollbackQuietly();
+                // SQLite in WAL answers BUSY at once, without waiting its busy timeout, when this connection's
+                // snapshot went stale under a concurrent commit: begin again (bounded; a real lock waits, then fails)
+                if (attempt < 8 && isBusy(e) && System.nanoTime() - began < 100_000_000L) {
+                    sleepQuietly(10L * (attempt + 1));
+                    continue;
+                }
                 // a concurrent writer stored the same result or created the same device first: look again
-                if (attempt == 0 && isConstraintViolation(e)) continue;
+                // (a writer can lose both races, the device's and then the result's, so more than one retry)
+                if (attempt < 4 && isConstraintViolation(e)) continue;
                 throw failure("cannot record the audit", e);
             }
         }
@@ -673,6 +681,19 @@ public final class Store implements AutoCloseable {
             return new StoreException("store " + location.display() + " is read-only: " + what, 3, e);
         }
         return new StoreException("store " + location.display() + ": " + what + ": " + msg, 3, e);
+    }
+
+    private static boolean isBusy(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("SQLITE_BUSY") || m.contains("database is locked");
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static boolean isConstraintViolation(SQLException e) {
