@@ -296,6 +296,20 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** Binds name, serial, machine-id, MAC, model, firmware, hostname and addresses from {@code at}; returns the next index. */
+    private static int bindDevice(PreparedStatement ps, int at, DeviceIdentity id) throws SQLException {
+        int i = at;
+        ps.setString(i++, id.name());
+        ps.setString(i++, id.serial());
+        ps.setString(i++, id.machineId());
+        ps.setString(i++, id.mac());
+        ps.setString(i++, id.model());
+        ps.setString(i++, id.firmware());
+        ps.setString(i++, id.hostname());
+        ps.setString(i++, id.addresses().isEmpty() ? null : String.join(" ", id.addresses()));
+        return i;
+    }
+
     private long upsertDevice(DeviceIdentity id, String key, String seen) throws SQLException {
         Long found = null;
         String[][] lookups = {{"serial", id.serial()}, {"machine_id", id.machineId()}, {"mac", id.mac()}, {"device_key", key}};
@@ -308,16 +322,8 @@ public final class Store implements AutoCloseable {
         if (found == null) {
             try (PreparedStatement ps = db.prepareStatement("INSERT INTO devices (device_key, name, serial, machine_id, mac, model, firmware, hostname, "
                     + "addresses, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-                int i = 1;
-                ps.setString(i++, key);
-                ps.setString(i++, id.name());
-                ps.setString(i++, id.serial());
-                ps.setString(i++, id.machineId());
-                ps.setString(i++, id.mac());
-                ps.setString(i++, id.model());
-                ps.setString(i++, id.firmware());
-                ps.setString(i++, id.hostname());
-                ps.setString(i++, id.addresses().isEmpty() ? null : String.join(" ", id.addresses()));
+                ps.setString(1, key);
+                int i = bindDevice(ps, 2, id);
                 ps.setString(i++, seen);
                 ps.setString(i++, seen);
                 ps.executeUpdate();
@@ -329,15 +335,7 @@ public final class Store implements AutoCloseable {
                 + "hostname = COALESCE(?, hostname), addresses = COALESCE(?, addresses), "
                 + "first_seen = CASE WHEN first_seen > ? THEN ? ELSE first_seen END, "
                 + "last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END WHERE id = ?")) {
-            int i = 1;
-            ps.setString(i++, id.name());
-            ps.setString(i++, id.serial());
-            ps.setString(i++, id.machineId());
-            ps.setString(i++, id.mac());
-            ps.setString(i++, id.model());
-            ps.setString(i++, id.firmware());
-            ps.setString(i++, id.hostname());
-            ps.setString(i++, id.addresses().isEmpty() ? null : String.join(" ", id.addresses()));
+            int i = bindDevice(ps, 1, id);
             ps.setString(i++, seen);
             ps.setString(i++, seen);
             ps.setString(i++, seen);

@@ -7,10 +7,11 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-class MainTest {
-    record Run(int exit, String out, String err) {}
+public class MainTest {
+    /** What one in-JVM run of portaudit printed and returned (also used by the store tests). */
+    public record Run(int exit, String out, String err) {}
 
-    static Run run(String... args) {
+    public static Run run(String... args) {
         CommandLine cl = Main.commandLine();
         StringWriter out = new StringWriter(), err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));

@@ -1,21 +1,12 @@
 package io.portaudit.store;
 
-import io.portaudit.cli.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import picocli.CommandLine;
+import io.portaudit.cli.MainTest;
 
 /** Runs portaudit in this JVM, capturing its output. */
 final class Cli {
-    record Run(int exit, String out, String err) {}
-
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    /** The run's result, as every CLI test reads it. */
+    static MainTest.Run run(String... args) {
+        return MainTest.run(args);
     }
 
     static final String SEED = "src/test/resources/fixtures/seed/";

@@ -1,5 +1,7 @@
 package io.portaudit.store;
 
+import io.portaudit.cli.MainTest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
@@ -25,14 +27,14 @@ class StoreBadInputTest {
         }
         for (String url : new String[] {"jdbc:postgresql://127.0.0.1:" + closed + "/nothing?user=x&password=secret", tmp.toString(),
                 "jdbc:mysql://host/db"}) {
-            Cli.Run r = Cli.run(Cli.fw1(url));
+            MainTest.Run r = Cli.run(Cli.fw1(url));
             assertThat(r.exit()).as(url + "\n" + r.err()).isEqualTo(2);
             assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
             assertThat(r.err()).doesNotContain("secret").doesNotContain("Exception");
             if (!url.startsWith("jdbc:mysql")) assertThat(r.out()).as(url).contains("PROTO");
         }
         Path notDb = Files.writeString(tmp.resolve("notes.txt"), "not a database\n".repeat(10));
-        Cli.Run r = Cli.run(Cli.fw1(notDb.toString()));
+        MainTest.Run r = Cli.run(Cli.fw1(notDb.toString()));
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("not a SQLite database");
         assertThat(Files.readString(notDb)).isEqualTo("not a database\n".repeat(10));
@@ -46,7 +48,7 @@ class StoreBadInputTest {
             st.execute("PRAGMA busy_timeout = 0");
             c.setAutoCommit(false);
             st.execute("INSERT INTO baselines (model, audit_id, set_at) VALUES ('lock', 1, 'x')");   // holds the write lock
-            Cli.Run r = Cli.run(Cli.fw2("jdbc:sqlite:" + db + "?busy_timeout=300", "--device", "a440"));
+            MainTest.Run r = Cli.run(Cli.fw2("jdbc:sqlite:" + db + "?busy_timeout=300", "--device", "a440"));
             assertThat(r.exit()).as(r.err()).isEqualTo(3);
             assertThat(r.out()).contains("PROTO");
             assertThat(r.err().strip().lines()).hasSize(1);
@@ -69,7 +71,7 @@ class StoreBadInputTest {
             pages = rs.getLong(1);
         }
         // SQLite's own "database or disk is full" (SQLITE_FULL): the file may not grow by another page
-        Cli.Run r = Cli.run(Cli.fw2("jdbc:sqlite:" + db + "?max_page_count=" + pages, "--device", "a440"));
+        MainTest.Run r = Cli.run(Cli.fw2("jdbc:sqlite:" + db + "?max_page_count=" + pages, "--device", "a440"));
         assertThat(r.exit()).as(r.err()).isEqualTo(3);
         assertThat(r.out()).contains("PROTO");
         assertThat(r.err().strip().lines()).hasSize(1);

@@ -1,5 +1,7 @@
 package io.portaudit.store;
 
+import io.portaudit.cli.MainTest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +36,7 @@ abstract class StoreContract {
     @Test
     void anAuditIsRecordedWithItsRowsFindingsAndCoverage() throws Exception {
         String url = newStore();
-        Cli.Run r = Cli.run(Cli.fw1(url, "--device", "a440", "--json"));
+        MainTest.Run r = Cli.run(Cli.fw1(url, "--device", "a440", "--json"));
         assertThat(r.exit()).as(r.err()).isEqualTo(1);
         JsonNode doc = JSON.readTree(r.out());
         try (Store s = Store.open(StoreLocation.parse(url, java.util.Map.of()))) {
@@ -61,9 +63,9 @@ abstract class StoreContract {
         String url = newStore();
         Path doc = tmp.resolve("a.json");
         assertThat(Cli.run(Cli.fw1(null, "-o", "json:" + doc)).exit()).isIn(1);
-        Cli.Run first = Cli.run("store", "import", "--store", url, "--device", "a440", doc.toString());
+        MainTest.Run first = Cli.run("store", "import", "--store", url, "--device", "a440", doc.toString());
         assertThat(first.out()).as(first.err()).contains("imported 1 audit(s), 0 already stored");
-        Cli.Run again = Cli.run("store", "import", "--store", url, "--device", "a440", doc.toString(), doc.toString());
+        MainTest.Run again = Cli.run("store", "import", "--store", url, "--device", "a440", doc.toString(), doc.toString());
         assertThat(again.out()).contains("imported 0 audit(s), 2 already stored");
         Path export = tmp.resolve("all.jsonl");
         assertThat(Cli.run("store", "export", "--store", url, export.toString()).exit()).isZero();
@@ -182,7 +184,7 @@ abstract class StoreContract {
                     + "execution_time, success) VALUES (99, '99', 'future', 'SQL', 'V99__future.sql', 0, 'test', 0, "
                     + (url.startsWith("jdbc:postgresql") ? "true" : "1") + ")");
         }
-        Cli.Run r = Cli.run(Cli.fw1(url, "--device", "a440"));
+        MainTest.Run r = Cli.run(Cli.fw1(url, "--device", "a440"));
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.out()).contains("PROTO");   // the report is still written
         assertThat(r.err().strip().lines()).hasSize(1);
@@ -195,7 +197,7 @@ abstract class StoreContract {
         String url = newStore();
         assertThat(Cli.run(Cli.fw1(url, "--device", "a440")).exit()).isEqualTo(1);
         assertThat(Cli.run(Cli.fw2(url, "--device", "a440")).exit()).isIn(0, 1);
-        Cli.Run d = Cli.run("diff", "--store", url, "--json", "a440@-1", "a440@latest");
+        MainTest.Run d = Cli.run("diff", "--store", url, "--json", "a440@-1", "a440@latest");
         assertThat(d.exit()).as(d.err()).isEqualTo(1);
         JsonNode diff = JSON.readTree(d.out());
         List<String> changed = new ArrayList<>();
@@ -212,7 +214,7 @@ abstract class StoreContract {
             }
         }
         assertThat(diff.path("findings").toString()).contains("\"id\":\"insecure-protocol\",\"ports\":\"tcp/23/ipv4\",\"severity\":\"high\",\"status\":\"resolved\"");
-        Cli.Run h = Cli.run("history", "--store", url, "--port", "tcp/23", "--json");
+        MainTest.Run h = Cli.run("history", "--store", url, "--port", "tcp/23", "--json");
         assertThat(h.exit()).as(h.err()).isZero();
         JsonNode lc = JSON.readTree(h.out()).path("devices").get(0).path("lifecycle").path("ports").get(0);
         assertThat(lc.path("key").asText()).isEqualTo("tcp/23/ipv4");
@@ -220,11 +222,11 @@ abstract class StoreContract {
         assertThat(Cli.run("diff", "--store", url, "a440@-1", "a440@-1").exit()).isZero();
         // any stored audit re-rendered in any report format
         Path html = tmp.resolve("r.html");
-        Cli.Run show = Cli.run("show", "--store", url, "a440@-1", "-o", "html:" + html, "-o", "text");
+        MainTest.Run show = Cli.run("show", "--store", url, "a440@-1", "-o", "html:" + html, "-o", "text");
         assertThat(show.exit()).as(show.err()).isZero();
         assertThat(Files.readString(html)).contains("<html").contains("telnet");
         assertThat(show.out()).contains("audit ").contains("PROTO");
-        Cli.Run json = Cli.run("show", "--store", url, "--json", "a440@latest");
+        MainTest.Run json = Cli.run("show", "--store", url, "--json", "a440@latest");
         assertThat(JSON.readTree(json.out()).path("schema").asText()).isEqualTo("portaudit-audit");
     }
 
@@ -234,22 +236,22 @@ abstract class StoreContract {
         String all = Cli.SCANS + "loopback-p-all.xml", low = Cli.SCANS + "loopback-p1-1024.xml";
         // two real connect scans of 127.0.0.1 (-p- and -p 1-1024) with listeners on 2024, 40123 and 59062
         for (String f : new String[] {all, low}) {
-            Cli.Run r = Cli.run("audit", "-q", "--store", url, "--device", "lo", "--input", f);
+            MainTest.Run r = Cli.run("audit", "-q", "--store", url, "--device", "lo", "--input", f);
             assertThat(r.exit()).as(r.err()).isIn(0, 1);
         }
-        Cli.Run h = Cli.run("history", "--store", url, "lo", "--json");
+        MainTest.Run h = Cli.run("history", "--store", url, "lo", "--json");
         JsonNode ports = JSON.readTree(h.out()).path("devices").get(0).path("lifecycle").path("ports");
         assertThat(ports).hasSize(3);
         for (JsonNode p : ports) assertThat(p.path("closedAt").isNull()).as(p.toString()).isTrue();
-        Cli.Run d = Cli.run("diff", "--store", url, "lo@-1", "lo@latest");
+        MainTest.Run d = Cli.run("diff", "--store", url, "lo@-1", "lo@latest");
         assertThat(d.out()).contains("?tcp/40123/ipv4", "unknown: not covered by B").doesNotContain("-tcp/40123");
         assertThat(d.exit()).isZero();
         // the same from the two files, without the store
-        Cli.Run files = Cli.run("diff", "--no-store", "--json", all, low);
+        MainTest.Run files = Cli.run("diff", "--no-store", "--json", all, low);
         assertThat(files.exit()).as(files.err()).isZero();
         assertThat(JSON.readTree(files.out()).path("ports").findValuesAsText("status")).containsOnly("unknown");
         // a wider scan after a narrower one: the ports the first did not cover are unknown for it, not new
-        Cli.Run back = Cli.run("diff", "--no-store", low, all);
+        MainTest.Run back = Cli.run("diff", "--no-store", low, all);
         assertThat(back.out()).contains("?tcp/40123/ipv4", "not covered by A");
     }
 
@@ -257,9 +259,9 @@ abstract class StoreContract {
     void aUnitAgainstTheGoldenUnitsBaselineShowsEveryDeviation() throws Exception {
         String url = newStore();
         assertThat(Cli.run(Cli.fw1(url, "--device", "golden-440")).exit()).isEqualTo(1);
-        Cli.Run set = Cli.run("baseline", "set", "--store", url, "armadillo-440", "golden-440@latest");
+        MainTest.Run set = Cli.run("baseline", "set", "--store", url, "armadillo-440", "golden-440@latest");
         assertThat(set.exit()).as(set.err()).isZero();
-        Cli.Run r = Cli.run(Cli.fw2(url, "--device", "unit-7", "--baseline", "armadillo-440", "--json"));
+        MainTest.Run r = Cli.run(Cli.fw2(url, "--device", "unit-7", "--baseline", "armadillo-440", "--json"));
         assertThat(r.exit()).as(r.err()).isIn(0, 1);
         List<String> dev = new ArrayList<>();
         for (JsonNode f : JSON.readTree(r.out()).path("findings")) {
@@ -270,9 +272,9 @@ abstract class StoreContract {
         assertThat(dev).containsExactlyInAnyOrder("tcp/22/ipv4 medium", "tcp/23/ipv4 medium", "tcp/6000/ipv4 medium", "tcp/6000/ipv6 medium");
         // the golden unit against itself: nothing deviates; the policy sets the severity
         Path policy = Files.writeString(tmp.resolve("p.yaml"), "version: 1\nseverity:\n  baseline-deviation: critical\n");
-        Cli.Run same = Cli.run(Cli.fw1(url, "--device", "unit-8", "--baseline", "armadillo-440", "--json"));
+        MainTest.Run same = Cli.run(Cli.fw1(url, "--device", "unit-8", "--baseline", "armadillo-440", "--json"));
         assertThat(JSON.readTree(same.out()).path("findings").findValuesAsText("id")).doesNotContain("baseline-deviation");
-        Cli.Run crit = Cli.run(Cli.fw2(url, "--device", "unit-9", "--baseline", "armadillo-440", "--json", "--policy", policy.toString()));
+        MainTest.Run crit = Cli.run(Cli.fw2(url, "--device", "unit-9", "--baseline", "armadillo-440", "--json", "--policy", policy.toString()));
         assertThat(crit.exit()).as(crit.err()).isEqualTo(1);
         assertThat(crit.out()).contains("\"id\" : \"baseline-deviation\",\n    \"severity\" : \"critical\"");
         assertThat(Cli.run(Cli.fw2(url, "--baseline", "no-such-model")).exit()).isEqualTo(2);
