@@ -197,7 +197,7 @@ public final class AuditJson {
         }
         Reader rd = new Reader();
         rd.known(root, "", "schema", "schemaVersion", "tool", "device", "views", "summary", "policy", "ports", "findings",
-                "notChecked", "problems", "notes");
+                "notChecked", "problems", "notes", "changedSince");
         JsonNode device = rd.object(root, "device");
         rd.known(device, "device.", "host", "source", "collectedAt", "partial");
         rd.known(root.path("tool"), "tool.", "name", "version");

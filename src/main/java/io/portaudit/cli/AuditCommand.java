@@ -98,6 +98,19 @@ public final class AuditCommand implements Callable<Integer> {
                     + "for every port, program or weakness that differs (ports either audit did not cover are not compared).")
     String baseline;
 
+    @Option(names = "--since", paramLabel = "AUDIT",
+            description = "Add a section 'changed since the previous audit' to every report (text, json: changedSince, markdown, "
+                    + "html, junit: a changed-since suite): what changed from AUDIT to this audit, as 'portaudit diff AUDIT' shows it. "
+                    + "AUDIT is a stored audit (DEVICE@latest, DEVICE@-N, DEVICE@YYYY-MM-DD, an id; read before this audit is "
+                    + "recorded, so DEVICE@latest is the one before it) or a portaudit JSON or scan output file. The exit code "
+                    + "stays the gate's.")
+    String since;
+
+    @Option(names = "--diff-previous",
+            description = "Like --since, with the latest stored audit of the same device (known by its hardware or --device); "
+                    + "on a device's first audit there is none: a note says so and the reports have no such section.")
+    boolean diffPrevious;
+
     @Option(names = "--device", paramLabel = "NAME",
             description = "Name the device in the history store. A device is known by its hardware (serial, /etc/machine-id, MAC of "
                     + "its first physical interface) when the source collects them; pasted --input files carry no identity: without "
@@ -174,6 +187,10 @@ public final class AuditCommand implements Callable<Integer> {
             }
         }
         storeAt = store.location();
+        if (since != null && diffPrevious) throw new UserException("give --since or --diff-previous, not both");
+        // a stored reference is resolved now: before this audit is recorded (DEVICE@latest is the one before), and a
+        // wrong one is a usage error before any collection or scan
+        DiffCommand.Side sinceSide = since == null ? null : sinceSide(err);
         if (!inputs.isEmpty() && remote.isRemote()) throw new UserException("--input cannot be combined with --ssh or --bundle");
         AuditRequest.Source source;
         if (!inputs.isEmpty()) {
@@ -212,7 +229,48 @@ public final class AuditCommand implements Callable<Integer> {
                     e.kind() == AuditRun.AuditException.Kind.UNREACHABLE ? ExitCodes.INCOMPLETE : ExitCodes.USAGE);
         }
         if (baseline != null) result = againstBaseline(result);
-        return render(result, err);
+        io.portaudit.store.Diff changed = null;
+        if (sinceSide != null) changed = changedSince(sinceSide, result);
+        if (diffPrevious) {
+            DiffCommand.Side previous = previousOf(result, err);
+            if (previous != null) changed = changedSince(previous, result);
+            else if (common.verbosity() >= 0) err.println("portaudit: --diff-previous: no earlier audit of this device in the store; nothing to compare");
+        }
+        return render(result, changed, err);
+    }
+
+    /** --since AUDIT: a file, or an audit in the store (resolved before this audit is recorded). */
+    private DiffCommand.Side sinceSide(PrintWriter err) throws IOException {
+        if (Files.isRegularFile(Path.of(since))) return DiffCommand.file(Path.of(since), common, clock);
+        io.portaudit.store.StoreLocation at = storeAt != null ? storeAt : store.location();
+        if (at == null) throw new UserException("--since " + since + " needs a store (not --no-store), or a file");
+        try (Store s = store.openExisting(err)) {
+            return DiffCommand.stored(s, since, s.resolve(since));
+        } catch (StoreException e) {
+            throw new UserException("--since " + since + ": " + e.getMessage(), e.exitCode());
+        }
+    }
+
+    /** --diff-previous: the latest stored audit of this audit's device, or null when there is none. */
+    private DiffCommand.Side previousOf(AuditResult result, PrintWriter err) {
+        io.portaudit.store.StoreLocation at = storeAt != null ? storeAt : store.location();
+        if (at == null) throw new UserException("--diff-previous needs a store (not --no-store)");
+        if (at.file() != null && !Files.exists(at.file())) return null;
+        DeviceIdentity id = DeviceIdentity.of(result.snapshot());
+        if (device != null) id = id.withName(device);
+        try (Store s = StoreOptions.open(at, err, true)) {
+            Long previous = s.latestAuditOf(id);
+            return previous == null ? null : DiffCommand.stored(s, "previous audit", previous);
+        } catch (StoreException e) {
+            throw new UserException("--diff-previous: " + e.getMessage(), e.exitCode());
+        }
+    }
+
+    /** What changed from {@code from} to this audit, as {@code portaudit diff} computes it. */
+    private static io.portaudit.store.Diff changedSince(DiffCommand.Side from, AuditResult result) throws IOException {
+        var mine = io.portaudit.store.Facts.of(new com.fasterxml.jackson.databind.ObjectMapper().readTree(io.portaudit.audit.AuditJson.write(result)),
+                Coverage.of(result));
+        return io.portaudit.store.Diff.of(from.label(), from.facts(), "this audit", mine);
     }
 
     /** --baseline MODEL: the golden unit's audit from the store, a baseline-deviation finding per differing port. */
@@ -231,10 +289,10 @@ public final class AuditCommand implements Callable<Integer> {
         }
     }
 
-    private int render(AuditResult result, PrintWriter err) throws IOException {
+    private int render(AuditResult result, io.portaudit.store.Diff changed, PrintWriter err) throws IOException {
         boolean color = common.useColor();
         output.write(spec.commandLine().getOut(), err, common.verbosity() < 0, "audit", FORMATS,
-                (format, w) -> Reports.write(format, result, w, format.equals("text") && color));
+                (format, w) -> io.portaudit.report.SinceSection.write(format, result, changed, w, format.equals("text") && color));
         if (fixScript != null) {
             Files.writeString(fixScript, FixScript.render(result), StandardCharsets.UTF_8);
             if (common.verbosity() >= 0) err.println("portaudit: wrote fix script to " + fixScript + " (review it; it is not run)");

@@ -89,14 +89,19 @@ public final class DiffCommand implements Callable<Integer> {
 
     private Side side(String ref) throws IOException {
         Path p = Path.of(ref);
-        if (Files.isRegularFile(p)) return file(p);
+        if (Files.isRegularFile(p)) return file(p, common, clock);
         if (opened == null) opened = store.openExisting(spec.commandLine().getErr());
-        long id = opened.resolve(ref);
-        Store.AuditInfo info = opened.audit(id);
-        return new Side(ref + " (audit " + id + ", " + info.collectedAt() + ")", opened.facts(id));
+        return stored(opened, ref, opened.resolve(ref));
     }
 
-    private Side file(Path p) throws IOException {
+    /** A stored audit as a side, labelled with how it was named, its id and time. */
+    static Side stored(Store s, String ref, long id) {
+        Store.AuditInfo info = s.audit(id);
+        return new Side(ref + " (audit " + id + ", " + info.collectedAt() + ")", s.facts(id));
+    }
+
+    /** A file as a side: a portaudit audit JSON read as it is, any other input (a scan output, listings) audited on its own. */
+    static Side file(Path p, CommonOptions common, Clock clock) throws IOException {
         String text;
         try {
             text = new String(io.portaudit.model.BoundedRead.read(p.toString()), StandardCharsets.UTF_8);

@@ -133,6 +133,11 @@ public final class DiffReport {
     private static void markdown(Diff d, PrintWriter out, boolean all) {
         out.println("# portaudit diff");
         out.println();
+        markdownBody(d, out, all);
+    }
+
+    /** The diff's Markdown without a title: the labels and the port and finding tables. */
+    static void markdownBody(Diff d, PrintWriter out, boolean all) {
         out.println("A: " + md(d.labelA()) + "  ");
         out.println("B: " + md(d.labelB()));
         out.println();
@@ -165,7 +170,14 @@ public final class DiffReport {
                 + "content=\"default-src 'none'; style-src 'unsafe-inline'\"><title>portaudit diff</title>");
         out.println("<style>body{font-family:sans-serif}td,th{border:1px solid #ccc;padding:2px 6px}table{border-collapse:collapse}"
                 + ".new{background:#efe}.gone{background:#fee}.changed{background:#ffd}.unknown{color:#777}</style></head><body>");
-        out.println("<h1>portaudit diff</h1><p>A: " + h(d.labelA()) + "<br>B: " + h(d.labelB()) + "</p>");
+        out.println("<h1>portaudit diff</h1>");
+        htmlBody(d, out, all);
+        out.println("</body></html>");
+    }
+
+    /** The diff's HTML without a page around it: the labels and the port and finding tables (no style of its own). */
+    static void htmlBody(Diff d, PrintWriter out, boolean all) {
+        out.println("<p>A: " + h(d.labelA()) + "<br>B: " + h(d.labelB()) + "</p>");
         out.println("<table><tr><th>port</th><th>status</th><th>A</th><th>B</th><th>what changed</th></tr>");
         for (Diff.PortChange c : d.ports()) {
             if (c.status() == Diff.Status.SAME && !all) continue;
@@ -178,7 +190,7 @@ public final class DiffReport {
             if (f.status().equals("still") && !all) continue;
             out.println("<tr><td>" + h(f.id()) + "</td><td>" + h(f.ports()) + "</td><td>" + h(f.severity()) + "</td><td>" + f.status() + "</td></tr>");
         }
-        out.println("</table></body></html>");
+        out.println("</table>");
     }
 
     private static void junit(Diff d, PrintWriter out) {

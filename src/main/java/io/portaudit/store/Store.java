@@ -310,7 +310,8 @@ public final class Store implements AutoCloseable {
         return i;
     }
 
-    private long upsertDevice(DeviceIdentity id, String key, String seen) throws SQLException {
+    /** The stored device {@code id} (keyed {@code key}) is, as {@link #record} finds it; null when none. */
+    private Long lookupDevice(DeviceIdentity id, String key) throws SQLException {
         Long found = null;
         String[][] lookups = {{"serial", id.serial()}, {"machine_id", id.machineId()}, {"mac", id.mac()}, {"device_key", key}};
         for (String[] l : lookups) {
@@ -319,6 +320,27 @@ public final class Store implements AutoCloseable {
             found = longOrNull("SELECT id FROM devices WHERE " + l[0] + " = ? ORDER BY id", l[1]);
         }
         if (found == null && !id.hardware() && id.name() != null) found = longOrNull("SELECT id FROM devices WHERE name = ?", id.name());
+        return found;
+    }
+
+    /**
+     * The latest stored audit of the device {@code id} identifies (found as {@link #record} would find it), or null when
+     * the store does not know the device or holds no audit of it: the audit {@code audit --diff-previous} compares with.
+     */
+    public Long latestAuditOf(DeviceIdentity id) {
+        try {
+            if (id.key() == null) return null;
+            Long device = lookupDevice(id, id.key());
+            if (device == null) return null;
+            List<AuditInfo> list = audits(device);
+            return list.isEmpty() ? null : list.get(list.size() - 1).id();
+        } catch (SQLException e) {
+            throw failure("cannot read the device's audits", e);
+        }
+    }
+
+    private long upsertDevice(DeviceIdentity id, String key, String seen) throws SQLException {
+        Long found = lookupDevice(id, key);
         if (found == null) {
             try (PreparedStatement ps = db.prepareStatement("INSERT INTO devices (device_key, name, serial, machine_id, mac, model, firmware, hostname, "
                     + "addresses, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {

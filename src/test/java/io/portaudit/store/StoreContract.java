@@ -231,6 +231,92 @@ abstract class StoreContract {
     }
 
     @Test
+    void auditSinceTheLatestAddsWhatChangedToEveryReportAsDiffComputesIt() throws Exception {
+        String url = newStore();
+        assertThat(Cli.run(Cli.fw1(url, "--device", "a440")).exit()).isEqualTo(1);
+        Path md = tmp.resolve("r.md"), html = tmp.resolve("r.html"), junit = tmp.resolve("r.xml"), text = tmp.resolve("r.txt");
+        MainTest.Run r = Cli.run(Cli.fw2(url, "--device", "a440", "--since", "a440@latest", "--json", "-o", "markdown:" + md,
+                "-o", "html:" + html, "-o", "junit:" + junit, "-o", "text:" + text));
+        assertThat(r.exit()).as(r.err()).isIn(0, 1);
+        JsonNode doc = JSON.readTree(r.out());
+        JsonNode since = doc.path("changedSince");
+        assertThat(since.path("schema").asText()).isEqualTo("portaudit-diff");
+        assertThat(since.path("a").asText()).startsWith("a440@latest (audit 1,");
+        // the same ports and findings as 'portaudit diff' between the two stored audits (only the labels differ)
+        MainTest.Run d = Cli.run("diff", "--store", url, "--json", "a440@-1", "a440@latest");
+        assertThat(d.exit()).as(d.err()).isEqualTo(1);
+        JsonNode diff = JSON.readTree(d.out());
+        assertThat(since.path("ports")).isEqualTo(diff.path("ports"));
+        assertThat(since.path("findings")).isEqualTo(diff.path("findings"));
+        assertThat(since.path("different").asBoolean()).isTrue();
+        // valid against the audit schema; the stored document has no such section, and reading the report back ignores it
+        try (var in = io.portaudit.audit.AuditJson.class.getResourceAsStream("/schema/portaudit-audit.schema.json")) {
+            var schema = com.networknt.schema.JsonSchemaFactory.getInstance(com.networknt.schema.SpecVersion.VersionFlag.V7).getSchema(in);
+            assertThat(schema.validate(doc)).isEmpty();
+        }
+        MainTest.Run shown = Cli.run("show", "--store", url, "--json", "a440@latest");
+        assertThat(JSON.readTree(shown.out()).has("changedSince")).isFalse();
+        JsonNode withoutSince = doc.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) withoutSince).remove("changedSince");
+        assertThat(JSON.readTree(shown.out())).isEqualTo(withoutSince);
+        Path saved = tmp.resolve("with-since.json");
+        Files.writeString(saved, r.out());
+        MainTest.Run back = Cli.run("audit", "-q", "--no-store", "--json", "--input", saved.toString());
+        assertThat(back.exit()).as(back.err()).isIn(0, 1);
+        assertThat(JSON.readTree(back.out())).isEqualTo(withoutSince);
+        // the other formats: the same four port changes and the resolved telnet finding
+        for (Path p : List.of(md, html, text)) {
+            assertThat(Files.readString(p)).as(p.toString()).contains("Changed since the previous audit")
+                    .contains("tcp/22/ipv4").contains("tcp/23/ipv4").contains("tcp/6000/ipv6").contains("insecure-protocol");
+        }
+        assertThat(Files.readString(text)).contains("+tcp/22/ipv4", "-tcp/23/ipv4", "--- a440@latest (audit 1,", "+++ this audit");
+        assertThat(Files.readString(md)).contains("| tcp/23/ipv4 | gone |");
+        assertThat(Files.readString(html)).contains("<section id=\"changed-since\">").contains("<tr class=\"gone\"><td>tcp/23/ipv4")
+                .containsOnlyOnce("</body>");
+        String xml = Files.readString(junit);
+        var parsed = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        var suites = parsed.getElementsByTagName("testsuite");
+        assertThat(suites.getLength()).isEqualTo(2);
+        var changedSuite = (org.w3c.dom.Element) suites.item(1);
+        assertThat(changedSuite.getAttribute("name")).isEqualTo("changed-since");
+        assertThat(changedSuite.getAttribute("failures")).isEqualTo("0");
+        assertThat(xml).contains("name=\"tcp/23/ipv4 gone\"", "name=\"tcp/22/ipv4 new\"");
+        int total = 0;
+        for (int i = 0; i < suites.getLength(); i++) total += Integer.parseInt(((org.w3c.dom.Element) suites.item(i)).getAttribute("tests"));
+        assertThat(parsed.getDocumentElement().getAttribute("tests")).isEqualTo(String.valueOf(total));
+        assertThat(parsed.getElementsByTagName("testcase").getLength()).isEqualTo(total);
+    }
+
+    @Test
+    void diffPreviousFindsTheSameDeviceByItsIdentityAndSaysWhenThereIsNone() throws Exception {
+        String url = newStore();
+        MainTest.Run first = Cli.run(Cli.fw1(url, "--device", "b440", "--diff-previous", "--json"));
+        assertThat(first.exit()).as(first.err()).isEqualTo(1);
+        assertThat(JSON.readTree(first.out()).has("changedSince")).isFalse();
+        MainTest.Run noted = Cli.run("audit", "--store", url, "--device", "c440", "--diff-previous", "--input", Cli.SEED + "440-nmap.txt");
+        assertThat(noted.err()).contains("no earlier audit of this device");
+        MainTest.Run second = Cli.run(Cli.fw2(url, "--device", "b440", "--diff-previous", "--json"));
+        JsonNode since = JSON.readTree(second.out()).path("changedSince");
+        MainTest.Run d = Cli.run("diff", "--store", url, "--json", "b440@-1", "b440@latest");
+        assertThat(since.path("ports")).isNotEmpty().isEqualTo(JSON.readTree(d.out()).path("ports"));
+        assertThat(since.path("a").asText()).startsWith("previous audit (audit ");
+        // the same outputs again: stored once, and nothing changed since the previous audit
+        MainTest.Run again = Cli.run(Cli.fw2(url, "--device", "b440", "--diff-previous"));
+        assertThat(again.out()).contains("Changed since the previous audit:").contains("no differences");
+        // bad uses: a reference the store does not know, both options, no store
+        MainTest.Run unknown = Cli.run(Cli.fw2(url, "--device", "b440", "--since", "nosuch@latest"));
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--since nosuch@latest").contains("no device 'nosuch'");
+        assertThat(Cli.run(Cli.fw2(url, "--since", "b440@latest", "--diff-previous")).exit()).isEqualTo(2);
+        assertThat(Cli.run(Cli.fw2(null, "--since", "b440@latest")).exit()).isEqualTo(2);
+        // a file works too, without the store
+        MainTest.Run viaFile = Cli.run(Cli.fw2(null, "--since", Cli.SEED + "440-nmap.txt"));
+        assertThat(viaFile.exit()).as(viaFile.err()).isIn(0, 1);
+        assertThat(viaFile.out()).contains("Changed since the previous audit:").contains("--- " + Cli.SEED + "440-nmap.txt");
+    }
+
+    @Test
     void aNarrowerScanLeavesTheOtherPortsUnknownNeverClosed() throws Exception {
         String url = newStore();
         String all = Cli.SCANS + "loopback-p-all.xml", low = Cli.SCANS + "loopback-p1-1024.xml";
