@@ -1,10 +1,15 @@
 package io.portaudit.audit;
 
+import io.portaudit.model.AddressFamily;
 import io.portaudit.model.Evidence;
+import io.portaudit.model.Exposure;
+import io.portaudit.model.ExposureRange;
 import io.portaudit.model.Finding;
 import io.portaudit.model.ParseProblem;
+import io.portaudit.model.PortRange;
 import io.portaudit.model.ServiceNames;
 import io.portaudit.model.Severity;
+import io.portaudit.model.Verdict;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -17,16 +22,16 @@ public final class Auditor {
     /** A family whose input path has no base chain at all: nothing filters it (the firewall's own analyses look at chains). */
     private static List<Finding> noRules(FirewallFacts fw, List<Finding> already) {
         List<Finding> out = new ArrayList<>();
-        for (io.portaudit.model.AddressFamily fam : io.portaudit.model.AddressFamily.values()) {
+        for (AddressFamily fam : AddressFamily.values()) {
             boolean open = fw.exposures().stream().filter(e -> e.family() == fam).findAny().isPresent()
                     && fw.exposures().stream().filter(e -> e.family() == fam).allMatch(e -> e.ranges().stream()
-                            .allMatch(r -> r.verdict() == io.portaudit.model.Verdict.ACCEPT && r.rule() != null && "-".equals(r.rule().chain())));
+                            .allMatch(r -> r.verdict() == Verdict.ACCEPT && r.rule() != null && "-".equals(r.rule().chain())));
             boolean said = already.stream().anyMatch(f -> f.id().equals("accept-all-policy") && (f.family() == null || f.family() == fam));
             if (!open || said) continue;
-            String name = fam == io.portaudit.model.AddressFamily.IPV6 ? "IPv6" : "IPv4";
-            String tool = fam == io.portaudit.model.AddressFamily.IPV6 ? "ip6tables" : "iptables";
+            String name = fam == AddressFamily.IPV6 ? "IPv6" : "IPv4";
+            String tool = fam == AddressFamily.IPV6 ? "ip6tables" : "iptables";
             out.add(new Finding("accept-all-policy", Severity.HIGH, "no firewall rules filter " + name + ": every port is open",
-                    null, fam, io.portaudit.model.PortRange.all(),
+                    null, fam, PortRange.all(),
                     "The ruleset was read and has no chain on the input path for " + name + ", so whatever program listens is "
                             + "reachable from the network.",
                     List.of(new Evidence("firewall", "no " + name + " base chain on the input path", String.join(", ", fw.sources()))),
@@ -51,9 +56,9 @@ public final class Auditor {
         List<String> ports = new ArrayList<>();
         if (!fwErrors.isEmpty()) {
             List<String> unknown = new ArrayList<>();
-            for (io.portaudit.model.Exposure e : in.firewall().exposures()) {
-                for (io.portaudit.model.ExposureRange r : e.ranges()) {
-                    if (r.verdict() == io.portaudit.model.Verdict.UNKNOWN) {
+            for (Exposure e : in.firewall().exposures()) {
+                for (ExposureRange r : e.ranges()) {
+                    if (r.verdict() == Verdict.UNKNOWN) {
                         unknown.add(e.protocol().label() + "/" + r.range() + " " + e.family().label());
                     }
                 }
@@ -108,7 +113,7 @@ public final class Auditor {
 
         if (in.firewall() != null) {
             present.add("firewall");
-            if (!in.firewall().covers(io.portaudit.model.AddressFamily.IPV6)) {
+            if (!in.firewall().covers(AddressFamily.IPV6)) {
                 unknowns.add("no IPv6 ruleset was collected: what IPv6 hosts can reach is unknown (treated as possibly reachable)");
             }
         } else {

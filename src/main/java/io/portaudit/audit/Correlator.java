@@ -378,7 +378,7 @@ public final class Correlator {
         return details.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", details));
     }
 
-    /** A TLS service whose handshake or certificate the scan's -sV found weak (see {@code ServiceProbe.tlsWeaknesses}). */
+    /** A TLS service whose handshake or certificate the scan's -sV found weak (see {@code ServiceDetector.tlsWeaknesses}). */
     private static Optional<Finding> weakTls(PortRow row, String what, String fam, PortRange port, List<Evidence> ev) {
         return proven(row.scan(), Weakness.TLS_WEAK_PROTOCOL, Weakness.TLS_WEAK_CERTIFICATE).map(weak -> new Finding("weak-tls", Severity.MEDIUM,
                 what + " on " + fam + " has weak TLS: " + weak, row.protocol(), row.family(), port,

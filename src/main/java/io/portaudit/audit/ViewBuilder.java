@@ -60,8 +60,8 @@ public final class ViewBuilder {
             for (String a : addrs.getOrDefault(ns, java.util.Set.of())) NetnsView.canonical(a).ifPresent(held::add);
             held.removeIf(a -> a.startsWith("127.") || a.equals("::1"));
             if (held.isEmpty()) continue;
-            String source = snap.captures().stream().filter(c -> ns.equals(c.netns()) && (c.kind().equals(Inventory.KIND_FIB_TRIE)
-                    || c.kind().equals(Inventory.KIND_IF_INET6) || c.kind().equals(DeviceSnapshot.KIND_IP_ADDR)))
+            String source = snap.captures().stream().filter(c -> ns.equals(c.netns()) && (c.kind().equals(DeviceSnapshot.KIND_PROC_NET_FIB_TRIE)
+                    || c.kind().equals(DeviceSnapshot.KIND_PROC_NET_IF_INET6) || c.kind().equals(DeviceSnapshot.KIND_IP_ADDR)))
                     .map(Capture::command).findFirst().orElse(null);
             out.add(new NetnsView(ns, held, all.stream().filter(l -> ns.equals(l.netns())).toList(), source));
         }

@@ -58,7 +58,7 @@ public final class InventoryCommand implements Callable<Integer> {
     private static final Set<String> KINDS = Set.of(DeviceSnapshot.KIND_NETSTAT, DeviceSnapshot.KIND_SS,
             DeviceSnapshot.KIND_PROC_NET_TCP, DeviceSnapshot.KIND_PROC_NET_TCP6, DeviceSnapshot.KIND_PROC_NET_UDP,
             DeviceSnapshot.KIND_PROC_NET_UDP6, DeviceSnapshot.KIND_SOCKET_OWNERS, DeviceSnapshot.KIND_BINDV6ONLY,
-            DeviceSnapshot.KIND_IP_ADDR, Inventory.KIND_IF_INET6, Inventory.KIND_FIB_TRIE, Inventory.KIND_ROUTE, Inventory.KIND_PASSWD);
+            DeviceSnapshot.KIND_IP_ADDR, DeviceSnapshot.KIND_PROC_NET_IF_INET6, DeviceSnapshot.KIND_PROC_NET_FIB_TRIE, DeviceSnapshot.KIND_PROC_NET_ROUTE, DeviceSnapshot.KIND_PASSWD);
 
     @Spec
     CommandSpec spec;

@@ -1,12 +1,13 @@
 package io.portaudit.collect;
 
+import io.portaudit.model.DeviceSnapshot;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The one POSIX sh script {@code portaudit collect-script} prints. It runs under busybox {@code sh}
- * and {@code dash}, gathers the same facts as {@link SshCollector} (the same {@link Probes} snippets)
+ * and {@code dash}, gathers the same facts as {@link SshCollector} (the same {@link CaptureCommands} snippets)
  * and writes one bundle: {@code tar.gz} when tar and gzip exist, else a plain-text bundle. Its format
  * is read by {@link Bundle}.
  */
@@ -30,7 +31,7 @@ public final class CollectScript {
                 set -u
                 PA_FORMAT=%d
                 """.formatted(Bundle.FORMAT_VERSION, Bundle.FORMAT_VERSION));
-        s.append(Probes.PRELUDE).append('\n');
+        s.append(CaptureCommands.PRELUDE).append('\n');
         s.append("""
                 umask 077
                 have() { command -v "$1" >/dev/null 2>&1; }
@@ -75,36 +76,36 @@ public final class CollectScript {
                 }
                 echo "portaudit: collecting..." >&2
                 """);
-        s.append("pa_netns() {\n").append(Probes.NETNS_LIST_BODY).append("}\n");
-        s.append("entry ").append(Probes.KIND_NETNS_LIST).append(" - ").append(Sh.quote(Probes.NETNS_LIST.command()))
+        s.append("pa_netns() {\n").append(CaptureCommands.NETNS_LIST_BODY).append("}\n");
+        s.append("entry ").append(DeviceSnapshot.KIND_NETNS_LIST).append(" - ").append(Sh.quote(CaptureCommands.NETNS_LIST.command()))
                 .append(" pa_netns\n");
         s.append("cp \"$d/$id.out\" \"$work/ns\"\n");
         s.append("IFS='\t' read -r selfns selfpid <\"$work/ns\" || selfns=-\n");
         s.append("[ -n \"$selfns\" ] || selfns=-\n");
-        List<Probe> probes = Probes.DEVICE;
+        List<CaptureCommand> probes = CaptureCommands.DEVICE;
         Map<String, Integer> indexOfKind = new HashMap<>();
         for (int i = 0; i < probes.size(); i++) {
-            Probe p = probes.get(i);
+            CaptureCommand p = probes.get(i);
             s.append("pa_").append(i).append("() {\n").append(p.body().strip()).append("\n}\n");
             String call = "entry " + p.kind() + (p.ownNetns() ? " \"$selfns\" " : " - ") + Sh.quote(p.command()) + " pa_" + i + "; s_" + i + "=$rc";
             if (p.fallbackOf() == null) {
                 s.append(call).append('\n');
             } else {
                 int primary = indexOfKind.get(p.fallbackOf());
-                String test = p.onAnyFailure() ? "[ \"$s_" + primary + "\" -ne 0 ]" : "[ \"$s_" + primary + "\" -eq " + Probes.NOT_FOUND + " ]";
+                String test = p.onAnyFailure() ? "[ \"$s_" + primary + "\" -ne 0 ]" : "[ \"$s_" + primary + "\" -eq " + CaptureCommands.NOT_FOUND + " ]";
                 s.append("if ").append(test).append("; then ").append(call).append("; fi\n");
             }
             indexOfKind.putIfAbsent(p.kind(), i);
         }
         s.append("while IFS='\t' read -r ns pid; do\n");
         s.append("  case \"$pid\" in self) ;; ''|*[!0-9]*) continue;; esac\n");
-        for (String[] t : Probes.PROC_NET_TABLES) {
+        for (String[] t : CaptureCommands.PROC_NET_TABLES) {
             s.append("  entry ").append(t[0]).append(" \"$ns\" \"cat /proc/$pid/net/").append(t[1])
                     .append("\" cat \"/proc/$pid/net/").append(t[1]).append("\"\n");
         }
         s.append("done <\"$work/ns\"\n");
-        s.append("pa_owners() {\n").append(Probes.SOCKET_OWNERS_BODY).append("}\n");
-        s.append("entry ").append(Probes.SOCKET_OWNERS.kind()).append(" - ").append(Sh.quote(Probes.SOCKET_OWNERS.command()))
+        s.append("pa_owners() {\n").append(CaptureCommands.SOCKET_OWNERS_BODY).append("}\n");
+        s.append("entry ").append(CaptureCommands.SOCKET_OWNERS.kind()).append(" - ").append(Sh.quote(CaptureCommands.SOCKET_OWNERS.command()))
                 .append(" pa_owners\n");
         s.append("""
                 printf 'end\\t%s\\n' "$(date +%s)" >>"$m"

@@ -18,7 +18,7 @@ import java.util.TreeSet;
 
 /**
  * Collects this machine's raw texts, in the same shape as an SSH or bundle snapshot: the
- * {@link Probes#DEVICE} facts (tools run when installed, files read directly), the socket tables of
+ * {@link CaptureCommands#DEVICE} facts (tools run when installed, files read directly), the socket tables of
  * every network namespace (read through {@code /proc/PID/net/*} of one member, {@link Capture#netns()}
  * set; this process's own namespace first) and the socket-owner table. No parsing happens here.
  */
@@ -49,7 +49,7 @@ public final class LocalCollector {
         SnapshotBuilder b = new SnapshotBuilder(SOURCE);
         Map<String, String> namespaces = netns();
         String own = namespaces.keySet().iterator().next();
-        for (Probe p : Probes.DEVICE) {
+        for (CaptureCommand p : CaptureCommands.DEVICE) {
             String ns = p.ownNetns() ? own : null;
             if (p.fallbackOf() != null && !p.wanted(b.exitOf(p.fallbackOf()))) continue;
             if (p.kind().equals(DeviceSnapshot.KIND_DEVICE_ID)) {
@@ -66,36 +66,36 @@ public final class LocalCollector {
             String[] argv = p.command().split(" ");
             String exe = CommandRunner.which(argv[0]);
             if (exe == null) {
-                b.add(p.kind(), p.command(), Probes.NOT_FOUND, "", argv[0] + ": not found", clock.instant(), ns, false);
+                b.add(p.kind(), p.command(), CaptureCommands.NOT_FOUND, "", argv[0] + ": not found", clock.instant(), ns, false);
                 continue;
             }
             argv[0] = exe;
             Capture c = runner.run(p.kind(), Arrays.asList(argv), SOURCE);
             b.add(p.kind(), p.command(), c.exitStatus(), c.stdout(), c.stderr(), c.collectedAt(), ns, c.truncated());
         }
-        if (Objects.equals(b.exitOf(DeviceSnapshot.KIND_IPTABLES_SAVE), Probes.NOT_FOUND)
-                && Objects.equals(b.exitOf(DeviceSnapshot.KIND_NFT_JSON), Probes.NOT_FOUND)) {
+        if (Objects.equals(b.exitOf(DeviceSnapshot.KIND_IPTABLES_SAVE), CaptureCommands.NOT_FOUND)
+                && Objects.equals(b.exitOf(DeviceSnapshot.KIND_NFT_JSON), CaptureCommands.NOT_FOUND)) {
             b.note("no firewall tool found (iptables-save, ip6tables-save, nft): firewall view missing");
         }
         for (Map.Entry<String, String> ns : namespaces.entrySet()) {
-            for (String[] t : Probes.PROC_NET_TABLES) {
+            for (String[] t : CaptureCommands.PROC_NET_TABLES) {
                 readFile(b, t[0], proc.resolve(ns.getValue()).resolve("net").resolve(t[1]), ns.getKey());
             }
             if (!ns.getKey().equals(own)) {
                 // the addresses another namespace (a container) holds: what a DNAT to one of them reaches
-                for (String[] t : List.of(new String[] {Probes.KIND_PROC_NET_FIB_TRIE, "fib_trie"},
-                        new String[] {Probes.KIND_PROC_NET_ROUTE, "route"}, new String[] {Probes.KIND_PROC_NET_IF_INET6, "if_inet6"})) {
+                for (String[] t : List.of(new String[] {DeviceSnapshot.KIND_PROC_NET_FIB_TRIE, "fib_trie"},
+                        new String[] {DeviceSnapshot.KIND_PROC_NET_ROUTE, "route"}, new String[] {DeviceSnapshot.KIND_PROC_NET_IF_INET6, "if_inet6"})) {
                     Path f = proc.resolve(ns.getValue()).resolve("net").resolve(t[1]);
                     if (Files.isReadable(f)) readFile(b, t[0], f, ns.getKey());
                 }
             }
         }
-        b.add(DeviceSnapshot.KIND_SOCKET_OWNERS, Probes.SOCKET_OWNERS.command(), 0, socketOwners(proc), "", clock.instant(),
+        b.add(DeviceSnapshot.KIND_SOCKET_OWNERS, CaptureCommands.SOCKET_OWNERS.command(), 0, socketOwners(proc), "", clock.instant(),
                 null, false);
         return b.build(hostname(), clock.instant());
     }
 
-    /** The {@link DeviceSnapshot#KIND_DEVICE_ID} text, as {@link Probes#DEVICE_ID_BODY} prints it. */
+    /** The {@link DeviceSnapshot#KIND_DEVICE_ID} text, as {@link CaptureCommands#DEVICE_ID_BODY} prints it. */
     static String deviceId(Path proc, Path sys, Path etc) {
         StringBuilder sb = new StringBuilder();
         fact(sb, "serial", proc.resolve("device-tree/serial-number"), sys.resolve("class/dmi/id/product_serial"));

@@ -28,7 +28,7 @@ final class SnapshotBuilder {
     Capture add(String kind, String command, Integer exit, String stdout, String stderr, Instant at, String netns,
                 boolean truncated) {
         exitByKind.putIfAbsent(kind, exit);
-        if (exit != null && exit == Probes.NOT_FOUND && stdout.isBlank() && !truncated) {
+        if (exit != null && exit == CaptureCommands.NOT_FOUND && stdout.isBlank() && !truncated) {
             notes.add(firstWord(command) + " is not available on the device: its output is not part of this audit");
             return null;
         }
@@ -78,10 +78,10 @@ final class SnapshotBuilder {
     /** A namespace and a process in it through which its tables are read. */
     record Netns(String id, String member) {}
 
-    /** One framed table from {@link Probes#procTablesBody}: complete when its {@code <==} line arrived. */
+    /** One framed table from {@link CaptureCommands#procTablesBody}: complete when its {@code <==} line arrived. */
     record Table(String member, String table, Integer exit, String text, String message, boolean complete) {}
 
-    /** Splits the framed output of {@link Probes#procTablesBody}; text outside frames is ignored. */
+    /** Splits the framed output of {@link CaptureCommands#procTablesBody}; text outside frames is ignored. */
     static List<Table> splitTables(String out) {
         List<Table> tables = new ArrayList<>();
         String member = null;
@@ -116,7 +116,7 @@ final class SnapshotBuilder {
         return list.stream().filter(n -> n.member().equals("self")).map(Netns::id).findFirst().orElse(null);
     }
 
-    /** Parses the {@link Probes#KIND_NETNS_LIST} text; drops lines that are not {@code NETNS<TAB>PID|self}. */
+    /** Parses the {@link CaptureCommands#DeviceSnapshot.KIND_NETNS_LIST} text; drops lines that are not {@code NETNS<TAB>PID|self}. */
     static List<Netns> parseNetnsList(String text) {
         List<Netns> out = new ArrayList<>();
         for (String line : text.split("\n")) {

@@ -1,6 +1,6 @@
 package io.portaudit.collect;
 
-import io.portaudit.model.Addresses;
+import io.portaudit.model.AddressText;
 import io.portaudit.model.DeviceSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,7 +34,7 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /**
  * Collects a device's raw texts over SSH (Apache MINA SSHD): strict host-key checking against a
- * known_hosts file, then the fixed {@link Probes} sequence, one exec channel per command, each bounded
+ * known_hosts file, then the fixed {@link CaptureCommands} sequence, one exec channel per command, each bounded
  * in time and output size. Every command is {@code sh -c 'CONSTANT SNIPPET'} quoted by {@link Sh};
  * the only value taken from the device (a pid, to read a namespace's tables) is checked to be digits.
  * A command that stalls is cut (the capture is marked truncated and the snapshot partial); a dropped
@@ -153,16 +153,16 @@ public final class SshCollector {
         SnapshotBuilder b = new SnapshotBuilder("ssh://" + t);
         Instant started = o.clock().instant();
         Exec ex = new Exec(session, o, b);
-        var list = ex.runAndGet(Probes.NETNS_LIST);
+        var list = ex.runAndGet(CaptureCommands.NETNS_LIST);
         if (list == null) return done(b, t, started);
         List<SnapshotBuilder.Netns> namespaces = SnapshotBuilder.parseNetnsList(list);
         String own = SnapshotBuilder.ownNetns(namespaces);
-        for (Probe p : Probes.DEVICE) {
+        for (CaptureCommand p : CaptureCommands.DEVICE) {
             if (p.fallbackOf() != null && !p.wanted(b.exitOf(p.fallbackOf()))) continue;
             if (!ex.run(p.kind(), p.command(), p.body(), p.ownNetns() ? own : null)) return done(b, t, started);
         }
         if (!namespaces.isEmpty() && !readTables(ex, b, namespaces, o)) return done(b, t, started);
-        ex.run(Probes.SOCKET_OWNERS.kind(), Probes.SOCKET_OWNERS.command(), Probes.SOCKET_OWNERS.body(), null);
+        ex.run(CaptureCommands.SOCKET_OWNERS.kind(), CaptureCommands.SOCKET_OWNERS.command(), CaptureCommands.SOCKET_OWNERS.body(), null);
         return done(b, t, started);
     }
 
@@ -175,21 +175,21 @@ public final class SshCollector {
         Map<String, String> nsOfMember = new LinkedHashMap<>();
         for (SnapshotBuilder.Netns n : namespaces) nsOfMember.put(n.member(), n.id());
         Instant at = o.clock().instant();
-        Exec.Outcome r = ex.exec(Probes.procTablesBody(new ArrayList<>(nsOfMember.keySet())));
+        Exec.Outcome r = ex.exec(CaptureCommands.procTablesBody(new ArrayList<>(nsOfMember.keySet())));
         Map<String, String> kindOf = new LinkedHashMap<>();
-        for (String[] t : Probes.PROC_NET_TABLES) kindOf.put(t[1], t[0]);
+        for (String[] t : CaptureCommands.PROC_NET_TABLES) kindOf.put(t[1], t[0]);
         for (SnapshotBuilder.Table tb : SnapshotBuilder.splitTables(r.stdout())) {
             String kind = kindOf.get(tb.table());
             if (kind == null || !nsOfMember.containsKey(tb.member())) continue;
-            String cmd = Probes.procNetCommand(tb.member(), tb.table());
+            String cmd = CaptureCommands.procNetCommand(tb.member(), tb.table());
             String stderr = tb.complete() ? tb.message() : String.join("\n", r.why());
             b.add(kind, cmd, tb.exit(), tb.text(), stderr, at, nsOfMember.get(tb.member()), !tb.complete());
         }
-        if (!r.why().isEmpty() && !r.lost() && !r.timedOut()) b.note(Probes.PROC_TABLES_LABEL + ": " + String.join("; ", r.why()));
+        if (!r.why().isEmpty() && !r.lost() && !r.timedOut()) b.note(CaptureCommands.PROC_TABLES_LABEL + ": " + String.join("; ", r.why()));
         if (r.exit() == null || r.timedOut() || r.overflow()) {
-            b.partial(Probes.PROC_TABLES_LABEL + ": incomplete (" + String.join("; ", r.why()) + ")");
+            b.partial(CaptureCommands.PROC_TABLES_LABEL + ": incomplete (" + String.join("; ", r.why()) + ")");
         }
-        return ex.after(Probes.PROC_TABLES_LABEL, r);
+        return ex.after(CaptureCommands.PROC_TABLES_LABEL, r);
     }
 
     private static DeviceSnapshot done(SnapshotBuilder b, SshTarget t, Instant started) {
@@ -210,7 +210,7 @@ public final class SshCollector {
             this.b = b;
         }
 
-        String runAndGet(Probe p) {
+        String runAndGet(CaptureCommand p) {
             return run(p.kind(), p.command(), p.body(), null) ? lastStdout : null;
         }
 
@@ -226,7 +226,7 @@ public final class SshCollector {
             boolean timedOut = false;
             boolean lost = false;
             String problem = null;
-            try (ChannelExec ch = session.createExecChannel(Sh.shC(Probes.PRELUDE + body))) {
+            try (ChannelExec ch = session.createExecChannel(Sh.shC(CaptureCommands.PRELUDE + body))) {
                 ch.setOut(out);
                 ch.setErr(err);
                 ch.setRedirectErrorStream(false);
@@ -389,7 +389,7 @@ public final class SshCollector {
                     java.util.Set<SshdSocketAddress> ids = new java.util.LinkedHashSet<>();
                     ids.add(new SshdSocketAddress(target.host(), target.port()));
                     if (addr instanceof java.net.InetSocketAddress isa && isa.getAddress() != null) {
-                        ids.add(new SshdSocketAddress(Addresses.format(isa.getAddress()).replaceFirst("%.*$", ""), isa.getPort()));
+                        ids.add(new SshdSocketAddress(AddressText.format(isa.getAddress()).replaceFirst("%.*$", ""), isa.getPort()));
                     }
                     ids.addAll(super.resolveHostNetworkIdentities(s, addr));
                     return ids;

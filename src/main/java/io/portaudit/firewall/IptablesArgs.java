@@ -140,14 +140,14 @@ final class IptablesArgs {
                 case "-f", "--fragment" -> matches.add(new Match.Unknown((n ? "! " : "") + "-f"));
                 case "--dport", "--destination-port", "--sport", "--source-port" -> {
                     if (a0 == null) { error(t, s + " needs a port"); break; }
-                    PortSet ps = PortSpec.list(a0, proto, ':', place(args.get(0)));
+                    PortSet ps = RulePorts.list(a0, proto, ':', place(args.get(0)));
                     Match.PortField f = s.contains("d") ? Match.PortField.DPORT : Match.PortField.SPORT;
                     if (ps == null) matches.add(new Match.Unknown(s + " " + a0));
                     else matches.add(new Match.Ports(f, protoOf(module, proto), ps, n));
                 }
                 case "--dports", "--destination-ports", "--sports", "--source-ports", "--ports" -> {
                     if (a0 == null) { error(t, s + " needs ports"); break; }
-                    PortSet ps = PortSpec.list(a0, proto, ':', place(args.get(0)));
+                    PortSet ps = RulePorts.list(a0, proto, ':', place(args.get(0)));
                     Match.PortField f = s.equals("--ports") ? Match.PortField.EITHER
                             : s.contains("d") ? Match.PortField.DPORT : Match.PortField.SPORT;
                     if (ps == null) matches.add(new Match.Unknown(s + " " + a0));
@@ -191,8 +191,8 @@ final class IptablesArgs {
                 || s.equals("-o");
     }
 
-    private PortSpec.Place place(Tok t) {
-        return new PortSpec.Place(source, line, t.column(), lineText, problems, names);
+    private RulePorts.Place place(Tok t) {
+        return new RulePorts.Place(source, line, t.column(), lineText, problems, names);
     }
 
     private static String protoOf(String module, Protocol proto) {

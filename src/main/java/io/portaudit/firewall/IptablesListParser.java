@@ -296,7 +296,7 @@ final class IptablesListParser {
                             if (pn) val = val.substring(1);
                             switch (key) {
                                 case "dpt", "dpts", "spt", "spts" -> {
-                                    PortSet ps = PortSpec.list(val, mp, ':', new PortSpec.Place(source, ln, scol, raw, problems, names));
+                                    PortSet ps = RulePorts.list(val, mp, ':', new RulePorts.Place(source, ln, scol, raw, problems, names));
                                     Match.PortField f = key.startsWith("d") ? Match.PortField.DPORT : Match.PortField.SPORT;
                                     matches.add(ps == null ? new Match.Unknown(s) : new Match.Ports(f, w, ps, pn));
                                 }
@@ -320,7 +320,7 @@ final class IptablesListParser {
                                 k++;
                             }
                             String val = toks.get(k).text();
-                            PortSet ps = PortSpec.list(val, proto, ':', new PortSpec.Place(source, ln, col + toks.get(k).column() - 1, raw,
+                            PortSet ps = RulePorts.list(val, proto, ':', new RulePorts.Place(source, ln, col + toks.get(k).column() - 1, raw,
                                     problems, names));
                             Match.PortField f = kind.equals("dports") ? Match.PortField.DPORT
                                     : kind.equals("sports") ? Match.PortField.SPORT : Match.PortField.EITHER;

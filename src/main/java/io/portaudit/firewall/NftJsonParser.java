@@ -142,8 +142,8 @@ final class NftJsonParser {
                             ms.add(new Match.Unknown(text));
                         } else if ((field.equals("dport") || field.equals("sport")) && !proto.isEmpty()) {
                             String p = proto.equals("th") ? null : proto;
-                            PortSet ps = PortSpec.list(String.join(",", vals), Protocol.parse(p == null ? "tcp" : p), '-',
-                                    new PortSpec.Place(source, 0, 0, text, problems, names));
+                            PortSet ps = RulePorts.list(String.join(",", vals), Protocol.parse(p == null ? "tcp" : p), '-',
+                                    new RulePorts.Place(source, 0, 0, text, problems, names));
                             Match.PortField f = field.equals("dport") ? Match.PortField.DPORT : Match.PortField.SPORT;
                             ms.add(ps == null ? new Match.Unknown(text) : new Match.Ports(f, p, ps, neg));
                             if (p == null) ms.add(new Match.Proto(Set.of("tcp", "udp"), false));
@@ -229,8 +229,8 @@ final class NftJsonParser {
                         vmap = new ArrayList<>();
                         for (JsonNode pair : v.path("data").path("set")) {
                             List<String> k = values(pair.get(0), sets, setPrefix);
-                            PortSet ps = PortSpec.list(String.join(",", k), Protocol.parse(vmapProto == null ? "tcp" : vmapProto), '-',
-                                    new PortSpec.Place(source, 0, 0, text, problems, names));
+                            PortSet ps = RulePorts.list(String.join(",", k), Protocol.parse(vmapProto == null ? "tcp" : vmapProto), '-',
+                                    new RulePorts.Place(source, 0, 0, text, problems, names));
                             JsonNode verdict = pair.get(1);
                             String vk = verdict.fieldNames().hasNext() ? verdict.fieldNames().next() : "";
                             Target tg = switch (vk) {

@@ -412,8 +412,8 @@ final class NftParser {
                     if (neg || (i < toks.size() && toks.get(i).is("=="))) i++;
                     if (i >= toks.size()) { err(problems, source, ln, col, raw, w + " " + field + " needs a value"); break; }
                     T v = toks.get(i++);
-                    PortSet ps = PortSpec.list(String.join(",", values(v, sets)), Protocol.parse(proto == null ? "tcp" : proto), '-',
-                            new PortSpec.Place(source, ln, indent + v.col(), raw, problems, names));
+                    PortSet ps = RulePorts.list(String.join(",", values(v, sets)), Protocol.parse(proto == null ? "tcp" : proto), '-',
+                            new RulePorts.Place(source, ln, indent + v.col(), raw, problems, names));
                     Match.PortField f = field.equals("dport") ? Match.PortField.DPORT : Match.PortField.SPORT;
                     if (ps == null) matches.add(new Match.Unknown(w + " " + field + " " + v.text()));
                     else matches.add(new Match.Ports(f, proto == null ? null : proto, ps, neg));
@@ -617,7 +617,7 @@ final class NftParser {
             int c = el.indexOf(':');
             if (c < 0) continue;
             String k = el.substring(0, c).strip(), v = el.substring(c + 1).strip();
-            PortSet ps = PortSpec.list(k, Protocol.parse(proto == null ? "tcp" : proto), '-', new PortSpec.Place(source, ln, 0, raw, problems, names));
+            PortSet ps = RulePorts.list(k, Protocol.parse(proto == null ? "tcp" : proto), '-', new RulePorts.Place(source, ln, 0, raw, problems, names));
             if (ps == null) continue;
             Target tg = switch (v.split("\\s+")[0]) {
                 case "accept" -> new Target.Accept();

@@ -64,9 +64,9 @@ public final class InterfaceAddresses {
     }
 
     private static void put(Map<String, List<String>> m, String addr, String iface) {
-        Optional<InetAddress> a = Addresses.literal(addr);
+        Optional<InetAddress> a = AddressLiterals.literal(addr);
         if (a.isEmpty()) return;
-        List<String> l = m.computeIfAbsent(Addresses.text(a.get()), k -> new ArrayList<>());
+        List<String> l = m.computeIfAbsent(AddressLiterals.text(a.get()), k -> new ArrayList<>());
         if (!l.contains(iface)) l.add(iface);
     }
 
@@ -165,7 +165,7 @@ public final class InterfaceAddresses {
         }
         Map<String, List<String>> m = new LinkedHashMap<>();
         for (String addr : fib.byAddress.keySet()) {
-            Optional<InetAddress> a = Addresses.literal(addr);
+            Optional<InetAddress> a = AddressLiterals.literal(addr);
             String iface = UNKNOWN_IFACE;
             if (a.isPresent() && a.get().getAddress().length == 4) {
                 byte[] b = a.get().getAddress();

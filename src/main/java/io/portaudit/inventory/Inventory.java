@@ -30,12 +30,6 @@ import java.util.Set;
  * texts, {@link #local(Path, NetnsMode, Passwd)} for this machine's kernel, all namespaces.
  */
 public final class Inventory {
-    /** Capture kinds this view reads besides the model's ({@code /proc/net/if_inet6}, fib_trie, route, /etc/passwd). */
-    public static final String KIND_IF_INET6 = "proc-net-if_inet6";
-    public static final String KIND_FIB_TRIE = "proc-net-fib_trie";
-    public static final String KIND_ROUTE = "proc-net-route";
-    public static final String KIND_PASSWD = "passwd";
-
     public static final Comparator<Listener> ORDER = Comparator.comparing(Listener::protocol)
             .thenComparingInt(Listener::port).thenComparing(Listener::family).thenComparing(Listener::address)
             .thenComparing(l -> l.netns() == null ? "" : l.netns()).thenComparingLong(Listener::inode);
@@ -63,7 +57,7 @@ public final class Inventory {
     }
 
     private static List<Listener> fromSnapshot(DeviceSnapshot snap, ServiceNames names, Problems problems, SocketOwners.Table given) {
-        Passwd passwd = snap.first(KIND_PASSWD).map(c -> Passwd.parse(c.stdout())).orElse(Passwd.EMPTY);
+        Passwd passwd = snap.first(DeviceSnapshot.KIND_PASSWD).map(c -> Passwd.parse(c.stdout())).orElse(Passwd.EMPTY);
         SocketOwners.Table table = given;
         if (table == null) {
             List<Capture> ownerCaps = snap.all(DeviceSnapshot.KIND_SOCKET_OWNERS);
@@ -137,9 +131,9 @@ public final class Inventory {
         for (Capture c : caps) {
             switch (c.kind()) {
                 case DeviceSnapshot.KIND_IP_ADDR -> ifaces = ifaces.merge(InterfaceAddresses.parse(c.command(), c.stdout(), problems));
-                case KIND_IF_INET6 -> ifaces = ifaces.merge(InterfaceAddresses.fromIfInet6(c.command(), c.stdout(), problems));
-                case KIND_FIB_TRIE -> fib = c.stdout();
-                case KIND_ROUTE -> route = c.stdout();
+                case DeviceSnapshot.KIND_PROC_NET_IF_INET6 -> ifaces = ifaces.merge(InterfaceAddresses.fromIfInet6(c.command(), c.stdout(), problems));
+                case DeviceSnapshot.KIND_PROC_NET_FIB_TRIE -> fib = c.stdout();
+                case DeviceSnapshot.KIND_PROC_NET_ROUTE -> route = c.stdout();
                 default -> { }
             }
         }
@@ -275,7 +269,7 @@ public final class Inventory {
      * found. A namespace's tables are read through {@code /proc/PID/net} of one of its processes;
      * when that process exits meanwhile the next one is tried.
      */
-    public static Result local(Path proc, NetnsMode mode, Passwd passwd, V6Only.Probe v6onlyProbe) throws IOException {
+    public static Result local(Path proc, NetnsMode mode, Passwd passwd, V6Only.Source v6onlyProbe) throws IOException {
         Problems problems = new Problems();
         ProcessTable.Namespaces nss = ProcessTable.namespaces(proc);
         List<String> remarks = new ArrayList<>(nss.remarks());

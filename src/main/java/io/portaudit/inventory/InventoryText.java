@@ -187,10 +187,10 @@ public final class InventoryText {
             return new Host(v6 ? AddressFamily.IPV6 : AddressFamily.IPV4, v6 ? "::1" : "127.0.0.1", BindScope.LOOPBACK, null, iface,
                     "printed as host name '" + h + "'");
         }
-        Optional<InetAddress> a = Addresses.literal(h);
+        Optional<InetAddress> a = AddressLiterals.literal(h);
         if (a.isPresent()) {
             InetAddress addr = a.get();
-            return new Host(AddressFamily.of(addr), Addresses.text(addr), Addresses.scopeOf(addr), null, iface, null);
+            return new Host(AddressFamily.of(addr), AddressLiterals.text(addr), AddressLiterals.scopeOf(addr), null, iface, null);
         }
         AddressFamily fam = Boolean.TRUE.equals(v6hint) ? AddressFamily.IPV6 : AddressFamily.IPV4;
         return new Host(fam, h, BindScope.SPECIFIC, null, iface,

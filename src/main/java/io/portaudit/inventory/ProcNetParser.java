@@ -197,8 +197,8 @@ public final class ProcNetParser {
         Decoded d = cache.get(key);
         if (d == null) {
             try {
-                InetAddress addr = Addresses.decodeHex(text.substring(from, to));
-                d = new Decoded(AddressFamily.of(addr), Addresses.text(addr), Addresses.scopeOf(addr));
+                InetAddress addr = AddressLiterals.decodeHex(text.substring(from, to));
+                d = new Decoded(AddressFamily.of(addr), AddressLiterals.text(addr), AddressLiterals.scopeOf(addr));
             } catch (RuntimeException | UnknownHostException e) {
                 return null;
             }
@@ -235,8 +235,8 @@ public final class ProcNetParser {
             }
             int colon = f[1].indexOf(':');
             try {
-                InetAddress addr = Addresses.decodeHex(f[1].substring(0, colon));
-                out.add(new RawSocket(AddressFamily.of(addr), Addresses.text(addr), Integer.parseInt(f[1].substring(colon + 1), 16),
+                InetAddress addr = AddressLiterals.decodeHex(f[1].substring(0, colon));
+                out.add(new RawSocket(AddressFamily.of(addr), AddressLiterals.text(addr), Integer.parseInt(f[1].substring(colon + 1), 16),
                         Long.parseLong(f[9]), netns, source + ":" + (i + 1)));
             } catch (RuntimeException | UnknownHostException e) {
                 problems.add(ParseProblem.error(source, i + 1, 1, lines[i], "cannot read raw socket: " + e.getMessage()));

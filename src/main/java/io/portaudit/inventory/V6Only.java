@@ -18,17 +18,17 @@ import java.util.Map;
 public final class V6Only {
     /** Socket inode → v6only, for the current namespace; an empty map when unknown. Remarks go to the list. */
     @FunctionalInterface
-    public interface Probe {
+    public interface Source {
         Map<Long, Boolean> read(List<String> remarks);
     }
 
     /** No evidence (tests, a proc root that is not this machine's). */
-    public static final Probe NONE = remarks -> Map.of();
+    public static final Source NONE = remarks -> Map.of();
 
     private V6Only() {}
 
     /** Runs {@code ss -Htulne} (no {@code -p}: no second walk over every process's fds), bounded in time and size. */
-    public static Probe ss() {
+    public static Source ss() {
         return remarks -> {
             String ss = CommandRunner.which("ss");
             if (ss == null) return Map.of();

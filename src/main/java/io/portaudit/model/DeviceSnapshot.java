@@ -36,6 +36,16 @@ public record DeviceSnapshot(String source, String host, Instant collectedAt, Li
     public static final String KIND_BINDV6ONLY = "bindv6only";
     public static final String KIND_SERVICES = "services";
     public static final String KIND_PODMAN_PS = "podman-ps";
+    /** Distinct network namespaces: {@code NETNS<TAB>PID} per line, PID {@code self} for the collector's own. */
+    public static final String KIND_NETNS_LIST = "netns-list";
+    /** {@code /proc/net/if_inet6}: IPv6 addresses when {@code ip} is missing. */
+    public static final String KIND_PROC_NET_IF_INET6 = "proc-net-if_inet6";
+    /** {@code /proc/net/fib_trie}: IPv4 addresses (LOCAL entries) when {@code ip} is missing. */
+    public static final String KIND_PROC_NET_FIB_TRIE = "proc-net-fib_trie";
+    /** {@code /proc/net/route}: interface of each IPv4 route, read with fib_trie. */
+    public static final String KIND_PROC_NET_ROUTE = "proc-net-route";
+    /** {@code /etc/passwd}: user names for the socket owners' uids (no password hashes live there). */
+    public static final String KIND_PASSWD = "passwd";
     /**
      * What identifies the hardware, one fact per line, {@code KEY<TAB>VALUE}: {@code serial} (device tree
      * {@code serial-number}, else DMI {@code product_serial}), {@code machine-id}, {@code model} (device tree

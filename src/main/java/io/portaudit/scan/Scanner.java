@@ -1,6 +1,6 @@
 package io.portaudit.scan;
 
-import io.portaudit.model.Addresses;
+import io.portaudit.model.AddressText;
 import io.portaudit.model.PortResult;
 import io.portaudit.model.PortSet;
 import io.portaudit.model.PortState;
@@ -107,7 +107,7 @@ public final class Scanner {
 
         Host(InetAddress address, ScanRequest req) {
             this.address = address;
-            this.addr = Addresses.format(address);
+            this.addr = AddressText.format(address);
             this.table = new PortTable(addr, req.names());
             this.timing = new HostTiming(req.timing());
         }
@@ -118,7 +118,7 @@ public final class Scanner {
         int budget = fdBudgetOverride > 0 ? fdBudgetOverride : FdBudget.current();
         double maxRate = req.maxRate() > 0 ? req.maxRate() : req.timing().defaultMaxRate();
         TcpConnectEngine tcp = new TcpConnectEngine(clockUs, budget, req.minRate(), maxRate, stop::get,
-                ProbeIo.choose(socketLayerOverride, large(req)));
+                SocketLayer.choose(socketLayerOverride, large(req)));
         shardProbes = 0;
         shardLayer = "";
         // one target is taken as up (its scan shows it) unless only discovery is asked for (-sn)
@@ -150,11 +150,11 @@ public final class Scanner {
                                 Host h = (Host) job.owner;
                                 String service = req.names().name(port, Protocol.UDP).orElse(null);
                                 // -sV: what the reply to the protocol payload says (the banner becomes its summary)
-                                ServiceProbe.Identified id = req.serviceDetection() && state == PortState.OPEN
+                                ServiceDetector.Identified id = req.serviceDetection() && state == PortState.OPEN
                                         ? UdpIdentify.identify(port, payloadReply) : null;
                                 PortResult r = id == null
-                                        ? new PortResult(Addresses.format(h.address), Protocol.UDP, port, state, reason, service, null, null, payloadReply)
-                                        : id.apply(new PortResult(Addresses.format(h.address), Protocol.UDP, port, state, reason,
+                                        ? new PortResult(AddressText.format(h.address), Protocol.UDP, port, state, reason, service, null, null, payloadReply)
+                                        : id.apply(new PortResult(AddressText.format(h.address), Protocol.UDP, port, state, reason,
                                                 service, null, null, id.banner()));
                                 h.table.put(r);
                                 if (!h.up || Reasons.USER_SET.equals(h.reason)) {
@@ -166,7 +166,7 @@ public final class Scanner {
                             });
                 }
                 if (req.serviceDetection() && !stop.get()) {
-                    ServiceProbe sv = new ServiceProbe(req.serviceTimeout());
+                    ServiceDetector sv = new ServiceDetector(req.serviceTimeout());
                     for (Host h : live) {
                         List<PortResult> open = h.table.results(java.util.EnumSet.complementOf(java.util.EnumSet.of(PortState.OPEN)))
                                 .stream().filter(r -> r.protocol() == Protocol.TCP).toList();
@@ -186,7 +186,7 @@ public final class Scanner {
                         unscannable++;
                         h.reason = Reasons.ERROR;
                     }
-                    listener.host(new HostReport(Addresses.format(h.address), h.up, h.reason, h.timing.srttUs(),
+                    listener.host(new HostReport(AddressText.format(h.address), h.up, h.reason, h.timing.srttUs(),
                             h.startMillis, System.currentTimeMillis(), h.timedOut, h.table));
                 }
             }
@@ -274,7 +274,7 @@ public final class Scanner {
         List<List<TcpConnectEngine.Job>> jobs = new ArrayList<>();
         for (int s = 0; s < k; s++) {
             engines.add(new TcpConnectEngine(clockUs, Math.max(1, budget / k), req.minRate() / k, maxRate / k, stop::get,
-                    ProbeIo.choose(socketLayerOverride, true)));
+                    SocketLayer.choose(socketLayerOverride, true)));
             jobs.add(new ArrayList<>());
         }
         for (Host h : live) {

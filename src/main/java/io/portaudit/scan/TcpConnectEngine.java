@@ -1,6 +1,6 @@
 package io.portaudit.scan;
 
-import io.portaudit.model.Addresses;
+import io.portaudit.model.AddressText;
 import io.portaudit.model.PortSet;
 import io.portaudit.model.PortState;
 import io.portaudit.model.Protocol;
@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The connect() scan engine: one thread, many non-blocking connect probes in flight through a
- * {@link ProbeIo} socket layer (Java NIO, or the kernel's calls directly on JDK 22+). Per host a
+ * {@link SocketLayer} socket layer (Java NIO, or the kernel's calls directly on JDK 22+). Per host a
  * {@link HostTiming} decides how many probes may be outstanding and when a silent one has timed
  * out; globally the open-file budget, {@code --max-rate} and {@code --min-rate} apply. Every
  * decided port goes to {@link Sink#decided} at once; nothing per port is kept here after it is
@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
  * port-unreachable) is closed/conn-refused; EHOSTUNREACH/ENETUNREACH/EACCES from an ICMP error are
  * filtered with host-unreach/net-unreach/admin-prohibited; silence after the allowed retransmissions
  * is filtered/no-response. A probe whose socket connected to itself (source port = destination
- * port on a local address, {@link ProbeIo#connectedToItself}) decides nothing: the port is probed
+ * port on a local address, {@link SocketLayer#connectedToItself}) decides nothing: the port is probed
  * again.
  */
 public final class TcpConnectEngine {
@@ -74,7 +74,7 @@ public final class TcpConnectEngine {
         public Job(java.net.InetAddress address, int[] ports, HostTiming timing, boolean stopOnFirstReply,
                    long hostDeadlineUs, Object owner) {
             this.base = new InetSocketAddress(address, 0);
-            this.address = Addresses.format(address);
+            this.address = AddressText.format(address);
             this.v6 = address instanceof java.net.Inet6Address;
             this.cursor = java.util.Arrays.stream(ports).iterator();
             this.total = ports.length;
@@ -140,12 +140,12 @@ public final class TcpConnectEngine {
         final Job job;
         final int port;
         final int tryNo;
-        /** How many earlier probes of this port (this try) connected to themselves (see {@link ProbeIo#connectedToItself}). */
+        /** How many earlier probes of this port (this try) connected to themselves (see {@link SocketLayer#connectedToItself}). */
         int selfConnects;
         /** The local port to bind before connecting, 0 for the kernel's choice (only tests set one). */
         int localPort;
         long sentUs;
-        /** The socket, as the {@link ProbeIo} layer holds it: a channel (NIO) or a descriptor (native). */
+        /** The socket, as the {@link SocketLayer} layer holds it: a channel (NIO) or a descriptor (native). */
         SocketChannel ch;
         int fd = -1;
         boolean watched;
@@ -171,7 +171,7 @@ public final class TcpConnectEngine {
     private final double minRate;
     private final BooleanSupplier stop;
     private final ArrayDeque<Probe> unregistered = new ArrayDeque<>();
-    private ProbeIo io;
+    private SocketLayer io;
     private String ioName = "";
     private final String socketLayerWanted;
     private int globalInflight;
@@ -195,7 +195,7 @@ public final class TcpConnectEngine {
         this(clockUs, fdBudget, minRate, maxRate, stop, null);
     }
 
-    /** {@code socketLayer}: "nio", "native", or null for the best available (see {@link ProbeIo#open}). */
+    /** {@code socketLayer}: "nio", "native", or null for the best available (see {@link SocketLayer#open}). */
     public TcpConnectEngine(LongSupplier clockUs, int fdBudget, double minRate, double maxRate, BooleanSupplier stop,
                             String socketLayer) {
         this.socketLayerWanted = socketLayer;
@@ -265,7 +265,7 @@ public final class TcpConnectEngine {
 
     private void loop(Iterator<Job> jobs, int parallelJobs, Sink sink) throws IOException {
         ArrayDeque<Job> active = new ArrayDeque<>();
-        try (ProbeIo io = ProbeIo.open(fdBudget, socketLayerWanted)) {
+        try (SocketLayer io = SocketLayer.open(fdBudget, socketLayerWanted)) {
             this.io = io;
             this.ioName = io.name();
             // sockets the layer keeps for reuse count against the descriptor budget too
@@ -332,7 +332,7 @@ public final class TcpConnectEngine {
                     while ((p = unregistered.poll()) != null) {
                         if (p.done) continue;
                         int r = io.check(p);
-                        if (r == ProbeIo.PENDING) io.watch(p);
+                        if (r == SocketLayer.PENDING) io.watch(p);
                         else {
                             answered(p, r, clockUs.getAsLong(), sink);
                             decidedNow = true;
@@ -353,7 +353,7 @@ public final class TcpConnectEngine {
                 io.select(Math.min(waitMs, 50), p -> {
                     if (p.done) return;
                     int r = io.check(p);
-                    if (r != ProbeIo.PENDING) answered(p, r, clockUs.getAsLong(), sink);
+                    if (r != SocketLayer.PENDING) answered(p, r, clockUs.getAsLong(), sink);
                 });
                 // 3. time out silent probes; end finished hosts
                 now = clockUs.getAsLong();
@@ -464,27 +464,27 @@ public final class TcpConnectEngine {
         else j.inflight.add(p);
         j.freshCount++;
         j.fresh.add(p);
-        if (r == ProbeIo.PENDING) unregistered.add(p);   // looked at once after the batch, watched only if still waiting
+        if (r == SocketLayer.PENDING) unregistered.add(p);   // looked at once after the batch, watched only if still waiting
         else answered(p, r, clockUs.getAsLong(), sink);
     }
 
-    /** A probe's answer: {@link ProbeIo#CONNECTED} or an errno. */
+    /** A probe's answer: {@link SocketLayer#CONNECTED} or an errno. */
     private void answered(Probe p, int r, long now, Sink sink) {
         switch (r) {
-            case ProbeIo.CONNECTED -> {
+            case SocketLayer.CONNECTED -> {
                 if (io.connectedToItself(p)) selfConnected(p, now, sink);
                 else finish(p, r, PortState.OPEN, Reasons.SYN_ACK, now, true, sink);
             }
-            case ProbeIo.ECONNREFUSED -> finish(p, r, PortState.CLOSED, Reasons.CONN_REFUSED, now, true, sink);
+            case SocketLayer.ECONNREFUSED -> finish(p, r, PortState.CLOSED, Reasons.CONN_REFUSED, now, true, sink);
             // ECONNRESET comes only from an established connection (a RST in SYN-SENT is
             // ECONNREFUSED): the handshake completed and the service reset it before we looked
             // (an accept-then-reset service, found by the hostile lab test)
-            case ProbeIo.ECONNRESET -> finish(p, r, PortState.OPEN, Reasons.SYN_ACK, now, true, sink);
-            case ProbeIo.EHOSTUNREACH -> finish(p, r, PortState.FILTERED, Reasons.HOST_UNREACH, now, true, sink);
-            case ProbeIo.ENETUNREACH -> finish(p, r, PortState.FILTERED, Reasons.NET_UNREACH, now, true, sink);
-            case ProbeIo.EACCES, ProbeIo.EPERM -> finish(p, r, PortState.FILTERED, Reasons.ADMIN_PROHIBITED, now, true, sink);
-            case ProbeIo.ENOPROTOOPT -> finish(p, r, PortState.FILTERED, Reasons.PROTO_UNREACH, now, true, sink);
-            case ProbeIo.ETIMEDOUT -> finish(p, r, PortState.FILTERED, Reasons.NO_RESPONSE, now, false, sink);
+            case SocketLayer.ECONNRESET -> finish(p, r, PortState.OPEN, Reasons.SYN_ACK, now, true, sink);
+            case SocketLayer.EHOSTUNREACH -> finish(p, r, PortState.FILTERED, Reasons.HOST_UNREACH, now, true, sink);
+            case SocketLayer.ENETUNREACH -> finish(p, r, PortState.FILTERED, Reasons.NET_UNREACH, now, true, sink);
+            case SocketLayer.EACCES, SocketLayer.EPERM -> finish(p, r, PortState.FILTERED, Reasons.ADMIN_PROHIBITED, now, true, sink);
+            case SocketLayer.ENOPROTOOPT -> finish(p, r, PortState.FILTERED, Reasons.PROTO_UNREACH, now, true, sink);
+            case SocketLayer.ETIMEDOUT -> finish(p, r, PortState.FILTERED, Reasons.NO_RESPONSE, now, false, sink);
             // EINVAL (blackhole route), EHOSTDOWN...: no answer will come
             default -> finish(p, r, PortState.FILTERED, Reasons.ERROR, now, false, sink);
         }
@@ -530,7 +530,7 @@ public final class TcpConnectEngine {
      */
     private void selfConnected(Probe p, long now, Sink sink) {
         p.done = true;
-        close(p, ProbeIo.CONNECTED);
+        close(p, SocketLayer.CONNECTED);
         selfConnects++;
         Job j = p.job;
         if (p.selfConnects + 1 < MAX_SELF_CONNECTS) {
@@ -545,7 +545,7 @@ public final class TcpConnectEngine {
         p.done = true;
         Job j = p.job;
         int inflightBefore = j.inflightCount;
-        close(p, ProbeIo.PENDING);
+        close(p, SocketLayer.PENDING);
         j.timing.onSilence(p.sentUs, now, inflightBefore);
         if (p.tryNo < j.timing.allowedRetries()) {
             j.retries.add(new int[] {p.port, p.tryNo + 1});
@@ -561,7 +561,7 @@ public final class TcpConnectEngine {
             for (Probe p : q) {
                 if (!p.done) {
                     p.done = true;
-                    close(p, ProbeIo.PENDING);
+                    close(p, SocketLayer.PENDING);
                 }
             }
             q.clear();

@@ -1,6 +1,6 @@
 package io.portaudit.scan;
 
-import io.portaudit.scan.ServiceProbe.Identified;
+import io.portaudit.scan.ServiceDetector.Identified;
 import java.nio.charset.StandardCharsets;
 import io.portaudit.model.Weakness;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * Service detection for TCP ({@code -sV}): what a greeting or the answer to one of
- * {@link ServiceProbe}'s probes says — the service, product and version, and for the protocols an
+ * {@link ServiceDetector}'s probes says — the service, product and version, and for the protocols an
  * anonymous client can judge, what it gets: SSH (the version line and the algorithms the KEXINIT
  * offers), X11 (does the server let us in), VNC (security types), MQTT (CONNACK to a CONNECT without
  * credentials), Modbus/TCP (device identification), HTTP/RTSP (status, Server, title), FTP, SMTP,
@@ -31,12 +31,12 @@ final class TcpIdentify {
     /** Maps a greeting or probe reply to a service (null: not recognised). */
     static Identified identify(String raw, int port) {
         if (raw == null || raw.isEmpty()) return null;
-        if (ServiceProbe.x11Port(port)) {
+        if (ServiceDetector.x11Port(port)) {
             Identified x = x11(raw);
             if (x != null) return x;
         }
         if (isRfb(raw.getBytes(StandardCharsets.ISO_8859_1))) return vnc(raw);
-        if (port == ServiceProbe.MODBUS_PORT) {
+        if (port == ServiceDetector.MODBUS_PORT) {
             Identified m = modbus(raw);
             if (m != null) return m;
         }
@@ -186,7 +186,7 @@ final class TcpIdentify {
         List<List<String>> lists = kexinit(raw.substring(eol + 1).getBytes(StandardCharsets.ISO_8859_1));
         if (lists == null) return raw;
         String weak = sshWeak(raw);
-        return weak == null ? line + " (no weak algorithms offered)" : line + ServiceProbe.WEAK_SSH_MARK + weak + ")";
+        return weak == null ? line + " (no weak algorithms offered)" : line + ServiceDetector.WEAK_SSH_MARK + weak + ")";
     }
 
     /**

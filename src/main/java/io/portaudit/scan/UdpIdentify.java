@@ -31,7 +31,7 @@ public final class UdpIdentify {
     private UdpIdentify() {}
 
     /** The service behind a UDP reply on {@code port}, or null when the reply says nothing we read. */
-    public static ServiceProbe.Identified identify(int port, byte[] r) {
+    public static ServiceDetector.Identified identify(int port, byte[] r) {
         if (r == null || r.length == 0) return null;
         try {
             return switch (port) {
@@ -51,7 +51,7 @@ public final class UdpIdentify {
     }
 
     /** The reply as kept in a {@link io.portaudit.model.PortResult} banner (Latin-1, byte for byte). */
-    public static ServiceProbe.Identified identify(int port, String latin1) {
+    public static ServiceDetector.Identified identify(int port, String latin1) {
         return latin1 == null ? null : identify(port, latin1.getBytes(StandardCharsets.ISO_8859_1));
     }
 
@@ -81,7 +81,7 @@ public final class UdpIdentify {
     private static final String[] RCODES = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
     private static final Pattern DNS_VERSION = Pattern.compile("^([A-Za-z][A-Za-z ]*?)[-/ _]v?(\\d[\\w.+~-]*)");
 
-    private static ServiceProbe.Identified dns(byte[] r, String service) throws Malformed {
+    private static ServiceDetector.Identified dns(byte[] r, String service) throws Malformed {
         if (r.length < 12 || (u8(r, 2) & 0x80) == 0) return null;   // not a response
         int rcode = u8(r, 3) & 0x0f;
         int qd = u16(r, 4), an = u16(r, 6);
@@ -103,11 +103,11 @@ public final class UdpIdentify {
                     product = m.group(1).trim();
                     version = m.group(2);
                 } else product = v;
-                return new ServiceProbe.Identified(service, product, version, "DNS version.bind: \"" + v + "\"");
+                return new ServiceDetector.Identified(service, product, version, "DNS version.bind: \"" + v + "\"");
             }
             at = data + len;
         }
-        return new ServiceProbe.Identified(service, null, null,
+        return new ServiceDetector.Identified(service, null, null,
                 "DNS response " + (rcode < RCODES.length ? RCODES[rcode] : "rcode " + rcode));
     }
 
@@ -144,7 +144,7 @@ public final class UdpIdentify {
         throw new Malformed();
     }
 
-    private static ServiceProbe.Identified mdns(byte[] r) throws Malformed {
+    private static ServiceDetector.Identified mdns(byte[] r) throws Malformed {
         if (r.length < 12 || (u8(r, 2) & 0x80) == 0) return null;
         int qd = u16(r, 4), records = u16(r, 6) + u16(r, 8) + u16(r, 10);
         int at = 12;
@@ -160,13 +160,13 @@ public final class UdpIdentify {
             }
             at = data + len;
         }
-        return new ServiceProbe.Identified("mdns", null, null,
+        return new ServiceDetector.Identified("mdns", null, null,
                 services.isEmpty() ? "mDNS response" : "mDNS services: " + String.join(", ", services));
     }
 
     // ---- NTP
 
-    private static ServiceProbe.Identified ntp(byte[] r) throws Malformed {
+    private static ServiceDetector.Identified ntp(byte[] r) throws Malformed {
         if (r.length < 48) return null;
         int li = u8(r, 0) >> 6, vn = u8(r, 0) >> 3 & 7, mode = u8(r, 0) & 7, stratum = u8(r, 1);
         if (mode != 4 && mode != 2) return null;   // server or symmetric passive
@@ -175,7 +175,7 @@ public final class UdpIdentify {
         else refid = u8(r, 12) + "." + u8(r, 13) + "." + u8(r, 14) + "." + u8(r, 15);
         boolean unsynced = stratum == 0 || stratum >= 16 || li == 3;
         String version = "v" + vn + (unsynced ? " (unsynchronized)" : "");
-        return new ServiceProbe.Identified("ntp", "NTP", version,
+        return new ServiceDetector.Identified("ntp", "NTP", version,
                 "NTP v" + vn + " " + (mode == 4 ? "server" : "peer") + ", stratum " + stratum + ", refid " + refid
                         + (unsynced ? ", unsynchronized" : ""));
     }
@@ -209,7 +209,7 @@ public final class UdpIdentify {
         return v;
     }
 
-    private static ServiceProbe.Identified snmp(byte[] r) throws Malformed {
+    private static ServiceDetector.Identified snmp(byte[] r) throws Malformed {
         Tlv msg = tlv(r, 0, r.length);
         if (msg.tag() != 0x30) return null;
         Tlv ver = tlv(r, msg.start(), msg.end());
@@ -234,14 +234,14 @@ public final class UdpIdentify {
         }
         String banner = "SNMP" + v + " agent answers community \"" + comm + "\""
                 + (descr != null ? "; sysDescr: " + descr : err != 0 ? "; error-status " + err : "");
-        ServiceProbe.Identified agent = new ServiceProbe.Identified("snmp", "SNMP agent", v, banner);
+        ServiceDetector.Identified agent = new ServiceDetector.Identified("snmp", "SNMP agent", v, banner);
         return comm.equals("public") ? agent.weak(Weakness.SNMP_COMMUNITY_PUBLIC, "the agent answered a " + v + " get with the default "
                 + "community \"public\"" + (descr != null ? "; sysDescr: " + descr : "")) : agent;
     }
 
     // ---- text protocols
 
-    private static ServiceProbe.Identified header(byte[] r, String service, String statusPrefix, String... names) {
+    private static ServiceDetector.Identified header(byte[] r, String service, String statusPrefix, String... names) {
         String t = Banner.latin1(r);
         if (!t.startsWith(statusPrefix)) return null;
         String status = t.lines().findFirst().orElse("").trim();
@@ -253,11 +253,11 @@ public final class UdpIdentify {
                 if (!key.equalsIgnoreCase(n)) continue;
                 String server = line.substring(colon + 1).trim();
                 String[] pv = productVersion(server);
-                return new ServiceProbe.Identified(service, pv[0], pv[1],
+                return new ServiceDetector.Identified(service, pv[0], pv[1],
                         Banner.escape(status, 80) + "; " + n.toUpperCase(Locale.ROOT) + ": " + Banner.escape(server, 160));
             }
         }
-        return new ServiceProbe.Identified(service, null, null, Banner.escape(status, 80));
+        return new ServiceDetector.Identified(service, null, null, Banner.escape(status, 80));
     }
 
     private static final Pattern TOKEN = Pattern.compile("([A-Za-z][\\w.-]*)/v?(\\d[\\w.+~-]*)");
@@ -281,7 +281,7 @@ public final class UdpIdentify {
      * A CoAP response (RFC 7252 §3) to GET /.well-known/core: its code (2.05 Content) and the start of
      * the resource list (RFC 6690 link format), options skipped.
      */
-    private static ServiceProbe.Identified coap(byte[] r) throws Malformed {
+    private static ServiceDetector.Identified coap(byte[] r) throws Malformed {
         int b0 = u8(r, 0);
         if (b0 >> 6 != 1) return null;   // version 1
         int tkl = b0 & 0x0f, code = u8(r, 1);
@@ -301,21 +301,21 @@ public final class UdpIdentify {
         }
         String c = (code >> 5) + "." + String.format(Locale.ROOT, "%02d", code & 0x1f);
         String payload = at < r.length - 1 ? text(r, at + 1, r.length - at - 1) : "";
-        ServiceProbe.Identified id = new ServiceProbe.Identified("coap", null, null, "CoAP " + c + (payload.isEmpty() ? "" : ": " + payload));
+        ServiceDetector.Identified id = new ServiceDetector.Identified("coap", null, null, "CoAP " + c + (payload.isEmpty() ? "" : ": " + payload));
         return code >> 5 == 2 ? id.weak(Weakness.COAP_UNAUTHENTICATED, "the server answered GET /.well-known/core with " + c
                 + " without any authentication" + (payload.isEmpty() ? "" : ": " + payload)) : id;
     }
 
-    private static ServiceProbe.Identified tftp(byte[] r) throws Malformed {
+    private static ServiceDetector.Identified tftp(byte[] r) throws Malformed {
         int op = u16(r, 0);
         if (op == 5) {
             int code = u16(r, 2);
             int end = 4;
             while (end < r.length && r[end] != 0) end++;
-            return new ServiceProbe.Identified("tftp", null, null, "TFTP error " + code + ": " + text(r, 4, end - 4));
+            return new ServiceDetector.Identified("tftp", null, null, "TFTP error " + code + ": " + text(r, 4, end - 4));
         }
         if (op == 3) {
-            return new ServiceProbe.Identified("tftp", null, null, "TFTP served a file to an unauthenticated read request")
+            return new ServiceDetector.Identified("tftp", null, null, "TFTP served a file to an unauthenticated read request")
                     .weak(Weakness.TFTP_UNAUTHENTICATED_READ, "the server served a file to a read request without any authentication");
         }
         return null;

@@ -66,7 +66,7 @@ class CorrelatorTest {
 
     @Test
     void weakTlsAndWeakSshSeenByTheScanAreFindings() {
-        // the banners as ServiceProbe writes them (ScanServicesLabTest and TlsProbeTest make them from real servers)
+        // the banners as ServiceDetector writes them (ScanServicesLabTest and TlsProbeTest make them from real servers)
         String tls = "TLSv1.3 TLS_AES_256_GCM_SHA384 subject=CN=board issuer=CN=board notAfter=2025-01-01T00:00:00Z self-signed "
                 + "key=RSA-1024 sig=SHA256withRSA (weak TLS: certificate expired 2025-01-01T00:00:00Z; RSA key of 1024 bits)";
         String ssh = "SSH-2.0-OpenSSH_7.4 (weak algorithms offered: kex diffie-hellman-group1-sha1; cipher aes128-cbc, 3des-cbc)";

@@ -2,7 +2,6 @@ package io.portaudit.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portaudit.collect.Probes;
 import io.portaudit.model.Capture;
 import io.portaudit.model.DeviceSnapshot;
 import io.portaudit.model.Finding;
@@ -48,9 +47,9 @@ class DnatNetnsSnapshotTest {
             caps.add(cap(DeviceSnapshot.KIND_PROC_NET_UDP6, "ct-udp6.txt", CT, "cat /proc/4242/net/udp6"));
         }
         if (containerAddresses) {
-            caps.add(cap(Probes.KIND_PROC_NET_FIB_TRIE, "ct-fib_trie.txt", CT, "cat /proc/4242/net/fib_trie"));
-            caps.add(cap(Probes.KIND_PROC_NET_ROUTE, "ct-route.txt", CT, "cat /proc/4242/net/route"));
-            caps.add(cap(Probes.KIND_PROC_NET_IF_INET6, "ct-if_inet6.txt", CT, "cat /proc/4242/net/if_inet6"));
+            caps.add(cap(DeviceSnapshot.KIND_PROC_NET_FIB_TRIE, "ct-fib_trie.txt", CT, "cat /proc/4242/net/fib_trie"));
+            caps.add(cap(DeviceSnapshot.KIND_PROC_NET_ROUTE, "ct-route.txt", CT, "cat /proc/4242/net/route"));
+            caps.add(cap(DeviceSnapshot.KIND_PROC_NET_IF_INET6, "ct-if_inet6.txt", CT, "cat /proc/4242/net/if_inet6"));
         }
         DeviceSnapshot snap = new DeviceSnapshot("local", "board", AT, caps, false, List.of());
         AuditInput in = ViewBuilder.fromSnapshot(snap, ServiceNames.iana(), null);

@@ -45,7 +45,7 @@ class DeviceIdProbeTest {
 
     @Test
     void theShellSnippetSaysWhatTheJavaCollectorSaysOnThisMachine() throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", Probes.PRELUDE + Probes.DEVICE_ID_BODY).redirectErrorStream(false).start();
+        Process p = new ProcessBuilder("sh", "-c", CaptureCommands.PRELUDE + CaptureCommands.DEVICE_ID_BODY).redirectErrorStream(false).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();

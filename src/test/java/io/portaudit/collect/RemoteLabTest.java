@@ -424,8 +424,8 @@ class RemoteLabTest {
                 .anyMatch(n -> n.startsWith("iptables is not available"))
                 .anyMatch(n -> n.startsWith("nft is not available"))
                 .anyMatch(n -> n.startsWith("netstat is not available"));
-        assertThat(s.first(Probes.KIND_PROC_NET_FIB_TRIE).orElseThrow().stdout()).contains("10.77.40.2");
-        assertThat(s.has(Probes.KIND_PROC_NET_IF_INET6)).isTrue();
+        assertThat(s.first(DeviceSnapshot.KIND_PROC_NET_FIB_TRIE).orElseThrow().stdout()).contains("10.77.40.2");
+        assertThat(s.has(DeviceSnapshot.KIND_PROC_NET_IF_INET6)).isTrue();
         assertThat(s.first(DeviceSnapshot.KIND_UNAME).orElseThrow().stdout()).startsWith("Linux");
         Capture tcp = s.first(DeviceSnapshot.KIND_PROC_NET_TCP).orElseThrow();
         String inode = listenInode(tcp.stdout(), 2222);
@@ -512,7 +512,7 @@ class RemoteLabTest {
     static void assertSameListenerTexts(DeviceSnapshot a, DeviceSnapshot b) throws Exception {
         // only our own device's namespace: other people's lab namespaces come and go between the two collections
         String ns = nsId();
-        for (String[] t : Probes.PROC_NET_TABLES) {
+        for (String[] t : CaptureCommands.PROC_NET_TABLES) {
             assertThat(listening(a, t[0], ns)).as(t[0]).isEqualTo(listening(b, t[0], ns));
         }
         assertThat(listening(a, DeviceSnapshot.KIND_PROC_NET_TCP, ns)).isNotEmpty();

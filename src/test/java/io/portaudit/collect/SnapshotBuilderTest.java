@@ -24,7 +24,7 @@ class SnapshotBuilderTest {
 
     @Test
     void theFramingCommandRunsUnderShAndSplitsBack() throws Exception {
-        String body = Probes.procTablesBody(List.of("self", "999999999"));
+        String body = CaptureCommands.procTablesBody(List.of("self", "999999999"));
         Process p = new ProcessBuilder("/bin/sh", "-c", body).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         // read before waiting: the host's tables can be larger than a pipe's buffer
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -37,7 +37,7 @@ class SnapshotBuilderTest {
             assertThat(x.text().strip()).startsWith("sl  local_address");
         });
         assertThat(t.subList(4, 8)).allSatisfy(x -> assertThat(x.exit()).isEqualTo(1));
-        assertThatThrownBy(() -> Probes.procTablesBody(List.of("1; reboot"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CaptureCommands.procTablesBody(List.of("1; reboot"))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -83,7 +83,7 @@ class LocalInventoryTest {
         Files.writeString(dir.resolve("300/net/tcp6"), Files.readString(dir.resolve("300/net/tcp6"))
                 + FakeProc.v6(0, "00000000000000000000000000000000", 8444, "0A", 3002));
         List<String> asked = new java.util.ArrayList<>();
-        V6Only.Probe fake = remarks -> {
+        V6Only.Source fake = remarks -> {
             asked.add("ss");
             remarks.add("probe ran");
             return java.util.Map.of(1010L, true, 1011L, false, 3002L, true);

@@ -1,6 +1,6 @@
 package io.portaudit.scan;
 
-import io.portaudit.model.Addresses;
+import io.portaudit.model.AddressText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 class AddressesAndBannersTest {
     @Test
     void ipv6IsWrittenInRfc5952Form() throws Exception {
-        assertThat(Addresses.format(InetAddress.getByName("fd77:2:0:0:0:0:0:2"))).isEqualTo("fd77:2::2");
-        assertThat(Addresses.format(InetAddress.getByName("::1"))).isEqualTo("::1");
-        assertThat(Addresses.format(InetAddress.getByName("fd77:0:0:1:0:0:0:1"))).isEqualTo("fd77:0:0:1::1");
-        assertThat(Addresses.format(InetAddress.getByName("fd77:1:2:3:4:5:6:7"))).isEqualTo("fd77:1:2:3:4:5:6:7");
-        assertThat(Addresses.format(InetAddress.getByName("10.77.2.2"))).isEqualTo("10.77.2.2");
+        assertThat(AddressText.format(InetAddress.getByName("fd77:2:0:0:0:0:0:2"))).isEqualTo("fd77:2::2");
+        assertThat(AddressText.format(InetAddress.getByName("::1"))).isEqualTo("::1");
+        assertThat(AddressText.format(InetAddress.getByName("fd77:0:0:1:0:0:0:1"))).isEqualTo("fd77:0:0:1::1");
+        assertThat(AddressText.format(InetAddress.getByName("fd77:1:2:3:4:5:6:7"))).isEqualTo("fd77:1:2:3:4:5:6:7");
+        assertThat(AddressText.format(InetAddress.getByName("10.77.2.2"))).isEqualTo("10.77.2.2");
     }
 
     @Test

@@ -16,7 +16,7 @@ class IdentifyTest {
 
     @Test
     void x11FromRealXServers() throws IOException {
-        // Xvfb 21.1.7 (Debian 12) with -ac, and with access control on: answers to ServiceProbe.X11_SETUP
+        // Xvfb 21.1.7 (Debian 12) with -ac, and with access control on: answers to ServiceDetector.X11_SETUP
         var open = TcpIdentify.identify(captured("x11/xvfb-no-access-control"), 6040);
         assertThat(open.service()).isEqualTo("x11");
         assertThat(open.product()).isEqualTo("The X.Org Foundation");
@@ -62,7 +62,7 @@ class IdentifyTest {
 
     @Test
     void mqttFromARealBroker() throws IOException {
-        // mosquitto 2.0.11 answering ServiceProbe's CONNECT (no user name, no password)
+        // mosquitto 2.0.11 answering ServiceDetector's CONNECT (no user name, no password)
         var anon = TcpIdentify.identify(captured("mqtt/mosquitto-anonymous"), 1883);
         assertThat(anon.service()).isEqualTo("mqtt");
         assertThat(anon.banner()).isEqualTo("MQTT CONNACK: connection accepted without credentials");
@@ -71,7 +71,7 @@ class IdentifyTest {
 
     @Test
     void modbusFromARealServer() throws IOException {
-        // pymodbus 3.0 (Debian 12) answering ServiceProbe.MODBUS_DEVICE_ID, and an unknown function
+        // pymodbus 3.0 (Debian 12) answering ServiceDetector.MODBUS_DEVICE_ID, and an unknown function
         var id = TcpIdentify.identify(captured("modbus/pymodbus-device-id"), 502);
         assertThat(id.service()).isEqualTo("modbus");
         assertThat(id.product()).isEqualTo("Atmark Techno AG-LAB");

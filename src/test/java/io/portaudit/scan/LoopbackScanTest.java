@@ -154,7 +154,7 @@ class LoopbackScanTest {
                 () -> new Scanner().scan(request("127.0.0.1", PortSpec.of(ports, PortSet.empty()), true)));
         Map<Integer, PortResult> m = byPort(rs);
         assertThat(m.values()).allSatisfy(r -> assertThat(r.state()).isEqualTo(PortState.OPEN));
-        assertThat(m.get(endless).banner().length()).isLessThanOrEqualTo(ServiceProbe.MAX_BYTES);
+        assertThat(m.get(endless).banner().length()).isLessThanOrEqualTo(ServiceDetector.MAX_BYTES);
         assertThat(m.get(endless).service()).isEqualTo("ftp");
         assertThat(m.get(slow).banner()).startsWith("S").hasSizeLessThan(10);
         assertThat(m.get(ssh).product()).isEqualTo("OpenSSH");

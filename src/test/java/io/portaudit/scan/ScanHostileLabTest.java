@@ -135,7 +135,7 @@ class ScanHostileLabTest {
                 }
             }
             assertThat(wrong).as(host).isEmpty();
-            assertThat(m.get(ENDLESS).banner().length()).as(host + " endless").isLessThanOrEqualTo(ServiceProbe.MAX_BYTES);
+            assertThat(m.get(ENDLESS).banner().length()).as(host + " endless").isLessThanOrEqualTo(ServiceDetector.MAX_BYTES);
             assertThat(m.get(ENDLESS).banner()).startsWith("220 AAAA");
             assertThat(m.get(SLOW).banner()).as(host + " slow").startsWith("2").hasSizeLessThan(10);   // 300 ms of quiet ends a greeting
             // 443 gets a TLS handshake first; garbage fails it, so nothing is identified: the port

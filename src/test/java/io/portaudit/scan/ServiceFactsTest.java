@@ -58,11 +58,11 @@ class ServiceFactsTest {
         m.put(Weakness.VNC_NO_AUTH, TcpIdentify.identify("RFB 003.008\n\u0002\u0001\u0002", 5900).apply(open(Protocol.TCP, 5900)));
         m.put(Weakness.TFTP_UNAUTHENTICATED_READ,
                 UdpIdentify.identify(69, new byte[] {0, 3, 0, 1, 'h', 'i'}).apply(open(Protocol.UDP, 69)));
-        // TLS: ServiceProbe's own split of what a real handshake found (TlsProbeTest checks it against a live server)
+        // TLS: ServiceDetector's own split of what a real handshake found (TlsProbeTest checks it against a live server)
         m.put(Weakness.TLS_WEAK_CERTIFICATE, open(Protocol.TCP, 443).identified("https", null, "TLSv1.3", null, "ssl", List.of(),
-                "probed", "TLSv1.3", ServiceProbe.tlsWeaknessFacts(List.of("certificate expired 2025-01-01T00:00:00Z", "RSA key of 1024 bits"))));
+                "probed", "TLSv1.3", ServiceDetector.tlsWeaknessFacts(List.of("certificate expired 2025-01-01T00:00:00Z", "RSA key of 1024 bits"))));
         m.put(Weakness.TLS_WEAK_PROTOCOL, open(Protocol.TCP, 8443).identified("https", null, "TLSv1", null, "ssl", List.of(),
-                "probed", "TLSv1", ServiceProbe.tlsWeaknessFacts(List.of("TLSv1"))));
+                "probed", "TLSv1", ServiceDetector.tlsWeaknessFacts(List.of("TLSv1"))));
         return m;
     }
 

@@ -147,15 +147,15 @@ class SocketLayerTest {
 
     @Test
     void nioFailuresMapToTheErrnoTheKernelGave() {
-        assertThat(NioProbeIo.errno(new ConnectException("Connection refused"))).isEqualTo(ProbeIo.ECONNREFUSED);
-        assertThat(NioProbeIo.errno(new ConnectException("Connection timed out"))).isEqualTo(ProbeIo.ETIMEDOUT);
-        assertThat(NioProbeIo.errno(new SocketException("Connection reset"))).isEqualTo(ProbeIo.ECONNRESET);
-        assertThat(NioProbeIo.errno(new NoRouteToHostException("No route to host"))).isEqualTo(ProbeIo.EHOSTUNREACH);
-        assertThat(NioProbeIo.errno(new SocketException("Network is unreachable"))).isEqualTo(ProbeIo.ENETUNREACH);
-        assertThat(NioProbeIo.errno(new java.net.BindException("Permission denied"))).isEqualTo(ProbeIo.EACCES);
-        assertThat(NioProbeIo.errno(new SocketException("Operation not permitted"))).isEqualTo(ProbeIo.EPERM);
-        assertThat(NioProbeIo.errno(new SocketException("Protocol not available"))).isEqualTo(ProbeIo.ENOPROTOOPT);
-        assertThat(NioProbeIo.errno(new SocketException("Invalid argument"))).isEqualTo(ProbeIo.EIO);
-        assertThat(NioProbeIo.errno(new IOException((String) null))).isEqualTo(ProbeIo.EIO);
+        assertThat(NioSocketLayer.errno(new ConnectException("Connection refused"))).isEqualTo(SocketLayer.ECONNREFUSED);
+        assertThat(NioSocketLayer.errno(new ConnectException("Connection timed out"))).isEqualTo(SocketLayer.ETIMEDOUT);
+        assertThat(NioSocketLayer.errno(new SocketException("Connection reset"))).isEqualTo(SocketLayer.ECONNRESET);
+        assertThat(NioSocketLayer.errno(new NoRouteToHostException("No route to host"))).isEqualTo(SocketLayer.EHOSTUNREACH);
+        assertThat(NioSocketLayer.errno(new SocketException("Network is unreachable"))).isEqualTo(SocketLayer.ENETUNREACH);
+        assertThat(NioSocketLayer.errno(new java.net.BindException("Permission denied"))).isEqualTo(SocketLayer.EACCES);
+        assertThat(NioSocketLayer.errno(new SocketException("Operation not permitted"))).isEqualTo(SocketLayer.EPERM);
+        assertThat(NioSocketLayer.errno(new SocketException("Protocol not available"))).isEqualTo(SocketLayer.ENOPROTOOPT);
+        assertThat(NioSocketLayer.errno(new SocketException("Invalid argument"))).isEqualTo(SocketLayer.EIO);
+        assertThat(NioSocketLayer.errno(new IOException((String) null))).isEqualTo(SocketLayer.EIO);
     }
 }

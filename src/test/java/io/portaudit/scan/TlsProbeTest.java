@@ -99,7 +99,7 @@ class TlsProbeTest {
 
     static PortResult probe(int port) throws Exception {
         PortResult open = new PortResult("127.0.0.1", Protocol.TCP, port, PortState.OPEN, "syn-ack", null, null, null, null);
-        return new ServiceProbe(Duration.ofSeconds(5)).probe(InetAddress.getByName("127.0.0.1"), open);
+        return new ServiceDetector(Duration.ofSeconds(5)).probe(InetAddress.getByName("127.0.0.1"), open);
     }
 
     @Test
@@ -166,7 +166,7 @@ class TlsProbeTest {
         try (listener) {
             long t0 = System.nanoTime();
             PortResult r = probe(listener.getLocalPort());
-            assertThat(ServiceProbe.TLS_PORTS).contains(listener.getLocalPort());
+            assertThat(ServiceDetector.TLS_PORTS).contains(listener.getLocalPort());
             assertThat(r.product()).isNull();
             assertThat(r.banner()).startsWith("TLS handshake failed: ").hasSizeLessThan(250);
             assertThat(System.nanoTime() - t0).as("bounded by the version timeout").isLessThan(Duration.ofSeconds(6).toNanos());
@@ -175,13 +175,13 @@ class TlsProbeTest {
 
     @Test
     void chainingNamesTheInnerServiceAndKeepsTheBannerBounded() {
-        var tls = new ServiceProbe.Identified("ssl", "self-signed certificate", "TLSv1.3", "TLSv1.3 X");
-        var imap = new ServiceProbe.Identified("imap", "Dovecot", null, "* OK Dovecot " + "x".repeat(5000));
-        var c = ServiceProbe.chained(tls, imap);
+        var tls = new ServiceDetector.Identified("ssl", "self-signed certificate", "TLSv1.3", "TLSv1.3 X");
+        var imap = new ServiceDetector.Identified("imap", "Dovecot", null, "* OK Dovecot " + "x".repeat(5000));
+        var c = ServiceDetector.chained(tls, imap);
         assertThat(c.service()).isEqualTo("imaps");
         assertThat(c.product()).isEqualTo("Dovecot");
-        assertThat(c.banner()).startsWith("TLSv1.3 X\r\n* OK").hasSize(ServiceProbe.MAX_BYTES);
-        var anon = ServiceProbe.chained(tls, new ServiceProbe.Identified("mqtt", null, null, " \u0002\u0000\u0000"));
+        assertThat(c.banner()).startsWith("TLSv1.3 X\r\n* OK").hasSize(ServiceDetector.MAX_BYTES);
+        var anon = ServiceDetector.chained(tls, new ServiceDetector.Identified("mqtt", null, null, " \u0002\u0000\u0000"));
         assertThat(anon.service()).isEqualTo("ssl/mqtt");
         assertThat(anon.product()).isEqualTo("self-signed certificate");
     }

@@ -24,7 +24,7 @@ class UdpIdentifyTest {
 
     @Test
     void dnsmasqTellsItsVersion() throws IOException {
-        ServiceProbe.Identified id = UdpIdentify.identify(53, fixture("dnsmasq-version-bind"));
+        ServiceDetector.Identified id = UdpIdentify.identify(53, fixture("dnsmasq-version-bind"));
         assertThat(id.service()).isEqualTo("domain");
         assertThat(id.product()).isEqualTo("dnsmasq");
         assertThat(id.version()).isEqualTo("2.90");
@@ -33,7 +33,7 @@ class UdpIdentifyTest {
 
     @Test
     void chronydServesTime() throws IOException {
-        ServiceProbe.Identified id = UdpIdentify.identify(123, fixture("chronyd-ntp"));
+        ServiceDetector.Identified id = UdpIdentify.identify(123, fixture("chronyd-ntp"));
         assertThat(id.service()).isEqualTo("ntp");
         assertThat(id.product()).isEqualTo("NTP");
         assertThat(id.version()).isEqualTo("v4");
@@ -43,7 +43,7 @@ class UdpIdentifyTest {
     @Test
     void netSnmpAnswersThePublicCommunityWithItsSysDescr() throws IOException {
         for (String v : new String[] {"v1", "v2c"}) {
-            ServiceProbe.Identified id = UdpIdentify.identify(161, fixture("net-snmp-" + v));
+            ServiceDetector.Identified id = UdpIdentify.identify(161, fixture("net-snmp-" + v));
             assertThat(id.service()).isEqualTo("snmp");
             assertThat(id.product()).isEqualTo("SNMP agent");
             assertThat(id.version()).isEqualTo(v);
@@ -54,7 +54,7 @@ class UdpIdentifyTest {
     @Test
     void libcoapListsItsResources() throws IOException {
         // libcoap 4.3.1's coap-server answering GET /.well-known/core
-        ServiceProbe.Identified id = UdpIdentify.identify(5683, fixture("libcoap-well-known-core"));
+        ServiceDetector.Identified id = UdpIdentify.identify(5683, fixture("libcoap-well-known-core"));
         assertThat(id.service()).isEqualTo("coap");
         assertThat(id.banner()).startsWith("CoAP 2.05: </>;title=\"General Info\";ct=0,</time>;");
         // 4.04 with no payload; a request (code 0.01) is not an answer
@@ -84,10 +84,10 @@ class UdpIdentifyTest {
     void otherDnsServers() {
         assertThat(UdpIdentify.identify(53, dnsRefused(5)).banner()).isEqualTo("DNS response REFUSED");
         assertThat(UdpIdentify.identify(53, dnsRefused(4)).banner()).isEqualTo("DNS response NOTIMP");
-        ServiceProbe.Identified bind = UdpIdentify.identify(53, dnsTxt("9.18.24-1-Debian"));
+        ServiceDetector.Identified bind = UdpIdentify.identify(53, dnsTxt("9.18.24-1-Debian"));
         assertThat(bind.product()).isEqualTo("ISC BIND");
         assertThat(bind.version()).isEqualTo("9.18.24-1-Debian");
-        ServiceProbe.Identified unbound = UdpIdentify.identify(53, dnsTxt("unbound 1.17.1"));
+        ServiceDetector.Identified unbound = UdpIdentify.identify(53, dnsTxt("unbound 1.17.1"));
         assertThat(unbound.product()).isEqualTo("unbound");
         assertThat(unbound.version()).isEqualTo("1.17.1");
         // a query, not a response, says nothing
@@ -109,7 +109,7 @@ class UdpIdentifyTest {
         o.writeBytes(first);
         o.writeBytes(new byte[] {(byte) 0xc0, (byte) owner, 0, 12, 0, 1, 0, 0, 0x11, (byte) 0x94, 0, 7});
         o.writeBytes(new byte[] {4, '_', 's', 's', 'h', (byte) 0xc0, (byte) (firstAt + 6)});
-        ServiceProbe.Identified id = UdpIdentify.identify(5353, o.toByteArray());
+        ServiceDetector.Identified id = UdpIdentify.identify(5353, o.toByteArray());
         assertThat(id.service()).isEqualTo("mdns");
         assertThat(id.banner()).isEqualTo("mDNS services: _http._tcp.local, _ssh._tcp.local");
     }
@@ -118,12 +118,12 @@ class UdpIdentifyTest {
     void ssdpSipAndTftp() {
         String ssdp = "HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=120\r\nST: upnp:rootdevice\r\n"
                 + "SERVER: Linux/4.14 UPnP/1.1 MiniUPnPd/2.3.3\r\nLOCATION: http://10.0.0.5:5000/rootDesc.xml\r\n\r\n";
-        ServiceProbe.Identified s = UdpIdentify.identify(1900, ssdp.getBytes(StandardCharsets.US_ASCII));
+        ServiceDetector.Identified s = UdpIdentify.identify(1900, ssdp.getBytes(StandardCharsets.US_ASCII));
         assertThat(s.product()).isEqualTo("MiniUPnPd");
         assertThat(s.version()).isEqualTo("2.3.3");
         assertThat(s.banner()).isEqualTo("HTTP/1.1 200 OK; SERVER: Linux/4.14 UPnP/1.1 MiniUPnPd/2.3.3");
         String sip = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP portaudit.invalid:5060\r\nUser-Agent: FPBX-16.0.33(18.20.0)\r\n\r\n";
-        ServiceProbe.Identified p = UdpIdentify.identify(5060, sip.getBytes(StandardCharsets.US_ASCII));
+        ServiceDetector.Identified p = UdpIdentify.identify(5060, sip.getBytes(StandardCharsets.US_ASCII));
         assertThat(p.service()).isEqualTo("sip");
         assertThat(p.banner()).isEqualTo("SIP/2.0 200 OK; USER-AGENT: FPBX-16.0.33(18.20.0)");
         // RFC 1350 §5: ERROR, code 1 "File not found"

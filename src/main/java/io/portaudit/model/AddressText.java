@@ -3,9 +3,9 @@ package io.portaudit.model;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 
-/** Addresses as people and nmap write them: IPv6 in RFC 5952 form ({@code fd77:2::2}), scope kept. */
-public final class Addresses {
-    private Addresses() {}
+/** AddressText as people and nmap write them: IPv6 in RFC 5952 form ({@code fd77:2::2}), scope kept. */
+public final class AddressText {
+    private AddressText() {}
 
     public static String format(InetAddress a) {
         if (!(a instanceof Inet6Address v6)) return a.getHostAddress();

@@ -14,11 +14,11 @@ import java.util.regex.Pattern;
  * Address helpers that never touch the network: literals only. A host name ({@code localhost},
  * a DNS name netstat printed) is never looked up; only {@code localhost} is known by heart.
  */
-final class Addresses {
+final class AddressLiterals {
     private static final Pattern V4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern V6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
-    private Addresses() {}
+    private AddressLiterals() {}
 
     /** Parses an address literal (no brackets, no {@code %scope}); empty for host names or junk. */
     static Optional<InetAddress> literal(String text) {

@@ -8,20 +8,9 @@ import java.util.List;
  * busybox (read {@code /proc} where a tool may be missing). Used by {@link SshCollector} and
  * {@link CollectScript}; {@link LocalCollector} gathers the same kinds in Java.
  */
-public final class Probes {
+public final class CaptureCommands {
     /** Exit status of a shell asked to run a command it cannot find. */
     public static final int NOT_FOUND = 127;
-
-    /** Distinct network namespaces: {@code NETNS<TAB>PID} per line, PID {@code self} for the collector's own. */
-    public static final String KIND_NETNS_LIST = "netns-list";
-    /** {@code /proc/net/if_inet6}: IPv6 addresses when {@code ip} is missing. */
-    public static final String KIND_PROC_NET_IF_INET6 = "proc-net-if_inet6";
-    /** {@code /proc/net/fib_trie}: IPv4 addresses (LOCAL entries) when {@code ip} is missing. */
-    public static final String KIND_PROC_NET_FIB_TRIE = "proc-net-fib_trie";
-    /** {@code /proc/net/route}: interface of each IPv4 route, read with fib_trie. */
-    public static final String KIND_PROC_NET_ROUTE = "proc-net-route";
-    /** {@code /etc/passwd}: user names for the socket owners' uids (no password hashes live there). */
-    public static final String KIND_PASSWD = "passwd";
 
     /** The per-netns socket tables: kind and file name under {@code /proc/PID/net/}. */
     public static final List<String[]> PROC_NET_TABLES = List.of(
@@ -83,40 +72,40 @@ public final class Probes {
             :
             """;
 
-    public static final Probe DEVICE_ID = Probe.of(DeviceSnapshot.KIND_DEVICE_ID,
+    public static final CaptureCommand DEVICE_ID = CaptureCommand.of(DeviceSnapshot.KIND_DEVICE_ID,
             "device identity (serial, /etc/machine-id, model, hostname, first physical interface's MAC)", DEVICE_ID_BODY).deviceWide();
 
     private static final String IPT_LIST = " -L -v -n --line-numbers";
 
     /**
      * The probes after {@link #NETNS_LIST}, in order; the per-netns tables and socket owners follow them.
-     * Those marked {@link Probe#ownNetns()} describe the collector's own namespace (the {@code self} line
+     * Those marked {@link CaptureCommand#ownNetns()} describe the collector's own namespace (the {@code self} line
      * of the netns list).
      */
-    public static final List<Probe> DEVICE = List.of(
-            Probe.of(DeviceSnapshot.KIND_UNAME, "uname -a").deviceWide(),
-            Probe.of(DeviceSnapshot.KIND_OS_RELEASE, "cat /etc/os-release",
+    public static final List<CaptureCommand> DEVICE = List.of(
+            CaptureCommand.of(DeviceSnapshot.KIND_UNAME, "uname -a").deviceWide(),
+            CaptureCommand.of(DeviceSnapshot.KIND_OS_RELEASE, "cat /etc/os-release",
                     "cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release").deviceWide(),
-            Probe.of(KIND_PASSWD, "cat /etc/passwd").deviceWide(),
+            CaptureCommand.of(DeviceSnapshot.KIND_PASSWD, "cat /etc/passwd").deviceWide(),
             DEVICE_ID,
-            Probe.of(DeviceSnapshot.KIND_BINDV6ONLY, "cat /proc/sys/net/ipv6/bindv6only"),
-            Probe.of(DeviceSnapshot.KIND_IP_ADDR, "ip addr"),
-            Probe.of(KIND_PROC_NET_IF_INET6, "cat /proc/net/if_inet6").ifFailed(DeviceSnapshot.KIND_IP_ADDR),
-            Probe.of(KIND_PROC_NET_FIB_TRIE, "cat /proc/net/fib_trie").ifFailed(DeviceSnapshot.KIND_IP_ADDR),
-            Probe.of(KIND_PROC_NET_ROUTE, "cat /proc/net/route").ifFailed(DeviceSnapshot.KIND_IP_ADDR),
-            Probe.of(DeviceSnapshot.KIND_IPTABLES_SAVE, "iptables-save"),
-            Probe.of(DeviceSnapshot.KIND_IPTABLES_LIST, "iptables" + IPT_LIST).ifMissing(DeviceSnapshot.KIND_IPTABLES_SAVE),
-            Probe.of(DeviceSnapshot.KIND_IP6TABLES_SAVE, "ip6tables-save"),
-            Probe.of(DeviceSnapshot.KIND_IP6TABLES_LIST, "ip6tables" + IPT_LIST).ifMissing(DeviceSnapshot.KIND_IP6TABLES_SAVE),
-            Probe.of(DeviceSnapshot.KIND_NFT_JSON, "nft -j list ruleset"),
-            Probe.of(DeviceSnapshot.KIND_NFT, "nft list ruleset").ifFailed(DeviceSnapshot.KIND_NFT_JSON),
-            Probe.of(DeviceSnapshot.KIND_SS, "ss -tulnpe"),
-            Probe.of(DeviceSnapshot.KIND_NETSTAT, "netstat -tulnp"),
-            Probe.of(DeviceSnapshot.KIND_PODMAN_PS, "podman ps").deviceWide());
+            CaptureCommand.of(DeviceSnapshot.KIND_BINDV6ONLY, "cat /proc/sys/net/ipv6/bindv6only"),
+            CaptureCommand.of(DeviceSnapshot.KIND_IP_ADDR, "ip addr"),
+            CaptureCommand.of(DeviceSnapshot.KIND_PROC_NET_IF_INET6, "cat /proc/net/if_inet6").ifFailed(DeviceSnapshot.KIND_IP_ADDR),
+            CaptureCommand.of(DeviceSnapshot.KIND_PROC_NET_FIB_TRIE, "cat /proc/net/fib_trie").ifFailed(DeviceSnapshot.KIND_IP_ADDR),
+            CaptureCommand.of(DeviceSnapshot.KIND_PROC_NET_ROUTE, "cat /proc/net/route").ifFailed(DeviceSnapshot.KIND_IP_ADDR),
+            CaptureCommand.of(DeviceSnapshot.KIND_IPTABLES_SAVE, "iptables-save"),
+            CaptureCommand.of(DeviceSnapshot.KIND_IPTABLES_LIST, "iptables" + IPT_LIST).ifMissing(DeviceSnapshot.KIND_IPTABLES_SAVE),
+            CaptureCommand.of(DeviceSnapshot.KIND_IP6TABLES_SAVE, "ip6tables-save"),
+            CaptureCommand.of(DeviceSnapshot.KIND_IP6TABLES_LIST, "ip6tables" + IPT_LIST).ifMissing(DeviceSnapshot.KIND_IP6TABLES_SAVE),
+            CaptureCommand.of(DeviceSnapshot.KIND_NFT_JSON, "nft -j list ruleset"),
+            CaptureCommand.of(DeviceSnapshot.KIND_NFT, "nft list ruleset").ifFailed(DeviceSnapshot.KIND_NFT_JSON),
+            CaptureCommand.of(DeviceSnapshot.KIND_SS, "ss -tulnpe"),
+            CaptureCommand.of(DeviceSnapshot.KIND_NETSTAT, "netstat -tulnp"),
+            CaptureCommand.of(DeviceSnapshot.KIND_PODMAN_PS, "podman ps").deviceWide());
 
-    public static final Probe NETNS_LIST = Probe.of(KIND_NETNS_LIST, "list network namespaces (/proc/*/ns/net)", NETNS_LIST_BODY);
+    public static final CaptureCommand NETNS_LIST = CaptureCommand.of(DeviceSnapshot.KIND_NETNS_LIST, "list network namespaces (/proc/*/ns/net)", NETNS_LIST_BODY);
 
-    public static final Probe SOCKET_OWNERS = Probe.of(DeviceSnapshot.KIND_SOCKET_OWNERS,
+    public static final CaptureCommand SOCKET_OWNERS = CaptureCommand.of(DeviceSnapshot.KIND_SOCKET_OWNERS,
             "socket owners (/proc/*/fd, status, ns/net, comm, cmdline, cgroup)", SOCKET_OWNERS_BODY);
 
     /** The command reading one netns's table through a member process ({@code self} or a pid). */
@@ -151,5 +140,5 @@ public final class Probes {
         return b.toString();
     }
 
-    private Probes() {}
+    private CaptureCommands() {}
 }

@@ -8,13 +8,13 @@ import java.util.function.Consumer;
 
 /**
  * The socket layer under {@link TcpConnectEngine}: open a non-blocking socket and start a connect,
- * look at it once, wait for news, release it. Two implementations: {@link NioProbeIo} (Java NIO,
- * every JDK) and {@code NativeProbeIo} (JDK 22+ on Linux, the kernel's calls through the foreign
+ * look at it once, wait for news, release it. Two implementations: {@link NioSocketLayer} (Java NIO,
+ * every JDK) and {@code NativeSocketLayer} (JDK 22+ on Linux, the kernel's calls through the foreign
  * function API: two system calls per refused port instead of seven, and refused sockets are used
  * again instead of being closed and reopened). Results are Linux errno values, so both layers
  * classify a port the same way ({@link TcpConnectEngine}).
  */
-interface ProbeIo extends Closeable {
+interface SocketLayer extends Closeable {
     /** The connect completed (the port is open). */
     int CONNECTED = 0;
     /** No answer yet. */
@@ -81,7 +81,7 @@ interface ProbeIo extends Closeable {
         return large ? null : "nio";
     }
 
-    static ProbeIo open(int fdBudget, String want) throws IOException {
+    static SocketLayer open(int fdBudget, String want) throws IOException {
         if (want == null) want = System.getProperty("portaudit.scan.io", "auto");
         want = want.toLowerCase(Locale.ROOT);
         if (!want.equals("nio")) {
@@ -90,7 +90,7 @@ interface ProbeIo extends Closeable {
             else if (!System.getProperty("os.name", "").equals("Linux")) why = "needs Linux";
             else {
                 try {
-                    return (ProbeIo) Class.forName("io.portaudit.scan.NativeProbeIo").getDeclaredConstructor(int.class).newInstance(fdBudget);
+                    return (SocketLayer) Class.forName("io.portaudit.scan.NativeSocketLayer").getDeclaredConstructor(int.class).newInstance(fdBudget);
                 } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
                     Throwable c = e.getCause() != null ? e.getCause() : e;
                     why = c.getMessage() != null ? c.getMessage() : c.toString();
@@ -98,6 +98,6 @@ interface ProbeIo extends Closeable {
             }
             if (want.equals("native")) throw new IOException("the native socket layer is not available: " + why);
         }
-        return new NioProbeIo();
+        return new NioSocketLayer();
     }
 }

@@ -5,7 +5,7 @@ package io.portaudit.collect;
  * The same snippet runs over SSH ({@code sh -c 'BODY'}) and inside the collect script, so both give
  * the same texts.
  *
- * @param kind       the capture kind ({@code DeviceSnapshot.KIND_*} or a {@link Probes} kind)
+ * @param kind       the capture kind ({@code DeviceSnapshot.KIND_*} or a {@link CaptureCommands} kind)
  * @param command    what a person would have typed, recorded as the capture's command
  * @param body       the sh snippet (constant text; never built from input)
  * @param fallbackOf when non-null, run only if the probe of this kind could not run (tool missing, exit 127)
@@ -15,32 +15,32 @@ package io.portaudit.collect;
  *                   firewall, sysctl): its capture gets that namespace as {@code netns}, so a view groups it
  *                   with the same namespace's {@code /proc/net} tables; false for device-wide facts (uname)
  */
-public record Probe(String kind, String command, String body, String fallbackOf, boolean onAnyFailure, boolean ownNetns) {
-    public static Probe of(String kind, String command) {
-        return new Probe(kind, command, command, null, false, true);
+public record CaptureCommand(String kind, String command, String body, String fallbackOf, boolean onAnyFailure, boolean ownNetns) {
+    public static CaptureCommand of(String kind, String command) {
+        return new CaptureCommand(kind, command, command, null, false, true);
     }
 
-    public static Probe of(String kind, String command, String body) {
-        return new Probe(kind, command, body, null, false, true);
+    public static CaptureCommand of(String kind, String command, String body) {
+        return new CaptureCommand(kind, command, body, null, false, true);
     }
 
-    public Probe ifMissing(String kindOf) {
-        return new Probe(kind, command, body, kindOf, false, ownNetns);
+    public CaptureCommand ifMissing(String kindOf) {
+        return new CaptureCommand(kind, command, body, kindOf, false, ownNetns);
     }
 
-    public Probe ifFailed(String kindOf) {
-        return new Probe(kind, command, body, kindOf, true, ownNetns);
+    public CaptureCommand ifFailed(String kindOf) {
+        return new CaptureCommand(kind, command, body, kindOf, true, ownNetns);
     }
 
     /** A fact about the whole device, not one network namespace. */
-    public Probe deviceWide() {
-        return new Probe(kind, command, body, fallbackOf, onAnyFailure, false);
+    public CaptureCommand deviceWide() {
+        return new CaptureCommand(kind, command, body, fallbackOf, onAnyFailure, false);
     }
 
     /** Should this probe run, given the exit status of the probe it falls back for (null: not run / unknown)? */
     public boolean wanted(Integer primaryExit) {
         if (fallbackOf == null) return true;
         if (primaryExit == null) return true;
-        return onAnyFailure ? primaryExit != 0 : primaryExit == Probes.NOT_FOUND;
+        return onAnyFailure ? primaryExit != 0 : primaryExit == CaptureCommands.NOT_FOUND;
     }
 }

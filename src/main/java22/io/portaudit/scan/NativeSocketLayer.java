@@ -24,7 +24,7 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
- * {@link ProbeIo} on the kernel's own calls (Linux, JDK 22+, through {@code java.lang.foreign}).
+ * {@link SocketLayer} on the kernel's own calls (Linux, JDK 22+, through {@code java.lang.foreign}).
  * Compiled separately at release 22 ({@code src/main/java22}) and loaded by name only on a JDK that
  * has the API, so the rest of portaudit still runs on Java 21.
  *
@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  * closed but used for the next probe: a refused port on a fast link costs two system calls, where
  * NIO needs seven. An established connection is reset ({@code SO_LINGER} 0) and closed.
  */
-final class NativeProbeIo implements ProbeIo {
+final class NativeSocketLayer implements SocketLayer {
     private static final int AF_INET = 2, AF_INET6 = 10, SOCK_STREAM = 1, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     private static final int SOL_SOCKET = 1, SO_ERROR = 4, SO_LINGER = 13;
     private static final int EPOLL_CLOEXEC = 0x80000, EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLLOUT = 0x004;
@@ -91,8 +91,8 @@ final class NativeProbeIo implements ProbeIo {
     private int nSpare4, nSpare6;
     private boolean closed;
 
-    NativeProbeIo(int fdBudget) throws IOException {
-        if (!NativeProbeIo.class.getModule().isNativeAccessEnabled()) {
+    NativeSocketLayer(int fdBudget) throws IOException {
+        if (!NativeSocketLayer.class.getModule().isNativeAccessEnabled()) {
             throw new UnsupportedOperationException("native access is not enabled (java --enable-native-access=ALL-UNNAMED)");
         }
         if (!System.getProperty("os.arch", "").matches("amd64|x86_64|aarch64")) {

@@ -14,16 +14,16 @@ import java.util.Iterator;
 import java.util.function.Consumer;
 
 /**
- * {@link ProbeIo} on Java NIO: a {@link SocketChannel} per probe, one {@link Selector}. Per port:
+ * {@link SocketLayer} on Java NIO: a {@link SocketChannel} per probe, one {@link Selector}. Per port:
  * {@code socket}, two {@code fcntl}, {@code connect}, a {@code poll} and {@code getsockopt} to look
  * (plus {@code epoll_ctl} ADD/DEL only for probes still waiting), {@code close}. Java reports
  * failures as exceptions whose messages are the C library's {@code strerror} texts; they are
  * mapped back to errno values here.
  */
-final class NioProbeIo implements ProbeIo {
+final class NioSocketLayer implements SocketLayer {
     private final Selector selector;
 
-    NioProbeIo() throws IOException {
+    NioSocketLayer() throws IOException {
         this.selector = Selector.open();
     }
 

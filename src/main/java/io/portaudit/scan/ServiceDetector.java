@@ -1,6 +1,6 @@
 package io.portaudit.scan;
 
-import io.portaudit.model.Addresses;
+import io.portaudit.model.AddressText;
 import io.portaudit.model.PortResult;
 import io.portaudit.model.Weakness;
 import java.io.IOException;
@@ -34,7 +34,7 @@ import javax.net.ssl.X509TrustManager;
  * self-signed). Every read is bounded by {@link #MAX_BYTES} and by the per-port deadline; at most
  * {@link #PER_HOST} ports of one host are probed at once (device safety).
  */
-public final class ServiceProbe {
+public final class ServiceDetector {
     public static final int MAX_BYTES = 4096;
     public static final int PER_HOST = 4;
     static final Set<Integer> TLS_PORTS = Set.of(443, 8443, 993, 995, 465, 636, 8883, 5986, 9443, 4443, 990, 5061);
@@ -73,7 +73,7 @@ public final class ServiceProbe {
 
     private final Duration timeout;
 
-    public ServiceProbe(Duration timeout) {
+    public ServiceDetector(Duration timeout) {
         this.timeout = timeout;
     }
 
@@ -226,7 +226,7 @@ public final class ServiceProbe {
             System.arraycopy(id, 0, pkt, 2 + vh.length, id.length);
             return pkt;
         }
-        String host = a.getHostAddress().contains(":") ? "[" + Addresses.format(a).replaceAll("%.*", "") + "]" : a.getHostAddress();
+        String host = a.getHostAddress().contains(":") ? "[" + AddressText.format(a).replaceAll("%.*", "") + "]" : a.getHostAddress();
         if (RTSP_PORTS.contains(port)) {
             return ("OPTIONS rtsp://" + host + ":" + port + "/ RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: portaudit\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII);

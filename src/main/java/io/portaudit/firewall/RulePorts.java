@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /** Reads port specifications: {@code 22}, {@code 1024:65535}, {@code :1023}, {@code x11:6010}, {@code 80,443,6000:6010}, nft {@code 1024-65535}. */
-final class PortSpec {
-    private PortSpec() {}
+final class RulePorts {
+    private RulePorts() {}
 
     /** Where the port text sits, for problems. */
     record Place(String source, int line, int column, String lineText, Problems problems, ServiceNames names) {}
