@@ -48,7 +48,10 @@ import java.util.Set;
  */
 public final class AuditJson {
     public static final String SCHEMA = "portaudit-audit";
-    public static final int SCHEMA_VERSION = 2;
+    /** 3 since findings merged one per port and problem carry their {@code reasons}; version 2 documents are still read. */
+    public static final int SCHEMA_VERSION = 3;
+    /** The oldest version read back (the store holds older audits). */
+    public static final int OLDEST_READ = 2;
 
     private AuditJson() {}
 
@@ -158,7 +161,10 @@ public final class AuditJson {
         return root;
     }
 
-    /** A gated finding: the finding's keys with the gate's {@code status} and {@code note} after its severity. */
+    /**
+     * A gated finding: the finding's keys with the gate's {@code status} and {@code note} after its severity; a merged
+     * finding's {@code reasons} last, each a gated finding of its own.
+     */
     private static ObjectNode finding(Gate.Gated g) {
         ObjectNode f = MAPPER.valueToTree(g.finding());
         ObjectNode out = MAPPER.createObjectNode();
@@ -169,6 +175,10 @@ public final class AuditJson {
         for (Iterator<Map.Entry<String, JsonNode>> it = f.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!out.has(e.getKey())) out.set(e.getKey(), e.getValue());
+        }
+        if (!g.reasons().isEmpty()) {
+            ArrayNode reasons = out.putArray("reasons");
+            for (Gate.Gated r : g.reasons()) reasons.add(finding(r));
         }
         return out;
     }
@@ -191,9 +201,9 @@ public final class AuditJson {
             throw new AuditJsonException("not a portaudit audit result (no \"schema\": \"" + SCHEMA + "\")");
         }
         int version = root.path("schemaVersion").asInt(0);
-        if (version < SCHEMA_VERSION) {
+        if (version < OLDEST_READ) {
             throw new AuditJsonException("an audit result of schema version " + version + " (this portaudit reads version "
-                    + SCHEMA_VERSION + " and later): run the audit again");
+                    + OLDEST_READ + " and later): run the audit again");
         }
         Reader rd = new Reader();
         rd.known(root, "", "schema", "schemaVersion", "tool", "device", "views", "summary", "policy", "ports", "findings",
@@ -218,19 +228,7 @@ public final class AuditJson {
         List<PortRow> rows = rd.list(root.path("ports"), new TypeReference<List<PortRow>>() {}, "ports");
         List<Gate.Gated> findings = new ArrayList<>();
         int i = 0;
-        for (JsonNode f : rd.array(root, "findings")) {
-            String at = "findings[" + i++ + "]";
-            if (!f.isObject()) throw new AuditJsonException(at + " is not an object");
-            ObjectNode copy = ((ObjectNode) f).deepCopy();
-            JsonNode status = copy.remove("status");
-            JsonNode note = copy.remove("note");
-            Finding finding = rd.value(copy, Finding.class, at);
-            Gate.Status st = rd.value(status == null ? MAPPER.nullNode() : status, Gate.Status.class, at + ".status");
-            if (finding.id() == null || finding.severity() == null || st == null) {
-                throw new AuditJsonException(at + ": id, severity and status are required");
-            }
-            findings.add(new Gate.Gated(finding, st, note == null || note.isNull() ? null : note.asText()));
-        }
+        for (JsonNode f : rd.array(root, "findings")) findings.add(gated(rd, f, "findings[" + i++ + "]", true));
         Policy policy = Policy.none();
         List<Gate.Change> changes = List.of();
         JsonNode p = root.path("policy");
@@ -263,6 +261,26 @@ public final class AuditJson {
         }
         return new AuditResult(snap, present, missing, unknowns, List.copyOf(listeners), rows, outcome, policy, null, null,
                 problems, notes, notChecked);
+    }
+
+    private static Gate.Gated gated(Reader rd, JsonNode f, String at, boolean top) throws AuditJsonException {
+        if (!f.isObject()) throw new AuditJsonException(at + " is not an object");
+        ObjectNode copy = ((ObjectNode) f).deepCopy();
+        JsonNode status = copy.remove("status");
+        JsonNode note = copy.remove("note");
+        JsonNode reasons = copy.remove("reasons");
+        Finding finding = rd.value(copy, Finding.class, at);
+        Gate.Status st = rd.value(status == null ? MAPPER.nullNode() : status, Gate.Status.class, at + ".status");
+        if (finding.id() == null || finding.severity() == null || st == null) {
+            throw new AuditJsonException(at + ": id, severity and status are required");
+        }
+        List<Gate.Gated> rs = new ArrayList<>();
+        if (reasons != null && !reasons.isNull()) {
+            if (!top || !reasons.isArray()) throw new AuditJsonException(at + ".reasons: " + (top ? "not an array" : "a reason has no reasons"));
+            int j = 0;
+            for (JsonNode r : reasons) rs.add(gated(rd, r, at + ".reasons[" + j++ + "]", false));
+        }
+        return new Gate.Gated(finding, st, note == null || note.isNull() ? null : note.asText(), rs);
     }
 
     /** Reading state: the unknown fields met so far, by path. */

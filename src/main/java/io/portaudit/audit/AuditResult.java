@@ -45,7 +45,7 @@ public record AuditResult(DeviceSnapshot snapshot, List<String> viewsPresent, Li
      * accepted them ({@code --accept-unreadable} or a policy exception for {@code unparsed-input}).
      */
     public boolean unreadable() {
-        return outcome.findings().stream().anyMatch(g -> g.finding().id().equals(Auditor.UNPARSED)
+        return outcome.atoms().stream().anyMatch(g -> g.finding().id().equals(Auditor.UNPARSED)
                 && g.status() != Gate.Status.ACCEPTED);
     }
 

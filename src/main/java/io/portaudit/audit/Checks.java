@@ -38,7 +38,7 @@ public final class Checks {
                 // open-without-listener, ipv6-unfiltered and the ruleset analyses read the rules
                 default -> fw ? null : FIREWALL;
             };
-            boolean found = r.outcome().findings().stream().anyMatch(g -> g.finding().id().equals(id));
+            boolean found = r.outcome().findings().stream().anyMatch(g -> g.has(id));
             if (need != null && !found) out.put(id, "not checked: needs " + need);
         }
         return out;

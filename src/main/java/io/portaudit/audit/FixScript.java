@@ -83,7 +83,7 @@ public final class FixScript {
         List<String> notClosed = new ArrayList<>();
         boolean listenerView = r.viewsPresent().contains("listeners");
 
-        for (Gate.Gated g : r.outcome().findings()) {
+        for (Gate.Gated g : r.outcome().atoms()) { // each reason of a merged finding on its own: its id says what to close
             if (g.status() != Gate.Status.FAILS) continue;
             Finding f = g.finding();
             String head = "[" + f.severity().label() + "] " + f.id() + ": " + ShellWord.comment(f.title());

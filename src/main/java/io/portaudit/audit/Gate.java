@@ -27,12 +27,41 @@ public final class Gate {
         NOT_GATED
     }
 
-    public record Gated(Finding finding, Status status, String note) {}
+    /**
+     * A finding as the gate decided it. A merged finding (one per port and problem, {@link Merge}) carries the
+     * findings it stands for as {@code reasons}, each gated on its own (its id, severity, exception); an unmerged one
+     * has none and stands for itself.
+     */
+    public record Gated(Finding finding, Status status, String note, List<Gated> reasons) {
+        public Gated {
+            reasons = reasons == null ? List.of() : List.copyOf(reasons);
+        }
+
+        public Gated(Finding finding, Status status, String note) {
+            this(finding, status, note, List.of());
+        }
+
+        /** The findings this one stands for, each with its own id, severity and status: its reasons, or itself. */
+        public List<Gated> atoms() {
+            return reasons.isEmpty() ? List.of(this) : reasons;
+        }
+
+        /** Whether this finding, or one of its reasons, has this id. */
+        public boolean has(String id) {
+            return atoms().stream().anyMatch(g -> g.finding().id().equals(id));
+        }
+    }
 
     /** A port the policy allows that the device does not expose, or one it exposes that the policy does not allow. */
     public record Change(String kind, String port, String detail) {}
 
-    public record Outcome(List<Gated> findings, List<Change> changes, Severity failOn, boolean failed) {}
+    /** The gate's decision; {@code findings} merged one per port and problem ({@link Merge}), {@link #atoms} one by one. */
+    public record Outcome(List<Gated> findings, List<Change> changes, Severity failOn, boolean failed) {
+        /** Every finding one by one, as the correlation found them: the merged findings' reasons, and the others. */
+        public List<Gated> atoms() {
+            return findings.stream().flatMap(g -> g.atoms().stream()).toList();
+        }
+    }
 
     public static Outcome apply(Policy policy, Severity failOnOverride, List<PortRow> rows, List<Finding> findings, LocalDate today) {
         Severity failOn = failOnOverride != null ? failOnOverride : policy.failOn();
@@ -68,7 +97,7 @@ public final class Gate {
             out.add(new Gated(f, status, note));
         }
         out.sort((a, b) -> b.finding().severity().compareTo(a.finding().severity()));
-        return new Outcome(List.copyOf(out), List.copyOf(changes), failOn, failed);
+        return new Outcome(Merge.merge(out), List.copyOf(changes), failOn, failed);
     }
 
     /** Reachable listeners (or open scan ports) the policy does not allow; allowed ports that are absent. */

@@ -291,8 +291,11 @@ public final class AuditCommand implements Callable<Integer> {
 
     private int render(AuditResult result, io.portaudit.store.Diff changed, PrintWriter err) throws IOException {
         boolean color = common.useColor();
-        output.write(spec.commandLine().getOut(), err, common.verbosity() < 0, "audit", FORMATS,
-                (format, w) -> io.portaudit.report.SinceSection.write(format, result, changed, w, format.equals("text") && color));
+        PrintWriter stdout = spec.commandLine().getOut();
+        // -q shortens what goes to the terminal; a report written to a file is whole
+        output.write(stdout, err, common.verbosity() < 0, "audit", FORMATS,
+                (format, w) -> io.portaudit.report.SinceSection.write(format, result, changed, w, format.equals("text") && color,
+                        w == stdout ? common.verbosity() : Math.max(0, common.verbosity())));
         if (fixScript != null) {
             Files.writeString(fixScript, FixScript.render(result), StandardCharsets.UTF_8);
             if (common.verbosity() >= 0) err.println("portaudit: wrote fix script to " + fixScript + " (review it; it is not run)");

@@ -72,7 +72,8 @@ public final class ShowCommand implements Callable<Integer> {
                 (format, w) -> {
                     if (r != null && !format.equals("json")) {
                         w.println("audit " + info.id() + " of " + p(device.label()) + " (" + p(device.key()) + "), recorded " + info.recordedAt());
-                        io.portaudit.report.Reports.write(format, r, w, format.equals("text") && color);
+                        io.portaudit.report.Reports.write(format, r, w, format.equals("text") && color,
+                                w == spec.commandLine().getOut() ? common.verbosity() : Math.max(0, common.verbosity()));
                         return;
                     }
                     if (format.equals("json")) {

@@ -29,7 +29,7 @@ public final class JunitReport {
         java.util.Map<String, String> notChecked = r.notChecked();
         for (String id : FindingCatalog.IDS.keySet()) {
             tests++;
-            List<Gate.Gated> failing = r.outcome().findings().stream()
+            List<Gate.Gated> failing = r.outcome().atoms().stream()
                     .filter(g -> g.finding().id().equals(id) && g.status() == Gate.Status.FAILS).toList();
             boolean gated = r.policy() == null || r.policy().gates(id);
             String notRun = notChecked.get(id);

@@ -19,8 +19,13 @@ public final class Reports {
 
     /** Writes {@code r} as {@code format}; colour only applies to text. */
     public static void write(String format, AuditResult r, Writer out, boolean color) throws IOException {
+        write(format, r, out, color, 0);
+    }
+
+    /** {@code verbosity}: -1 {@code -q} (the verdict and the failing findings), 0 default, 1 {@code -v} (all evidence). */
+    public static void write(String format, AuditResult r, Writer out, boolean color, int verbosity) throws IOException {
         switch (format) {
-            case "text" -> TextReport.write(r, new PrintWriter(out), color);
+            case "text" -> TextReport.write(r, new PrintWriter(out), color, verbosity);
             case "json" -> JsonReport.write(r, out);
             case "html" -> HtmlReport.write(r, out);
             case "sarif" -> SarifReport.write(r, out);

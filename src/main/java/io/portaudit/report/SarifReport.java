@@ -40,7 +40,7 @@ public final class SarifReport {
             rules.add(rule);
         }
         List<Object> results = new ArrayList<>();
-        for (Gate.Gated g : r.outcome().findings()) {
+        for (Gate.Gated g : r.outcome().atoms()) { // a result per rule id: a merged finding's reasons one by one
             Finding f = g.finding();
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("ruleId", f.id());

@@ -26,13 +26,18 @@ public final class SinceSection {
 
     /** Writes {@code r} as {@code format} with the section for {@code since}; without one, as {@link Reports#write}. */
     public static void write(String format, AuditResult r, Diff since, Writer out, boolean color) throws IOException {
+        write(format, r, since, out, color, 0);
+    }
+
+    /** {@code verbosity}: the text report's (-q -1, default 0, -v 1; see {@link Reports#write}). */
+    public static void write(String format, AuditResult r, Diff since, Writer out, boolean color, int verbosity) throws IOException {
         if (since == null) {
-            Reports.write(format, r, out, color);
+            Reports.write(format, r, out, color, verbosity);
             return;
         }
         switch (format) {
             case "text" -> {
-                Reports.write(format, r, out, color);
+                Reports.write(format, r, out, color, verbosity);
                 PrintWriter pw = new PrintWriter(out);
                 pw.println();
                 pw.println(TITLE + ":");

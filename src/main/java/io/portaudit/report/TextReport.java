@@ -5,24 +5,68 @@ import io.portaudit.audit.Gate;
 import io.portaudit.audit.PortRow;
 import io.portaudit.model.Evidence;
 import io.portaudit.model.Finding;
+import io.portaudit.model.L10n;
 import io.portaudit.model.ParseProblem;
 import io.portaudit.model.Severity;
 import io.portaudit.model.Text;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
-/** The plain-text audit report for a terminal or a log; colour only when asked (a terminal). */
+/**
+ * The plain-text audit report for a terminal or a log; colour only when asked (a terminal). It opens with the verdict
+ * (at most five lines) and the fix-first list. Verbosity: {@code -q} (-1) prints the verdict and the failing findings
+ * only; the default adds the port table, every finding with its reasons, evidence (shortened, without sources) and
+ * fixes; {@code -v} (1) adds what the default hides: each reason's own title, status and detail, and the evidence in
+ * full with the file and line it came from.
+ */
 public final class TextReport {
     private TextReport() {}
 
     public static void write(AuditResult r, PrintWriter out, boolean color) {
+        write(r, out, color, 0);
+    }
+
+    public static void write(AuditResult r, PrintWriter out, boolean color, int verbosity) {
         Ansi a = new Ansi(color);
-        out.printf("%s%n", a.bold("portaudit audit of " + Text.printable(r.snapshot().host(), 80) + " (" + Text.printable(r.snapshot().source(), 200) + ")"
-                + (r.partial() ? "  [PARTIAL]" : "")));
-        out.printf("collected %s%n", r.snapshot().collectedAt());
-        out.printf("views: %s%s%n", r.viewsPresent().isEmpty() ? "(none)" : String.join(", ", r.viewsPresent()),
-                r.viewsMissing().isEmpty() ? "" : "   missing: " + String.join(", ", r.viewsMissing()));
-        for (String u : r.unknowns()) out.println("  unknown: " + Text.printable(u, 300));
+        List<String> verdict = Overview.lines(r);
+        for (int i = 0; i < verdict.size(); i++) {
+            String line = Text.printable(verdict.get(i), 400);
+            out.println(i == 0 ? (Overview.bad(r) ? a.red(a.bold(line)) : a.green(a.bold(line))) : line);
+        }
+        if (verbosity < 0) {
+            List<Gate.Gated> failing = r.outcome().findings().stream().filter(g -> g.status() == Gate.Status.FAILS).toList();
+            for (Gate.Gated g : failing) {
+                finding(a, out, g, -1);
+            }
+            out.flush();
+            return;
+        }
         out.println();
+        out.printf("%s %s (%s)%s%n", a.bold(L10n.t("text.audit.of")), Text.printable(r.snapshot().host(), 80), Text.printable(r.snapshot().source(), 200),
+                r.partial() ? "  [" + L10n.t("verdict.partial") + "]" : "");
+        out.printf("%s %s%n", L10n.t("text.collected"), r.snapshot().collectedAt());
+        out.printf("%s %s%s%n", L10n.t("text.views"), r.viewsPresent().isEmpty() ? L10n.t("text.none") : String.join(", ", r.viewsPresent()),
+                r.viewsMissing().isEmpty() ? "" : "   " + L10n.t("text.missing") + " " + String.join(", ", r.viewsMissing()));
+        for (String u : r.unknowns()) out.println("  " + L10n.t("text.unknown") + " " + Text.printable(u, 300));
+        out.println();
+
+        List<Overview.Fix> fixes = Overview.fixFirst(r);
+        if (!fixes.isEmpty()) {
+            out.println(a.bold(L10n.t("heading.fixfirst")));
+            int n = 0;
+            for (Overview.Fix f : fixes) {
+                if (++n > 10) {
+                    out.println("  " + L10n.t("fixfirst.more", fixes.size() - 10));
+                    break;
+                }
+                out.printf("%3d. %-8s %-24s %s  [%s]%n", n, Overview.severity(f.gated().finding().severity()),
+                        Text.printable(f.subject(), 24), Text.printable(f.remedy(), 160), f.effort().label());
+            }
+            out.println();
+        }
 
         out.printf("%-5s %-5s %-6s %-12s %-10s %-14s %-30s%n", "PROTO", "PORT", "FAMILY", "SERVICE", "FIREWALL", "SCAN", "LISTENER");
         for (PortRow row : r.rows()) {
@@ -32,35 +76,22 @@ public final class TextReport {
             String listener = row.listeners().isEmpty() ? "-" : String.join(",", row.listeners().stream()
                     .map(l -> l.endpoint() + (l.owners().isEmpty() ? "" : " " + l.owners().get(0).comm())).toList());
             out.printf("%-5s %-5d %-6s %-12s %-10s %-14s %s%n", row.protocol().label(), row.port(), row.family().label(),
-                    Text.printable(row.service() == null ? "-" : row.service(), 11), fw, scan, Text.printable(listener, 80));
+                    Text.printable(row.service() == null ? "-" : row.service(), 12), fw, scan, Text.printable(listener, 80));
         }
-        if (r.rows().isEmpty()) out.println("(no ports: nothing listens, nothing is accepted, nothing was scanned)");
+        if (r.rows().isEmpty()) out.println(L10n.t("text.noports"));
         out.println();
 
-        out.println(a.bold("findings"));
-        for (Gate.Gated g : r.outcome().findings()) {
-            Finding f = g.finding();
-            String tag = switch (g.status()) {
-                case FAILS -> a.red("FAIL");
-                case ACCEPTED -> a.green("ok  ");
-                default -> "    ";
-            };
-            out.printf("%s %-8s %-22s %s%n", tag, sev(a, f.severity()), f.id(), Text.printable(f.title(), 200));
-            if (g.note() != null) out.printf("       %s%n", Text.printable(g.note(), 200));
-            for (Evidence e : f.evidence()) {
-                out.printf("       %-8s %s%s%n", Text.printable(e.view(), 20), Text.printable(e.text(), 160), e.source() == null ? "" : "  [" + Text.printable(e.source(), 80) + "]");
-            }
-            for (String fix : f.remedy()) out.printf("       fix: %s%n", Text.printable(fix, 200));
-        }
-        if (r.outcome().findings().isEmpty()) out.println("(none)");
+        out.println(a.bold(L10n.t("heading.findings")) + " (" + r.outcome().findings().size() + ")");
+        for (Gate.Gated g : r.outcome().findings()) finding(a, out, g, verbosity);
+        if (r.outcome().findings().isEmpty()) out.println(L10n.t("text.none"));
         if (!r.notChecked().isEmpty()) {
             out.println();
-            out.println(a.bold("checks that did not run") + " (their view or probe is missing: not a pass)");
+            out.println(a.bold(L10n.t("heading.notchecked")) + " " + L10n.t("text.notchecked.why"));
             for (var e : r.notChecked().entrySet()) out.printf("  %-22s %s%n", e.getKey(), e.getValue());
         }
         if (!r.outcome().changes().isEmpty()) {
             out.println();
-            out.println(a.bold("compared with " + (r.policy().product() == null ? "the policy" : Text.printable(r.policy().product(), 120))));
+            out.println(a.bold(L10n.t("heading.compared", r.policy().product() == null ? L10n.t("text.thepolicy") : Text.printable(r.policy().product(), 120))));
             for (Gate.Change c : r.outcome().changes()) out.printf("  %-7s %-28s %s%n", c.kind(), Text.printable(c.port(), 120), Text.printable(c.detail(), 120));
         }
         if (!r.problems().isEmpty()) {
@@ -69,20 +100,72 @@ public final class TextReport {
         }
         if (!r.notes().isEmpty()) {
             out.println();
-            for (String n : r.notes()) out.println("note: " + Text.printable(n, 2000)); // a console paste's note names every skipped line range
+            for (String n : r.notes()) out.println(L10n.t("text.note") + " " + Text.printable(n, 2000)); // a console paste's note names every skipped line range
         }
         out.println();
-        String verdict = r.partial() ? a.red("PARTIAL") : r.unreadable() ? a.red("INCOMPLETE (input lines not read: unparsed-input)") : r.outcome().failed() ? a.red("FAIL") : a.green("PASS");
-        out.printf("result: %s (%d finding(s) at or above %s fail the gate; %d accepted by exceptions)%n", verdict,
-                r.count(Gate.Status.FAILS), r.outcome().failOn().label(), r.count(Gate.Status.ACCEPTED));
+        String word = Overview.word(r);
+        out.printf("%s %s%n", L10n.t("text.result"), (Overview.bad(r) ? a.red(word) : a.green(word)) + " "
+                + L10n.t("text.result.counts", r.count(Gate.Status.FAILS), r.outcome().failOn().label(), r.count(Gate.Status.ACCEPTED)));
         out.flush();
+    }
+
+    /** One finding: its status, severity, id and title; then by verbosity its reasons, evidence and fixes. */
+    private static void finding(Ansi a, PrintWriter out, Gate.Gated g, int verbosity) {
+        Finding f = g.finding();
+        String tag = switch (g.status()) {
+            case FAILS -> a.red("FAIL");
+            case ACCEPTED -> a.green("ok  ");
+            default -> "    ";
+        };
+        out.printf("%s %-8s %-22s %s%n", tag, sev(a, f.severity()), f.id(), Text.printable(f.title(), 200));
+        if (verbosity < 0) {
+            if (!g.reasons().isEmpty()) out.printf("       %s %s%n", L10n.t("text.reasons"), reasons(g));
+            if (!f.remedy().isEmpty()) out.printf("       %s %s%n", L10n.t("text.fix"), Text.printable(f.remedy().get(0), 200));
+            return;
+        }
+        if (g.note() != null) out.printf("       %s%n", Text.printable(g.note(), 200));
+        if (verbosity == 0) {
+            for (Gate.Gated reason : g.reasons()) {
+                out.printf("     - %-8s %-22s %s%n", sev(a, reason.finding().severity()), reason.finding().id(), Text.printable(reason.finding().title(), 200));
+            }
+            List<String> lines = new ArrayList<>(new LinkedHashSet<>(f.evidence().stream()
+                    .map(e -> String.format("       %-8s %s", Text.printable(e.view(), 20), Text.printable(e.text(), 110))).toList()));
+            lines.stream().limit(SHOWN).forEach(out::println);
+            List<String> fixes = f.remedy();
+            for (String fix : fixes.stream().limit(SHOWN).toList()) out.printf("       %s %s%n", L10n.t("text.fix"), Text.printable(fix, 200));
+            int hidden = Math.max(0, lines.size() - SHOWN) + Math.max(0, fixes.size() - SHOWN);
+            if (hidden > 0) out.printf("       %s%n", L10n.t("text.hidden", hidden));
+            return;
+        }
+        if (f.detail() != null) out.printf("       %s%n", Text.printable(f.detail(), 2000));
+        for (Gate.Gated reason : g.atoms()) {
+            Finding rf = reason.finding();
+            if (!g.reasons().isEmpty()) {
+                out.printf("     - %-8s %-22s %s [%s]%n", sev(a, rf.severity()), rf.id(), Text.printable(rf.title(), 200),
+                        Overview.status(reason.status()));
+                if (reason.note() != null) out.printf("         %s%n", Text.printable(reason.note(), 200));
+                if (rf.detail() != null && !rf.detail().equals(f.detail())) out.printf("         %s%n", Text.printable(rf.detail(), 2000));
+            }
+            for (Evidence e : rf.evidence()) {
+                out.printf("       %-8s %s%s%n", Text.printable(e.view(), 20), Text.printable(e.text(), 400),
+                        e.source() == null ? "" : "  [" + Text.printable(e.source(), 200) + "]");
+            }
+        }
+        for (String fix : f.remedy()) out.printf("       %s %s%n", L10n.t("text.fix"), Text.printable(fix, 200));
+    }
+
+    /** Evidence lines and fixes the default shows per finding; {@code -v} shows all. */
+    private static final int SHOWN = 4;
+
+    private static String reasons(Gate.Gated g) {
+        return String.join(", ", g.reasons().stream().map(r -> r.finding().id() + " (" + Overview.severity(r.finding().severity()) + ")").toList());
     }
 
     private static String sev(Ansi a, Severity s) {
         return switch (s) {
-            case CRITICAL, HIGH -> a.red(String.format("%-8s", s.label()));
-            case MEDIUM -> a.yellow(String.format("%-8s", s.label()));
-            default -> String.format("%-8s", s.label());
+            case CRITICAL, HIGH -> a.red(String.format("%-8s", Overview.severity(s)));
+            case MEDIUM -> a.yellow(String.format("%-8s", Overview.severity(s)));
+            default -> String.format("%-8s", Overview.severity(s));
         };
     }
 

@@ -49,7 +49,7 @@ public final class Baseline {
         if (deviations.isEmpty()) return r;
         List<Finding> findings = new ArrayList<>();
         // the gate adds its own policy-violation findings again
-        for (Gate.Gated g : r.outcome().findings()) if (!g.finding().id().equals("policy-violation")) findings.add(g.finding());
+        for (Gate.Gated g : r.outcome().atoms()) if (!g.finding().id().equals("policy-violation")) findings.add(g.finding());
         findings.addAll(deviations);
         Gate.Outcome o = Gate.apply(r.policy(), r.outcome().failOn(), r.rows(), findings, today);
         // keep what --accept-unreadable accepted

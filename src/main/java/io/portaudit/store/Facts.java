@@ -107,7 +107,13 @@ public record Facts(String host, String source, String collectedAt, String resul
             }
         }
         List<FindingRow> findings = new ArrayList<>();
+        List<JsonNode> atoms = new ArrayList<>();
+        // a merged finding (one per port and problem) is normalized as its reasons, each with its own id, as before merging
         for (JsonNode f : doc.path("findings")) {
+            if (f.path("reasons").isArray() && !f.path("reasons").isEmpty()) f.path("reasons").forEach(atoms::add);
+            else atoms.add(f);
+        }
+        for (JsonNode f : atoms) {
             JsonNode ports = f.path("ports");
             findings.add(new FindingRow(f.path("id").asText(), f.path("severity").asText(), f.path("status").asText(),
                     Protocol.parse(text(f.path("protocol"))), family(text(f.path("family"))),

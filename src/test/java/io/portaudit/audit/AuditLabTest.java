@@ -49,7 +49,7 @@ class AuditLabTest {
     /** What a finding is about, without the words that depend on where the facts came from. */
     static Set<String> keys(JsonNode root) {
         Set<String> out = new TreeSet<>();
-        for (JsonNode f : root.path("findings")) {
+        for (JsonNode f : io.portaudit.audit.JsonFindings.atoms(root)) {
             JsonNode p = f.path("ports");
             out.add(f.path("id").asText() + " " + f.path("protocol").asText() + "/"
                     + (p.isNull() ? "-" : p.path("from").asText() + "-" + p.path("to").asText()) + " " + f.path("family").asText());

@@ -61,7 +61,7 @@ class AuditRunTest {
                 Clock clock = Clock.fixed(Instant.parse(day + "T00:00:00Z"), ZoneOffset.UTC);
                 AuditResult r = AuditRun.run(new AuditRequest(pasted(SEED + "440-iptables-L.txt", SEED + "440-netstat-a.txt"), null, p,
                         null, null, clock, null));
-                Gate.Status telnet = r.outcome().findings().stream()
+                Gate.Status telnet = r.outcome().atoms().stream()
                         .filter(g -> g.finding().id().equals("insecure-protocol") && g.finding().ports() != null
                                 && g.finding().ports().from() == 23)
                         .findFirst().orElseThrow().status();

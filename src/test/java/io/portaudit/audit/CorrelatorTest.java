@@ -20,7 +20,7 @@ class CorrelatorTest {
     }
 
     static List<String> ids(AuditResult r, String id) {
-        return r.outcome().findings().stream().map(Gate.Gated::finding).filter(f -> f.id().equals(id))
+        return r.outcome().atoms().stream().map(Gate.Gated::finding).filter(f -> f.id().equals(id))
                 .map(f -> f.protocol().label() + "/" + f.ports() + "/" + f.family().label()).toList();
     }
 
@@ -36,7 +36,7 @@ class CorrelatorTest {
         assertThat(ids(r, "open-without-listener")).containsExactly("tcp/8000-8010/ipv4");
         assertThat(ids(r, "scan-disagrees")).isEmpty();
         // the loopback-only postgres is listed but never a finding
-        assertThat(r.outcome().findings()).noneMatch(g -> g.finding().ports() != null && g.finding().ports().from() == 5432);
+        assertThat(r.outcome().atoms()).noneMatch(g -> g.finding().ports() != null && g.finding().ports().from() == 5432);
         PortRow ftp = r.rows().stream().filter(row -> row.port() == 21).findFirst().orElseThrow();
         assertThat(ftp.expected()).isEqualTo("open");
         assertThat(ftp.scan().banner()).isEqualTo(Scenarios.BANNER);
@@ -47,13 +47,13 @@ class CorrelatorTest {
     @Test
     void everyFindingCarriesEvidenceAndAConcreteFix() {
         AuditResult r = audit(Scenarios.input(PortState.OPEN), Policy.none());
-        for (Gate.Gated g : r.outcome().findings()) {
+        for (Gate.Gated g : r.outcome().atoms()) {
             Finding f = g.finding();
             assertThat(FindingCatalog.IDS).containsKey(f.id());
             assertThat(f.evidence()).as(f.id()).isNotEmpty();
             assertThat(f.remedy()).as(f.id()).isNotEmpty();
         }
-        Finding ftp = r.outcome().findings().stream().map(Gate.Gated::finding)
+        Finding ftp = r.outcome().atoms().stream().map(Gate.Gated::finding)
                 .filter(f -> f.id().equals("exposed-service") && f.ports().from() == 21).findFirst().orElseThrow();
         // a program name is not a service name: no rc-update/systemctl command is guessed from "vsftpd"
         assertThat(ftp.remedy()).noneMatch(x -> x.startsWith("rc-update") || x.startsWith("systemctl"));
@@ -73,9 +73,9 @@ class CorrelatorTest {
         AuditResult r = weakScan(tls, ssh);
         assertThat(ids(r, "weak-tls")).containsExactly("tcp/21/ipv4");
         assertThat(ids(r, "weak-ssh-crypto")).containsExactly("tcp/80/ipv4");
-        Finding ssh80 = r.outcome().findings().stream().map(Gate.Gated::finding).filter(f -> f.id().equals("weak-ssh-crypto")).findFirst().orElseThrow();
+        Finding ssh80 = r.outcome().atoms().stream().map(Gate.Gated::finding).filter(f -> f.id().equals("weak-ssh-crypto")).findFirst().orElseThrow();
         assertThat(ssh80.remedy().get(0)).contains("KexAlgorithms -diffie-hellman-group1-sha1 / Ciphers -aes128-cbc,3des-cbc");
-        Finding tls21 = r.outcome().findings().stream().map(Gate.Gated::finding).filter(f -> f.id().equals("weak-tls")).findFirst().orElseThrow();
+        Finding tls21 = r.outcome().atoms().stream().map(Gate.Gated::finding).filter(f -> f.id().equals("weak-tls")).findFirst().orElseThrow();
         assertThat(tls21.title()).endsWith("has weak TLS: certificate expired 2025-01-01T00:00:00Z; RSA key of 1024 bits");
         assertThat(tls21.severity()).isEqualTo(Severity.MEDIUM);
     }
@@ -95,7 +95,7 @@ class CorrelatorTest {
 
     /** What the findings say, titles and remedies included, without the evidence (which quotes the banner for people). */
     private static List<String> said(AuditResult r) {
-        return r.outcome().findings().stream().map(Gate.Gated::finding)
+        return r.outcome().atoms().stream().map(Gate.Gated::finding)
                 .map(f -> f.id() + "|" + f.title() + "|" + f.detail() + "|" + f.remedy() + "|" + f.severity()).toList();
     }
 
@@ -124,7 +124,7 @@ class CorrelatorTest {
         assertThat(r.viewsPresent()).containsExactly("scan");
         assertThat(ids(r, "exposed-service")).containsExactly("tcp/21/ipv4");
         assertThat(ids(r, "insecure-protocol")).containsExactly("tcp/21/ipv4");
-        Finding ftp = r.outcome().findings().stream().map(Gate.Gated::finding).filter(f -> f.id().equals("exposed-service")).findFirst().orElseThrow();
+        Finding ftp = r.outcome().atoms().stream().map(Gate.Gated::finding).filter(f -> f.id().equals("exposed-service")).findFirst().orElseThrow();
         assertThat(ftp.title()).contains("an unknown program (no listener view");
         assertThat(ftp.remedy()).contains("iptables -I INPUT -p tcp --dport 21 -j DROP");
         assertThat(r.outcome().failed()).isTrue();
@@ -133,7 +133,7 @@ class CorrelatorTest {
     @Test
     void withoutAListenerViewAnAcceptRuleIsNotSaidToHaveNoListener() {
         AuditResult only = audit(new AuditInput(Scenarios.snapshot(), Scenarios.firewall(), null, null, List.of(), List.of()), Policy.none());
-        List<Finding> open = only.outcome().findings().stream().map(Gate.Gated::finding).filter(f -> f.id().equals("open-without-listener")).toList();
+        List<Finding> open = only.outcome().atoms().stream().map(Gate.Gated::finding).filter(f -> f.id().equals("open-without-listener")).toList();
         assertThat(open).isNotEmpty().allSatisfy(f -> {
             assertThat(f.title()).endsWith("is accepted by the firewall but no listener view shows what listens");
             assertThat(f.evidence()).anySatisfy(e -> assertThat(e.text()).isEqualTo("no listener view was collected"));
@@ -144,7 +144,7 @@ class CorrelatorTest {
         assertThat(ids(fwScan, "scan-disagrees")).isEmpty();
         assertThat(ids(fwScan, "exposed-service")).contains("tcp/21/ipv4", "tcp/80/ipv4");
         AuditResult both = audit(Scenarios.input(PortState.OPEN), Policy.none());
-        assertThat(both.outcome().findings()).filteredOn(g -> g.finding().id().equals("open-without-listener"))
+        assertThat(both.outcome().atoms()).filteredOn(g -> g.finding().id().equals("open-without-listener"))
                 .allSatisfy(g -> assertThat(g.finding().title()).endsWith("but nothing listens"));
     }
 
@@ -152,7 +152,7 @@ class CorrelatorTest {
     void aScanThatContradictsTheRulesIsAFinding() {
         AuditResult r = audit(Scenarios.input(PortState.FILTERED), Policy.none());
         assertThat(ids(r, "scan-disagrees")).containsExactly("tcp/80/ipv4");
-        Finding f = r.outcome().findings().stream().map(Gate.Gated::finding).filter(x -> x.id().equals("scan-disagrees")).findFirst().orElseThrow();
+        Finding f = r.outcome().atoms().stream().map(Gate.Gated::finding).filter(x -> x.id().equals("scan-disagrees")).findFirst().orElseThrow();
         assertThat(f.title()).contains("the scan saw filtered", "imply open");
         assertThat(f.severity()).isEqualTo(Severity.HIGH);
     }
@@ -163,7 +163,7 @@ class CorrelatorTest {
         AuditResult r = audit(onlyListeners, Policy.none());
         assertThat(r.viewsMissing()).containsExactly("firewall", "scan");
         assertThat(r.unknowns()).anyMatch(u -> u.contains("possibly reachable"));
-        assertThat(r.outcome().findings()).filteredOn(g -> g.finding().id().equals("exposed-service"))
+        assertThat(r.outcome().atoms()).filteredOn(g -> g.finding().id().equals("exposed-service"))
                 .allMatch(g -> g.finding().title().contains("possibly reachable"));
         assertThat(ids(r, "exposed-service")).contains("tcp/21/ipv4", "tcp/6000/ipv4", "tcp/6000/ipv6");
         assertThat(r.rows()).allMatch(row -> row.expected() == null);
@@ -177,7 +177,7 @@ class CorrelatorTest {
         AuditResult r = audit(in, Policy.none());
         assertThat(ids(r, "exposed-service")).contains("tcp/8001/ipv4");
         // 8001 is listened on (via the dual-stack socket), so the idle part of 8000-8010 excludes it
-        assertThat(r.outcome().findings()).filteredOn(g -> g.finding().id().equals("open-without-listener") && g.finding().ports().from() == 8000)
+        assertThat(r.outcome().atoms()).filteredOn(g -> g.finding().id().equals("open-without-listener") && g.finding().ports().from() == 8000)
                 .singleElement().satisfies(g -> assertThat(g.finding().title()).contains("tcp/8000,8002-8010"));
     }
 

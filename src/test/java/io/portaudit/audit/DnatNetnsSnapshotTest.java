@@ -57,7 +57,7 @@ class DnatNetnsSnapshotTest {
     }
 
     static List<Finding> findings(AuditResult r, String id, int port) {
-        return r.outcome().findings().stream().map(Gate.Gated::finding)
+        return r.outcome().atoms().stream().map(Gate.Gated::finding)
                 .filter(f -> f.id().equals(id) && f.ports().contains(port)).toList();
     }
 

@@ -76,7 +76,7 @@ class DualStackLabTest {
 
     static List<String> ids(JsonNode root, int port) {
         List<String> out = new ArrayList<>();
-        for (JsonNode f : root.path("findings")) {
+        for (JsonNode f : io.portaudit.audit.JsonFindings.atoms(root)) {
             if (f.path("family").asText().equals("ipv4") && f.path("ports").path("from").asInt() == port
                     && f.path("ports").path("to").asInt() == port) {
                 out.add(f.path("id").asText());

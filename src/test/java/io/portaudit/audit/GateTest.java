@@ -22,7 +22,7 @@ class GateTest {
         AuditResult r = audit(Policy.none(), null, Scenarios.AT);
         assertThat(r.outcome().failed()).isTrue();
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.outcome().findings()).filteredOn(g -> g.status() == Gate.Status.FAILS)
+        assertThat(r.outcome().atoms()).filteredOn(g -> g.status() == Gate.Status.FAILS)
                 .allMatch(g -> g.finding().severity().atLeast(Severity.HIGH));
     }
 
@@ -36,7 +36,7 @@ class GateTest {
     @Test
     void failOnMediumAlsoCountsMediumFindings() {
         AuditResult r = audit(Policy.none(), Severity.MEDIUM, Scenarios.AT);
-        assertThat(r.outcome().findings()).filteredOn(g -> g.status() == Gate.Status.FAILS)
+        assertThat(r.outcome().atoms()).filteredOn(g -> g.status() == Gate.Status.FAILS)
                 .anyMatch(g -> g.finding().id().equals("open-without-listener"));
     }
 
@@ -62,17 +62,17 @@ class GateTest {
                 """;
         Policy p = PolicyLoader.parse("test.yaml", yaml);
         AuditResult before = audit(p, null, Instant.parse("2026-12-31T12:00:00Z"));
-        Gate.Gated ftp = before.outcome().findings().stream()
+        Gate.Gated ftp = before.outcome().atoms().stream()
                 .filter(g -> g.finding().id().equals("insecure-protocol") && g.finding().ports().from() == 21).findFirst().orElseThrow();
         assertThat(ftp.status()).isEqualTo(Gate.Status.ACCEPTED);
         assertThat(ftp.note()).contains("legacy updater", "until 2026-12-31");
-        Gate.Gated x11 = before.outcome().findings().stream()
+        Gate.Gated x11 = before.outcome().atoms().stream()
                 .filter(g -> g.finding().id().equals("insecure-protocol") && g.finding().ports().from() == 6000).findFirst().orElseThrow();
         assertThat(x11.status()).isEqualTo(Gate.Status.FAILS);
         assertThat(x11.note()).contains("expired on 2026-11-01");
 
         AuditResult after = audit(p, null, Instant.parse("2027-01-01T00:00:00Z"));
-        assertThat(after.outcome().findings()).filteredOn(g -> g.finding().id().equals("insecure-protocol") && g.finding().ports().from() == 21)
+        assertThat(after.outcome().atoms()).filteredOn(g -> g.finding().id().equals("insecure-protocol") && g.finding().ports().from() == 21)
                 .singleElement().extracting(Gate.Gated::status).isEqualTo(Gate.Status.FAILS);
     }
 
@@ -80,9 +80,9 @@ class GateTest {
     void portsOutsideTheAllowListAreViolationsAndAbsentOnesAreShown() throws Exception {
         Policy p = PolicyLoader.parse("p.yaml", "product: p\nallow: [{port: tcp/80, program: lighttpd}, {port: tcp/443}]\n");
         AuditResult r = audit(p, null, Scenarios.AT);
-        assertThat(r.outcome().findings()).filteredOn(g -> g.finding().id().equals("policy-violation"))
+        assertThat(r.outcome().atoms()).filteredOn(g -> g.finding().id().equals("policy-violation"))
                 .extracting(g -> g.finding().ports().from()).containsExactlyInAnyOrder(21, 80);
-        Gate.Gated http = r.outcome().findings().stream().filter(g -> g.finding().id().equals("policy-violation")
+        Gate.Gated http = r.outcome().atoms().stream().filter(g -> g.finding().id().equals("policy-violation")
                 && g.finding().ports().from() == 80).findFirst().orElseThrow();
         assertThat(http.finding().detail()).contains("only for lighttpd", "httpd");
         assertThat(r.outcome().changes()).extracting(Gate.Change::kind, Gate.Change::port)
@@ -95,14 +95,14 @@ class GateTest {
         Policy p440 = PolicyLoader.profile("armadillo-440");
         AuditResult r = audit(p440, null, Scenarios.AT);
         // tcp/21 and tcp/80 are the factory default; nothing else is reachable on IPv4 in this scenario
-        assertThat(r.outcome().findings()).noneMatch(g -> g.finding().id().equals("policy-violation"));
+        assertThat(r.outcome().atoms()).noneMatch(g -> g.finding().id().equals("policy-violation"));
         assertThat(r.outcome().failed()).isFalse();
-        assertThat(r.outcome().findings()).anyMatch(g -> g.finding().id().equals("insecure-protocol") && g.status() == Gate.Status.NOT_GATED);
+        assertThat(r.outcome().atoms()).anyMatch(g -> g.finding().id().equals("insecure-protocol") && g.status() == Gate.Status.NOT_GATED);
         assertThat(r.outcome().changes()).extracting(Gate.Change::port).contains("tcp/23");
 
         AuditResult g3 = audit(PolicyLoader.profile("armadillo-iot-g3"), null, Scenarios.AT);
         assertThat(g3.outcome().failed()).isTrue();
-        assertThat(g3.outcome().findings()).filteredOn(g -> g.status() == Gate.Status.FAILS)
+        assertThat(g3.outcome().atoms()).filteredOn(g -> g.status() == Gate.Status.FAILS)
                 .extracting(g -> g.finding().id() + ":" + g.finding().ports()).containsExactly("policy-violation:21");
 
         for (String name : PolicyLoader.PROFILES) assertThat(PolicyLoader.profile(name).product()).isNotBlank();
@@ -146,7 +146,46 @@ class GateTest {
         AuditResult r = Auditor.audit(in, Policy.none(), null, ServiceNames.iana(), Clock.fixed(Scenarios.AT, ZoneOffset.UTC));
         assertThat(r.partial()).isTrue();
         assertThat(r.exitCode()).isEqualTo(3);
-        assertThat(r.outcome().findings()).isNotEmpty();
+        assertThat(r.outcome().atoms()).isNotEmpty();
         assertThat(r.notes()).contains("connection dropped during ip6tables-save");
+    }
+
+    /** Issue 20 item 1: a merged finding's reasons are gated one by one; the merged finding fails when one of them fails. */
+    @Test
+    void exceptionsAcceptOneReasonOfAMergedFinding() throws Exception {
+        Policy onlyExposed = PolicyLoader.parse("p.yaml", "exceptions: [{finding: exposed-service, port: tcp/21, reason: the updater}]");
+        Gate.Gated ftp = ftp(audit(onlyExposed, null, Scenarios.AT));
+        assertThat(ftp.reasons()).extracting(g -> g.finding().id() + " " + g.status())
+                .containsExactly("insecure-protocol FAILS", "exposed-service ACCEPTED");
+        assertThat(ftp.status()).isEqualTo(Gate.Status.FAILS);
+        assertThat(ftp.finding().id()).isEqualTo("insecure-protocol");
+        assertThat(ftp.finding().severity()).isEqualTo(Severity.HIGH);
+        assertThat(ftp.note()).contains("exposed-service: accepted: the updater");
+
+        // the insecure protocol accepted: what is left is the exposed service, medium, below the threshold
+        Policy onlyInsecure = PolicyLoader.parse("p.yaml", "exceptions: [{finding: insecure-protocol, port: tcp/21, reason: the updater}]");
+        ftp = ftp(audit(onlyInsecure, null, Scenarios.AT));
+        assertThat(ftp.status()).isEqualTo(Gate.Status.BELOW_THRESHOLD);
+        assertThat(ftp.finding().severity()).isEqualTo(Severity.MEDIUM);
+        assertThat(ftp.finding().id()).isEqualTo("exposed-service");
+        assertThat(ftp.reasons()).extracting(g -> g.finding().id()).containsExactly("exposed-service", "insecure-protocol");
+
+        // both accepted: the finding is accepted
+        Policy both = PolicyLoader.parse("p.yaml", "exceptions: [{finding: insecure-protocol, port: tcp/21, reason: a}, "
+                + "{finding: exposed-service, port: tcp/21, reason: b}]");
+        assertThat(ftp(audit(both, null, Scenarios.AT)).status()).isEqualTo(Gate.Status.ACCEPTED);
+        // a policy severity for one id changes that reason, and the merged finding follows its highest reason
+        Policy sev = PolicyLoader.parse("p.yaml", "severity: {insecure-protocol: low}");
+        ftp = ftp(audit(sev, null, Scenarios.AT));
+        assertThat(ftp.finding().severity()).isEqualTo(Severity.MEDIUM);
+        assertThat(ftp.finding().id()).isEqualTo("exposed-service");
+        assertThat(ftp.status()).isEqualTo(Gate.Status.BELOW_THRESHOLD);
+    }
+
+    private static Gate.Gated ftp(AuditResult r) {
+        List<Gate.Gated> on21 = r.outcome().findings().stream()
+                .filter(g -> g.finding().ports() != null && g.finding().ports().from() == 21 && g.finding().ports().to() == 21).toList();
+        assertThat(on21).hasSize(1);
+        return on21.get(0);
     }
 }

@@ -218,20 +218,20 @@ class ParseDisciplineTest {
         AuditResult r = Auditor.audit(input, Policy.none(), null, NAMES, CLOCK);
         assertThat(errors(r)).isNotEmpty();
         assertThat(r.exitCode()).isEqualTo(3);
-        Gate.Gated g = r.outcome().findings().stream().filter(x -> x.finding().id().equals("unparsed-input")).findFirst().orElseThrow();
+        Gate.Gated g = r.outcome().atoms().stream().filter(x -> x.finding().id().equals("unparsed-input")).findFirst().orElseThrow();
         assertThat(g.finding().detail()).contains("any port");
         assertThat(g.finding().evidence()).anyMatch(e -> e.source().startsWith("proc-net-tcp:4"));
 
         AuditResult accepted = Auditor.audit(input, Policy.none(), null, NAMES, CLOCK, true);
         assertThat(accepted.exitCode()).isNotEqualTo(3);
-        assertThat(accepted.outcome().findings()).anyMatch(x -> x.finding().id().equals("unparsed-input")
+        assertThat(accepted.outcome().atoms()).anyMatch(x -> x.finding().id().equals("unparsed-input")
                 && x.status() == Gate.Status.ACCEPTED && x.note().contains("--accept-unreadable"));
 
         Policy withException = new Policy(null, null, List.of(), io.portaudit.model.Severity.HIGH, Set.of(), Map.of(),
                 List.of(new Policy.Exception("unparsed-input", null, null, "serial console noise, reviewed", null)), "p.yaml");
         AuditResult byPolicy = Auditor.audit(input, withException, null, NAMES, CLOCK);
         assertThat(byPolicy.exitCode()).isNotEqualTo(3);
-        assertThat(byPolicy.outcome().findings()).anyMatch(x -> x.finding().id().equals("unparsed-input")
+        assertThat(byPolicy.outcome().atoms()).anyMatch(x -> x.finding().id().equals("unparsed-input")
                 && x.status() == Gate.Status.ACCEPTED);
     }
 

@@ -119,7 +119,7 @@ class AuditJsonRoundTripTest {
     void unknownFieldsOfANewerVersionAreNamedNeverACrash() throws Exception {
         String doc = audit(List.of(), SEED_440).out();
         ObjectNode root = (ObjectNode) JSON.readTree(doc);
-        root.put("schemaVersion", 3);
+        root.put("schemaVersion", 4);
         root.putObject("signature").put("alg", "ed25519");
         ObjectNode row = (ObjectNode) root.path("ports").get(1);
         ((ObjectNode) row.path("scan")).put("osmatch", "Linux 5.10");
@@ -129,18 +129,37 @@ class AuditJsonRoundTripTest {
         MainTest.Run r = audit(List.of(), saved.toString());
         assertThat(r.exit()).as(r.err()).isEqualTo(1);
         JsonNode out = JSON.readTree(r.out());
-        assertThat(out.path("schemaVersion").asInt()).isEqualTo(2);
+        assertThat(out.path("schemaVersion").asInt()).isEqualTo(3);
         String note = out.path("notes").get(out.path("notes").size() - 1).asText();
-        assertThat(note).contains("schema version 3", "signature", "PortResult.osmatch", "Listener.cgroupPath", "Finding.confidence");
+        assertThat(note).contains("schema version 4", "signature", "PortResult.osmatch", "Listener.cgroupPath", "Finding.confidence");
         // everything it knows is kept
         assertThat(out.path("ports")).isEqualTo(JSON.readTree(doc).path("ports"));
         assertThat(out.path("findings")).isEqualTo(JSON.readTree(doc).path("findings"));
     }
 
+    /** Version 2 documents (before findings were merged, no reasons) are still read: the store holds them. */
+    @Test
+    void aVersion2ResultIsReadAsItWas() throws Exception {
+        String doc = audit(List.of(), SEED_440).out();
+        ObjectNode root = (ObjectNode) JSON.readTree(doc);
+        root.put("schemaVersion", 2);
+        com.fasterxml.jackson.databind.node.ArrayNode flat = JSON.createArrayNode();
+        for (JsonNode f : io.portaudit.audit.JsonFindings.atoms(root)) flat.add(f);
+        root.set("findings", flat);
+        Path saved = save("v2.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        MainTest.Run r = audit(List.of(), saved.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        JsonNode out = JSON.readTree(r.out());
+        assertThat(out.path("findings").size()).isEqualTo(flat.size());
+        assertThat(out.path("findings").findValuesAsText("reasons")).isEmpty();
+        assertThat(io.portaudit.audit.JsonFindings.atoms(out)).extracting(f -> f.path("id").asText())
+                .containsExactlyElementsOf(io.portaudit.audit.JsonFindings.atoms(JSON.readTree(doc)).stream().map(f -> f.path("id").asText()).toList());
+    }
+
     @Test
     void aBrokenOrOldResultIsAnInputErrorAndIsNeverMixed() throws Exception {
         String doc = audit(List.of(), SEED_440).out();
-        Path old = save("old.json", doc.replace("\"schemaVersion\" : 2", "\"schemaVersion\" : 1"));
+        Path old = save("old.json", doc.replace("\"schemaVersion\" : 3", "\"schemaVersion\" : 1"));
         MainTest.Run r = audit(List.of(), old.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("old.json", "schema version 1");
@@ -182,7 +201,7 @@ class AuditJsonRoundTripTest {
 
         List<String> finding = keys(firewall.path("findings").get(0));
         List<String> gated = new ArrayList<>(keys(audit.path("findings").get(0)));
-        gated.removeAll(List.of("status", "note"));
+        gated.removeAll(List.of("status", "note", "reasons"));
         assertThat(finding).isEqualTo(gated);
         assertThat(firewall.path("findings").get(0).path("ports").isObject() || firewall.path("findings").get(0).path("ports").isNull())
                 .isTrue();

@@ -46,7 +46,7 @@ class DualStackAuditTest {
 
     static String evidence(JsonNode root, String id, String portFamily) {
         StringBuilder sb = new StringBuilder();
-        for (JsonNode f : root.path("findings")) {
+        for (JsonNode f : io.portaudit.audit.JsonFindings.atoms(root)) {
             if (!f.path("id").asText().equals(id)) continue;
             if (!(f.path("protocol").asText() + "/" + f.path("ports").path("from").asText() + "/" + f.path("family").asText()).equals(portFamily)) {
                 continue;
@@ -63,7 +63,7 @@ class DualStackAuditTest {
         assertThat(SeedAuditTest.findings(root, "insecure-protocol")).contains("tcp/23/ipv4");
         assertThat(SeedAuditTest.findings(root, "exposed-service")).contains("tcp/23/ipv4", "tcp/80/ipv4");
         assertThat(SeedAuditTest.findings(root, "scan-disagrees")).isEmpty();
-        for (JsonNode f : root.path("findings")) {
+        for (JsonNode f : io.portaudit.audit.JsonFindings.atoms(root)) {
             if (!f.path("id").asText().equals("open-without-listener")) continue;
             int from = f.path("ports").path("from").asInt(), to = f.path("ports").path("to").asInt();
             assertThat(f.path("title").asText()).doesNotContain("tcp/23 ", "tcp/80 ");

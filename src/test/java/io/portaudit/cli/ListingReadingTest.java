@@ -21,7 +21,7 @@ class ListingReadingTest {
         args.addAll(List.of(inputs));
         JsonNode root = SeedAuditTest.json(MainTest.run(args.toArray(String[]::new)));
         List<JsonNode> found = new ArrayList<>();
-        for (JsonNode f : root.path("findings")) if (f.path("id").asText().equals("ambiguous-listing")) found.add(f);
+        for (JsonNode f : io.portaudit.audit.JsonFindings.atoms(root)) if (f.path("id").asText().equals("ambiguous-listing")) found.add(f);
         assertThat(found).hasSize(1);
         return found.get(0);
     }

@@ -36,7 +36,7 @@ class NatAuditTest {
 
     static List<JsonNode> findings(JsonNode root, String id, int port) {
         List<JsonNode> out = new ArrayList<>();
-        for (JsonNode f : root.path("findings")) {
+        for (JsonNode f : io.portaudit.audit.JsonFindings.atoms(root)) {
             if (f.path("id").asText().equals(id) && f.path("family").asText().equals("ipv4") && f.path("ports").path("from").asInt() <= port
                     && f.path("ports").path("to").asInt() >= port) {
                 out.add(f);

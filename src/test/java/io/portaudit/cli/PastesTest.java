@@ -49,7 +49,7 @@ class PastesTest {
 
     static List<String> findings(JsonNode root) {
         List<String> out = new ArrayList<>();
-        for (JsonNode f : root.path("findings")) {
+        for (JsonNode f : io.portaudit.audit.JsonFindings.atoms(root)) {
             out.add(f.path("id").asText() + " " + f.path("protocol").asText() + "/" + f.path("ports").path("from").asText() + "-"
                     + f.path("ports").path("to").asText() + "/" + f.path("family").asText());
         }
@@ -96,7 +96,7 @@ class PastesTest {
         // every piece of evidence names the file's own line, whose text it is
         String[] lines = fileLines(log);
         int checked = 0;
-        for (JsonNode f : root.path("findings")) {
+        for (JsonNode f : io.portaudit.audit.JsonFindings.atoms(root)) {
             for (JsonNode e : f.path("evidence")) {
                 String src = e.path("source").asText();
                 if (!src.startsWith(log + ":")) continue;

@@ -21,7 +21,7 @@ class SeedAuditTest {
 
     static List<String> findings(JsonNode root, String id) {
         List<String> out = new ArrayList<>();
-        for (JsonNode f : root.path("findings")) {
+        for (JsonNode f : io.portaudit.audit.JsonFindings.atoms(root)) {
             if (!f.path("id").asText().equals(id)) continue;
             JsonNode p = f.path("ports");
             out.add(f.path("protocol").asText() + "/" + (p.isNull() || p.isMissingNode() ? "-"
@@ -67,6 +67,89 @@ class SeedAuditTest {
             }
         }
         assertThat(r.exit()).isEqualTo(ExitCodes.FINDINGS);
+    }
+
+    /** Issue 20 item 1: one finding per port and problem; every problem found before is still there, as a reason. */
+    @Test
+    void the440IsAtMost14FindingsOnePerPortAndProblem() throws Exception {
+        JsonNode root = json(audit440());
+        JsonNode fs = root.path("findings");
+        assertThat(fs.size()).isLessThanOrEqualTo(14);
+        // x11 on :::6000: exposed, insecure and unfiltered on IPv6 is one finding, at the highest severity of its reasons;
+        // the IPv4 socket the firewall blocks is a reason of the same port
+        List<JsonNode> x11 = new ArrayList<>();
+        for (JsonNode f : fs) if (f.path("protocol").asText().equals("tcp") && f.path("ports").path("from").asInt() == 6000) x11.add(f);
+        assertThat(x11).hasSize(1);
+        JsonNode x = x11.get(0);
+        assertThat(x.path("id").asText()).isEqualTo("insecure-protocol");
+        assertThat(x.path("severity").asText()).isEqualTo("high");
+        assertThat(x.path("status").asText()).isEqualTo("fails");
+        assertThat(x.path("reasons").findValuesAsText("id")).containsExactly("insecure-protocol", "ipv6-unfiltered", "exposed-service",
+                "blocked-listener", "wildcard-bind");
+        for (JsonNode reason : x.path("reasons")) {
+            assertThat(reason.path("severity").asText()).isNotBlank();
+            assertThat(reason.path("status").asText()).isNotBlank();
+            assertThat(reason.path("evidence").size()).as(reason.path("id").asText()).isPositive();
+        }
+        assertThat(x.path("reasons").get(1).path("severity").asText()).isEqualTo("high");
+        assertThat(x.path("reasons").get(3).path("status").asText()).isEqualTo("below_threshold");
+        // ftp and telnet: insecure and exposed, one finding each
+        for (int port : new int[] {21, 23}) {
+            List<JsonNode> one = new ArrayList<>();
+            for (JsonNode f : fs) if (f.path("ports").path("from").asInt() == port && f.path("protocol").asText().equals("tcp")) one.add(f);
+            assertThat(one).as("tcp/" + port).hasSize(1);
+            assertThat(one.get(0).path("id").asText()).isEqualTo("insecure-protocol");
+            assertThat(one.get(0).path("reasons").findValuesAsText("id")).containsExactly("insecure-protocol", "exposed-service");
+        }
+        // the accepted ports nobody listens on: one finding whose reasons are the rules, each with its ports
+        List<JsonNode> latent = new ArrayList<>();
+        for (JsonNode f : fs) if (f.path("id").asText().equals("open-without-listener")) latent.add(f);
+        assertThat(latent).hasSize(1);
+        assertThat(latent.get(0).path("reasons")).hasSize(9);
+        assertThat(latent.get(0).path("title").asText()).contains("tcp 20, 22, 161, 1024-65535", "udp 22, 123, 161, 1024-65535, 22222");
+        // deleting rules by number goes from the last to the first, or the numbers shift
+        List<String> deletes = new ArrayList<>();
+        latent.get(0).path("remedy").forEach(n -> { if (n.asText().startsWith("iptables -D INPUT ")) deletes.add(n.asText().split(" ")[3]); });
+        assertThat(deletes).containsExactly("16", "15", "14", "13", "12", "11", "8", "7", "6");
+        // every problem the earlier bars expect, by its own id
+        assertThat(findings(root, "wide-accept-range")).hasSize(2);
+        assertThat(findings(root, "ambiguous-listing")).hasSize(1);
+        assertThat(findings(root, "insecure-protocol")).containsExactlyInAnyOrder("tcp/21/ipv4", "tcp/23/ipv4", "tcp/6000/ipv6");
+        assertThat(findings(root, "exposed-service")).contains("tcp/80/ipv4", "tcp/6000/ipv6");
+        // the summary counts findings as the report shows them
+        long high = root.path("summary").path("findingsBySeverity").path("high").asLong();
+        assertThat(high).isEqualTo(3);
+        assertThat(root.path("summary").path("failing").asLong()).isEqualTo(3);
+    }
+
+    /** -q: the verdict (at most five lines) and the failing findings only; -v adds the evidence's sources and the details. */
+    @Test
+    void quietIsTheVerdictAndTheFailingFindingsVerboseAddsTheEvidence() {
+        String[] in = {"--input", SEED + "440-iptables-L.txt", SEED + "440-netstat-a.txt", SEED + "440-nmap.txt"};
+        MainTest.Run q = MainTest.run(concat(new String[] {"audit", "-q", "--no-store"}, in));
+        assertThat(q.exit()).isEqualTo(ExitCodes.FINDINGS);
+        List<String> lines = q.out().lines().toList();
+        assertThat(lines.size()).as(q.out()).isLessThanOrEqualTo(15);
+        assertThat(lines.get(0)).startsWith("FAIL  3 of ");
+        assertThat(lines.get(1)).startsWith("why: tcp/21 (ftp)");
+        assertThat(lines.get(2)).startsWith("fix first: tcp/21 (ftp): ");
+        assertThat(q.out()).contains("tcp/23 (telnet)", "tcp/6000 (x11)").doesNotContain("PROTO", "wide-accept-range", "http");
+
+        MainTest.Run d = MainTest.run(concat(new String[] {"audit", "--no-store"}, in));
+        MainTest.Run v = MainTest.run(concat(new String[] {"audit", "-v", "--no-store"}, in));
+        assertThat(d.out().lines().findFirst().orElseThrow()).isEqualTo(lines.get(0));
+        assertThat(d.out()).contains("fix first\n", "PROTO", "wide-accept-range", "     - high     ipv6-unfiltered")
+                .doesNotContain("[" + SEED + "440-iptables-L.txt:7]");
+        assertThat(v.out()).contains("[" + SEED + "440-iptables-L.txt:7]", "[" + SEED + "440-netstat-a.txt:7]",
+                "[below the fail threshold]", "no listener on udp 22222");
+        assertThat(v.out().length()).isGreaterThan(d.out().length());
+        assertThat(d.out().length()).isGreaterThan(q.out().length());
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

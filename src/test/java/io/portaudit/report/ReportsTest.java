@@ -39,7 +39,7 @@ class ReportsTest {
         AuditResult r = ReportScenario.result();
         JsonNode root = JSON.readTree(render("json", r));
         assertThat(root.path("schema").asText()).isEqualTo("portaudit-audit");
-        assertThat(root.path("schemaVersion").asInt()).isEqualTo(2);
+        assertThat(root.path("schemaVersion").asInt()).isEqualTo(3);
         assertThat(root.path("summary").path("result").asText()).isEqualTo("fail");
         assertThat(root.path("summary").path("exitCode").asInt()).isEqualTo(1);
         assertThat(root.path("views").path("present")).extracting(JsonNode::asText).containsExactly("firewall", "listeners", "scan");
@@ -69,7 +69,8 @@ class ReportsTest {
         Set<ValidationMessage> errors = schema.validate(doc);
         assertThat(errors).isEmpty();
         JsonNode run = doc.path("runs").get(0);
-        assertThat(run.path("results").size()).isEqualTo(ReportScenario.result().outcome().findings().size());
+        // a result per rule id: a merged finding's reasons one by one
+        assertThat(run.path("results").size()).isEqualTo(ReportScenario.result().outcome().atoms().size());
         for (JsonNode res : run.path("results")) {
             int idx = res.path("ruleIndex").asInt();
             assertThat(run.path("tool").path("driver").path("rules").get(idx).path("id").asText()).isEqualTo(res.path("ruleId").asText());
@@ -101,7 +102,7 @@ class ReportsTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("findings insecure-protocol fail", "findings exposed-service pass",
                 "findings scan-disagrees pass");
-        long failing = ReportScenario.result().outcome().findings().stream().filter(g -> g.status() == Gate.Status.FAILS)
+        long failing = ReportScenario.result().outcome().atoms().stream().filter(g -> g.status() == Gate.Status.FAILS)
                 .map(g -> g.finding().id()).distinct().count();
         assertThat(r.out().lines().filter(l -> l.endsWith(" fail")).count()).isEqualTo(failing);
     }

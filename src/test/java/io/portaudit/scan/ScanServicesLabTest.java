@@ -157,7 +157,7 @@ class ScanServicesLabTest {
                 "--scan-ports", scanPorts, "-o", "json:" + json));
         assertThat(r.exit()).as(r.err()).isIn(0, 1);
         List<Found> out = new ArrayList<>();
-        for (var f : new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).path("findings")) {
+        for (var f : io.portaudit.audit.JsonFindings.atoms(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()))) {
             if (!f.path("id").asText().equals(id)) continue;
             List<String> fix = new ArrayList<>();
             f.path("remedy").forEach(x -> fix.add(x.asText()));
