@@ -77,6 +77,12 @@ public record AuditRequest(Source source, Scan scan, Policy policy, Severity fai
      * @param target the device's address or name (exactly one address)
      * @param ports  ports in nmap syntax, or null for the audit's choice: the 1,000 most common TCP ports plus every
      *               port the other views name, UDP only those
+     * @param timing the timing template 0..5 ({@code -T}), or null for the scanner's device-safe default
+     * @param hostTimeout give up on the device after this long (the scan is then partial), or null for no limit
      */
-    public record Scan(String target, String ports) {}
+    public record Scan(String target, String ports, Integer timing, java.time.Duration hostTimeout) {
+        public Scan(String target, String ports) {
+            this(target, ports, null, null);
+        }
+    }
 }

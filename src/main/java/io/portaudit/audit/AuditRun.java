@@ -140,7 +140,7 @@ public final class AuditRun {
         }
         ScanPlan plan;
         try {
-            plan = ScanPlan.device(target, ports, req.names());
+            plan = ScanPlan.device(target, ports, req.names(), req.scan().timing(), req.scan().hostTimeout());
         } catch (ScanPlan.InvalidScan e) {
             throw new AuditException(AuditException.Kind.INPUT, e.getMessage());
         }

@@ -50,6 +50,7 @@ public final class Main implements Runnable {
         COMMANDS.put("diff", DiffCommand::new);
         COMMANDS.put("baseline", BaselineCommand::new);
         COMMANDS.put("store", StoreCommand::new);
+        COMMANDS.put("fleet", FleetCommand::new);
         COMMANDS.put("help", CommandLine.HelpCommand::new);
     }
 

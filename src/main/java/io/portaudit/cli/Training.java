@@ -88,6 +88,7 @@ public final class Training {
         try {
             Path save = write(dir, "fw.save", IPTABLES_SAVE), list = write(dir, "fw.L", IPTABLES_L),
                     nft = write(dir, "fw.nft", NFT), netstat = write(dir, "netstat.txt", NETSTAT), ss = write(dir, "ss.txt", SS);
+            Path fleet = write(dir, "fleet.yaml", "defaults:\n  ports: \"T:1-3\"\ndevices:\n  - {name: training-1, address: 127.0.0.1, scan-only: true}\n");
             String d = dir.toString();
             System.setOut(devNull);
             System.setErr(devNull);
@@ -113,6 +114,9 @@ public final class Training {
                     new String[] {"diff", "--store", d + "/history.db", "training@-1", "training@latest"},
                     new String[] {"show", "--store", d + "/history.db", "--json", "training@latest"},
                     new String[] {"store", "info", "--store", d + "/history.db"},
+                    // a fleet of one device: a scan of 127.0.0.1, then its report
+                    new String[] {"fleet", "run", "--store", d + "/history.db", "--progress", "none", fleet.toString()},
+                    new String[] {"fleet", "report", "--store", d + "/history.db", "latest", "-o", "junit"},
                     new String[] {"collect-script"});
             for (String[] run : runs) {
                 int code;

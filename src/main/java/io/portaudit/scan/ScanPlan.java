@@ -57,11 +57,17 @@ public record ScanPlan(ScanRequest request, List<ParseProblem> problems, boolean
      * scanner's device-safe default timing.
      */
     public static ScanPlan device(String target, PortSpec ports, ServiceNames names) throws InvalidScan {
+        return device(target, ports, names, null, null);
+    }
+
+    /** {@link #device(String, PortSpec, ServiceNames)} with a timing template (null: default) and a host timeout (null: none). */
+    public static ScanPlan device(String target, PortSpec ports, ServiceNames names, Integer template, Duration hostTimeout) throws InvalidScan {
         if (target == null || target.isBlank()) throw new InvalidScan("--scan: no target given");
         ScanPlan plan;
         try {
             plan = builder().targets(List.of(target)).explicitPorts(ports).tcp(!ports.tcp().isEmpty()).udp(!ports.udp().isEmpty())
-                    .skipDiscovery(true).serviceDetection(true).build(names);
+                    .skipDiscovery(true).serviceDetection(true).template(template)
+                    .hostTimeout(hostTimeout == null ? null : Math.max(1, hostTimeout.toMillis()) + "ms").build(names);
         } catch (InvalidScan e) {
             throw new InvalidScan("--scan " + target + ": " + e.getMessage(), e.incomplete());
         }

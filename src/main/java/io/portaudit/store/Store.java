@@ -39,7 +39,7 @@ import java.util.Properties;
  */
 public final class Store implements AutoCloseable {
     /** The schema version this program writes (the highest migration). */
-    public static final int SCHEMA = 1;
+    public static final int SCHEMA = 2;
     /** How long a writer waits for another writer's transaction on SQLite. */
     public static final int BUSY_TIMEOUT_MS = 15_000;
 
@@ -175,6 +175,20 @@ public final class Store implements AutoCloseable {
 
     /** Records one audit result (its JSON document) in one transaction. */
     public Recorded record(String document, Coverage coverage, DeviceIdentity identity, Instant now) {
+        return record(document, coverage, identity, now, null);
+    }
+
+    /**
+     * Work done in the transaction that records an audit, after the audit's rows and before the commit (a fleet run marks
+     * its device done there, so that a device's result is recorded once per run). Throwing rolls the audit back too.
+     */
+    @FunctionalInterface
+    public interface InTransaction {
+        void run(Connection c, Recorded recorded) throws SQLException;
+    }
+
+    /** {@link #record(String, Coverage, DeviceIdentity, Instant)}, with {@code also} in the same transaction (null: nothing). */
+    public Recorded record(String document, Coverage coverage, DeviceIdentity identity, Instant now, InTransaction also) {
         JsonNode doc;
         try {
             doc = JSON.readTree(document);
@@ -186,7 +200,10 @@ public final class Store implements AutoCloseable {
         for (int attempt = 0; ; attempt++) {
             long began = System.nanoTime();
             try {
-                return recordOnce(doc, document, facts, hash, identity, now);
+                return recordOnce(doc, document, facts, hash, identity, now, also);
+            } catch (RuntimeException e) {
+                rollbackQuietly();
+                throw e;
             } catch (SQLException e) {
                 rollbackQuietly();
                 // SQLite in WAL answers BUSY at once, without waiting its busy timeout, when this connection's
@@ -203,7 +220,8 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private Recorded recordOnce(JsonNode doc, String document, Facts facts, String hash, DeviceIdentity id, Instant now) throws SQLException {
+    private Recorded recordOnce(JsonNode doc, String document, Facts facts, String hash, DeviceIdentity id, Instant now, InTransaction also)
+            throws SQLException {
         db.setAutoCommit(false);
         try {
             try (PreparedStatement ps = db.prepareStatement("SELECT a.id, a.device_id, d.device_key FROM audits a JOIN devices d ON d.id = a.device_id WHERE a.content_hash = ?")) {
@@ -211,6 +229,7 @@ public final class Store implements AutoCloseable {
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         Recorded r = new Recorded(rs.getLong(1), rs.getLong(2), rs.getString(3), false);
+                        if (also != null) also.run(db, r);
                         db.commit();
                         return r;
                     }
@@ -285,8 +304,10 @@ public final class Store implements AutoCloseable {
                 }
                 ps.executeBatch();
             }
+            Recorded r = new Recorded(auditId, deviceId, key, true);
+            if (also != null) also.run(db, r);
             db.commit();
-            return new Recorded(auditId, deviceId, key, true);
+            return r;
         } finally {
             try {
                 db.setAutoCommit(true);
@@ -320,6 +341,10 @@ public final class Store implements AutoCloseable {
             found = longOrNull("SELECT id FROM devices WHERE " + l[0] + " = ? ORDER BY id", l[1]);
         }
         if (found == null && !id.hardware() && id.name() != null) found = longOrNull("SELECT id FROM devices WHERE name = ?", id.name());
+        // a device known by its name alone (pasted outputs, a scan-only fleet entry) whose hardware is now collected
+        if (found == null && id.hardware() && id.name() != null) {
+            found = longOrNull("SELECT id FROM devices WHERE name = ? AND serial IS NULL AND machine_id IS NULL AND mac IS NULL", id.name());
+        }
         return found;
     }
 
@@ -390,6 +415,67 @@ public final class Store implements AutoCloseable {
             else if (args[i] instanceof Integer n) ps.setInt(i + 1, n);
             else ps.setString(i + 1, args[i] == null ? null : args[i].toString());
         }
+    }
+
+    /**
+     * The stored device the hardware of {@code id} (serial, else machine-id, else MAC) names, if any: a fleet records an
+     * audit under its entry's name unless the hardware says it is a device already known.
+     */
+    public java.util.Optional<Device> knownByHardware(DeviceIdentity id) {
+        String[][] lookups = {{"serial", id.serial()}, {"machine_id", id.machineId()}, {"mac", id.mac()}};
+        for (String[] l : lookups) {
+            if (l[1] == null) continue;
+            List<Device> d = query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE " + l[0] + " = ? ORDER BY id", Store::device, l[1]);
+            if (!d.isEmpty()) return java.util.Optional.of(d.get(0));
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Work on the store's own connection in one transaction (tables of other packages: fleet runs). */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on this store's connection: committed when it returns, rolled back when it
+     * throws. A {@link SQLException} becomes a {@link StoreException} saying {@code what} failed.
+     */
+    public <T> T transaction(String what, Work<T> work) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                db.setAutoCommit(false);
+                T out = work.run(db);
+                db.commit();
+                return out;
+            } catch (SQLException e) {
+                rollbackQuietly();
+                if (attempt < 8 && isBusy(e)) {
+                    sleepQuietly(10L * (attempt + 1));
+                    continue;
+                }
+                throw failure(what, e);
+            } catch (RuntimeException e) {
+                rollbackQuietly();
+                throw e;
+            } finally {
+                try {
+                    db.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // the connection is gone; the next use says so
+                }
+            }
+        }
+    }
+
+    /** The device called {@code name} (its name only, not its key or hardware), if any. */
+    public java.util.Optional<Device> deviceNamed(String name) {
+        return query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE name = ?", Store::device, name).stream().findFirst();
+    }
+
+    /** True on PostgreSQL, false on SQLite. */
+    public boolean postgres() {
+        return pg();
     }
 
     // ---------------------------------------------------------------- reading

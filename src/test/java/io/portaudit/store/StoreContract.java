@@ -188,7 +188,7 @@ abstract class StoreContract {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.out()).containsPattern("(?m)^(PASS|FAIL)  ");   // the report (-q: its verdict) is still written
         assertThat(r.err().strip().lines()).hasSize(1);
-        assertThat(r.err()).contains("schema version 99, newer than this portaudit understands (1)");
+        assertThat(r.err()).contains("schema version 99, newer than this portaudit understands (" + Store.SCHEMA + ")");
         assertThat(Cli.run("history", "--store", url).exit()).isEqualTo(2);
     }
 
@@ -364,5 +364,46 @@ abstract class StoreContract {
         assertThat(crit.exit()).as(crit.err()).isEqualTo(1);
         assertThat(crit.out()).contains("\"id\" : \"baseline-deviation\",\n    \"severity\" : \"critical\"");
         assertThat(Cli.run(Cli.fw2(url, "--baseline", "no-such-model")).exit()).isEqualTo(2);
+    }
+
+    /** The fleet run tables (migration V2): each device's result recorded once per run, in the audit's transaction. */
+    @Test
+    void aFleetRunRecordsEachDeviceOncePerRun() throws Exception {
+        String url = newStore();
+        Path b1 = io.portaudit.fleet.TestBundles.write(tmp.resolve("b1.txt"), "b1", "SN-B1", new int[] {22}, new String[] {"dropbear"});
+        var d1 = new io.portaudit.fleet.FleetDevice("b1", null, null, null, null, b1, false, true, "m", null, null, null, null, 3);
+        var d2 = new io.portaudit.fleet.FleetDevice("b2", null, null, null, null, tmp.resolve("missing.txt"), false, true, "m", null, null, null,
+                null, 4);
+        var defaults = io.portaudit.fleet.FleetDefaults.none();
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        try (Store s = Store.open(StoreLocation.parse(url, java.util.Map.of()))) {
+            assertThat(s.schemaVersion()).isEqualTo(Store.SCHEMA);
+            var runs = new io.portaudit.fleet.FleetRuns(s);
+            runs.create("r1", "fleet.yaml", "0/1", defaults, List.of(d1, d2), Instant.now());
+            assertThat(runs.require("latest").id()).isEqualTo("r1");
+            assertThat(runs.require("r1").defaults()).isEqualTo(defaults);
+            assertThat(runs.claim("r1", "b1", "w1", Instant.now())).isTrue();
+            assertThat(runs.claim("r1", "b1", "w2", Instant.now())).isFalse();
+            var o = io.portaudit.fleet.DeviceAudit.run(d1, defaults, s, "r1", clock);
+            assertThat(o.status()).as(o.reason()).isEqualTo(io.portaudit.fleet.DeviceOutcome.Status.PASS);
+            assertThat(o.auditId()).isEqualTo(s.resolve("b1@latest"));
+            long audits = s.info().audits();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.portaudit.fleet.DeviceAudit.run(d1, defaults, s, "r1", clock))
+                    .isInstanceOf(io.portaudit.fleet.FleetRuns.AlreadyRecorded.class);
+            assertThat(s.info().audits()).isEqualTo(audits);
+            var e = io.portaudit.fleet.DeviceAudit.run(d2, defaults, s, "r1", clock);
+            assertThat(e.status()).isEqualTo(io.portaudit.fleet.DeviceOutcome.Status.ERROR);
+            assertThat(e.reason()).contains("no such file");
+            runs.failed("r1", e, Instant.now());
+            assertThat(runs.devices("r1")).extracting(io.portaudit.fleet.FleetRuns.Entry::state).containsExactly("done", "failed");
+            assertThat(runs.devices("r1").get(1).reason()).contains("no such file");
+            assertThat(runs.devices("r1").get(0).spec()).isEqualTo(d1);
+            assertThat(runs.resume("r1", Instant.now())).isEqualTo(1);
+            assertThat(runs.devices("r1")).extracting(io.portaudit.fleet.FleetRuns.Entry::state).containsExactly("done", "queued");
+            // another run records the device again
+            runs.create("r2", "fleet.yaml", null, defaults, List.of(d1), Instant.now());
+            assertThat(io.portaudit.fleet.DeviceAudit.run(d1, defaults, s, "r2", clock).auditId()).isNotNull();
+            assertThat(runs.device("r2", "b1").orElseThrow().state()).isEqualTo("done");
+        }
     }
 }
