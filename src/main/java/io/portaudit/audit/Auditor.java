@@ -5,6 +5,7 @@ import io.portaudit.model.Evidence;
 import io.portaudit.model.Exposure;
 import io.portaudit.model.ExposureRange;
 import io.portaudit.model.Finding;
+import io.portaudit.model.L10n;
 import io.portaudit.model.ParseProblem;
 import io.portaudit.model.PortRange;
 import io.portaudit.model.ServiceNames;
@@ -30,11 +31,9 @@ public final class Auditor {
             if (!open || said) continue;
             String name = fam == AddressFamily.IPV6 ? "IPv6" : "IPv4";
             String tool = fam == AddressFamily.IPV6 ? "ip6tables" : "iptables";
-            out.add(new Finding("accept-all-policy", Severity.HIGH, "no firewall rules filter " + name + ": every port is open",
-                    null, fam, PortRange.all(),
-                    "The ruleset was read and has no chain on the input path for " + name + ", so whatever program listens is "
-                            + "reachable from the network.",
-                    List.of(new Evidence("firewall", "no " + name + " base chain on the input path", String.join(", ", fw.sources()))),
+            out.add(new Finding("accept-all-policy", Severity.HIGH, L10n.t("aud.norules.title", name),
+                    null, fam, io.portaudit.model.PortRange.all(), L10n.t("aud.norules.detail", name),
+                    List.of(new Evidence("firewall", L10n.t("aud.norules.ev", name), String.join(", ", fw.sources()))),
                     List.of(tool + " -A INPUT -i lo -j ACCEPT", tool + " -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
                             tool + " -A INPUT -p tcp --dport 22 -j ACCEPT   # the ports you ship", tool + " -P INPUT DROP")));
         }
@@ -63,23 +62,18 @@ public final class Auditor {
                     }
                 }
             }
-            ports.add(unknown.isEmpty() ? "firewall: no port's verdict depends on the damaged lines as read, but what they said is unknown"
-                    : "firewall verdict unknown for " + String.join(", ", unknown.stream().limit(12).toList())
-                            + (unknown.size() > 12 ? " and " + (unknown.size() - 12) + " more ranges" : ""));
+            ports.add(unknown.isEmpty() ? L10n.t("aud.unparsed.fwnone")
+                    : L10n.t("aud.unparsed.fw", String.join(", ", unknown.stream().limit(12).toList()))
+                            + (unknown.size() > 12 ? L10n.t("aud.unparsed.more", unknown.size() - 12) : ""));
         }
         if (errors.size() > fwErrors.size()) {
-            ports.add("listener and scan lines: any port (what the line said could not be read)");
+            ports.add(L10n.t("aud.unparsed.lines"));
         }
-        return new Finding(UNPARSED, Severity.MEDIUM, errors.size() + " input line(s) could not be read: the audit is incomplete",
-                null, null, null,
-                "Every line of an input is read, knowingly ignored (headers, blank lines, known noise) or reported here. These lines "
-                        + "could hold a rule, a listener or a scanned port; what they said is treated as possibly open. Ports affected: "
-                        + String.join("; ", ports) + ". The audit is incomplete (exit 3) unless this is accepted with "
-                        + "--accept-unreadable or a policy exception for unparsed-input.",
+        return new Finding(UNPARSED, Severity.MEDIUM, L10n.t("aud.unparsed.title", errors.size()), null, null, null,
+                L10n.t("aud.unparsed.detail", String.join("; ", ports)),
                 errors.stream().limit(20).map(p -> new Evidence("input", p.text() == null ? p.message() : p.text() + "  ← " + p.message(),
                         p.source() + (p.line() > 0 ? ":" + p.line() + (p.column() > 0 ? ":" + p.column() : "") : ""))).toList(),
-                List.of("check the input is complete and untruncated, or collect it again with portaudit collect-script",
-                        "or accept it: --accept-unreadable, or a policy exception for unparsed-input"));
+                List.of(L10n.t("aud.unparsed.fix1"), L10n.t("aud.unparsed.fix2")));
     }
 
     /** {@code --accept-unreadable}: the unparsed-input finding is accepted, and the report says by what. */
@@ -88,7 +82,7 @@ public final class Auditor {
         boolean failed = false;
         for (Gate.Gated g : o.findings()) {
             if (g.finding().id().equals(UNPARSED) && g.status() != Gate.Status.ACCEPTED) {
-                g = new Gate.Gated(g.finding(), Gate.Status.ACCEPTED, "accepted by --accept-unreadable: the lines above were not read");
+                g = new Gate.Gated(g.finding(), Gate.Status.ACCEPTED, L10n.t("aud.acceptunreadable"));
             }
             failed |= g.status() == Gate.Status.FAILS;
             out.add(g);
@@ -114,23 +108,23 @@ public final class Auditor {
         if (in.firewall() != null) {
             present.add("firewall");
             if (!in.firewall().covers(AddressFamily.IPV6)) {
-                unknowns.add("no IPv6 ruleset was collected: what IPv6 hosts can reach is unknown (treated as possibly reachable)");
+                unknowns.add(L10n.t("aud.unknown.v6"));
             }
         } else {
             missing.add("firewall");
-            unknowns.add("no firewall rules: every listener is treated as possibly reachable");
+            unknowns.add(L10n.t("aud.unknown.fw"));
         }
         if (in.listeners() != null) {
             present.add("listeners");
         } else {
             missing.add("listeners");
-            unknowns.add("no listener view: ports the firewall accepts cannot be matched to programs");
+            unknowns.add(L10n.t("aud.unknown.listeners"));
         }
         if (in.scan() != null) {
             present.add("scan");
         } else {
             missing.add("scan");
-            unknowns.add("no scan: reachability is inferred from the rules, not observed");
+            unknowns.add(L10n.t("aud.unknown.scan"));
         }
 
         Correlator.Correlation c = Correlator.correlate(in.firewall(), in.listeners(), in.scan(), names, in.otherNetns());

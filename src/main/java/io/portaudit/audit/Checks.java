@@ -2,6 +2,7 @@ package io.portaudit.audit;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.portaudit.model.L10n;
 
 /**
  * Which finding ids this audit could not check because the view or probe they read did not run.
@@ -12,10 +13,13 @@ public final class Checks {
     private Checks() {}
 
     /** What each finding id needs, as said to the user after "not checked: needs ". */
-    static final String FIREWALL = "the firewall rules (iptables -L/-S/-save, ip6tables, nft)";
-    static final String LISTENERS = "the listening sockets (netstat, ss or /proc/net)";
-    static final String SV = "-sV: this audit's own scan (--scan, --ssh) or a portaudit scan -sV output "
-            + "(nmap's output does not carry the TLS/SSH algorithm checks)";
+    static String fw() {
+        return L10n.t("checks.firewall");
+    }
+
+    static String ls() {
+        return L10n.t("checks.listeners");
+    }
 
     /** Finding id → why it was not checked, in catalogue order; ids that ran (or found something) are absent. */
     public static Map<String, String> notRun(AuditResult r) {
@@ -27,19 +31,19 @@ public final class Checks {
         Map<String, String> out = new LinkedHashMap<>();
         for (String id : FindingCatalog.IDS.keySet()) {
             String need = switch (id) {
-                case "exposed-service", "insecure-protocol" -> ls || scan ? null : LISTENERS + " or a scan";
-                case "weak-tls", "weak-ssh-crypto" -> sv ? null : SV;
-                case "blocked-listener", "wildcard-bind" -> fw && ls ? null : !fw && !ls ? FIREWALL + " and " + LISTENERS
-                        : !fw ? FIREWALL : LISTENERS;
-                case "scan-disagrees" -> !scan ? "a scan (--scan, --ssh, or a pasted nmap/portaudit scan output)"
-                        : fw || ls ? null : FIREWALL + " or " + LISTENERS + " to compare the scan with";
-                case "policy-violation" -> policy ? null : "a policy or profile that lists the allowed ports (--policy, --profile)";
+                case "exposed-service", "insecure-protocol" -> ls || scan ? null : L10n.t("checks.or.scan", ls());
+                case "weak-tls", "weak-ssh-crypto" -> sv ? null : L10n.t("checks.sv");
+                case "blocked-listener", "wildcard-bind" -> fw && ls ? null : !fw && !ls ? L10n.t("checks.and", fw(), ls())
+                        : !fw ? fw() : ls();
+                case "scan-disagrees" -> !scan ? L10n.t("checks.scan")
+                        : fw || ls ? null : L10n.t("checks.compare", fw(), ls());
+                case "policy-violation" -> policy ? null : L10n.t("checks.policy");
                 case "unparsed-input" -> null;
                 // open-without-listener, ipv6-unfiltered and the ruleset analyses read the rules
-                default -> fw ? null : FIREWALL;
+                default -> fw ? null : fw();
             };
             boolean found = r.outcome().findings().stream().anyMatch(g -> g.has(id));
-            if (need != null && !found) out.put(id, "not checked: needs " + need);
+            if (need != null && !found) out.put(id, L10n.t("checks.needs", need));
         }
         return out;
     }

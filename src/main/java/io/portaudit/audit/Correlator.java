@@ -4,6 +4,7 @@ import io.portaudit.model.AddressFamily;
 import io.portaudit.model.Evidence;
 import io.portaudit.model.Exposure;
 import io.portaudit.model.ExposureRange;
+import io.portaudit.model.L10n;
 import io.portaudit.model.Finding;
 import io.portaudit.model.Listener;
 import io.portaudit.model.PortRange;
@@ -188,7 +189,7 @@ public final class Correlator {
             String program = program(outside);
             if (reach == Reach.REACHABLE || reach == Reach.UNKNOWN) {
                 boolean sure = reach == Reach.REACHABLE;
-                String why = sure ? "reachable from the network" : "possibly reachable: " + unknownWhy(row, fw);
+                String why = sure ? L10n.t("corr.why.reachable") : L10n.t("corr.why.possibly", unknownWhy(row, fw));
                 List<String> fix = new ArrayList<>(Remedies.stopService(outside));
                 if (rd != null) {
                     // the filter table sees the port after nat: dropping the original port there would not close it
@@ -197,39 +198,34 @@ public final class Correlator {
                     fix.add(Remedies.dropPorts(row.protocol(), port, row.family(), backend));
                 }
                 if (row.firewall() != null) fix.addAll(Remedies.deleteRule(row.firewall().rule(), row.family(), backend));
-                String via = rd == null ? "" : " (redirected to " + rd.target() + " by " + rd.rule().table() + " " + rd.rule().label() + ")";
-                out.add(new Finding("exposed-service", Severity.MEDIUM, what + " on " + fam + " is " + why + via + ": " + program,
+                String via = rd == null ? "" : L10n.t("corr.via", rd.target(), rd.rule().table() + " " + rd.rule().label());
+                out.add(new Finding("exposed-service", Severity.MEDIUM, L10n.t("corr.exposed.title", what, fam, why, via, program),
                         row.protocol(), row.family(), port,
-                        program + " listens on " + endpoints(outside) + (rd == null ? "" : ", which nat delivers " + row.protocol().label() + "/"
-                                + row.port() + " to,") + " and " + (sure ? "a remote host can connect" : "nothing shows it is blocked")
-                                + ". If the product does not need it, stop it; otherwise allow it in the policy.",
+                        L10n.t("corr.exposed.detail", program, endpoints(outside), rd == null ? "" : L10n.t("corr.exposed.nat",
+                                row.protocol().label() + "/" + row.port()), L10n.t(sure ? "corr.exposed.sure" : "corr.exposed.unsure")),
                         ev, fix));
                 insecure(row, what, fam, port, program, sure, ev, Remedies.stopService(outside)).ifPresent(out::add);
                 if (row.family() == AddressFamily.IPV6 && fw != null) {
                     Optional<ExposureRange> v4 = fw.at(AddressFamily.IPV4, row.protocol(), row.port());
                     if (v4.isPresent() && !v4.get().verdict().mayReach()) {
-                        out.add(new Finding("ipv6-unfiltered", Severity.HIGH, what + " is filtered on IPv4 but " + why + " on IPv6",
+                        out.add(new Finding("ipv6-unfiltered", Severity.HIGH, L10n.t("corr.v6.title", what, why),
                                 row.protocol(), AddressFamily.IPV6, port,
-                                "IPv4 " + v4.get().verdict().label() + "s it (" + v4.get().rule().label() + "), but "
-                                        + (fw.covers(AddressFamily.IPV6) ? "the IPv6 ruleset lets it through"
-                                        : "no IPv6 ruleset (ip6tables / nft ip6 or inet) was found, so nothing filters IPv6")
-                                        + "; " + program + " listens on " + endpoints(outside) + ".",
-                                ev, List.of(Remedies.dropPorts(row.protocol(), port, AddressFamily.IPV6, backend),
-                                "give IPv6 the same policy as IPv4 (ip6tables-restore of a ruleset mirroring the IPv4 one, "
-                                        + "or an nft table of family inet)")));
+                                L10n.t("corr.v6.detail", v4.get().verdict().label(), v4.get().rule().label(),
+                                        L10n.t(fw.covers(AddressFamily.IPV6) ? "corr.v6.through" : "corr.v6.none"), program, endpoints(outside)),
+                                ev, List.of(Remedies.dropPorts(row.protocol(), port, AddressFamily.IPV6, backend), L10n.t("corr.v6.fix"))));
                     }
                 }
             } else if (rd == null) {
-                out.add(new Finding("blocked-listener", Severity.LOW, what + " on " + fam + " listens but the firewall blocks it: " + program,
+                out.add(new Finding("blocked-listener", Severity.LOW, L10n.t("corr.blocked.title", what, fam, program),
                         row.protocol(), row.family(), port,
-                        program + " listens on " + endpoints(outside) + "; " + row.firewall().rule().label() + " "
-                                + row.firewall().verdict().label() + "s it. Safe today, one rule change away from exposed.",
+                        L10n.t("corr.blocked.detail", program, endpoints(outside), row.firewall().rule().label(),
+                                row.firewall().verdict().label()),
                         ev, Remedies.stopService(outside)));
                 for (Listener l : outside) {
                     if (l.scope() == io.portaudit.model.BindScope.ALL || l.scope() == io.portaudit.model.BindScope.ALL_PLUS_IPV4) {
-                        out.add(new Finding("wildcard-bind", Severity.LOW, what + " is bound to all addresses but only local clients can use it",
+                        out.add(new Finding("wildcard-bind", Severity.LOW, L10n.t("corr.wildcard.title", what),
                                 row.protocol(), row.family(), port,
-                                program + " binds " + l.endpoint() + " although the firewall keeps remote hosts out; loopback would serve.",
+                                L10n.t("corr.wildcard.detail", program, l.endpoint()),
                                 ev, List.of(Remedies.bindLoopback(l))));
                         break;
                     }
@@ -240,14 +236,12 @@ public final class Correlator {
         if (!listenerView && row.scan() != null && row.scan().state() == PortState.OPEN && (rd == null || !rd.forwarded())) {
             // no listener view (a pasted nmap output, a scan without the device's sockets): the scan
             // itself shows a service anyone can reach; which program is unknown, never "safe"
-            String unknown = "an unknown program (no listener view: collect netstat -tulpn or ss -tulpn to name it)";
+            String unknown = L10n.t("corr.program.noview");
             List<String> fix = new ArrayList<>();
             fix.add(Remedies.dropPorts(row.protocol(), port, row.family(), backend));
             if (row.firewall() != null) fix.addAll(Remedies.deleteRule(row.firewall().rule(), row.family(), backend));
-            out.add(new Finding("exposed-service", Severity.MEDIUM, what + " on " + fam + " answers a scan: " + unknown,
-                    row.protocol(), row.family(), port,
-                    "The scan reached a service on this port. If the product does not need it, stop it; otherwise allow it in the policy.",
-                    ev, fix));
+            out.add(new Finding("exposed-service", Severity.MEDIUM, L10n.t("corr.scanonly.title", what, fam, unknown),
+                    row.protocol(), row.family(), port, L10n.t("corr.scanonly.detail"), ev, fix));
             insecure(row, what, fam, port, null, true, ev, fix).ifPresent(out::add);
         }
 
@@ -255,18 +249,13 @@ public final class Correlator {
             PortState seen = row.scan().state();
             String exp = row.expected();
             if (exp != null && !agrees(exp, seen, row.firewall())) {
-                out.add(new Finding("scan-disagrees", Severity.HIGH, what + " on " + fam + ": the scan saw " + seen.label()
-                        + " but the firewall and listeners imply " + exp, row.protocol(), row.family(), port,
-                        "Something the collected ruleset does not show decides this port: another table (nat/raw/mangle), "
-                                + "nft tables beside iptables-legacy, NAT/REDIRECT, a container, or a rule on an interface the listing hid.",
-                        ev, List.of("compare iptables-save, iptables-legacy-save and nft list ruleset on the device",
-                        "re-run the audit with all tables (iptables-save without -t) and nft -j list ruleset")));
+                out.add(new Finding("scan-disagrees", Severity.HIGH, L10n.t("corr.disagrees.title", what, fam, seen.label(), exp),
+                        row.protocol(), row.family(), port, L10n.t("corr.disagrees.detail"),
+                        ev, List.of(L10n.t("corr.disagrees.fix1"), L10n.t("corr.disagrees.fix2"))));
             } else if (exp == null && seen == PortState.OPEN && listenerView && row.listeners().isEmpty() && (rd == null || !rd.forwarded())) {
-                out.add(new Finding("scan-disagrees", Severity.HIGH, what + " on " + fam + " answers a scan but no listener was found",
-                        row.protocol(), row.family(), port,
-                        "A port answers that no socket in the listener view explains: NAT/REDIRECT to another port, a container's "
-                                + "namespace, or a listener the collection could not see.",
-                        ev, List.of("look for nat PREROUTING REDIRECT/DNAT rules and containers on the device")));
+                out.add(new Finding("scan-disagrees", Severity.HIGH, L10n.t("corr.nolistener.title", what, fam),
+                        row.protocol(), row.family(), port, L10n.t("corr.nolistener.detail"),
+                        ev, List.of(L10n.t("corr.nolistener.fix"))));
             }
             weakSsh(row, what, fam, port, ev).ifPresent(out::add);
             weakTls(row, what, fam, port, ev).ifPresent(out::add);
@@ -285,10 +274,10 @@ public final class Correlator {
         Optional<String> byTarget = rd != null && rd.to() != null && rd.to().size() == 1
                 ? Insecure.reason(row.protocol(), rd.to().from(), row.service(), program) : Optional.empty();
         return byTarget.or(() -> Insecure.reason(row.protocol(), row.port(), row.service(), program)).map(why -> {
-            String proven = Insecure.provenByScan(row.scan()).map(s -> " " + s + ".").orElse("");
-            return new Finding("insecure-protocol", Severity.HIGH, what + " on " + fam + " speaks an insecure protocol and is "
-                    + (sure ? "reachable" : "possibly reachable"), row.protocol(), row.family(), port,
-                    why + "." + proven + " Replace it with an encrypted, authenticated service (SSH/SFTP, HTTPS) or stop it.", ev, fix);
+            String proven = Insecure.provenByScan(row.scan()).map(s -> L10n.t("corr.insecure.proven", s)).orElse("");
+            return new Finding("insecure-protocol", Severity.HIGH, L10n.t("corr.insecure.title", what, fam,
+                    L10n.t(sure ? "corr.reachable" : "corr.possibly")), row.protocol(), row.family(), port,
+                    L10n.t("corr.insecure.detail", why, proven), ev, fix);
         });
     }
 
@@ -302,22 +291,20 @@ public final class Correlator {
         boolean scanOpen = row.scan() != null && row.scan().state() == PortState.OPEN;
         boolean sure = scanOpen || reach == Reach.REACHABLE && row.firewall().verdict() == Verdict.ACCEPT;
         String target = rd.target();
-        String program = "what listens on " + target + " (not in this device's listener view: a container or another host)";
+        String program = L10n.t("corr.fwd.program", target);
         List<String> fix = new ArrayList<>(Remedies.deleteRule(rd.rule(), row.family(), backend));
         if (row.firewall().verdict() == Verdict.ACCEPT) fix.addAll(Remedies.deleteRule(row.firewall().rule(), row.family(), backend));
-        fix.add("or stop the container / service that " + target + " belongs to");
+        fix.add(L10n.t("corr.fwd.fixstop", target));
         String how = row.firewall().verdict() == Verdict.ACCEPT
-                ? "the FORWARD path accepts it (" + row.firewall().rule().label() + ")"
-                : "nothing shows the FORWARD path blocks it (" + unknownWhy(row, null) + ")";
-        String listener = scanOpen ? "The scan reached it." : "Whether something listens on " + target
-                + " is unknown (collect the container's listeners, e.g. 'portaudit inventory' on the device, or its netstat/ss): "
-                + "treated as possibly open.";
+                ? L10n.t("corr.fwd.accepts", row.firewall().rule().label())
+                : L10n.t("corr.fwd.unknown", unknownWhy(row, null));
+        String listener = scanOpen ? L10n.t("corr.fwd.scanreached") : L10n.t("corr.fwd.whether", target);
         List<Finding> out = new ArrayList<>();
-        out.add(new Finding("exposed-service", Severity.MEDIUM, what + " on " + fam + " is forwarded to " + target + " by "
-                + rd.rule().table() + " " + rd.rule().label() + " and " + (sure ? "reachable" : "possibly reachable"),
+        String nat = rd.rule().table() + " " + rd.rule().label();
+        out.add(new Finding("exposed-service", Severity.MEDIUM, L10n.t("corr.fwd.title", what, fam, target, nat,
+                L10n.t(sure ? "corr.reachable" : "corr.possibly")),
                 row.protocol(), row.family(), port,
-                rd.rule().table() + " " + rd.rule().label() + " sends " + row.protocol().label() + "/" + row.port() + " to " + target
-                        + " and " + how + ". " + listener + " If the product does not need it, remove the port mapping; otherwise allow it in the policy.",
+                L10n.t("corr.fwd.detail", nat, row.protocol().label() + "/" + row.port(), target, how, listener),
                 ev, fix));
         insecure(row, what, fam, port, null, sure, ev, fix).ifPresent(out::add);
         return out;
@@ -335,36 +322,32 @@ public final class Correlator {
         if (there.isEmpty() && scanOpen) return forwardedFindings(row, what, fam, port, rd, reach, ev0, backend);
         String target = rd.target();
         String nat = rd.rule().table() + " " + rd.rule().label();
-        String where = "network namespace " + ns.netns() + " (which holds " + rd.toAddress() + ")";
+        String where = L10n.t("corr.known.where", ns.netns(), rd.toAddress());
         List<Evidence> ev = new ArrayList<>(ev0);
-        ev.add(new Evidence("listener", "the DNAT target " + rd.toAddress() + " is held by network namespace " + ns.netns()
-                + (there.isEmpty() ? "; no listener there on " + row.protocol().label() + " " + row.firewall().deliveredTo(row.port()) : ""),
+        ev.add(new Evidence("listener", L10n.t("corr.known.held", rd.toAddress(), ns.netns())
+                + (there.isEmpty() ? L10n.t("corr.known.nolistener", row.protocol().label() + " " + row.firewall().deliveredTo(row.port())) : ""),
                 ns.source()));
         List<String> fix = new ArrayList<>(Remedies.deleteRule(rd.rule(), row.family(), backend));
         if (row.firewall().verdict() == Verdict.ACCEPT) fix.addAll(Remedies.deleteRule(row.firewall().rule(), row.family(), backend));
         String how = row.firewall().verdict() == Verdict.ACCEPT
-                ? "the FORWARD path accepts it (" + row.firewall().rule().label() + ")"
-                : "nothing shows the FORWARD path blocks it (" + unknownWhy(row, null) + ")";
+                ? L10n.t("corr.fwd.accepts", row.firewall().rule().label())
+                : L10n.t("corr.fwd.unknown", unknownWhy(row, null));
         List<Finding> out = new ArrayList<>();
         if (there.isEmpty()) {
-            out.add(new Finding("open-without-listener", Severity.MEDIUM, what + " on " + fam + " is forwarded to " + target + " by " + nat
-                    + " but nothing listens there", row.protocol(), row.family(), port,
-                    nat + " sends " + row.protocol().label() + "/" + row.port() + " to " + target + " and " + how + ", but " + where
-                            + " has no listener on " + row.protocol().label() + " " + row.firewall().deliveredTo(row.port())
-                            + ": the forward leads to a closed port, a latent hole. A service started there later "
-                            + "becomes reachable without any firewall change.",
+            out.add(new Finding("open-without-listener", Severity.MEDIUM, L10n.t("corr.known.owl.title", what, fam, target, nat),
+                    row.protocol(), row.family(), port,
+                    L10n.t("corr.known.owl.detail", nat, row.protocol().label() + "/" + row.port(), target, how, where,
+                            row.protocol().label() + " " + row.firewall().deliveredTo(row.port())),
                     ev, fix));
             return out;
         }
         boolean sure = scanOpen || reach == Reach.REACHABLE && row.firewall().verdict() == Verdict.ACCEPT;
         String program = program(there);
-        fix.add("or stop " + program + " in " + where);
-        out.add(new Finding("exposed-service", Severity.MEDIUM, what + " on " + fam + " is forwarded to " + target + " by " + nat
-                + " and " + (sure ? "reachable" : "possibly reachable") + ": " + program + " in network namespace " + ns.netns(),
+        fix.add(L10n.t("corr.known.fixstop", program, where));
+        out.add(new Finding("exposed-service", Severity.MEDIUM, L10n.t("corr.known.title", what, fam, target, nat,
+                L10n.t(sure ? "corr.reachable" : "corr.possibly"), program, ns.netns()),
                 row.protocol(), row.family(), port,
-                nat + " sends " + row.protocol().label() + "/" + row.port() + " to " + target + " and " + how + "; " + program
-                        + " listens on " + endpoints(there) + " in " + where + ". If the product does not need it, remove the port "
-                        + "mapping; otherwise allow it in the policy.",
+                L10n.t("corr.known.detail", nat, row.protocol().label() + "/" + row.port(), target, how, program, endpoints(there), where),
                 ev, fix));
         insecure(row, what, fam, port, program, sure, ev, fix).ifPresent(out::add);
         return out;
@@ -381,12 +364,10 @@ public final class Correlator {
     /** A TLS service whose handshake or certificate the scan's -sV found weak (see {@code ServiceDetector.tlsWeaknesses}). */
     private static Optional<Finding> weakTls(PortRow row, String what, String fam, PortRange port, List<Evidence> ev) {
         return proven(row.scan(), Weakness.TLS_WEAK_PROTOCOL, Weakness.TLS_WEAK_CERTIFICATE).map(weak -> new Finding("weak-tls", Severity.MEDIUM,
-                what + " on " + fam + " has weak TLS: " + weak, row.protocol(), row.family(), port,
-                "Its TLS protects less than it seems: an expired certificate trains users to click through warnings, short RSA/DSA "
-                        + "keys and SHA-1/MD5 signatures can be forged, TLS 1.0/1.1 are retired (RFC 8996).",
-                ev, List.of("give the service a new key and certificate, e.g. openssl req -x509 -newkey ec -pkeyopt "
+                L10n.t("corr.tls.title", what, fam, weak), row.protocol(), row.family(), port, L10n.t("corr.tls.detail"),
+                ev, List.of(L10n.t("corr.tls.fix1") + " openssl req -x509 -newkey ec -pkeyopt "
                                 + "ec_paramgen_curve:P-256 -sha256 -days 825 -nodes -keyout key.pem -out cert.pem -subj /CN=DEVICE",
-                        "allow only TLS 1.2 and 1.3 in the service's configuration")));
+                        L10n.t("corr.tls.fix2"))));
     }
 
     /**
@@ -406,17 +387,12 @@ public final class Correlator {
         }
         boolean dropbear = s.product() != null && s.product().toLowerCase(java.util.Locale.ROOT).contains("dropbear");
         List<String> fix = dropbear
-                ? List.of("upgrade dropbear, or build it with the weak algorithms off in localoptions.h (DROPBEAR_DSS 0, "
+                ? List.of(L10n.t("corr.ssh.dropbear") + " (DROPBEAR_DSS 0, "
                         + "DROPBEAR_RSA_SHA1 0, DROPBEAR_DH_GROUP14_SHA1 0, DROPBEAR_DH_GROUP1 0, DROPBEAR_3DES 0, "
                         + "DROPBEAR_ENABLE_CBC_MODE 0, DROPBEAR_MD5_HMAC 0): " + String.join(", ", algs))
-                : List.of("in /etc/ssh/sshd_config, remove them from the defaults with a leading '-' (OpenSSH 7.5+): "
-                        + sshdConfigRemovals(weak), "then: sshd -t && restart sshd");
-        return Optional.of(new Finding("weak-ssh-crypto", Severity.MEDIUM, what + " on " + fam + " offers weak SSH algorithms: " + weak,
-                row.protocol(), row.family(), port,
-                "The SSH server still offers algorithms that are broken or being retired (SHA-1 signatures and key exchange, DSA, "
-                        + "CBC modes, RC4, MD5 and 96-bit MACs). An old client negotiates them, and a downgrade leaves the session "
-                        + "weaker than the device can do. Offer only modern ones.",
-                ev, fix));
+                : List.of(L10n.t("corr.ssh.openssh") + " " + sshdConfigRemovals(weak), L10n.t("corr.ssh.then"));
+        return Optional.of(new Finding("weak-ssh-crypto", Severity.MEDIUM, L10n.t("corr.ssh.title", what, fam, weak),
+                row.protocol(), row.family(), port, L10n.t("corr.ssh.detail"), ev, fix));
     }
 
     /** sshd_config lines that take the weak algorithms out of OpenSSH's defaults ({@code KexAlgorithms -a,b}). */
@@ -465,18 +441,13 @@ public final class Correlator {
                 PortRange span = new PortRange(rs.get(0).from(), rs.get(rs.size() - 1).to());
                 // without a listener view nothing is known to listen, which is not the same as knowing nothing does
                 out.add(new Finding("open-without-listener", Severity.MEDIUM,
-                        e.protocol().label() + "/" + idle + " on " + fam + " is accepted by the firewall but "
-                                + (listenerView ? "nothing listens" : "no listener view shows what listens"),
+                        L10n.t(listenerView ? "corr.owl.title" : "corr.owl.title.noview", e.protocol().label() + "/" + idle, fam),
                         e.protocol(), e.family(), span,
-                        rule.label() + " accepts " + e.protocol().label() + " " + accepted
-                                + (listenerView ? " and no program listens on " + idle + ": a latent hole."
-                                        : "; no listener view was collected, so whether a program listens on " + idle
-                                                + " is unknown (collect netstat -tulpn or ss -tulpn). Unused, it is a latent hole.")
-                                + " A service started later on these ports "
-                                + "(an FTP server, a debug agent) becomes reachable without any firewall change.",
+                        L10n.t(listenerView ? "corr.owl.detail" : "corr.owl.detail.noview", rule.label(), e.protocol().label() + " " + accepted,
+                                idle),
                         List.of(new Evidence("firewall", rule.text(), rule.source()),
-                                new Evidence("listener", listenerView ? "no listener on " + e.protocol().label() + " " + idle
-                                        : "no listener view was collected", null)),
+                                new Evidence("listener", listenerView ? L10n.t("corr.owl.ev", e.protocol().label() + " " + idle)
+                                        : L10n.t("corr.owl.ev.noview"), null)),
                         Remedies.deleteRule(rule, e.family(), fw.backend())));
             }
         }
@@ -488,18 +459,18 @@ public final class Correlator {
         if (row.firewall() != null) {
             ExposureRange r = row.firewall();
             if ("-".equals(r.rule().chain())) {
-                ev.add(new Evidence("firewall", r.verdict().label() + ": " + r.rule().text() + " (nothing filters it)", null));
+                ev.add(new Evidence("firewall", L10n.t("corr.ev.nothing", r.verdict().label(), r.rule().text()), null));
             } else {
-                ev.add(new Evidence("firewall", r.verdict().label() + (r.rejectWith() == null ? "" : " (" + r.rejectWith() + ")")
-                        + " by " + r.rule().label() + ": " + r.rule().text(), r.rule().source()));
+                ev.add(new Evidence("firewall", L10n.t("corr.ev.rule", r.verdict().label() + (r.rejectWith() == null ? "" : " (" + r.rejectWith() + ")"),
+                        r.rule().label(), r.rule().text()), r.rule().source()));
             }
             if (r.redirect() != null) {
-                ev.add(new Evidence("firewall", (r.redirect().forwarded() ? "forwarded to " : "redirected to port ") + r.redirect().target()
-                        + " by " + r.redirect().rule().table() + " " + r.redirect().rule().label() + ": " + r.redirect().rule().text(),
+                ev.add(new Evidence("firewall", L10n.t(r.redirect().forwarded() ? "corr.ev.forwarded" : "corr.ev.redirected", r.redirect().target(),
+                        r.redirect().rule().table() + " " + r.redirect().rule().label(), r.redirect().rule().text()),
                         r.redirect().rule().source()));
             }
         } else if (fw != null) {
-            ev.add(new Evidence("firewall", "no " + (row.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4") + " ruleset was collected", null));
+            ev.add(new Evidence("firewall", L10n.t("corr.ev.noruleset", row.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4"), null));
         }
         for (Listener l : row.listeners()) {
             // a :: socket on an IPv4 row: say why it is taken to take IPv4 (the source's word, or the assumption made)
@@ -507,7 +478,7 @@ public final class Correlator {
             boolean elsewhere = row.firewall() != null && row.firewall().redirect() != null && row.firewall().redirect().forwarded()
                     && l.netns() != null;
             ev.add(new Evidence("listener", l.protocol().label() + " " + l.endpoint() + " " + l.state() + " scope=" + l.scope().label()
-                    + (l.owners().isEmpty() ? "" : " " + program(List.of(l))) + why + (elsewhere ? " in network namespace " + l.netns() : ""),
+                    + (l.owners().isEmpty() ? "" : " " + program(List.of(l))) + why + (elsewhere ? L10n.t("corr.ev.innetns", l.netns()) : ""),
                     l.source()));
         }
         if (row.scan() != null) {
@@ -520,9 +491,9 @@ public final class Correlator {
     }
 
     private static String unknownWhy(PortRow row, FirewallFacts fw) {
-        if (fw == null && row.firewall() == null) return "no firewall rules were collected";
-        if (row.firewall() == null) return "no " + (row.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4") + " ruleset was collected";
-        return "a rule portaudit does not fully understand decides it (" + row.firewall().rule().label() + ")";
+        if (fw == null && row.firewall() == null) return L10n.t("corr.unknown.nofw");
+        if (row.firewall() == null) return L10n.t("corr.ev.noruleset", row.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4");
+        return L10n.t("corr.unknown.rule", row.firewall().rule().label());
     }
 
     static String program(List<Listener> ls) {
@@ -530,7 +501,7 @@ public final class Correlator {
         for (Listener l : ls) {
             l.owners().forEach(o -> names.add((o.comm() == null ? "?" : o.comm()) + (o.pid() == null ? "" : "[" + o.pid() + "]")));
         }
-        return names.isEmpty() ? "an unknown program" : String.join(", ", names);
+        return names.isEmpty() ? L10n.t("corr.program.unknown") : String.join(", ", names);
     }
 
     private static String endpoints(List<Listener> ls) {

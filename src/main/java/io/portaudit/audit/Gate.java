@@ -2,6 +2,7 @@ package io.portaudit.audit;
 
 import io.portaudit.model.Evidence;
 import io.portaudit.model.Finding;
+import io.portaudit.model.L10n;
 import io.portaudit.model.Listener;
 import io.portaudit.model.PortRange;
 import io.portaudit.model.PortState;
@@ -83,15 +84,15 @@ public final class Gate {
             Policy.Exception ex = policy.exceptions().stream().filter(e -> e.covers(current)).findFirst().orElse(null);
             if (ex != null && !ex.expired(today)) {
                 status = Status.ACCEPTED;
-                note = "accepted: " + ex.reason() + (ex.expires() == null ? "" : " (until " + ex.expires() + ")");
+                note = L10n.t("gate.accepted", ex.reason()) + (ex.expires() == null ? "" : L10n.t("gate.until", ex.expires()));
             } else if (!policy.gates(f.id())) {
                 status = Status.NOT_GATED;
             } else if (sev.atLeast(failOn)) {
                 status = Status.FAILS;
-                if (ex != null) note = "exception expired on " + ex.expires() + ": " + ex.reason();
+                if (ex != null) note = L10n.t("gate.expired", ex.expires(), ex.reason());
             } else {
                 status = Status.BELOW_THRESHOLD;
-                if (ex != null) note = "exception expired on " + ex.expires() + ": " + ex.reason();
+                if (ex != null) note = L10n.t("gate.expired", ex.expires(), ex.reason());
             }
             failed |= status == Status.FAILS;
             out.add(new Gated(f, status, note));
@@ -117,8 +118,8 @@ public final class Gate {
                 used.add(ok);
                 continue;
             }
-            String why = matching.isEmpty() ? "the policy does not allow it"
-                    : "the policy allows it only for " + matching.get(0).program() + ", but " + program + " owns it";
+            String why = matching.isEmpty() ? L10n.t("gate.notallowed")
+                    : L10n.t("gate.onlyfor", matching.get(0).program(), program);
             changes.add(new Change("added", port, program));
             List<Evidence> ev = new ArrayList<>();
             if (row.firewall() != null) ev.add(new Evidence("firewall", row.firewall().rule().text(), row.firewall().rule().source()));
@@ -126,15 +127,14 @@ public final class Gate {
             if (row.scan() != null) ev.add(new Evidence("scan", row.scan().port() + "/" + row.protocol().label() + " " + row.scan().state().label(), null));
             ev.add(new Evidence("policy", why, policy.source()));
             out.add(new Finding("policy-violation", Severity.HIGH,
-                    port + (row.service() == null ? "" : " (" + row.service() + ")") + " is reachable but "
-                            + (policy.product() == null ? "the policy" : policy.product()) + " does not allow it",
-                    row.protocol(), row.family(), PortRange.of(row.port()),
-                    why + ". Close it, or add it to the policy's allow list if the product needs it.", ev,
+                    L10n.t("gate.pv.title", port + (row.service() == null ? "" : " (" + row.service() + ")"),
+                            policy.product() == null ? L10n.t("text.thepolicy") : policy.product()),
+                    row.protocol(), row.family(), PortRange.of(row.port()), L10n.t("gate.pv.detail", why), ev,
                     List.of(Remedies.dropPorts(row.protocol(), PortRange.of(row.port()), row.family(),
-                            null), "or allow it in the policy: allow: [{port: " + row.protocol().label() + "/" + row.port() + "}]")));
+                            null), L10n.t("gate.pv.fix", "allow: [{port: " + row.protocol().label() + "/" + row.port() + "}]"))));
         }
         for (Policy.Allow a : policy.allow()) {
-            if (!used.contains(a)) changes.add(new Change("absent", a.label(), a.comment() == null ? "allowed but not exposed" : a.comment()));
+            if (!used.contains(a)) changes.add(new Change("absent", a.label(), a.comment() == null ? L10n.t("gate.absent") : a.comment()));
         }
         return out;
     }

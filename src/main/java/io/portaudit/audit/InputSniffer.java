@@ -7,6 +7,7 @@ import io.portaudit.inventory.InventoryFormat;
 import io.portaudit.inventory.InventoryText;
 import io.portaudit.model.Capture;
 import io.portaudit.model.InputText;
+import io.portaudit.model.L10n;
 import io.portaudit.model.DeviceSnapshot;
 import io.portaudit.model.Listener;
 import io.portaudit.model.ParseProblem;
@@ -228,7 +229,7 @@ public final class InputSniffer {
         FirewallFacts firewall = firewallTexts.isEmpty() ? null : FirewallAdapter.fromRulesets(rulesets, firewallProblems, firewallTexts);
         String host = scan != null ? scan.target() : "pasted outputs";
         DeviceSnapshot snap = new DeviceSnapshot("input", host, at, List.of(), false, List.of());
-        notes.add("audited from pasted outputs: " + String.join(", ", texts.stream().map(Labeled::source).toList()));
+        notes.add(L10n.t("note.pasted") + " " + String.join(", ", texts.stream().map(Labeled::source).toList()));
         return new AuditInput(snap, firewall, listeners, scan, problems.list(), notes, others);
     }
 

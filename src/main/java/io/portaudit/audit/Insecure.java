@@ -1,5 +1,6 @@
 package io.portaudit.audit;
 
+import io.portaudit.model.L10n;
 import io.portaudit.model.Protocol;
 import io.portaudit.model.Weakness;
 import java.util.Locale;
@@ -15,43 +16,43 @@ final class Insecure {
         String s = service == null ? "" : service.toLowerCase(Locale.ROOT);
         if (protocol == Protocol.TCP) {
             if (port == 23 || port == 2323 || s.equals("telnet") || p.contains("telnetd")) {
-                return Optional.of("telnet sends logins and passwords in cleartext");
+                return Optional.of(L10n.t("insecure.telnet"));
             }
             if (port == 21 || s.equals("ftp") || p.contains("ftpd")) {
-                return Optional.of("FTP sends logins, passwords and files in cleartext");
+                return Optional.of(L10n.t("insecure.ftp"));
             }
             if (port == 512 || port == 513 || port == 514 || p.equals("rshd") || p.equals("rlogind") || p.equals("rexecd")) {
-                return Optional.of("the r-services (rexec, rlogin, rsh) trust addresses and send everything in cleartext");
+                return Optional.of(L10n.t("insecure.rsvc"));
             }
             if ((port >= 6000 && port <= 6063) || s.equals("x11") || p.equals("xorg") || p.equals("x")) {
-                return Optional.of("an X11 server lets anyone who can reach it read keystrokes and screens");
+                return Optional.of(L10n.t("insecure.x11"));
             }
             if ((port >= 5900 && port <= 5909) || s.startsWith("vnc") || p.contains("vnc")) {
-                return Optional.of("VNC without TLS sends the screen, input and weak passwords in cleartext");
+                return Optional.of(L10n.t("insecure.vnc"));
             }
-            if (port == 161 || s.equals("snmp")) return Optional.of("SNMP v1/v2c authenticates with a cleartext community string");
+            if (port == 161 || s.equals("snmp")) return Optional.of(L10n.t("insecure.snmp"));
             if (port == 502 || s.equals("mbap") || s.equals("modbus")) {
-                return Optional.of("Modbus/TCP has no authentication: anyone who reaches it reads and writes the device's coils and registers");
+                return Optional.of(L10n.t("insecure.modbus"));
             }
             if (port == 1883 || s.equals("mqtt")) {
-                return Optional.of("MQTT without TLS sends user names, passwords and every message in cleartext");
+                return Optional.of(L10n.t("insecure.mqtt"));
             }
             if (port == 2404 || s.equals("iec-104")) {
-                return Optional.of("IEC 60870-5-104 has no authentication: anyone who reaches it can send commands to the station");
+                return Optional.of(L10n.t("insecure.iec104"));
             }
             if (port == 44818 || s.startsWith("ethernet-ip") || s.equals("enip")) {
-                return Optional.of("EtherNet/IP (CIP) without CIP Security lets anyone who reaches it read and control the device");
+                return Optional.of(L10n.t("insecure.enip"));
             }
         } else {
             if (port == 5683 || s.equals("coap")) {
-                return Optional.of("CoAP without DTLS has neither authentication nor encryption");
+                return Optional.of(L10n.t("insecure.coap"));
             }
             if (port == 47808 || s.equals("bacnet")) {
-                return Optional.of("BACnet/IP has no authentication: anyone who reaches it reads and writes the device's objects");
+                return Optional.of(L10n.t("insecure.bacnet"));
             }
-            if (port == 69 || s.equals("tftp") || p.contains("tftpd")) return Optional.of("TFTP has no authentication at all");
+            if (port == 69 || s.equals("tftp") || p.contains("tftpd")) return Optional.of(L10n.t("insecure.tftp"));
             if (port == 161 || port == 162 || s.startsWith("snmp") || p.contains("snmpd")) {
-                return Optional.of("SNMP v1/v2c authenticates with a cleartext community string");
+                return Optional.of(L10n.t("insecure.snmp"));
             }
         }
         return Optional.empty();
@@ -69,17 +70,13 @@ final class Insecure {
         for (Weakness w : scan.weaknesses()) {
             String d = w.detail() == null ? "" : " (" + w.detail() + ")";
             String s = switch (w.id()) {
-                case Weakness.SNMP_COMMUNITY_PUBLIC -> "The scan read it with the default community \"public\": anyone who reaches the port "
-                        + "reads the agent" + d;
-                case Weakness.TFTP_UNAUTHENTICATED_READ -> "The scan got an answer to an unauthenticated read request" + d;
-                case Weakness.VNC_NO_AUTH -> "The scan was offered a VNC session without any password: anyone who reaches the port sees "
-                        + "and controls the screen" + d;
-                case Weakness.MQTT_ANONYMOUS -> "The scan connected without a user name or password: anyone who reaches the broker can "
-                        + "subscribe to every topic (#) and publish to any";
-                case Weakness.COAP_UNAUTHENTICATED -> "The scan read the resource list without any authentication" + d;
-                case Weakness.MODBUS_UNAUTHENTICATED -> "The scan read the device's identification without any authentication" + d;
-                case Weakness.X11_NO_ACCESS_CONTROL -> "The scan opened an X11 session without any authentication: anyone who reaches "
-                        + "the port can read keystrokes and the screen and inject input" + d;
+                case Weakness.SNMP_COMMUNITY_PUBLIC -> L10n.t("proven.snmp") + d;
+                case Weakness.TFTP_UNAUTHENTICATED_READ -> L10n.t("proven.tftp") + d;
+                case Weakness.VNC_NO_AUTH -> L10n.t("proven.vnc") + d;
+                case Weakness.MQTT_ANONYMOUS -> L10n.t("proven.mqtt");
+                case Weakness.COAP_UNAUTHENTICATED -> L10n.t("proven.coap") + d;
+                case Weakness.MODBUS_UNAUTHENTICATED -> L10n.t("proven.modbus") + d;
+                case Weakness.X11_NO_ACCESS_CONTROL -> L10n.t("proven.x11") + d;
                 default -> null;
             };
             if (s != null) return Optional.of(s);

@@ -2,6 +2,7 @@ package io.portaudit.audit;
 
 import io.portaudit.firewall.HiddenInterface;
 import io.portaudit.model.Evidence;
+import io.portaudit.model.L10n;
 import io.portaudit.model.Exposure;
 import io.portaudit.model.ExposureRange;
 import io.portaudit.model.Finding;
@@ -57,7 +58,7 @@ final class ListingReading {
         Exposure literal = h.literal(Protocol.TCP).orElse(null);
         if (literal == null) return f;
         PortSet literalAccepts = PortSet.of(literal.ranges().stream().filter(r -> r.verdict() == Verdict.ACCEPT).map(ExposureRange::range).toList());
-        String rulePhrase = h.chain() + " rule " + h.index();
+        String rulePhrase = L10n.t("rule.label", h.chain(), h.index());
 
         // filtered ports the literal reading accepts: the rule did not match the scanner's packets
         List<String> proofs = new ArrayList<>();
@@ -72,25 +73,18 @@ final class ListingReading {
                 PortSet both = x.ports().intersect(literalAccepts);
                 if (!both.isEmpty()) proofs.add("tcp " + both + " filtered (not shown)");
             } else if (x.count() > notAccepted) {
-                proofs.add(x.count() + " filtered tcp ports (not shown)" + (notAccepted == 0 ? ""
-                        : ", more than the " + notAccepted + " the literal reading does not accept"));
+                proofs.add(L10n.t("lr.filtered", x.count()) + (notAccepted == 0 ? "" : L10n.t("lr.morethan", notAccepted)));
             }
         }
         String tool = f.family() == io.portaudit.model.AddressFamily.IPV6 ? "ip6tables" : "iptables";
         if (!proofs.isEmpty()) {
             String seen = String.join("; ", proofs);
             List<Evidence> ev = new ArrayList<>(f.evidence());
-            ev.add(new Evidence("scan", (scan.summary() == null ? "" : scan.summary() + ": ") + seen
-                    + ", which the literal reading would accept", scan.source()));
-            return new Finding(f.id(), Severity.LOW, f.title() + "; the scan settles it: not an accept-all for the scanner's traffic",
+            ev.add(new Evidence("scan", (scan.summary() == null ? "" : scan.summary() + ": ") + L10n.t("lr.wouldaccept", seen), scan.source()));
+            return new Finding(f.id(), Severity.LOW, f.title() + L10n.t("lr.settles.title"),
                     f.protocol(), f.family(), f.ports(),
-                    "'" + tool + " -L' without -v does not show interfaces. Read literally, " + rulePhrase + " would accept every packet "
-                            + "(tcp " + literalAccepts + "), so no such port could look filtered to a scan; the scan saw " + seen
-                            + ". So the rule did not match the scanner's traffic: it has an interface or source condition the listing "
-                            + "hid, almost surely '-i lo' (loopback only), and portaudit follows that reading for every verdict. "
-                            + "(Only a filter between the scanner and the device could also explain filtered ports; '-v' settles it.)",
-                    ev, List.of("confirm on the device: " + tool + " -L " + h.chain() + " -v -n --line-numbers   (or " + tool
-                            + "-save); nothing to change if its 'in' column is 'lo'"));
+                    L10n.t("lr.settles.detail", tool, rulePhrase, "tcp " + literalAccepts, seen),
+                    ev, List.of(L10n.t("lr.settles.fix", tool + " -L " + h.chain() + " -v -n --line-numbers", tool + "-save")));
         }
 
         // ports the scan reached that the -i lo reading drops and only the literal reading accepts
@@ -124,21 +118,15 @@ final class ListingReading {
                 }
                 PortSet contradicted = probed.intersect(loDrops).intersect(literalAccepts);
                 if (!contradicted.isEmpty()) {
-                    byDefault = "none of the " + count + " tcp ports it probed" + (exact ? "" : " (nmap's default 1,000, by count)")
-                            + " was filtered, though the -i lo reading drops " + contradicted.size() + " of them (" + first(contradicted) + ")";
+                    byDefault = L10n.t("lr.nonefiltered", count, exact ? "" : L10n.t("lr.bycount"), contradicted.size(), first(contradicted));
                 }
             }
         }
         if (reached.isEmpty() && byDefault == null) return f;
-        String saw = reached.isEmpty() ? byDefault : "reached " + String.join(", ", reached) + ", which that reading drops";
+        String saw = reached.isEmpty() ? byDefault : L10n.t("lr.reached", String.join(", ", reached));
         List<Evidence> ev = new ArrayList<>(f.evidence());
         ev.add(new Evidence("scan", (scan.summary() == null ? "" : scan.summary() + ": ") + saw, scan.source()));
-        return new Finding(f.id(), Severity.HIGH, f.title() + "; the scan contradicts the -i lo reading",
-                f.protocol(), f.family(), f.ports(),
-                "'" + tool + " -L' without -v does not show interfaces, and portaudit reads " + rulePhrase + " as '-i lo'. But the scan "
-                        + saw + ", and the literal reading (every interface) accepts them: the rule probably accepts every packet from "
-                        + "every interface, which makes every later rule dead and every listening port reachable; the verdicts shown "
-                        + "follow the -i lo reading and are then too kind.",
-                ev, f.remedy());
+        return new Finding(f.id(), Severity.HIGH, f.title() + L10n.t("lr.contradicts.title"),
+                f.protocol(), f.family(), f.ports(), L10n.t("lr.contradicts.detail", tool, rulePhrase, saw), ev, f.remedy());
     }
 }

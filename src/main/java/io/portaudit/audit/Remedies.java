@@ -2,6 +2,7 @@ package io.portaudit.audit;
 
 import io.portaudit.model.AddressFamily;
 import io.portaudit.model.Listener;
+import io.portaudit.model.L10n;
 import io.portaudit.model.Owner;
 import io.portaudit.model.PortRange;
 import io.portaudit.model.Protocol;
@@ -37,8 +38,8 @@ final class Remedies {
                 out.add("nft list ruleset   # " + ShellWord.comment("then give chain " + rule.chain() + " of table " + nftTable(rule)
                         + " 'policy drop;', after accept rules for lo, established traffic, ICMPv6 and what must stay reachable"));
             } else {
-                out.add(iptables(family) + tableOpt(rule) + " -P " + chain + " DROP   # after adding ACCEPT rules for lo, established "
-                        + "traffic" + (family == AddressFamily.IPV6 ? ", ICMPv6" : "") + " and what must stay reachable");
+                out.add(iptables(family) + tableOpt(rule) + " -P " + chain + " DROP   # " + ShellWord.comment(L10n.t(family == AddressFamily.IPV6
+                        ? "rem.policy.v6" : "rem.policy")));
             }
             return out;
         }
@@ -79,36 +80,30 @@ final class Remedies {
             for (Owner o : l.owners()) {
                 String comm = o.comm();
                 String unit = o.unit() == null || o.unit().isBlank() ? null : o.unit();
-                String who = (comm == null ? "the program" : ShellWord.quote(comm)) + (o.pid() == null ? "" : " (pid " + o.pid() + ")");
+                String who = (comm == null ? L10n.t("rem.theprogram") : ShellWord.quote(comm)) + (o.pid() == null ? "" : " (pid " + o.pid() + ")");
                 if (o.container() != null && !o.container().isBlank()) {
-                    out.add("stop or reconfigure the container " + ShellWord.quote(o.container()) + " that runs " + who
-                            + ": it is not a service of the device itself");
+                    out.add(L10n.t("rem.container", ShellWord.quote(o.container()), who));
                 } else if (unit != null && unit.startsWith("openrc:") && ShellWord.quote(unit.substring(7)) != null) {
                     String svc = ShellWord.quote(unit.substring(7));
                     out.add("rc-update del " + svc + " default && rc-service " + svc + " stop");
                 } else if (unit != null && (unit.endsWith(".service") || unit.endsWith(".socket"))) {
                     out.add("systemctl disable --now " + ShellWord.quote(unit));
                 } else if (comm != null && (comm.equals("inetd") || comm.equals("xinetd"))) {
-                    out.add("remove the " + l.protocol().label() + "/" + l.port() + " line from /etc/" + comm
-                            + ".conf and restart " + comm);
+                    out.add(L10n.t("rem.inetd", l.protocol().label() + "/" + l.port(), "/etc/" + comm + ".conf", comm));
                 } else if (comm != null) {
-                    out.add("stop " + who + " and keep it from starting at boot; its service name is not known (collect as root so "
-                            + "portaudit reads the process's cgroup, or look it up on the device: rc-status, systemctl status"
-                            + (o.pid() == null ? "" : " " + o.pid()) + ")");
+                    out.add(L10n.t("rem.stop", who, "rc-status, systemctl status" + (o.pid() == null ? "" : " " + o.pid())));
                 }
             }
         }
-        if (out.isEmpty()) out.add("stop the program listening on " + listeners.get(0).endpoint()
-                + " and keep it from starting at boot (its program is not known: collect with netstat -p / ss -p, or run portaudit as root)");
+        if (out.isEmpty()) out.add(L10n.t("rem.stopunknown", listeners.get(0).endpoint()));
         return List.copyOf(out);
     }
 
     static String bindLoopback(Listener l) {
         String comm = l.owners().isEmpty() ? null : l.owners().get(0).comm();
-        String who = comm == null ? "the program" : ShellWord.quote(comm);
+        String who = comm == null ? L10n.t("rem.theprogram") : ShellWord.quote(comm);
         String lo = l.family() == AddressFamily.IPV6 ? "::1" : "127.0.0.1";
-        return "make " + who + " listen on " + lo + " instead of " + l.address()
-                + " (its listen/bind address setting) if only local clients use it";
+        return L10n.t("rem.bindlo", who, lo, l.address());
     }
 
     private static String tableOpt(RuleRef rule) {

@@ -12,6 +12,7 @@ import io.portaudit.model.DeviceSnapshot;
 import io.portaudit.model.Problems;
 import io.portaudit.model.ServiceNames;
 import io.portaudit.model.Severity;
+import io.portaudit.model.L10n;
 import io.portaudit.report.Reports;
 import io.portaudit.store.Coverage;
 import io.portaudit.store.DeviceIdentity;
@@ -178,26 +179,26 @@ public final class AuditCommand implements Callable<Integer> {
             try {
                 threshold = Severity.parse(failOn);
             } catch (IllegalArgumentException e) {
-                throw new UserException("--fail-on must be one of info, low, medium, high, critical, not '" + failOn + "'");
+                throw new UserException(L10n.t("cli.failon", failOn));
             }
         }
         for (OutputOptions.Target t : output.targets()) {
             if (!FORMATS.contains(t.format())) {
-                throw new UserException("unknown report format '" + t.format() + "'; formats: " + String.join(", ", Reports.FORMATS));
+                throw new UserException(L10n.t("cli.format", t.format(), String.join(", ", Reports.FORMATS)));
             }
         }
         storeAt = store.location();
-        if (since != null && diffPrevious) throw new UserException("give --since or --diff-previous, not both");
+        if (since != null && diffPrevious) throw new UserException(L10n.t("cli.sinceboth"));
         // a stored reference is resolved now: before this audit is recorded (DEVICE@latest is the one before), and a
         // wrong one is a usage error before any collection or scan
         DiffCommand.Side sinceSide = since == null ? null : sinceSide(err);
-        if (!inputs.isEmpty() && remote.isRemote()) throw new UserException("--input cannot be combined with --ssh or --bundle");
+        if (!inputs.isEmpty() && remote.isRemote()) throw new UserException(L10n.t("cli.inputremote"));
         AuditRequest.Source source;
         if (!inputs.isEmpty()) {
             List<InputSniffer.Labeled> texts = InputFiles.texts(inputs);
             boolean previous = texts.stream().anyMatch(InputSniffer::isPreviousResult);
             if (previous && fixScript != null) {
-                throw new UserException("--fix-script needs the device's outputs, not a previous audit result");
+                throw new UserException(L10n.t("cli.fixprevious"));
             }
             if (previous) storeAt = null;   // a re-rendered result is not a new audit (store import records results)
             source = new AuditRequest.Pasted(texts);
@@ -205,7 +206,7 @@ public final class AuditCommand implements Callable<Integer> {
             source = remote.source().orElse(new AuditRequest.ThisMachine());
         }
         String target = scanTarget != null ? scanTarget : remote.scanTarget().orElse(null);
-        if (target == null && scanPorts != null) throw new UserException("--scan-ports needs --scan (or --ssh)");
+        if (target == null && scanPorts != null) throw new UserException(L10n.t("cli.scanports"));
         boolean quiet = common.verbosity() < 0;
         AuditProgress progress = new AuditProgress() {
             @Override
@@ -215,7 +216,7 @@ public final class AuditCommand implements Callable<Integer> {
 
             @Override
             public void scanning(String t, int tcp, int udp) {
-                if (!quiet) err.println("portaudit: scanning " + t + " (" + tcp + " tcp, " + udp + " udp ports)...");
+                if (!quiet) err.println("portaudit: " + L10n.t("cli.scanning", t, tcp, udp));
                 err.flush();
             }
         };
@@ -234,7 +235,7 @@ public final class AuditCommand implements Callable<Integer> {
         if (diffPrevious) {
             DiffCommand.Side previous = previousOf(result, err);
             if (previous != null) changed = changedSince(previous, result);
-            else if (common.verbosity() >= 0) err.println("portaudit: --diff-previous: no earlier audit of this device in the store; nothing to compare");
+            else if (common.verbosity() >= 0) err.println("portaudit: " + L10n.t("cli.noprevious"));
         }
         return render(result, changed, err);
     }
@@ -243,7 +244,7 @@ public final class AuditCommand implements Callable<Integer> {
     private DiffCommand.Side sinceSide(PrintWriter err) throws IOException {
         if (Files.isRegularFile(Path.of(since))) return DiffCommand.file(Path.of(since), common, clock);
         io.portaudit.store.StoreLocation at = storeAt != null ? storeAt : store.location();
-        if (at == null) throw new UserException("--since " + since + " needs a store (not --no-store), or a file");
+        if (at == null) throw new UserException(L10n.t("cli.sincestore", since));
         try (Store s = store.openExisting(err)) {
             return DiffCommand.stored(s, since, s.resolve(since));
         } catch (StoreException e) {
@@ -254,7 +255,7 @@ public final class AuditCommand implements Callable<Integer> {
     /** --diff-previous: the latest stored audit of this audit's device, or null when there is none. */
     private DiffCommand.Side previousOf(AuditResult result, PrintWriter err) {
         io.portaudit.store.StoreLocation at = storeAt != null ? storeAt : store.location();
-        if (at == null) throw new UserException("--diff-previous needs a store (not --no-store)");
+        if (at == null) throw new UserException(L10n.t("cli.prevstore"));
         if (at.file() != null && !Files.exists(at.file())) return null;
         DeviceIdentity id = DeviceIdentity.of(result.snapshot());
         if (device != null) id = id.withName(device);
@@ -276,7 +277,7 @@ public final class AuditCommand implements Callable<Integer> {
     /** --baseline MODEL: the golden unit's audit from the store, a baseline-deviation finding per differing port. */
     private AuditResult againstBaseline(AuditResult result) throws IOException {
         io.portaudit.store.StoreLocation at = storeAt != null ? storeAt : store.location();
-        if (at == null) throw new UserException("--baseline needs a store (not --no-store)");
+        if (at == null) throw new UserException(L10n.t("cli.baselinestore"));
         try (Store s = Store.open(at)) {
             long golden = s.baseline(baseline);
             var mine = io.portaudit.store.Facts.of(new com.fasterxml.jackson.databind.ObjectMapper().readTree(io.portaudit.audit.AuditJson.write(result)),
@@ -298,7 +299,7 @@ public final class AuditCommand implements Callable<Integer> {
                         w == stdout ? common.verbosity() : Math.max(0, common.verbosity())));
         if (fixScript != null) {
             Files.writeString(fixScript, FixScript.render(result), StandardCharsets.UTF_8);
-            if (common.verbosity() >= 0) err.println("portaudit: wrote fix script to " + fixScript + " (review it; it is not run)");
+            if (common.verbosity() >= 0) err.println("portaudit: " + L10n.t("cli.wrotefix", fixScript));
         }
         int stored = record(result, storeAt, err);
         return stored != 0 ? stored : result.exitCode();
@@ -317,23 +318,21 @@ public final class AuditCommand implements Callable<Integer> {
             try (Store s = StoreOptions.open(at, err, common.verbosity() < 0)) {
                 Store.Recorded r = s.record(json, Coverage.of(result), id, clock.instant());
                 if (common.verbosity() > 0) {
-                    err.println("portaudit: " + (r.stored() ? "recorded as audit " : "already stored as audit ") + r.auditId() + " of device "
-                            + r.deviceKey() + " in " + at.display());
+                    err.println("portaudit: " + L10n.t(r.stored() ? "cli.recorded" : "cli.already", r.auditId(), r.deviceKey(), at.display()));
                 } else if (common.verbosity() == 0 && r.deviceKey().startsWith("content:")) {
-                    err.println("portaudit: recorded as audit " + r.auditId() + " of an unnamed device (" + r.deviceKey()
-                            + "): the inputs carry no hardware identity; name it with --device NAME");
+                    err.println("portaudit: " + L10n.t("cli.unnamed", r.auditId(), r.deviceKey()));
                 }
             }
             return 0;
         } catch (StoreException e) {
-            err.println("portaudit: the report was written, but the audit was not recorded: " + e.getMessage());
+            err.println("portaudit: " + L10n.t("cli.notrecorded", e.getMessage()));
             return e.exitCode();
         }
     }
 
     /** The policy given (file or profile), or null when none was. */
     private Policy policy() {
-        if (policyFile != null && profile != null) throw new UserException("give --policy or --profile, not both");
+        if (policyFile != null && profile != null) throw new UserException(L10n.t("cli.policyboth"));
         try {
             if (policyFile != null) return PolicyLoader.load(policyFile);
             if (profile != null) return PolicyLoader.profile(profile);

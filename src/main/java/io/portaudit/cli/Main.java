@@ -70,12 +70,22 @@ public final class Main implements Runnable {
 
     private static CommandLine commandLine(java.util.Collection<String> names) {
         CommandLine cl = new CommandLine(new Main());
+        // --lang sets the thread's language while the command line is parsed; the run ends in the language it began with
+        io.portaudit.model.L10n.Lang at = io.portaudit.model.L10n.lang();
+        cl.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } finally {
+                io.portaudit.model.L10n.set(at);
+            }
+        });
         for (String name : names) cl.addSubcommand(name, COMMANDS.get(name).get());
         cl.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("portaudit: " + io.portaudit.model.Text.terminal(ex.getMessage()));
             err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            io.portaudit.model.L10n.set(at);
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -95,6 +105,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        io.portaudit.model.L10n.set(io.portaudit.model.L10n.Lang.fromEnvironment(System::getenv));
         System.exit(commandLineFor(args).execute(args));
     }
 

@@ -59,7 +59,7 @@ public class OutputOptions {
                     renderer.render(t.format(), w);
                     w.flush();
                     Files.writeString(t.file(), buf.toString(), StandardCharsets.UTF_8);
-                    if (!quiet) err.println("portaudit: wrote " + t.format() + " to " + t.file());
+                    if (!quiet) err.println("portaudit: " + io.portaudit.model.L10n.t("cli.wrote", t.format(), t.file()));
                 }
             } catch (IOException e) {
                 throw new UserException((t.file() == null ? "standard output" : t.file()) + ": cannot write: " + e.getMessage());

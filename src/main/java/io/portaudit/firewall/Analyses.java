@@ -5,6 +5,7 @@ import io.portaudit.model.Evidence;
 import io.portaudit.model.Exposure;
 import io.portaudit.model.ExposureRange;
 import io.portaudit.model.Finding;
+import io.portaudit.model.L10n;
 import io.portaudit.model.PortRange;
 import io.portaudit.model.PortSet;
 import io.portaudit.model.Protocol;
@@ -113,16 +114,12 @@ final class Analyses {
                     }
                     String t0 = tool(rs, t);
                     out.add(new Finding("ambiguous-listing", Severity.MEDIUM,
-                            c.name() + " rule " + r.index() + " '" + r.text().replaceAll("\\s+", " ") + "' hides its interface",
+                            L10n.t("amb.title", L10n.t("rule.label", c.name(), r.index()), r.text().replaceAll("\\s+", " ")),
                             null, fam, null,
-                            "'" + t0 + " -L' without -v does not show interfaces. This rule is almost certainly '-A " + c.name()
-                                    + " -i lo -j ACCEPT' (loopback only), and portaudit reads it that way. Read literally it accepts "
-                                    + "every packet and makes every later rule dead. Ports whose verdict depends on the reading: "
-                                    + (diff.isEmpty() ? "none" : diff) + ".",
+                            L10n.t("amb.detail", t0, "-A " + c.name() + " -i lo -j ACCEPT", diff.isEmpty() ? L10n.t("amb.none") : diff),
                             List.of(evidence(r)),
-                            List.of("confirm on the device: " + t0 + " -L " + ShellWord.quote(c.name()) + " -v -n --line-numbers   (or " + t0 + "-save)",
-                                    "if the 'in' column is not 'lo': " + t0 + " -D " + ShellWord.quote(c.name()) + " " + r.index()
-                                            + "   # it accepts everything from every interface")));
+                            List.of(L10n.t("amb.fix1", t0 + " -L " + ShellWord.quote(c.name()) + " -v -n --line-numbers", t0 + "-save"),
+                                    L10n.t("amb.fix2", t0 + " -D " + ShellWord.quote(c.name()) + " " + r.index()))));
                 }
             }
         }
@@ -373,15 +370,13 @@ final class Analyses {
                         : List.of(fam + " -A INPUT -i lo -j ACCEPT",
                                 fam + " -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
                                 fam + (v6 ? " -A INPUT -p ipv6-icmp -j ACCEPT   # neighbour discovery" : " -A INPUT -p icmp -j ACCEPT"),
-                                "add one ACCEPT rule per port the product ships (the listeners in the port table), then:",
+                                L10n.t("aap.addrules"),
                                 fam + " -P INPUT DROP");
                 List<Evidence> ev = new ArrayList<>();
                 ev.add(new Evidence("firewall", c.policyText(), c.policySource()));
                 if (c.rules().isEmpty()) {
-                    out.add(new Finding("accept-all-policy", Severity.HIGH, "chain " + c.name() + " accepts everything (policy ACCEPT, no rules)",
-                            null, only, PortRange.all(),
-                            "The " + c.name() + " chain has no rules and its policy is ACCEPT: the firewall lets every port through, so "
-                                    + "whatever program listens is reachable from the network (the seed's Armadillo-IoT G3 default).",
+                    out.add(new Finding("accept-all-policy", Severity.HIGH, L10n.t("aap.empty.title", c.name()),
+                            null, only, PortRange.all(), L10n.t("aap.empty.detail", c.name()),
                             ev, remedy));
                     continue;
                 }
@@ -390,13 +385,9 @@ final class Analyses {
                     if (shown++ == 5) break;
                     ev.add(new Evidence("firewall", r.text(), r.source()));
                 }
-                out.add(new Finding("accept-all-policy", Severity.HIGH, "chain " + c.name() + ": policy ACCEPT decides most ports ("
-                        + counts + ")", null, only, PortRange.all(),
-                        "The " + c.name() + " chain's policy is ACCEPT and its " + c.rules().size() + " rule(s) decide only a few ports or "
-                                + "sources (" + (others.isEmpty() ? "none for a remote host" : others.size() + " rule(s) decide the other ports")
-                                + "); every other port falls through to the policy and is open to whatever program listens on it now "
-                                + "or later. Filtering by exception (DROP what is known bad, a fail2ban chain that returns) leaves the "
-                                + "device open by default.",
+                out.add(new Finding("accept-all-policy", Severity.HIGH, L10n.t("aap.most.title", c.name(), counts), null, only, PortRange.all(),
+                        L10n.t("aap.most.detail", c.name(), c.rules().size(),
+                                others.isEmpty() ? L10n.t("aap.most.none") : L10n.t("aap.most.others", others.size())),
                         ev, remedy));
             }
         }
@@ -420,10 +411,9 @@ final class Analyses {
                 String del = deleteFor(rulesets, ref, e.family());
                 List<PortRange> rs = ps.ranges();
                 out.add(new Finding("wide-accept-range", Severity.MEDIUM,
-                        ref.label() + " accepts " + ps.size() + " " + e.protocol().label() + " ports (" + ps + ")",
+                        L10n.t("wide.title", ref.label(), ps.size(), e.protocol().label(), ps),
                         e.protocol(), e.family(), new PortRange(rs.get(0).from(), rs.get(rs.size() - 1).to()),
-                        "A rule that accepts a wide port range opens every port in it to any program that starts listening later "
-                                + "(a debug server, an FTP daemon), not just the services meant to ship.",
+                        L10n.t("wide.detail"),
                         List.of(new Evidence("firewall", ref.text(), ref.source())),
                         List.of(del, narrow(rulesets, ref, e))));
             }
@@ -434,8 +424,7 @@ final class Analyses {
         for (Ruleset rs : rulesets) {
             for (Table t : rs.tables()) {
                 if (!t.name().equals(ref.table())) continue;
-                return "in its place, accept only the " + e.protocol().label() + " ports your listeners need (see the port table), "
-                        + "one rule or one set element per port";
+                return L10n.t("wide.narrow", e.protocol().label());
             }
         }
         return "replace it with rules for only the ports your listeners need";

@@ -85,6 +85,11 @@ public final class L10n {
         return ResourceBundle.getBundle(BASE, lang.locale, L10n.class.getClassLoader(), NO_FALLBACK);
     }
 
+    /** Whether {@code key} is a message. */
+    public static boolean has(String key) {
+        return bundle(lang()).containsKey(key);
+    }
+
     /** The message {@code key} in the current language, its {@code {0}}.. filled with {@code args} (MessageFormat). */
     public static String t(String key, Object... args) {
         return t(lang(), key, args);

@@ -15,6 +15,6 @@ public record RuleRef(String table, String chain, int index, String text, String
     }
 
     public String label() {
-        return isPolicy() ? chain + " policy" : chain + " rule " + index;
+        return isPolicy() ? L10n.t("rule.policy", chain) : L10n.t("rule.label", chain, index);
     }
 }

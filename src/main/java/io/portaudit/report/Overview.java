@@ -50,8 +50,8 @@ public final class Overview {
         String head;
         if (r.partial()) head = L10n.t("verdict.head.partial", failing, fs.size(), counts);
         else if (r.unreadable()) head = L10n.t("verdict.head.incomplete", failing, fs.size(), counts);
-        else if (r.outcome().failed()) head = L10n.t("verdict.head.fail", failing, fs.size(), r.outcome().failOn().label(), counts);
-        else head = L10n.t("verdict.head.pass", fs.size(), r.outcome().failOn().label(), counts, r.count(Gate.Status.ACCEPTED));
+        else if (r.outcome().failed()) head = L10n.t("verdict.head.fail", failing, fs.size(), severity(r.outcome().failOn()), counts);
+        else head = L10n.t("verdict.head.pass", fs.size(), severity(r.outcome().failOn()), counts, r.count(Gate.Status.ACCEPTED));
         out.add(word(r) + "  " + head);
         List<Gate.Gated> why = fs.stream().filter(g -> g.status() == Gate.Status.FAILS).toList();
         if (why.isEmpty()) why = fs.stream().filter(g -> g.status() == Gate.Status.BELOW_THRESHOLD).limit(1).toList();

@@ -48,8 +48,8 @@ public final class TextReport {
         out.printf("%s %s (%s)%s%n", a.bold(L10n.t("text.audit.of")), Text.printable(r.snapshot().host(), 80), Text.printable(r.snapshot().source(), 200),
                 r.partial() ? "  [" + L10n.t("verdict.partial") + "]" : "");
         out.printf("%s %s%n", L10n.t("text.collected"), r.snapshot().collectedAt());
-        out.printf("%s %s%s%n", L10n.t("text.views"), r.viewsPresent().isEmpty() ? L10n.t("text.none") : String.join(", ", r.viewsPresent()),
-                r.viewsMissing().isEmpty() ? "" : "   " + L10n.t("text.missing") + " " + String.join(", ", r.viewsMissing()));
+        out.printf("%s %s%s%n", L10n.t("text.views"), r.viewsPresent().isEmpty() ? L10n.t("text.none") : views(r.viewsPresent()),
+                r.viewsMissing().isEmpty() ? "" : "   " + L10n.t("text.missing") + " " + views(r.viewsMissing()));
         for (String u : r.unknowns()) out.println("  " + L10n.t("text.unknown") + " " + Text.printable(u, 300));
         out.println();
 
@@ -62,13 +62,14 @@ public final class TextReport {
                     out.println("  " + L10n.t("fixfirst.more", fixes.size() - 10));
                     break;
                 }
-                out.printf("%3d. %-8s %-24s %s  [%s]%n", n, Overview.severity(f.gated().finding().severity()),
-                        Text.printable(f.subject(), 24), Text.printable(f.remedy(), 160), f.effort().label());
+                out.printf("%3d. %s %s %s  [%s]%n", n, pad(Overview.severity(f.gated().finding().severity()), 8),
+                        pad(Text.printable(f.subject(), 24), 24), Text.printable(f.remedy(), 160), f.effort().label());
             }
             out.println();
         }
 
-        out.printf("%-5s %-5s %-6s %-12s %-10s %-14s %-30s%n", "PROTO", "PORT", "FAMILY", "SERVICE", "FIREWALL", "SCAN", "LISTENER");
+        out.println(String.join(" ", pad(L10n.t("col.proto"), 5), pad(L10n.t("col.port"), 5), pad(L10n.t("col.family"), 6),
+                pad(L10n.t("col.service"), 12), pad(L10n.t("col.firewall"), 10), pad(L10n.t("col.scan"), 14), L10n.t("col.listener")));
         for (PortRow row : r.rows()) {
             String fw = row.firewall() == null ? "?" : row.firewall().verdict().label()
                     + (row.firewall().redirect() == null ? "" : "->" + row.firewall().redirect().target());
@@ -105,7 +106,7 @@ public final class TextReport {
         out.println();
         String word = Overview.word(r);
         out.printf("%s %s%n", L10n.t("text.result"), (Overview.bad(r) ? a.red(word) : a.green(word)) + " "
-                + L10n.t("text.result.counts", r.count(Gate.Status.FAILS), r.outcome().failOn().label(), r.count(Gate.Status.ACCEPTED)));
+                + L10n.t("text.result.counts", r.count(Gate.Status.FAILS), Overview.severity(r.outcome().failOn()), r.count(Gate.Status.ACCEPTED)));
         out.flush();
     }
 
@@ -113,8 +114,8 @@ public final class TextReport {
     private static void finding(Ansi a, PrintWriter out, Gate.Gated g, int verbosity) {
         Finding f = g.finding();
         String tag = switch (g.status()) {
-            case FAILS -> a.red("FAIL");
-            case ACCEPTED -> a.green("ok  ");
+            case FAILS -> a.red(pad(L10n.t("tag.fail"), 4));
+            case ACCEPTED -> a.green(pad(L10n.t("tag.ok"), 4));
             default -> "    ";
         };
         out.printf("%s %-8s %-22s %s%n", tag, sev(a, f.severity()), f.id(), Text.printable(f.title(), 200));
@@ -129,7 +130,7 @@ public final class TextReport {
                 out.printf("     - %-8s %-22s %s%n", sev(a, reason.finding().severity()), reason.finding().id(), Text.printable(reason.finding().title(), 200));
             }
             List<String> lines = new ArrayList<>(new LinkedHashSet<>(f.evidence().stream()
-                    .map(e -> String.format("       %-8s %s", Text.printable(e.view(), 20), Text.printable(e.text(), 110))).toList()));
+                    .map(e -> "       " + pad(view(e.view()), 8) + " " + Text.printable(e.text(), 110)).toList()));
             lines.stream().limit(SHOWN).forEach(out::println);
             List<String> fixes = f.remedy();
             for (String fix : fixes.stream().limit(SHOWN).toList()) out.printf("       %s %s%n", L10n.t("text.fix"), Text.printable(fix, 200));
@@ -147,7 +148,7 @@ public final class TextReport {
                 if (rf.detail() != null && !rf.detail().equals(f.detail())) out.printf("         %s%n", Text.printable(rf.detail(), 2000));
             }
             for (Evidence e : rf.evidence()) {
-                out.printf("       %-8s %s%s%n", Text.printable(e.view(), 20), Text.printable(e.text(), 400),
+                out.printf("       %s %s%s%n", pad(view(e.view()), 8), Text.printable(e.text(), 400),
                         e.source() == null ? "" : "  [" + Text.printable(e.source(), 200) + "]");
             }
         }
@@ -157,15 +158,35 @@ public final class TextReport {
     /** Evidence lines and fixes the default shows per finding; {@code -v} shows all. */
     private static final int SHOWN = 4;
 
+    /** Pads to a width in terminal columns (a CJK character takes two). */
+    static String pad(String s, int width) {
+        int w = 0;
+        for (int i = 0; i < s.length(); i++) w += Character.UnicodeScript.of(s.charAt(i)) == Character.UnicodeScript.HAN
+                || Character.UnicodeScript.of(s.charAt(i)) == Character.UnicodeScript.KATAKANA
+                || Character.UnicodeScript.of(s.charAt(i)) == Character.UnicodeScript.HIRAGANA ? 2 : 1;
+        return w >= width ? s : s + " ".repeat(width - w);
+    }
+
+    /** An evidence's view in words of the current language (an unknown one as it is). */
+    static String view(String v) {
+        String key = "ev." + v;
+        return L10n.has(key) ? L10n.t(key) : Text.printable(v, 20);
+    }
+
+    /** View names in words of the current language. */
+    static String views(List<String> names) {
+        return String.join(", ", names.stream().map(n -> L10n.t("view." + n)).toList());
+    }
+
     private static String reasons(Gate.Gated g) {
         return String.join(", ", g.reasons().stream().map(r -> r.finding().id() + " (" + Overview.severity(r.finding().severity()) + ")").toList());
     }
 
     private static String sev(Ansi a, Severity s) {
         return switch (s) {
-            case CRITICAL, HIGH -> a.red(String.format("%-8s", Overview.severity(s)));
-            case MEDIUM -> a.yellow(String.format("%-8s", Overview.severity(s)));
-            default -> String.format("%-8s", Overview.severity(s));
+            case CRITICAL, HIGH -> a.red(pad(Overview.severity(s), 8));
+            case MEDIUM -> a.yellow(pad(Overview.severity(s), 8));
+            default -> pad(Overview.severity(s), 8);
         };
     }
 
