@@ -219,7 +219,7 @@ public final class DeviceAudit {
             parts.add("incomplete: input lines could not be read (unparsed-input)");
         }
         TreeSet<String> failing = new TreeSet<>();
-        for (Gate.Gated g : r.outcome().findings()) if (g.status() == Gate.Status.FAILS) failing.add(g.finding().id());
+        for (Gate.Gated g : r.outcome().atoms()) if (g.status() == Gate.Status.FAILS) failing.add(g.finding().id());
         if (!failing.isEmpty()) parts.add(r.count(Gate.Status.FAILS) + " finding(s) fail the gate: " + String.join(", ", failing));
         return parts.isEmpty() ? null : String.join("; ", parts);
     }
