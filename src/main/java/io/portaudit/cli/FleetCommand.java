@@ -44,7 +44,8 @@ import picocli.CommandLine.Model.CommandSpec;
                     + "3 some could not be audited (3 wins over 1).",
             ""
         },
-        subcommands = {FleetCommand.Run.class, FleetCommand.Report.class})
+        subcommands = {FleetCommand.Run.class, FleetCommand.Report.class, FleetDistCommands.Submit.class, FleetDistCommands.Status.class,
+                FleetDistCommands.Wait.class, FleetDistCommands.Cancel.class})
 public final class FleetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -51,6 +51,7 @@ public final class Main implements Runnable {
         COMMANDS.put("baseline", BaselineCommand::new);
         COMMANDS.put("store", StoreCommand::new);
         COMMANDS.put("fleet", FleetCommand::new);
+        COMMANDS.put("worker", WorkerCommand::new);
         COMMANDS.put("help", CommandLine.HelpCommand::new);
     }
 

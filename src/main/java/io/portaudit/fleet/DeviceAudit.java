@@ -59,6 +59,15 @@ public final class DeviceAudit {
      * @throws FleetRuns.AlreadyRecorded the device was already done in this run; nothing was stored again
      */
     public static DeviceOutcome run(FleetDevice device, FleetDefaults defaults, Store store, String runId, Clock clock) {
+        return run(device, defaults, store, runId, clock, null);
+    }
+
+    /**
+     * {@link #run(FleetDevice, FleetDefaults, Store, String, Clock)}, with {@code also} run in the transaction that records
+     * the audit and marks the device done (a distributed worker completes the device's job there); throwing from it rolls
+     * all of that back and propagates.
+     */
+    public static DeviceOutcome run(FleetDevice device, FleetDefaults defaults, Store store, String runId, Clock clock, Store.InTransaction also) {
         Instant deadline = clock.instant().plus(defaults.timeout());
         String name = device.name();
         AuditResult result;
@@ -103,7 +112,10 @@ public final class DeviceAudit {
                 DeviceOutcome pending = new DeviceOutcome(name, status, reason, null);
                 Instant now = clock.instant();
                 Store.Recorded r = store.record(json, Coverage.of(result), id, now,
-                        runId == null ? null : (c, rec) -> FleetRuns.done(c, runId, pending, rec.auditId(), now));
+                        runId == null ? also : (c, rec) -> {
+                            FleetRuns.done(c, runId, pending, rec.auditId(), now);
+                            if (also != null) also.run(c, rec);
+                        });
                 return new DeviceOutcome(name, status, reason, r.auditId());
             }
         } catch (StoreException e) {

@@ -156,8 +156,16 @@ public final class FleetRuns {
 
     /** A device that could not be audited: failed, with its reason (never dropped). A device already done stays done. */
     public void failed(String runId, DeviceOutcome o, Instant now) {
-        tx("cannot update the fleet run", c -> update(c, "UPDATE fleet_device SET state = ?, status = ?, reason = ?, updated = ? "
-                + "WHERE run_id = ? AND device = ? AND state <> ?", FAILED, o.status().label(), o.reason(), Store.ts(now), runId, o.name(), DONE));
+        tx("cannot update the fleet run", c -> {
+            failed(c, runId, o, now);
+            return null;
+        });
+    }
+
+    /** {@link #failed(String, DeviceOutcome, Instant)} on {@code c}, inside the caller's transaction (a worker completing the job). */
+    public static void failed(Connection c, String runId, DeviceOutcome o, Instant now) throws SQLException {
+        update(c, "UPDATE fleet_device SET state = ?, status = ?, reason = ?, updated = ? WHERE run_id = ? AND device = ? AND state <> ?",
+                FAILED, o.status().label(), o.reason(), Store.ts(now), runId, o.name(), DONE);
     }
 
     /**

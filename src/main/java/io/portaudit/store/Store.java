@@ -39,7 +39,7 @@ import java.util.Properties;
  */
 public final class Store implements AutoCloseable {
     /** The schema version this program writes (the highest migration). */
-    public static final int SCHEMA = 2;
+    public static final int SCHEMA = 3;
     /** How long a writer waits for another writer's transaction on SQLite. */
     public static final int BUSY_TIMEOUT_MS = 15_000;
 
@@ -308,6 +308,10 @@ public final class Store implements AutoCloseable {
             if (also != null) also.run(db, r);
             db.commit();
             return r;
+        } catch (SQLException | RuntimeException e) {
+            // roll back here: turning auto-commit back on (finally) would commit what this transaction did so far
+            rollbackQuietly();
+            throw e;
         } finally {
             try {
                 db.setAutoCommit(true);
