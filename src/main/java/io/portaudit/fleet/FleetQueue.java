@@ -172,19 +172,21 @@ public final class FleetQueue {
     /**
      * One device of a distributed run as {@code fleet status} shows it.
      *
-     * @param state     queued, retrying, running, done, failed, cancelled (no job left and no result), or missing
-     *                  (neither: a submit that did not finish)
+     * @param state     queued, retrying, running, done, failed, or cancelled (no job left and no result)
      * @param worker    who holds it (running) or who recorded it (done, failed)
      * @param heartbeat the running job's last heartbeat, or null
      */
     public record DeviceState(String device, String state, DeviceOutcome.Status status, String reason, String worker, int attempts,
                               Long auditId, Instant heartbeat) {}
 
-    /** A distributed run's state: the run, each device, and whether it ended (no job left). */
+    /**
+     * A distributed run's state: the run, each device, and whether it ended (no job left, and every device done or failed
+     * or the run no longer running).
+     */
     public record Status(FleetRuns.Run run, List<DeviceState> devices, boolean ended) {
         public Map<String, Integer> counts() {
             Map<String, Integer> n = new LinkedHashMap<>();
-            for (String s : List.of("queued", "retrying", "running", "done", "failed", "cancelled", "missing")) n.put(s, 0);
+            for (String s : List.of("queued", "retrying", "running", "done", "failed", "cancelled")) n.put(s, 0);
             for (DeviceState d : devices) n.merge(d.state(), 1, Integer::sum);
             return n;
         }
@@ -216,11 +218,13 @@ public final class FleetQueue {
             } else if (r != null) {
                 state = r.executionTime() != null && r.executionTime().isAfter(now) ? "retrying" : "queued";
             } else {
-                state = run.state().equals(FleetRuns.RUN_CANCELLED) ? "cancelled" : "missing";
+                // no job: cancelled, or a run of 'fleet run' on one PC (its own state), or a submit that did not finish
+                state = run.state().equals(FleetRuns.RUN_CANCELLED) ? "cancelled" : e.state();
             }
             out.add(new DeviceState(e.device(), state, e.status(), e.reason(), worker, e.attempts(), e.auditId(), hb));
         }
-        return new Status(run, out, rows.isEmpty());
+        boolean ended = rows.isEmpty() && (ended(runs.devices(run.id())) || !run.state().equals(FleetRuns.RUN_RUNNING));
+        return new Status(run, out, ended);
     }
 
     /**

@@ -83,6 +83,7 @@ public final class FleetWorker implements AutoCloseable {
     private final AtomicInteger recorded = new AtomicInteger();
     private final AtomicInteger lost = new AtomicInteger();
     private volatile Scheduler scheduler;
+    private volatile boolean stopped;
 
     public FleetWorker(StoreLocation location, Options options, JobRunner runner, Clock clock, PrintWriter log) {
         FleetQueue.requirePostgres(location, "worker");
@@ -130,7 +131,7 @@ public final class FleetWorker implements AutoCloseable {
         log.flush();
         sch.start();
         try {
-            while (scheduler != null) {
+            while (!stopped) {
                 Thread.sleep(options.pollInterval().toMillis());
                 if (options.untilIdle() && sch.getCurrentlyExecuting().isEmpty() && remaining() == 0) break;
             }
@@ -271,8 +272,8 @@ public final class FleetWorker implements AutoCloseable {
     /** Stops the worker: jobs running now are left to be revived by other workers if they do not end within 10 s. */
     @Override
     public void close() {
+        stopped = true;
         Scheduler s = scheduler;
-        scheduler = null;
         if (s != null) s.stop();
     }
 
