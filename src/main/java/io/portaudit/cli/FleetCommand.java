@@ -33,14 +33,18 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "fleet",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        header = "Audit a fleet of devices from a fleet file, and report on a fleet run.",
+        header = "Audit a fleet of devices from a fleet file (here, or distributed over workers), and report on a fleet run.",
         description = {
             "",
             "  run FLEET.yaml|FLEET.csv   audit every device of the file (docs/FLEET.md), recorded in the store under one run id",
             "  run --resume RUN           audit what a stopped run left: failed devices and those not yet done",
             "  report RUN                 the merged report of a run (RUN: an id or 'latest')",
+            "  submit FLEET.yaml          distributed: one job per device in a PostgreSQL store, for 'portaudit worker's",
+            "  status RUN                 a distributed run's counts and per device state, result and worker",
+            "  wait RUN                   block until a distributed run ends (exit code as run's)",
+            "  cancel RUN                 queued devices of a distributed run are not audited",
             "",
-            "Exit codes (run and report): 0 every device passed, 1 some failed the gate, 2 usage or input error, "
+            "Exit codes (run, report and wait): 0 every device passed, 1 some failed the gate, 2 usage or input error, "
                     + "3 some could not be audited (3 wins over 1).",
             ""
         },
