@@ -3,6 +3,7 @@ package io.portaudit.audit;
 import io.portaudit.collect.Bundle;
 import io.portaudit.collect.BundleException;
 import io.portaudit.collect.CollectException;
+import io.portaudit.collect.CommandRunner;
 import io.portaudit.collect.LocalCollector;
 import io.portaudit.collect.SshCollector;
 import io.portaudit.model.DeviceSnapshot;
@@ -20,6 +21,8 @@ import io.portaudit.scan.ScanPlan;
 import io.portaudit.scan.Scanner;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -87,12 +90,12 @@ public final class AuditRun {
     private static AuditInput input(AuditRequest req) throws AuditException {
         if (req.source() instanceof AuditRequest.Pasted p) {
             try {
-                return InputSniffer.read(p.texts(), req.names());
+                return InputSniffer.read(p.texts(), req.names(), req.clock());
             } catch (InputSniffer.InputException e) {
                 throw new AuditException(AuditException.Kind.INPUT, e.getMessage());
             }
         }
-        DeviceSnapshot snap = collect(req.source(), req.progress());
+        DeviceSnapshot snap = collect(req.source(), req.progress(), req.clock());
         return ViewBuilder.fromSnapshot(snap, req.names(), null);
     }
 
@@ -101,6 +104,11 @@ public final class AuditRun {
      * a fleet worker may keep the snapshot). A partial snapshot is returned and told to {@code progress}.
      */
     public static DeviceSnapshot collect(AuditRequest.Source source, AuditProgress progress) throws AuditException {
+        return collect(source, progress, Clock.systemUTC());
+    }
+
+    /** {@link #collect(AuditRequest.Source, AuditProgress)} with the clock that stamps a local collection. */
+    public static DeviceSnapshot collect(AuditRequest.Source source, AuditProgress progress, Clock clock) throws AuditException {
         DeviceSnapshot snap;
         switch (source) {
             case AuditRequest.BundleFile b -> {
@@ -121,7 +129,7 @@ public final class AuditRun {
                     throw new AuditException(AuditException.Kind.UNREACHABLE, e.getMessage());
                 }
             }
-            case AuditRequest.ThisMachine m -> snap = new LocalCollector().collect();
+            case AuditRequest.ThisMachine m -> snap = new LocalCollector(clock, new CommandRunner(clock), Path.of("/proc")).collect();
             case AuditRequest.Pasted p -> throw new IllegalArgumentException("pasted outputs are read, not collected");
             case AuditRequest.Previous p -> throw new IllegalArgumentException("a previous result is read, not collected");
         }
@@ -146,7 +154,7 @@ public final class AuditRun {
         }
         req.progress().scanning(target, plan.request().tcp() ? ports.tcp().size() : 0, plan.request().udp() ? ports.udp().size() : 0);
         List<PortResult> results = new ArrayList<>();
-        Scanner.Outcome outcome = new Scanner().run(plan.request(), (PortResult r) -> {
+        Scanner.Outcome outcome = new Scanner().withClock(req.clock()).run(plan.request(), (PortResult r) -> {
             synchronized (results) {
                 results.add(r);
             }

@@ -123,7 +123,8 @@ public final class InputSniffer {
         }
     }
 
-    public static AuditInput read(List<Labeled> texts, ServiceNames names) throws InputException {
+    /** Reads pasted outputs; {@code clock} stamps their captures (as a collector's clock does). */
+    public static AuditInput read(List<Labeled> texts, ServiceNames names, java.time.Clock clock) throws InputException {
         for (Labeled l : texts) {
             if (isPreviousResult(l)) {
                 throw new InputException(l.source() + ": a previous audit result cannot be mixed with device outputs; "
@@ -146,7 +147,7 @@ public final class InputSniffer {
         for (Labeled l : texts) {
             if ("services".equals(l.kind())) table = table.withServicesText(l.source(), InputText.normalize(l.text()), problems);
         }
-        Instant at = Instant.now();
+        Instant at = clock.instant();
         for (Labeled l : texts) {
             problems.addAll(l.decodeProblems());
             notes.addAll(l.decodeNotes());

@@ -1,5 +1,6 @@
 package io.portaudit.audit;
 
+import io.portaudit.model.AddressText;
 import io.portaudit.model.Listener;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -50,35 +51,9 @@ public record NetnsView(String netns, Set<String> addresses, List<Listener> list
         if (!v4 && !v6) return Optional.empty();
         try {
             InetAddress ia = InetAddress.getByName(a);
-            return Optional.of(ia.getAddress().length == 16 ? compress(ia) : ia.getHostAddress());
+            return Optional.of(AddressText.format(ia));
         } catch (UnknownHostException | RuntimeException e) {
             return Optional.empty();
         }
-    }
-
-    private static String compress(InetAddress a) {
-        byte[] b = a.getAddress();
-        if (b.length != 16) return a.getHostAddress();
-        int[] w = new int[8];
-        for (int i = 0; i < 8; i++) w[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        int bestAt = -1, bestLen = 0;
-        for (int i = 0; i < 8; ) {
-            if (w[i] != 0) { i++; continue; }
-            int j = i;
-            while (j < 8 && w[j] == 0) j++;
-            if (j - i > bestLen && j - i > 1) { bestAt = i; bestLen = j - i; }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestAt) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
-            sb.append(Integer.toHexString(w[i]));
-        }
-        return sb.toString();
     }
 }

@@ -35,6 +35,9 @@ public final class BaselineCommand implements Callable<Integer> {
     @Parameters(index = "2", arity = "0..1", paramLabel = "AUDIT", description = "For set: the golden unit's audit (id, DEVICE@latest, ...)")
     String ref;
 
+    /** The time a baseline is set at (tests fix it). */
+    java.time.Clock clock = java.time.Clock.systemUTC();
+
     @Override
     public Integer call() {
         try (Store s = store.openExisting(spec.commandLine().getErr())) {
@@ -42,7 +45,7 @@ public final class BaselineCommand implements Callable<Integer> {
                 case "set" -> {
                     if (ref == null) throw new UserException("baseline set MODEL AUDIT: AUDIT is missing");
                     long id = s.resolve(ref);
-                    s.setBaseline(model, id);
+                    s.setBaseline(model, id, clock.instant());
                     spec.commandLine().getOut().println("baseline " + model + " = audit " + id);
                 }
                 case "show" -> spec.commandLine().getOut().println("baseline " + model + " = audit " + s.baseline(model));

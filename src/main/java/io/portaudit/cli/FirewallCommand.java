@@ -108,7 +108,8 @@ public final class FirewallCommand implements Callable<Integer> {
             }
         } else {
             where = String.join(", ", files);
-            for (String f : files) inputs.addAll(read(f, pasteProblems, err));
+            InputFiles reader = new InputFiles("", FirewallCommand::kindOrNull, FirewallFormat.KINDS, false);
+            for (String f : files) inputs.addAll(read(reader, f, pasteProblems, err));
         }
         FirewallView view;
         try {
@@ -129,37 +130,28 @@ public final class FirewallCommand implements Callable<Integer> {
         return nothing && (view.hasErrors() || pasteProblems.hasErrors()) ? ExitCodes.USAGE : ExitCodes.OK;
     }
 
-    private List<LabeledText> read(String arg, Problems problems, PrintWriter err) {
-        String kind = format;
-        String file = arg;
-        int colon = arg.indexOf(':');
-        if (colon > 0) {
-            String k = arg.substring(0, colon);
-            try {
-                kind = FirewallFormat.normalize(k);
-                file = arg.substring(colon + 1);
-            } catch (IllegalArgumentException e) {
-                // not KIND:FILE, a file name with a colon
-            }
+    /** The firewall format a KIND: prefix names (aliases included), or null. */
+    private static String kindOrNull(String k) {
+        try {
+            return FirewallFormat.normalize(k);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
-        if (kind != null) {
+    }
+
+    private List<LabeledText> read(InputFiles files, String arg, Problems problems, PrintWriter err) {
+        InputFiles.Input in = files.read(arg);
+        String kind = in.kind();
+        if (kind == null && format != null) {
             try {
-                kind = FirewallFormat.normalize(kind);
+                kind = FirewallFormat.normalize(format);
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage());
             }
         }
-        String source = file.equals("-") ? "<stdin>" : file;
-        byte[] bytes;
-        try {
-            bytes = io.portaudit.model.BoundedRead.read(file);
-        } catch (io.portaudit.model.BoundedRead.TooLarge e) {
-            throw new UserException(source + ": " + e.getMessage());
-        } catch (IOException e) {
-            throw new UserException(file + ": cannot read: " + e);
-        }
+        String source = in.source();
         // one reading for every parser: decoded (UTF-8, else Shift_JIS/EUC-JP per line), BOM, CR/CRLF, Unicode spaces
-        InputSniffer.Labeled l = InputSniffer.Labeled.ofBytes(source, kind, bytes);
+        InputSniffer.Labeled l = in.as(kind);
         problems.addAll(l.decodeProblems());
         List<String> notes = new ArrayList<>(l.decodeNotes());
         List<LabeledText> out = new ArrayList<>();

@@ -85,6 +85,9 @@ public final class InventoryCommand implements Callable<Integer> {
             description = "Collect N times in-process and print the time per collection (ms) to stderr.")
     Integer bench;
 
+    /** The wall clock of timestamps (tests fix it). */
+    Clock clock = Clock.systemUTC();
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -98,8 +101,9 @@ public final class InventoryCommand implements Callable<Integer> {
             ServiceNames names = common.serviceNames(problems); // only pasted text names ports; the kernel gives numbers
             List<Capture> caps = new ArrayList<>();
             List<String> pasteNotes = new ArrayList<>();
-            for (String spec : from) caps.addAll(capture(spec, problems, pasteNotes));
-            DeviceSnapshot snap = new DeviceSnapshot("input", null, Clock.systemUTC().instant(), caps, false, List.of());
+            InputFiles files = new InputFiles("--from", k -> KINDS.contains(k) ? k : null, KINDS.stream().sorted().toList(), false);
+            for (String spec : from) caps.addAll(capture(files, spec, problems, pasteNotes));
+            DeviceSnapshot snap = new DeviceSnapshot("input", null, clock.instant(), caps, false, List.of());
             listeners = Inventory.fromSnapshot(snap, names, problems);
             remarks = pasteNotes;
             manyNs = listeners.stream().map(Listener::netns).distinct().count() > 1;
@@ -147,28 +151,15 @@ public final class InventoryCommand implements Callable<Integer> {
         return incomplete ? ExitCodes.INCOMPLETE : ExitCodes.OK;
     }
 
-    private List<Capture> capture(String spec, Problems problems, List<String> notes) {
-        String kind = null;
-        String file = spec;
-        int colon = spec.indexOf(':');
-        if (colon > 0 && KINDS.contains(spec.substring(0, colon))) {
-            kind = spec.substring(0, colon);
-            file = spec.substring(colon + 1);
-        }
-        byte[] bytes;
-        try {
-            bytes = io.portaudit.model.BoundedRead.read(file);
-        } catch (io.portaudit.model.BoundedRead.TooLarge e) {
-            throw new UserException("--from " + file + ": " + e.getMessage());
-        } catch (IOException e) {
-            throw new UserException("cannot read " + file + ": " + e.getMessage());
-        }
-        // one reading for every parser: decoded (UTF-8, else Shift_JIS/EUC-JP per line), BOM, CR/CRLF, Unicode spaces
-        InputSniffer.Labeled l = InputSniffer.Labeled.ofBytes(file, null, bytes);
+    private List<Capture> capture(InputFiles files, String spec, Problems problems, List<String> notes) {
+        InputFiles.Input in = files.read(spec);
+        String kind = in.kind();
+        String file = in.source();
+        InputSniffer.Labeled l = in.text();
         problems.addAll(l.decodeProblems());
         notes.addAll(l.decodeNotes());
         String text = l.text();
-        java.time.Instant at = Clock.systemUTC().instant();
+        java.time.Instant at = clock.instant();
         if (ConsoleLog.split(file, text).isPresent()) {
             // a console paste: the listings its prompt lines name, each read as its command says
             List<InputSniffer.Piece> pieces;

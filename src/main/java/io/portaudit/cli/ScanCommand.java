@@ -29,6 +29,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -181,6 +182,9 @@ public final class ScanCommand implements Callable<Integer> {
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
+    /** The wall clock of timestamps (tests fix it). */
+    Clock clock = Clock.systemUTC();
+
     @Override
     public Integer call() throws IOException {
         Problems problems = new Problems();
@@ -238,12 +242,12 @@ public final class ScanCommand implements Callable<Integer> {
         }
         if (!stdoutTaken) outs.add(new NormalOutput(stdout, reason, openOnly, false).withVersions(versionScan));
 
-        Scanner scanner = new Scanner();
+        Scanner scanner = new Scanner().withClock(clock);
         installSignalHandlers(scanner);
         Progress progress = new Progress(req, statsEvery == null ? Duration.ofSeconds(5) : duration(statsEvery, "--stats-every"));
         outs.add(progress);
         ScanListener fan = fanOut(outs);
-        long start = System.currentTimeMillis();
+        long start = clock.millis();
         String args = "portaudit scan " + String.join(" ", originalArgs());
         fan.started(new ScanListener.ScanInfo(args, start, req.tcpPorts(), req.udpPorts(), version()));
         progress.startThread();
@@ -253,7 +257,7 @@ public final class ScanCommand implements Callable<Integer> {
         } finally {
             progress.stopThread();
         }
-        long end = System.currentTimeMillis();
+        long end = clock.millis();
         if (common.verbosity() > 0 && !outcome.socketLayer().isEmpty()) {
             System.err.println("portaudit: " + outcome.probes() + " TCP probes through the " + outcome.socketLayer() + " socket layer");
         }

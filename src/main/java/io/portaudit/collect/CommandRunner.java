@@ -30,7 +30,11 @@ public final class CommandRunner {
     }
 
     public CommandRunner() {
-        this(Clock.systemUTC(), DEFAULT_TIMEOUT, DEFAULT_MAX_BYTES);
+        this(Clock.systemUTC());
+    }
+
+    public CommandRunner(Clock clock) {
+        this(clock, DEFAULT_TIMEOUT, DEFAULT_MAX_BYTES);
     }
 
     /** Finds an executable in PATH and the sbin directories (root tools live there). */

@@ -1,5 +1,6 @@
 package io.portaudit.collect;
 
+import io.portaudit.model.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -139,8 +140,6 @@ final class TarStream {
     }
 
     static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) b.append(c < 0x20 || c == 0x7f ? '?' : c);
-        return b.length() > 120 ? b.substring(0, 120) + "..." : b.toString();
+        return Text.printable(s, 120);
     }
 }

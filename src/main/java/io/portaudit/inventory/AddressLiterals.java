@@ -1,6 +1,7 @@
 package io.portaudit.inventory;
 
 import io.portaudit.model.AddressFamily;
+import io.portaudit.model.AddressText;
 import io.portaudit.model.BindScope;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -57,34 +58,9 @@ final class AddressLiterals {
         for (int i = 0; i < 10; i++) mapped &= b[i] == 0;
         mapped &= (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
         if (mapped) return "::ffff:" + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff);
-        String s = a.getHostAddress();
+        String s = AddressText.format(a);
         int pct = s.indexOf('%');
-        if (pct >= 0) s = s.substring(0, pct);
-        return compress(s);
-    }
-
-    /** Java prints {@code 0:0:0:0:0:0:0:0}; people and ss print {@code ::} (RFC 5952). */
-    static String compress(String v6) {
-        if (!v6.contains(":")) return v6;
-        String[] parts = v6.split(":", -1);
-        int bestStart = -1, bestLen = 0;
-        for (int i = 0; i < parts.length; ) {
-            if (parts[i].equals("0")) {
-                int j = i;
-                while (j < parts.length && parts[j].equals("0")) j++;
-                if (j - i > bestLen && j - i > 1) {
-                    bestStart = i;
-                    bestLen = j - i;
-                }
-                i = j;
-            } else {
-                i++;
-            }
-        }
-        if (bestStart < 0) return v6;
-        String head = String.join(":", Arrays.copyOfRange(parts, 0, bestStart));
-        String tail = String.join(":", Arrays.copyOfRange(parts, bestStart + bestLen, parts.length));
-        return head + "::" + tail;
+        return pct >= 0 ? s.substring(0, pct) : s;
     }
 
     /** The IPv4 address inside {@code ::ffff:a.b.c.d}, if it is one. */

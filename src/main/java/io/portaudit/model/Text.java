@@ -9,6 +9,21 @@ public final class Text {
      * is cut at {@code max} characters with an ellipsis. Non-ASCII letters (Japanese names) stay.
      */
     public static String printable(String s, int max) {
+        return escape(s, max, false);
+    }
+
+    /**
+     * Raw service bytes held as Latin-1 characters (one char per byte), escaped for one output line:
+     * control bytes and every byte from 0x7f up (telnet IAC 0xff, binary protocols) become
+     * {@code \xNN}, a backslash {@code \\}; CR/LF/TAB as {@code \r \n \t}; cut at {@code max}
+     * characters with an ellipsis.
+     */
+    public static String banner(String raw, int max) {
+        return escape(raw, max, true);
+    }
+
+    /** The one escaper behind {@link #printable} (text), {@link #banner} (bytes) and {@link #terminal}. */
+    private static String escape(String s, int max, boolean bytes) {
         if (s == null) return "";
         StringBuilder sb = new StringBuilder(Math.min(s.length(), max) + 8);
         for (int i = 0; i < s.length(); i++) {
@@ -16,14 +31,22 @@ public final class Text {
                 sb.append('…');
                 break;
             }
-            char c = s.charAt(i);
-            if (c == '\t') sb.append("\\t");
-            else if (c == '\r') sb.append("\\r");
-            else if (c == '\n') sb.append("\\n");
-            else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) sb.append(String.format("\\x%02x", (int) c));
-            else sb.append(c);
+            escape(sb, s.charAt(i), bytes);
         }
         return sb.toString();
+    }
+
+    private static boolean control(char c, boolean bytes) {
+        return c < 0x20 || c == 0x7f || (c >= 0x80 && c < (bytes ? 0x100 : 0xa0));
+    }
+
+    private static void escape(StringBuilder sb, char c, boolean bytes) {
+        if (c == '\t') sb.append("\\t");
+        else if (c == '\r') sb.append("\\r");
+        else if (c == '\n') sb.append("\\n");
+        else if (bytes && c == '\\') sb.append("\\\\");
+        else if (control(c, bytes)) sb.append(String.format("\\x%02x", (int) c));
+        else sb.append(c);
     }
 
     /**
@@ -35,15 +58,12 @@ public final class Text {
         if (s == null) return "";
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c != '\n' && (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))) {
+            if (c != '\n' && control(c, false)) {
                 StringBuilder sb = new StringBuilder(s.length() + 16).append(s, 0, i);
                 for (int j = i; j < s.length(); j++) {
                     char d = s.charAt(j);
                     if (d == '\n') sb.append(d);
-                    else if (d == '\t') sb.append("\\t");
-                    else if (d == '\r') sb.append("\\r");
-                    else if (d < 0x20 || d == 0x7f || (d >= 0x80 && d < 0xa0)) sb.append(String.format("\\x%02x", (int) d));
-                    else sb.append(d);
+                    else escape(sb, d, false);
                 }
                 return sb.toString();
             }

@@ -1,5 +1,6 @@
 package io.portaudit.scan;
 
+import io.portaudit.model.Text;
 import io.portaudit.model.PortResult;
 import io.portaudit.model.PortState;
 import java.io.PrintWriter;
@@ -51,7 +52,7 @@ public final class GrepOutput implements ScanListener {
     }
 
     private static String clean(String s) {
-        return Banner.escape(s, 80).replace("/", "|").replace(",", " ");
+        return Text.banner(s, 80).replace("/", "|").replace(",", " ");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.portaudit.scan;
 
+import io.portaudit.model.Text;
 import io.portaudit.model.PortResult;
 import io.portaudit.model.PortState;
 import java.io.PrintWriter;
@@ -92,10 +93,10 @@ public final class NormalOutput implements ScanListener {
         cells.add(head.toArray(new String[0]));
         for (PortResult r : rows) {
             List<String> c = new ArrayList<>(List.of(r.port() + "/" + r.protocol().label(), r.state().label(),
-                    r.service() == null ? "unknown" : Banner.escape(r.service(), 40)));
+                    r.service() == null ? "unknown" : Text.banner(r.service(), 40)));
             if (reason) c.add(r.reason());
             if (versions) {
-                c.add(Banner.escape(versionColumn(r), 120));
+                c.add(Text.banner(versionColumn(r), 120));
             }
             cells.add(c.toArray(new String[0]));
         }
@@ -113,11 +114,11 @@ public final class NormalOutput implements ScanListener {
         if (versions) {
             for (PortResult r : rows) {
                 if (r.banner() != null && !r.banner().isEmpty()) {
-                    out.println("| " + r.port() + "/" + r.protocol().label() + " banner: " + Banner.escape(r.banner(), 160));
+                    out.println("| " + r.port() + "/" + r.protocol().label() + " banner: " + Text.banner(r.banner(), 160));
                 }
                 for (io.portaudit.model.Weakness weak : r.weaknesses()) {
                     out.println("| " + r.port() + "/" + r.protocol().label() + " " + NmapOutputs.WEAKNESS_SCRIPT + weak.id() + ": "
-                            + Banner.escape(weak.detail() == null ? "" : weak.detail(), 1000));
+                            + Text.banner(weak.detail() == null ? "" : weak.detail(), 1000));
                 }
             }
         }

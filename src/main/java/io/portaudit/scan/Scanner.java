@@ -8,6 +8,7 @@ import io.portaudit.model.Protocol;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -28,6 +29,7 @@ public final class Scanner {
     public static final PortSet DISCOVERY_PORTS = PortSpec.parse("80,443,22,23,21,8080,25,3389,445,139", io.portaudit.model.ServiceNames.iana()).tcp();
 
     private final LongSupplier clockUs;
+    private volatile Clock wall = Clock.systemUTC();
     private final AtomicBoolean stop = new AtomicBoolean();
     private volatile int fdBudgetOverride = -1;
     private volatile String socketLayerOverride;
@@ -42,6 +44,12 @@ public final class Scanner {
 
     public Scanner(LongSupplier clockUs) {
         this.clockUs = clockUs;
+    }
+
+    /** The wall clock of the run's timestamps (hosts' start and end) and of certificate checks; the system's by default. */
+    public Scanner withClock(Clock wall) {
+        this.wall = wall;
+        return this;
     }
 
     /** Asks a running scan to stop probing; {@link #run} then returns a partial outcome. Thread-safe. */
@@ -100,13 +108,14 @@ public final class Scanner {
         final String addr;
         final PortTable table;
         final HostTiming timing;
-        final long startMillis = System.currentTimeMillis();
+        final long startMillis;
         boolean up = true;
         String reason = Reasons.USER_SET;
         boolean timedOut;
 
-        Host(InetAddress address, ScanRequest req) {
+        Host(InetAddress address, ScanRequest req, long startMillis) {
             this.address = address;
+            this.startMillis = startMillis;
             this.addr = AddressText.format(address);
             this.table = new PortTable(addr, req.names());
             this.timing = new HostTiming(req.timing());
@@ -135,7 +144,7 @@ public final class Scanner {
                     // a duplicate target is scanned once; one expression never repeats an address, so only
                     // several expressions need remembering (bounded: beyond 100,000 duplicates are rescanned)
                     if (dedupe && seen.size() < 100_000 && !seen.add(a)) continue;
-                    group.add(new Host(a, req));
+                    group.add(new Host(a, req, wall.millis()));
                 }
                 if (discovery) discover(tcp, group, req);
                 List<Host> live = group.stream().filter(h -> h.up).toList();
@@ -166,7 +175,7 @@ public final class Scanner {
                             });
                 }
                 if (req.serviceDetection() && !stop.get()) {
-                    ServiceDetector sv = new ServiceDetector(req.serviceTimeout());
+                    ServiceDetector sv = new ServiceDetector(req.serviceTimeout(), wall);
                     for (Host h : live) {
                         List<PortResult> open = h.table.results(java.util.EnumSet.complementOf(java.util.EnumSet.of(PortState.OPEN)))
                                 .stream().filter(r -> r.protocol() == Protocol.TCP).toList();
@@ -187,7 +196,7 @@ public final class Scanner {
                         h.reason = Reasons.ERROR;
                     }
                     listener.host(new HostReport(AddressText.format(h.address), h.up, h.reason, h.timing.srttUs(),
-                            h.startMillis, System.currentTimeMillis(), h.timedOut, h.table));
+                            h.startMillis, wall.millis(), h.timedOut, h.table));
                 }
             }
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,9 +73,12 @@ public final class ServiceDetector {
     static final byte[] X11_SETUP = {0x6c, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
     private final Duration timeout;
+    /** What a certificate's validity is checked against. */
+    private final Clock clock;
 
-    public ServiceDetector(Duration timeout) {
+    public ServiceDetector(Duration timeout, Clock clock) {
         this.timeout = timeout;
+        this.clock = clock;
     }
 
     /** Probes every given open port (bounded concurrency), returning enriched results in the same order. */
@@ -375,7 +379,7 @@ public final class ServiceDetector {
     }
 
     /** A TLS handshake with no trust decisions (we inspect, we do not authenticate); fails with the reason. */
-    static Identified handshake(InetAddress a, int port, long deadline) throws Exception {
+    Identified handshake(InetAddress a, int port, long deadline) throws Exception {
         {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, new TrustManager[] {new X509TrustManager() {
@@ -402,7 +406,7 @@ public final class ServiceDetector {
                                 .append(" notAfter=").append(c.getNotAfter().toInstant());
                         if (self) b.append(" self-signed");
                         b.append(" key=").append(keyDescription(c.getPublicKey())).append(" sig=").append(c.getSigAlgName());
-                        weak = tlsWeaknesses(sess.getProtocol(), c, self, java.time.Instant.now());
+                        weak = tlsWeaknesses(sess.getProtocol(), c, self, clock.instant());
                         if (!weak.isEmpty()) b.append(WEAK_TLS_MARK).append(String.join("; ", weak)).append(')');
                         product = self ? "self-signed certificate" : null;
                     }

@@ -1,5 +1,6 @@
 package io.portaudit.scan;
 
+import io.portaudit.model.Text;
 import io.portaudit.scan.ServiceDetector.Identified;
 import java.nio.charset.StandardCharsets;
 import io.portaudit.model.Weakness;
@@ -151,7 +152,7 @@ final class TcpIdentify {
         for (int i = 0; i < count && at + 2 <= b.length; i++) {
             int id = b[at] & 0xff, n = b[at + 1] & 0xff;
             if (at + 2 + n > b.length) break;
-            if (id < 3) objects[id] = Banner.escape(Banner.latin1(java.util.Arrays.copyOfRange(b, at + 2, at + 2 + n)), 80);
+            if (id < 3) objects[id] = Text.banner(Banner.latin1(java.util.Arrays.copyOfRange(b, at + 2, at + 2 + n)), 80);
             at += 2 + n;
         }
         String product = objects[0] == null ? objects[1] : objects[1] == null ? objects[0] : objects[0] + " " + objects[1];

@@ -1,5 +1,6 @@
 package io.portaudit.scan;
 
+import io.portaudit.model.Text;
 import io.portaudit.model.Weakness;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ public final class UdpIdentify {
 
     private static String text(byte[] r, int from, int len) throws Malformed {
         if (from < 0 || len < 0 || from + len > r.length) throw new Malformed();
-        return Banner.escape(Banner.latin1(java.util.Arrays.copyOfRange(r, from, from + len)), 200);
+        return Text.banner(Banner.latin1(java.util.Arrays.copyOfRange(r, from, from + len)), 200);
     }
 
     // ---- DNS
@@ -254,10 +255,10 @@ public final class UdpIdentify {
                 String server = line.substring(colon + 1).trim();
                 String[] pv = productVersion(server);
                 return new ServiceDetector.Identified(service, pv[0], pv[1],
-                        Banner.escape(status, 80) + "; " + n.toUpperCase(Locale.ROOT) + ": " + Banner.escape(server, 160));
+                        Text.banner(status, 80) + "; " + n.toUpperCase(Locale.ROOT) + ": " + Text.banner(server, 160));
             }
         }
-        return new ServiceDetector.Identified(service, null, null, Banner.escape(status, 80));
+        return new ServiceDetector.Identified(service, null, null, Text.banner(status, 80));
     }
 
     private static final Pattern TOKEN = Pattern.compile("([A-Za-z][\\w.-]*)/v?(\\d[\\w.+~-]*)");
@@ -268,7 +269,7 @@ public final class UdpIdentify {
      */
     static String[] productVersion(String server) {
         Matcher m = TOKEN.matcher(server);
-        String[] best = {Banner.escape(server, 80), null};
+        String[] best = {Text.banner(server, 80), null};
         while (m.find()) {
             String n = m.group(1).toLowerCase(Locale.ROOT);
             if (n.equals("upnp") || n.equals("linux") || n.equals("http") || n.equals("sip") || n.equals("dlnadoc")) continue;

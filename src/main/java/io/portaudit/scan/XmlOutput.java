@@ -200,11 +200,11 @@ public final class XmlOutput implements ScanListener {
                     }
                 }
                 if (r.banner() != null && !r.banner().isEmpty()) {
-                    sb.append("<script id=\"banner\" output=\"").append(esc(Banner.escape(r.banner(), 2048))).append("\"/>");
+                    sb.append("<script id=\"banner\" output=\"").append(esc(Text.banner(r.banner(), 2048))).append("\"/>");
                 }
                 for (io.portaudit.model.Weakness w : r.weaknesses()) {
                     sb.append("<script id=\"").append(NmapOutputs.WEAKNESS_SCRIPT).append(esc(w.id())).append("\" output=\"")
-                            .append(esc(Banner.escape(w.detail() == null ? "" : w.detail(), 2048))).append("\"/>");
+                            .append(esc(Text.banner(w.detail() == null ? "" : w.detail(), 2048))).append("\"/>");
                 }
                 sb.append("</port>\n");
             }
@@ -214,7 +214,7 @@ public final class XmlOutput implements ScanListener {
         sb.append("</host>\n");
         write(sb.toString());
         markTrailer();
-        provisionalTrailer(System.currentTimeMillis(), (System.currentTimeMillis() - startMillis) / 1000.0);
+        provisionalTrailer(h.endMillis(), (h.endMillis() - startMillis) / 1000.0);
     }
 
     @Override

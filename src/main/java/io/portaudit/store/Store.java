@@ -727,12 +727,12 @@ public final class Store implements AutoCloseable {
         return v.isMissingNode() || v.isNull() ? null : v.asText();
     }
 
-    public void setBaseline(String model, long auditId) {
+    public void setBaseline(String model, long auditId, Instant setAt) {
         audit(auditId);
         try {
             db.setAutoCommit(false);
             update("DELETE FROM baselines WHERE model = ?", model);
-            update("INSERT INTO baselines (model, audit_id, set_at) VALUES (?, ?, ?)", model, auditId, ts(Instant.now()));
+            update("INSERT INTO baselines (model, audit_id, set_at) VALUES (?, ?, ?)", model, auditId, ts(setAt));
             db.commit();
             db.setAutoCommit(true);
         } catch (SQLException e) {

@@ -60,7 +60,7 @@ class AuditRobustnessTest {
                 in.add(new InputSniffer.Labeled(FILES.get(pick), null, mutate(texts.get(pick), rnd)));
             }
             try {
-                AuditInput input = InputSniffer.read(in, ServiceNames.iana());
+                AuditInput input = InputSniffer.read(in, ServiceNames.iana(), java.time.Clock.systemUTC());
                 AuditResult r = Auditor.audit(input, Policy.none(), null, ServiceNames.iana(), clock);
                 for (String format : io.portaudit.report.Reports.FORMATS) {
                     io.portaudit.report.Reports.write(format, r, new java.io.StringWriter(), false);

@@ -34,7 +34,7 @@ class FixScriptTest {
             String file = colon > 0 ? kf.substring(colon + 1) : kf;
             in.add(new InputSniffer.Labeled(file, kind, Files.readString(Path.of(file), StandardCharsets.UTF_8)));
         }
-        AuditInput input = InputSniffer.read(in, ServiceNames.iana());
+        AuditInput input = InputSniffer.read(in, ServiceNames.iana(), java.time.Clock.systemUTC());
         AuditResult r = Auditor.audit(input, Policy.none(), failOn, ServiceNames.iana(), CLOCK);
         return FixScript.render(r);
     }

@@ -100,7 +100,7 @@ class NeverSaferPropertyTest {
     record Outcome(Set<String> reach, Set<String> listen, Set<String> open, int exit, List<ParseProblem> errors, boolean refused) {
         static Outcome of(String name, String kind, String text) {
             try {
-                AuditInput in = InputSniffer.read(List.of(new InputSniffer.Labeled(name, kind, text)), NAMES);
+                AuditInput in = InputSniffer.read(List.of(new InputSniffer.Labeled(name, kind, text)), NAMES, java.time.Clock.systemUTC());
                 AuditResult r = Auditor.audit(in, Policy.none(), null, NAMES, CLOCK);
                 Set<String> reach = new TreeSet<>(), listen = new TreeSet<>(), open = new TreeSet<>();
                 if (r.firewall() != null) {

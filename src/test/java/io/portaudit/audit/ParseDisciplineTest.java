@@ -46,7 +46,7 @@ class ParseDisciplineTest {
     }
 
     static AuditResult audit(InputSniffer.Labeled... inputs) throws Exception {
-        return Auditor.audit(InputSniffer.read(List.of(inputs), NAMES), Policy.none(), null, NAMES, CLOCK);
+        return Auditor.audit(InputSniffer.read(List.of(inputs), NAMES, java.time.Clock.systemUTC()), Policy.none(), null, NAMES, CLOCK);
     }
 
     static List<ParseProblem> errors(AuditResult r) {
@@ -214,7 +214,7 @@ class ParseDisciplineTest {
         String damaged = fx("lab/pa-440/proc-net-tcp.txt").replace("00000000:0017 ", "00000000:00\u000217 ");
         List<InputSniffer.Labeled> inputs = List.of(in("seed/440-iptables-L.txt"),
                 new InputSniffer.Labeled("proc-net-tcp", "proc-net", damaged));
-        AuditInput input = InputSniffer.read(inputs, NAMES);
+        AuditInput input = InputSniffer.read(inputs, NAMES, java.time.Clock.systemUTC());
         AuditResult r = Auditor.audit(input, Policy.none(), null, NAMES, CLOCK);
         assertThat(errors(r)).isNotEmpty();
         assertThat(r.exitCode()).isEqualTo(3);

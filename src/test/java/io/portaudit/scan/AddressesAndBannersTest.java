@@ -1,5 +1,6 @@
 package io.portaudit.scan;
 
+import io.portaudit.model.Text;
 import io.portaudit.model.AddressText;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,8 +20,8 @@ class AddressesAndBannersTest {
     @Test
     void bannersEscapeEveryNonPrintableByte() {
         String telnet = "\u00ff\u00fd\u0001\r\nArmadillo login: ";
-        assertThat(Banner.escape(telnet, 100)).isEqualTo("\\xff\\xfd\\x01\\r\\nArmadillo login: ");
-        assertThat(Banner.escape("a\\b", 100)).isEqualTo("a\\\\b");
-        assertThat(Banner.escape("x".repeat(50), 10)).hasSize(11).endsWith("…");
+        assertThat(Text.banner(telnet, 100)).isEqualTo("\\xff\\xfd\\x01\\r\\nArmadillo login: ");
+        assertThat(Text.banner("a\\b", 100)).isEqualTo("a\\\\b");
+        assertThat(Text.banner("x".repeat(50), 10)).hasSize(11).endsWith("…");
     }
 }

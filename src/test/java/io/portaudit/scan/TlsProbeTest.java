@@ -99,7 +99,7 @@ class TlsProbeTest {
 
     static PortResult probe(int port) throws Exception {
         PortResult open = new PortResult("127.0.0.1", Protocol.TCP, port, PortState.OPEN, "syn-ack", null, null, null, null);
-        return new ServiceDetector(Duration.ofSeconds(5)).probe(InetAddress.getByName("127.0.0.1"), open);
+        return new ServiceDetector(Duration.ofSeconds(5), java.time.Clock.systemUTC()).probe(InetAddress.getByName("127.0.0.1"), open);
     }
 
     @Test

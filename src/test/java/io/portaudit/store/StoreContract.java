@@ -161,7 +161,7 @@ abstract class StoreContract {
                 String at = "2026-12-0" + d + "T10:00:00Z";
                 s.record(doc.replace("2026-12-01T10:00:00Z", at), null, DeviceIdentity.named("g"), Instant.parse(at));
             }
-            s.setBaseline("golden", s.resolve("g@2026-12-01"));
+            s.setBaseline("golden", s.resolve("g@2026-12-01"), java.time.Instant.parse("2026-12-02T00:00:00Z"));
             assertThat(s.prune(2, null, Instant.parse("2026-12-06T00:00:00Z"))).isEqualTo(2);
             assertThat(s.audits(s.device("g").id())).extracting(Store.AuditInfo::collectedAt)
                     .containsExactly("2026-12-01T10:00:00.000Z", "2026-12-04T10:00:00.000Z", "2026-12-05T10:00:00.000Z");

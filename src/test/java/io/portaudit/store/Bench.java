@@ -14,7 +14,7 @@ import java.util.Map;
  * bench/store: fills a SQLite store with AUDITS audits of DEVICES devices, each a result of ~ROWS port rows
  * (generated from a template result: fixed pattern, a few ports changing from one audit to the next), and prints the
  * time to record one audit (median, p95, max) and the file size per audit.
- * Usage: java -cp portaudit.jar io.portaudit.store.Bench STORE TEMPLATE.json AUDITS DEVICES ROWS
+ * Usage (test code, not in the jar): java -cp target/test-classes:target/portaudit.jar io.portaudit.store.Bench STORE TEMPLATE.json AUDITS DEVICES ROWS
  */
 public final class Bench {
     public static void main(String[] args) throws Exception {
