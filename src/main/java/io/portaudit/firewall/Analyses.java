@@ -69,21 +69,32 @@ final class Analyses {
     static List<HiddenInterface> hiddenInterfaces(List<Ruleset> rulesets) {
         List<HiddenInterface> out = new ArrayList<>();
         for (Ruleset rs : rulesets) {
-            if (!rs.interfacesHidden()) continue;
-            for (Table t : rs.tables()) {
-                for (Chain c : t.chains()) {
-                    for (Rule r : c.rules()) {
-                        Ruleset literal = literal(rs, t, c, r);
-                        if (literal == null) continue;
-                        AddressFamily fam = t.family() == TableFamily.IP6 ? AddressFamily.IPV6 : AddressFamily.IPV4;
-                        List<Exposure> ex = new ArrayList<>();
-                        for (Protocol p : Protocol.values()) ex.add(Evaluator.exposure(List.of(literal), Packet.remote(fam, p)));
-                        out.add(new HiddenInterface(c.name(), r.index(), r.text(), r.source(), fam, ex));
-                    }
+            eachHiddenInterface(rs, (t, c, r, literal, fam) -> {
+                List<Exposure> ex = new ArrayList<>();
+                for (Protocol p : Protocol.values()) ex.add(Evaluator.exposure(List.of(literal), Packet.remote(fam, p)));
+                out.add(new HiddenInterface(c.name(), r.index(), r.text(), r.source(), fam, ex));
+            });
+        }
+        return out;
+    }
+
+    /** What {@link #eachHiddenInterface} hands over: a rule with an assumed interface, and the ruleset with it read literally. */
+    private interface HiddenRule {
+        void visit(Table t, Chain c, Rule r, Ruleset literal, AddressFamily fam);
+    }
+
+    /** Calls {@code v} for every rule of {@code rs} whose hidden interface portaudit assumed. */
+    private static void eachHiddenInterface(Ruleset rs, HiddenRule v) {
+        if (!rs.interfacesHidden()) return;
+        for (Table t : rs.tables()) {
+            for (Chain c : t.chains()) {
+                for (Rule r : c.rules()) {
+                    Ruleset literal = literal(rs, t, c, r);
+                    if (literal == null) continue;
+                    v.visit(t, c, r, literal, t.family() == TableFamily.IP6 ? AddressFamily.IPV6 : AddressFamily.IPV4);
                 }
             }
         }
-        return out;
     }
 
     /** The ruleset with rule r read literally (its assumed interface match dropped); null when r has none. */
@@ -95,34 +106,26 @@ final class Analyses {
     }
 
     private static void ambiguous(Ruleset rs, List<Finding> out) {
-        if (!rs.interfacesHidden()) return;
-        for (Table t : rs.tables()) {
-            for (Chain c : t.chains()) {
-                for (Rule r : c.rules()) {
-                    Ruleset literal = literal(rs, t, c, r);
-                    if (literal == null) continue;
-                    AddressFamily fam = t.family() == TableFamily.IP6 ? AddressFamily.IPV6 : AddressFamily.IPV4;
-                    StringBuilder diff = new StringBuilder();
-                    for (Protocol p : Protocol.values()) {
-                        Exposure a = Evaluator.exposure(List.of(rs), Packet.remote(fam, p));
-                        Exposure b = Evaluator.exposure(List.of(literal), Packet.remote(fam, p));
-                        Map<String, List<PortRange>> byChange = differing(a, b);
-                        for (var en : byChange.entrySet()) {
-                            diff.append(diff.isEmpty() ? "" : "; ").append(p.label()).append(' ').append(PortSet.of(en.getValue()))
-                                    .append(' ').append(en.getKey());
-                        }
-                    }
-                    String t0 = tool(rs, t);
-                    out.add(new Finding("ambiguous-listing", Severity.MEDIUM,
-                            L10n.t("amb.title", L10n.t("rule.label", c.name(), r.index()), r.text().replaceAll("\\s+", " ")),
-                            null, fam, null,
-                            L10n.t("amb.detail", t0, "-A " + c.name() + " -i lo -j ACCEPT", diff.isEmpty() ? L10n.t("amb.none") : diff),
-                            List.of(evidence(r)),
-                            List.of(L10n.t("amb.fix1", t0 + " -L " + ShellWord.quote(c.name()) + " -v -n --line-numbers", t0 + "-save"),
-                                    L10n.t("amb.fix2", t0 + " -D " + ShellWord.quote(c.name()) + " " + r.index()))));
+        eachHiddenInterface(rs, (t, c, r, literal, fam) -> {
+            StringBuilder diff = new StringBuilder();
+            for (Protocol p : Protocol.values()) {
+                Exposure a = Evaluator.exposure(List.of(rs), Packet.remote(fam, p));
+                Exposure b = Evaluator.exposure(List.of(literal), Packet.remote(fam, p));
+                Map<String, List<PortRange>> byChange = differing(a, b);
+                for (var en : byChange.entrySet()) {
+                    diff.append(diff.isEmpty() ? "" : "; ").append(p.label()).append(' ').append(PortSet.of(en.getValue()))
+                            .append(' ').append(en.getKey());
                 }
             }
-        }
+            String t0 = tool(rs, t);
+            out.add(new Finding("ambiguous-listing", Severity.MEDIUM,
+                    L10n.t("amb.title", L10n.t("rule.label", c.name(), r.index()), r.text().replaceAll("\\s+", " ")),
+                    null, fam, null,
+                    L10n.t("amb.detail", t0, "-A " + c.name() + " -i lo -j ACCEPT", diff.isEmpty() ? L10n.t("amb.none") : diff),
+                    List.of(evidence(r)),
+                    List.of(L10n.t("amb.fix1", t0 + " -L " + ShellWord.quote(c.name()) + " -v -n --line-numbers", t0 + "-save"),
+                            L10n.t("amb.fix2", t0 + " -D " + ShellWord.quote(c.name()) + " " + r.index()))));
+        });
     }
 
     /** Ports whose verdict differs, grouped by "X if -i lo, Y if it matches every interface". */

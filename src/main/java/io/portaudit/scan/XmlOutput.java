@@ -80,20 +80,24 @@ public final class XmlOutput implements ScanListener {
         }
     }
 
+    /** Cuts a file back to where its trailer starts, so that what follows replaces it. */
+    private void dropTrailer() {
+        if (file == null) return;
+        try {
+            file.truncate(trailerPos);
+            file.position(trailerPos);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A provisional trailer (scan in progress) only goes to a file, where the next one replaces it. */
     private void provisionalTrailer(long endMillis, double elapsed) {
         if (file != null) writeTrailer(endMillis, elapsed, true, "scan in progress");
     }
 
     private void writeTrailer(long endMillis, double elapsed, boolean partial, String why) {
-        if (file != null) {
-            try {
-                file.truncate(trailerPos);
-                file.position(trailerPos);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        dropTrailer();
         String when = STR.format(Instant.ofEpochMilli(endMillis).atZone(ZoneId.systemDefault()));
         int total = up + down;
         String summary = String.format(Locale.ROOT, "portaudit done at %s; %d IP address%s (%d host%s up) scanned in %.2f seconds%s",
@@ -142,14 +146,7 @@ public final class XmlOutput implements ScanListener {
     public void host(HostReport h) {
         if (h.up()) up++;
         else down++;
-        if (file != null) {
-            try {
-                file.truncate(trailerPos);
-                file.position(trailerPos);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        dropTrailer();
         StringBuilder sb = new StringBuilder();
         sb.append("<host starttime=\"").append(h.startMillis() / 1000).append("\" endtime=\"").append(h.endMillis() / 1000)
                 .append("\"><status state=\"").append(h.up() ? "up" : "down").append("\" reason=\"").append(esc(h.reason()))
