@@ -40,18 +40,22 @@ public final class CaptureCommands {
 
     /** The {@link DeviceSnapshot#KIND_SOCKET_OWNERS} table, exactly in the documented format. */
     public static final String SOCKET_OWNERS_BODY = LNK
+            + "bt=$(sed -n 's/^btime //p' /proc/stat 2>/dev/null)\n"
             + "for p in /proc/[0-9]*; do\n"
             + "  pid=${p#/proc/}\n"
             + "  fds=$(ls -l \"$p/fd\" 2>/dev/null) || { [ -d \"$p\" ] && printf '# unreadable %s cannot list /proc/%s/fd\\n' \"$pid\" \"$pid\"; continue; }\n"
             + "  inodes=$(printf '%s\\n' \"$fds\" | sed -n 's/.*socket:\\[\\([0-9][0-9]*\\)\\].*/\\1/p' | sort -u)\n"
             + "  [ -n \"$inodes\" ] || continue\n"
-            + "  uid=$(sed -n 's/^Uid:[^0-9]*\\([0-9][0-9]*\\).*/\\1/p' \"$p/status\" 2>/dev/null)\n"
+            + "  uid=$(sed -n 's/^Uid:[^0-9]*[0-9][0-9]*[^0-9][^0-9]*\\([0-9][0-9]*\\).*/\\1/p' \"$p/status\" 2>/dev/null)\n"
             + "  ns=$(lnk \"$p/ns/net\")\n"
             + "  comm=$(tr '\\t\\n' '  ' 2>/dev/null <\"$p/comm\" | sed 's/ *$//')\n"
             + "  cmd=$(tr '\\000\\t\\n' '   ' 2>/dev/null <\"$p/cmdline\" | sed 's/ *$//')\n"
             + "  cg=$(tail -n 1 \"$p/cgroup\" 2>/dev/null | tr '\\t' ' ')\n"
+            + "  exe=$(lnk \"$p/exe\")\n"
+            + "  st=$(sed 's/.*) //' \"$p/stat\" 2>/dev/null | cut -d' ' -f20)\n"
+            + "  case \"$bt:$st\" in *[!0-9:]*|:*|*:) start=-;; *) start=$((bt + st / 100));; esac\n"
             + "  for i in $inodes; do\n"
-            + "    printf '%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' \"$pid\" \"$i\" \"${uid:--}\" \"${ns:--}\" \"${comm:--}\" \"${cmd:--}\" \"${cg:--}\"\n"
+            + "    printf '%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' \"$pid\" \"$i\" \"${uid:--}\" \"${ns:--}\" \"${comm:--}\" \"${cmd:--}\" \"${cg:--}\" \"${exe:--}\" \"$start\"\n"
             + "  done\n"
             + "done\n";
 
@@ -106,7 +110,7 @@ public final class CaptureCommands {
     public static final CaptureCommand NETNS_LIST = CaptureCommand.of(DeviceSnapshot.KIND_NETNS_LIST, "list network namespaces (/proc/*/ns/net)", NETNS_LIST_BODY);
 
     public static final CaptureCommand SOCKET_OWNERS = CaptureCommand.of(DeviceSnapshot.KIND_SOCKET_OWNERS,
-            "socket owners (/proc/*/fd, status, ns/net, comm, cmdline, cgroup)", SOCKET_OWNERS_BODY);
+            "socket owners (/proc/*/fd, status, ns/net, comm, cmdline, cgroup, exe, stat)", SOCKET_OWNERS_BODY);
 
     /** The command reading one netns's table through a member process ({@code self} or a pid). */
     public static String procNetCommand(String member, String table) {

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
 
 /**
  * Collects this machine's raw texts, in the same shape as an SSH or bundle snapshot: the
@@ -140,83 +139,28 @@ public final class LocalCollector {
         }
     }
 
-    /** Distinct network namespaces → a member ({@code self} for our own, else a pid), own first. */
+    /** Distinct network namespaces → a member ({@code self} for our own, else the first pid in it), own first. */
     Map<String, String> netns() {
         Map<String, String> out = new LinkedHashMap<>();
-        String self = link(proc.resolve("self/ns/net"));
-        out.put(self == null ? "-" : self, "self");
-        for (Path pidDir : pids(proc)) {
-            String ns = link(pidDir.resolve("ns/net"));
-            if (ns != null) out.putIfAbsent(ns, pidDir.getFileName().toString());
-        }
-        if (out.containsKey("-")) {
-            Map<String, String> fixed = new LinkedHashMap<>();
-            out.forEach((k, v) -> fixed.put(k.equals("-") ? null : k, v));
-            return fixed;
-        }
-        return out;
-    }
-
-    /** The {@link DeviceSnapshot#KIND_SOCKET_OWNERS} table of the processes under {@code proc}. */
-    public static String socketOwners(Path proc) {
-        StringBuilder sb = new StringBuilder();
-        for (Path pidDir : pids(proc)) {
-            String pid = pidDir.getFileName().toString();
-            TreeSet<Long> inodes = new TreeSet<>();
-            try (DirectoryStream<Path> fds = Files.newDirectoryStream(pidDir.resolve("fd"))) {
-                for (Path fd : fds) {
-                    String target = link(fd);
-                    if (target != null && target.startsWith("socket:[") && target.endsWith("]")) {
-                        try {
-                            inodes.add(Long.parseLong(target.substring(8, target.length() - 1)));
-                        } catch (NumberFormatException ignored) {
-                            // not a socket inode after all
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                if (Files.isDirectory(pidDir)) sb.append("# unreadable ").append(pid).append(" cannot list /proc/").append(pid).append("/fd\n");
-                continue;
-            }
-            if (inodes.isEmpty()) continue;
-            String uid = dash(uid(pidDir));
-            String ns = dash(link(pidDir.resolve("ns/net")));
-            String comm = dash(clean(read(pidDir.resolve("comm"))));
-            String cmd = dash(clean(read(pidDir.resolve("cmdline"))));
-            String cg = read(pidDir.resolve("cgroup"));
-            if (cg != null) {
-                List<String> lines = cg.lines().toList();
-                cg = lines.isEmpty() ? null : lines.get(lines.size() - 1).replace('\t', ' ');
-            }
-            cg = dash(cg);
-            // the shell script sorts inodes as text (sort -u): keep the same order
-            List<String> ids = new ArrayList<>(inodes.stream().map(String::valueOf).toList());
-            ids.sort(null);
-            for (String i : ids) {
-                sb.append(pid).append('\t').append(i).append('\t').append(uid).append('\t').append(ns).append('\t')
-                        .append(comm).append('\t').append(cmd).append('\t').append(cg).append('\n');
-            }
-        }
-        return sb.toString();
-    }
-
-    private static List<Path> pids(Path proc) {
-        List<Path> out = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(proc,
-                p -> { String n = p.getFileName().toString(); return !n.isEmpty() && n.chars().allMatch(Character::isDigit); })) {
-            ds.forEach(out::add);
-        } catch (IOException e) {
-            return List.of();
-        }
-        out.sort((a, c) -> a.getFileName().toString().compareTo(c.getFileName().toString()));
-        return out;
-    }
-
-    private static String link(Path p) {
+        ProcWalk.Namespaces nss;
         try {
-            return Files.readSymbolicLink(p).toString();
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
+            nss = ProcWalk.namespaces(proc);
+        } catch (IOException e) {
+            nss = new ProcWalk.Namespaces(null, Map.of(), List.of());
+        }
+        out.put(nss.current(), "self");
+        for (ProcWalk.Namespace ns : nss.byId().values()) {
+            if (!ns.id().equals(nss.current()) && !ns.readers().isEmpty()) out.put(ns.id(), ns.readers().get(0));
+        }
+        return out;
+    }
+
+    /** The {@link DeviceSnapshot#KIND_SOCKET_OWNERS} table of the processes under {@code proc}: every socket they hold. */
+    public static String socketOwners(Path proc) {
+        try {
+            return ProcWalk.text(ProcWalk.owners(proc, inode -> true));
+        } catch (IOException e) {
+            return "# unreadable - cannot list " + proc + "\n";
         }
     }
 
@@ -226,31 +170,6 @@ public final class LocalCollector {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    private static String uid(Path pidDir) {
-        String status = read(pidDir.resolve("status"));
-        if (status == null) return null;
-        for (String l : status.split("\n")) {
-            if (l.startsWith("Uid:")) {
-                String[] f = l.substring(4).strip().split("\\s+");
-                return f.length > 0 && f[0].matches("[0-9]+") ? f[0] : null;
-            }
-        }
-        return null;
-    }
-
-    /** NULs, tabs and newlines become spaces; trailing spaces go (as the script's tr + sed). */
-    static String clean(String s) {
-        if (s == null) return null;
-        String t = s.replace('\0', ' ').replace('\t', ' ').replace('\n', ' ');
-        int end = t.length();
-        while (end > 0 && t.charAt(end - 1) == ' ') end--;
-        return t.substring(0, end);
-    }
-
-    private static String dash(String s) {
-        return s == null || s.isEmpty() ? "-" : s;
     }
 
     private String hostname() {

@@ -24,14 +24,6 @@ public final class Cgroups {
 
     private Cgroups() {}
 
-    /** Picks the line the socket-owners format carries: the last non-empty one. */
-    public static String lastLine(String cgroupFile) {
-        if (cgroupFile == null) return null;
-        String last = null;
-        for (String l : cgroupFile.split("\n")) if (!l.isBlank()) last = l.strip();
-        return last;
-    }
-
     public static Info parse(String line) {
         if (line == null || line.isBlank() || line.equals("-")) return Info.NONE;
         String hierarchy = "";

@@ -1,5 +1,6 @@
 package io.portaudit.inventory;
 
+import io.portaudit.collect.ProcWalk;
 import io.portaudit.model.Capture;
 import io.portaudit.model.DeviceSnapshot;
 import io.portaudit.model.Listener;
@@ -38,7 +39,7 @@ public final class Inventory {
 
     /** A local inventory: listeners, raw sockets (information), the namespaces read, and every remark. */
     public record Result(List<Listener> listeners, List<ProcNetParser.RawSocket> raw, List<String> namespaces, String currentNetns,
-                         List<String> remarks, List<ParseProblem> problems, List<SocketOwners.Row> ownerRows) {
+                         List<String> remarks, List<ParseProblem> problems, List<ProcWalk.Row> ownerRows) {
         /** The owner table in the {@code socket-owners} capture format. */
         public String socketOwnersText() {
             return SocketOwners.format(ownerRows, remarks);
@@ -271,14 +272,14 @@ public final class Inventory {
      */
     public static Result local(Path proc, NetnsMode mode, Passwd passwd, V6Only.Source v6onlyProbe) throws IOException {
         Problems problems = new Problems();
-        ProcessTable.Namespaces nss = ProcessTable.namespaces(proc);
+        ProcWalk.Namespaces nss = ProcWalk.namespaces(proc);
         List<String> remarks = new ArrayList<>(nss.remarks());
         Map<String, List<Listener>> byNs = new LinkedHashMap<>();
         Map<String, InterfaceAddresses> ifacesByNs = new HashMap<>();
         List<ProcNetParser.RawSocket> raw = new ArrayList<>();
         List<String> read = new ArrayList<>();
         Set<Long> wanted = new HashSet<>();
-        for (ProcessTable.Namespace ns : nss.byId().values()) {
+        for (ProcWalk.Namespace ns : nss.byId().values()) {
             if (mode == NetnsMode.CURRENT && !ns.id().equals(nss.current())) continue;
             List<Listener> ls = null;
             for (String reader : ns.readers()) {
@@ -295,10 +296,10 @@ public final class Inventory {
         }
         if (nss.byId().isEmpty()) remarks.add("no process namespace could be read under " + proc);
 
-        ProcessTable.Owners found = ProcessTable.owners(proc, wanted::contains);
+        ProcWalk.Owners found = ProcWalk.owners(proc, wanted::contains);
         remarks.addAll(found.remarks());
         SocketOwners.Table table = SocketOwners.table(found.rows(), List.of(), passwd);
-        Boolean v6only = parseFlag(ProcessTable.readSmall(proc.resolve("sys/net/ipv6/bindv6only")));
+        Boolean v6only = parseFlag(ProcWalk.readSmall(proc.resolve("sys/net/ipv6/bindv6only")));
 
         // a :: socket's own IPV6_V6ONLY is not in /proc/net: ss -e shows it for our namespace
         Map<Long, Boolean> v6onlyByInode = Map.of();
@@ -320,7 +321,7 @@ public final class Inventory {
                 List<Owner> o = table.owners().get(l.inode());
                 if (o != null) withOwners.add(l.withOwners(o));
                 else {
-                    withOwners.add(l.withScope(l.scope(), l.dualStack(), l.iface(), ScopeResolver.join(l.note(), found.unreadable() > 0
+                    withOwners.add(l.withScope(l.scope(), l.dualStack(), l.iface(), ScopeResolver.join(l.note(), !found.unreadable().isEmpty()
                             ? "no owner found: held by a process whose fds could not be read, one that exited, or the kernel"
                             : "no owner found: the holding process exited during the scan, or the socket belongs to the kernel")));
                 }
@@ -354,14 +355,14 @@ public final class Inventory {
             out.addAll(ProcNetParser.parse(file.toString(), text, Protocol.valueOf(t[1]), Map.of(), netns, problems));
         }
         for (String r : new String[] {"raw", "raw6"}) {
-            String text = ProcessTable.readSmall(net.resolve(r));
+            String text = ProcWalk.readSmall(net.resolve(r));
             if (text != null) raw.addAll(ProcNetParser.parseRaw(net.resolve(r).toString(), text, netns, problems));
         }
         InterfaceAddresses ia = InterfaceAddresses.empty();
-        String if6 = ProcessTable.readSmall(net.resolve("if_inet6"));
+        String if6 = ProcWalk.readSmall(net.resolve("if_inet6"));
         if (if6 != null) ia = ia.merge(InterfaceAddresses.fromIfInet6(net.resolve("if_inet6").toString(), if6, problems));
-        String fib = ProcessTable.readSmall(net.resolve("fib_trie"));
-        if (fib != null) ia = ia.merge(InterfaceAddresses.fromFibTrieAndRoute(fib, ProcessTable.readSmall(net.resolve("route")), problems));
+        String fib = ProcWalk.readSmall(net.resolve("fib_trie"));
+        if (fib != null) ia = ia.merge(InterfaceAddresses.fromFibTrieAndRoute(fib, ProcWalk.readSmall(net.resolve("route")), problems));
         ifaces.put(netns, ia);
         return out;
     }

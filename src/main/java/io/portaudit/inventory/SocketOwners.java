@@ -1,5 +1,7 @@
 package io.portaudit.inventory;
 
+import io.portaudit.collect.ProcWalk;
+import io.portaudit.collect.ProcWalk.Row;
 import io.portaudit.model.DeviceSnapshot;
 import io.portaudit.model.Owner;
 import io.portaudit.model.ParseProblem;
@@ -15,15 +17,11 @@ import java.util.Objects;
 
 /**
  * The socket-inode → process table in the text form of {@link DeviceSnapshot#KIND_SOCKET_OWNERS}
- * ({@code pid inode uid netns comm cmdline cgroup}, TAB-separated, {@code -} for unreadable,
+ * ({@code pid inode uid netns comm cmdline cgroup exe start}, TAB-separated, {@code -} for unreadable,
  * {@code #} comments). The local scan produces the same {@link Row}s, and both go through
  * {@link #owner}, so a snapshot collected over SSH or in a bundle names owners exactly like a local run.
  */
 public final class SocketOwners {
-    /** One (process, socket) pair; {@code exe} and {@code started} only from a local scan. */
-    public record Row(int pid, long inode, Integer uid, String netns, String comm, String cmdline, String cgroup,
-                      String exe, Instant started) {}
-
     /** What the table says: owners by inode, each inode's namespace, and the {@code #} remarks. */
     public record Table(Map<Long, List<Owner>> owners, Map<Long, String> netnsByInode, List<String> remarks) {
         public static final Table EMPTY = new Table(Map.of(), Map.of(), List.of());
@@ -76,17 +74,8 @@ public final class SocketOwners {
     public static String format(List<Row> rows, List<String> remarks) {
         StringBuilder sb = new StringBuilder(rows.size() * 80);
         for (String r : remarks) sb.append("# ").append(r.replace('\n', ' ')).append('\n');
-        for (Row r : rows) {
-            sb.append(r.pid()).append('\t').append(r.inode()).append('\t').append(r.uid() == null ? "-" : r.uid()).append('\t')
-                    .append(field(r.netns())).append('\t').append(field(r.comm())).append('\t').append(field(r.cmdline()))
-                    .append('\t').append(field(r.cgroup())).append('\n');
-        }
+        for (Row r : rows) ProcWalk.row(sb, r);
         return sb.toString();
-    }
-
-    private static String field(String s) {
-        if (s == null || s.isEmpty()) return "-";
-        return s.replace('\t', ' ').replace('\n', ' ');
     }
 
     /** Reads the capture format; every line it cannot read is a problem with its line number. */
@@ -102,9 +91,9 @@ public final class SocketOwners {
                 continue;
             }
             String[] f = line.split("\t", -1);
-            if (f.length != 7) {
+            if (f.length != 7 && f.length != 9) {
                 problems.add(ParseProblem.error(source, i + 1, 1, line,
-                        "expected 7 TAB-separated fields (pid inode uid netns comm cmdline cgroup), found " + f.length));
+                        "expected 9 TAB-separated fields (pid inode uid netns comm cmdline cgroup exe start), or the first 7, found " + f.length));
                 continue;
             }
             int pid;
@@ -124,8 +113,18 @@ public final class SocketOwners {
                     problems.add(ParseProblem.warning(source, i + 1, line.indexOf(f[2]) + 1, line, "uid is not a number: " + f[2]));
                 }
             }
-            rows.add(new Row(pid, inode, uid, dash(f[3]), dash(f[4]), dash(f[5]), dash(f[6]), null, null));
+            Instant started = null;
+            if (f.length == 9 && dash(f[8]) != null) {
+                try {
+                    started = Instant.ofEpochSecond(Long.parseLong(f[8].strip()));
+                } catch (NumberFormatException | java.time.DateTimeException e) {
+                    problems.add(ParseProblem.warning(source, i + 1, line.lastIndexOf(f[8]) + 1, line, "start is not a number of seconds: " + f[8]));
+                }
+            }
+            rows.add(new Row(pid, inode, uid, dash(f[3]), dash(f[4]), dash(f[5]), dash(f[6]), f.length == 9 ? dash(f[7]) : null, started));
         }
+        // in pid order, as a local walk gives them (a shell lists /proc as text: 10 before 9)
+        rows.sort(java.util.Comparator.comparingInt(Row::pid).thenComparingLong(Row::inode));
         return table(rows, remarks, passwd);
     }
 

@@ -55,13 +55,15 @@ public record DeviceSnapshot(String source, String host, Instant collectedAt, Li
     public static final String KIND_DEVICE_ID = "device-id";
     /**
      * The socket-inode → process table, as text, so that a device without portaudit (SSH, bundle)
-     * gives the same owners as a local run. One line per (process, socket inode), seven fields
+     * gives the same owners as a local run. One line per (process, socket inode), nine fields
      * separated by TAB, in this order:
-     * {@code pid  inode  uid  netns  comm  cmdline  cgroup}
-     * where {@code netns} is the {@code /proc/PID/ns/net} link text ({@code net:[4026531840]}),
-     * {@code cmdline} has its NUL separators turned into spaces, and {@code cgroup} is the last
-     * line of {@code /proc/PID/cgroup}. An unreadable field is {@code -}. Lines starting with
-     * {@code #} are comments (e.g. {@code # unreadable 1234 permission denied}).
+     * {@code pid  inode  uid  netns  comm  cmdline  cgroup  exe  start}
+     * where {@code uid} is the effective uid, {@code netns} the {@code /proc/PID/ns/net} link text
+     * ({@code net:[4026531840]}), {@code cmdline} has its NUL separators turned into spaces, {@code cgroup}
+     * is the last line of {@code /proc/PID/cgroup}, {@code exe} the {@code /proc/PID/exe} link and
+     * {@code start} the process's start in whole seconds since the epoch (btime + starttime / 100). An
+     * unreadable field is {@code -}; lines of the first seven fields only (older captures) are read too.
+     * Lines starting with {@code #} are comments (e.g. {@code # unreadable 1234 permission denied}).
      */
     public static final String KIND_SOCKET_OWNERS = "socket-owners";
 

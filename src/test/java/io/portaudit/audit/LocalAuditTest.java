@@ -3,7 +3,7 @@ package io.portaudit.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portaudit.collect.LocalCollector;
-import io.portaudit.inventory.ProcessTable;
+import io.portaudit.collect.ProcWalk;
 import io.portaudit.model.DeviceSnapshot;
 import io.portaudit.model.Protocol;
 import io.portaudit.model.ServiceNames;

@@ -108,7 +108,7 @@ class CollectScriptTest {
         assertThat(owners.lines().filter(l -> !l.startsWith("#")).count()).isPositive();
         owners.lines().filter(l -> !l.startsWith("#")).forEach(l -> {
             String[] f = l.split("\t", -1);
-            assertThat(f).as(l).hasSize(7);
+            assertThat(f).as(l).hasSize(9);
             assertThat(f[0]).matches("[0-9]+");
             assertThat(f[1]).matches("[0-9]+");
             assertThat(f[2]).matches("[0-9]+|-");

@@ -48,9 +48,10 @@ class LocalCollectorTest {
 
         String owners = LocalCollector.socketOwners(proc);
         assertThat(owners).isEqualTo(
-                "20\t4444\t33\tnet:[100]\tlighttpd\t/usr/sbin/lighttpd -f /etc/lighttpd.conf\t0::/system.slice/lighttpd.service\n"
-                + "20\t555\t33\tnet:[100]\tlighttpd\t/usr/sbin/lighttpd -f /etc/lighttpd.conf\t0::/system.slice/lighttpd.service\n"
-                + "300\t777\t1000\tnet:[200]\tapp x\tpython3 -c print(1)  x\t-\n");
+                // pid and inode in numeric order; no exe link and no stat in this fake: '-'
+                "20\t555\t33\tnet:[100]\tlighttpd\t/usr/sbin/lighttpd -f /etc/lighttpd.conf\t0::/system.slice/lighttpd.service\t-\t-\n"
+                + "20\t4444\t33\tnet:[100]\tlighttpd\t/usr/sbin/lighttpd -f /etc/lighttpd.conf\t0::/system.slice/lighttpd.service\t-\t-\n"
+                + "300\t777\t1000\tnet:[200]\tapp x\tpython3 -c print(1)  x\t-\t-\t-\n");
 
         Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
         DeviceSnapshot s = new LocalCollector(clock, new CommandRunner(), proc).collect();

@@ -55,8 +55,29 @@ class LocalInventoryTest {
         assertThat(o.container()).isEqualTo("docker:0123456789ab");
         assertThat(o.cmdline()).isEqualTo("nginx: master process nginx -g daemon off;");
         assertThat(o.exe()).isEqualTo("/usr/bin/nginx");
-        assertThat(o.started()).isEqualTo(Instant.ofEpochSecond(1700000000).plusMillis(123450));
+        // btime 1700000000 + 12345 ticks of 1/100 s, in whole seconds (what the collect script can compute too)
+        assertThat(o.started()).isEqualTo(Instant.ofEpochSecond(1700000000 + 123));
         assertThat(r.remarks()).isEmpty();
+    }
+
+    @Test
+    void theAuditsOwnersCarryTheSameDetailsAsInventorys(@TempDir Path dir) throws Exception {
+        // one walk (collect.ProcWalk): the audit reads this machine's owners from the socket-owners capture that
+        // LocalCollector writes; inventory builds them from the walk's rows directly
+        twoNamespaces(dir);
+        Inventory.Result r = Inventory.local(dir, NetnsMode.ALL, PASSWD);
+        io.portaudit.model.Problems problems = new io.portaudit.model.Problems();
+        SocketOwners.Table captured = SocketOwners.parse("socket-owners", io.portaudit.collect.LocalCollector.socketOwners(dir), PASSWD,
+                problems);
+        assertThat(problems.list()).isEmpty();
+        for (Listener l : r.listeners()) {
+            if (l.owners().isEmpty()) continue;
+            assertThat(captured.owners().get(l.inode())).as(l.endpoint()).isEqualTo(l.owners());
+        }
+        Owner nginx = captured.owners().get(3001L).get(0);
+        assertThat(nginx.exe()).isEqualTo("/usr/bin/nginx");
+        assertThat(nginx.started()).isEqualTo(Instant.ofEpochSecond(1700000123));
+        assertThat(captured.owners().get(2001L)).extracting(Owner::pid).containsExactly(200, 201);
     }
 
     @Test
