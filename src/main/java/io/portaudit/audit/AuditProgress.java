@@ -13,6 +13,9 @@ public interface AuditProgress {
     /** The scan of {@code target} starts. */
     default void scanning(String target, int tcpPorts, int udpPorts) {}
 
+    /** The loopback probe of this machine's {@code listeners} listeners starts (a local audit). */
+    default void probing(int listeners) {}
+
     /** A scanned port was decided (from the scanner's threads). */
     default void scanned(PortResult port) {}
 }

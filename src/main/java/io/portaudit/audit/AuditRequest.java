@@ -52,8 +52,17 @@ public record AuditRequest(Source source, Scan scan, Policy policy, Severity fai
     /** Where the facts come from. */
     public sealed interface Source permits ThisMachine, Ssh, BundleFile, Pasted, Previous {}
 
-    /** This machine's own tables (/proc, the firewall tools present); no self-scan. */
-    public record ThisMachine() implements Source {}
+    /**
+     * This machine's own tables (/proc, the firewall tools present); no self-scan. With {@code loopbackProbe} its own
+     * listeners' services are identified over loopback ({@link LoopbackProbe}: 127.0.0.1 and ::1 only, bounded in
+     * time); {@code audit --no-probe} turns that off.
+     */
+    public record ThisMachine(boolean loopbackProbe) implements Source {
+        /** With the loopback probe. */
+        public ThisMachine() {
+            this(true);
+        }
+    }
 
     /** A device over SSH (host key checked strictly); the device may also be scanned ({@link Scan}). */
     public record Ssh(SshTarget target, SshOptions options) implements Source {}

@@ -71,6 +71,10 @@ public final class AuditRun {
             }
         }
         AuditInput in = input(req);
+        if (req.source() instanceof AuditRequest.ThisMachine m && m.loopbackProbe() && in.listeners() != null) {
+            req.progress().probing(in.listeners().size());
+            in = in.withProbe(LoopbackProbe.probe(in.listeners(), req.names(), req.clock(), LoopbackProbe.BUDGET));
+        }
         if (req.scan() != null) {
             if (in.scan() != null) throw new AuditException(AuditException.Kind.INPUT, "--scan cannot be combined with a pasted scan in --input");
             in = in.withScan(scan(req, in));

@@ -127,7 +127,7 @@ public final class Auditor {
             unknowns.add(L10n.t("aud.unknown.scan"));
         }
 
-        Correlator.Correlation c = Correlator.correlate(in.firewall(), in.listeners(), in.scan(), names, in.otherNetns());
+        Correlator.Correlation c = Correlator.correlate(in.firewall(), in.listeners(), in.scan(), names, in.otherNetns(), in.probed());
         List<Finding> findings = new ArrayList<>();
         if (in.firewall() != null) {
             for (Finding f : in.firewall().findings()) {

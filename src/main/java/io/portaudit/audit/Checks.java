@@ -26,7 +26,8 @@ public final class Checks {
         boolean fw = r.firewall() != null;
         boolean ls = r.viewsPresent().contains("listeners");
         boolean scan = r.scan() != null;
-        boolean sv = scan && r.scan().serviceDetection();
+        // a local audit's loopback probe runs the same -sV identification against this machine's own listeners
+        boolean sv = scan && r.scan().serviceDetection() || r.notes().stream().anyMatch(n -> n.startsWith(LoopbackProbe.NOTE));
         boolean policy = r.policy() != null && (r.policy().product() != null || !r.policy().allow().isEmpty());
         Map<String, String> out = new LinkedHashMap<>();
         for (String id : FindingCatalog.IDS.keySet()) {

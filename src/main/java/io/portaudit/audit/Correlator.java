@@ -50,6 +50,16 @@ public final class Correlator {
      */
     public static Correlation correlate(FirewallFacts fw, List<Listener> listeners, ScanFacts scan, ServiceNames names,
                                         List<NetnsView> others) {
+        return correlate(fw, listeners, scan, names, others, List.of());
+    }
+
+    /**
+     * @param probed what a loopback probe of this machine's own listeners learned ({@link LoopbackProbe}; local audits):
+     *               their proven weaknesses raise weak-ssh-crypto and weak-tls, and prove insecure-protocol, while
+     *               reachability still comes from the firewall and the listeners; empty when no probe ran
+     */
+    public static Correlation correlate(FirewallFacts fw, List<Listener> listeners, ScanFacts scan, ServiceNames names,
+                                        List<NetnsView> others, List<PortResult> probed) {
         List<Listener> ls = listeners == null ? List.of() : listeners;
         TreeSet<Key> keys = new TreeSet<>(Comparator.comparing(Key::protocol).thenComparingInt(Key::port).thenComparing(Key::family));
         for (Listener l : ls) {
@@ -77,7 +87,7 @@ public final class Correlator {
         for (Key k : keys) {
             PortRow row = row(k, fw, ls, listeners != null, scan, names, others);
             rows.add(row);
-            findings.addAll(rowFindings(row, fw, ls, listeners != null, scan, others));
+            findings.addAll(rowFindings(row, fw, ls, listeners != null, scan, others, probedAt(probed, row)));
         }
         if (fw != null) findings.addAll(openWithoutListener(fw, ls, listeners != null));
         return new Correlation(List.copyOf(rows), List.copyOf(findings));
@@ -161,8 +171,18 @@ public final class Correlator {
         };
     }
 
+    /** What the loopback probe learned about the row's port on the row's family (an open port), or null. */
+    private static PortResult probedAt(List<PortResult> probed, PortRow row) {
+        for (PortResult r : probed) {
+            if (r.protocol() != row.protocol() || r.port() != row.port() || r.state() != PortState.OPEN) continue;
+            AddressFamily f = r.address() != null && r.address().contains(":") ? AddressFamily.IPV6 : AddressFamily.IPV4;
+            if (f == row.family()) return r;
+        }
+        return null;
+    }
+
     private static List<Finding> rowFindings(PortRow row, FirewallFacts fw, List<Listener> ls, boolean listenerView, ScanFacts scan,
-                                             List<NetnsView> others) {
+                                             List<NetnsView> others, PortResult probed) {
         List<Finding> out = new ArrayList<>();
         String what = row.protocol().label() + "/" + row.port() + (row.service() == null ? "" : " (" + row.service() + ")");
         String fam = row.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4";
@@ -204,7 +224,7 @@ public final class Correlator {
                         L10n.t("corr.exposed.detail", program, endpoints(outside), rd == null ? "" : L10n.t("corr.exposed.nat",
                                 row.protocol().label() + "/" + row.port()), L10n.t(sure ? "corr.exposed.sure" : "corr.exposed.unsure")),
                         ev, fix));
-                insecure(row, what, fam, port, program, sure, ev, Remedies.stopService(outside)).ifPresent(out::add);
+                insecure(row, what, fam, port, program, sure, ev, Remedies.stopService(outside), probed).ifPresent(out::add);
                 if (row.family() == AddressFamily.IPV6 && fw != null) {
                     Optional<ExposureRange> v4 = fw.at(AddressFamily.IPV4, row.protocol(), row.port());
                     if (v4.isPresent() && !v4.get().verdict().mayReach()) {
@@ -242,7 +262,7 @@ public final class Correlator {
             if (row.firewall() != null) fix.addAll(Remedies.deleteRule(row.firewall().rule(), row.family(), backend));
             out.add(new Finding("exposed-service", Severity.MEDIUM, L10n.t("corr.scanonly.title", what, fam, unknown),
                     row.protocol(), row.family(), port, L10n.t("corr.scanonly.detail"), ev, fix));
-            insecure(row, what, fam, port, null, true, ev, fix).ifPresent(out::add);
+            insecure(row, what, fam, port, null, true, ev, fix, null).ifPresent(out::add);
         }
 
         if (row.scan() != null) {
@@ -257,8 +277,25 @@ public final class Correlator {
                         row.protocol(), row.family(), port, L10n.t("corr.nolistener.detail"),
                         ev, List.of(L10n.t("corr.nolistener.fix"))));
             }
-            weakSsh(row, what, fam, port, ev).ifPresent(out::add);
-            weakTls(row, what, fam, port, ev).ifPresent(out::add);
+            weakSsh(row.scan(), row, what, fam, port, ev, "").ifPresent(out::add);
+            weakTls(row.scan(), row, what, fam, port, ev, "").ifPresent(out::add);
+        }
+        if (probed != null && (row.scan() == null || row.scan().state() != PortState.OPEN)) {
+            // this machine's own service, identified over loopback: the weakness is a fact, its reach the firewall's word
+            String where = L10n.t(outside.isEmpty() ? "probe.where.loopback"
+                    : switch (reach) {
+                        case REACHABLE -> "probe.where.reachable";
+                        case UNKNOWN -> "probe.where.possibly";
+                        case BLOCKED -> "probe.where.blocked";
+                    });
+            String learned = L10n.t("probe.learned", L10n.t("probe.source"), where);
+            List<Evidence> pev = new ArrayList<>(ev);
+            String identified = (probed.service() == null ? "" : " " + probed.service())
+                    + (probed.product() == null ? "" : " " + probed.product() + (probed.version() == null ? "" : " " + probed.version()));
+            pev.add(new Evidence("loopback-probe", L10n.t("probe.evidence", probed.port() + "/" + probed.protocol().label(), probed.address(),
+                    identified, String.join(", ", probed.weaknesses().stream().map(w -> w.id()).toList())), LoopbackProbe.SOURCE));
+            weakSsh(probed, row, what, fam, port, pev, learned).ifPresent(out::add);
+            weakTls(probed, row, what, fam, port, pev, learned).ifPresent(out::add);
         }
         return out;
     }
@@ -268,13 +305,15 @@ public final class Correlator {
      * known), with what the scan proved when it did.
      */
     private static Optional<Finding> insecure(PortRow row, String what, String fam, PortRange port, String program, boolean sure,
-                                              List<Evidence> ev, List<String> fix) {
+                                              List<Evidence> ev, List<String> fix, PortResult probed) {
         ExposureRange.Redirect rd = row.firewall() == null ? null : row.firewall().redirect();
         // a redirected or forwarded port speaks what answers on the port it is sent to
         Optional<String> byTarget = rd != null && rd.to() != null && rd.to().size() == 1
                 ? Insecure.reason(row.protocol(), rd.to().from(), row.service(), program) : Optional.empty();
         return byTarget.or(() -> Insecure.reason(row.protocol(), row.port(), row.service(), program)).map(why -> {
-            String proven = Insecure.provenByScan(row.scan()).map(s -> L10n.t("corr.insecure.proven", s)).orElse("");
+            String proven = Insecure.provenByScan(row.scan()).map(s -> L10n.t("corr.insecure.proven", s))
+                    .or(() -> Insecure.provenByScan(probed).map(s -> L10n.t("corr.insecure.proven", s + " (" + L10n.t("probe.source") + ")")))
+                    .orElse("");
             return new Finding("insecure-protocol", Severity.HIGH, L10n.t("corr.insecure.title", what, fam,
                     L10n.t(sure ? "corr.reachable" : "corr.possibly")), row.protocol(), row.family(), port,
                     L10n.t("corr.insecure.detail", why, proven), ev, fix);
@@ -306,7 +345,7 @@ public final class Correlator {
                 row.protocol(), row.family(), port,
                 L10n.t("corr.fwd.detail", nat, row.protocol().label() + "/" + row.port(), target, how, listener),
                 ev, fix));
-        insecure(row, what, fam, port, null, sure, ev, fix).ifPresent(out::add);
+        insecure(row, what, fam, port, null, sure, ev, fix, null).ifPresent(out::add);
         return out;
     }
 
@@ -349,7 +388,7 @@ public final class Correlator {
                 row.protocol(), row.family(), port,
                 L10n.t("corr.known.detail", nat, row.protocol().label() + "/" + row.port(), target, how, program, endpoints(there), where),
                 ev, fix));
-        insecure(row, what, fam, port, program, sure, ev, fix).ifPresent(out::add);
+        insecure(row, what, fam, port, program, sure, ev, fix, null).ifPresent(out::add);
         return out;
     }
 
@@ -362,9 +401,10 @@ public final class Correlator {
     }
 
     /** A TLS service whose handshake or certificate the scan's -sV found weak (see {@code ServiceDetector.tlsWeaknesses}). */
-    private static Optional<Finding> weakTls(PortRow row, String what, String fam, PortRange port, List<Evidence> ev) {
-        return proven(row.scan(), Weakness.TLS_WEAK_PROTOCOL, Weakness.TLS_WEAK_CERTIFICATE).map(weak -> new Finding("weak-tls", Severity.MEDIUM,
-                L10n.t("corr.tls.title", what, fam, weak), row.protocol(), row.family(), port, L10n.t("corr.tls.detail"),
+    private static Optional<Finding> weakTls(PortResult s, PortRow row, String what, String fam, PortRange port, List<Evidence> ev,
+                                             String learned) {
+        return proven(s, Weakness.TLS_WEAK_PROTOCOL, Weakness.TLS_WEAK_CERTIFICATE).map(weak -> new Finding("weak-tls", Severity.MEDIUM,
+                L10n.t("corr.tls.title", what, fam, weak) + learned, row.protocol(), row.family(), port, L10n.t("corr.tls.detail"),
                 ev, List.of(L10n.t("corr.tls.fix1") + " openssl req -x509 -newkey ec -pkeyopt "
                                 + "ec_paramgen_curve:P-256 -sha256 -days 825 -nodes -keyout key.pem -out cert.pem -subj /CN=DEVICE",
                         L10n.t("corr.tls.fix2"))));
@@ -374,8 +414,8 @@ public final class Correlator {
      * An SSH server that offered weak algorithms in its KEXINIT (the scan's -sV read it; see
      * {@code TcpIdentify.sshBanner}): the scan reached it, so the finding needs no other view.
      */
-    private static Optional<Finding> weakSsh(PortRow row, String what, String fam, PortRange port, List<Evidence> ev) {
-        PortResult s = row.scan();
+    private static Optional<Finding> weakSsh(PortResult s, PortRow row, String what, String fam, PortRange port, List<Evidence> ev,
+                                             String learned) {
         Optional<String> found = proven(s, Weakness.SSH_WEAK_ALGORITHMS);
         if (found.isEmpty()) return Optional.empty();
         String weak = found.get();
@@ -391,7 +431,7 @@ public final class Correlator {
                         + "DROPBEAR_RSA_SHA1 0, DROPBEAR_DH_GROUP14_SHA1 0, DROPBEAR_DH_GROUP1 0, DROPBEAR_3DES 0, "
                         + "DROPBEAR_ENABLE_CBC_MODE 0, DROPBEAR_MD5_HMAC 0): " + String.join(", ", algs))
                 : List.of(L10n.t("corr.ssh.openssh") + " " + sshdConfigRemovals(weak), L10n.t("corr.ssh.then"));
-        return Optional.of(new Finding("weak-ssh-crypto", Severity.MEDIUM, L10n.t("corr.ssh.title", what, fam, weak),
+        return Optional.of(new Finding("weak-ssh-crypto", Severity.MEDIUM, L10n.t("corr.ssh.title", what, fam, weak) + learned,
                 row.protocol(), row.family(), port, L10n.t("corr.ssh.detail"), ev, fix));
     }
 

@@ -135,6 +135,13 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--scan-ports", paramLabel = "PORTS", description = "Ports for the audit's scan, in nmap syntax (e.g. T:1-65535,U:53).")
     String scanPorts;
 
+    @Option(names = "--no-probe",
+            description = "Auditing this machine: do not identify its own listeners' services over loopback. By default a local "
+                    + "audit runs -sV's service identification against them through 127.0.0.1 and ::1 only (never another "
+                    + "address; at most 20 s) so that SNMP public, an open X server, weak SSH algorithms or a weak TLS certificate "
+                    + "are found; reachability still comes from the firewall and the listeners.")
+    boolean noProbe;
+
     @Option(names = "--policy", paramLabel = "FILE", description = "A YAML policy: which ports may be exposed, what fails the run (docs/POLICY.md).")
     Path policyFile;
 
@@ -203,7 +210,10 @@ public final class AuditCommand implements Callable<Integer> {
             if (previous) storeAt = null;   // a re-rendered result is not a new audit (store import records results)
             source = new AuditRequest.Pasted(texts);
         } else {
-            source = remote.source().orElse(new AuditRequest.ThisMachine());
+            source = remote.source().orElse(new AuditRequest.ThisMachine(!noProbe));
+        }
+        if (noProbe && !(source instanceof AuditRequest.ThisMachine)) {
+            throw new UserException("--no-probe is for an audit of this machine (no --input, --ssh or --bundle)");
         }
         String target = scanTarget != null ? scanTarget : remote.scanTarget().orElse(null);
         if (target == null && scanPorts != null) throw new UserException(L10n.t("cli.scanports"));
@@ -212,6 +222,12 @@ public final class AuditCommand implements Callable<Integer> {
             @Override
             public void collected(DeviceSnapshot snapshot) {
                 RemoteOptions.reportPartial(snapshot, err);
+            }
+
+            @Override
+            public void probing(int listeners) {
+                if (!quiet) err.println("portaudit: " + L10n.t("cli.probing", listeners));
+                err.flush();
             }
 
             @Override

@@ -139,7 +139,10 @@ public final class LocalCollector {
         }
     }
 
-    /** Distinct network namespaces → a member ({@code self} for our own, else the first pid in it), own first. */
+    /**
+     * Distinct network namespaces → a member ({@code self} for our own, else the first of its processes whose tables
+     * can still be read: one that exited since the walk is passed over), own first.
+     */
     Map<String, String> netns() {
         Map<String, String> out = new LinkedHashMap<>();
         ProcWalk.Namespaces nss;
@@ -150,7 +153,15 @@ public final class LocalCollector {
         }
         out.put(nss.current(), "self");
         for (ProcWalk.Namespace ns : nss.byId().values()) {
-            if (!ns.id().equals(nss.current()) && !ns.readers().isEmpty()) out.put(ns.id(), ns.readers().get(0));
+            if (ns.id().equals(nss.current()) || ns.readers().isEmpty()) continue;
+            String member = ns.readers().get(0);
+            for (String r : ns.readers()) {
+                if (Files.isReadable(proc.resolve(r).resolve("net/tcp"))) {
+                    member = r;
+                    break;
+                }
+            }
+            out.put(ns.id(), member);
         }
         return out;
     }
