@@ -155,6 +155,14 @@ public final class AuditCommand implements Callable<Integer> {
                     + "(default: the policy's, else high).")
     String failOn;
 
+    @Option(names = "--operator", paramLabel = "NAME",
+            description = "Who ran the audit, for the sign-off block of the HTML and Markdown reports.")
+    String operator;
+
+    @Option(names = "--note", paramLabel = "TEXT",
+            description = "A free note for the sign-off block of the HTML and Markdown reports (e.g. the lot or the ticket).")
+    String note;
+
     @Option(names = "--fix-script", paramLabel = "FILE",
             description = "Write a reviewable busybox-sh script that closes, in the board's own firewall backend (iptables legacy, "
                     + "iptables-nft or nftables, as collected), every port whose finding fails the gate. It checks the whole change "
@@ -312,7 +320,7 @@ public final class AuditCommand implements Callable<Integer> {
         // -q shortens what goes to the terminal; a report written to a file is whole
         output.write(stdout, err, common.verbosity() < 0, "audit", FORMATS,
                 (format, w) -> io.portaudit.report.SinceSection.write(format, result, changed, w, format.equals("text") && color,
-                        w == stdout ? common.verbosity() : Math.max(0, common.verbosity())));
+                        w == stdout ? common.verbosity() : Math.max(0, common.verbosity()), new io.portaudit.report.SignOff(operator, note)));
         if (fixScript != null) {
             Files.writeString(fixScript, FixScript.render(result), StandardCharsets.UTF_8);
             if (common.verbosity() >= 0) err.println("portaudit: " + L10n.t("cli.wrotefix", fixScript));

@@ -22,7 +22,40 @@ public final class HtmlReport {
     private HtmlReport() {}
 
     public static void write(AuditResult r, Writer out) throws IOException {
-        out.write(Templates.render("report/html.jte", Map.of("r", r, "css", CSS, "version", Reports.version())));
+        write(r, out, SignOff.NONE);
+    }
+
+    /** The report with a sign-off block naming the operator and a note ({@code --operator}, {@code --note}). */
+    public static void write(AuditResult r, Writer out, SignOff signOff) throws IOException {
+        out.write(Templates.render("report/html.jte", Map.of("r", r, "css", CSS, "version", Reports.version(),
+                "signoff", signOff == null ? SignOff.NONE : signOff)));
+    }
+
+    /** Findings about one port (or, for the others, the rules and the rest), under one heading and anchor. */
+    public record Group(String anchor, String title, java.util.List<io.portaudit.audit.Gate.Gated> findings) {}
+
+    /** The findings grouped by port, in the order of their first finding (most severe first); the rest last. */
+    public static java.util.List<Group> groups(AuditResult r) {
+        java.util.Map<String, java.util.List<io.portaudit.audit.Gate.Gated>> byKey = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> titles = new java.util.HashMap<>();
+        for (io.portaudit.audit.Gate.Gated g : r.outcome().findings()) {
+            var f = g.finding();
+            boolean port = f.protocol() != null && f.ports() != null && f.ports().size() == 1;
+            String key = port ? "port-" + f.protocol().label() + "-" + f.ports().from() : "other";
+            titles.putIfAbsent(key, port ? io.portaudit.model.L10n.t("html.group.port", Overview.subject(r, f))
+                    : io.portaudit.model.L10n.t("html.group.other"));
+            byKey.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(g);
+        }
+        java.util.List<Group> out = new java.util.ArrayList<>();
+        byKey.forEach((k, v) -> { if (!k.equals("other")) out.add(new Group("f-" + k, titles.get(k), v)); });
+        if (byKey.containsKey("other")) out.add(new Group("f-other", titles.get("other"), byKey.get("other")));
+        return out;
+    }
+
+    /** The anchor of the group a finding is in. */
+    public static String anchor(AuditResult r, io.portaudit.audit.Gate.Gated g) {
+        var f = g.finding();
+        return f.protocol() != null && f.ports() != null && f.ports().size() == 1 ? "f-port-" + f.protocol().label() + "-" + f.ports().from() : "f-other";
     }
 
     /** The gate's word for the audit: PARTIAL, INCOMPLETE, FAIL or PASS. */
@@ -35,9 +68,10 @@ public final class HtmlReport {
         return p.firewall() == null ? "unknown" : p.firewall().verdict().label();
     }
 
-    /** The deciding rule (chain and index: text) and where a redirect or DNAT sends the port; empty without a firewall. */
+    /** The deciding rule (chain and index: text) and where a redirect or DNAT sends the port; without a ruleset for the
+     * row's family, that no ruleset was collected (never an empty cell). */
     public static String decidingRule(PortRow p) {
-        if (p.firewall() == null) return "";
+        if (p.firewall() == null) return io.portaudit.model.L10n.t("html.noruleset", p.family() == io.portaudit.model.AddressFamily.IPV6 ? "IPv6" : "IPv4");
         String s = p.firewall().rule().label() + ": " + squeeze(p.firewall().rule().text());
         var redirect = p.firewall().redirect();
         if (redirect != null) {

@@ -24,13 +24,18 @@ public final class Reports {
 
     /** {@code verbosity}: -1 {@code -q} (the verdict and the failing findings), 0 default, 1 {@code -v} (all evidence). */
     public static void write(String format, AuditResult r, Writer out, boolean color, int verbosity) throws IOException {
+        write(format, r, out, color, verbosity, SignOff.NONE);
+    }
+
+    /** {@code signOff}: the operator and note of the HTML and Markdown reports' sign-off block. */
+    public static void write(String format, AuditResult r, Writer out, boolean color, int verbosity, SignOff signOff) throws IOException {
         switch (format) {
             case "text" -> TextReport.write(r, new PrintWriter(out), color, verbosity);
             case "json" -> JsonReport.write(r, out);
-            case "html" -> HtmlReport.write(r, out);
+            case "html" -> HtmlReport.write(r, out, signOff);
             case "sarif" -> SarifReport.write(r, out);
             case "junit" -> JunitReport.write(r, out);
-            case "markdown", "md" -> MarkdownReport.write(r, out);
+            case "markdown", "md" -> MarkdownReport.write(r, out, signOff);
             default -> throw new IllegalArgumentException("unknown report format '" + format + "'; formats: " + String.join(", ", FORMATS));
         }
         out.flush();

@@ -31,8 +31,14 @@ public final class SinceSection {
 
     /** {@code verbosity}: the text report's (-q -1, default 0, -v 1; see {@link Reports#write}). */
     public static void write(String format, AuditResult r, Diff since, Writer out, boolean color, int verbosity) throws IOException {
+        write(format, r, since, out, color, verbosity, SignOff.NONE);
+    }
+
+    /** {@code signOff}: the HTML and Markdown reports' sign-off block ({@code --operator}, {@code --note}). */
+    public static void write(String format, AuditResult r, Diff since, Writer out, boolean color, int verbosity, SignOff signOff)
+            throws IOException {
         if (since == null) {
-            Reports.write(format, r, out, color, verbosity);
+            Reports.write(format, r, out, color, verbosity, signOff);
             return;
         }
         switch (format) {
@@ -51,7 +57,7 @@ public final class SinceSection {
                 out.write('\n');
             }
             case "markdown", "md" -> {
-                Reports.write(format, r, out, color);
+                Reports.write(format, r, out, color, verbosity, signOff);
                 PrintWriter pw = new PrintWriter(out);
                 pw.println();
                 pw.println("## " + TITLE);
@@ -60,14 +66,17 @@ public final class SinceSection {
                 pw.flush();
             }
             case "html" -> {
-                String page = render(format, r);
+                StringWriter rendered = new StringWriter();
+                Reports.write(format, r, rendered, false, verbosity, signOff);
+                String page = rendered.toString();
                 StringWriter sw = new StringWriter();
                 PrintWriter pw = new PrintWriter(sw);
                 pw.println("<section id=\"changed-since\"><h2>" + TITLE + "</h2>");
                 DiffReport.htmlBody(since, pw, false);
                 pw.println(summary(since) + "</section>");
                 pw.flush();
-                out.write(insertBefore(page, page.lastIndexOf("<footer") >= 0 ? "<footer" : "</body>", sw.toString()));
+                out.write(insertBefore(page, page.lastIndexOf("<section id=\"sign-off\"") >= 0 ? "<section id=\"sign-off\""
+                        : page.lastIndexOf("<footer") >= 0 ? "<footer" : "</body>", sw.toString()));
             }
             case "junit" -> out.write(junit(render(format, r), since));
             default -> Reports.write(format, r, out, color);

@@ -174,7 +174,7 @@ public final class TextReport {
     }
 
     /** View names in words of the current language. */
-    static String views(List<String> names) {
+    public static String views(List<String> names) {
         return String.join(", ", names.stream().map(n -> L10n.t("view." + n)).toList());
     }
 

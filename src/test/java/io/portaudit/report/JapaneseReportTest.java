@@ -74,6 +74,20 @@ class JapaneseReportTest {
         assertThat(english(ja.out())).isEmpty();
     }
 
+    /** The HTML and Markdown reports in Japanese: the same check on what a reader sees. */
+    @Test
+    void theJapaneseHtmlAndMarkdownHaveNoEnglishSentenceButDeviceStrings(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path html = dir.resolve("r.html"), md = dir.resolve("r.md");
+        MainTest.Run r = audit("ja", "-o", "html:" + html, "-o", "markdown:" + md, "--operator", "山田 太郎");
+        assertThat(r.exit()).isEqualTo(1);
+        // what a reader sees, one element's text per line
+        String visible = Files.readString(html).replaceAll("(?s)<style>.*?</style>", "").replaceAll("(?s)<title>.*?</title>", "")
+                .replaceAll("<[^>]+>", "\n").replace("&lt;", "<").replace("&gt;", ">").replace("&#39;", "'").replace("&amp;", "&");
+        assertThat(english(visible)).isEmpty();
+        assertThat(english(Files.readString(md).replace("\\", ""))).isEmpty();
+        assertThat(r.err()).contains("形式で", "に書き出しました");
+    }
+
     @Test
     void aBadLanguageIsAUsageError() {
         MainTest.Run r = MainTest.run("audit", "--lang", "fr", "--no-store");
