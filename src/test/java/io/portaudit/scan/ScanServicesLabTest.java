@@ -47,6 +47,8 @@ class ScanServicesLabTest {
     /** X displays :40 (no access control) and :41 (access control on): TCP ports 6040, 6041. */
     static final int X_OPEN = 6040, X_CLOSED = 6041;
     static final String SYS_DESCR = "Linux armadillo 4.14.336-at5 armv7l";
+    /** openssl s_server with a self-signed certificate on a 1,024-bit RSA key (TLS 1.2). */
+    static final int TLS_SHORT_KEY = 8443;
     static final Duration T = Duration.ofSeconds(30);
     static final List<Process> daemons = new ArrayList<>();
     static Path work;
@@ -68,6 +70,10 @@ class ScanServicesLabTest {
                 + "rocommunity6 public\nsysDescr " + SYS_DESCR + "\n");
         Files.writeString(work.resolve("chrony.conf"), "local stratum 8\nallow all\nport 123\ncmdport 0\n"
                 + "pidfile " + work.resolve("chronyd.pid") + "\ndriftfile " + work.resolve("drift") + "\n");
+        Lab.run(T, "openssl", "req", "-x509", "-newkey", "rsa:1024", "-nodes", "-keyout", work.resolve("tls.key").toString(),
+                "-out", work.resolve("tls.crt").toString(), "-days", "30", "-subj", "/CN=armadillo").requireOk("openssl req");
+        start(work.resolve("tls.log"), "openssl", "s_server", "-accept", V4 + ":" + TLS_SHORT_KEY, "-cert", work.resolve("tls.crt").toString(),
+                "-key", work.resolve("tls.key").toString(), "-cipher", "DEFAULT@SECLEVEL=0", "-www", "-quiet");
         start(work.resolve("dnsmasq.log"), DNSMASQ, "-k", "--no-resolv", "--no-hosts", "-C", "/dev/null", "--pid-file=", "--port=53",
                 "--listen-address=" + V4, "--listen-address=" + V6, "--bind-interfaces", "--user=root");
         start(work.resolve("snmpd.log"), SNMPD, "-f", "-Lo", "-C", "-c", work.resolve("snmpd.conf").toString(), "-u", "root");
@@ -110,12 +116,12 @@ class ScanServicesLabTest {
                     && ss.contains(":" + X_CLOSED) && ss.contains(":" + VNC_OPEN) && ss.contains(":" + VNC_PASSWORD)
                     && ss.contains(V4 + ":502") && ss.contains(V4 + ":" + MQTT) && ss.contains("[" + V6 + "]:" + MQTT)
                     && ss.contains(V4 + ":5683") && ss.contains(V4 + ":" + SSH_STRONG) && ss.contains(V4 + ":" + SSH_WEAK)
-                    && ss.contains(V4 + ":" + SSH_DROPBEAR)) return;
+                    && ss.contains(V4 + ":" + SSH_DROPBEAR) && ss.contains(V4 + ":" + TLS_SHORT_KEY)) return;
             Thread.sleep(100);
         }
         StringBuilder logs = new StringBuilder();
         for (String l : List.of("dnsmasq.log", "snmpd.log", "chronyd.log", "x40.log", "x41.log", "vnc5900.log", "vnc5901.log", "modbus.log",
-                "mqtt-anon.log", "mqtt-auth.log", "coap.log", "sshd-strong.log", "sshd-weak.log", "dropbear.log")) logs.append(l).append(": ").append(Files.readString(work.resolve(l))).append('\n');
+                "mqtt-anon.log", "mqtt-auth.log", "coap.log", "sshd-strong.log", "sshd-weak.log", "dropbear.log", "tls.log")) logs.append(l).append(": ").append(Files.readString(work.resolve(l))).append('\n');
         throw new IllegalStateException("UDP servers did not start in " + NS + ":\n" + logs);
     }
 
@@ -233,6 +239,7 @@ class ScanServicesLabTest {
         assertThat(r.service()).isEqualTo("modbus");
         assertThat(r.product()).isEqualTo("Atmark Techno AG-LAB");
         assertThat(r.version()).isEqualTo("3.1.4");
+        proven(r, io.portaudit.model.Weakness.MODBUS_UNAUTHENTICATED);
         assertThat(insecure(audit(V4, "T:502", "insecure-protocol"), "tcp/502", "ipv4")).startsWith("Modbus/TCP has no authentication")
                 .contains("read the device's identification without any authentication").contains("Atmark Techno");
     }
@@ -270,6 +277,15 @@ class ScanServicesLabTest {
         assertThat(remedies.get("tcp/" + SSH_WEAK).get(0)).contains("KexAlgorithms -diffie-hellman-group1-sha1",
                 "HostKeyAlgorithms -ssh-rsa", "Ciphers -aes128-cbc", "MACs -hmac-md5");
         assertThat(remedies.get("tcp/" + SSH_DROPBEAR).get(0)).startsWith("upgrade dropbear");
+    }
+
+    @Test
+    void aTlsServerWithAShortKeyIsAProvenWeakness() {
+        Map<String, PortResult> got = scan(V4, ports(TLS_SHORT_KEY), PortSet.empty(), true);
+        PortResult tls = got.get("tcp/" + TLS_SHORT_KEY);
+        assertThat(tls.tunnel()).isEqualTo("ssl");
+        proven(tls, io.portaudit.model.Weakness.TLS_WEAK_CERTIFICATE);
+        assertThat(tls.weakness(io.portaudit.model.Weakness.TLS_WEAK_CERTIFICATE).orElseThrow().detail()).contains("1024");
     }
 
     @Test
