@@ -61,6 +61,9 @@ import picocli.CommandLine.Model.CommandSpec;
                     + "too), otherwise iptables-save and ip6tables-save, plus iptables-legacy-save when legacy tables exist.",
             "",
             "Formats (KIND): iptables-save, ip6tables-save, iptables-L, ip6tables-L, iptables-S, nft, nft-json.",
+            "",
+            "Exit codes: 0 read and evaluated; 2 usage or input error (nothing could be read); 3 incomplete: a line that could "
+                    + "hold a rule could not be read (the ports it could touch are shown unknown), unless --accept-unreadable.",
             ""
         })
 public final class FirewallCommand implements Callable<Integer> {
@@ -82,6 +85,11 @@ public final class FirewallCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "PROTO/PORT", description = "Print the path one packet (e.g. tcp/23) takes, rule by rule. A rule whose interface iptables -L "
                     + "hid is followed as -i lo, and its line says so and what the literal reading would do.")
     String trace;
+
+    @Option(names = "--accept-unreadable",
+            description = "Accept input lines that could not be read: they are still reported and the ports they could touch "
+                    + "still shown unknown, but they no longer make the command exit 3.")
+    boolean acceptUnreadable;
 
     @Option(names = "--iface", paramLabel = "IF", description = "With --trace: the input interface (default: some non-loopback interface).")
     String iface;
@@ -121,13 +129,35 @@ public final class FirewallCommand implements Callable<Integer> {
         for (ParseProblem p : pasteProblems.list()) err.println(p.format());
         for (ParseProblem p : view.problems()) err.println(p.format());
         boolean nothing = view.rulesets().stream().allMatch(r -> r.tables().isEmpty());
-        if (trace != null) return trace(view, out);
-        output.write(out, err, common.verbosity() < 0, "firewall", java.util.Set.of("text", "json"), (format, w) -> {
-            if (format.equals("json")) json(view, w);
-            else text(view, where, w);
-        });
-        out.flush();
-        return nothing && (view.hasErrors() || pasteProblems.hasErrors()) ? ExitCodes.USAGE : ExitCodes.OK;
+        boolean unreadable = view.hasErrors() || pasteProblems.hasErrors();
+        int done = trace != null ? trace(view, out) : ExitCodes.OK;
+        if (trace == null) {
+            output.write(out, err, common.verbosity() < 0, "firewall", java.util.Set.of("text", "json"), (format, w) -> {
+                if (format.equals("json")) json(view, w);
+                else text(view, where, w);
+            });
+            out.flush();
+        }
+        if (nothing && unreadable) return ExitCodes.USAGE;
+        return done != ExitCodes.OK ? done : incomplete(unreadable, view, pasteProblems, err);
+    }
+
+    /**
+     * The rule every command follows (docs/ROBUSTNESS.md): an error problem is a line that could hold a rule; it leaves
+     * the ports it could touch unknown and the answer incomplete: exit 3, unless --accept-unreadable.
+     */
+    private int incomplete(boolean unreadable, FirewallView view, Problems pasteProblems, PrintWriter err) {
+        if (!unreadable) return ExitCodes.OK;
+        long lines = view.problems().stream().filter(p -> p.severity() == ParseProblem.Severity.ERROR).count()
+                + pasteProblems.list().stream().filter(p -> p.severity() == ParseProblem.Severity.ERROR).count();
+        if (acceptUnreadable) {
+            if (common.verbosity() >= 0) err.println("portaudit: " + lines + " unreadable input line(s) accepted (--accept-unreadable); "
+                    + "the ports they could touch are shown unknown");
+            return ExitCodes.OK;
+        }
+        err.println("portaudit: incomplete: " + lines + " input line(s) that could hold a rule could not be read (listed above); "
+                + "the ports they could touch are shown unknown (exit 3; --accept-unreadable accepts them)");
+        return ExitCodes.INCOMPLETE;
     }
 
     /** The firewall format a KIND: prefix names (aliases included), or null. */

@@ -43,7 +43,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "With --from, reads listings a person pasted from a device: netstat (GNU net-tools or busybox; -a, -an, -tulpn, "
                     + "-tulpnW), ss (-tulpn, -tulpnH, -ltnpe), /proc/net/* dumps, and the socket-owners table. The format is "
                     + "recognised from the content; KIND:FILE forces it (netstat, ss, proc-net-tcp, proc-net-udp, socket-owners, "
-                    + "bindv6only, ip-addr, proc-net-if_inet6, passwd). Truncated columns (netstat without -W) are reported.",
+                    + "bindv6only, ip-addr, proc-net-if_inet6, passwd). Truncated columns (netstat without -W) are reported. A line that "
+                    + "could hold a listener and could not be read makes the command exit 3 (a listener may be missing), unless "
+                    + "--accept-unreadable.",
             "",
             "Scope: all (every address of its family), all+ipv4 (:: that also takes IPv4), loopback (not reachable from "
                     + "outside), specific (one address; the interface that holds it is shown), link-local.",
@@ -76,6 +78,11 @@ public final class InventoryCommand implements Callable<Integer> {
     @Option(names = "--netns", paramLabel = "all|current", defaultValue = "all",
             description = "Which network namespaces to read on this machine: all (default) or current.")
     String netns = "all";
+
+    @Option(names = "--accept-unreadable",
+            description = "Accept pasted lines that could not be read: they are still reported, but no longer make the command "
+                    + "exit 3 (such a line could hold a listener).")
+    boolean acceptUnreadable;
 
     @Option(names = "--proc", paramLabel = "DIR", hidden = true, defaultValue = "/proc",
             description = "The proc root (tests use a fake tree).")
@@ -148,6 +155,18 @@ public final class InventoryCommand implements Callable<Integer> {
         }
         out.flush();
         if (problems.hasErrors() && listeners.isEmpty()) return ExitCodes.USAGE;
+        if (problems.hasErrors()) {
+            // a line that could hold a listener was not read (docs/ROBUSTNESS.md): the list may miss one
+            long lines = problems.list().stream().filter(p -> p.severity() == ParseProblem.Severity.ERROR).count();
+            if (acceptUnreadable) {
+                if (common.verbosity() >= 0) err.println("portaudit: " + lines + " unreadable input line(s) accepted (--accept-unreadable)");
+            } else {
+                err.println("portaudit: incomplete: " + lines + " input line(s) that could hold a listener could not be read (listed above); "
+                        + "a listener may be missing (exit 3; --accept-unreadable accepts them)");
+                incomplete = true;
+            }
+            err.flush();
+        }
         return incomplete ? ExitCodes.INCOMPLETE : ExitCodes.OK;
     }
 
