@@ -73,18 +73,23 @@ public record Diff(String labelA, String labelB, List<PortChange> ports, List<Fi
         return ports.stream().filter(p -> p.status == s).count();
     }
 
+    /** A port of one family; ordered by protocol label, port, family label. */
+    private record Key(Protocol protocol, int port, AddressFamily family) {
+        static final Comparator<Key> ORDER = Comparator.comparing((Key k) -> k.protocol.label()).thenComparingInt(Key::port)
+                .thenComparing(k -> k.family.label());
+    }
+
     public static Diff of(String labelA, Facts a, String labelB, Facts b) {
-        Map<String, List<Facts.Row>> ra = byKey(a);
-        Map<String, List<Facts.Row>> rb = byKey(b);
-        TreeSet<String> keys = new TreeSet<>(Comparator.comparing(Diff::sortKey));
+        Map<Key, List<Facts.Row>> ra = byKey(a);
+        Map<Key, List<Facts.Row>> rb = byKey(b);
+        TreeSet<Key> keys = new TreeSet<>(Key.ORDER);
         keys.addAll(ra.keySet());
         keys.addAll(rb.keySet());
         List<PortChange> out = new ArrayList<>();
-        for (String k : keys) {
-            String[] f = k.split("/");
-            Protocol proto = Protocol.parse(f[0]);
-            int port = Integer.parseInt(f[1]);
-            AddressFamily fam = Facts.family(f[2]);
+        for (Key k : keys) {
+            Protocol proto = k.protocol();
+            int port = k.port();
+            AddressFamily fam = k.family();
             State sa = state(ra.get(k), a, proto, fam, port);
             State sb = state(rb.get(k), b, proto, fam, port);
             boolean ca = a.coverage().covers(proto, fam, port);
@@ -116,14 +121,9 @@ public record Diff(String labelA, String labelB, List<PortChange> ports, List<Fi
         return s == null || s.isEmpty() ? null : s;
     }
 
-    private static String sortKey(String k) {
-        String[] f = k.split("/");
-        return f[0] + String.format("%05d", Integer.parseInt(f[1])) + f[2];
-    }
-
-    private static Map<String, List<Facts.Row>> byKey(Facts f) {
-        Map<String, List<Facts.Row>> m = new TreeMap<>();
-        for (Facts.Row r : f.rows()) m.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
+    private static Map<Key, List<Facts.Row>> byKey(Facts f) {
+        Map<Key, List<Facts.Row>> m = new java.util.HashMap<>();
+        for (Facts.Row r : f.rows()) m.computeIfAbsent(new Key(r.protocol(), r.port(), r.family()), k -> new ArrayList<>()).add(r);
         return m;
     }
 

@@ -79,6 +79,7 @@ public final class Store implements AutoCloseable {
                         }
                     }
                 }
+                SqliteNative.prepare();
                 Properties props = sqliteProperties();
                 // pragmas given in a jdbc:sqlite: URL win over the defaults
                 String q = loc.jdbcUrl().contains("?") ? loc.jdbcUrl().substring(loc.jdbcUrl().indexOf('?') + 1) : "";
@@ -361,8 +362,9 @@ public final class Store implements AutoCloseable {
             if (id.key() == null) return null;
             Long device = lookupDevice(id, id.key());
             if (device == null) return null;
-            List<AuditInfo> list = audits(device);
-            return list.isEmpty() ? null : list.get(list.size() - 1).id();
+            List<Long> latest = query("SELECT id FROM audits WHERE device_id = ? ORDER BY collected_at DESC, id DESC LIMIT 1",
+                    rs -> rs.getLong(1), device);
+            return latest.isEmpty() ? null : latest.get(0);
         } catch (SQLException e) {
             throw failure("cannot read the device's audits", e);
         }
@@ -543,20 +545,28 @@ public final class Store implements AutoCloseable {
         String dev = at < 0 ? ref : ref.substring(0, at);
         String which = at < 0 ? "latest" : ref.substring(at + 1);
         Device d = device(dev);
-        List<AuditInfo> list = audits(d.id());
-        if (list.isEmpty()) throw new StoreException("device '" + dev + "' has no audits", 2);
-        if (which.equals("latest")) return list.get(list.size() - 1).id();
-        if (which.matches("-[0-9]{1,9}")) {
-            int back = Integer.parseInt(which.substring(1));
-            if (back >= list.size()) throw new StoreException(ref + ": device '" + dev + "' has only " + list.size() + " audit(s)", 2);
-            return list.get(list.size() - 1 - back).id();
+        // one indexed row (audits_device_time), not the device's whole list: a device may have thousands of audits
+        String newest = "SELECT id FROM audits WHERE device_id = ? ";
+        String order = " ORDER BY collected_at DESC, id DESC LIMIT 1 OFFSET ?";
+        boolean back = which.equals("latest") || which.matches("-[0-9]{1,9}");
+        if (back) {
+            int n = which.equals("latest") ? 0 : Integer.parseInt(which.substring(1));
+            List<Long> id = query(newest + order, rs -> rs.getLong(1), d.id(), n);
+            if (!id.isEmpty()) return id.get(0);
+            long count = query("SELECT COUNT(*) FROM audits WHERE device_id = ?", rs -> rs.getLong(1), d.id()).get(0);
+            if (count == 0) throw new StoreException("device '" + dev + "' has no audits", 2);
+            throw new StoreException(ref + ": device '" + dev + "' has only " + count + " audit(s)", 2);
         }
         try {
             String end = ts(LocalDate.parse(which).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
-            AuditInfo best = null;
-            for (AuditInfo a : list) if (a.collectedAt().compareTo(end) < 0) best = a;
-            if (best == null) throw new StoreException(ref + ": no audit of '" + dev + "' on or before " + which, 2);
-            return best.id();
+            List<Long> id = query(newest + "AND collected_at < ?" + order, rs -> rs.getLong(1), d.id(), end, 0);
+            if (id.isEmpty()) {
+                if (query("SELECT id FROM audits WHERE device_id = ? LIMIT 1", rs -> rs.getLong(1), d.id()).isEmpty()) {
+                    throw new StoreException("device '" + dev + "' has no audits", 2);
+                }
+                throw new StoreException(ref + ": no audit of '" + dev + "' on or before " + which, 2);
+            }
+            return id.get(0);
         } catch (DateTimeParseException e) {
             throw new StoreException("audit reference '" + ref + "': expected ID, DEVICE@latest, DEVICE@-N or DEVICE@YYYY-MM-DD", 2);
         }
