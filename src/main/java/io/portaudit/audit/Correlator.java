@@ -84,8 +84,9 @@ public final class Correlator {
 
         List<PortRow> rows = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
+        ByPort index = new ByPort(ls);
         for (Key k : keys) {
-            PortRow row = row(k, fw, ls, listeners != null, scan, names, others);
+            PortRow row = row(k, fw, index, listeners != null, scan, names, others);
             rows.add(row);
             findings.addAll(rowFindings(row, fw, ls, listeners != null, scan, others, probedAt(probed, row)));
         }
@@ -93,7 +94,35 @@ public final class Correlator {
         return new Correlation(List.copyOf(rows), List.copyOf(findings));
     }
 
-    private static PortRow row(Key k, FirewallFacts fw, List<Listener> ls, boolean listenerView, ScanFacts scan, ServiceNames names,
+    /**
+     * The listeners by protocol and port, so that a row finds its own without a pass over every listener (5,000 listeners
+     * times as many rows was most of a large audit's time); {@link #on} answers in the listeners' own order.
+     */
+    private static final class ByPort {
+        private final List<Listener> all;
+        private final java.util.Map<Protocol, java.util.TreeMap<Integer, List<Integer>>> index = new java.util.EnumMap<>(Protocol.class);
+
+        ByPort(List<Listener> all) {
+            this.all = all;
+            for (int i = 0; i < all.size(); i++) {
+                Listener l = all.get(i);
+                index.computeIfAbsent(l.protocol(), p -> new java.util.TreeMap<>()).computeIfAbsent(l.port(), x -> new ArrayList<>()).add(i);
+            }
+        }
+
+        /** The listeners of {@code protocol} on {@code port} or (when {@code range} is not null) on a port in it. */
+        List<Listener> on(Protocol protocol, int port, PortRange range) {
+            java.util.TreeMap<Integer, List<Integer>> m = index.get(protocol);
+            if (m == null) return List.of();
+            java.util.TreeSet<Integer> at = new java.util.TreeSet<>(m.getOrDefault(port, List.of()));
+            if (range != null) for (List<Integer> l : m.subMap(range.from(), true, range.to(), true).values()) at.addAll(l);
+            List<Listener> out = new ArrayList<>(at.size());
+            for (int i : at) out.add(all.get(i));
+            return out;
+        }
+    }
+
+    private static PortRow row(Key k, FirewallFacts fw, ByPort ls, boolean listenerView, ScanFacts scan, ServiceNames names,
                                List<NetnsView> others) {
         ExposureRange verdict = fw == null ? null : fw.at(k.family(), k.protocol(), k.port()).orElse(null);
         ExposureRange.Redirect rd = verdict == null ? null : verdict.redirect();
@@ -103,9 +132,7 @@ public final class Correlator {
         // a port DNATed to an address a known namespace holds (a container) is answered by that namespace's listeners
         Optional<NetnsView> behind = forwarded ? NetnsView.holding(others, rd.toAddress()) : Optional.empty();
         List<Listener> here = behind.isPresent() ? behind(behind.get(), rd, k.protocol(), delivered)
-                : ls.stream().filter(l -> l.protocol() == k.protocol()
-                && (l.port() == k.port() || (!forwarded && delivered.contains(l.port())))
-                && l.reaches(k.family())).toList();
+                : ls.on(k.protocol(), k.port(), forwarded ? null : delivered).stream().filter(l -> l.reaches(k.family())).toList();
         PortResult seen = scan != null && scan.family() == k.family() ? scan.at(k.protocol(), k.port()).orElse(null) : null;
         // a redirected port speaks what listens on the port it is redirected to
         int servicePort = rd != null && rd.to() != null && rd.to().size() == 1 ? rd.to().from() : k.port();
@@ -471,10 +498,11 @@ public final class Correlator {
                     answeredElsewhere.add(r.range());
                 }
             }
+            PortSet elsewhere = PortSet.of(answeredElsewhere);
             for (var entry : byRule.entrySet()) {
                 RuleRef rule = entry.getKey();
                 PortSet accepted = PortSet.of(entry.getValue());
-                PortSet idle = accepted.minus(listened).minus(PortSet.of(answeredElsewhere));
+                PortSet idle = accepted.minus(listened).minus(elsewhere);
                 if (idle.isEmpty()) continue;
                 String fam = e.family() == AddressFamily.IPV6 ? "IPv6" : "IPv4";
                 List<PortRange> rs = accepted.ranges();

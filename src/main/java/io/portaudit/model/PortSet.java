@@ -138,6 +138,10 @@ public final class PortSet implements Iterable<Integer> {
      */
     private PortSet merge(PortSet other, Op op) {
         int[] a = bounds, b = other.bounds;
+        // a small set against a large one (a rule's ports against thousands of listeners' ports): only the large set's
+        // intervals within the small one's span can change an intersection or a difference
+        if (op == Op.INTERSECT && b.length > 0 && a.length > 64 && b.length * 8 < a.length) return other.merge(this, op);
+        if (op != Op.UNION && a.length > 0 && b.length > 64 && a.length * 8 < b.length) b = window(b, a[0], a[a.length - 1]);
         int[] out = new int[a.length + b.length + 2];
         int n = 0;
         int i = 0, j = 0;
@@ -164,6 +168,22 @@ public final class PortSet implements Iterable<Integer> {
             }
         }
         return n == 0 ? EMPTY : new PortSet(Arrays.copyOf(out, n));
+    }
+
+    /** The intervals of {@code b} that overlap {@code lo..hi}, whole (binary search). */
+    private static int[] window(int[] b, int lo, int hi) {
+        int l = 0, h = b.length / 2;
+        while (l < h) {   // the first interval that ends at or after lo
+            int m = (l + h) >>> 1;
+            if (b[2 * m + 1] < lo) l = m + 1; else h = m;
+        }
+        int first = l;
+        h = b.length / 2;
+        while (l < h) {   // the first interval that starts after hi
+            int m = (l + h) >>> 1;
+            if (b[2 * m] <= hi) l = m + 1; else h = m;
+        }
+        return Arrays.copyOfRange(b, 2 * first, 2 * l);
     }
 
     /** Iterates every port; use {@link #ranges()} in hot paths. */

@@ -41,6 +41,34 @@ class PortSetTest {
         }
     }
 
+    /** Many narrow intervals (thousands of listeners' ports) against a few: the windowed path of intersect and minus. */
+    private static PortSet many(Random rnd) {
+        List<PortRange> list = new ArrayList<>();
+        for (int i = 0, n = 40 + rnd.nextInt(400); i < n; i++) {
+            int from = 1 + rnd.nextInt(65535);
+            list.add(new PortRange(from, Math.min(65535, from + rnd.nextInt(3))));
+        }
+        return PortSet.of(list);
+    }
+
+    @Test
+    void aFewIntervalsAgainstManyAgreeWithBitSetOracle() {
+        Random rnd = new Random(20261203L);
+        for (int iter = 0; iter < 2000; iter++) {
+            PortSet big = many(rnd), small = random(rnd);
+            BitSet bb = bits(big), bs = bits(small);
+            BitSet n = (BitSet) bs.clone(); n.and(bb);
+            BitSet d = (BitSet) bs.clone(); d.andNot(bb);
+            BitSet e = (BitSet) bb.clone(); e.andNot(bs);
+            assertThat(bits(small.intersect(big))).isEqualTo(n);
+            assertThat(bits(big.intersect(small))).isEqualTo(n);
+            assertThat(bits(small.minus(big))).isEqualTo(d);
+            assertThat(bits(big.minus(small))).isEqualTo(e);
+            assertThat(small.intersects(big)).isEqualTo(bs.intersects(bb));
+            for (PortSet s : List.of(small.intersect(big), small.minus(big), big.intersect(small))) assertCanonical(s);
+        }
+    }
+
     @Test
     void algebraAgreesWithBitSetOracle() {
         Random rnd = new Random(20261129L);
