@@ -52,6 +52,7 @@ public final class Main implements Runnable {
         COMMANDS.put("store", StoreCommand::new);
         COMMANDS.put("fleet", FleetCommand::new);
         COMMANDS.put("worker", WorkerCommand::new);
+        COMMANDS.put("serve", ServeCommand::new);
         COMMANDS.put("help", CommandLine.HelpCommand::new);
     }
 

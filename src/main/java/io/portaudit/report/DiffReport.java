@@ -39,7 +39,8 @@ public final class DiffReport {
         out.flush();
     }
 
-    private static String p(String s) {
+    /** A device string made printable and bounded (300 characters), as every diff rendering shows it. */
+    public static String p(String s) {
         return Text.printable(s == null ? "" : s, 300);
     }
 
@@ -81,7 +82,8 @@ public final class DiffReport {
                 : "no differences (" + d.count(Diff.Status.SAME) + " same, " + d.count(Diff.Status.UNKNOWN) + " unknown ports)");
     }
 
-    static String changes(Diff.PortChange c) {
+    /** What changed on a port: {@code field from -> to; ...}. */
+    public static String changes(Diff.PortChange c) {
         List<String> parts = new ArrayList<>();
         for (Diff.Change ch : c.changes()) parts.add(ch.field() + " " + dash(ch.from()) + " -> " + dash(ch.to()));
         return String.join("; ", parts);
@@ -178,19 +180,7 @@ public final class DiffReport {
     /** The diff's HTML without a page around it: the labels and the port and finding tables (no style of its own). */
     static void htmlBody(Diff d, PrintWriter out, boolean all) {
         out.println("<p>A: " + h(d.labelA()) + "<br>B: " + h(d.labelB()) + "</p>");
-        out.println("<table><tr><th>port</th><th>status</th><th>A</th><th>B</th><th>what changed</th></tr>");
-        for (Diff.PortChange c : d.ports()) {
-            if (c.status() == Diff.Status.SAME && !all) continue;
-            out.println("<tr class=\"" + c.status().label() + "\"><td>" + h(c.key()) + "</td><td>" + c.status().label() + "</td><td>"
-                    + h(c.a() == null ? "" : c.a().summary()) + "</td><td>" + h(c.b() == null ? "" : c.b().summary()) + "</td><td>"
-                    + h(c.status() == Diff.Status.UNKNOWN ? c.why() : changes(c)) + "</td></tr>");
-        }
-        out.println("</table><h2>Findings</h2><table><tr><th>finding</th><th>ports</th><th>severity</th><th>status</th></tr>");
-        for (Diff.FindingChange f : d.findings()) {
-            if (f.status().equals("still") && !all) continue;
-            out.println("<tr><td>" + h(f.id()) + "</td><td>" + h(f.ports()) + "</td><td>" + h(f.severity()) + "</td><td>" + f.status() + "</td></tr>");
-        }
-        out.println("</table>");
+        out.print(Templates.render("report/diff.jte", java.util.Map.of("d", d, "all", all)));
     }
 
     private static void junit(Diff d, PrintWriter out) {

@@ -610,6 +610,60 @@ public final class Store implements AutoCloseable {
         return query("SELECT DISTINCT device_id FROM ports WHERE protocol = ? AND port = ? ORDER BY device_id", rs -> rs.getLong(1), protocol.label(), port);
     }
 
+    // ---------------------------------------------------------------- reading for the dashboard (portaudit serve)
+
+    /** One audit in brief, for fleet-wide views: no coverage, no rows. */
+    public record AuditBrief(long id, long deviceId, String collectedAt, String firmware, String result, int findings, int failing,
+                             int exposed) {}
+
+    /** Every audit in brief, by device and time. */
+    public List<AuditBrief> auditBriefs() {
+        return query("SELECT id, device_id, collected_at, firmware, result, findings, failing, exposed FROM audits ORDER BY device_id, collected_at, id",
+                rs -> new AuditBrief(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6),
+                        rs.getInt(7), rs.getInt(8)));
+    }
+
+    /** An exposed port row of an audit: what the fleet and port pages show. */
+    public record ExposedRow(long auditId, long deviceId, String protocol, String family, int port, String program, String service) {}
+
+    /** The exposed rows of the given audits. */
+    public List<ExposedRow> exposedRows(List<Long> auditIds) {
+        List<ExposedRow> out = new ArrayList<>();
+        for (List<Long> part : chunks(auditIds)) {
+            out.addAll(query("SELECT audit_id, device_id, protocol, family, port, program, service FROM ports WHERE exposed = 1 AND audit_id IN ("
+                    + marks(part.size()) + ") ORDER BY audit_id, protocol, port, family", rs -> new ExposedRow(rs.getLong(1), rs.getLong(2),
+                    rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6), rs.getString(7)), part.toArray()));
+        }
+        return out;
+    }
+
+    /** The findings of the given audits, by audit id. */
+    public Map<Long, List<Facts.FindingRow>> findingRows(List<Long> auditIds) {
+        Map<Long, List<Facts.FindingRow>> out = new java.util.HashMap<>();
+        for (List<Long> part : chunks(auditIds)) {
+            query("SELECT audit_id, finding_id, severity, status, protocol, family, port_from, port_to, title FROM findings WHERE audit_id IN ("
+                    + marks(part.size()) + ")", rs -> out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new Facts.FindingRow(
+                    rs.getString(2), rs.getString(3), rs.getString(4), Protocol.parse(rs.getString(5)), Facts.family(rs.getString(6)),
+                    rs.getObject(7) == null ? null : rs.getInt(7), rs.getObject(8) == null ? null : rs.getInt(8), rs.getString(9))), part.toArray());
+        }
+        return out;
+    }
+
+    /** Changes whenever an audit is recorded or pruned: the count and the highest id of the audits. */
+    public String changeMark() {
+        return query("SELECT COUNT(*), MAX(id) FROM audits", rs -> rs.getLong(1) + ":" + rs.getLong(2)).get(0);
+    }
+
+    private static List<List<Long>> chunks(List<Long> ids) {
+        List<List<Long>> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += 500) out.add(ids.subList(i, Math.min(ids.size(), i + 500)));
+        return out;
+    }
+
+    private static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
     // ---------------------------------------------------------------- maintenance
 
     /** Counts and sizes for {@code store info}. */

@@ -79,8 +79,8 @@ public class MainTest {
         CommandLine scan = Main.commandLineFor(new String[] {"scan", "-p", "80", "127.0.0.1"});
         assertThat(scan.getSubcommands().keySet()).containsExactly("scan");
         assertThat(Main.commandLineFor(new String[] {"help", "scan"}).getSubcommands().keySet())
-                .containsExactly("audit", "firewall", "inventory", "scan", "collect-script", "history", "show", "diff", "baseline", "store", "fleet", "worker", "help");
-        assertThat(Main.commandLineFor(new String[] {"--version"}).getSubcommands()).hasSize(13);
-        assertThat(Main.commandLineFor(new String[] {"bogus"}).getSubcommands()).hasSize(13);
+                .containsExactly("audit", "firewall", "inventory", "scan", "collect-script", "history", "show", "diff", "baseline", "store", "fleet", "worker", "serve", "help");
+        assertThat(Main.commandLineFor(new String[] {"--version"}).getSubcommands()).hasSize(14);
+        assertThat(Main.commandLineFor(new String[] {"bogus"}).getSubcommands()).hasSize(14);
     }
 }

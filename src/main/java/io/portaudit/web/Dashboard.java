@@ -1,0 +1,277 @@
+package io.portaudit.web;
+
+import io.portaudit.audit.AuditJson;
+import io.portaudit.audit.AuditResult;
+import io.portaudit.report.DiffReport;
+import io.portaudit.report.ReportLinks;
+import io.portaudit.store.Diff;
+import io.portaudit.store.Lifecycle;
+import io.portaudit.store.Store;
+import io.portaudit.store.StoreException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * What each page shows, as data (the JSON API writes it as it is; the templates under {@code src/main/jte/web} render
+ * it). Everything is read from the store through a {@link StorePool}; the fleet is loaded once per change of the
+ * store ({@link Store#changeMark}) and pages are cached until then.
+ */
+public final class Dashboard {
+    public static final ReportLinks LINKS = (protocol, port) -> "/port/" + protocol.label() + "/" + port;
+
+    private final StorePool pool;
+    private volatile Fleet fleet;
+    private final Object loadLock = new Object();
+
+    Dashboard(StorePool pool) {
+        this.pool = pool;
+    }
+
+    /** The store's current change mark (one small query). */
+    String mark() {
+        return pool.with(Store::changeMark);
+    }
+
+    /** The fleet as of {@code mark}, loaded again when the store changed. */
+    Fleet fleet(String mark) {
+        Fleet f = fleet;
+        if (f != null && f.mark.equals(mark)) return f;
+        synchronized (loadLock) {
+            f = fleet;
+            if (f != null && f.mark.equals(mark)) return f;
+            f = pool.with(s -> Fleet.load(s, mark));
+            fleet = f;
+            return f;
+        }
+    }
+
+    // ------------------------------------------------------------------ fleet
+
+    /** One line of the fleet table. */
+    public record FleetRow(long id, String name, String key, String model, String firmware, String lastAudit, long lastAuditId, String gate,
+                    int exposed, int insecure, int audits, List<Integer> exposedOverTime, String spark) {}
+
+    Map<String, Object> fleetPage(Fleet f, Fleet.Query q) {
+        List<Fleet.Device> sel = f.select(q);
+        int pages = Math.max(1, (sel.size() + q.limit() - 1) / q.limit());
+        int page = Math.min(q.page(), pages);
+        List<FleetRow> rows = new ArrayList<>();
+        for (Fleet.Device d : sel.subList(Math.min(sel.size(), (page - 1) * q.limit()), Math.min(sel.size(), page * q.limit()))) {
+            List<Integer> series = new ArrayList<>();
+            List<Store.AuditBrief> audits = d.audits();
+            for (Store.AuditBrief a : audits.subList(Math.max(0, audits.size() - 30), audits.size())) series.add(a.exposed());
+            Store.AuditBrief last = d.latest();
+            rows.add(new FleetRow(d.device().id(), d.device().label(), d.device().key(), d.model(), d.firmware(), last.collectedAt(), last.id(),
+                    last.result(), last.exposed(), d.insecure(), audits.size(), series, Svg.points(series, 80, 18)));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("total", sel.size());
+        m.put("devices", f.devices.size());
+        m.put("page", page);
+        m.put("pages", pages);
+        m.put("rows", rows);
+        m.put("models", f.models());
+        m.put("query", q);
+        return m;
+    }
+
+    // ------------------------------------------------------------------ device
+
+    /** An audit in a device's timeline. */
+    public record TimelineAudit(long id, String collectedAt, String recordedAt, String source, String firmware, String result, int exitCode,
+                         int findings, int failing, int exposed, Long previous) {}
+
+    Map<String, Object> devicePage(long id) {
+        return pool.with(s -> {
+            Store.Device d = device(s, id);
+            List<Store.AuditInfo> audits = s.audits(id);
+            Lifecycle.Result lc = Lifecycle.of(audits, s.exposedKeys(id, null, null));
+            List<TimelineAudit> timeline = new ArrayList<>();
+            Long prev = null;
+            List<Integer> exposed = new ArrayList<>();
+            List<String> labels = new ArrayList<>();
+            for (Store.AuditInfo a : audits) {
+                timeline.add(new TimelineAudit(a.id(), a.collectedAt(), a.recordedAt(), a.source(), a.firmware(), a.result(), a.exitCode(),
+                        a.findings(), a.failing(), a.exposed(), prev));
+                prev = a.id();
+                exposed.add(a.exposed());
+                labels.add("audit " + a.id() + ", " + a.collectedAt() + (a.firmware() == null ? "" : ", " + a.firmware()) + ": " + a.exposed()
+                        + " exposed");
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("device", d);
+            m.put("audits", timeline);
+            m.put("lifecycle", lc);
+            Store.AuditInfo latest = audits.isEmpty() ? null : audits.get(audits.size() - 1);
+            m.put("latestAudit", latest == null ? null : latest.id());
+            Readback rb = latest == null ? new Readback(null, null) : readback(s.document(latest.id()));
+            m.put("latest", rb.result());
+            m.put("latestUnreadable", rb.problem());
+            m.put("chart", Svg.chart(exposed, labels, 600, 160));
+            m.put("maxExposed", exposed.stream().mapToInt(Integer::intValue).max().orElse(0));
+            return m;
+        });
+    }
+
+    private static Store.Device device(Store s, long id) {
+        try {
+            return s.device(id);
+        } catch (StoreException e) {
+            throw BadRequest.notFound("no device " + id + " in the store");
+        }
+    }
+
+    private static Store.AuditInfo audit(Store s, long id) {
+        try {
+            return s.audit(id);
+        } catch (StoreException e) {
+            throw BadRequest.notFound("no audit " + id + " in the store");
+        }
+    }
+
+    public record Readback(AuditResult result, String problem) {}
+
+    static Readback readback(String document) {
+        try {
+            return new Readback(AuditJson.read(document), null);
+        } catch (AuditJson.AuditJsonException e) {
+            return new Readback(null, "stored in a result format this portaudit cannot read back: " + e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ audit
+
+    /** A download of the audit in one report format. */
+    public record Download(String format, String file) {}
+
+    static final List<Download> DOWNLOADS = List.of(new Download("json", "report.json"), new Download("html", "report.html"),
+            new Download("sarif", "report.sarif"), new Download("junit", "report.junit.xml"), new Download("markdown", "report.md"),
+            new Download("text", "report.txt"));
+
+    Map<String, Object> auditPage(long id) {
+        return pool.with(s -> {
+            Store.AuditInfo a = audit(s, id);
+            Store.Device d = s.device(a.deviceId());
+            List<Store.AuditInfo> all = s.audits(a.deviceId());
+            Long prev = null, next = null;
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).id() != id) continue;
+                if (i > 0) prev = all.get(i - 1).id();
+                if (i + 1 < all.size()) next = all.get(i + 1).id();
+            }
+            String doc = s.document(id);
+            Readback rb = readback(doc);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("audit", new TimelineAudit(a.id(), a.collectedAt(), a.recordedAt(), a.source(), a.firmware(), a.result(), a.exitCode(),
+                    a.findings(), a.failing(), a.exposed(), prev));
+            m.put("next", next);
+            m.put("device", d);
+            m.put("views", a.coverage().views());
+            m.put("result", rb.result());
+            m.put("unreadable", rb.problem());
+            m.put("facts", rb.result() == null ? s.facts(id) : null);
+            m.put("downloads", DOWNLOADS);
+            m.put("document", doc);
+            m.put("evidenceSources", evidenceSources(rb.result()));
+            return m;
+        });
+    }
+
+    /** The raw inputs the audit's evidence names (files, commands), each once. */
+    private static List<String> evidenceSources(AuditResult r) {
+        if (r == null) return List.of();
+        TreeSet<String> out = new TreeSet<>();
+        for (var g : r.outcome().findings()) for (var e : g.finding().evidence()) if (e.source() != null && !e.source().isBlank()) out.add(e.source());
+        return List.copyOf(out);
+    }
+
+    /** The stored document of an audit and its readback, for the downloads. */
+    public record Stored(Store.AuditInfo info, String document, Readback readback) {}
+
+    Stored stored(long id) {
+        return pool.with(s -> {
+            Store.AuditInfo a = audit(s, id);
+            String doc = s.document(id);
+            return new Stored(a, doc, readback(doc));
+        });
+    }
+
+    // ------------------------------------------------------------------ diff
+
+    /** Two audits compared as {@code portaudit diff A B} compares them (the same labels for the same references). */
+    Map<String, Object> diffPage(String refA, String refB) {
+        return pool.with(s -> {
+            long a = resolve(s, "a", refA);
+            long b = resolve(s, "b", refB);
+            Store.AuditInfo ia = s.audit(a), ib = s.audit(b);
+            Diff d = Diff.of(refA + " (audit " + a + ", " + ia.collectedAt() + ")", s.facts(a), refB + " (audit " + b + ", " + ib.collectedAt() + ")",
+                    s.facts(b));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("a", a);
+            m.put("b", b);
+            m.put("refA", refA);
+            m.put("refB", refB);
+            m.put("query", "a=" + java.net.URLEncoder.encode(refA, java.nio.charset.StandardCharsets.UTF_8) + "&b="
+                    + java.net.URLEncoder.encode(refB, java.nio.charset.StandardCharsets.UTF_8));
+            m.put("deviceA", s.device(ia.deviceId()));
+            m.put("deviceB", s.device(ib.deviceId()));
+            m.put("diff", d);
+            m.put("tree", DiffReport.tree(d));
+            return m;
+        });
+    }
+
+    private static long resolve(Store s, String name, String ref) {
+        String r = Params.text(name, ref);
+        if (r == null) throw BadRequest.of(name + " is missing: an audit id, DEVICE@latest, DEVICE@-N or DEVICE@YYYY-MM-DD");
+        try {
+            return s.resolve(r);
+        } catch (StoreException e) {
+            throw BadRequest.notFound(name + ": " + e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ port
+
+    /** A device that exposes the port in its latest audit. */
+    public record PortDevice(long id, String name, String model, String firmware, long auditId, String collectedAt, String since, boolean reopened,
+                      List<String> families, List<String> programs, String service) {}
+
+    Map<String, Object> portPage(Fleet f, Params.Port port) {
+        List<Fleet.Device> exposing = new ArrayList<>();
+        for (Fleet.Device d : f.devices) if (d.exposedPorts().contains(port.label())) exposing.add(d);
+        List<PortDevice> rows = pool.with(s -> {
+            List<PortDevice> out = new ArrayList<>();
+            for (Fleet.Device d : exposing) {
+                long id = d.device().id();
+                Lifecycle.Result lc = Lifecycle.of(s.audits(id), s.exposedKeys(id, port.protocol(), port.port()));
+                String since = null;
+                boolean reopened = false;
+                for (Lifecycle.Event e : lc.events()) {
+                    if (e.what().equals("opened") || e.what().equals("reopened")) since = since == null || e.what().equals("reopened") ? e.at() : since;
+                    reopened |= e.what().equals("reopened");
+                }
+                TreeSet<String> fams = new TreeSet<>(), progs = new TreeSet<>();
+                String service = null;
+                for (Store.ExposedRow r : d.exposed()) {
+                    if (!r.protocol().equals(port.protocol().label()) || r.port() != port.port()) continue;
+                    fams.add(r.family());
+                    if (r.program() != null) progs.add(r.program());
+                    if (service == null) service = r.service();
+                }
+                out.add(new PortDevice(id, d.device().label(), d.model(), d.firmware(), d.latest().id(), d.latest().collectedAt(), since, reopened,
+                        List.copyOf(fams), List.copyOf(progs), service));
+            }
+            return out;
+        });
+        rows.sort(java.util.Comparator.comparing((PortDevice p) -> p.since() == null ? "" : p.since()).thenComparing(PortDevice::name));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("port", port.label());
+        m.put("devices", rows);
+        m.put("fleetSize", f.devices.size());
+        return m;
+    }
+}
