@@ -127,6 +127,7 @@ public final class Training {
                 }
                 codes.put(String.join(" ", run).replace(d, "DIR"), code);
             }
+            codes.put("serve (pages of the store above, over 127.0.0.1)", serve(d + "/history.db"));
         } finally {
             System.setOut(out);
             System.setErr(err);
@@ -135,6 +136,27 @@ public final class Training {
             }
         }
         return codes;
+    }
+
+    /** {@code portaudit serve}'s server on 127.0.0.1 (any free port) over the store, each page asked for once: 0 when all answered 200. */
+    private static int serve(String store) {
+        try (var server = io.portaudit.web.WebServer.start(new io.portaudit.web.WebServer.Config(
+                io.portaudit.store.StoreLocation.parse(store, java.util.Map.of()), "127.0.0.1:0", null, 1, 60_000))) {
+            int bad = 0;
+            for (String path : List.of("/", "/?port=tcp/22&sort=-exposed", "/device/1", "/audit/1", "/audit/1/report.html",
+                    "/diff?a=training@-1&b=training@latest", "/port/tcp/22", "/api/v1/fleet", "/api/v1/devices/1", "/assets/htmx.min.js")) {
+                var c = (java.net.HttpURLConnection) java.net.URI.create("http://127.0.0.1:" + server.port() + path).toURL().openConnection();
+                c.setConnectTimeout(5_000);
+                c.setReadTimeout(10_000);
+                if (c.getResponseCode() != 200) bad++;
+                try (var in = c.getResponseCode() < 400 ? c.getInputStream() : c.getErrorStream()) {
+                    if (in != null) in.readAllBytes();
+                }
+            }
+            return bad;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static Path write(Path dir, String name, String text) throws IOException {

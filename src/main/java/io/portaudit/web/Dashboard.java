@@ -84,36 +84,41 @@ public final class Dashboard {
     public record TimelineAudit(long id, String collectedAt, String recordedAt, String source, String firmware, String result, int exitCode,
                          int findings, int failing, int exposed, Long previous) {}
 
+    private record DeviceData(Store.Device device, List<Store.AuditInfo> audits, Map<Long, List<String>> exposed, String latestDocument) {}
+
     Map<String, Object> devicePage(long id) {
-        return pool.with(s -> {
+        // only the reads hold a store; reading the document back and rendering happen after
+        DeviceData dd = pool.with(s -> {
             Store.Device d = device(s, id);
             List<Store.AuditInfo> audits = s.audits(id);
-            Lifecycle.Result lc = Lifecycle.of(audits, s.exposedKeys(id, null, null));
-            List<TimelineAudit> timeline = new ArrayList<>();
-            Long prev = null;
-            List<Integer> exposed = new ArrayList<>();
-            List<String> labels = new ArrayList<>();
-            for (Store.AuditInfo a : audits) {
-                timeline.add(new TimelineAudit(a.id(), a.collectedAt(), a.recordedAt(), a.source(), a.firmware(), a.result(), a.exitCode(),
-                        a.findings(), a.failing(), a.exposed(), prev));
-                prev = a.id();
-                exposed.add(a.exposed());
-                labels.add("audit " + a.id() + ", " + a.collectedAt() + (a.firmware() == null ? "" : ", " + a.firmware()) + ": " + a.exposed()
-                        + " exposed");
-            }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("device", d);
-            m.put("audits", timeline);
-            m.put("lifecycle", lc);
-            Store.AuditInfo latest = audits.isEmpty() ? null : audits.get(audits.size() - 1);
-            m.put("latestAudit", latest == null ? null : latest.id());
-            Readback rb = latest == null ? new Readback(null, null) : readback(s.document(latest.id()));
-            m.put("latest", rb.result());
-            m.put("latestUnreadable", rb.problem());
-            m.put("chart", Svg.chart(exposed, labels, 600, 160));
-            m.put("maxExposed", exposed.stream().mapToInt(Integer::intValue).max().orElse(0));
-            return m;
+            return new DeviceData(d, audits, s.exposedKeys(id, null, null), audits.isEmpty() ? null : s.document(audits.get(audits.size() - 1).id()));
         });
+        List<Store.AuditInfo> audits = dd.audits();
+        Lifecycle.Result lc = Lifecycle.of(audits, dd.exposed());
+        List<TimelineAudit> timeline = new ArrayList<>();
+        Long prev = null;
+        List<Integer> exposed = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (Store.AuditInfo a : audits) {
+            timeline.add(new TimelineAudit(a.id(), a.collectedAt(), a.recordedAt(), a.source(), a.firmware(), a.result(), a.exitCode(),
+                    a.findings(), a.failing(), a.exposed(), prev));
+            prev = a.id();
+            exposed.add(a.exposed());
+            labels.add("audit " + a.id() + ", " + a.collectedAt() + (a.firmware() == null ? "" : ", " + a.firmware()) + ": " + a.exposed()
+                    + " exposed");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("device", dd.device());
+        m.put("audits", timeline);
+        m.put("lifecycle", lc);
+        Store.AuditInfo latest = audits.isEmpty() ? null : audits.get(audits.size() - 1);
+        m.put("latestAudit", latest == null ? null : latest.id());
+        Readback rb = latest == null ? new Readback(null, null) : readback(dd.latestDocument());
+        m.put("latest", rb.result());
+        m.put("latestUnreadable", rb.problem());
+        m.put("chart", Svg.chart(exposed, labels, 600, 160));
+        m.put("maxExposed", exposed.stream().mapToInt(Integer::intValue).max().orElse(0));
+        return m;
     }
 
     private static Store.Device device(Store s, long id) {

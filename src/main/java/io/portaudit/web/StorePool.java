@@ -14,25 +14,32 @@ import java.util.function.Function;
 final class StorePool implements AutoCloseable {
     private final BlockingQueue<Store> idle;
     private final Store[] all;
+    private final StoreLocation loc;
+    private int opened;
 
+    /** Opens one store now (so that a bad store fails at start); the others when requests need them. */
     StorePool(StoreLocation loc, int size) {
-        idle = new ArrayBlockingQueue<>(size);
+        this.loc = loc;
+        idle = new ArrayBlockingQueue<>(size, true);   // fair: waiting requests are served in order
         all = new Store[size];
-        try {
-            for (int i = 0; i < size; i++) {
-                all[i] = Store.open(loc);
-                idle.add(all[i]);
-            }
-        } catch (RuntimeException e) {
-            close();
-            throw e;
-        }
+        all[0] = Store.open(loc);
+        opened = 1;
+        idle.add(all[0]);
+    }
+
+    /** Another store while fewer than the pool's size are open. */
+    private synchronized Store grow() {
+        if (opened >= all.length) return null;
+        Store s = Store.open(loc);
+        all[opened++] = s;
+        return s;
     }
 
     <T> T with(Function<Store, T> work) {
-        Store s;
+        Store s = idle.poll();
+        if (s == null) s = grow();
         try {
-            s = idle.poll(10, TimeUnit.SECONDS);
+            if (s == null) s = idle.poll(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BadRequest(503, "interrupted while waiting for the store");
@@ -46,7 +53,7 @@ final class StorePool implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         for (Store s : all) if (s != null) s.close();
     }
 }
