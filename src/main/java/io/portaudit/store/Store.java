@@ -649,9 +649,14 @@ public final class Store implements AutoCloseable {
         return out;
     }
 
-    /** Changes whenever an audit is recorded or pruned: the count and the highest id of the audits. */
+    /**
+     * Changes whenever an audit is recorded or pruned, or a fleet run's device moves on: the count and highest id of the
+     * audits, the fleet devices' latest update and how many are done or failed.
+     */
     public String changeMark() {
-        return query("SELECT COUNT(*), MAX(id) FROM audits", rs -> rs.getLong(1) + ":" + rs.getLong(2)).get(0);
+        return query("SELECT (SELECT COUNT(*) FROM audits), (SELECT MAX(id) FROM audits), (SELECT MAX(updated) FROM fleet_device), "
+                + "(SELECT COUNT(*) FROM fleet_device WHERE state IN ('done', 'failed'))",
+                rs -> rs.getLong(1) + ":" + rs.getLong(2) + ":" + rs.getString(3) + ":" + rs.getLong(4)).get(0);
     }
 
     private static List<List<Long>> chunks(List<Long> ids) {

@@ -279,4 +279,88 @@ public final class Dashboard {
         m.put("fleetSize", f.devices.size());
         return m;
     }
+
+    // ------------------------------------------------------------------ fleet runs
+
+    /** A fleet run in brief: its devices counted by state and outcome. */
+    public record RunRow(String id, String created, String source, String state, String shard, int devices, String updated, String finished,
+                         int queued, int running, int done, int failed, int pass, int fail, int partial, int error) {
+        @com.fasterxml.jackson.annotation.JsonProperty("percent")
+        public int percent() {
+            return devices == 0 ? 100 : (done + failed) * 100 / devices;
+        }
+    }
+
+    private static RunRow runRow(io.portaudit.fleet.FleetRuns.Run r, List<io.portaudit.fleet.FleetRuns.Entry> entries) {
+        int[] n = new int[8];
+        for (var e : entries) {
+            switch (e.state()) {
+                case io.portaudit.fleet.FleetRuns.QUEUED -> n[0]++;
+                case io.portaudit.fleet.FleetRuns.RUNNING -> n[1]++;
+                case io.portaudit.fleet.FleetRuns.DONE -> n[2]++;
+                default -> n[3]++;
+            }
+            if (e.status() != null) n[4 + e.status().ordinal()]++;
+        }
+        return new RunRow(r.id(), r.created(), r.source(), r.state(), r.shard(), r.devices(), r.updated(), r.finished(), n[0], n[1], n[2], n[3],
+                n[4], n[5], n[6], n[7]);
+    }
+
+    Map<String, Object> runsPage() {
+        List<RunRow> rows = pool.with(s -> {
+            var runs = new io.portaudit.fleet.FleetRuns(s);
+            List<RunRow> out = new ArrayList<>();
+            for (var r : runs.runs()) out.add(runRow(r, runs.devices(r.id())));
+            return out;
+        });
+        java.util.Collections.reverse(rows);   // newest first
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("runs", rows);
+        return m;
+    }
+
+    /** A run id as fleet run makes them (time and hex, e.g. 20261203-140501-3f2a), or {@code latest}. */
+    static String runId(String id) {
+        if (id == null || !id.matches("[0-9A-Za-z._-]{1,64}")) throw BadRequest.of("run id must be letters, digits, '.', '_' or '-' (at most 64), not '"
+                + Params.shorten(id) + "'");
+        return id;
+    }
+
+    Map<String, Object> runPage(String id) {
+        return pool.with(s -> {
+            var runs = new io.portaudit.fleet.FleetRuns(s);
+            io.portaudit.fleet.FleetRuns.Run r;
+            try {
+                r = runs.require(runId(id));
+            } catch (StoreException e) {
+                throw BadRequest.notFound("no fleet run '" + Params.shorten(id) + "' in the store");
+            }
+            var entries = runs.devices(r.id());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("run", runRow(r, entries));
+            m.put("devices", entries.stream().map(e -> new RunDevice(e.device(), e.seq(), e.state(), e.status() == null ? null : e.status().label(),
+                    e.reason(), e.auditId(), e.attempts(), e.worker(), e.updated())).toList());
+            return m;
+        });
+    }
+
+    /** One device of a run. */
+    public record RunDevice(String device, int seq, String state, String status, String reason, Long auditId, int attempts, String worker,
+                            String updated) {}
+
+    /** The merged report of a run ({@code fleet report RUN}) in one of its formats. */
+    String runReport(String id, String format) {
+        return pool.with(s -> {
+            var runs = new io.portaudit.fleet.FleetRuns(s);
+            String rid;
+            try {
+                rid = runs.require(runId(id)).id();
+            } catch (StoreException e) {
+                throw BadRequest.notFound("no fleet run '" + Params.shorten(id) + "' in the store");
+            }
+            java.io.StringWriter w = new java.io.StringWriter();
+            io.portaudit.fleet.FleetReport.of(s, List.of(rid)).write(format, new java.io.PrintWriter(w));
+            return w.toString();
+        });
+    }
 }

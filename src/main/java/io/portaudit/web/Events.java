@@ -6,8 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Live updates: one watcher thread asks the store for its change mark every {@code periodMs} and, when it changed,
- * sends the event {@code audit} (data: the new mark) to every open {@code /events} stream; the fleet page re-fetches
- * its table through htmx on that event. Bounded: at most {@link #MAX_CLIENTS} streams.
+ * sends the event {@code change} (data: the new mark) to every open {@code /events} stream: an audit was recorded or
+ * pruned, or a fleet run's device moved on. The fleet page re-fetches its table and a run's page its progress through
+ * htmx on that event. Bounded: at most {@link #MAX_CLIENTS} streams.
  */
 final class Events implements AutoCloseable {
     static final int MAX_CLIENTS = 200;
@@ -60,7 +61,7 @@ final class Events implements AutoCloseable {
                 String now = dashboard.mark();
                 if (!now.equals(mark)) {
                     mark = now;
-                    for (SseClient c : clients) send(c, "audit", now);
+                    for (SseClient c : clients) send(c, "change", now);
                 } else if (++ticks % Math.max(1, 15_000 / periodMs) == 0) {
                     for (SseClient c : clients) {
                         try {

@@ -106,6 +106,13 @@ public final class WebServer implements AutoCloseable {
             r.get("/audit/{id}/{file}", this::download);
             r.get("/diff", this::diff);
             r.get("/port/{protocol}/{port}", ctx -> html(ctx, "web/port.jte", dashboard.portPage(fleet(), port(ctx))));
+            r.get("/runs", ctx -> cachedHtml(ctx, "web/runs.jte", dashboard::runsPage));
+            r.get("/runs/{id}", ctx -> {
+                String id = Dashboard.runId(ctx.pathParam("id"));
+                boolean partial = "true".equals(ctx.header("HX-Request"));
+                cachedHtml(ctx, partial ? "web/run-progress.jte" : "web/run.jte", () -> dashboard.runPage(id));
+            });
+            r.get("/runs/{id}/{file}", this::runReport);
             r.sse("/events", events::add);
             r.get("/api/v1/", ctx -> json(ctx, apiIndex()));
             r.get("/api/v1/fleet", ctx -> fleet(ctx, true));
@@ -115,6 +122,8 @@ public final class WebServer implements AutoCloseable {
                 require(ctx, "a", "b");
                 json(ctx, dashboard.diffPage(ctx.queryParam("a"), ctx.queryParam("b")).get("tree"));
             });
+            r.get("/api/v1/runs", ctx -> json(ctx, dashboard.runsPage()));
+            r.get("/api/v1/runs/{id}", ctx -> json(ctx, dashboard.runPage(ctx.pathParam("id"))));
             r.get("/api/v1/ports/{protocol}/{port}", ctx -> json(ctx, dashboard.portPage(fleet(), port(ctx))));
             r.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
             r.exception(Exception.class, (e, ctx) -> {
@@ -304,6 +313,26 @@ public final class WebServer implements AutoCloseable {
         ctx.contentType(type).result(body.getBytes(StandardCharsets.UTF_8));
     }
 
+    static final Map<String, String> RUN_REPORTS = Map.of("report.html", "html", "report.json", "json", "report.md", "markdown",
+            "report.txt", "text", "report.junit.xml", "junit");
+
+    private void runReport(Context ctx) {
+        String id = Dashboard.runId(ctx.pathParam("id"));
+        String format = RUN_REPORTS.get(ctx.pathParam("file"));
+        if (format == null) throw BadRequest.notFound("no report '" + Params.shorten(ctx.pathParam("file")) + "'; reports: "
+                + String.join(", ", new java.util.TreeSet<>(RUN_REPORTS.keySet())));
+        String body = dashboard.runReport(id, format);
+        String type = switch (format) {
+            case "html" -> "text/html; charset=utf-8";
+            case "json" -> "application/json";
+            case "junit" -> "application/xml";
+            case "markdown" -> "text/markdown; charset=utf-8";
+            default -> "text/plain; charset=utf-8";
+        };
+        if (!format.equals("html")) ctx.header("Content-Disposition", "attachment; filename=\"portaudit-fleet-" + id + "-" + ctx.pathParam("file") + "\"");
+        ctx.contentType(type).result(body.getBytes(StandardCharsets.UTF_8));
+    }
+
     private void asset(Context ctx) {
         byte[] b = assets.get(ctx.pathParam("name"));
         if (b == null) throw BadRequest.notFound("no asset " + Params.shorten(ctx.pathParam("name")));
@@ -367,7 +396,8 @@ public final class WebServer implements AutoCloseable {
         m.put("version", 1);
         m.put("portaudit", Reports.version());
         m.put("endpoints", List.of("/api/v1/fleet?model=&gate=&port=tcp/23&q=&sort=&page=&limit=", "/api/v1/devices/{id}", "/api/v1/audits/{id}",
-                "/api/v1/diff?a=AUDIT&b=AUDIT", "/api/v1/ports/{tcp|udp}/{port}", "/events (text/event-stream)"));
+                "/api/v1/diff?a=AUDIT&b=AUDIT", "/api/v1/ports/{tcp|udp}/{port}",
+                "/api/v1/runs", "/api/v1/runs/{id}", "/events (text/event-stream)"));
         return m;
     }
 
