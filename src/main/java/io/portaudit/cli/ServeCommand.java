@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "",
             "Pages: / (the fleet; ?model= ?gate= ?port=tcp/23 ?q= ?sort=), /device/ID, /audit/ID (and its downloads), "
-                    + "/diff?a=AUDIT&b=AUDIT, /port/tcp/23; the JSON API under /api/v1/ (docs/API.md). Every asset is served from "
+                    + "/diff?a=AUDIT&b=AUDIT, /port/tcp/23, /runs (fleet runs, live); the JSON API under /api/v1/ (docs/API.md). Every asset is served from "
                     + "the program itself (no CDN). Nothing can be changed through it.",
             "",
             "It listens on 127.0.0.1:8080 by default. Another address needs --token-file: every request must then carry "

@@ -63,6 +63,14 @@ public final class WebServer implements AutoCloseable {
         try {
             this.dashboard = new Dashboard(pool);
             this.events = new Events(dashboard, c.watchMs());
+            // load the fleet while Jetty starts: the first page needs it
+            Thread.ofPlatform().daemon().name("portaudit-serve-preload").start(() -> {
+                try {
+                    dashboard.fleet(events.mark());
+                } catch (RuntimeException ignored) {
+                    // the first request loads it again and reports what is wrong
+                }
+            });
         } catch (RuntimeException e) {
             pool.close();
             throw e;
