@@ -189,7 +189,12 @@ public final class Dashboard {
     private static List<String> evidenceSources(AuditResult r) {
         if (r == null) return List.of();
         TreeSet<String> out = new TreeSet<>();
-        for (var g : r.outcome().findings()) for (var e : g.finding().evidence()) if (e.source() != null && !e.source().isBlank()) out.add(e.source());
+        for (var g : r.outcome().findings()) {
+            for (var e : g.finding().evidence()) {
+                // a file once, not once per line the evidence quotes
+                if (e.source() != null && !e.source().isBlank()) out.add(e.source().replaceFirst(":[0-9]+(:[0-9]+)?$", ""));
+            }
+        }
         return List.copyOf(out);
     }
 
