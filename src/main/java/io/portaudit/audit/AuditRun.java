@@ -121,7 +121,7 @@ public final class AuditRun {
                 } catch (NoSuchFileException e) {
                     throw new AuditException(AuditException.Kind.INPUT, "--bundle " + b.file() + ": no such file");
                 } catch (IOException e) {
-                    throw new AuditException(AuditException.Kind.INPUT, "--bundle " + b.file() + ": cannot read: " + e.getMessage());
+                    throw new AuditException(AuditException.Kind.INPUT, "--bundle " + b.file() + ": cannot read: " + io.portaudit.model.IoErrors.reason(e));
                 } catch (BundleException e) {
                     throw new AuditException(AuditException.Kind.INPUT, e.getMessage());
                 }

@@ -95,7 +95,9 @@ final class Remedies {
                 }
             }
         }
-        if (out.isEmpty()) out.add(L10n.t("rem.stopunknown", listeners.get(0).endpoint()));
+        // every process's descriptors were read (as root) and none holds it: more privileges would not tell more
+        boolean allRead = listeners.stream().anyMatch(l -> l.note() != null && l.note().contains(io.portaudit.inventory.Inventory.NO_OWNER_ALL_READ));
+        if (out.isEmpty()) out.add(L10n.t(allRead ? "rem.stopunknown.allread" : "rem.stopunknown", listeners.get(0).endpoint()));
         return List.copyOf(out);
     }
 

@@ -322,7 +322,11 @@ public final class AuditCommand implements Callable<Integer> {
                 (format, w) -> io.portaudit.report.SinceSection.write(format, result, changed, w, format.equals("text") && color,
                         w == stdout ? common.verbosity() : Math.max(0, common.verbosity()), new io.portaudit.report.SignOff(operator, note)));
         if (fixScript != null) {
-            Files.writeString(fixScript, FixScript.render(result), StandardCharsets.UTF_8);
+            try {
+                Files.writeString(fixScript, FixScript.render(result), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UserException("--fix-script " + fixScript + ": cannot write: " + io.portaudit.model.IoErrors.reason(e));
+            }
             if (common.verbosity() >= 0) err.println("portaudit: " + L10n.t("cli.wrotefix", fixScript));
         }
         int stored = record(result, storeAt, err);

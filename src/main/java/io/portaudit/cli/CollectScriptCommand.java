@@ -48,7 +48,7 @@ public final class CollectScriptCommand implements Callable<Integer> {
             Files.writeString(output, text, StandardCharsets.UTF_8);
             output.toFile().setExecutable(true, false);
         } catch (IOException e) {
-            throw new UserException("cannot write " + output + ": " + e.getMessage());
+            throw new UserException(output + ": cannot write: " + io.portaudit.model.IoErrors.reason(e));
         }
         return ExitCodes.OK;
     }

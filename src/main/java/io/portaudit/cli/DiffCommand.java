@@ -90,8 +90,17 @@ public final class DiffCommand implements Callable<Integer> {
     private Side side(String ref) throws IOException {
         Path p = Path.of(ref);
         if (Files.isRegularFile(p)) return file(p, common, clock);
-        if (opened == null) opened = store.openExisting(spec.commandLine().getErr());
-        return stored(opened, ref, opened.resolve(ref));
+        if (Files.exists(p)) throw new UserException(ref + ": not a file");
+        long id;
+        try {
+            if (opened == null) opened = store.openExisting(spec.commandLine().getErr());
+            id = opened.resolve(ref);
+        } catch (UserException | StoreException e) {
+            // a path (a/b.json, out.xml) is a file that is missing, not an audit the store lacks
+            if (ref.contains("/") || ref.matches(".*\\.(json|xml|txt|nmap|gnmap|log)")) throw new UserException(ref + ": no such file");
+            throw e;
+        }
+        return stored(opened, ref, id);
     }
 
     /** A stored audit as a side, labelled with how it was named, its id and time. */

@@ -246,7 +246,8 @@ public final class FirewallCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             port = -1;
         }
-        if (p == null || port < 1 || port > 65535) throw new UserException("--trace wants PROTO/PORT, e.g. tcp/23");
+        if (p == null || (port < 0 && !trace.substring(slash + 1).matches("[0-9]+"))) throw new UserException("--trace wants PROTO/PORT, e.g. tcp/23, not '" + trace + "'");
+        if (port < 1 || port > 65535) throw new UserException("--trace " + trace + ": port " + trace.substring(slash + 1) + " is out of range (ports are 1-65535)");
         BigInteger source = null;
         AddressFamily only = null;
         if (src != null) {

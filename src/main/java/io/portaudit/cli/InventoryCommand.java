@@ -104,6 +104,7 @@ public final class InventoryCommand implements Callable<Integer> {
         List<String> remarks;
         boolean incomplete = false;
         boolean manyNs;
+        java.util.Map<String, String> nsNames = java.util.Map.of();
         if (!from.isEmpty()) {
             ServiceNames names = common.serviceNames(problems); // only pasted text names ports; the kernel gives numbers
             List<Capture> caps = new ArrayList<>();
@@ -139,13 +140,17 @@ public final class InventoryCommand implements Callable<Integer> {
             // an unreadable fd directory hides owners; an unreadable ns link may hide a namespace (only matters for --netns all)
             incomplete = remarks.stream().anyMatch(s -> s.startsWith("cannot read") && (s.contains("/fd") || mode == NetnsMode.ALL));
             manyNs = r.namespaces().size() > 1;
+            // namespaces by their ip netns or container name, not by inode
+            if (proc.equals(Path.of("/proc"))) nsNames = io.portaudit.inventory.NetnsNames.labels(listeners,
+                    io.portaudit.inventory.NetnsNames.ipNetns(io.portaudit.inventory.NetnsNames.IP_NETNS_DIRS), r.currentNetns());
         }
         final List<Listener> found = listeners;
         final List<String> notes = remarks;
         final boolean several = manyNs;
+        final java.util.Map<String, String> nsLabels = nsNames;
         output.write(out, err, common.verbosity() < 0, "inventory", java.util.Set.of("text", "json"), (format, w) -> {
             if (format.equals("json")) w.println(InventoryOutput.jsonText(found, notes, problems.list()));
-            else InventoryOutput.text(found, several, w);
+            else InventoryOutput.text(found, several, nsLabels, w);
         });
         if (!output.json() && common.verbosity() >= 0) {
             for (String r : remarks) err.println("portaudit: note: " + r);

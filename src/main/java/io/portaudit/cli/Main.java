@@ -53,6 +53,7 @@ public final class Main implements Runnable {
         COMMANDS.put("fleet", FleetCommand::new);
         COMMANDS.put("worker", WorkerCommand::new);
         COMMANDS.put("serve", ServeCommand::new);
+        COMMANDS.put("completion", CompletionCommand::new);
         COMMANDS.put("help", CommandLine.HelpCommand::new);
     }
 
@@ -85,7 +86,14 @@ public final class Main implements Runnable {
         cl.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("portaudit: " + io.portaudit.model.Text.terminal(ex.getMessage()));
+            java.util.List<String> explained = ex instanceof CommandLine.UnmatchedArgumentException u ? Suggestions.explain(u) : null;
+            if (explained != null) {
+                // "unknown command 'audti'" + "Did you mean 'audit'?"
+                err.println("portaudit: " + io.portaudit.model.Text.terminal(explained.get(0)));
+                for (String line : explained.subList(1, explained.size())) err.println(line);
+            } else {
+                err.println("portaudit: " + io.portaudit.model.Text.terminal(ex.getMessage()));
+            }
             err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             io.portaudit.model.L10n.set(at);
             return ExitCodes.USAGE;
@@ -98,6 +106,13 @@ public final class Main implements Runnable {
             if (ex instanceof io.portaudit.store.StoreException se) {
                 commandLine.getErr().println("portaudit: " + io.portaudit.model.Text.terminal(se.getMessage()));
                 return se.exitCode();
+            }
+            // a file error that no command turned into its own sentence: still one sentence naming the file
+            java.io.IOException ioe = ex instanceof java.io.IOException i ? i : ex instanceof java.io.UncheckedIOException u ? u.getCause() : null;
+            if (ioe != null && io.portaudit.model.IoErrors.file(ioe) != null) {
+                commandLine.getErr().println("portaudit: " + io.portaudit.model.Text.terminal(io.portaudit.model.IoErrors.file(ioe) + ": "
+                        + io.portaudit.model.IoErrors.reason(ioe)));
+                return ExitCodes.USAGE;
             }
             commandLine.getErr().println("portaudit: internal error: " + io.portaudit.model.Text.terminal(String.valueOf(ex)));
             ex.printStackTrace(commandLine.getErr());

@@ -62,7 +62,7 @@ public class OutputOptions {
                     if (!quiet) err.println("portaudit: " + io.portaudit.model.L10n.t("cli.wrote", t.format(), t.file()));
                 }
             } catch (IOException e) {
-                throw new UserException((t.file() == null ? "standard output" : t.file()) + ": cannot write: " + e.getMessage());
+                throw new UserException((t.file() == null ? "standard output" : t.file()) + ": cannot write: " + io.portaudit.model.IoErrors.reason(e));
             }
         }
     }

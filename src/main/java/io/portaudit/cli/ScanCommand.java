@@ -246,7 +246,8 @@ public final class ScanCommand implements Callable<Integer> {
         installSignalHandlers(scanner);
         Progress progress = new Progress(req, statsEvery == null ? Duration.ofSeconds(5) : duration(statsEvery, "--stats-every"));
         outs.add(progress);
-        ScanListener fan = fanOut(outs);
+        // a host's report and the summary print with the progress line erased and held off
+        ScanListener fan = progress.guarding(fanOut(outs));
         long start = clock.millis();
         String args = "portaudit scan " + String.join(" ", originalArgs());
         fan.started(new ScanListener.ScanInfo(args, start, req.tcpPorts(), req.udpPorts(), version()));
@@ -289,7 +290,12 @@ public final class ScanCommand implements Callable<Integer> {
     }
 
     private PrintWriter file(Path p) throws IOException {
-        PrintWriter w = new PrintWriter(Files.newBufferedWriter(p, StandardCharsets.UTF_8));
+        PrintWriter w;
+        try {
+            w = new PrintWriter(Files.newBufferedWriter(p, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UserException(p + ": cannot write: " + io.portaudit.model.IoErrors.reason(e));
+        }
         closeables.add(w);
         return w;
     }
@@ -302,7 +308,7 @@ public final class ScanCommand implements Callable<Integer> {
         } catch (io.portaudit.model.BoundedRead.TooLarge e) {
             throw new UserException(p + ": " + e.getMessage());
         } catch (IOException e) {
-            throw new UserException("cannot read " + p + ": " + e.getMessage());
+            throw new UserException(p + ": cannot read: " + e.getMessage());
         }
     }
 
@@ -342,22 +348,78 @@ public final class ScanCommand implements Callable<Integer> {
         private final long total;
         private final Duration every;
         private final AtomicLong done = new AtomicLong();
-        private final boolean terminal = System.console() != null;
+        private final boolean terminal;
+        private final java.io.PrintStream err;
         private volatile boolean running;
         private Thread thread;
         private long startNanos;
         private String lastEta = "";
 
         Progress(ScanRequest req, Duration every) {
-            long hosts = req.targets().size().min(java.math.BigInteger.valueOf(Long.MAX_VALUE / 200_000)).longValue();
-            PortSet t = req.tcpPorts(), u = req.udpPorts();
-            this.total = hosts * (t.size() + u.size());
+            this(req, every, System.err, System.console() != null);
+        }
+
+        Progress(ScanRequest req, Duration every, java.io.PrintStream err, boolean terminal) {
+            this(req.targets().size().min(java.math.BigInteger.valueOf(Long.MAX_VALUE / 200_000)).longValue()
+                    * (req.tcpPorts().size() + req.udpPorts().size()), every, err, terminal);
+        }
+
+        /** {@code total} probes; the line goes to {@code err}, drawn only when {@code terminal}. */
+        Progress(long total, Duration every, java.io.PrintStream err, boolean terminal) {
+            this.err = err;
+            this.terminal = terminal;
+            this.total = total;
             this.every = every;
         }
+
+        /** Whether a progress line is on the terminal now (guarded by this). */
+        private boolean shown;
+        private int shownLength;
 
         @Override
         public void port(PortResult r) {
             done.incrementAndGet();
+        }
+
+        /**
+         * {@code outputs} with the progress line erased before a host's report or the summary is printed, and no
+         * progress line drawn while it is: what they print starts at the beginning of a line of its own.
+         */
+        ScanListener guarding(ScanListener outputs) {
+            Progress self = this;
+            return new ScanListener() {
+                public void started(ScanInfo info) { outputs.started(info); }
+
+                public void port(PortResult r) { outputs.port(r); }
+
+                public void host(HostReport h) {
+                    synchronized (self) {
+                        erase();
+                        outputs.host(h);
+                    }
+                }
+
+                public void finished(ScanSummary s) {
+                    stopThread();
+                    outputs.finished(s);
+                }
+            };
+        }
+
+        private synchronized void show(String line) {
+            if (!running) return;
+            err.print("\r" + line + " ".repeat(Math.max(0, shownLength - line.length())));
+            err.flush();
+            shown = true;
+            shownLength = line.length();
+        }
+
+        /** Erases the progress line, if one is shown, so that what follows starts at the line's beginning. */
+        synchronized void erase() {
+            if (!shown) return;
+            err.print("\r" + " ".repeat(shownLength) + "\r");
+            err.flush();
+            shown = false;
         }
 
         void startThread() {
@@ -380,19 +442,24 @@ public final class ScanCommand implements Callable<Integer> {
                     String line = String.format(Locale.ROOT, "Stats: %.0fs elapsed; %d/%d ports (%.1f%%) done; ETC in %s",
                             el, d, total, pct, eta.equals(lastEta) ? lastEta : eta);
                     lastEta = eta;
-                    System.err.print("\r" + line + "   ");
-                    System.err.flush();
+                    show(line);
                 }
             });
         }
 
         void stopThread() {
-            running = false;
+            synchronized (this) {
+                running = false;   // no line is shown after this
+            }
             if (thread != null) {
                 thread.interrupt();
-                System.err.print("\r" + " ".repeat(80) + "\r");
-                System.err.flush();
+                try {
+                    thread.join(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
+            erase();
         }
     }
 }

@@ -105,7 +105,7 @@ public final class StoreCommand implements Callable<Integer> {
                 Path f = Path.of(files.get(0));
                 Path tmp = f.toAbsolutePath().resolveSibling(f.getFileName() + ".tmp");
                 int n;
-                try (Store s = store.openExisting(err); Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                try (Store s = store.openExisting(err); Writer w = writer(tmp, f)) {
                     n = s.export(w);
                 }
                 Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -120,7 +120,13 @@ public final class StoreCommand implements Callable<Integer> {
                     for (String name : files) {
                         Path f = Path.of(name);
                         if (!Files.isRegularFile(f)) throw new UserException("store import " + name + ": no such file");
-                        String text = Files.readString(f, StandardCharsets.UTF_8);
+                        String text;
+                        try {
+                            text = Files.readString(f, StandardCharsets.UTF_8);
+                        } catch (IOException e) {
+                            throw new UserException("store import " + name + ": cannot read: " + io.portaudit.model.IoErrors.reason(e)
+                                    + (e instanceof java.nio.charset.CharacterCodingException ? " (an audit JSON or store export is UTF-8)" : ""));
+                        }
                         List<String> units = text.stripLeading().startsWith("{\"format\":\"portaudit-store-export\"")
                                 ? text.lines().filter(l -> !l.isBlank()).toList() : List.of(text);
                         int line = 0;
@@ -154,4 +160,12 @@ public final class StoreCommand implements Callable<Integer> {
         };
     }
 
+
+    private static Writer writer(Path tmp, Path f) {
+        try {
+            return Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserException("store export " + f + ": cannot write: " + io.portaudit.model.IoErrors.reason(e));
+        }
+    }
 }

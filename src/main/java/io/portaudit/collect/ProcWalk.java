@@ -47,6 +47,20 @@ public final class ProcWalk {
 
     private ProcWalk() {}
 
+    /** Whether this process runs as root (effective uid 0 in {@code PROC/self/status}): then "run as root" is no advice. */
+    static boolean root(Path proc) {
+        Integer euid = null;
+        String status = readSmall(proc.resolve("self/status"));
+        if (status != null) {
+            for (String l : status.split("\n")) {
+                if (!l.startsWith("Uid:")) continue;
+                String[] f = l.substring(4).strip().split("\\s+");
+                if (f.length > 1 && f[1].matches("[0-9]+")) euid = Integer.parseInt(f[1]);
+            }
+        }
+        return euid != null && euid == 0;
+    }
+
     /** The numeric entries of the proc root, i.e. the processes, in numeric order. */
     public static List<String> pids(Path proc) throws IOException {
         List<String> out = new ArrayList<>();
@@ -75,7 +89,8 @@ public final class ProcWalk {
                 if (Files.exists(proc.resolve(pid))) remarks.add("process " + pid + " has no readable ns/net (kernel thread or no netns support)");
                 else remarks.add("process " + pid + " exited during the scan");
             } catch (AccessDeniedException e) {
-                remarks.add("cannot read " + ns + ": permission denied; its namespace may be missing (run as root)");
+                remarks.add("cannot read " + ns + ": permission denied; its namespace may be missing" + (root(proc)
+                        ? " (denied to root as well: a process outside this container's or user namespace's reach)" : " (run as root)"));
             } catch (IOException e) {
                 remarks.add("cannot read " + ns + ": " + e.getMessage());
             }
@@ -123,7 +138,8 @@ public final class ProcWalk {
             } catch (AccessDeniedException e) {
                 unreadable.add(Integer.parseInt(pid));
                 remarks.add("cannot read " + dir.resolve("fd") + " (" + orDash(readSmall(dir.resolve("comm"))) + "): permission denied; "
-                        + "sockets it holds show no owner (run as root)");
+                        + "sockets it holds show no owner" + (root(proc) ? " (denied to root as well: a process outside this container's "
+                        + "or user namespace's reach)" : " (run as root)"));
                 continue;
             } catch (IOException e) {
                 unreadable.add(Integer.parseInt(pid));

@@ -29,7 +29,10 @@ final class SnapshotBuilder {
                 boolean truncated) {
         exitByKind.putIfAbsent(kind, exit);
         if (exit != null && exit == CaptureCommands.NOT_FOUND && stdout.isBlank() && !truncated) {
-            notes.add(firstWord(command) + " is not available on the device: its output is not part of this audit");
+            // podman is optional: a device without it runs no podman containers, and there is nothing to say
+            if (!kind.equals(DeviceSnapshot.KIND_PODMAN_PS)) {
+                notes.add(firstWord(command) + " is not available on the device: its output is not part of this audit");
+            }
             return null;
         }
         Capture c = new Capture(kind, command, exit, stdout, stderr, at, source, truncated, netns);

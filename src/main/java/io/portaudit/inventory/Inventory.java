@@ -57,6 +57,12 @@ public final class Inventory {
         return fromSnapshot(snap, names, problems, null);
     }
 
+    /** The note of a listener no process was found for, when some processes' descriptors could not be read. */
+    public static final String NO_OWNER_UNREADABLE = "no owner found: held by a process whose fds could not be read, one that exited, or the kernel";
+    /** ... and when every process's descriptors were read: more privileges would not find its owner. */
+    public static final String NO_OWNER_ALL_READ = "no owner found: the holding process exited during the scan, or the socket belongs to the kernel "
+            + "or to a process outside the PID namespace that was read";
+
     private static List<Listener> fromSnapshot(DeviceSnapshot snap, ServiceNames names, Problems problems, SocketOwners.Table given) {
         Passwd passwd = snap.first(DeviceSnapshot.KIND_PASSWD).map(c -> Passwd.parse(c.stdout())).orElse(Passwd.EMPTY);
         SocketOwners.Table table = given;
@@ -96,6 +102,7 @@ public final class Inventory {
                 ls.addAll(ProcNetParser.parse(c.command(), c.stdout(), p, table.owners(), netns, problems));
             }
             if (proc) {
+                if (table != SocketOwners.Table.EMPTY) ls = ownerless(ls, table);
                 ls = withTextEvidence(ls, caps, names, table, byPid, problems);
                 ls.addAll(textOnly(ls, caps, names, table, byPid, netns));
             } else {
@@ -186,6 +193,17 @@ public final class Inventory {
             }
         }
         return new ArrayList<>(merged.values());
+    }
+
+    /** Says why a socket from /proc has no owner, when the socket-owners table was collected. */
+    private static List<Listener> ownerless(List<Listener> ls, SocketOwners.Table table) {
+        boolean allRead = table.remarks().stream().noneMatch(r -> r.startsWith("unreadable"));
+        List<Listener> out = new ArrayList<>(ls.size());
+        for (Listener l : ls) {
+            out.add(!l.owners().isEmpty() ? l : l.withScope(l.scope(), l.dualStack(), l.iface(),
+                    ScopeResolver.join(l.note(), allRead ? NO_OWNER_ALL_READ : NO_OWNER_UNREADABLE)));
+        }
+        return out;
     }
 
     private static List<Listener> withTextEvidence(List<Listener> ls, List<Capture> caps, ServiceNames names, SocketOwners.Table table,
@@ -322,8 +340,7 @@ public final class Inventory {
                 if (o != null) withOwners.add(l.withOwners(o));
                 else {
                     withOwners.add(l.withScope(l.scope(), l.dualStack(), l.iface(), ScopeResolver.join(l.note(), !found.unreadable().isEmpty()
-                            ? "no owner found: held by a process whose fds could not be read, one that exited, or the kernel"
-                            : "no owner found: the holding process exited during the scan, or the socket belongs to the kernel")));
+                            ? NO_OWNER_UNREADABLE : NO_OWNER_ALL_READ)));
                 }
             }
             Boolean ns6 = e.getKey().equals(nss.current()) ? v6only : null;

@@ -65,6 +65,11 @@ public final class InventoryOutput {
 
     /** The table; {@code showNetns} adds the namespace column (when more than one was read). */
     public static void text(List<Listener> listeners, boolean showNetns, PrintWriter out) {
+        text(listeners, showNetns, java.util.Map.of(), out);
+    }
+
+    /** The table, each namespace shown by its name in {@code netnsNames} ({@link NetnsNames}) when it has one. */
+    public static void text(List<Listener> listeners, boolean showNetns, java.util.Map<String, String> netnsNames, PrintWriter out) {
         List<String[]> rows = new ArrayList<>();
         rows.add(showNetns
                 ? new String[] {"Netid", "State", "Local Address:Port", "Scope", "Process", "User", "Unit/Container", "Netns"}
@@ -85,7 +90,7 @@ public final class InventoryOutput {
             if (l.iface() != null && l.scope() == io.portaudit.model.BindScope.SPECIFIC) scope += "(" + l.iface() + ")";
             String[] row = {l.protocol().label(), l.state(), addr, scope, procs.isEmpty() ? "-" : String.join(",", procs),
                 users.isEmpty() ? "-" : String.join(",", users), units.isEmpty() ? "-" : String.join(",", units),
-                l.netns() == null ? "-" : l.netns()};
+                l.netns() == null ? "-" : netnsNames.getOrDefault(l.netns(), l.netns())};
             for (int i = 0; i < row.length; i++) row[i] = printable(row[i]);
             rows.add(showNetns ? row : java.util.Arrays.copyOf(row, 7));
         }

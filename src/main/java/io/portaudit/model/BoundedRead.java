@@ -38,10 +38,17 @@ public final class BoundedRead {
     public static byte[] read(String file, long maxBytes, int maxLineBytes) throws IOException {
         if (file.equals("-")) return read(System.in, maxBytes, maxLineBytes);
         Path p = Path.of(file);
-        // a regular file that is plainly too large is refused before reading it
-        if (Files.isRegularFile(p) && Files.size(p) > maxBytes) throw tooLarge(maxBytes);
-        try (InputStream in = Files.newInputStream(p)) {
-            return read(in, maxBytes, maxLineBytes);
+        try {
+            // a regular file that is plainly too large is refused before reading it
+            if (Files.isRegularFile(p) && Files.size(p) > maxBytes) throw tooLarge(maxBytes);
+            try (InputStream in = Files.newInputStream(p)) {
+                return read(in, maxBytes, maxLineBytes);
+            }
+        } catch (TooLarge e) {
+            throw e;
+        } catch (IOException e) {
+            // the reason in words ("no such file", "is a directory"): callers add the file's name
+            throw new IOException(IoErrors.reason(e), e);
         }
     }
 

@@ -68,16 +68,18 @@ public final class TextReport {
             out.println();
         }
 
+        // the SERVICE column as wide as its longest name (IANA names run to 15 characters: xinuexpansion4), never cut
+        int sw = Math.max(12, r.rows().stream().mapToInt(row -> row.service() == null ? 1 : Text.printable(row.service(), 40).length() + 1).max().orElse(12));
         out.println(String.join(" ", pad(L10n.t("col.proto"), 5), pad(L10n.t("col.port"), 5), pad(L10n.t("col.family"), 6),
-                pad(L10n.t("col.service"), 12), pad(L10n.t("col.firewall"), 10), pad(L10n.t("col.scan"), 14), L10n.t("col.listener")));
+                pad(L10n.t("col.service"), sw), pad(L10n.t("col.firewall"), 10), pad(L10n.t("col.scan"), 14), L10n.t("col.listener")));
         for (PortRow row : r.rows()) {
             String fw = row.firewall() == null ? "?" : row.firewall().verdict().label()
                     + (row.firewall().redirect() == null ? "" : "->" + row.firewall().redirect().target());
             String scan = row.scan() == null ? "-" : row.scan().state().label();
             String listener = row.listeners().isEmpty() ? "-" : String.join(",", row.listeners().stream()
                     .map(l -> l.endpoint() + (l.owners().isEmpty() ? "" : " " + l.owners().get(0).comm())).toList());
-            out.printf("%-5s %-5d %-6s %-12s %-10s %-14s %s%n", row.protocol().label(), row.port(), row.family().label(),
-                    Text.printable(row.service() == null ? "-" : row.service(), 12), fw, scan, Text.printable(listener, 80));
+            out.printf("%-5s %-5d %-6s %-" + sw + "s %-10s %-14s %s%n", row.protocol().label(), row.port(), row.family().label(),
+                    Text.printable(row.service() == null ? "-" : row.service(), 40), fw, scan, Text.printable(listener, 80));
         }
         if (r.rows().isEmpty()) out.println(L10n.t("text.noports"));
         out.println();

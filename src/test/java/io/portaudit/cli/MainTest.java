@@ -46,7 +46,7 @@ public class MainTest {
     void anUnknownOptionIsAUsageError() {
         Run r = run("audit", "--no-such-option");
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).contains("Unknown option", "--help");
+        assertThat(r.err()).contains("unknown option", "--help");
     }
 
     @Test
@@ -79,8 +79,8 @@ public class MainTest {
         CommandLine scan = Main.commandLineFor(new String[] {"scan", "-p", "80", "127.0.0.1"});
         assertThat(scan.getSubcommands().keySet()).containsExactly("scan");
         assertThat(Main.commandLineFor(new String[] {"help", "scan"}).getSubcommands().keySet())
-                .containsExactly("audit", "firewall", "inventory", "scan", "collect-script", "history", "show", "diff", "baseline", "store", "fleet", "worker", "serve", "help");
-        assertThat(Main.commandLineFor(new String[] {"--version"}).getSubcommands()).hasSize(14);
-        assertThat(Main.commandLineFor(new String[] {"bogus"}).getSubcommands()).hasSize(14);
+                .containsExactly("audit", "firewall", "inventory", "scan", "collect-script", "history", "show", "diff", "baseline", "store", "fleet", "worker", "serve", "completion", "help");
+        assertThat(Main.commandLineFor(new String[] {"--version"}).getSubcommands()).hasSize(15);
+        assertThat(Main.commandLineFor(new String[] {"bogus"}).getSubcommands()).hasSize(15);
     }
 }

@@ -47,4 +47,14 @@ class SnapshotBuilderTest {
                 new SnapshotBuilder.Netns(null, "self"));
         assertThat(SnapshotBuilder.ownNetns(l)).isEqualTo("net:[1]");
     }
+
+    /** Issue 20: a device without podman runs no podman containers: no note about it; other missing tools are noted. */
+    @Test
+    void noNoteAboutPodmanWhenThereIsNoPodman() {
+        SnapshotBuilder b = new SnapshotBuilder("test");
+        java.time.Instant at = java.time.Instant.EPOCH;
+        assertThat(b.add(io.portaudit.model.DeviceSnapshot.KIND_PODMAN_PS, "podman ps", Probes.NOT_FOUND, "", "sh: podman: not found", at, null, false)).isNull();
+        assertThat(b.add(io.portaudit.model.DeviceSnapshot.KIND_SS, "ss -tulnpe", Probes.NOT_FOUND, "", "sh: ss: not found", at, null, false)).isNull();
+        assertThat(b.build("h", at).notes()).containsExactly("ss is not available on the device: its output is not part of this audit");
+    }
 }
