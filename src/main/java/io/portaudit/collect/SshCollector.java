@@ -125,6 +125,9 @@ public final class SshCollector {
                         + "accepted): use -i KEY, an ssh-agent (SSH_AUTH_SOCK), or run on a terminal to type a password"
                         + (keyProblems.isEmpty() ? "" : "; keys that could not be loaded: " + String.join("; ", keyProblems)), e);
             }
+            // MINA's "DefaultConnectFuture[root@/10.0.0.5:22]: Failed (ConnectException) to execute: Connection refused" -> "connection refused"
+            String plain = why.replaceFirst("^DefaultConnectFuture\\[[^\\]]*\\]: Failed \\(\\w+\\) to execute: ", "");
+            if (!plain.equals(why) && !plain.isEmpty()) why = Character.toLowerCase(plain.charAt(0)) + plain.substring(1);
             throw new CollectException("ssh " + t + ": cannot connect: " + why, e);
         }
     }

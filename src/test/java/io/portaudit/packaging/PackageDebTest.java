@@ -137,7 +137,7 @@ class PackageDebTest {
         Run ssh = portaudit("audit", "--no-store", "--ssh", "root@127.0.0.1:1", "-i", dir.resolve("key").toString(),
                 "--known-hosts", dir.resolve("known_hosts").toString(), "--no-scan", "--connect-timeout", "5");
         assertThat(ssh.exit()).as(ssh.err()).isEqualTo(3);
-        assertThat(ssh.err()).contains("cannot connect").doesNotContain("key file");
+        assertThat(ssh.err()).contains("cannot connect: connection refused").doesNotContain("key file");
         Run pg = portaudit("history", "--store", "jdbc:postgresql://127.0.0.1:1/portaudit");
         assertThat(pg.exit()).isEqualTo(2);
         assertThat(pg.err()).contains("cannot open store");
