@@ -67,6 +67,7 @@ class HelpfulCliTest {
             reads.add(List.of("scan", "--excludefile", p, "127.0.0.1"));
             reads.add(List.of("diff", "--no-store", p, netstat));
             reads.add(List.of("store", "import", "--store", dir.resolve("s.db").toString(), p));
+            reads.add(List.of("fleet", "run", "--store", dir.resolve("f.db").toString(), p));
         }
         List<List<String>> writes = List.of(
                 List.of("audit", "--no-store", "--input", netstat, "-q", "--fix-script", noDir.toString()),

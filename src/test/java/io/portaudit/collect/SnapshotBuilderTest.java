@@ -53,8 +53,8 @@ class SnapshotBuilderTest {
     void noNoteAboutPodmanWhenThereIsNoPodman() {
         SnapshotBuilder b = new SnapshotBuilder("test");
         java.time.Instant at = java.time.Instant.EPOCH;
-        assertThat(b.add(io.portaudit.model.DeviceSnapshot.KIND_PODMAN_PS, "podman ps", Probes.NOT_FOUND, "", "sh: podman: not found", at, null, false)).isNull();
-        assertThat(b.add(io.portaudit.model.DeviceSnapshot.KIND_SS, "ss -tulnpe", Probes.NOT_FOUND, "", "sh: ss: not found", at, null, false)).isNull();
+        assertThat(b.add(io.portaudit.model.DeviceSnapshot.KIND_PODMAN_PS, "podman ps", CaptureCommands.NOT_FOUND, "", "sh: podman: not found", at, null, false)).isNull();
+        assertThat(b.add(io.portaudit.model.DeviceSnapshot.KIND_SS, "ss -tulnpe", CaptureCommands.NOT_FOUND, "", "sh: ss: not found", at, null, false)).isNull();
         assertThat(b.build("h", at).notes()).containsExactly("ss is not available on the device: its output is not part of this audit");
     }
 }
