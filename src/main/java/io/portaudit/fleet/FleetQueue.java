@@ -123,6 +123,19 @@ public final class FleetQueue {
         return out;
     }
 
+    /** True while a run has a job left (queued or running); stops at the first row it finds. */
+    static boolean hasJobs(Store store, String runId) {
+        return store.transaction("cannot read the run's jobs", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM scheduled_tasks WHERE task_name = ? AND task_instance LIKE ? LIMIT 1")) {
+                ps.setString(1, TASK);
+                ps.setString(2, like(runId + "/") + "%");
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
     /** How many jobs of any run are left (queued or running). */
     public static int remaining(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = ?")) {

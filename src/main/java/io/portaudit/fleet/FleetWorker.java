@@ -248,7 +248,7 @@ public final class FleetWorker implements AutoCloseable {
 
     /** The worker that records a run's last device marks the run done. */
     private void finishIfEnded(Store store, FleetRuns runs, String runId) {
-        if (FleetQueue.rows(store, runId).isEmpty() && FleetQueue.ended(runs.devices(runId))
+        if (!FleetQueue.hasJobs(store, runId) && FleetQueue.ended(runs.devices(runId))
                 && runs.run(runId).map(r -> r.state().equals(FleetRuns.RUN_RUNNING)).orElse(false)) {
             runs.finish(runId, FleetRuns.RUN_DONE, clock.instant());
         }
