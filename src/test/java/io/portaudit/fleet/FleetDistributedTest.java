@@ -162,8 +162,10 @@ class FleetDistributedTest {
             Thread.sleep(300);
             workers.get(0).destroyForcibly();   // SIGKILL
             assertThat(workers.get(0).waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(column(url, "SELECT picked_by FROM scheduled_tasks WHERE task_instance = ?", run + "/" + killedDevice))
-                    .as("the killed worker's job is still in the table, held by the dead worker").containsExactly("w1");
+            // its job is still in the table (held by the dead worker, or already revived for another one: on a loaded
+            // machine the killed worker's last heartbeats may have come late), and the device has no result yet
+            assertThat(column(url, "SELECT COUNT(*) FROM scheduled_tasks WHERE task_instance = ?", run + "/" + killedDevice)).containsExactly("1");
+            assertThat(column(url, "SELECT state FROM fleet_device WHERE run_id = ? AND device = ?", run, killedDevice)).doesNotContain("done");
 
             for (Process p : workers.subList(1, 3)) {
                 assertThat(p.waitFor(WORKER_LIMIT.toSeconds(), TimeUnit.SECONDS)).as("worker ended (--until-idle)").isTrue();
@@ -182,7 +184,7 @@ class FleetDistributedTest {
             assertThat(column(url, "SELECT COUNT(*) FROM scheduled_tasks")).containsExactly("0");
             // the killed worker's device was redone by another worker, on its second attempt
             assertThat(column(url, "SELECT worker || ' ' || attempts FROM fleet_device WHERE run_id = ? AND device = ?", run, killedDevice))
-                    .singleElement().satisfies(s -> assertThat(s).matches("w[23] 2"));
+                    .singleElement().satisfies(s -> assertThat(s).matches("w[23] [2-9]"));
             assertThat(column(url, "SELECT DISTINCT worker FROM fleet_device WHERE run_id = ?", run)).doesNotContain("w1");
             assertThat(Files.readString(tmp.resolve("w2.log")) + Files.readString(tmp.resolve("w3.log"))).contains(killedDevice + " (" + run + ")");
 
@@ -221,7 +223,7 @@ class FleetDistributedTest {
             return DeviceAudit.run(device, defaults, store, runId, clock, also);
         };
         StringWriter log = new StringWriter();
-        FleetWorker w = new FleetWorker(loc, new FleetWorker.Options("solo", 1, Duration.ofMillis(100), Duration.ofMillis(500), 4, true), runner,
+        FleetWorker w = new FleetWorker(loc, new FleetWorker.Options("solo", 1, Duration.ofMillis(100), Duration.ofSeconds(2), 4, true), runner,
                 Clock.systemUTC(), new PrintWriter(log, true));
         Thread t = new Thread(() -> {
             try {
@@ -273,7 +275,7 @@ class FleetDistributedTest {
         // a worker started afterwards finds nothing to do
         StringWriter log = new StringWriter();
         FleetWorker idle = new FleetWorker(StoreLocation.parse(url, Map.of()), new FleetWorker.Options("late", 1, Duration.ofMillis(100),
-                Duration.ofMillis(500), 4, true), DeviceAudit::run, Clock.systemUTC(), new PrintWriter(log, true));
+                Duration.ofSeconds(2), 4, true), DeviceAudit::run, Clock.systemUTC(), new PrintWriter(log, true));
         idle.run();
         assertThat(idle.recorded()).isZero();
     }
@@ -289,7 +291,7 @@ class FleetDistributedTest {
 
         StringWriter log = new StringWriter();
         FleetWorker w = new FleetWorker(StoreLocation.parse(url, Map.of()), new FleetWorker.Options("solo", 2, Duration.ofMillis(100),
-                Duration.ofMillis(500), 4, true), DeviceAudit::run, Clock.systemUTC(), new PrintWriter(log, true));
+                Duration.ofSeconds(2), 4, true), DeviceAudit::run, Clock.systemUTC(), new PrintWriter(log, true));
         w.run();
         assertThat(w.recorded()).as(log.toString()).isEqualTo(6);
 
