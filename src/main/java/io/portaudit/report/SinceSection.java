@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
  * cover is skipped). SARIF reports gate results only and gets nothing. The section is never part of the stored result.
  */
 public final class SinceSection {
-    public static final String TITLE = "Changed since the previous audit";
+    /** The section's heading in the report's language ({@code since.title}). */
+    static String title() {
+        return io.portaudit.model.L10n.t("since.title");
+    }
 
     private SinceSection() {}
 
@@ -46,7 +49,7 @@ public final class SinceSection {
                 Reports.write(format, r, out, color, verbosity);
                 PrintWriter pw = new PrintWriter(out);
                 pw.println();
-                pw.println(TITLE + ":");
+                pw.println(title() + ":");
                 DiffReport.text(since, pw, false);
                 pw.flush();
             }
@@ -60,7 +63,7 @@ public final class SinceSection {
                 Reports.write(format, r, out, color, verbosity, signOff);
                 PrintWriter pw = new PrintWriter(out);
                 pw.println();
-                pw.println("## " + TITLE);
+                pw.println("## " + title());
                 pw.println();
                 DiffReport.markdownBody(since, pw, false);
                 pw.flush();
@@ -71,7 +74,7 @@ public final class SinceSection {
                 String page = rendered.toString();
                 StringWriter sw = new StringWriter();
                 PrintWriter pw = new PrintWriter(sw);
-                pw.println("<section id=\"changed-since\"><h2>" + TITLE + "</h2>");
+                pw.println("<section id=\"changed-since\"><h2>" + Text.markup(title(), false) + "</h2>");
                 DiffReport.htmlBody(since, pw, false);
                 pw.println(summary(since) + "</section>");
                 pw.flush();

@@ -304,6 +304,8 @@ abstract class StoreContract {
         // the same outputs again: stored once, and nothing changed since the previous audit
         MainTest.Run again = Cli.run(Cli.fw2(url, "--device", "b440", "--diff-previous"));
         assertThat(again.out()).contains("Changed since the previous audit:").contains("no differences");
+        MainTest.Run ja = Cli.run(Cli.fw2(url, "--device", "b440", "--diff-previous", "--lang", "ja"));
+        assertThat(ja.out()).as(ja.err()).contains("前回の監査からの変更:");
         // bad uses: a reference the store does not know, both options, no store
         MainTest.Run unknown = Cli.run(Cli.fw2(url, "--device", "b440", "--since", "nosuch@latest"));
         assertThat(unknown.exit()).isEqualTo(2);
