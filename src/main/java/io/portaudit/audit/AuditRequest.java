@@ -50,7 +50,7 @@ public record AuditRequest(Source source, Scan scan, Policy policy, Severity fai
     }
 
     /** Where the facts come from. */
-    public sealed interface Source permits ThisMachine, Ssh, BundleFile, Pasted, Previous {}
+    public sealed interface Source permits ThisMachine, Ssh, BundleFile, Pasted, Previous, ScanOnly {}
 
     /**
      * This machine's own tables (/proc, the firewall tools present); no self-scan. With {@code loopbackProbe} its own
@@ -76,6 +76,12 @@ public record AuditRequest(Source source, Scan scan, Policy policy, Severity fai
             texts = List.copyOf(texts);
         }
     }
+
+    /**
+     * Nothing collected from the device: the audit is its {@link Scan} alone (a fleet's {@code scan-only: true} device).
+     * Its firewall and listener views are missing, so the checks that need them are not run, never passed.
+     */
+    public record ScanOnly() implements Source {}
 
     /** A previous result ({@code audit --json}) read back as it was recorded: no scan, policy or threshold apply. */
     public record Previous(String name, String json) implements Source {}

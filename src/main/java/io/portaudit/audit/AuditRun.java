@@ -99,6 +99,12 @@ public final class AuditRun {
                 throw new AuditException(AuditException.Kind.INPUT, e.getMessage());
             }
         }
+        if (req.source() instanceof AuditRequest.ScanOnly) {
+            if (req.scan() == null) throw new AuditException(AuditException.Kind.INPUT, "a scan-only audit needs a scan target");
+            DeviceSnapshot snap = new DeviceSnapshot("scan-only", req.scan().target(), req.clock().instant(), List.of(), false, List.of());
+            return new AuditInput(snap, null, null, null, List.of(), List.of("scan only: no firewall rules or listeners were collected "
+                    + "from the device; what the scan sees is all this audit knows"));
+        }
         DeviceSnapshot snap = collect(req.source(), req.progress(), req.clock());
         return ViewBuilder.fromSnapshot(snap, req.names(), null);
     }
@@ -136,6 +142,7 @@ public final class AuditRun {
             case AuditRequest.ThisMachine m -> snap = new LocalCollector(clock, new CommandRunner(clock), Path.of("/proc")).collect();
             case AuditRequest.Pasted p -> throw new IllegalArgumentException("pasted outputs are read, not collected");
             case AuditRequest.Previous p -> throw new IllegalArgumentException("a previous result is read, not collected");
+            case AuditRequest.ScanOnly s -> throw new IllegalArgumentException("a scan-only audit collects nothing");
         }
         (progress == null ? AuditProgress.NONE : progress).collected(snap);
         return snap;

@@ -200,7 +200,7 @@ public final class FleetCommand implements Callable<Integer> {
                 }
                 List<FleetRuns.Entry> entries = runs.devices(id);
                 int code = summary(out, id, entries, runner.stopped());
-                if (skipped > 0 && code == 0) code = ExitCodes.INCOMPLETE;   // entries skipped: not every device was audited
+                if (skipped > 0) code = ExitCodes.INCOMPLETE;   // entries skipped: not every device of the file was audited (3 wins over 1)
                 out.println(id);
                 out.flush();
                 return code;

@@ -35,8 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  prune --keep N             keep each device's N latest audits",
             "  prune --older-than 90d     delete audits collected before then (d, h, w; a baseline's audit is kept)",
             "  export FILE.jsonl          every audit, one JSON line each (device, coverage, the result document)",
-            "  import FILE...             export files, or audit JSON files (--device NAME for those); a result already stored is "
-                    + "skipped, so importing twice changes nothing",
+            "  import FILE...             export files, audit JSON files (--device NAME for those), or other SQLite stores (a "
+                    + "fleet shard's: its audits and fleet runs); a result already stored is skipped, so importing twice changes nothing",
             ""
         })
 public final class StoreCommand implements Callable<Integer> {
@@ -115,11 +115,33 @@ public final class StoreCommand implements Callable<Integer> {
                 if (files.isEmpty()) throw new UserException("store import FILE...: no file");
                 StoreLocation loc = store.location();
                 if (loc == null) throw new UserException("store import: no store (--no-store)");
-                int stored = 0, skipped = 0;
+                int stored = 0, skipped = 0, runs = 0, fleetDevices = 0;
                 try (Store s = StoreOptions.open(loc, err, common.verbosity() < 0)) {
                     for (String name : files) {
                         Path f = Path.of(name);
                         if (!Files.isRegularFile(f)) throw new UserException("store import " + name + ": no such file");
+                        if (sqlite(f)) {
+                            // another store (a shard's): its audits, then its fleet runs with their audit ids mapped
+                            if (loc.file() != null && Files.exists(loc.file()) && Files.isSameFile(loc.file(), f)) {
+                                throw new UserException("store import " + name + ": that is the store being imported into");
+                            }
+                            java.util.Map<Long, Long> ids = new java.util.HashMap<>();
+                            try (Store from = Store.open(StoreLocation.parse(f.toString(), java.util.Map.of()))) {
+                                for (Store.Device d : from.devices()) {
+                                    for (Store.AuditInfo a : from.audits(d.id())) {
+                                        Store.Recorded r = s.importLine(from.exportLine(d, a), DeviceIdentity.named(null), clock.instant());
+                                        ids.put(a.id(), r.auditId());
+                                        if (r.stored()) stored++; else skipped++;
+                                    }
+                                }
+                                var m = new io.portaudit.fleet.FleetRuns(s).merge(new io.portaudit.fleet.FleetRuns(from), ids, clock.instant());
+                                runs += m.runs();
+                                fleetDevices += m.devices();
+                            } catch (StoreException e) {
+                                throw new StoreException(name + ": " + e.getMessage(), e.exitCode());
+                            }
+                            continue;
+                        }
                         String text;
                         try {
                             text = Files.readString(f, StandardCharsets.UTF_8);
@@ -142,14 +164,23 @@ public final class StoreCommand implements Callable<Integer> {
                         }
                     }
                 }
-                out.println("imported " + stored + " audit(s), " + skipped + " already stored");
+                out.println("imported " + stored + " audit(s), " + skipped + " already stored"
+                        + (runs + fleetDevices > 0 ? "; fleet runs: " + runs + " new, " + fleetDevices + " device result(s) added" : ""));
             }
             default -> throw new UserException("store: ACTION is info, migrate, prune, export or import, not '" + action + "'");
         }
         return 0;
     }
 
-    static Duration age(String s) {
+    /** A SQLite database file (a store), by its header. */
+    static boolean sqlite(Path f) throws IOException {
+        try (var in = Files.newInputStream(f)) {
+            byte[] head = in.readNBytes(16);
+            return head.length == 16 && new String(head, 0, 15, StandardCharsets.ISO_8859_1).equals("SQLite format 3");
+        }
+    }
+
+        static Duration age(String s) {
         var m = java.util.regex.Pattern.compile("([0-9]{1,6})([hdw])").matcher(s);
         if (!m.matches()) throw new UserException("--older-than: expected N followed by h, d or w (e.g. 90d), not '" + s + "'");
         long n = Long.parseLong(m.group(1));

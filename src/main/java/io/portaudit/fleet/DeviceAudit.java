@@ -104,7 +104,8 @@ public final class DeviceAudit {
         String reason = reason(result, status);
         if (store == null) return new DeviceOutcome(name, status, reason, null);
         String json = AuditJson.write(result);
-        DeviceIdentity collected = DeviceIdentity.of(result.snapshot());
+        // a scan alone carries no identity (its host is only the address scanned)
+        DeviceIdentity collected = device.scanOnly() ? DeviceIdentity.named(null) : DeviceIdentity.of(result.snapshot());
         try {
             synchronized (store) {
                 DeviceIdentity id = identity(name, collected, store, notes);
@@ -132,7 +133,7 @@ public final class DeviceAudit {
         } else if (d.bundle() != null) {
             source = new AuditRequest.BundleFile(d.bundle());
         } else {
-            source = new AuditRequest.Pasted(List.of());
+            source = new AuditRequest.ScanOnly();
         }
         String target = d.scanTarget();
         String ports = d.ports() != null ? d.ports() : defaults.ports();
@@ -200,16 +201,22 @@ public final class DeviceAudit {
         return collected.withName(name);
     }
 
-    /** A scan that got no answer at all: every probed port filtered (or open|filtered) and nothing else seen. */
+    /**
+     * A scan that got no answer at all: TCP ports were probed, and every probed port is filtered (or open|filtered)
+     * with nothing else seen. A UDP-only scan proves nothing either way (silence is what open UDP ports give too).
+     */
     static boolean noAnswer(AuditResult r) {
         if (r.scan() == null) return false;
+        boolean tcp = false;
         for (PortResult p : r.scan().results()) {
+            tcp |= p.protocol() == io.portaudit.model.Protocol.TCP;
             if (p.state() != PortState.FILTERED && p.state() != PortState.OPEN_FILTERED) return false;
         }
         for (var h : r.scan().hidden()) {
+            tcp |= h.protocol() == io.portaudit.model.Protocol.TCP && h.count() > 0;
             if (h.state() != PortState.FILTERED && h.state() != PortState.OPEN_FILTERED && h.count() > 0) return false;
         }
-        return true;
+        return tcp;
     }
 
     private static AuditResult againstBaseline(AuditResult result, String model, Store s, Clock clock) throws IOException {

@@ -80,9 +80,12 @@ public final class FleetReport {
                 }
             }
         }
+        // fleet-file order (shards merged from several stores come back in it too), then by name
+        List<FleetRuns.Entry> ordered = new ArrayList<>(byName.values());
+        ordered.sort(java.util.Comparator.comparingInt((FleetRuns.Entry e) -> e.spec().line()).thenComparing(FleetRuns.Entry::device));
         List<Device> devices = new ArrayList<>();
         Map<String, Port> ports = new TreeMap<>(FleetReport::portOrder);
-        for (FleetRuns.Entry e : byName.values()) {
+        for (FleetRuns.Entry e : ordered) {
             String model = e.spec().model();
             TreeSet<String> exposed = new TreeSet<>(FleetReport::portOrder);
             int findings = 0, failing = 0;

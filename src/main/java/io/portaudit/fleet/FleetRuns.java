@@ -194,6 +194,71 @@ public final class FleetRuns {
                 state, Store.ts(now), Store.ts(now), runId));
     }
 
+    /** What {@link #merge} did. */
+    public record Merged(int runs, int devices, int kept) {}
+
+    /**
+     * Merges the runs of another store (a shard's SQLite file) into this one, after its audits were imported:
+     * {@code auditIds} maps the other store's audit ids to this store's. A run new here is copied; a run already here
+     * (shards given the same {@code --run-id}) gains the devices it lacks, and a device here that is not done takes the
+     * other's row when that one is done. Nothing is recorded twice: importing the same file again changes nothing.
+     */
+    public Merged merge(FleetRuns from, java.util.Map<Long, Long> auditIds, Instant now) {
+        int runsAdded = 0, devicesAdded = 0, kept = 0;
+        for (Run r : from.runs()) {
+            List<Entry> theirs = from.devices(r.id());
+            int[] counts = tx("cannot merge the fleet run " + r.id(), c -> {
+                int added = 0, same = 0, newRun = 0;
+                List<Run> mine = query(c, "SELECT id, created, source, state, shard, defaults, devices, updated, finished FROM fleet_run WHERE id = ?",
+                        rs -> new Run(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), null, rs.getInt(7),
+                                rs.getString(8), rs.getString(9)), r.id());
+                if (mine.isEmpty()) {
+                    update(c, "INSERT INTO fleet_run (id, created, source, state, shard, defaults, devices, updated, finished) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", r.id(), r.created(), r.source(), r.state(), r.shard(), FleetJson.write(r.defaults()),
+                            0, r.updated(), r.finished());
+                    newRun = 1;
+                } else {
+                    Run m = mine.get(0);
+                    String shard = m.shard() == null || r.shard() == null || m.shard().equals(r.shard()) ? m.shard()
+                            : java.util.Arrays.asList(m.shard().split(",")).contains(r.shard()) ? m.shard() : m.shard() + "," + r.shard();
+                    // the merged run is done only when every part was
+                    String state = m.state().equals(RUN_DONE) && !r.state().equals(RUN_DONE) ? r.state() : m.state();
+                    update(c, "UPDATE fleet_run SET shard = ?, state = ?, updated = ? WHERE id = ?", shard, state, Store.ts(now), r.id());
+                }
+                int seq = query(c, "SELECT COALESCE(MAX(seq), -1) FROM fleet_device WHERE run_id = ?", rs -> rs.getInt(1), r.id()).get(0) + 1;
+                for (Entry e : theirs) {
+                    Long audit = e.auditId() == null ? null : auditIds.get(e.auditId());
+                    if (e.auditId() != null && audit == null) {
+                        throw new StoreException("fleet run " + r.id() + ", device " + e.device() + ": its audit " + e.auditId()
+                                + " was not imported", 3);
+                    }
+                    List<String> here = query(c, "SELECT state FROM fleet_device WHERE run_id = ? AND device = ?", rs -> rs.getString(1), r.id(),
+                            e.device());
+                    if (here.isEmpty()) {
+                        update(c, "INSERT INTO fleet_device (run_id, device, seq, state, status, reason, audit_id, attempts, worker, updated, spec) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", r.id(), e.device(), seq++, e.state(),
+                                e.status() == null ? null : e.status().label(), e.reason(), audit, e.attempts(), e.worker(), e.updated(),
+                                FleetJson.write(e.spec()));
+                        added++;
+                    } else if (!here.get(0).equals(DONE) && e.state().equals(DONE)) {
+                        update(c, "UPDATE fleet_device SET state = ?, status = ?, reason = ?, audit_id = ?, attempts = ?, worker = ?, updated = ? "
+                                + "WHERE run_id = ? AND device = ?", e.state(), e.status().label(), e.reason(), audit, e.attempts(), e.worker(),
+                                e.updated(), r.id(), e.device());
+                        added++;
+                    } else {
+                        same++;
+                    }
+                }
+                update(c, "UPDATE fleet_run SET devices = (SELECT COUNT(*) FROM fleet_device WHERE run_id = ?) WHERE id = ?", r.id(), r.id());
+                return new int[] {newRun, added, same};
+            });
+            runsAdded += counts[0];
+            devicesAdded += counts[1];
+            kept += counts[2];
+        }
+        return new Merged(runsAdded, devicesAdded, kept);
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     /** One transaction on the store's connection; callers on several threads share one store, so one at a time. */

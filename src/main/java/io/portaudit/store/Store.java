@@ -740,30 +740,35 @@ public final class Store implements AutoCloseable {
         int n = 0;
         for (Device d : devices()) {
             for (AuditInfo a : audits(d.id())) {
-                ObjectNode line = JSON.createObjectNode();
-                line.put("format", "portaudit-store-export");
-                line.put("version", 1);
-                ObjectNode dev = line.putObject("device");
-                dev.put("key", d.key());
-                dev.put("name", d.name());
-                dev.put("serial", d.serial());
-                dev.put("machineId", d.machineId());
-                dev.put("mac", d.mac());
-                dev.put("model", d.model());
-                dev.put("firmware", a.firmware());
-                dev.put("hostname", d.hostname());
-                dev.put("addresses", d.addresses());
-                line.put("recordedAt", a.recordedAt());
-                line.set("coverage", JSON.readTree(a.coverage().toJson()));
-                // the stored text, so that the content hash is the same after an import
-                line.put("document", document(a.id()));
-                out.write(JSON.writeValueAsString(line));
+                out.write(exportLine(d, a));
                 out.write('\n');
                 n++;
             }
         }
         out.flush();
         return n;
+    }
+
+    /** One audit as an export line ({@link #importLine} reads it back): the device, the coverage, the record time, the result. */
+    public String exportLine(Device d, AuditInfo a) throws IOException {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("format", "portaudit-store-export");
+        line.put("version", 1);
+        ObjectNode dev = line.putObject("device");
+        dev.put("key", d.key());
+        dev.put("name", d.name());
+        dev.put("serial", d.serial());
+        dev.put("machineId", d.machineId());
+        dev.put("mac", d.mac());
+        dev.put("model", d.model());
+        dev.put("firmware", a.firmware());
+        dev.put("hostname", d.hostname());
+        dev.put("addresses", d.addresses());
+        line.put("recordedAt", a.recordedAt());
+        line.set("coverage", JSON.readTree(a.coverage().toJson()));
+        // the stored text, so that the content hash is the same after an import
+        line.put("document", document(a.id()));
+        return JSON.writeValueAsString(line);
     }
 
     /** Imports one export line or one result document; returns what was recorded. */

@@ -159,4 +159,58 @@ class FleetCommandTest {
         assertThat(bad.err()).contains("bad.yaml:1: defaults: timeout").contains("nothing was audited");
         assertThat(MainTest.run("fleet", "report", "nope", "--store", store).exit()).isEqualTo(2);
     }
+
+    /** A report without what differs between stores (audit ids, workers, times): devices, ports, outliers, failures. */
+    static JsonNode comparable(String json) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(json);
+        for (JsonNode d : n.path("devices")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) d).remove(List.of("auditId", "worker"));
+        }
+        return n;
+    }
+
+    @Test
+    void threeShardsCoverEveryDeviceOnceAndTheirStoresMergeIntoTheSameReport() throws Exception {
+        Path f = fleet();
+        TestBundles.write(tmp.resolve("lot42/board-006.txt"), "board-006", "SN0006", new int[] {22, 80}, new String[] {"dropbear", "lighttpd"});
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int total = 0;
+        List<String> stores = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String store = tmp.resolve("shard-" + i + ".db").toString();
+            stores.add(store);
+            MainTest.Run r = MainTest.run("fleet", "run", f.toString(), "--shard", i + "/3", "--run-id", "lot42", "--store", store, "--progress", "none");
+            assertThat(r.exit()).as(r.err()).isIn(1, 3);   // 3: the skipped entry 'broken'
+            try (Store s = Store.open(StoreLocation.parse(store, Map.of()))) {
+                for (FleetRuns.Entry e : new FleetRuns(s).devices("lot42")) {
+                    assertThat(seen.add(e.device())).as("device %s in two shards", e.device()).isTrue();
+                    assertThat(e.state()).isEqualTo("done");
+                    total++;
+                }
+                assertThat(new FleetRuns(s).require("lot42").shard()).isEqualTo(i + "/3");
+            }
+        }
+        assertThat(total).isEqualTo(6);
+        assertThat(seen).containsExactlyInAnyOrder("board-001", "board-002", "board-003", "board-004", "board-005", "board-006");
+
+        String all = tmp.resolve("all.db").toString();
+        MainTest.Run imp = MainTest.run("store", "import", "--store", all, stores.get(0), stores.get(1), stores.get(2));
+        assertThat(imp.exit()).as(imp.err()).isZero();
+        assertThat(imp.out()).contains("imported 6 audit(s), 0 already stored; fleet runs: 1 new, 6 device result(s) added");
+        // importing again changes nothing
+        assertThat(MainTest.run("store", "import", "--store", all, stores.get(0), stores.get(1), stores.get(2)).out())
+                .contains("imported 0 audit(s), 6 already stored").doesNotContain("fleet runs");
+
+        String single = tmp.resolve("single.db").toString();
+        assertThat(MainTest.run("fleet", "run", f.toString(), "--run-id", "lot42", "--store", single, "--progress", "none").exit()).isEqualTo(3);
+        MainTest.Run merged = MainTest.run("fleet", "report", "lot42", "--store", all, "-o", "json");
+        MainTest.Run one = MainTest.run("fleet", "report", "lot42", "--store", single, "-o", "json");
+        assertThat(merged.exit()).isEqualTo(one.exit()).isEqualTo(1);
+        assertThat(comparable(merged.out())).isEqualTo(comparable(one.out()));
+        assertThat(JSON.readTree(merged.out()).path("devices")).hasSize(6);
+        try (Store s = Store.open(StoreLocation.parse(all, Map.of()))) {
+            assertThat(new FleetRuns(s).require("lot42").shard()).isEqualTo("0/3,1/3,2/3");
+            assertThat(new FleetRuns(s).require("lot42").devices()).isEqualTo(6);
+        }
+    }
 }
