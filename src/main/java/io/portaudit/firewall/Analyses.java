@@ -268,13 +268,11 @@ final class Analyses {
                         ev.add(evidence(r));
                         if (by != null) ev.add(evidence(by));
                         out.add(new Finding("shadowed-rule", Severity.LOW,
-                                c.name() + " rule " + r.index() + " never matches", null,
+                                L10n.t("shadow.title", L10n.t("rule.label", c.name(), r.index())), null,
                                 t.family() == TableFamily.IP6 ? AddressFamily.IPV6 : t.family() == TableFamily.IP ? AddressFamily.IPV4 : null,
                                 null,
-                                "Earlier rules of chain " + c.name() + " already decide every packet this rule could match"
-                                        + (by == null ? "" : " (last of them: rule " + by.index() + ")")
-                                        + ", so it is dead: it documents an intent the firewall does not have.",
-                                ev, List.of(deleteCommand(rs, t, c, r) + "   # or move it before the rule that covers it")));
+                                L10n.t("shadow.detail", c.name(), by == null ? "" : L10n.t("shadow.last", by.index())),
+                                ev, List.of(deleteCommand(rs, t, c, r) + "   # " + L10n.t("shadow.fix"))));
                     }
                     boolean terminal = r.target() instanceof Target.Accept || r.target() instanceof Target.Drop
                             || r.target() instanceof Target.Reject || r.target() instanceof Target.Return;
@@ -455,15 +453,11 @@ final class Analyses {
             PortSet blocked4 = v4.ports(Verdict.DROP).union(v4.ports(Verdict.REJECT));
             if (blocked4.isEmpty()) continue;
             if (!families.contains(AddressFamily.IPV6)) {
-                out.add(new Finding("ipv6-unfiltered", Severity.MEDIUM, "IPv4 is filtered but no IPv6 ruleset was seen", p,
-                        AddressFamily.IPV6, null,
-                        "The IPv4 rules block " + blocked4.size() + " " + p.label() + " ports, but no ip6tables or nft ip6/inet ruleset was "
-                                + "given. If the device has IPv6 (link-local addresses are enough), programs listening on [::] are reachable "
-                                + "past the IPv4 firewall.",
-                        List.of(), List.of("collect it: ip6tables-save (and nft list ruleset) on the device",
-                                "mirror the IPv4 rules: iptables-save | sed 's/icmp-port-unreachable/icmp6-port-unreachable/' "
-                                        + "| ip6tables-restore   # review addresses first",
-                                "or disable IPv6 if it is not used: sysctl -w net.ipv6.conf.all.disable_ipv6=1")));
+                out.add(new Finding("ipv6-unfiltered", Severity.MEDIUM, L10n.t("v6set.none.title"), p,
+                        AddressFamily.IPV6, null, L10n.t("v6set.none.detail", blocked4.size(), p.label()),
+                        List.of(), List.of(L10n.t("v6set.none.fix1", "ip6tables-save", "nft list ruleset"),
+                                L10n.t("v6set.none.fix2", "iptables-save | sed 's/icmp-port-unreachable/icmp6-port-unreachable/' | ip6tables-restore"),
+                                L10n.t("v6set.none.fix3", "sysctl -w net.ipv6.conf.all.disable_ipv6=1"))));
                 return;
             }
             Exposure v6 = exposures.stream().filter(e -> e.family() == AddressFamily.IPV6 && e.protocol() == p).findFirst().orElse(null);
@@ -473,14 +467,9 @@ final class Analyses {
             if (leak.isEmpty()) continue;
             ExposureRange first = v6.at(leak.ranges().get(0).from());
             List<Evidence> ev = first.rule() == null ? List.of() : List.of(new Evidence("firewall", first.rule().text(), first.rule().source()));
-            out.add(new Finding("ipv6-unfiltered", Severity.HIGH, "IPv6 lets through " + leak.size() + " " + p.label()
-                    + " ports IPv4 blocks (" + leak + ")", p, AddressFamily.IPV6,
+            out.add(new Finding("ipv6-unfiltered", Severity.HIGH, L10n.t("v6set.leak.title", leak.size(), p.label(), leak), p, AddressFamily.IPV6,
                     new PortRange(leak.ranges().get(0).from(), leak.ranges().get(leak.rangeCount() - 1).to()),
-                    "The IPv6 path is open where the IPv4 rules block: a remote host that uses the device's IPv6 address reaches "
-                            + "these ports past the IPv4 firewall.",
-                    ev, List.of("block them on IPv6 as IPv4 does (portaudit audit --fix-script FILE writes the commands for this board)",
-                            "or mirror the IPv4 rules into ip6tables / an nft inet table, keeping lo, established traffic and ICMPv6 "
-                                    + "(neighbour discovery) accepted")));
+                    L10n.t("v6set.leak.detail"), ev, List.of(L10n.t("v6set.leak.fix1"), L10n.t("v6set.leak.fix2"))));
         }
     }
 
@@ -498,11 +487,9 @@ final class Analyses {
             for (Ruleset rs : rulesets) ev.add(new Evidence("firewall", "backend " + rs.backend(), rs.source()));
         }
         if (ev.isEmpty()) return;
-        out.add(new Finding("backend-conflict", Severity.HIGH, "iptables-legacy and nftables rules are both loaded", null, null, null,
-                "The kernel runs both the legacy xtables hooks and the nf_tables hooks: a packet must pass both, and each tool shows "
-                        + "only its own rules, so what 'iptables -L' shows is not the whole firewall.",
-                ev, List.of("see the other half: iptables-legacy-save; ip6tables-legacy-save; nft list ruleset",
-                        "keep one backend: move the legacy rules (iptables-legacy-save | iptables-nft-restore), then iptables-legacy -F; "
-                                + "iptables-legacy -X; for t in nat mangle raw; do iptables-legacy -t $t -F; done")));
+        out.add(new Finding("backend-conflict", Severity.HIGH, L10n.t("backend.title"), null, null, null, L10n.t("backend.detail"),
+                ev, List.of(L10n.t("backend.fix1", "iptables-legacy-save; ip6tables-legacy-save; nft list ruleset"),
+                        L10n.t("backend.fix2", "iptables-legacy-save | iptables-nft-restore", "iptables-legacy -F; "
+                                + "iptables-legacy -X; for t in nat mangle raw; do iptables-legacy -t $t -F; done"))));
     }
 }

@@ -22,10 +22,12 @@ import java.util.Set;
  */
 public final class ScopeResolver {
     /**
-     * The note of a {@code ::} socket nothing in the input settles: Linux's default. The audit's
+     * The note of a {@code ::} socket nothing in the input settles: Linux's default (in the current language). The audit's
      * evidence, docs/FINDINGS.md and --help say the same.
      */
-    public static final String ASSUMED_DUAL_STACK = "assumed to take IPv4 too: Linux's default (bindv6only=0); no input shows it v6-only";
+    public static String assumedDualStack() {
+        return io.portaudit.model.L10n.t("scope.assumed");
+    }
 
     private ScopeResolver() {}
 
@@ -52,34 +54,31 @@ public final class ScopeResolver {
         if (l.family() == AddressFamily.IPV6 && "::".equals(l.address())) {
             String why;
             if (dual != null) {
-                why = dual ? "dual-stack (IPV6_V6ONLY=0), as the source shows" : "v6-only (IPV6_V6ONLY=1), as the source shows";
+                why = io.portaudit.model.L10n.t(dual ? "scope.dual.source" : "scope.v6only.source");
             } else if (v4Ports.contains(l.protocol() + "/" + l.port())) {
                 dual = false;
-                why = "v6-only: an IPv4 " + l.protocol().label() + " socket holds the same port, which Linux refuses next to a "
-                        + "dual-stack :: (unless both use SO_REUSEPORT" + (l.protocol() == Protocol.UDP ? " or SO_REUSEADDR" : "")
-                        + "; either way IPv4 reaches a socket on this port)";
+                why = io.portaudit.model.L10n.t(l.protocol() == Protocol.UDP ? "scope.v6only.v4.udp" : "scope.v6only.v4", l.protocol().label());
             } else if (bindv6only != null) {
                 dual = !bindv6only;
-                why = "net.ipv6.bindv6only=" + (bindv6only ? 1 : 0) + ": " + (dual ? "dual-stack" : "v6-only")
-                        + " unless the program set IPV6_V6ONLY itself (the /proc tables do not show it; ss -e does)";
+                why = io.portaudit.model.L10n.t(dual ? "scope.sysctl.dual" : "scope.sysctl.v6only", "net.ipv6.bindv6only=" + (bindv6only ? 1 : 0));
             } else {
-                why = ASSUMED_DUAL_STACK;
+                why = assumedDualStack();
             }
             scope = dual == null || dual ? BindScope.ALL_PLUS_IPV4 : BindScope.ALL;
             note = join(note, why);
         } else {
             dual = null;
             if (scope == BindScope.LOOPBACK) {
-                note = join(note, "loopback only: not reachable from outside the device");
+                note = join(note, io.portaudit.model.L10n.t("scope.loopback"));
             } else if (scope == BindScope.SPECIFIC || scope == BindScope.LINK_LOCAL) {
                 if (iface == null) {
                     List<String> held = ifaces.interfaces(l.address());
                     if (held.size() == 1 && !held.get(0).equals(InterfaceAddresses.UNKNOWN_IFACE)) iface = held.get(0);
                     else if (held.size() > 1) iface = String.join(",", held);
-                    else if (held.size() == 1) note = join(note, "address held by this device (interface name not known)");
-                    else if (!ifaces.isEmpty() && !isTruncated(note)) note = join(note, "no interface holds this address now");
+                    else if (held.size() == 1) note = join(note, io.portaudit.model.L10n.t("scope.held"));
+                    else if (!ifaces.isEmpty() && !isTruncated(note)) note = join(note, io.portaudit.model.L10n.t("scope.noiface"));
                 }
-                if (scope == BindScope.LINK_LOCAL) note = join(note, "link-local: reachable on " + (iface == null ? "one link" : iface) + " only");
+                if (scope == BindScope.LINK_LOCAL) note = join(note, iface == null ? io.portaudit.model.L10n.t("scope.linklocal.one") : io.portaudit.model.L10n.t("scope.linklocal", iface));
             }
         }
         return l.withScope(scope, dual, iface, note);
