@@ -8,6 +8,7 @@ import io.portaudit.model.Finding;
 import io.portaudit.model.L10n;
 import io.portaudit.model.ParseProblem;
 import io.portaudit.model.PortRange;
+import io.portaudit.model.PortState;
 import io.portaudit.model.ServiceNames;
 import io.portaudit.model.Severity;
 import io.portaudit.model.Verdict;
@@ -122,6 +123,10 @@ public final class Auditor {
         }
         if (in.scan() != null) {
             present.add("scan");
+            // without a listener view, a port that answered nothing (UDP open|filtered) may be a quiet open service
+            long silent = in.listeners() != null ? 0 : in.scan().results().stream().filter(r -> r.state() == PortState.OPEN_FILTERED).count()
+                    + in.scan().hidden().stream().filter(h -> h.state() == PortState.OPEN_FILTERED).mapToLong(ScanFacts.Hidden::count).sum();
+            if (silent > 0) unknowns.add(L10n.t("aud.unknown.silent", silent));
         } else {
             missing.add("scan");
             unknowns.add(L10n.t("aud.unknown.scan"));

@@ -9,6 +9,7 @@ import io.portaudit.model.AddressFamily;
 import io.portaudit.model.PortRange;
 import io.portaudit.model.PortResult;
 import io.portaudit.model.PortSet;
+import io.portaudit.model.PortState;
 import io.portaudit.model.Protocol;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,11 +49,16 @@ public record Coverage(List<String> views, AddressFamily scanFamily, PortSet sca
         PortSet udp = PortSet.empty();
         List<PortRange> t = new ArrayList<>();
         List<PortRange> u = new ArrayList<>();
-        for (PortResult p : s.results()) (p.protocol() == Protocol.TCP ? t : u).add(PortRange.of(p.port()));
+        // open|filtered (a UDP port that answered nothing) says neither open nor closed: such a port stays unknown,
+        // or a later audit would call a service that was there "closed" on the strength of silence
+        for (PortResult p : s.results()) {
+            if (p.state() == PortState.OPEN_FILTERED) continue;
+            (p.protocol() == Protocol.TCP ? t : u).add(PortRange.of(p.port()));
+        }
         tcp = tcp.union(PortSet.of(t));
         udp = udp.union(PortSet.of(u));
         for (ScanFacts.Hidden h : s.hidden()) {
-            if (h.ports() == null || h.protocol() == null) continue;
+            if (h.ports() == null || h.protocol() == null || h.state() == PortState.OPEN_FILTERED) continue;
             if (h.protocol() == Protocol.TCP) tcp = tcp.union(h.ports()); else udp = udp.union(h.ports());
         }
         return new Coverage(r.viewsPresent(), s.family(), tcp, udp);
@@ -67,7 +73,7 @@ public record Coverage(List<String> views, AddressFamily scanFamily, PortSet sca
         List<PortRange> t = new ArrayList<>();
         List<PortRange> u = new ArrayList<>();
         for (JsonNode p : doc.path("ports")) {
-            if (!p.path("scan").isObject()) continue;
+            if (!p.path("scan").isObject() || PortState.OPEN_FILTERED.label().equals(p.path("scan").path("state").asText())) continue;
             fam = Facts.family(p.path("family").asText());
             ("udp".equals(p.path("protocol").asText()) ? u : t).add(PortRange.of(p.path("port").asInt()));
         }
