@@ -143,16 +143,7 @@ public final class FleetCommand implements Callable<Integer> {
                     int n = runs.resume(id, clock.instant());
                     if (common.verbosity() >= 0) err.println("portaudit: resuming fleet run " + id + ": " + n + " device(s) to audit");
                 } else {
-                    FleetFile ff;
-                    try {
-                        ff = FleetFile.read(file);
-                    } catch (NoSuchFileException e) {
-                        throw new UserException(file + ": no such file");
-                    } catch (IOException e) {
-                        throw new UserException(file + ": cannot read: " + e.getMessage());
-                    }
-                    for (FleetFile.Problem p : ff.problems()) err.println("portaudit: " + p.format());
-                    if (!ff.usable()) throw new UserException(file + ": not usable (see above); nothing was audited");
+                    FleetFile ff = readFleetFile(file, err, "audited");
                     skipped = (int) ff.problems().stream().filter(p -> !p.fatal()).count();
                     var defaults = ff.defaults();
                     try {
@@ -402,6 +393,24 @@ public final class FleetCommand implements Callable<Integer> {
                     (format, w) -> report.write(format, w));
             return report.exitCode();
         }
+    }
+
+    /**
+     * Reads a fleet file for {@code fleet run} and {@code fleet submit}: its problems printed (file:line: message), an
+     * unreadable or unusable file a one-line input error saying nothing was {@code done}.
+     */
+    static FleetFile readFleetFile(Path file, PrintWriter err, String done) {
+        FleetFile ff;
+        try {
+            ff = FleetFile.read(file);
+        } catch (NoSuchFileException e) {
+            throw new UserException(file + ": no such file");
+        } catch (IOException e) {
+            throw new UserException(file + ": cannot read: " + e.getMessage());
+        }
+        for (FleetFile.Problem p : ff.problems()) err.println("portaudit: " + p.format());
+        if (!ff.usable()) throw new UserException(file + ": not usable (see above); nothing was " + done);
+        return ff;
     }
 
     static boolean exists(Path p) {

@@ -12,7 +12,6 @@ import io.portaudit.store.StoreException;
 import io.portaudit.store.StoreLocation;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,16 +78,7 @@ final class FleetDistCommands {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            FleetFile ff;
-            try {
-                ff = FleetFile.read(file);
-            } catch (NoSuchFileException e) {
-                throw new UserException(file + ": no such file");
-            } catch (IOException e) {
-                throw new UserException(file + ": cannot read: " + e.getMessage());
-            }
-            for (FleetFile.Problem p : ff.problems()) err.println("portaudit: " + p.format());
-            if (!ff.usable()) throw new UserException(file + ": not usable (see above); nothing was submitted");
+            FleetFile ff = FleetCommand.readFleetFile(file, err, "submitted");
             if (ff.devices().isEmpty()) throw new UserException(file + ": no device to audit");
             if (runId != null && !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
                 throw new UserException("--run-id: letters, digits, '.', '_' and '-' only (at most 64), not '" + Text.terminal(runId) + "'");
