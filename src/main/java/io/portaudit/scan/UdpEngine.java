@@ -24,6 +24,12 @@ import java.util.function.LongSupplier;
  * open/udp-response; silence after the retransmission is open|filtered/no-response; ICMP
  * host/net/admin unreachable is filtered. Probes carry the payload of {@link UdpPayloads}.
  *
+ * <p>TFTP (port {@value #TFTP_PORT}) is the one exception to "the answer comes from the probed
+ * port": an RFC 1350 server answers a read request from a new port of its own (its transfer id),
+ * which a connected socket never sees. Its probe gets a second, unconnected socket on the same
+ * local port that takes a TFTP DATA or ERROR from the target's address on any port (see
+ * {@link #tftpListener}).
+ *
  * <p>Pacing: first tries go out at the window's pace (their silence is never trusted); a silent
  * port is retried only when the {@link IcmpPacer} says the target has an ICMP token for it, and
  * first tries and retries never overlap (a first try to a closed port would take the token a retry
@@ -38,6 +44,8 @@ import java.util.function.LongSupplier;
  */
 public final class UdpEngine {
     public static final int MAX_REPLY = 2048;
+    /** The TFTP port: its server answers from another port (RFC 1350 §4). */
+    public static final int TFTP_PORT = 69;
 
     public interface Sink {
         void decided(Job job, int port, PortState state, String reason, String reply);
@@ -79,6 +87,8 @@ public final class UdpEngine {
         /** The retries sent together under one reserved ICMP token; null for a first try. */
         final Batch batch;
         DatagramChannel ch;
+        /** TFTP only: the unconnected socket on ch's local port that takes the answer from the server's new port. */
+        DatagramChannel any;
         boolean done;
 
         Probe(Job job, int port, int tryNo, long sentUs, Batch batch) {
@@ -109,6 +119,8 @@ public final class UdpEngine {
         return selfConnects;
     }
     private final ByteBuffer buf = ByteBuffer.allocate(MAX_REPLY);
+    /** The port probed as TFTP: {@link #TFTP_PORT}; another one only in tests (binding 69 needs privilege). */
+    int tftpPort = TFTP_PORT;
 
     public UdpEngine(LongSupplier clockUs, int fdBudget, double maxRate, BooleanSupplier stop) {
         this.clockUs = clockUs;
@@ -176,6 +188,11 @@ public final class UdpEngine {
                         it.remove();
                         Probe p = (Probe) key.attachment();
                         if (p.done) continue;
+                        if (key.channel() == p.any) {
+                            byte[] b = tftpAnswer(p);
+                            if (b != null) finish(p, PortState.OPEN, Reasons.UDP_RESPONSE, now, Banner.latin1(b), sink);
+                            continue;
+                        }
                         try {
                             buf.clear();
                             int got = p.ch.read(buf);
@@ -231,9 +248,15 @@ public final class UdpEngine {
     private void send(Selector selector, Job j, int port, int tryNo, Batch batch, long now, Sink sink) {
         Probe p = new Probe(j, port, tryNo, now, batch);
         try {
-            DatagramChannel ch = DatagramChannel.open(j.address instanceof java.net.Inet6Address
-                    ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
+            DatagramChannel any = port == tftpPort ? tftpListener(j) : null, ch;
+            try {
+                ch = DatagramChannel.open(family(j));
+            } catch (IOException e) {
+                if (any != null) any.close();
+                throw e;
+            }
             p.ch = ch;
+            p.any = any;
             globalInflight++;
             j.inflightCount++;
             if (tryNo == 0) j.firstInFlight++;
@@ -241,6 +264,7 @@ public final class UdpEngine {
             j.inflight.add(p);
             ch.configureBlocking(false);
             InetSocketAddress target = new InetSocketAddress(j.address, port);
+            if (any != null) shareTftpPort(ch, any);
             ch.connect(target);
             // on a local address the kernel may pick the destination port as the source port: the
             // socket would then read its own probe back as an answer (a ghost "open"). A new socket
@@ -252,14 +276,19 @@ public final class UdpEngine {
                     finish(p, PortState.FILTERED, Reasons.ERROR, now, null, sink);
                     return;
                 }
-                ch = DatagramChannel.open(j.address instanceof java.net.Inet6Address
-                        ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
+                ch = DatagramChannel.open(family(j));
                 p.ch = ch;
                 ch.configureBlocking(false);
+                if (p.any != null) {
+                    p.any.close();
+                    p.any = tftpListener(j);
+                    shareTftpPort(ch, p.any);
+                }
                 ch.connect(target);
             }
             ch.write(ByteBuffer.wrap(UdpPayloads.forPort(port, tryNo)));
             ch.register(selector, SelectionKey.OP_READ, p);
+            if (p.any != null) p.any.register(selector, SelectionKey.OP_READ, p);
         } catch (PortUnreachableException e) {
             unreachable(p, now);
             finish(p, PortState.CLOSED, Reasons.PORT_UNREACH, now, null, sink);
@@ -272,6 +301,73 @@ public final class UdpEngine {
             }
             if (batch != null) batch.tokenSpent = true;
             finish(p, PortState.FILTERED, filteredReason(e, false), now, null, sink);
+        }
+    }
+
+    private static java.net.ProtocolFamily family(Job j) {
+        return j.address instanceof java.net.Inet6Address ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET;
+    }
+
+    /**
+     * For a TFTP probe: an unconnected socket that takes the server's answer from its new port; the
+     * probe's connected socket then shares its local port ({@link #shareTftpPort}). RFC 1350 §4: the
+     * server answers a read request (DATA, or ERROR) from a transfer id of its own, a new port;
+     * dnsmasq does so. A socket connected to port 69 never sees that answer (the kernel matches it
+     * to no socket and the server gets a port-unreachable), so a TFTP server that serves files would
+     * look silent (open|filtered) and its unauthenticated read could not be shown. nmap does the
+     * same: its tftp-enum script sends the read request from a connected socket, binds a second
+     * socket to that local port, takes the answer from whatever port it comes and sets the port open.
+     * Here the answer must also come from the target's address and be a TFTP DATA or ERROR (see
+     * {@link #tftpAnswer}); it is read like every reply (at most {@link #MAX_REPLY} bytes, within the
+     * probe's timeout) and makes the port open (udp-response). The connected socket stays: it still
+     * gets an answer from port 69 itself and the ICMP port-unreachable of a closed port (an
+     * unconnected socket is told of no ICMP error). The server's transfer is not acknowledged: when
+     * the probe's sockets close, its next retransmission gets a port-unreachable and it gives up.
+     *
+     * <p>The listener takes its port alone (no SO_REUSEADDR at bind, so the kernel gives it a port no
+     * other socket holds) and only then allows sharing it.
+     */
+    private static DatagramChannel tftpListener(Job j) throws IOException {
+        DatagramChannel any = DatagramChannel.open(family(j));
+        try {
+            any.configureBlocking(false);
+            any.bind(null);
+            any.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            return any;
+        } catch (IOException e) {
+            any.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Binds the (not yet connected) probe socket to the TFTP listener's port. For a datagram from the
+     * target's port 69 the connected socket is the kernel's better match, for one from any other port
+     * the listener is the only one.
+     */
+    private static void shareTftpPort(DatagramChannel ch, DatagramChannel any) throws IOException {
+        ch.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+        ch.bind(any.getLocalAddress());   // the listener's wildcard address and port, of the probe's family
+    }
+
+    /**
+     * A datagram on a TFTP probe's listener: its bytes when it is a TFTP DATA (opcode 3) or ERROR
+     * (opcode 5) from the target's address, else null (read and dropped: whatever else reaches that
+     * port proves nothing about the target's port 69).
+     */
+    private byte[] tftpAnswer(Probe p) {
+        try {
+            buf.clear();
+            java.net.SocketAddress from = p.any.receive(buf);
+            if (!(from instanceof InetSocketAddress a)
+                    || !java.util.Arrays.equals(a.getAddress().getAddress(), p.job.address.getAddress())) return null;
+            buf.flip();
+            if (buf.remaining() < 4 || buf.get(0) != 0 || (buf.get(1) != 3 && buf.get(1) != 5)) return null;
+            byte[] b = new byte[buf.remaining()];
+            buf.get(b);
+            return b;
+        } catch (IOException e) {
+            return null;   // the connected socket still decides
         }
     }
 
@@ -288,6 +384,14 @@ public final class UdpEngine {
     }
 
     private void close(Probe p) {
+        if (p.any != null) {
+            try {
+                p.any.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
+            p.any = null;
+        }
         if (p.ch != null) {
             try {
                 p.ch.close();
