@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Service detection ({@code -sV}) against real servers in a device of its own (pa-scan4,
- * 10.77.33.2 / fd77:33::2). UDP: dnsmasq (DNS), net-snmp's snmpd (community public, a board-like
+ * 10.77.33.2 / fd77:33::2). UDP: dnsmasq (DNS, and TFTP serving a file), net-snmp's snmpd (community public, a board-like
  * sysDescr) and chronyd (NTP, local stratum 8). TCP: two X servers (Xvfb), display :40 with access
  * control off ({@code -ac}, the seed's open X11) and :41 with it on. The daemons are the Debian
  * binaries — dnsmasq-base and xvfb installed (no services), snmpd and chrony unpacked by
@@ -49,6 +49,8 @@ class ScanServicesLabTest {
     static final String SYS_DESCR = "Linux armadillo 4.14.336-at5 armv7l";
     /** openssl s_server with a self-signed certificate on a 1,024-bit RSA key (TLS 1.2). */
     static final int TLS_SHORT_KEY = 8443;
+    /** The file the TFTP probe asks for ({@link UdpPayloads#tftp()}): served, it proves an unauthenticated read. */
+    static final String TFTP_FILE = "portaudit-probe";
     static final Duration T = Duration.ofSeconds(30);
     static final List<Process> daemons = new ArrayList<>();
     static Path work;
@@ -74,8 +76,12 @@ class ScanServicesLabTest {
                 "-out", work.resolve("tls.crt").toString(), "-days", "30", "-subj", "/CN=armadillo").requireOk("openssl req");
         start(work.resolve("tls.log"), "openssl", "s_server", "-accept", V4 + ":" + TLS_SHORT_KEY, "-cert", work.resolve("tls.crt").toString(),
                 "-key", work.resolve("tls.key").toString(), "-cipher", "DEFAULT@SECLEVEL=0", "-www", "-quiet");
+        // TFTP: dnsmasq answers a read request from a new port of its own (RFC 1350), and serves the probe's file
+        Files.createDirectories(work.resolve("tftp"));
+        Files.writeString(work.resolve("tftp").resolve(TFTP_FILE), "a file anyone can read\n");
         start(work.resolve("dnsmasq.log"), DNSMASQ, "-k", "--no-resolv", "--no-hosts", "-C", "/dev/null", "--pid-file=", "--port=53",
-                "--listen-address=" + V4, "--listen-address=" + V6, "--bind-interfaces", "--user=root");
+                "--listen-address=" + V4, "--listen-address=" + V6, "--bind-interfaces", "--user=root",
+                "--enable-tftp", "--tftp-root=" + work.resolve("tftp"));
         start(work.resolve("snmpd.log"), SNMPD, "-f", "-Lo", "-C", "-c", work.resolve("snmpd.conf").toString(), "-u", "root");
         start(work.resolve("chronyd.log"), CHRONYD, "-d", "-x", "-u", "root", "-f", work.resolve("chrony.conf").toString());
         // no lock files, no unix sockets: nothing of the X servers outside the namespace
@@ -112,7 +118,8 @@ class ScanServicesLabTest {
                     start(work.resolve("vnc" + port + ".log"), cmd.toArray(String[]::new));
                 }
             }
-            if (ss.contains(V4 + ":53") && ss.contains(V4 + ":161") && ss.contains(":123") && ss.contains(":" + X_OPEN)
+            if (ss.contains(V4 + ":53") && ss.contains(V4 + ":69 ") && ss.contains("[" + V6 + "]:69 ")
+                    && ss.contains(V4 + ":161") && ss.contains(":123") && ss.contains(":" + X_OPEN)
                     && ss.contains(":" + X_CLOSED) && ss.contains(":" + VNC_OPEN) && ss.contains(":" + VNC_PASSWORD)
                     && ss.contains(V4 + ":502") && ss.contains(V4 + ":" + MQTT) && ss.contains("[" + V6 + "]:" + MQTT)
                     && ss.contains(V4 + ":5683") && ss.contains(V4 + ":" + SSH_STRONG) && ss.contains(V4 + ":" + SSH_WEAK)
@@ -200,6 +207,19 @@ class ScanServicesLabTest {
     void theAuditSaysTheAgentAnswersThePublicCommunity() throws Exception {
         assertThat(insecure(audit(V4, "U:53,123,161", "insecure-protocol"), "udp/161", "ipv4"))
                 .contains("default community \"public\"").contains(SYS_DESCR);
+    }
+
+    @Test
+    void aTftpServerThatAnswersFromANewPortServesAFileToAnyone() throws Exception {
+        for (String target : List.of(V4, V6)) {
+            PortResult tftp = scan(target, PortSet.empty(), ports(69), true).get("udp/69");
+            assertThat(tftp.state()).as(target).isEqualTo(PortState.OPEN);
+            assertThat(tftp.service()).isEqualTo("tftp");
+            assertThat(tftp.banner()).as(target).isEqualTo("TFTP served a file to an unauthenticated read request");
+            proven(tftp, io.portaudit.model.Weakness.TFTP_UNAUTHENTICATED_READ);
+        }
+        assertThat(insecure(audit(V4, "U:69", "insecure-protocol"), "udp/69", "ipv4"))
+                .contains("answer to an unauthenticated read request");
     }
 
     @Test
