@@ -143,9 +143,18 @@ public final class ServiceDetector {
                     id = handshake(address, port, deadline);
                     raw = id.banner;
                 } catch (Exception e) {
-                    // a TLS port that fails the handshake, or any peer that answered the ClientHello
-                    // with something other than TLS, says so in its banner (a silent one stays silent)
-                    if ((raw == null || raw.isEmpty()) && (TLS_PORTS.contains(port) || e instanceof javax.net.ssl.SSLException)) {
+                    String refused = refusedModernTls(e);
+                    if (refused != null) {
+                        // the peer spoke TLS and refused 1.2/1.3: a TLS service with an old protocol only
+                        String svc = port == 443 || port == 8443 || port == 9443 || port == 4443 ? "https" : "ssl";
+                        String detail = "refuses TLS 1.2 and 1.3 (" + refused + ")";
+                        id = new Identified(svc, null, null, null, "ssl", List.of(),
+                                "TLS handshake failed: " + describe(e) + WEAK_TLS_MARK + detail + ")",
+                                List.of(new Weakness(Weakness.TLS_WEAK_PROTOCOL, detail)));
+                        raw = id.banner;
+                    } else if ((raw == null || raw.isEmpty()) && (TLS_PORTS.contains(port) || e instanceof javax.net.ssl.SSLException)) {
+                        // a TLS port that fails the handshake, or any peer that answered the ClientHello
+                        // with something other than TLS, says so in its banner (a silent one stays silent)
                         raw = "TLS handshake failed: " + describe(e);
                     }
                 }
@@ -291,7 +300,8 @@ public final class ServiceDetector {
 
     /**
      * What is weak about a TLS service, from the session it negotiated with portaudit (which offers
-     * TLS 1.2 and 1.3 only, as the JDK does, so older protocols show as a failed handshake) and its
+     * TLS 1.2 and 1.3 only, as the JDK does, so older protocols show as a failed handshake, read by
+     * {@link #refusedModernTls}) and its
      * certificate at {@code now}: expired or not yet valid, RSA/DSA keys under 2,048 bits, EC keys under
      * 224 bits, DSA at all, MD5 or SHA-1 signatures on a certificate someone else signed (a
      * self-signed one is trusted, or not, as a whole).
@@ -368,6 +378,48 @@ public final class ServiceDetector {
         weak.addAll(app.weaknesses());
         return new Identified(svc, own ? app.product() : tls.product(), own ? app.version() : tls.version(),
                 own ? app.extraInfo() : tls.extraInfo(), "ssl", own ? app.cpe() : tls.cpe(), banner, weak);
+    }
+
+    /** "The server selected protocol version TLS10 is not accepted by client preferences [TLS13, TLS12]" (JDK ServerHello). */
+    private static final java.util.regex.Pattern SERVER_SELECTED =
+            java.util.regex.Pattern.compile("server selected protocol version (\\S+) is not accepted by client preferences");
+
+    /**
+     * What a failed handshake proves about the server's TLS versions: non-null only when it failed
+     * because of the protocol version, in one of exactly two ways, and then says which. portaudit's
+     * client offers TLS 1.2 and 1.3 only (the JDK's defaults, which are not weakened here: the
+     * PostgreSQL store uses the same JDK TLS), so a server that speaks only SSLv3/TLS 1.0/1.1 either
+     * <ul>
+     * <li>answers our ClientHello with a fatal {@code protocol_version} alert (RFC 5246 §7.4.1.2,
+     *     RFC 8446 §4.2.1: the server supports none of the versions offered) - the JDK throws an
+     *     SSLHandshakeException "(protocol_version) Received fatal alert: protocol_version"; or</li>
+     * <li>answers with a ServerHello selecting SSLv3/TLS 1.0/1.1, which the JDK refuses with its own
+     *     protocol_version alert, "The server selected protocol version TLS10 is not accepted by
+     *     client preferences [TLS13, TLS12]". Only those three old versions count: a version the
+     *     JDK does not know (a newer one) is not a weakness.</li>
+     * </ul>
+     * Both are matched on the message of an SSLHandshakeException found anywhere in the cause chain
+     * (the JDK may wrap it), and on the words that say which case it was, not on the
+     * "(protocol_version)" prefix alone: that prefix names the alert, not who raised it or why.
+     * Any other failure (timeout, reset, garbage, handshake_failure over ciphers) returns null.
+     */
+    static String refusedModernTls(Throwable e) {
+        for (Throwable t = e, prev = null; t != null && t != prev; prev = t, t = t.getCause()) {
+            if (!(t instanceof javax.net.ssl.SSLHandshakeException) || t.getMessage() == null) continue;
+            String m = t.getMessage();
+            if (m.contains("Received fatal alert: protocol_version")) return "protocol_version alert";
+            java.util.regex.Matcher sel = SERVER_SELECTED.matcher(m);
+            if (sel.find()) {
+                String v = switch (sel.group(1)) {
+                    case "SSL30" -> "SSLv3";
+                    case "TLS10" -> "TLSv1";
+                    case "TLS11" -> "TLSv1.1";
+                    default -> null;
+                };
+                if (v != null) return "server chose " + v;
+            }
+        }
+        return null;
     }
 
     /** Why a handshake failed, in a few words: the exception's message (or its kind), at most 200 characters. */
