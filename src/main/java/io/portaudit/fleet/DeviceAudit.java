@@ -30,6 +30,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One fleet device audited: its entry and the file's defaults become an {@link AuditRequest} (SSH with strict host keys
@@ -68,6 +73,74 @@ public final class DeviceAudit {
      * all of that back and propagates.
      */
     public static DeviceOutcome run(FleetDevice device, FleetDefaults defaults, Store store, String runId, Clock clock, Store.InTransaction also) {
+        Duration limit = defaults.timeout();
+        String name = device.name();
+        // 0: auditing, 1: recording its result, 2: abandoned (time limit or stop): an abandoned audit records nothing
+        AtomicInteger phase = new AtomicInteger();
+        Store.InTransaction guard = (c, rec) -> {
+            // (a store retrying a busy transaction calls this again: still ours)
+            if (phase.compareAndExchange(0, 1) == 2) throw new FleetRuns.AlreadyRecorded(runId, name);
+            if (also != null) also.run(c, rec);
+        };
+        FutureTask<DeviceOutcome> task = new FutureTask<>(() -> audit(device, defaults, store, runId, clock, guard));
+        Thread t = new Thread(task, "fleet-audit " + name);
+        t.setDaemon(true);
+        t.start();
+        try {
+            return task.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (phase.compareAndSet(0, 2)) {
+                t.interrupt();   // the blocking parts that answer an interrupt end now; the rest ends at its own bounds, recording nothing
+                return DeviceOutcome.error(name, timedOut(limit), false);
+            }
+            return settled(task);   // it is recording its result right now: that is quick, and wins
+        } catch (InterruptedException e) {
+            // the caller was stopped (Ctrl-C): abandon the audit
+            if (phase.compareAndSet(0, 2)) {
+                t.interrupt();
+                Thread.currentThread().interrupt();
+                return DeviceOutcome.error(name, "stopped before the audit ended", false);
+            }
+            DeviceOutcome o = settled(task);
+            Thread.currentThread().interrupt();
+            return o;
+        } catch (ExecutionException e) {
+            return failure(e);
+        }
+    }
+
+    /** The reason given for a device stopped at its time limit. */
+    static String timedOut(Duration limit) {
+        return "timed out after " + Math.max(1, (limit.toMillis() + 999) / 1000) + " s";
+    }
+
+    /** The result of an audit that is recording it (not abandoned): waited for, whatever interrupts come. */
+    private static DeviceOutcome settled(FutureTask<DeviceOutcome> task) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException ie) {
+                    interrupted = true;
+                } catch (ExecutionException ee) {
+                    return failure(ee);
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    private static DeviceOutcome failure(ExecutionException e) {
+        // audit() catches what a device can cause; what is left (AlreadyRecorded, a bug) goes to the caller as it was
+        Throwable c = e.getCause();
+        if (c instanceof RuntimeException r) throw r;
+        if (c instanceof Error err) throw err;
+        throw new IllegalStateException(c);
+    }
+
+    private static DeviceOutcome audit(FleetDevice device, FleetDefaults defaults, Store store, String runId, Clock clock, Store.InTransaction also) {
         Instant deadline = clock.instant().plus(defaults.timeout());
         String name = device.name();
         AuditResult result;
@@ -112,11 +185,10 @@ public final class DeviceAudit {
                 if (!notes.isEmpty()) reason = reason == null ? String.join("; ", notes) : reason + "; " + String.join("; ", notes);
                 DeviceOutcome pending = new DeviceOutcome(name, status, reason, null);
                 Instant now = clock.instant();
-                Store.Recorded r = store.record(json, Coverage.of(result), id, now,
-                        runId == null ? also : (c, rec) -> {
-                            FleetRuns.done(c, runId, pending, rec.auditId(), now);
-                            if (also != null) also.run(c, rec);
-                        });
+                Store.Recorded r = store.record(json, Coverage.of(result), id, now, (c, rec) -> {
+                    also.run(c, rec);   // first: refuses an abandoned audit
+                    if (runId != null) FleetRuns.done(c, runId, pending, rec.auditId(), now);
+                });
                 return new DeviceOutcome(name, status, reason, r.auditId());
             }
         } catch (StoreException e) {
