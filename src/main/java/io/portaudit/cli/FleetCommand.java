@@ -178,10 +178,21 @@ public final class FleetCommand implements Callable<Integer> {
                     prog.waitDone(Duration.ofSeconds(20));
                 }, "fleet-stop");
                 Runtime.getRuntime().addShutdownHook(hook);
+                // the hook (Ctrl-C) waits until the summary and the run id are out: the JVM ends when its hooks have run
                 try {
-                    runner.run(id);
+                    try {
+                        runner.run(id);
+                    } finally {
+                        prog.end();
+                    }
+                    List<FleetRuns.Entry> entries = runs.devices(id);
+                    int code = summary(out, id, entries, runner.stopped());
+                    if (skipped > 0) code = ExitCodes.INCOMPLETE;   // entries skipped: not every device of the file was audited (3 wins over 1)
+                    out.println(id);
+                    out.flush();
+                    err.flush();
+                    return code;
                 } finally {
-                    prog.end();
                     prog.markDone();
                     try {
                         Runtime.getRuntime().removeShutdownHook(hook);
@@ -189,12 +200,6 @@ public final class FleetCommand implements Callable<Integer> {
                         // shutting down: the hook is running
                     }
                 }
-                List<FleetRuns.Entry> entries = runs.devices(id);
-                int code = summary(out, id, entries, runner.stopped());
-                if (skipped > 0) code = ExitCodes.INCOMPLETE;   // entries skipped: not every device of the file was audited (3 wins over 1)
-                out.println(id);
-                out.flush();
-                return code;
             } catch (StoreException e) {
                 throw new UserException(e.getMessage(), e.exitCode());
             }

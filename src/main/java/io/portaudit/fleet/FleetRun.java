@@ -103,7 +103,8 @@ public final class FleetRun {
     public void stop() {
         if (!stopped.compareAndSet(false, true)) return;
         ExecutorService p = pool;
-        if (p != null) p.shutdownNow();
+        // the devices not started: their futures are cancelled, else run() would wait on them for ever
+        if (p != null) for (Runnable r : p.shutdownNow()) if (r instanceof Future<?> f) f.cancel(false);
     }
 
     public boolean stopped() {
