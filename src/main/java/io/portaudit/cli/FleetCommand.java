@@ -73,7 +73,10 @@ public final class FleetCommand implements Callable<Integer> {
                 "",
                 "On a terminal a progress line shows done / failed / running / ETA; --progress json writes one JSON line "
                         + "per event on stderr. Ctrl-C stops cleanly: finished devices are kept, 'fleet run --resume RUN' does "
-                        + "the rest. The run id is printed alone as the last line on stdout.",
+                        + "the rest (exit code 130). The run id is printed alone as the last line on stdout.",
+                "",
+                "The per-device time limit (--timeout, the file's 'timeout') is hard: a device still being audited at its limit "
+                        + "is abandoned and recorded as failed, 'timed out after N s'.",
                 ""
             })
     static final class Run implements Callable<Integer> {
@@ -107,7 +110,7 @@ public final class FleetCommand implements Callable<Integer> {
                 description = "The run's id (default: a new one from the time). Shards given the same id merge into one run on 'store import'.")
         String runId;
 
-        @Option(names = "--timeout", paramLabel = "TIME", description = "Per-device time limit (e.g. 10m; overrides the file's defaults).")
+        @Option(names = "--timeout", paramLabel = "TIME", description = "Hard per-device time limit (e.g. 10m; overrides the file's defaults): a device not done by then fails, 'timed out after N s'.")
         String timeout;
 
         @Option(names = "--retries", paramLabel = "N", description = "Tries again for an unreachable device (overrides the file's defaults; default 1).")

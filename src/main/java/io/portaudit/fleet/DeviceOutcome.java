@@ -10,7 +10,7 @@ import java.util.Locale;
  *                  ERROR (no result: unreachable, host key changed, authentication refused, bad bundle, time limit)
  * @param reason    why, for FAIL/PARTIAL/ERROR (one line); null for PASS
  * @param auditId   the stored audit's id, or null when nothing was recorded (ERROR, or no store)
- * @param retryable true when trying again later may help (unreachable, no answer, time limit)
+ * @param retryable true when trying again later may help (unreachable, no answer; not a time limit)
  */
 public record DeviceOutcome(String name, Status status, String reason, Long auditId, boolean retryable) {
     public enum Status {

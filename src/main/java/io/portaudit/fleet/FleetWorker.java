@@ -206,6 +206,12 @@ public final class FleetWorker implements AutoCloseable {
             } catch (RuntimeException re) {
                 o = DeviceOutcome.error(device, "internal error: " + re, false);
             }
+            if (o.auditId() == null && Thread.interrupted()) {
+                // the worker is stopping and its audit was abandoned unfinished: not a failure of the device; the job
+                // stays, to be done again here or by another worker (the row, still 'running', is taken over then)
+                log(device + " (" + runId + "): stopped before the audit ended; left to be done again");
+                return (done, ops) -> ops.reschedule(done, clock.instant().plus(RETRY_DELAY));
+            }
             if (o.auditId() != null) {
                 recorded.incrementAndGet();
                 log(device + " (" + runId + "): " + o.status().label() + (o.reason() == null ? "" : " - " + o.reason()));
