@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * limit and recorded as failed, "timed out after N s", while the other devices finish; and the abandoned audit, once it
  * is released, cannot record a result for the run. No network.
  */
+// a bound, not a speed check: if the hard limit broke, the run would wait on the pipe for ever and hang the build
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FleetTimeLimitTest {
     @TempDir
     Path tmp;
