@@ -26,8 +26,9 @@ public final class WorkerOverheadBench {
         int threads = Integer.parseInt(args[2]);
         String doc = Files.readString(Path.of(args[3]));
         StoreLocation loc = StoreLocation.parse(url, System.getenv());
+        // the job runner below never scans; the address is still one of the blackholed lab prefix, never a foreign one
         StringBuilder yaml = new StringBuilder("devices:\n");
-        for (int i = 0; i < jobs; i++) yaml.append("  - {name: bench-").append(i).append(", scan-only: true, address: 192.0.2.1}\n");
+        for (int i = 0; i < jobs; i++) yaml.append("  - {name: bench-").append(i).append(", scan-only: true, address: 10.77.199.1}\n");
         FleetFile ff = FleetFile.parse("bench.yaml", Path.of("."), yaml.toString(), false);
         if (!ff.problems().isEmpty()) throw new IllegalStateException(ff.problems().toString());
         String run;
