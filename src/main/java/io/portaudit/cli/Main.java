@@ -57,6 +57,11 @@ public final class Main implements Runnable {
         COMMANDS.put("help", CommandLine.HelpCommand::new);
     }
 
+    /** The subcommands' names, in the order help lists them. */
+    static java.util.Set<String> commandNames() {
+        return java.util.Collections.unmodifiableSet(COMMANDS.keySet());
+    }
+
     /** The whole command line, every subcommand built (for help and tests). */
     public static CommandLine commandLine() {
         return commandLine(COMMANDS.keySet());
