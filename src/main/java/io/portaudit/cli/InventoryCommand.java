@@ -149,7 +149,7 @@ public final class InventoryCommand implements Callable<Integer> {
         final boolean several = manyNs;
         final java.util.Map<String, String> nsLabels = nsNames;
         output.write(out, err, common.verbosity() < 0, "inventory", java.util.Set.of("text", "json"), (format, w) -> {
-            if (format.equals("json")) w.println(InventoryOutput.jsonText(found, notes, problems.list()));
+            if (format.equals("json")) w.println(InventoryOutput.jsonText(found, nsLabels, notes, problems.list()));
             else InventoryOutput.text(found, several, nsLabels, w);
         });
         if (!output.json() && common.verbosity() >= 0) {

@@ -21,19 +21,42 @@ public final class InventoryOutput {
 
     /** The inventory document: listeners, remarks, problems, each in the model's one JSON mapping (docs/FORMATS.md). */
     public static ObjectNode json(List<Listener> listeners, List<String> remarks, List<ParseProblem> problems) {
+        return json(listeners, java.util.Map.of(), remarks, problems);
+    }
+
+    /**
+     * The inventory document with {@code namespaces}: every network namespace the listeners are in, by the kernel's id
+     * ({@code net:[INODE]}, each listener's {@code netns}) and the name the text table shows ({@link NetnsNames}: the
+     * {@code ip netns} name, the container, {@code current}; null when it has none), with its number of listeners.
+     */
+    public static ObjectNode json(List<Listener> listeners, java.util.Map<String, String> netnsNames, List<String> remarks, List<ParseProblem> problems) {
         ObjectMapper m = ModelJson.mapper();
         ObjectNode root = m.createObjectNode();
         root.set("listeners", m.valueToTree(listeners));
+        com.fasterxml.jackson.databind.node.ArrayNode ns = root.putArray("namespaces");
+        namespaces(listeners).forEach((id, n) -> ns.addObject().put("netns", id).put("name", netnsNames.get(id)).put("listeners", n));
         root.set("remarks", m.valueToTree(remarks));
         root.set("problems", m.valueToTree(problems));
         return root;
     }
 
-    /**
-     * The same document as {@link #json(List, List, List)}, pretty-printed, streamed listener by listener (no tree of
-     * thousands of listeners is built).
-     */
+    /** Each namespace the listeners are in, in order of first appearance, with its number of listeners. */
+    private static java.util.Map<String, Integer> namespaces(List<Listener> listeners) {
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        for (Listener l : listeners) if (l.netns() != null) out.merge(l.netns(), 1, Integer::sum);
+        return out;
+    }
+
+    /** {@link #jsonText(List, java.util.Map, List, List)} with no namespace names. */
     public static String jsonText(List<Listener> listeners, List<String> remarks, List<ParseProblem> problems) {
+        return jsonText(listeners, java.util.Map.of(), remarks, problems);
+    }
+
+    /**
+     * The same document as {@link #json(List, java.util.Map, List, List)}, pretty-printed, streamed listener by listener
+     * (no tree of thousands of listeners is built).
+     */
+    public static String jsonText(List<Listener> listeners, java.util.Map<String, String> netnsNames, List<String> remarks, List<ParseProblem> problems) {
         ObjectMapper m = ModelJson.mapper();
         StringWriter sw = new StringWriter(listeners.size() * 600 + 256);
         try (JsonGenerator g = m.createGenerator(sw)) {
@@ -41,6 +64,15 @@ public final class InventoryOutput {
             g.writeStartObject();
             g.writeArrayFieldStart("listeners");
             for (Listener l : listeners) m.writeValue(g, l);
+            g.writeEndArray();
+            g.writeArrayFieldStart("namespaces");
+            for (var e : namespaces(listeners).entrySet()) {
+                g.writeStartObject();
+                g.writeStringField("netns", e.getKey());
+                g.writeStringField("name", netnsNames.get(e.getKey()));
+                g.writeNumberField("listeners", e.getValue());
+                g.writeEndObject();
+            }
             g.writeEndArray();
             g.writeFieldName("remarks");
             m.writeValue(g, remarks);

@@ -214,6 +214,18 @@ class HelpfulCliTest {
         java.io.StringWriter out = new java.io.StringWriter();
         io.portaudit.inventory.InventoryOutput.text(List.of(inNamed, unnamed), true, labels, new java.io.PrintWriter(out, true));
         assertThat(out.toString()).contains("pa-440", "net:[9]").doesNotContain("net:[" + ino + "]");
+        // the JSON carries the same names: every namespace of the listeners, named or null, with its count
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                io.portaudit.inventory.InventoryOutput.jsonText(List.of(inNamed, unnamed, inNamed), labels, List.of(), List.of()));
+        assertThat(json.path("namespaces")).hasSize(2);
+        assertThat(json.path("namespaces").get(0).path("netns").asText()).isEqualTo("net:[" + ino + "]");
+        assertThat(json.path("namespaces").get(0).path("name").asText()).isEqualTo("pa-440");
+        assertThat(json.path("namespaces").get(0).path("listeners").asInt()).isEqualTo(2);
+        assertThat(json.path("namespaces").get(1).path("netns").asText()).isEqualTo("net:[9]");
+        assertThat(json.path("namespaces").get(1).path("name").isNull()).isTrue();
+        // the streamed text and the tree are one document
+        assertThat(json).isEqualTo(io.portaudit.model.ModelJson.mapper().readTree(io.portaudit.model.ModelJson.mapper().writeValueAsString(
+                io.portaudit.inventory.InventoryOutput.json(List.of(inNamed, unnamed, inNamed), labels, List.of(), List.of()))));
     }
 
     private static io.portaudit.model.Listener listener(String netns, String container) {
