@@ -244,6 +244,7 @@ public final class AuditCommand implements Callable<Integer> {
                 err.flush();
             }
         };
+        auditSource = source;
         AuditRequest request = new AuditRequest(source, target == null ? null : new AuditRequest.Scan(target, scanPorts), policy,
                 threshold, names, clock, progress, acceptUnreadable);
         AuditResult result;
@@ -329,7 +330,7 @@ public final class AuditCommand implements Callable<Integer> {
             }
             if (common.verbosity() >= 0) err.println("portaudit: " + L10n.t("cli.wrotefix", fixScript));
         }
-        int stored = record(result, storeAt, err);
+        int stored = record(result, auditSource, storeAt, err);
         return stored != 0 ? stored : result.exitCode();
     }
 
@@ -337,14 +338,17 @@ public final class AuditCommand implements Callable<Integer> {
      * Records the result in the history store, after every report is written: a store that cannot be used costs the
      * record, never the report. Returns 0, or the store's exit code (2 cannot open / newer schema, 3 locked / disk full).
      */
-    private int record(AuditResult result, io.portaudit.store.StoreLocation at, PrintWriter err) {
+    /** What the audit read (its pasted texts are recorded with it as raw captures). */
+    private AuditRequest.Source auditSource;
+
+    private int record(AuditResult result, AuditRequest.Source source, io.portaudit.store.StoreLocation at, PrintWriter err) {
         if (at == null) return 0;
         try {
             String json = io.portaudit.audit.AuditJson.write(result);
             DeviceIdentity id = DeviceIdentity.of(result.snapshot());
             if (device != null) id = id.withName(device);
             try (Store s = StoreOptions.open(at, err, common.verbosity() < 0)) {
-                Store.Recorded r = s.record(json, Coverage.of(result), id, clock.instant());
+                Store.Recorded r = s.record(json, Coverage.of(result), id, clock.instant(), io.portaudit.store.Captures.of(result, source), null);
                 if (common.verbosity() > 0) {
                     err.println("portaudit: " + L10n.t(r.stored() ? "cli.recorded" : "cli.already", r.auditId(), r.deviceKey(), at.display()));
                 } else if (common.verbosity() == 0 && r.deviceKey().startsWith("content:")) {

@@ -185,7 +185,7 @@ public final class DeviceAudit {
                 if (!notes.isEmpty()) reason = reason == null ? String.join("; ", notes) : reason + "; " + String.join("; ", notes);
                 DeviceOutcome pending = new DeviceOutcome(name, status, reason, null);
                 Instant now = clock.instant();
-                Store.Recorded r = store.record(json, Coverage.of(result), id, now, (c, rec) -> {
+                Store.Recorded r = store.record(json, Coverage.of(result), id, now, io.portaudit.store.Captures.of(result), (c, rec) -> {
                     also.run(c, rec);   // first: refuses an abandoned audit
                     if (runId != null) FleetRuns.done(c, runId, pending, rec.auditId(), now);
                 });

@@ -39,7 +39,7 @@ import java.util.Properties;
  */
 public final class Store implements AutoCloseable {
     /** The schema version this program writes (the highest migration). */
-    public static final int SCHEMA = 3;
+    public static final int SCHEMA = 4;
     /** How long a writer waits for another writer's transaction on SQLite. */
     public static final int BUSY_TIMEOUT_MS = 15_000;
 
@@ -186,6 +186,19 @@ public final class Store implements AutoCloseable {
     @FunctionalInterface
     public interface InTransaction {
         void run(Connection c, Recorded recorded) throws SQLException;
+    }
+
+    /**
+     * {@link #record(String, Coverage, DeviceIdentity, Instant, InTransaction)}, with the raw captures the audit was made from
+     * ({@link Captures#of}) recorded in the same transaction when the result is new.
+     */
+    public Recorded record(String document, Coverage coverage, DeviceIdentity identity, Instant now, List<Captures.In> captures,
+                           InTransaction also) {
+        if (captures == null || captures.isEmpty()) return record(document, coverage, identity, now, also);
+        return record(document, coverage, identity, now, (c, r) -> {
+            if (r.stored()) Captures.write(c, r.auditId(), captures);
+            if (also != null) also.run(c, r);
+        });
     }
 
     /** {@link #record(String, Coverage, DeviceIdentity, Instant)}, with {@code also} in the same transaction (null: nothing). */
@@ -578,6 +591,24 @@ public final class Store implements AutoCloseable {
         return d.get(0);
     }
 
+    /** The raw captures recorded with an audit (names, kinds, sizes; no texts), in the snapshot's order. */
+    public List<Captures.Stored> captures(long auditId) {
+        try {
+            return Captures.list(db, auditId);
+        } catch (SQLException e) {
+            throw failure("cannot read the audit's captures", e);
+        }
+    }
+
+    /** The text of one raw capture of an audit; empty when the audit has no such capture or it was over the cap. */
+    public java.util.Optional<String> captureText(long auditId, String name) {
+        try {
+            return Captures.text(db, auditId, name);
+        } catch (SQLException e) {
+            throw failure("cannot read the capture", e);
+        }
+    }
+
     /** The audit's normalized facts, from the store's rows. */
     public Facts facts(long auditId) {
         AuditInfo a = audit(auditId);
@@ -714,6 +745,7 @@ public final class Store implements AutoCloseable {
         }
         try {
             db.setAutoCommit(false);
+            Captures.delete(db, doomed);
             for (Long id : doomed) {
                 for (String t : List.of("ports", "findings")) update("DELETE FROM " + t + " WHERE audit_id = ?", id);
                 update("DELETE FROM audits WHERE id = ?", id);
@@ -768,6 +800,14 @@ public final class Store implements AutoCloseable {
         line.set("coverage", JSON.readTree(a.coverage().toJson()));
         // the stored text, so that the content hash is the same after an import
         line.put("document", document(a.id()));
+        // the raw captures kept with it (those over the cap were not kept and are not exported)
+        List<Captures.In> caps;
+        try {
+            caps = Captures.texts(db, List.of(a.id())).get(a.id());
+        } catch (SQLException e) {
+            throw failure("cannot read the audit's captures", e);
+        }
+        if (!caps.isEmpty()) line.set("captures", JSON.valueToTree(caps));
         return JSON.writeValueAsString(line);
     }
 
@@ -791,7 +831,16 @@ public final class Store implements AutoCloseable {
             } catch (DateTimeParseException ignored) {
                 // keep now
             }
-            return record(n.path("document").asText(), Coverage.parse(n.path("coverage")), id, at);
+            List<Captures.In> caps = new ArrayList<>();
+            for (JsonNode c : n.path("captures")) {
+                if (!Captures.validName(str(c, "name")) || str(c, "kind") == null || str(c, "text") == null) {
+                    throw new StoreException("captures: each needs a name (letters, digits, '.', '_', '-'), a kind and a text", 2);
+                }
+                caps.add(new Captures.In(str(c, "name"), str(c, "kind"), str(c, "command"), str(c, "source"),
+                        c.path("exitStatus").isInt() ? c.path("exitStatus").asInt() : null, c.path("truncated").asBoolean(false), str(c, "netns"),
+                        str(c, "text")));
+            }
+            return record(n.path("document").asText(), Coverage.parse(n.path("coverage")), id, at, caps, null);
         }
         return record(text, null, fallback, now);
     }
@@ -913,8 +962,12 @@ public final class Store implements AutoCloseable {
     }
 
     public static String sha256(String s) {
+        return sha256(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String sha256(byte[] b) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -155,6 +155,27 @@ public final class Dashboard {
     static final List<Download> DOWNLOADS = List.of(new Download("json", "report.json"), new Download("html", "report.html"),
             new Download("sarif", "report.sarif"), new Download("junit", "report.junit.xml"), new Download("markdown", "report.md"),
             new Download("text", "report.txt"));
+    /** The nmap XML download: the scan's nmap XML among the audit's raw captures (offered only when there is one). */
+    static final Download NMAP_XML = new Download("nmap XML", io.portaudit.store.Captures.SCAN_XML_NAME);
+
+    /** The capture an audit's nmap XML download serves: an nmap XML input, else the XML written from its scan; null when none. */
+    static io.portaudit.store.Captures.Stored nmapXml(List<io.portaudit.store.Captures.Stored> captures) {
+        for (var c : captures) if (c.kept() && c.kind().equals(io.portaudit.model.DeviceSnapshot.KIND_NMAP_XML)) return c;
+        for (var c : captures) if (c.kept() && c.kind().equals(io.portaudit.store.Captures.SCAN_XML)) return c;
+        return null;
+    }
+
+    /** Why an audit has no nmap XML download, for the page; null when it has one. */
+    static String noNmapXml(List<io.portaudit.store.Captures.Stored> captures, List<String> views) {
+        if (nmapXml(captures) != null) return null;
+        if (!views.contains("scan")) return "no scan in this audit (views: " + String.join(", ", views) + ")";
+        for (var c : captures) {
+            if (!c.kept() && (c.kind().equals(io.portaudit.store.Captures.SCAN_XML) || c.kind().equals(io.portaudit.model.DeviceSnapshot.KIND_NMAP_XML))) {
+                return "the scan's XML was over the per-audit capture cap and was not kept";
+            }
+        }
+        return "recorded without its raw captures (before portaudit kept them with the audit, or imported without them)";
+    }
 
     Map<String, Object> auditPage(long id) {
         return pool.with(s -> {
@@ -181,6 +202,12 @@ public final class Dashboard {
             m.put("downloads", DOWNLOADS);
             m.put("document", doc);
             m.put("evidenceSources", evidenceSources(rb.result()));
+            List<io.portaudit.store.Captures.Stored> caps = s.captures(id);
+            m.put("captures", caps);
+            var xml = nmapXml(caps);
+            m.put("nmapXml", xml == null ? null : NMAP_XML);
+            m.put("noNmapXml", noNmapXml(caps, a.coverage().views()));
+            m.put("captureCap", io.portaudit.store.Captures.size(io.portaudit.store.Captures.CAP_BYTES));
             return m;
         });
     }
@@ -196,6 +223,39 @@ public final class Dashboard {
             }
         }
         return List.copyOf(out);
+    }
+
+    /** The raw captures recorded with an audit (no texts). */
+    List<io.portaudit.store.Captures.Stored> captures(long id) {
+        return pool.with(s -> {
+            audit(s, id);
+            return s.captures(id);
+        });
+    }
+
+    /** A raw capture's text, or a 404 saying why there is none. */
+    String capture(long id, String name) {
+        if (!io.portaudit.store.Captures.validName(name)) throw BadRequest.notFound("no capture '" + Params.shorten(name) + "' of audit " + id);
+        return pool.with(s -> {
+            audit(s, id);
+            var text = s.captureText(id, name);
+            if (text.isPresent()) return text.get();
+            boolean listed = s.captures(id).stream().anyMatch(c -> c.name().equals(name));
+            throw BadRequest.notFound(listed ? "capture " + name + " of audit " + id + " was over the per-audit cap ("
+                    + io.portaudit.store.Captures.size(io.portaudit.store.Captures.CAP_BYTES) + ") and was not kept"
+                    : "no capture '" + name + "' of audit " + id);
+        });
+    }
+
+    /** The nmap XML of an audit, or a 404 saying why there is none. */
+    String nmapXmlText(long id) {
+        return pool.with(s -> {
+            Store.AuditInfo a = audit(s, id);
+            var caps = s.captures(id);
+            var c = nmapXml(caps);
+            if (c == null) throw BadRequest.notFound("audit " + id + " has no nmap XML: " + noNmapXml(caps, a.coverage().views()));
+            return s.captureText(id, c.name()).orElseThrow(() -> BadRequest.notFound("audit " + id + ": the scan's XML was not kept"));
+        });
     }
 
     /** The stored document of an audit and its readback, for the downloads. */

@@ -111,6 +111,7 @@ public final class WebServer implements AutoCloseable {
                 long id = Params.id("audit id", ctx.pathParam("id"));
                 cachedHtml(ctx, "web/audit.jte", () -> dashboard.auditPage(id));
             });
+            r.get("/audit/{id}/capture/{name}", this::capture);
             r.get("/audit/{id}/{file}", this::download);
             r.get("/diff", this::diff);
             r.get("/port/{protocol}/{port}", ctx -> html(ctx, "web/port.jte", dashboard.portPage(fleet(), port(ctx))));
@@ -126,6 +127,9 @@ public final class WebServer implements AutoCloseable {
             r.get("/api/v1/fleet", ctx -> fleet(ctx, true));
             r.get("/api/v1/devices/{id}", ctx -> json(ctx, deviceJson(dashboard.devicePage(Params.id("device id", ctx.pathParam("id"))))));
             r.get("/api/v1/audits/{id}", ctx -> json(ctx, auditJson(dashboard.auditPage(Params.id("audit id", ctx.pathParam("id"))))));
+            r.get("/api/v1/audits/{id}/captures", ctx -> json(ctx, capturesJson(Params.id("audit id", ctx.pathParam("id")),
+                    dashboard.captures(Params.id("audit id", ctx.pathParam("id"))))));
+            r.get("/api/v1/audits/{id}/captures/{name}", this::capture);
             r.get("/api/v1/diff", ctx -> {
                 require(ctx, "a", "b");
                 json(ctx, dashboard.diffPage(ctx.queryParam("a"), ctx.queryParam("b")).get("tree"));
@@ -292,9 +296,16 @@ public final class WebServer implements AutoCloseable {
     private void download(Context ctx) {
         long id = Params.id("audit id", ctx.pathParam("id"));
         String file = ctx.pathParam("file");
-        Dashboard.Download d = Dashboard.DOWNLOADS.stream().filter(x -> x.file().equals(file)).findFirst()
+        Dashboard.Download d = java.util.stream.Stream.concat(Dashboard.DOWNLOADS.stream(), java.util.stream.Stream.of(Dashboard.NMAP_XML))
+                .filter(x -> x.file().equals(file)).findFirst()
                 .orElseThrow(() -> BadRequest.notFound("no download '" + Params.shorten(file) + "'; downloads: "
                         + String.join(", ", Dashboard.DOWNLOADS.stream().map(Dashboard.Download::file).toList())));
+        if (d == Dashboard.NMAP_XML) {
+            byte[] xml = dashboard.nmapXmlText(id).getBytes(StandardCharsets.UTF_8);
+            ctx.header("Content-Disposition", "attachment; filename=\"portaudit-audit-" + id + "-" + file + "\"");
+            ctx.contentType("application/xml; charset=utf-8").result(xml);
+            return;
+        }
         Dashboard.Stored s = dashboard.stored(id);
         String body;
         if (d.format().equals("json")) {
@@ -319,6 +330,19 @@ public final class WebServer implements AutoCloseable {
         };
         ctx.header("Content-Disposition", "attachment; filename=\"portaudit-audit-" + id + "-" + file + "\"");
         ctx.contentType(type).result(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * One raw capture of an audit, as plain UTF-8 text, shown in the browser (inline) but never run: a sandboxing
+     * Content-Security-Policy, nosniff, and a file name of letters, digits, '.', '_' and '-' only.
+     */
+    private void capture(Context ctx) {
+        long id = Params.id("audit id", ctx.pathParam("id"));
+        String name = ctx.pathParam("name");
+        byte[] body = dashboard.capture(id, name).getBytes(StandardCharsets.UTF_8);
+        ctx.header("Content-Security-Policy", "default-src 'none'; sandbox");
+        ctx.header("Content-Disposition", "inline; filename=\"portaudit-audit-" + id + "-" + name + "\"");
+        ctx.contentType("text/plain; charset=utf-8").result(body);
     }
 
     static final Map<String, String> RUN_REPORTS = Map.of("report.html", "html", "report.json", "json", "report.md", "markdown",
@@ -404,7 +428,7 @@ public final class WebServer implements AutoCloseable {
         m.put("version", 1);
         m.put("portaudit", Reports.version());
         m.put("endpoints", List.of("/api/v1/fleet?model=&gate=&port=tcp/23&q=&sort=&page=&limit=", "/api/v1/devices/{id}", "/api/v1/audits/{id}",
-                "/api/v1/diff?a=AUDIT&b=AUDIT", "/api/v1/ports/{tcp|udp}/{port}",
+                "/api/v1/audits/{id}/captures", "/api/v1/audits/{id}/captures/{name} (text/plain)", "/api/v1/diff?a=AUDIT&b=AUDIT", "/api/v1/ports/{tcp|udp}/{port}",
                 "/api/v1/runs", "/api/v1/runs/{id}", "/events (text/event-stream)"));
         return m;
     }
@@ -423,12 +447,44 @@ public final class WebServer implements AutoCloseable {
         m.put("device", page.get("device"));
         m.put("views", page.get("views"));
         m.put("unreadable", page.get("unreadable"));
-        m.put("downloads", Dashboard.DOWNLOADS.stream().map(d -> "/audit/" + ((Dashboard.TimelineAudit) page.get("audit")).id() + "/" + d.file()).toList());
+        long id = ((Dashboard.TimelineAudit) page.get("audit")).id();
+        List<String> downloads = new java.util.ArrayList<>(Dashboard.DOWNLOADS.stream().map(d -> "/audit/" + id + "/" + d.file()).toList());
+        if (page.get("nmapXml") != null) downloads.add("/audit/" + id + "/" + Dashboard.NMAP_XML.file());
+        m.put("downloads", downloads);
+        m.put("nmapXml", page.get("nmapXml") == null ? null : "/audit/" + id + "/" + Dashboard.NMAP_XML.file());
+        m.put("noNmapXml", page.get("noNmapXml"));
+        @SuppressWarnings("unchecked")
+        List<io.portaudit.store.Captures.Stored> caps = (List<io.portaudit.store.Captures.Stored>) page.get("captures");
+        m.put("captures", capturesJson(id, caps).get("captures"));
         try {
             m.put("document", JSON.readTree((String) page.get("document")));
         } catch (IOException e) {
             m.put("document", null);
         }
+        return m;
+    }
+
+    /** The captures of an audit for the API: each with its URL when its text was kept. */
+    private static Map<String, Object> capturesJson(long id, List<io.portaudit.store.Captures.Stored> caps) {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (var c : caps) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.name());
+            m.put("kind", c.kind());
+            m.put("command", c.command());
+            m.put("source", c.source());
+            m.put("exitStatus", c.exitStatus());
+            m.put("truncated", c.truncated());
+            m.put("netns", c.netns());
+            m.put("bytes", c.size());
+            m.put("kept", c.kept());
+            m.put("url", c.kept() ? "/audit/" + id + "/capture/" + c.name() : null);
+            out.add(m);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("audit", id);
+        m.put("capBytes", io.portaudit.store.Captures.CAP_BYTES);
+        m.put("captures", out);
         return m;
     }
 

@@ -408,4 +408,92 @@ abstract class StoreContract {
             assertThat(runs.device("r2", "b1").orElseThrow().state()).isEqualTo("done");
         }
     }
+
+    // ---------------------------------------------------------------- raw captures (issue 19)
+
+    private static long rows(Store s, String sql) {
+        return s.transaction("count", c -> {
+            try (var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Test
+    void theRawCapturesAreRecordedWithTheAuditSharedByContentExportedAndPruned() throws Exception {
+        String url = newStore();
+        assertThat(Cli.run(Cli.fw1(url, "--device", "a440")).exit()).isEqualTo(1);
+        assertThat(Cli.run(Cli.fw2(url, "--device", "a440")).exit()).isIn(0, 1);
+        String other = newStore();
+        Path export = tmp.resolve("with-captures.jsonl");
+        try (Store s = Store.open(StoreLocation.parse(url, java.util.Map.of()))) {
+            long first = s.resolve("a440@-1"), second = s.resolve("a440@latest");
+            List<Captures.Stored> caps = s.captures(first);
+            assertThat(caps).extracting(Captures.Stored::name)
+                    .containsExactly("440-iptables-L.txt", "440-netstat-a.txt", "440-nmap.txt", Captures.SCAN_XML_NAME);
+            assertThat(caps).allSatisfy(c -> assertThat(c.kept()).isTrue());
+            // the texts as the audit read them (decoded the one way every input is)
+            for (String f : new String[] {"440-iptables-L.txt", "440-netstat-a.txt", "440-nmap.txt"}) {
+                String given = io.portaudit.audit.InputSniffer.Labeled.ofBytes(f, null, Files.readAllBytes(Path.of(Cli.SEED + f))).text();
+                assertThat(s.captureText(first, f)).contains(given);
+                assertThat(caps.stream().filter(c -> c.name().equals(f)).findFirst().orElseThrow().size())
+                        .isEqualTo(given.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            }
+            // the scan's nmap XML, written from the scan: the same ports and states as the nmap output it was read from
+            String xml = s.captureText(first, Captures.SCAN_XML_NAME).orElseThrow();
+            var back = io.portaudit.scan.NmapOutputs.readXml("scan.nmap.xml", xml);
+            var given = io.portaudit.scan.NmapOutputs.readNormal("440-nmap.txt", Files.readString(Path.of(Cli.SEED + "440-nmap.txt")));
+            assertThat(back.problems()).isEmpty();
+            assertThat(back.ports()).extracting(p -> p.protocol().label() + "/" + p.port() + " " + p.state().label() + " " + p.service())
+                    .containsExactlyElementsOf(given.ports().stream().map(p -> p.protocol().label() + "/" + p.port() + " " + p.state().label()
+                            + " " + p.service()).toList());
+            assertThat(back.notShown()).extracting(n -> n.state().label() + " " + n.count()).containsExactlyInAnyOrder("closed 841", "filtered 156");
+            assertThat(s.captureText(first, "no-such.txt")).isEmpty();
+            // the firewall listing of the two audits is the same text (fw2 changed netstat and nmap): stored once
+            assertThat(rows(s, "SELECT COUNT(*) FROM audit_captures")).isEqualTo(8);
+            assertThat(rows(s, "SELECT COUNT(*) FROM capture_blobs")).isEqualTo(7);
+            assertThat(s.captures(second)).hasSize(4);
+
+            try (var w = Files.newBufferedWriter(export)) {
+                assertThat(s.export(w)).isEqualTo(2);
+            }
+            // pruning the first audit deletes its captures, and only the texts no other audit shares
+            assertThat(s.prune(1, null, Instant.parse("2030-01-01T00:00:00Z"))).isEqualTo(1);
+            assertThat(s.captures(first)).isEmpty();
+            assertThat(rows(s, "SELECT COUNT(*) FROM audit_captures")).isEqualTo(4);
+            assertThat(rows(s, "SELECT COUNT(*) FROM capture_blobs")).isEqualTo(4);
+            for (Captures.Stored c : s.captures(second)) assertThat(s.captureText(second, c.name())).isPresent();
+        }
+        assertThat(Cli.run("store", "import", "--store", other, export.toString()).out()).contains("imported 2 audit(s)");
+        try (Store b = Store.open(StoreLocation.parse(other, java.util.Map.of()))) {
+            long id = b.resolve("a440@-1");
+            assertThat(b.captures(id)).extracting(Captures.Stored::name)
+                    .containsExactly("440-iptables-L.txt", "440-netstat-a.txt", "440-nmap.txt", Captures.SCAN_XML_NAME);
+            assertThat(b.captureText(id, "440-netstat-a.txt")).contains(Files.readString(Path.of(Cli.SEED + "440-netstat-a.txt")));
+        }
+    }
+
+    @Test
+    void capturesBeyondThePerAuditCapAreListedAsNotKeptAndTheAuditIsStillRecorded() throws Exception {
+        String url = newStore();
+        String doc = Files.readString(Path.of("src/test/resources/fixtures/store/result-minimal.json"));
+        String big = "x".repeat(1023) + "\n";
+        String tenMiB = big.repeat(10 * 1024);
+        List<Captures.In> caps = List.of(
+                new Captures.In("iptables-save.txt", "iptables-save", "iptables-save", "local", 0, false, null, tenMiB),
+                new Captures.In("ss.txt", "ss", "ss -tulpen", "local", 0, false, null, tenMiB + "ss"),
+                new Captures.In("uname.txt", "uname", "uname -a", "local", 0, false, null, "Linux a440 <script>alert(1)</script>\n"));
+        try (Store s = Store.open(StoreLocation.parse(url, java.util.Map.of()))) {
+            Store.Recorded r = s.record(doc, null, DeviceIdentity.named("big"), Instant.parse("2026-12-01T10:00:00Z"), caps, null);
+            assertThat(r.stored()).isTrue();
+            assertThat(s.captures(r.auditId())).extracting(c -> c.name() + " " + c.kept() + " " + c.size())
+                    .containsExactly("iptables-save.txt true " + tenMiB.length(), "ss.txt false " + (tenMiB.length() + 2), "uname.txt true " + "Linux a440 <script>alert(1)</script>\n".length());
+            assertThat(s.captureText(r.auditId(), "ss.txt")).isEmpty();
+            assertThat(s.captureText(r.auditId(), "iptables-save.txt")).contains(tenMiB);
+            assertThat(s.captureText(r.auditId(), "uname.txt")).contains("Linux a440 <script>alert(1)</script>\n");
+            // compressed: 10 MiB of one repeated line takes a few KiB
+            assertThat(rows(s, "SELECT MAX(LENGTH(data)) FROM capture_blobs")).isLessThan(100_000);
+        }
+    }
 }
