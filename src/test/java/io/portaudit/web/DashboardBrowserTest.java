@@ -130,6 +130,16 @@ class DashboardBrowserTest {
         assertThat(browser.findElements(By.cssSelector(".finding[data-id='insecure-protocol'] table tr")).size()).isGreaterThan(1);
         shot("audit");
 
+        // the raw captures it was made from: the netstat listing, opened from the audit page, shown as text
+        assertThat(text()).contains("What it was made from", "440-iptables-L.txt", "440-nmap.txt", "scan.nmap.xml");
+        browser.findElement(By.linkText("440-netstat-a.txt")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("/capture/440-netstat-a.txt"));
+        assertThat(js("return document.body.textContent").toString()).isEqualTo(
+                java.nio.file.Files.readString(Path.of(WebFixture.SEED + "440-netstat-a.txt")));
+        assertThat(js("return document.contentType")).isEqualTo("text/plain");
+        shot("capture");
+        browser.navigate().back();
+
         // the diff between the two firmware versions, picked on the device page
         browser.navigate().back();
         browser.findElement(By.cssSelector("form.diffpick button")).click();
@@ -161,6 +171,11 @@ class DashboardBrowserTest {
         assertThat(text()).contains(WebFixture.HOSTILE_BANNER);
         assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
         shot("audit-hostile");
+        // its nmap XML capture, the banner's script tag in it, is text too
+        browser.findElement(By.linkText("hostile-nmap.xml")).click();
+        assertThat(js("return document.contentType")).isEqualTo("text/plain");
+        assertThat(js("return document.body.textContent").toString()).contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+        assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
     }
 
     @Test

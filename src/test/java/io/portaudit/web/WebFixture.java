@@ -41,10 +41,18 @@ final class WebFixture {
 
     /** Audits the files (their kinds sniffed) as {@code portaudit audit --input} does, at {@code at}. */
     static AuditResult audit(Instant at, List<Path> files) throws IOException {
+        return audit(at, pasted(files));
+    }
+
+    static AuditRequest.Pasted pasted(List<Path> files) throws IOException {
         List<InputSniffer.Labeled> texts = new ArrayList<>();
         for (Path f : files) texts.add(new InputSniffer.Labeled(f.toString(), null, Files.readString(f), List.of(), List.of(), null));
+        return new AuditRequest.Pasted(texts);
+    }
+
+    static AuditResult audit(Instant at, AuditRequest.Pasted pasted) {
         try {
-            return AuditRun.run(new AuditRequest(new AuditRequest.Pasted(texts), null, Policy.none(), null, ServiceNames.iana(),
+            return AuditRun.run(new AuditRequest(pasted, null, Policy.none(), null, ServiceNames.iana(),
                     Clock.fixed(at, ZoneOffset.UTC), null));
         } catch (AuditRun.AuditException e) {
             throw new IllegalStateException(e);
@@ -52,11 +60,14 @@ final class WebFixture {
     }
 
     static Store.Recorded record(Store s, DeviceIdentity id, Instant at, List<Path> files) throws IOException {
-        AuditResult r = audit(at, files);
+        AuditRequest.Pasted pasted = pasted(files);
+        AuditResult r = audit(at, pasted);
         // pasted outputs are stamped with the time they were read; the fixture's audits happened at `at`
         var tree = AuditJson.tree(r);
         ((com.fasterxml.jackson.databind.node.ObjectNode) tree.path("device")).put("collectedAt", at.toString());
-        return s.record(AuditJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(tree), Coverage.of(r), id, at);
+        // recorded as `portaudit audit --input ... --store` records it: with the pasted texts (and the scan as nmap XML)
+        return s.record(AuditJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(tree), Coverage.of(r), id, at,
+                io.portaudit.store.Captures.of(r, pasted), null);
     }
 
     static DeviceIdentity id(String name, String serial, String model, String firmware, String hostname, String address) {

@@ -163,6 +163,94 @@ class WebServerTest {
         assertThat(get("/audit/" + id + "/report.html").body()).startsWith("<!DOCTYPE html>");
     }
 
+    static long latestAudit(String device) throws Exception {
+        for (JsonNode d : JSON.readTree(get("/api/v1/fleet?limit=1000").body()).path("rows")) {
+            if (d.path("name").asText().equals(device)) return d.path("lastAuditId").asLong();
+        }
+        throw new AssertionError("no device " + device);
+    }
+
+    @Test
+    void theAuditPageLinksTheRawCapturesItWasMadeFromEachServedAsPlainText() throws Exception {
+        long id = latestAudit("a440");
+        String page = get("/audit/" + id).body();
+        for (String f : new String[] {"440-iptables-L.txt", "440-netstat-a.txt", "440-nmap.txt"}) {
+            assertThat(page).contains("href=\"/audit/" + id + "/capture/" + f + "\"");
+            HttpResponse<String> r = get("/audit/" + id + "/capture/" + f);
+            assertThat(r.statusCode()).as(f).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).matches("text/plain; ?charset=utf-8");
+            assertThat(r.headers().firstValue("Content-Disposition")).hasValue("inline; filename=\"portaudit-audit-" + id + "-" + f + "\"");
+            assertThat(r.headers().firstValue("Content-Security-Policy")).hasValue("default-src 'none'; sandbox");
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            // the text the audit read (fw2's files: the latest audit of a440 is v2)
+            assertThat(r.body()).isEqualTo(Files.readString(Path.of(WebFixture.FW2 + f)));
+        }
+        JsonNode caps = JSON.readTree(get("/api/v1/audits/" + id + "/captures").body());
+        assertThat(caps.path("captures").findValuesAsText("name")).containsExactly("440-iptables-L.txt", "440-netstat-a.txt", "440-nmap.txt",
+                "scan.nmap.xml");
+        assertThat(caps.path("captures").get(1).path("url").asText()).isEqualTo("/audit/" + id + "/capture/440-netstat-a.txt");
+        assertThat(caps.path("capBytes").asLong()).isEqualTo(16L << 20);
+        assertThat(JSON.readTree(get("/api/v1/audits/" + id).body()).path("captures").size()).isEqualTo(4);
+        assertThat(get("/api/v1/audits/" + id + "/captures/440-nmap.txt").body()).contains("22/tcp open  ssh");
+        assertThat(get("/audit/" + id + "/capture/no-such.txt").statusCode()).isEqualTo(404);
+        assertThat(get("/audit/" + id + "/capture/..%2F..%2Fetc%2Fpasswd").statusCode()).isIn(400, 404);
+        assertThat(get("/audit/" + id + "/capture/%3Cscript%3E").body()).doesNotContain("<script>");
+        // a capture whose text is hostile is served as text, never as markup
+        long hostile = latestAudit("hostile");
+        HttpResponse<String> xml = get("/audit/" + hostile + "/capture/hostile-nmap.xml");
+        assertThat(xml.headers().firstValue("Content-Type").orElse("")).matches("text/plain; ?charset=utf-8");
+        assertThat(xml.body()).contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
+
+    @Test
+    void theNmapXmlDownloadIsTheScanAsNmapWritesItAndAbsentWithAReasonWithoutAScan() throws Exception {
+        long v2 = latestAudit("a440");
+        long v1 = JSON.readTree(get("/api/v1/audits/" + v2).body()).path("audit").path("previous").asLong();
+        JsonNode audit = JSON.readTree(get("/api/v1/audits/" + v2).body());
+        assertThat(audit.path("nmapXml").asText()).isEqualTo("/audit/" + v2 + "/scan.nmap.xml");
+        assertThat(get("/audit/" + v2).body()).contains("href=\"/audit/" + v2 + "/scan.nmap.xml\"");
+        HttpResponse<String> r = get("/audit/" + v2 + "/scan.nmap.xml");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).matches("application/xml; ?charset=utf-8");
+        assertThat(r.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"portaudit-audit-" + v2 + "-scan.nmap.xml\"");
+        // read back by portaudit's own nmap XML reader: the ports and states of the nmap output the audit read
+        var back = io.portaudit.scan.NmapOutputs.readXml("scan.nmap.xml", r.body());
+        var given = io.portaudit.scan.NmapOutputs.readNormal("440-nmap.txt", Files.readString(Path.of(WebFixture.FW2 + "440-nmap.txt")));
+        assertThat(back.problems()).isEmpty();
+        assertThat(back.ports()).extracting(p -> p.protocol().label() + "/" + p.port() + " " + p.state().label())
+                .containsExactlyElementsOf(given.ports().stream().map(p -> p.protocol().label() + "/" + p.port() + " " + p.state().label()).toList());
+        Path a = dir.resolve("v1.xml"), b = dir.resolve("v2.xml");
+        Files.writeString(a, get("/audit/" + v1 + "/scan.nmap.xml").body());
+        Files.writeString(b, r.body());
+        // valid against nmap's DTD, and ndiff reads both and names the change, where they are installed
+        if (Files.isExecutable(Path.of("/usr/bin/xmllint")) && Files.exists(Path.of("/usr/share/nmap/nmap.dtd"))) {
+            Process x = new ProcessBuilder("/usr/bin/xmllint", "--noout", "--dtdvalid", "/usr/share/nmap/nmap.dtd", a.toString(), b.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(x.getInputStream().readAllBytes());
+            x.waitFor();
+            // the one deviation: nmap's DTD allows only scanner="nmap"; portaudit names itself (as its scan -oX does)
+            assertThat(out.lines().filter(l -> l.contains("error") && !l.contains("attribute scanner of nmaprun")).toList()).as(out).isEmpty();
+            assertThat(out).contains("validity error : Value \"portaudit\" for attribute scanner");
+        }
+        if (Files.isExecutable(Path.of("/usr/bin/ndiff"))) {
+            Process n = new ProcessBuilder("/usr/bin/ndiff", a.toString(), b.toString()).redirectErrorStream(true).start();
+            String out = new String(n.getInputStream().readAllBytes());
+            assertThat(n.waitFor()).as(out).isEqualTo(1);   // 1: the scans differ
+            assertThat(out).contains("-23/tcp").doesNotContain("Traceback");
+        }
+        // an audit without a scan: no link, the reason instead; the URL says why
+        long noScan = latestAudit("pa-g3");
+        assertThat(JSON.readTree(get("/api/v1/audits/" + noScan).body()).path("nmapXml").isNull()).isTrue();
+        String page = get("/audit/" + noScan).body();
+        assertThat(page).doesNotContain("scan.nmap.xml").contains("nmap XML: no scan in this audit");
+        HttpResponse<String> none = get("/audit/" + noScan + "/scan.nmap.xml");
+        assertThat(none.statusCode()).isEqualTo(404);
+        assertThat(none.body()).contains("has no nmap XML: no scan in this audit");
+        // an audit that read nmap XML: that XML, as it was read
+        long hostile = latestAudit("hostile");
+        assertThat(get("/audit/" + hostile + "/scan.nmap.xml").body()).isEqualTo(get("/audit/" + hostile + "/capture/hostile-nmap.xml").body());
+    }
+
     @Test
     void thePortPageSaysWhichDevicesExposeItSinceWhenAndBehindWhichProgram() throws Exception {
         JsonNode p = JSON.readTree(get("/api/v1/ports/tcp/23").body());
