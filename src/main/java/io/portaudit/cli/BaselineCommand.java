@@ -26,6 +26,9 @@ public final class BaselineCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
+    @picocli.CommandLine.Mixin
+    LangOption lang;
+
     @Parameters(index = "0", paramLabel = "ACTION", description = "set or show")
     String action;
 
@@ -43,13 +46,13 @@ public final class BaselineCommand implements Callable<Integer> {
         try (Store s = store.openExisting(spec.commandLine().getErr())) {
             switch (action) {
                 case "set" -> {
-                    if (ref == null) throw new UserException("baseline set MODEL AUDIT: AUDIT is missing");
+                    if (ref == null) throw new UserException(io.portaudit.model.L10n.t("cmd.baseline.noaudit"));
                     long id = s.resolve(ref);
                     s.setBaseline(model, id, clock.instant());
                     spec.commandLine().getOut().println("baseline " + model + " = audit " + id);
                 }
                 case "show" -> spec.commandLine().getOut().println("baseline " + model + " = audit " + s.baseline(model));
-                default -> throw new UserException("baseline: ACTION is set or show, not '" + action + "'");
+                default -> throw new UserException(io.portaudit.model.L10n.t("cmd.action", "baseline", "set, show", action));
             }
         }
         return 0;

@@ -33,6 +33,9 @@ public final class CollectScriptCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    LangOption lang;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the script to FILE (mode 0755) instead of standard output.")
     Path output;
 
@@ -48,7 +51,7 @@ public final class CollectScriptCommand implements Callable<Integer> {
             Files.writeString(output, text, StandardCharsets.UTF_8);
             output.toFile().setExecutable(true, false);
         } catch (IOException e) {
-            throw new UserException(output + ": cannot write: " + io.portaudit.model.IoErrors.reason(e));
+            throw new UserException(io.portaudit.model.L10n.t("cmd.cannotwrite", output, io.portaudit.model.IoErrors.reason(e)));
         }
         return ExitCodes.OK;
     }

@@ -25,23 +25,9 @@ public class CommonOptions {
                     + "e.g. the device's own /etc/services. Default: this machine's /etc/services.")
     Path servicesFile;
 
-    /** {@code --lang ja|en}: the language of reports and messages; without it, LC_ALL / LC_MESSAGES / LANG (Main). */
-    @Option(names = "--lang", paramLabel = "LANG", converter = LangConverter.class,
-            description = "Language of reports and messages: ja or en (default: from LC_ALL, LC_MESSAGES or LANG; else en). "
-                    + "Finding texts are written in the audit's language and stored with it.")
-    void lang(io.portaudit.model.L10n.Lang lang) {
-        io.portaudit.model.L10n.set(lang);
-    }
-
-    static final class LangConverter implements picocli.CommandLine.ITypeConverter<io.portaudit.model.L10n.Lang> {
-        @Override
-        public io.portaudit.model.L10n.Lang convert(String value) {
-            io.portaudit.model.L10n.Lang l = "ja".equalsIgnoreCase(value) ? io.portaudit.model.L10n.Lang.JA
-                    : "en".equalsIgnoreCase(value) ? io.portaudit.model.L10n.Lang.EN : null;
-            if (l == null) throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a language portaudit writes: ja or en");
-            return l;
-        }
-    }
+    /** {@code --lang ja|en} (its own mixin: the commands without these options have it too). */
+    @picocli.CommandLine.Mixin
+    LangOption lang;
 
     public int verbosity() {
         return quiet ? -1 : verbose.length;
@@ -64,7 +50,7 @@ public class CommonOptions {
         } catch (io.portaudit.model.BoundedRead.TooLarge e) {
             throw new UserException("--services " + e.getMessage());
         } catch (IOException e) {
-            throw new UserException("--services " + servicesFile + ": cannot read: " + e.getMessage());
+            throw new UserException(io.portaudit.model.L10n.t("cmd.cannotread", "--services " + servicesFile, e.getMessage()));
         }
     }
 }

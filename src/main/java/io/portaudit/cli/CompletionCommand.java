@@ -24,12 +24,15 @@ public final class CompletionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    LangOption lang;
+
     @Parameters(index = "0", paramLabel = "SHELL", description = "bash or zsh")
     String shell;
 
     @Override
     public Integer call() {
-        if (!shell.equals("bash") && !shell.equals("zsh")) throw new UserException("completion: SHELL must be bash or zsh, not '" + shell + "'");
+        if (!shell.equals("bash") && !shell.equals("zsh")) throw new UserException(io.portaudit.model.L10n.t("cmd.completion.shell", shell));
         // the whole command line, every subcommand built (this run was given only 'completion')
         String script = AutoComplete.bash("portaudit", Main.commandLine());
         spec.commandLine().getOut().print(script);

@@ -90,14 +90,14 @@ public final class DiffCommand implements Callable<Integer> {
     private Side side(String ref) throws IOException {
         Path p = Path.of(ref);
         if (Files.isRegularFile(p)) return file(p, common, clock);
-        if (Files.exists(p)) throw new UserException(ref + ": not a file");
+        if (Files.exists(p)) throw new UserException(ref + ": " + io.portaudit.model.L10n.t("cmd.notafile"));
         long id;
         try {
             if (opened == null) opened = store.openExisting(spec.commandLine().getErr());
             id = opened.resolve(ref);
         } catch (UserException | StoreException e) {
             // a path (a/b.json, out.xml) is a file that is missing, not an audit the store lacks
-            if (ref.contains("/") || ref.matches(".*\\.(json|xml|txt|nmap|gnmap|log)")) throw new UserException(ref + ": no such file");
+            if (ref.contains("/") || ref.matches(".*\\.(json|xml|txt|nmap|gnmap|log)")) throw new UserException(ref + ": " + io.portaudit.model.L10n.t("cmd.nosuchfile"));
             throw e;
         }
         return stored(opened, ref, id);

@@ -108,11 +108,10 @@ public final class FirewallCommand implements Callable<Integer> {
         String where;
         if (files.isEmpty()) {
             inputs.addAll(local(err));
-            where = "this machine";
+            where = io.portaudit.model.L10n.t("cmd.fw.thismachine");
             if (inputs.isEmpty()) {
                 boolean tools = CommandRunner.which("nft") != null || CommandRunner.which("iptables-save") != null;
-                throw new UserException(tools ? "could not read this machine's firewall rules (reading them needs root): give FILEs or run as root"
-                        : "no firewall tool found (nft, iptables-save): give FILEs", ExitCodes.INCOMPLETE);
+                throw new UserException(tools ? io.portaudit.model.L10n.t("cmd.fw.needroot") : io.portaudit.model.L10n.t("cmd.fw.notool"), ExitCodes.INCOMPLETE);
             }
         } else {
             where = String.join(", ", files);
@@ -151,12 +150,10 @@ public final class FirewallCommand implements Callable<Integer> {
         long lines = view.problems().stream().filter(p -> p.severity() == ParseProblem.Severity.ERROR).count()
                 + pasteProblems.list().stream().filter(p -> p.severity() == ParseProblem.Severity.ERROR).count();
         if (acceptUnreadable) {
-            if (common.verbosity() >= 0) err.println("portaudit: " + lines + " unreadable input line(s) accepted (--accept-unreadable); "
-                    + "the ports they could touch are shown unknown");
+            if (common.verbosity() >= 0) err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.fw.accepted", lines));
             return ExitCodes.OK;
         }
-        err.println("portaudit: incomplete: " + lines + " input line(s) that could hold a rule could not be read (listed above); "
-                + "the ports they could touch are shown unknown (exit 3; --accept-unreadable accepts them)");
+        err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.fw.incomplete", lines));
         return ExitCodes.INCOMPLETE;
     }
 
@@ -199,12 +196,12 @@ public final class FirewallCommand implements Callable<Integer> {
                 if (InputSniffer.view(p.kind()).equals("firewall")) {
                     out.add(new LabeledText(p.kind().equals("ip6tables-S") ? DeviceSnapshot.KIND_IPTABLES_RULES : p.kind(), source, p.text()));
                 } else {
-                    notes.add(source + ": the " + p.kind() + " output in it is not a ruleset (audit --input or inventory --from read it)");
+                    notes.add(io.portaudit.model.L10n.t("cmd.fw.notruleset", source, p.kind()));
                 }
             }
-            if (out.isEmpty()) throw new UserException(source + ": holds no ruleset output; " + String.join("; ", notes));
+            if (out.isEmpty()) throw new UserException(io.portaudit.model.L10n.t("cmd.fw.noruleset", source, String.join("; ", notes)));
         }
-        if (common.verbosity() >= 0) for (String n : notes) err.println("portaudit: note: " + Text.printable(n, 2000));
+        if (common.verbosity() >= 0) for (String n : notes) err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.note", Text.printable(n, 2000)));
         return out;
     }
 
@@ -230,7 +227,7 @@ public final class FirewallCommand implements Callable<Integer> {
 
     private static void add(List<LabeledText> in, Capture c, String kind, PrintWriter err) {
         if (!c.ok()) {
-            err.println("portaudit: " + c.command() + ": " + (c.exitStatus() == null ? "did not finish" : "exit " + c.exitStatus()) + ": "
+            err.println("portaudit: " + c.command() + ": " + (c.exitStatus() == null ? io.portaudit.model.L10n.t("cmd.didnotfinish") : io.portaudit.model.L10n.t("cmd.exitstatus", c.exitStatus())) + ": "
                     + Text.printable(c.stderr().strip(), 300));
             if (c.stdout().isBlank()) return;
         }
@@ -246,21 +243,21 @@ public final class FirewallCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             port = -1;
         }
-        if (p == null || (port < 0 && !trace.substring(slash + 1).matches("[0-9]+"))) throw new UserException("--trace wants PROTO/PORT, e.g. tcp/23, not '" + trace + "'");
-        if (port < 1 || port > 65535) throw new UserException("--trace " + trace + ": port " + trace.substring(slash + 1) + " is out of range (ports are 1-65535)");
+        if (p == null || (port < 0 && !trace.substring(slash + 1).matches("[0-9]+"))) throw new UserException(io.portaudit.model.L10n.t("cmd.fw.trace", trace));
+        if (port < 1 || port > 65535) throw new UserException(io.portaudit.model.L10n.t("cmd.fw.traceport", trace, trace.substring(slash + 1)));
         BigInteger source = null;
         AddressFamily only = null;
         if (src != null) {
             source = AddrRange.literal(src);
-            if (source == null) throw new UserException("--src wants an IP address, got '" + src + "'");
+            if (source == null) throw new UserException(io.portaudit.model.L10n.t("cmd.fw.src", src));
             only = src.contains(":") ? AddressFamily.IPV6 : AddressFamily.IPV4;
         }
         for (AddressFamily f : AddressFamily.values()) {
             if (only != null && f != only) continue;
             if (!view.families().contains(f)) continue;
             Packet pk = Packet.remote(f, p).withIface(iface).withSource(source);
-            out.println(f.label() + " " + p.label() + "/" + port + (iface == null ? "" : " in " + Text.printable(iface, 40))
-                    + (src == null ? "" : " from " + Text.printable(src, 60)) + ":");
+            out.println(f.label() + " " + p.label() + "/" + port + (iface == null ? "" : " " + io.portaudit.model.L10n.t("cmd.fw.tracein", Text.printable(iface, 40)))
+                    + (src == null ? "" : " " + io.portaudit.model.L10n.t("cmd.fw.tracefrom", Text.printable(src, 60))) + ":");
             for (String l : Evaluator.trace(view.rulesets(), pk, port)) out.println("  " + Text.printable(l, 300));
         }
         out.flush();
@@ -268,30 +265,30 @@ public final class FirewallCommand implements Callable<Integer> {
     }
 
     private static void text(FirewallView v, String where, PrintWriter out) {
-        out.println("Firewall of " + Text.printable(where, 200) + " (backend: " + v.backend() + ")");
+        out.println(io.portaudit.model.L10n.t("cmd.fw.title", Text.printable(where, 200), v.backend()));
         for (Ruleset rs : v.rulesets()) {
-            for (String w : rs.warnings()) out.println("  note: " + Text.printable(rs.source(), 200) + ": " + Text.printable(w, 200));
+            for (String w : rs.warnings()) out.println("  " + io.portaudit.model.L10n.t("cmd.note", Text.printable(rs.source(), 200) + ": " + Text.printable(w, 200)));
         }
         for (Exposure e : v.exposures()) {
             out.println();
             out.println(e.family().label() + " " + e.protocol().label() + ":");
-            out.printf("  %-13s %-8s %s%n", "PORTS", "VERDICT", "DECIDED BY");
+            out.printf("  %-13s %-8s %s%n", io.portaudit.model.L10n.t("cmd.fw.colports"), io.portaudit.model.L10n.t("cmd.fw.colverdict"), io.portaudit.model.L10n.t("cmd.fw.coldecided"));
             for (ExposureRange r : e.ranges()) {
                 String verdict = r.verdict().label();
                 out.printf("  %-13s %-8s %s%n", r.range(), verdict, Text.printable(describe(r), 160));
             }
         }
         for (AddressFamily f : AddressFamily.values()) {
-            if (!v.families().contains(f)) out.println("\n" + f.label() + ": no ruleset seen");
+            if (!v.families().contains(f)) out.println("\n" + f.label() + ": " + io.portaudit.model.L10n.t("cmd.fw.noruleseen"));
         }
         if (!v.findings().isEmpty()) {
             out.println();
-            out.println("Findings:");
+            out.println(io.portaudit.model.L10n.t("cmd.findings"));
             for (Finding f : v.findings()) {
                 out.println("  [" + f.severity().label() + "] " + f.id() + ": " + Text.printable(f.title(), 200));
                 out.println("      " + Text.printable(f.detail(), 1000));
-                for (Evidence ev : f.evidence()) out.println("      evidence: " + Text.printable(ev.source(), 200) + ": " + Text.printable(ev.text(), 200));
-                for (String r : f.remedy()) out.println("      fix: " + Text.printable(r, 300));
+                for (Evidence ev : f.evidence()) out.println("      " + io.portaudit.model.L10n.t("cmd.fw.evidence") + " " + Text.printable(ev.source(), 200) + ": " + Text.printable(ev.text(), 200));
+                for (String r : f.remedy()) out.println("      " + io.portaudit.model.L10n.t("cmd.fw.fix") + " " + Text.printable(r, 300));
             }
         }
     }

@@ -127,11 +127,11 @@ public final class FleetCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            if (parallel < 1 || parallel > 256) throw new UserException("--parallel must be 1..256, not " + parallel);
-            if (!List.of("auto", "json", "none").contains(progress)) throw new UserException("--progress must be auto, json or none, not '" + progress + "'");
-            if ((file == null) == (resume == null)) throw new UserException("fleet run: give a fleet file, or --resume RUN (not both)");
+            if (parallel < 1 || parallel > 256) throw new UserException(io.portaudit.model.L10n.t("cmd.range", "--parallel", "1..256", parallel));
+            if (!List.of("auto", "json", "none").contains(progress)) throw new UserException(io.portaudit.model.L10n.t("cmd.oneofvalues", "--progress", "auto, json, none", progress));
+            if ((file == null) == (resume == null)) throw new UserException(io.portaudit.model.L10n.t("cmd.fleet.fileorresume"));
             StoreLocation loc = store.location();
-            if (loc == null) throw new UserException("fleet run needs a store to record the run in (not --no-store)");
+            if (loc == null) throw new UserException(io.portaudit.model.L10n.t("cmd.fleet.needstore"));
             int[] sh = shard();
             String id;
             try (Store s = StoreOptions.open(loc, err, common.verbosity() < 0)) {
@@ -139,12 +139,12 @@ public final class FleetCommand implements Callable<Integer> {
                 int skipped = 0;
                 if (resume != null) {
                     if (sh != null || runId != null || timeout != null || retries != null) {
-                        throw new UserException("--resume continues the run as it was made: no --shard, --run-id, --timeout or --retries");
+                        throw new UserException(io.portaudit.model.L10n.t("cmd.fleet.resumeopts"));
                     }
                     FleetRuns.Run r = runs.require(resume);
                     id = r.id();
                     int n = runs.resume(id, clock.instant());
-                    if (common.verbosity() >= 0) err.println("portaudit: resuming fleet run " + id + ": " + n + " device(s) to audit");
+                    if (common.verbosity() >= 0) err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.fleet.resuming", id, n));
                 } else {
                     FleetFile ff = readFleetFile(file, err, "audited");
                     skipped = (int) ff.problems().stream().filter(p -> !p.fatal()).count();
@@ -155,22 +155,22 @@ public final class FleetCommand implements Callable<Integer> {
                         throw new UserException(e.getMessage());
                     }
                     if (retries != null) {
-                        if (retries < 0 || retries > 10) throw new UserException("--retries must be 0..10, not " + retries);
+                        if (retries < 0 || retries > 10) throw new UserException(io.portaudit.model.L10n.t("cmd.range", "--retries", "0..10", retries));
                         defaults = defaults.withRetries(retries);
                     }
                     List<FleetDevice> devices = ff.devices();
                     if (sh != null) devices = FleetRun.shard(devices, sh[0], sh[1]);
                     if (runId != null && !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-                        throw new UserException("--run-id: letters, digits and . _ - (at most 64), not '" + runId + "'");
+                        throw new UserException(io.portaudit.model.L10n.t("cmd.fleet.runid", runId));
                     }
                     id = runId != null ? runId : FleetRuns.newId(clock);
-                    if (runs.run(id).isPresent()) throw new UserException("fleet run " + id + " already exists (--resume " + id + " continues it)");
+                    if (runs.run(id).isPresent()) throw new UserException(io.portaudit.model.L10n.t("cmd.fleet.exists", id));
                     runs.create(id, file.toString(), sh == null ? null : sh[0] + "/" + sh[1], defaults, devices, clock.instant());
                     if (common.verbosity() >= 0) {
-                        err.println("portaudit: fleet run " + id + ": " + devices.size() + " device(s)"
-                                + (sh != null ? " (shard " + sh[0] + "/" + sh[1] + " of " + ff.devices().size() + ")" : "")
-                                + (skipped > 0 ? ", " + skipped + " entr" + (skipped == 1 ? "y" : "ies") + " skipped" : "")
-                                + ", " + Math.min(parallel, Math.max(1, devices.size())) + " at a time");
+                        err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.fleet.starting", id, devices.size())
+                                + (sh != null ? " " + io.portaudit.model.L10n.t("cmd.fleet.shardof", sh[0] + "/" + sh[1], ff.devices().size()) : "")
+                                + (skipped > 0 ? io.portaudit.model.L10n.t(skipped == 1 ? "cmd.fleet.skipped1" : "cmd.fleet.skipped", skipped) : "")
+                                + io.portaudit.model.L10n.t("cmd.fleet.atatime", Math.min(parallel, Math.max(1, devices.size()))));
                     }
                 }
                 int total = (int) runs.devices(id).stream().filter(e -> e.state().equals(FleetRuns.QUEUED)).count();
@@ -224,20 +224,20 @@ public final class FleetCommand implements Callable<Integer> {
         /** {@code --shard I/N} (I from $JOB_COMPLETION_INDEX when omitted) or {@code --shards N}; null when not sharded. */
         int[] shard() {
             if (shard == null && shards == null) return null;
-            if (shard != null && shards != null) throw new UserException("give --shard I/N or --shards N, not both");
+            if (shard != null && shards != null) throw new UserException(io.portaudit.model.L10n.t("cmd.notboth", "--shard I/N", "--shards N"));
             String spec = shard != null ? shard : "/" + shards;
             var m = java.util.regex.Pattern.compile("([0-9]{1,6})?/([0-9]{1,6})").matcher(spec.strip());
-            if (!m.matches()) throw new UserException("--shard must be I/N (e.g. 0/3), not '" + spec + "'");
+            if (!m.matches()) throw new UserException(io.portaudit.model.L10n.t("cmd.fleet.shard", spec));
             int n = Integer.parseInt(m.group(2));
             String is = m.group(1);
             if (is == null) {
                 is = env.get("JOB_COMPLETION_INDEX");
                 if (is == null || !is.matches("[0-9]{1,6}")) {
-                    throw new UserException("--shard /" + n + ": no shard index given and $JOB_COMPLETION_INDEX is not set to a number");
+                    throw new UserException(io.portaudit.model.L10n.t("cmd.fleet.shardindex", n));
                 }
             }
             int i = Integer.parseInt(is);
-            if (n < 1 || i >= n) throw new UserException("--shard " + i + "/" + n + ": I must be 0.." + (n - 1) + " and N at least 1");
+            if (n < 1 || i >= n) throw new UserException(io.portaudit.model.L10n.t("cmd.fleet.shardrange", i + "/" + n, n - 1));
             return new int[] {i, n};
         }
 
@@ -258,14 +258,13 @@ public final class FleetCommand implements Callable<Integer> {
                     case ERROR -> error++;
                 }
             }
-            out.println("fleet run " + id + ": " + entries.size() + " device(s): " + pass + " pass, " + fail + " fail, " + partial + " partial, "
-                    + error + " could not be audited" + (open > 0 ? ", " + open + " not done" : ""));
+            out.println(io.portaudit.model.L10n.t("cmd.fleet.summary", id, entries.size(), pass, fail, partial, error) + (open > 0 ? io.portaudit.model.L10n.t("cmd.fleet.notdone", open) : ""));
             for (FleetRuns.Entry e : entries) {
                 if (e.status() == DeviceOutcome.Status.PASS && e.reason() == null) continue;
-                String what = e.status() == null ? "not done" : e.status().label();
+                String what = e.status() == null ? io.portaudit.model.L10n.t("cmd.fleet.notdoneword") : e.status().label();
                 out.println("  " + e.device() + "  " + what + (e.reason() != null ? ": " + io.portaudit.model.Text.terminal(e.reason()) : ""));
             }
-            if (stopped) out.println("stopped: 'portaudit fleet run --resume " + id + "' audits the rest");
+            if (stopped) out.println(io.portaudit.model.L10n.t("cmd.fleet.stopped", id));
             int code = DeviceOutcome.exitCode(statuses);
             return open > 0 ? ExitCodes.INCOMPLETE : code;
         }
@@ -326,9 +325,9 @@ public final class FleetCommand implements Callable<Integer> {
                 String eta = "";
                 if (done > 0 && done < total) {
                     long ms = Duration.between(start, clock.instant()).toMillis() * (total - done) / done;
-                    eta = ", ETA " + human(Duration.ofMillis(ms));
+                    eta = io.portaudit.model.L10n.t("cmd.fleet.eta", human(Duration.ofMillis(ms)));
                 }
-                err.print("\r\033[K" + done + "/" + total + " done, " + failed + " not passed, " + running + " running" + eta);
+                err.print("\r\033[K" + io.portaudit.model.L10n.t("cmd.fleet.progress", done + "/" + total, failed, running) + eta);
                 err.flush();
             }
         }
@@ -388,7 +387,7 @@ public final class FleetCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             for (OutputOptions.Target t : output.targets()) {
                 if (!FleetReport.FORMATS.contains(t.format())) {
-                    throw new UserException("unknown report format '" + t.format() + "'; formats: " + String.join(", ", FleetReport.FORMATS));
+                    throw new UserException(io.portaudit.model.L10n.t("cli.format", t.format(), String.join(", ", FleetReport.FORMATS)));
                 }
             }
             FleetReport report;
@@ -412,12 +411,12 @@ public final class FleetCommand implements Callable<Integer> {
         try {
             ff = FleetFile.read(file);
         } catch (NoSuchFileException e) {
-            throw new UserException(file + ": no such file");
+            throw new UserException(file + ": " + io.portaudit.model.L10n.t("cmd.nosuchfile"));
         } catch (IOException e) {
-            throw new UserException(file + ": cannot read: " + e.getMessage());
+            throw new UserException(io.portaudit.model.L10n.t("cmd.cannotread", file, e.getMessage()));
         }
         for (FleetFile.Problem p : ff.problems()) err.println("portaudit: " + p.format());
-        if (!ff.usable()) throw new UserException(file + ": not usable (see above); nothing was " + done);
+        if (!ff.usable()) throw new UserException(io.portaudit.model.L10n.t("cmd.fleet.notusable." + done, file));
         return ff;
     }
 

@@ -79,18 +79,18 @@ final class FleetDistCommands {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             FleetFile ff = FleetCommand.readFleetFile(file, err, "submitted");
-            if (ff.devices().isEmpty()) throw new UserException(file + ": no device to audit");
+            if (ff.devices().isEmpty()) throw new UserException(io.portaudit.model.L10n.t("cmd.fleet.nodevice", file));
             if (runId != null && !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-                throw new UserException("--run-id: letters, digits, '.', '_' and '-' only (at most 64), not '" + Text.terminal(runId) + "'");
+                throw new UserException(io.portaudit.model.L10n.t("cmd.fleet.runid", Text.terminal(runId)));
             }
             String id = runId != null ? runId : FleetRuns.newId(clock);
             try (Store s = openPostgres(store, "fleet submit", err, common.verbosity() < 0)) {
-                if (new FleetRuns(s).run(id).isPresent()) throw new UserException("fleet run " + id + " already exists in the store");
+                if (new FleetRuns(s).run(id).isPresent()) throw new UserException(io.portaudit.model.L10n.t("cmd.fleet.existsstore", id));
                 FleetQueue.submit(s, id, ff.source(), ff.defaults(), ff.devices(), clock.instant());
                 if (common.verbosity() >= 0) {
-                    err.println("portaudit: submitted fleet run " + id + ": " + ff.devices().size() + " device(s) queued in " + s.location().display()
-                            + (ff.problems().isEmpty() ? "" : " (" + ff.problems().size() + " entr(ies) skipped)")
-                            + "; 'portaudit worker --store URL' audits them, 'portaudit fleet wait " + id + "' waits for the end");
+                    err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.fleet.submitted", id, ff.devices().size(), s.location().display())
+                            + (ff.problems().isEmpty() ? "" : " " + io.portaudit.model.L10n.t("cmd.fleet.entriesskipped", ff.problems().size()))
+                            + io.portaudit.model.L10n.t("cmd.fleet.submittednext", id));
                 }
             } catch (StoreException e) {
                 throw new UserException(e.getMessage(), e.exitCode());
@@ -151,7 +151,7 @@ final class FleetDistCommands {
         for (Map.Entry<String, Integer> e : st.counts().entrySet()) {
             if (e.getValue() > 0) counts.append(counts.isEmpty() ? "" : ", ").append(e.getValue()).append(' ').append(e.getKey());
         }
-        out.println(st.devices().size() + " device(s): " + counts);
+        out.println(io.portaudit.model.L10n.t("cmd.fleet.devices", st.devices().size(), counts));
         int w = "DEVICE".length();
         for (FleetQueue.DeviceState d : st.devices()) w = Math.max(w, Math.min(40, d.device().length()));
         out.println(String.format("%-" + w + "s  %-9s %-7s %-24s %-4s %-7s %s", "DEVICE", "STATE", "RESULT", "WORKER", "TRY", "AUDIT", "REASON"));
@@ -238,8 +238,7 @@ final class FleetDistCommands {
                     }
                     if (limit != null && System.nanoTime() - start > limit.toNanos()) {
                         if (common.verbosity() >= 0) print(out, st, clock.instant());
-                        err.println("portaudit: fleet run " + id + " has not ended after " + timeout + " (" + st.counts().get("queued") + " queued, "
-                                + st.counts().get("running") + " running)");
+                        err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.fleet.waittimeout", id, timeout, st.counts().get("queued"), st.counts().get("running")));
                         return ExitCodes.INCOMPLETE;
                     }
                     Thread.sleep(every.toMillis());
@@ -277,8 +276,7 @@ final class FleetDistCommands {
                 String id = new FleetRuns(s).require(run).id();
                 int removed = FleetQueue.cancel(s, id, clock.instant());
                 long running = FleetQueue.status(s, id, clock.instant()).devices().stream().filter(d -> d.state().equals("running")).count();
-                out.println("fleet run " + id + " cancelled: " + removed + " queued device(s) removed"
-                        + (running > 0 ? ", " + running + " being audited now will finish" : ""));
+                out.println(io.portaudit.model.L10n.t("cmd.fleet.cancelled", id, removed) + (running > 0 ? io.portaudit.model.L10n.t("cmd.fleet.cancelrunning", running) : ""));
                 return ExitCodes.OK;
             } catch (StoreException e) {
                 throw new UserException(e.getMessage(), e.exitCode());

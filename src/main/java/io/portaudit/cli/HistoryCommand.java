@@ -61,7 +61,7 @@ public final class HistoryCommand implements Callable<Integer> {
             String[] f = port.split("/");
             proto = f.length == 2 ? Protocol.parse(f[0]) : null;
             if (proto == null || !f[1].matches("[0-9]{1,5}") || Integer.parseInt(f[1]) < 1 || Integer.parseInt(f[1]) > 65535) {
-                throw new UserException("--port must be tcp/N or udp/N with N in 1-65535, not '" + port + "'");
+                throw new UserException(io.portaudit.model.L10n.t("cmd.hist.port", port));
             }
             num = Integer.parseInt(f[1]);
         }
@@ -90,7 +90,7 @@ public final class HistoryCommand implements Callable<Integer> {
 
     @SuppressWarnings("unchecked")
     private static void text(List<Object> devs, PrintWriter out, boolean detail) {
-        if (devs.isEmpty()) out.println("(no devices)");
+        if (devs.isEmpty()) out.println(io.portaudit.model.L10n.t("cmd.hist.nodevices"));
         for (Object o : devs) {
             Map<String, Object> m = (Map<String, Object>) o;
             Store.Device d = (Store.Device) m.get("device");
@@ -109,7 +109,7 @@ public final class HistoryCommand implements Callable<Integer> {
                 out.println(String.format("  %-16s %-24s %-24s %-24s %s", e.key(), e.firstSeen(), e.lastSeen(),
                         e.closedAt() == null ? "-" : e.closedAt(), e.reopened() ? "yes" : "no"));
             }
-            if (!lc.events().isEmpty()) out.println("  timeline:");
+            if (!lc.events().isEmpty()) out.println("  " + io.portaudit.model.L10n.t("cmd.hist.timeline"));
             for (Lifecycle.Event e : lc.events()) {
                 out.println("    " + e.at() + "  audit " + e.auditId() + "  " + e.key() + " " + e.what());
             }

@@ -87,8 +87,7 @@ final class InputFiles {
                 address = at.group(2) != null ? at.group(2) : at.group(3);
                 file = at.group(1).isEmpty() ? at.group(4) : at.group(1) + ":" + at.group(4);
                 if (!at.group(1).isEmpty() && !List.of("netstat", "ss", "proc-net").contains(at.group(1))) {
-                    throw new UserException(where(arg) + ": KIND@ADDRESS:FILE is for a namespace's socket listing; "
-                            + "KIND must be netstat, ss or proc-net");
+                    throw new UserException(io.portaudit.model.L10n.t("cmd.input.kindat", where(arg)));
                 }
             }
         }
@@ -96,15 +95,14 @@ final class InputFiles {
         if (colon > 0 && !exists(file)) {
             String k = kindOf.apply(file.substring(0, colon));
             if (k == null) {
-                throw new UserException(where(file) + ": no such file, and '" + file.substring(0, colon) + "' is not a known kind ("
-                        + String.join(", ", kindNames) + ")");
+                throw new UserException(io.portaudit.model.L10n.t("cmd.input.nokind", where(file), file.substring(0, colon), String.join(", ", kindNames)));
             }
             kind = k;
             file = file.substring(colon + 1);
         }
         boolean stdin = file.equals("-");
         String source = stdin ? STDIN : file;
-        if (stdin && stdinRead) throw new UserException(where(source) + ": standard input is given more than once");
+        if (stdin && stdinRead) throw new UserException(where(source) + ": " + io.portaudit.model.L10n.t("cmd.input.stdintwice"));
         stdinRead |= stdin;
         byte[] bytes;
         try {
@@ -112,7 +110,7 @@ final class InputFiles {
         } catch (BoundedRead.TooLarge e) {
             throw new UserException(where(source) + ": " + e.getMessage());
         } catch (IOException | InvalidPathException e) {
-            throw new UserException(where(source) + ": cannot read: " + e.getMessage());
+            throw new UserException(io.portaudit.model.L10n.t("cmd.cannotread", where(source), e.getMessage()));
         }
         return new Input(kind, address, InputSniffer.Labeled.ofBytes(source, null, bytes));
     }

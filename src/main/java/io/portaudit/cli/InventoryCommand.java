@@ -119,9 +119,9 @@ public final class InventoryCommand implements Callable<Integer> {
             NetnsMode mode = switch (netns) {
                 case "all" -> NetnsMode.ALL;
                 case "current" -> NetnsMode.CURRENT;
-                default -> throw new UserException("--netns must be 'all' or 'current', not '" + netns + "'");
+                default -> throw new UserException(io.portaudit.model.L10n.t("cmd.inv.netns", netns));
             };
-            if (bench != null && (bench < 1 || bench > 100_000)) throw new UserException("--bench must be 1..100000, not " + bench);
+            if (bench != null && (bench < 1 || bench > 100_000)) throw new UserException(io.portaudit.model.L10n.t("cmd.range", "--bench", "1..100000", bench));
             if (bench != null) {
                 long best = Long.MAX_VALUE, total = 0;
                 for (int i = 0; i < bench; i++) {
@@ -131,7 +131,7 @@ public final class InventoryCommand implements Callable<Integer> {
                     best = Math.min(best, dt);
                     total += dt;
                 }
-                err.printf("bench: %d collections, best %.1f ms, mean %.1f ms%n", bench, best / 1e6, total / 1e6 / bench);
+                err.println(io.portaudit.model.L10n.t("cmd.inv.bench", bench, String.format(java.util.Locale.ROOT, "%.1f", best / 1e6), String.format(java.util.Locale.ROOT, "%.1f", total / 1e6 / bench)));
             }
             Inventory.Result r = Inventory.local(proc, mode);
             listeners = r.listeners();
@@ -153,7 +153,7 @@ public final class InventoryCommand implements Callable<Integer> {
             else InventoryOutput.text(found, several, nsLabels, w);
         });
         if (!output.json() && common.verbosity() >= 0) {
-            for (String r : remarks) err.println("portaudit: note: " + r);
+            for (String r : remarks) err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.note", r));
         }
         if (!output.json() || common.verbosity() > 0) {
             for (ParseProblem p : problems.list()) err.println(p.format());
@@ -164,10 +164,9 @@ public final class InventoryCommand implements Callable<Integer> {
             // a line that could hold a listener was not read (docs/ROBUSTNESS.md): the list may miss one
             long lines = problems.list().stream().filter(p -> p.severity() == ParseProblem.Severity.ERROR).count();
             if (acceptUnreadable) {
-                if (common.verbosity() >= 0) err.println("portaudit: " + lines + " unreadable input line(s) accepted (--accept-unreadable)");
+                if (common.verbosity() >= 0) err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.inv.accepted", lines));
             } else {
-                err.println("portaudit: incomplete: " + lines + " input line(s) that could hold a listener could not be read (listed above); "
-                        + "a listener may be missing (exit 3; --accept-unreadable accepts them)");
+                err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.inv.incomplete", lines));
                 incomplete = true;
             }
             err.flush();
@@ -195,24 +194,23 @@ public final class InventoryCommand implements Callable<Integer> {
             List<Capture> out = new ArrayList<>();
             for (InputSniffer.Piece p : pieces) {
                 if (!InputSniffer.view(p.kind()).equals("listeners")) {
-                    notes.add(file + ": the " + p.kind() + " output in it is not a socket listing (audit --input or firewall read it)");
+                    notes.add(io.portaudit.model.L10n.t("cmd.inv.notlisting", file, p.kind()));
                     continue;
                 }
                 String k = kind != null ? kind
                         : p.kind().equals("proc-net") ? InventoryFormat.detect(p.own()).orElse(DeviceSnapshot.KIND_PROC_NET_TCP) : p.kind();
                 out.add(new Capture(k, file, null, p.text(), "", at, file, false));
             }
-            if (out.isEmpty()) throw new UserException(file + ": holds no socket listing (netstat, ss, /proc/net/*)");
+            if (out.isEmpty()) throw new UserException(io.portaudit.model.L10n.t("cmd.inv.nolisting", file));
             if (kind != null && out.size() > 1) {
-                throw new UserException(file + ": holds " + out.size() + " listings; give it without " + kind + ": so that each is read as its prompt line says");
+                throw new UserException(io.portaudit.model.L10n.t("cmd.inv.several", file, out.size(), kind));
             }
             return out;
         }
         if (kind == null) {
             Optional<String> k = InventoryFormat.detect(text);
             if (k.isEmpty() && InventoryFormat.isBindV6Only(text)) k = Optional.of(DeviceSnapshot.KIND_BINDV6ONLY);
-            if (k.isEmpty()) throw new UserException(file + ": not a listing portaudit recognises (netstat, ss, /proc/net/*, "
-                    + "socket-owners); give its kind as KIND:FILE");
+            if (k.isEmpty()) throw new UserException(io.portaudit.model.L10n.t("cmd.inv.unknown", file));
             kind = k.get();
         }
         return List.of(new Capture(kind, file, null, text, "", at, file, false));

@@ -82,6 +82,8 @@ public final class Main implements Runnable {
         io.portaudit.model.L10n.Lang at = io.portaudit.model.L10n.lang();
         cl.setExecutionStrategy(parseResult -> {
             try {
+                // --help in the language asked for: picocli's own headings from the bundle (descriptions stay English)
+                if (io.portaudit.model.L10n.ja()) cl.setResourceBundle(ParameterErrors.usageBundle());
                 return new CommandLine.RunLast().execute(parseResult);
             } finally {
                 io.portaudit.model.L10n.set(at);
@@ -97,9 +99,9 @@ public final class Main implements Runnable {
                 err.println("portaudit: " + io.portaudit.model.Text.terminal(explained.get(0)));
                 for (String line : explained.subList(1, explained.size())) err.println(line);
             } else {
-                err.println("portaudit: " + io.portaudit.model.Text.terminal(ex.getMessage()));
+                err.println("portaudit: " + io.portaudit.model.Text.terminal(ParameterErrors.explain(ex)));
             }
-            err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            err.println(io.portaudit.model.L10n.t("cmd.pc.usagehint", ex.getCommandLine().getCommandSpec().qualifiedName()));
             io.portaudit.model.L10n.set(at);
             return ExitCodes.USAGE;
         });

@@ -45,7 +45,7 @@ public class OutputOptions {
     public void write(PrintWriter stdout, PrintWriter err, boolean quiet, String command, Set<String> formats, Renderer renderer) {
         for (Target t : targets()) {
             if (!formats.contains(t.format())) {
-                throw new UserException(command + " writes " + String.join(", ", new TreeSet<>(formats)) + ", not '" + t.format() + "'");
+                throw new UserException(io.portaudit.model.L10n.t("cmd.output.formats", command, String.join(", ", new TreeSet<>(formats)), t.format()));
             }
         }
         for (Target t : targets()) {
@@ -62,7 +62,7 @@ public class OutputOptions {
                     if (!quiet) err.println("portaudit: " + io.portaudit.model.L10n.t("cli.wrote", t.format(), t.file()));
                 }
             } catch (IOException e) {
-                throw new UserException((t.file() == null ? "standard output" : t.file()) + ": cannot write: " + io.portaudit.model.IoErrors.reason(e));
+                throw new UserException(io.portaudit.model.L10n.t("cmd.cannotwrite", t.file() == null ? io.portaudit.model.L10n.t("cmd.stdout") : t.file(), io.portaudit.model.IoErrors.reason(e)));
             }
         }
     }

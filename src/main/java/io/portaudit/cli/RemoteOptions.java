@@ -93,9 +93,9 @@ public class RemoteOptions {
      * Bad combinations are a {@link UserException} (exit 2).
      */
     public Optional<AuditRequest.Source> source() {
-        if (ssh != null && bundle != null) throw new UserException("--ssh and --bundle cannot be used together");
+        if (ssh != null && bundle != null) throw new UserException(io.portaudit.model.L10n.t("cmd.remote.sshbundle"));
         if (ssh == null && (noScan || acceptNewHostKey || knownHosts != null || !identities.isEmpty())) {
-            throw new UserException("--identity, --known-hosts, --accept-new-host-key and --no-scan need --ssh");
+            throw new UserException(io.portaudit.model.L10n.t("cmd.remote.needssh"));
         }
         if (bundle != null) return Optional.of(new AuditRequest.BundleFile(bundle));
         if (ssh != null) return Optional.of(new AuditRequest.Ssh(target(), sshOptions()));
@@ -126,7 +126,7 @@ public class RemoteOptions {
     /** Says on {@code err} that a collection is partial (the run then exits 3). */
     static void reportPartial(DeviceSnapshot snap, PrintWriter err) {
         if (!snap.partial()) return;
-        err.println("portaudit: collection from " + snap.source() + " is partial:");
+        err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.remote.partial", snap.source()));
         snap.notes().forEach(n -> err.println("  " + n));
         err.flush();
     }
@@ -143,13 +143,13 @@ public class RemoteOptions {
         for (double t : new double[] {connectTimeout, commandTimeout}) {
             // NaN compares false with everything: checked by name, as an infinite or month-long bound
             if (!Double.isFinite(t) || t <= 0 || t > 86_400) {
-                throw new UserException("--connect-timeout and --command-timeout must be more than 0 and at most 86400 seconds");
+                throw new UserException(io.portaudit.model.L10n.t("cmd.remote.timeouts"));
             }
         }
         Path home = Path.of(System.getProperty("user.home"));
         List<Path> ids = new ArrayList<>(identities);
         for (Path id : identities) {
-            if (!Files.isReadable(id)) throw new UserException("--identity " + id + ": cannot read the key file");
+            if (!Files.isReadable(id)) throw new UserException(io.portaudit.model.L10n.t("cmd.remote.identity", id));
         }
         if (ids.isEmpty()) {
             for (String n : List.of("id_ecdsa", "id_ed25519", "id_rsa")) {

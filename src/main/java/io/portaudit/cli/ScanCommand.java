@@ -194,7 +194,7 @@ public final class ScanCommand implements Callable<Integer> {
         List<String> excl = new ArrayList<>();
         for (String e : exclude) excl.addAll(List.of(e.split(",")));
         if (excludeFile != null) excl.addAll(TargetSpec.readList(readText(excludeFile)));
-        if (ipv4Only && ipv6Only) throw new UserException("give only one of -4, -6");
+        if (ipv4Only && ipv6Only) throw new UserException(io.portaudit.model.L10n.t("cmd.oneof", "-4, -6"));
         // targets, ports, timing: checked and built by scan.ScanPlan (audit --scan builds its request there too)
         ScanPlan plan;
         try {
@@ -260,7 +260,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         long end = clock.millis();
         if (common.verbosity() > 0 && !outcome.socketLayer().isEmpty()) {
-            System.err.println("portaudit: " + outcome.probes() + " TCP probes through the " + outcome.socketLayer() + " socket layer");
+            System.err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.scan.probes", outcome.probes(), outcome.socketLayer()));
         }
         boolean partial = !outcome.complete() || targetProblem;
         String why = outcome.stopped() ? "interrupted" : outcome.hostsTimedOut() > 0 ? "host timeout"
@@ -272,7 +272,7 @@ public final class ScanCommand implements Callable<Integer> {
             try {
                 c.close();
             } catch (Exception e) {
-                System.err.println("portaudit: closing output: " + e.getMessage());
+                System.err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.scan.closing", e.getMessage()));
             }
         }
         return partial ? ExitCodes.INCOMPLETE : ExitCodes.OK;
@@ -294,7 +294,7 @@ public final class ScanCommand implements Callable<Integer> {
         try {
             w = new PrintWriter(Files.newBufferedWriter(p, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UserException(p + ": cannot write: " + io.portaudit.model.IoErrors.reason(e));
+            throw new UserException(io.portaudit.model.L10n.t("cmd.cannotwrite", p, io.portaudit.model.IoErrors.reason(e)));
         }
         closeables.add(w);
         return w;
@@ -308,7 +308,7 @@ public final class ScanCommand implements Callable<Integer> {
         } catch (io.portaudit.model.BoundedRead.TooLarge e) {
             throw new UserException(p + ": " + e.getMessage());
         } catch (IOException e) {
-            throw new UserException(p + ": cannot read: " + e.getMessage());
+            throw new UserException(io.portaudit.model.L10n.t("cmd.cannotread", p, e.getMessage()));
         }
     }
 

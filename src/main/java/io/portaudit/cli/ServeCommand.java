@@ -35,6 +35,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
+    @picocli.CommandLine.Mixin
+    LangOption lang;
+
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
             description = "Address and port to listen on: an IP address or localhost, [IPv6]:PORT; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
     String listen;
@@ -56,14 +59,14 @@ public final class ServeCommand implements Callable<Integer> {
             } catch (io.portaudit.model.BoundedRead.TooLarge e) {
                 throw new UserException("--token-file " + e.getMessage());
             } catch (IOException e) {
-                throw new UserException("--token-file " + tokenFile + ": cannot read: " + e.getMessage());
+                throw new UserException(io.portaudit.model.L10n.t("cmd.cannotread", "--token-file " + tokenFile, e.getMessage()));
             }
-            if (token.isEmpty()) throw new UserException("--token-file " + tokenFile + " is empty");
+            if (token.isEmpty()) throw new UserException(io.portaudit.model.L10n.t("cmd.serve.emptytoken", tokenFile));
         }
         StoreLocation loc = store.location();
-        if (loc == null) throw new UserException("serve needs a store (--no-store given, or the default store set to none)");
+        if (loc == null) throw new UserException(io.portaudit.model.L10n.t("cmd.store.needed", "serve"));
         if (loc.file() != null && !Files.exists(loc.file())) {
-            throw new UserException("no history store at " + loc.display() + " (an audit creates it; --store URL names another)");
+            throw new UserException(io.portaudit.model.L10n.t("cmd.store.none", loc.display()));
         }
         io.portaudit.web.WebServer server;
         try {
@@ -77,8 +80,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().println(server.url());
         spec.commandLine().getOut().flush();
-        spec.commandLine().getErr().println("portaudit: serving " + loc.display() + " at " + server.url() + (token == null ? "" : " (token required)")
-                + "; Ctrl-C stops");
+        spec.commandLine().getErr().println("portaudit: " + (token == null ? io.portaudit.model.L10n.t("cmd.serve.serving", loc.display(), server.url())
+                : io.portaudit.model.L10n.t("cmd.serve.servingtoken", loc.display(), server.url())));
         spec.commandLine().getErr().flush();
         if (started != null) {
             started.accept(server);

@@ -62,8 +62,7 @@ public final class ShowCommand implements Callable<Integer> {
         io.portaudit.audit.AuditResult r = result;
         for (OutputOptions.Target t : output.targets()) {
             if (r == null && !t.format().equals("json") && !t.format().equals("text")) {
-                throw new UserException("audit " + info.id() + " was stored in a result format this portaudit cannot read back (" + unreadable
-                        + "): only --json and text");
+                throw new UserException(io.portaudit.model.L10n.t("cmd.show.unreadable", info.id(), unreadable));
             }
         }
         boolean color = common.useColor();
@@ -71,7 +70,7 @@ public final class ShowCommand implements Callable<Integer> {
                 Set.of("text", "json", "html", "sarif", "junit", "markdown", "md"),
                 (format, w) -> {
                     if (r != null && !format.equals("json")) {
-                        w.println("audit " + info.id() + " of " + p(device.label()) + " (" + p(device.key()) + "), recorded " + info.recordedAt());
+                        w.println(io.portaudit.model.L10n.t("cmd.show.head", info.id(), p(device.label()), p(device.key()), info.recordedAt()));
                         io.portaudit.report.Reports.write(format, r, w, format.equals("text") && color,
                                 w == spec.commandLine().getOut() ? common.verbosity() : Math.max(0, common.verbosity()));
                         return;
@@ -90,7 +89,7 @@ public final class ShowCommand implements Callable<Integer> {
                         w.println(String.format("%-16s %-22s %-12s %-8s %-14s %-10s %s", row.key(), p(row.bindAddress().isEmpty() ? "-" : row.bindAddress()),
                                 p(row.scope()), p(row.firewall()), p(row.program()), p(row.scanState()), p(row.service())) + (row.exposed() ? "  EXPOSED" : ""));
                     }
-                    w.println("findings:");
+                    w.println(io.portaudit.model.L10n.t("cmd.findings"));
                     for (Facts.FindingRow f : facts.findings()) {
                         w.println(String.format("  %-26s %-18s %-8s %-8s %s", p(f.id()), p(f.ports()), p(f.severity()), p(f.status()), p(f.title())));
                     }

@@ -75,33 +75,33 @@ public final class StoreCommand implements Callable<Integer> {
                 try (Store s = store.openExisting(err)) {
                     Store.Info i = s.info();
                     out.println("store     " + i.location() + " (" + i.kind() + ")");
-                    out.println("schema    " + i.schemaVersion() + " (this portaudit: " + Store.SCHEMA + ")");
+                    out.println(io.portaudit.model.L10n.t("cmd.store.schema", i.schemaVersion(), Store.SCHEMA));
                     out.println("devices   " + i.devices());
                     out.println("audits    " + i.audits());
-                    out.println("rows      " + i.rows() + " ports, " + i.findings() + " findings");
+                    out.println(io.portaudit.model.L10n.t("cmd.store.rows", i.rows(), i.findings()));
                     if (i.bytes() != null) {
-                        out.println("size      " + i.bytes() + " bytes" + (i.audits() > 0 ? " (" + i.bytes() / i.audits() + " per audit)" : ""));
+                        out.println(io.portaudit.model.L10n.t("cmd.store.size", i.bytes()) + (i.audits() > 0 ? " " + io.portaudit.model.L10n.t("cmd.store.peraudit", i.bytes() / i.audits()) : ""));
                     }
                 }
             }
             case "migrate" -> {
                 StoreLocation loc = store.location();
-                if (loc == null) throw new UserException("store migrate: no store (--no-store)");
+                if (loc == null) throw new UserException(io.portaudit.model.L10n.t("cmd.store.nostore", "store migrate"));
                 try (Store s = StoreOptions.open(loc, err, common.verbosity() < 0)) {
                     int n = s.ensureSchema(true);
-                    out.println("store " + loc.display() + ": schema version " + s.schemaVersion() + " (" + n + " migration(s) applied)");
+                    out.println(io.portaudit.model.L10n.t("cmd.store.migrated", loc.display(), s.schemaVersion(), n));
                 }
             }
             case "prune" -> {
-                if (keep == null && olderThan == null) throw new UserException("store prune needs --keep N and/or --older-than AGE");
-                if (keep != null && keep < 1) throw new UserException("--keep must be at least 1");
+                if (keep == null && olderThan == null) throw new UserException(io.portaudit.model.L10n.t("cmd.store.pruneneeds"));
+                if (keep != null && keep < 1) throw new UserException(io.portaudit.model.L10n.t("cmd.atleast", "--keep", 1));
                 Duration age = olderThan == null ? null : age(olderThan);
                 try (Store s = store.openExisting(err)) {
-                    out.println("pruned " + s.prune(keep, age, clock.instant()) + " audit(s)");
+                    out.println(io.portaudit.model.L10n.t("cmd.store.pruned", s.prune(keep, age, clock.instant())));
                 }
             }
             case "export" -> {
-                if (files.size() != 1) throw new UserException("store export FILE.jsonl: one file");
+                if (files.size() != 1) throw new UserException(io.portaudit.model.L10n.t("cmd.store.exportone"));
                 Path f = Path.of(files.get(0));
                 Path tmp = f.toAbsolutePath().resolveSibling(f.getFileName() + ".tmp");
                 int n;
@@ -109,21 +109,21 @@ public final class StoreCommand implements Callable<Integer> {
                     n = s.export(w);
                 }
                 Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                out.println("exported " + n + " audit(s) to " + f);
+                out.println(io.portaudit.model.L10n.t("cmd.store.exported", n, f));
             }
             case "import" -> {
-                if (files.isEmpty()) throw new UserException("store import FILE...: no file");
+                if (files.isEmpty()) throw new UserException(io.portaudit.model.L10n.t("cmd.store.importnone"));
                 StoreLocation loc = store.location();
-                if (loc == null) throw new UserException("store import: no store (--no-store)");
+                if (loc == null) throw new UserException(io.portaudit.model.L10n.t("cmd.store.nostore", "store import"));
                 int stored = 0, skipped = 0, runs = 0, fleetDevices = 0;
                 try (Store s = StoreOptions.open(loc, err, common.verbosity() < 0)) {
                     for (String name : files) {
                         Path f = Path.of(name);
-                        if (!Files.isRegularFile(f)) throw new UserException("store import " + name + ": no such file");
+                        if (!Files.isRegularFile(f)) throw new UserException("store import " + name + ": " + io.portaudit.model.L10n.t("cmd.nosuchfile"));
                         if (sqlite(f)) {
                             // another store (a shard's): its audits, then its fleet runs with their audit ids mapped
                             if (loc.file() != null && Files.exists(loc.file()) && Files.isSameFile(loc.file(), f)) {
-                                throw new UserException("store import " + name + ": that is the store being imported into");
+                                throw new UserException(io.portaudit.model.L10n.t("cmd.store.self", name));
                             }
                             java.util.Map<Long, Long> ids = new java.util.HashMap<>();
                             try (Store from = Store.open(StoreLocation.parse(f.toString(), java.util.Map.of()))) {
@@ -146,8 +146,8 @@ public final class StoreCommand implements Callable<Integer> {
                         try {
                             text = Files.readString(f, StandardCharsets.UTF_8);
                         } catch (IOException e) {
-                            throw new UserException("store import " + name + ": cannot read: " + io.portaudit.model.IoErrors.reason(e)
-                                    + (e instanceof java.nio.charset.CharacterCodingException ? " (an audit JSON or store export is UTF-8)" : ""));
+                            throw new UserException(io.portaudit.model.L10n.t("cmd.cannotread", "store import " + name, io.portaudit.model.IoErrors.reason(e))
+                                    + (e instanceof java.nio.charset.CharacterCodingException ? " " + io.portaudit.model.L10n.t("cmd.store.utf8") : ""));
                         }
                         List<String> units = text.stripLeading().startsWith("{\"format\":\"portaudit-store-export\"")
                                 ? text.lines().filter(l -> !l.isBlank()).toList() : List.of(text);
@@ -164,10 +164,10 @@ public final class StoreCommand implements Callable<Integer> {
                         }
                     }
                 }
-                out.println("imported " + stored + " audit(s), " + skipped + " already stored"
-                        + (runs + fleetDevices > 0 ? "; fleet runs: " + runs + " new, " + fleetDevices + " device result(s) added" : ""));
+                out.println(io.portaudit.model.L10n.t("cmd.store.imported", stored, skipped)
+                        + (runs + fleetDevices > 0 ? io.portaudit.model.L10n.t("cmd.store.importedfleet", runs, fleetDevices) : ""));
             }
-            default -> throw new UserException("store: ACTION is info, migrate, prune, export or import, not '" + action + "'");
+            default -> throw new UserException(io.portaudit.model.L10n.t("cmd.action", "store", "info, migrate, prune, export, import", action));
         }
         return 0;
     }
@@ -182,7 +182,7 @@ public final class StoreCommand implements Callable<Integer> {
 
         static Duration age(String s) {
         var m = java.util.regex.Pattern.compile("([0-9]{1,6})([hdw])").matcher(s);
-        if (!m.matches()) throw new UserException("--older-than: expected N followed by h, d or w (e.g. 90d), not '" + s + "'");
+        if (!m.matches()) throw new UserException(io.portaudit.model.L10n.t("cmd.store.olderthan", s));
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
             case "h" -> Duration.ofHours(n);
@@ -196,7 +196,7 @@ public final class StoreCommand implements Callable<Integer> {
         try {
             return Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UserException("store export " + f + ": cannot write: " + io.portaudit.model.IoErrors.reason(e));
+            throw new UserException(io.portaudit.model.L10n.t("cmd.cannotwrite", "store export " + f, io.portaudit.model.IoErrors.reason(e)));
         }
     }
 }

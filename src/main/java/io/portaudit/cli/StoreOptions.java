@@ -20,7 +20,7 @@ public class StoreOptions {
     /** Where the store is; null with --no-store (or a default set to none). */
     public StoreLocation location() {
         if (none) {
-            if (url != null) throw new UserException("give --store or --no-store, not both");
+            if (url != null) throw new UserException(io.portaudit.model.L10n.t("cmd.notboth", "--store", "--no-store"));
             return null;
         }
         try {
@@ -34,16 +34,16 @@ public class StoreOptions {
     /** Opens the store; says once, when the default store is created, where it is. */
     public static Store open(StoreLocation loc, PrintWriter err, boolean quiet) {
         Store s = Store.open(loc);
-        if (s.created() && !quiet) err.println("portaudit: created the history store " + loc.display());
+        if (s.created() && !quiet) err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.store.created", loc.display()));
         return s;
     }
 
     /** For commands that read the store: it must exist. */
     public Store openExisting(PrintWriter err) {
         StoreLocation loc = location();
-        if (loc == null) throw new UserException("this command needs a store (--no-store given, or the default store set to none)");
+        if (loc == null) throw new UserException(io.portaudit.model.L10n.t("cmd.store.needed", "this command"));
         if (loc.file() != null && !java.nio.file.Files.exists(loc.file())) {
-            throw new UserException("no history store at " + loc.display() + " (an audit creates it; --store URL names another)");
+            throw new UserException(io.portaudit.model.L10n.t("cmd.store.none", loc.display()));
         }
         try {
             return open(loc, err, true);

@@ -27,18 +27,18 @@ final class Suggestions {
             List<String> names = new ArrayList<>();
             for (OptionSpec o : spec.options()) if (!o.hidden()) names.addAll(List.of(o.names()));
             near = closest(name, names);
-            out.add("unknown option '" + name + "'" + (spec.parent() == null ? "" : " for '" + spec.qualifiedName() + "'"));
+            out.add(spec.parent() == null ? io.portaudit.model.L10n.t("cmd.pc.unknownoption", name) : io.portaudit.model.L10n.t("cmd.pc.unknownoptionfor", name, spec.qualifiedName()));
         } else if (!spec.subcommands().isEmpty()) {
             List<String> names = new ArrayList<>();
             spec.subcommands().forEach((n, cl) -> { if (!cl.getCommandSpec().usageMessage().hidden()) names.add(n); });
             near = closest(arg, names);
-            out.add("unknown command '" + arg + "'");
+            out.add(io.portaudit.model.L10n.t("cmd.pc.unknowncommand", arg));
         } else {
             return null;
         }
         if (!near.isEmpty()) {
-            out.add(near.size() == 1 ? "Did you mean '" + near.get(0) + "'?"
-                    : "Did you mean one of: " + String.join(", ", near.stream().map(n -> "'" + n + "'").toList()) + "?");
+            out.add(near.size() == 1 ? io.portaudit.model.L10n.t("cmd.pc.didyoumean", near.get(0))
+                    : io.portaudit.model.L10n.t("cmd.pc.didyoumeanof", String.join(", ", near.stream().map(n -> "'" + n + "'").toList())));
         }
         return out;
     }

@@ -68,12 +68,12 @@ public final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        if (threads < 1 || threads > 256) throw new UserException("--threads must be 1..256, not " + threads);
-        if (missed < 4) throw new UserException("--missed-heartbeats must be at least 4, not " + missed);
+        if (threads < 1 || threads > 256) throw new UserException(io.portaudit.model.L10n.t("cmd.range", "--threads", "1..256", threads));
+        if (missed < 4) throw new UserException(io.portaudit.model.L10n.t("cmd.atleast", "--missed-heartbeats", 4) + " (" + missed + ")");
         Duration pollEvery = poll == null ? FleetWorker.Options.DEFAULT_POLL : duration("--poll", poll);
         Duration beat = heartbeat == null ? FleetWorker.Options.DEFAULT_HEARTBEAT : duration("--heartbeat", heartbeat);
-        if (pollEvery.toMillis() < 50) throw new UserException("--poll must be at least 50ms");
-        if (beat.toMillis() < 100) throw new UserException("--heartbeat must be at least 100ms");
+        if (pollEvery.toMillis() < 50) throw new UserException(io.portaudit.model.L10n.t("cmd.atleast", "--poll", "50ms"));
+        if (beat.toMillis() < 100) throw new UserException(io.portaudit.model.L10n.t("cmd.atleast", "--heartbeat", "100ms"));
         StoreLocation loc = store.location();
         FleetWorker.Options o = new FleetWorker.Options(name != null ? name : FleetWorker.defaultName(), threads, pollEvery, beat, missed, untilIdle);
         FleetWorker w;

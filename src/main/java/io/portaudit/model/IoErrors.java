@@ -24,14 +24,14 @@ public final class IoErrors {
             String f = n.getFile();
             if (f != null) {
                 Path parent = Path.of(f).toAbsolutePath().getParent();
-                if (parent != null && !Files.isDirectory(parent)) return "no such directory " + parent;
+                if (parent != null && !Files.isDirectory(parent)) return L10n.t("cmd.io.nodir", parent);
             }
-            return "no such file";
+            return L10n.t("cmd.nosuchfile");
         }
-        if (e instanceof AccessDeniedException) return "permission denied";
-        if (e instanceof NotDirectoryException) return "not a directory";
-        if (e instanceof CharacterCodingException) return "not UTF-8 text";
-        if (e instanceof FileSystemException fs && fs.getReason() != null) return lower(fs.getReason());
+        if (e instanceof AccessDeniedException) return L10n.t("cmd.io.denied");
+        if (e instanceof NotDirectoryException) return L10n.t("cmd.io.notdir");
+        if (e instanceof CharacterCodingException) return L10n.t("cmd.io.notutf8");
+        if (e instanceof FileSystemException fs && fs.getReason() != null) return L10n.ja() && "Is a directory".equals(fs.getReason()) ? L10n.t("cmd.io.isdir") : lower(fs.getReason());
         String m = e.getMessage();
         if (m == null || m.isBlank()) return e.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
         return lower(m);

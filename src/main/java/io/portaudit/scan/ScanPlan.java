@@ -109,17 +109,17 @@ public record ScanPlan(ScanRequest request, List<ParseProblem> problems, boolean
             double v = Double.parseDouble(num);
             ms = t.endsWith("ms") ? v : t.endsWith("s") ? v * 1000 : t.endsWith("m") ? v * 60_000 : t.endsWith("h") ? v * 3_600_000 : v * 1000;
         } catch (NumberFormatException e) {
-            throw new InvalidScan(what + ": cannot read time '" + s + "' (e.g. 500ms, 30s, 5m)");
+            throw new InvalidScan(io.portaudit.model.L10n.t("cmd.scan.time", what, s));
         }
-        if (ms < 0) throw new InvalidScan(what + " must not be negative, not '" + s + "'");
-        if (ms > MAX_TIME.toMillis()) throw new InvalidScan(what + " must be at most 30 days, not '" + s + "'");
+        if (ms < 0) throw new InvalidScan(io.portaudit.model.L10n.t("cmd.scan.negative", what, s));
+        if (ms > MAX_TIME.toMillis()) throw new InvalidScan(io.portaudit.model.L10n.t("cmd.scan.30days", what, s));
         return Duration.ofMillis((long) ms);
     }
 
     /** {@link #duration}, and more than zero. */
     public static Duration positive(String s, String what) throws InvalidScan {
         Duration d = duration(s, what);
-        if (d.isZero()) throw new InvalidScan(what + " must be longer than 0, not '" + s + "'");
+        if (d.isZero()) throw new InvalidScan(io.portaudit.model.L10n.t("cmd.scan.zero", what, s));
         return d;
     }
 
@@ -186,7 +186,7 @@ public record ScanPlan(ScanRequest request, List<ParseProblem> problems, boolean
         public ScanPlan build(ServiceNames names) throws InvalidScan {
             List<ParseProblem> problems = new ArrayList<>();
             // targets
-            if (targets.isEmpty()) throw new InvalidScan("no targets given (e.g. 'portaudit scan 10.77.2.2')");
+            if (targets.isEmpty()) throw new InvalidScan(io.portaudit.model.L10n.t("cmd.scan.notargets"));
             Class<? extends InetAddress> family = only == AddressFamily.IPV6 ? Inet6Address.class
                     : only == AddressFamily.IPV4 ? Inet4Address.class : null;
             String flag = only == AddressFamily.IPV6 ? "-6" : "-4";
@@ -199,21 +199,21 @@ public record ScanPlan(ScanRequest request, List<ParseProblem> problems, boolean
                 for (TargetSpec.Target t : spec.targets()) {
                     Iterator<InetAddress> it = t.iterator();
                     if (it.hasNext() && !family.isInstance(it.next())) {
-                        throw new InvalidScan("target '" + t.text() + "' is not " + famName + " (" + flag + ")");
+                        throw new InvalidScan(io.portaudit.model.L10n.t("cmd.scan.family", t.text(), famName, flag));
                     }
                 }
             }
             problems.addAll(spec.problems());
             boolean targetProblem = !spec.problems().isEmpty();
             if (spec.targets().isEmpty()) {
-                throw new InvalidScan("no usable targets" + formats(problems), targetProblem);
+                throw new InvalidScan(io.portaudit.model.L10n.t("cmd.scan.nousable") + formats(problems), targetProblem);
             }
             // ports
             boolean doUdp = udp, doTcp = tcp || !udp;
             int selections = (ports != null ? 1 : 0) + (topPorts != null ? 1 : 0) + (fast ? 1 : 0) + (explicitPorts != null ? 1 : 0);
-            if (selections > 1) throw new InvalidScan("give only one of -p, --top-ports, -F");
+            if (selections > 1) throw new InvalidScan(io.portaudit.model.L10n.t("cmd.oneof", "-p, --top-ports, -F"));
             if (pingOnly && (selections > 0 || tcp || udp || serviceDetection || excludePorts != null)) {
-                throw new InvalidScan("-sn is host discovery only: it takes no -sT/-sU/-sV or port options");
+                throw new InvalidScan(io.portaudit.model.L10n.t("cmd.scan.sn"));
             }
             PortSpec portSpec;
             if (pingOnly) {
@@ -222,21 +222,21 @@ public record ScanPlan(ScanRequest request, List<ParseProblem> problems, boolean
                 portSpec = explicitPorts;
             } else if (ports != null) {
                 portSpec = PortSpec.parse(ports, names);
-                if (!portSpec.ok()) throw new InvalidScan("-p: bad port list" + formats(portSpec.problems()));
+                if (!portSpec.ok()) throw new InvalidScan("-p: " + io.portaudit.model.L10n.t("cmd.scan.badports") + formats(portSpec.problems()));
             } else {
                 int n = topPorts != null ? topPorts : fast ? 100 : 1000;
-                if (n < 1) throw new InvalidScan("--top-ports needs a positive number");
+                if (n < 1) throw new InvalidScan(io.portaudit.model.L10n.t("cmd.atleast", "--top-ports", 1));
                 PortFrequencies f = PortFrequencies.load();
                 portSpec = PortSpec.of(f.top(Protocol.TCP, n), f.top(Protocol.UDP, n));
             }
-            if (!portSpec.ok()) throw new InvalidScan("bad port list" + formats(portSpec.problems()));
+            if (!portSpec.ok()) throw new InvalidScan(io.portaudit.model.L10n.t("cmd.scan.badports") + formats(portSpec.problems()));
             if (excludePorts != null) {
                 PortSpec ex = PortSpec.parse(excludePorts, names);
-                if (!ex.ok()) throw new InvalidScan("--exclude-ports: bad port list" + formats(ex.problems()));
+                if (!ex.ok()) throw new InvalidScan("--exclude-ports: " + io.portaudit.model.L10n.t("cmd.scan.badports") + formats(ex.problems()));
                 portSpec = PortSpec.of(portSpec.tcp().minus(ex.tcp()), portSpec.udp().minus(ex.udp()));
             }
             if (!pingOnly && (doTcp ? portSpec.tcp().size() : 0) + (doUdp ? portSpec.udp().size() : 0) == 0) {
-                throw new InvalidScan("no ports to scan for the chosen scan types");
+                throw new InvalidScan(io.portaudit.model.L10n.t("cmd.scan.noports"));
             }
             // timing
             TimingTemplate t = TimingTemplate.of(template == null ? 3 : range(template, 0, 5, "-T"));
@@ -248,14 +248,14 @@ public record ScanPlan(ScanRequest request, List<ParseProblem> problems, boolean
                 long init = initialRtt == null ? t.initialRttTimeoutUs() : us(initialRtt, "--initial-rtt-timeout");
                 long min = minRtt == null ? t.minRttTimeoutUs() : us(minRtt, "--min-rtt-timeout");
                 long max = maxRtt == null ? t.maxRttTimeoutUs() : us(maxRtt, "--max-rtt-timeout");
-                if (min > max) throw new InvalidScan("--min-rtt-timeout must not be longer than --max-rtt-timeout");
+                if (min > max) throw new InvalidScan(io.portaudit.model.L10n.t("cmd.scan.rtt"));
                 t = t.withRttTimeouts(init, min, max);
             }
             if (!Double.isFinite(minRate) || !Double.isFinite(maxRate) || minRate < 0 || maxRate < 0 || minRate > MAX_RATE
                     || maxRate > MAX_RATE) {
                 throw new InvalidScan("--min-rate and --max-rate must be 0.." + (long) MAX_RATE + " probes per second");
             }
-            if (maxRate > 0 && minRate > maxRate) throw new InvalidScan("--min-rate must not exceed --max-rate");
+            if (maxRate > 0 && minRate > maxRate) throw new InvalidScan(io.portaudit.model.L10n.t("cmd.scan.rate"));
             ScanRequest req = ScanRequest.builder(spec, portSpec).tcp(doTcp).udp(doUdp).timing(t).minRate(minRate).maxRate(maxRate)
                     .skipDiscovery(skipDiscovery).serviceDetection(serviceDetection).names(names).pingOnly(pingOnly).sequential(sequential)
                     .hostGroup(hostGroup == null ? 32 : range(hostGroup, 1, 4096, "--hostgroup"))
@@ -272,7 +272,7 @@ public record ScanPlan(ScanRequest request, List<ParseProblem> problems, boolean
         }
 
         private static int range(int v, int lo, int hi, String what) throws InvalidScan {
-            if (v < lo || v > hi) throw new InvalidScan(what + " must be " + lo + ".." + hi + ", not " + v);
+            if (v < lo || v > hi) throw new InvalidScan(io.portaudit.model.L10n.t("cmd.range", what, lo + ".." + hi, v));
             return v;
         }
 
