@@ -143,6 +143,24 @@ class PackageDebTest {
         assertThat(pg.err()).contains("cannot open store");
     }
 
+    /** Without java.desktop in the runtime (tools/package-deb leaves it out): fleet YAML (SnakeYAML), HTML/SARIF reports, Japanese. */
+    @Test
+    void runsFleetYamlReportsAndJapaneseWithoutJavaDesktop() throws Exception {
+        assertThat(root.resolve("usr/lib/portaudit/runtime/release")).content().doesNotContain("java.desktop");
+        Path fleet = Files.writeString(dir.resolve("fleet.yaml"), "devices:\n  - {name: b1, bundle: " + dir.resolve("absent.tar.gz") + ", scan: false}\n");
+        Run f = portaudit("fleet", "run", fleet.toString(), "--store", dir.resolve("fleet.db").toString());
+        assertThat(f.exit()).as(f.err()).isEqualTo(3);   // the one device's bundle is missing: could not be audited
+        assertThat(f.out()).contains("1 could not be audited", "b1");
+        Run a = portaudit("audit", "--no-store", "--input", SEED + "/440-iptables-L.txt", SEED + "/440-netstat-a.txt", SEED + "/440-nmap.txt",
+                "-o", "html:" + dir.resolve("d.html"), "-o", "sarif:" + dir.resolve("d.sarif"), "--lang", "ja");
+        assertThat(a.exit()).as(a.err()).isEqualTo(1);
+        assertThat(dir.resolve("d.html")).content().contains("<html");
+        assertThat(dir.resolve("d.sarif")).content().contains("\"version\"");
+        Run typo = portaudit(Map.of("LANG", "ja_JP.UTF-8"), "audti");
+        assertThat(typo.exit()).isEqualTo(2);
+        assertThat(typo.err()).contains("'audit' のことですか?");
+    }
+
     @Test
     void manPagesForEveryCommandAndTheAotCacheInUse() throws Exception {
         Path man = root.resolve("usr/share/man/man1");
