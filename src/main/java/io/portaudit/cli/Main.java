@@ -121,7 +121,7 @@ public final class Main implements Runnable {
                         + io.portaudit.model.IoErrors.reason(ioe)));
                 return ExitCodes.USAGE;
             }
-            commandLine.getErr().println("portaudit: internal error: " + io.portaudit.model.Text.terminal(String.valueOf(ex)));
+            commandLine.getErr().println("portaudit: " + io.portaudit.model.L10n.t("cmd.internal", io.portaudit.model.Text.terminal(String.valueOf(ex))));
             ex.printStackTrace(commandLine.getErr());
             return ExitCodes.INCOMPLETE;
         });

@@ -424,6 +424,8 @@ public final class ScanCommand implements Callable<Integer> {
 
         void startThread() {
             startNanos = System.nanoTime();
+            // the progress thread writes in the language of the run that started it (the language is per thread)
+            io.portaudit.model.L10n.Lang lang = io.portaudit.model.L10n.lang();
             if (!terminal || every.isZero() || every.isNegative()) return;
             running = true;
             thread = Thread.ofPlatform().daemon().name("scan-progress").start(() -> {
@@ -439,8 +441,8 @@ public final class ScanCommand implements Callable<Integer> {
                     double pct = total == 0 ? 0 : 100.0 * d / total;
                     String eta = d == 0 ? "?" : String.format(Locale.ROOT, "%.0fs", el * (total - d) / d);
                     // the ETA is only printed when it moved enough to matter (nmap's rule of thumb)
-                    String line = String.format(Locale.ROOT, "Stats: %.0fs elapsed; %d/%d ports (%.1f%%) done; ETC in %s",
-                            el, d, total, pct, eta.equals(lastEta) ? lastEta : eta);
+                    String line = io.portaudit.model.L10n.t(lang, "cmd.scan.stats", String.format(Locale.ROOT, "%.0f", el), d + "/" + total,
+                            String.format(Locale.ROOT, "%.1f", pct), eta.equals(lastEta) ? lastEta : eta);
                     lastEta = eta;
                     show(line);
                 }
