@@ -72,8 +72,8 @@ public final class FleetCommand implements Callable<Integer> {
                         + "reached are tried again (--retries); every device that fails is listed with its reason.",
                 "",
                 "On a terminal a progress line shows done / failed / running / ETA; --progress json writes one JSON line "
-                        + "per event on stderr. Ctrl-C stops cleanly: finished devices are kept, 'fleet run --resume RUN' does "
-                        + "the rest (exit code 130). The run id is printed alone as the last line on stdout.",
+                        + "per event on stderr. Ctrl-C (or SIGTERM) stops cleanly: finished devices are kept, the summary is printed, "
+                        + "'fleet run --resume RUN' does the rest (exit code 3: not every device was audited; a second Ctrl-C ends at once). The run id is printed alone as the last line on stdout.",
                 "",
                 "The per-device time limit (--timeout, the file's 'timeout') is hard: a device still being audited at its limit "
                         + "is abandoned and recorded as failed, 'timed out after N s'.",
@@ -181,7 +181,13 @@ public final class FleetCommand implements Callable<Integer> {
                     prog.waitDone(Duration.ofSeconds(20));
                 }, "fleet-stop");
                 Runtime.getRuntime().addShutdownHook(hook);
-                // the hook (Ctrl-C) waits until the summary and the run id are out: the JVM ends when its hooks have run
+                // SIGINT/SIGTERM: stop, print the summary, exit 3 (not done) like any incomplete run. The hook is for the
+                // other ways the JVM is ended (SIGHUP, or no signal handling): it waits until the summary and the run id are out
+                StopSignals signals = StopSignals.install(() -> {
+                    err.println("portaudit: stopping (Ctrl-C): no further device starts, finished ones are kept; Ctrl-C again ends at once");
+                    err.flush();
+                    runner.stop();
+                });
                 try {
                     try {
                         runner.run(id);
@@ -196,6 +202,7 @@ public final class FleetCommand implements Callable<Integer> {
                     err.flush();
                     return code;
                 } finally {
+                    signals.close();
                     prog.markDone();
                     try {
                         Runtime.getRuntime().removeShutdownHook(hook);

@@ -197,7 +197,8 @@ final class FleetDistCommands {
                 "",
                 "Polls the store until no job of the run is left (every device done, failed or cancelled), then prints the "
                         + "status. Exit codes: 0 every device passed, 1 some failed the gate, 3 some could not be audited or the run "
-                        + "was cancelled before they were (3 wins over 1), 3 also when --timeout passed first.",
+                        + "was cancelled before they were (3 wins over 1), 3 also when --timeout passed first or the wait was stopped (Ctrl-C, "
+                        + "SIGTERM; the run goes on on its workers).",
                 ""
             })
     static final class Wait implements Callable<Integer> {
@@ -228,10 +229,20 @@ final class FleetDistCommands {
             Duration limit = timeout == null ? null : WorkerCommand.duration("--timeout", timeout);
             Duration every = WorkerCommand.duration("--poll", poll);
             long start = System.nanoTime();
-            try (Store s = openPostgres(store, "fleet wait", err, true)) {
+            Thread waiting = Thread.currentThread();
+            // Ctrl-C / SIGTERM: stop waiting (the run goes on on its workers), print where it stands, exit 3 as for --timeout
+            try (Store s = openPostgres(store, "fleet wait", err, true); StopSignals signals = StopSignals.install(waiting::interrupt)) {
                 String id = new FleetRuns(s).require(run).id();
                 while (true) {
                     FleetQueue.Status st = FleetQueue.status(s, id, clock.instant());
+                    if (signals.fired()) {
+                        Thread.interrupted();
+                        if (common.verbosity() >= 0) print(out, st, clock.instant());
+                        err.println("portaudit: stopped waiting (" + signals.signal() + "): fleet run " + id + " has not ended (" + st.counts().get("queued")
+                                + " queued, " + st.counts().get("running") + " running) and goes on on its workers; 'portaudit fleet wait " + id
+                                + "' waits again");
+                        return ExitCodes.INCOMPLETE;
+                    }
                     if (st.ended()) {
                         if (common.verbosity() >= 0) print(out, st, clock.instant());
                         return st.exitCode();
@@ -241,7 +252,11 @@ final class FleetDistCommands {
                         err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.fleet.waittimeout", id, timeout, st.counts().get("queued"), st.counts().get("running")));
                         return ExitCodes.INCOMPLETE;
                     }
-                    Thread.sleep(every.toMillis());
+                    try {
+                        Thread.sleep(every.toMillis());
+                    } catch (InterruptedException e) {
+                        if (!signals.fired()) throw e;
+                    }
                 }
             } catch (StoreException e) {
                 throw new UserException(e.getMessage(), e.exitCode());

@@ -29,8 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
                     + "is revived after --missed-heartbeats missed heartbeats and audited by another worker. A device's result is "
                     + "recorded once per run: a worker whose job was taken over records nothing.",
             "",
-            "Runs until stopped (SIGTERM/Ctrl-C: running jobs get 10 s to end, else other workers redo them later), or with "
-                    + "--until-idle until no job of any run is left. Needs --store jdbc:postgresql://host[:port]/db.",
+            "Runs until stopped (SIGTERM/Ctrl-C: running jobs get 10 s to end, else other workers redo them later; exit code 0), or "
+                    + "with --until-idle until no job of any run is left (stopped before that: exit code 3). Needs --store "
+                    + "jdbc:postgresql://host[:port]/db.",
             ""
         })
 public final class WorkerCommand implements Callable<Integer> {
@@ -85,16 +86,26 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         Thread hook = new Thread(w::close, "portaudit-worker-stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        // SIGTERM/Ctrl-C: stop as the hook would, but let run() end and this method choose the exit code
+        StopSignals signals = StopSignals.install(w::close);
         try {
             w.run();
         } catch (StoreException e) {
             throw new UserException(e.getMessage(), e.exitCode());
         } finally {
+            signals.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running
             }
+        }
+        // a service stopped by SIGTERM/Ctrl-C ends normally (0; what it did not finish is redone by the others). With
+        // --until-idle the caller waits for the queue to drain: stopped before that, it did not audit everything (3)
+        if (signals.fired() && untilIdle) {
+            err.println("portaudit: worker stopped (" + signals.signal() + ") before the queue was empty: other workers, or this one started "
+                    + "again, audit the rest");
+            return ExitCodes.INCOMPLETE;
         }
         return ExitCodes.OK;
     }
