@@ -133,6 +133,9 @@ public final class AuditRun {
                 }
             }
             case AuditRequest.Ssh s -> {
+                // a known_hosts file that cannot be used is the user's input, not the device's fault
+                String khProblem = SshCollector.knownHostsProblem(s.options());
+                if (khProblem != null) throw new AuditException(AuditException.Kind.INPUT, khProblem);
                 try {
                     snap = SshCollector.collect(s.target(), s.options());
                 } catch (CollectException e) {

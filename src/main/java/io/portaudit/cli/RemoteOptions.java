@@ -34,7 +34,7 @@ public class RemoteOptions {
     List<Path> identities = new ArrayList<>();
 
     @Option(names = "--known-hosts", paramLabel = "FILE",
-            description = "known_hosts file for host-key checking (default: ~/.ssh/known_hosts).")
+            description = "known_hosts file for host-key checking (default: ~/.ssh/known_hosts). A file that does not exist is an error (exit 2) unless --accept-new-host-key, which creates it.")
     Path knownHosts;
 
     @Option(names = "--accept-new-host-key",

@@ -48,6 +48,8 @@ public final class SshCollector {
     private SshCollector() {}
 
     public static DeviceSnapshot collect(SshTarget target, SshOptions o) throws CollectException {
+        String khProblem = knownHostsProblem(o);
+        if (khProblem != null) throw new CollectException(khProblem);
         SshClient client = SshClient.setUpDefaultClient();
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         HostKeyCheck check = new HostKeyCheck(target, o);
@@ -67,6 +69,26 @@ public final class SshCollector {
         } finally {
             client.stop();
         }
+    }
+
+    /**
+     * Why the known_hosts file cannot be used, or null. A file that does not exist holds no key, so every device would be
+     * refused as "not known" — a message that sends the user comparing fingerprints when the real mistake is the path; it
+     * is named here instead. With {@code --accept-new-host-key} a missing file is fine (the first key is recorded in it,
+     * as documented); a directory or an unreadable file never is.
+     */
+    public static String knownHostsProblem(SshOptions o) {
+        Path f = o.knownHosts();
+        if (f == null) return "no known_hosts file given: host keys cannot be checked";
+        if (Files.isDirectory(f)) return "known_hosts file " + f + " is a directory, not a file";
+        if (!Files.exists(f)) {
+            if (o.acceptNewHostKey()) return null;
+            return "known_hosts file " + f + " does not exist: no host key can be checked, so no device can be trusted."
+                    + " Give the file that holds the device's key (--known-hosts), or run once with --accept-new-host-key to create it"
+                    + " with the key the device offers (compare its fingerprint first)";
+        }
+        if (!Files.isReadable(f)) return "known_hosts file " + f + " cannot be read (permissions)";
+        return null;
     }
 
     /** The key types on record for the target, so that the device is asked for that key (as OpenSSH does). */

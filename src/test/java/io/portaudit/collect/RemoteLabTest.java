@@ -347,12 +347,18 @@ class RemoteLabTest {
         SshTarget t = new SshTarget("root", HOST, port);
         List<String> offered = port == 22 ? List.of(fingerprint("host_ecdsa.pub"), fingerprint("host_ed25519.pub"))
                 : List.of(fingerprint("db_host.pub"));
+        // no known_hosts file at all: refused before connecting, the file named (not "key not known")
+        assertThatThrownBy(() -> SshCollector.collect(t, o)).isInstanceOf(CollectException.class).isNotInstanceOf(HostKeyException.class)
+                .hasMessageContaining(kh + " does not exist");
+        Files.createDirectories(kh.getParent());
+        Files.writeString(kh, "");
         assertThatThrownBy(() -> SshCollector.collect(t, o)).isInstanceOfSatisfying(HostKeyException.class, e -> {
             assertThat(e.changed()).isFalse();
             assertThat(e.fingerprint()).isIn(offered);
             assertThat(e.getMessage()).contains("is not known", e.fingerprint(), "--accept-new-host-key");
         });
-        assertThat(Files.exists(kh)).isFalse();
+        assertThat(Files.readString(kh)).isEmpty();
+        Files.delete(kh);   // --accept-new-host-key creates the file
 
         DeviceSnapshot s = SshCollector.collect(t, o.withAcceptNewHostKey(true));
         assertThat(s.captures()).isNotEmpty();

@@ -134,6 +134,8 @@ class PackageDebTest {
         Run k = run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("key").toString()), Map.of(), 30);
         assertThat(k.exit()).isZero();
         // nothing listens on loopback port 1: the key is loaded, the client starts, the connection is refused
+        // (an empty known_hosts: a missing one is refused before connecting, naming the file)
+        java.nio.file.Files.writeString(dir.resolve("known_hosts"), "");
         Run ssh = portaudit("audit", "--no-store", "--ssh", "root@127.0.0.1:1", "-i", dir.resolve("key").toString(),
                 "--known-hosts", dir.resolve("known_hosts").toString(), "--no-scan", "--connect-timeout", "5");
         assertThat(ssh.exit()).as(ssh.err()).isEqualTo(3);
