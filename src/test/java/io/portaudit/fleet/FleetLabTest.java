@@ -83,6 +83,15 @@ class FleetLabTest {
             String status = d.path("status").asText(), reason = d.path("reason").asText();
             switch (variant) {
                 case "g3" -> assertThat(status).as(name).isEqualTo("pass");
+                case "g3-ssh" -> {
+                    // audited over SSH: its no-rules firewall and IPv6 are findings a scan alone cannot make
+                    assertThat(status).as(name + ": " + reason).isEqualTo("fail");
+                    assertThat(reason).as(name).contains("accept-all-policy");
+                    // with the listener view its silent UDP listener is exposed too: the whole truth, TCP and UDP
+                    Set<String> all = new TreeSet<>();
+                    for (String p : t[4].split(" ")) all.add(p.replace(':', '/'));
+                    assertThat(exposed).as(name + " exposed = the lab's truth").isEqualTo(all);
+                }
                 case "440", "440-telnet", "440-fw2" -> {
                     assertThat(status).as(name).isEqualTo("fail");
                     assertThat(reason).as(name).contains("insecure-protocol");
@@ -99,12 +108,45 @@ class FleetLabTest {
                 }
                 default -> throw new AssertionError("unknown variant " + variant);
             }
-            if (d.path("auditId").isNumber()) assertThat(exposed).as(name + " exposed TCP ports = the lab's truth").isEqualTo(expected);
+            if (d.path("auditId").isNumber() && !variant.equals("g3-ssh")) assertThat(exposed).as(name + " exposed TCP ports = the lab's truth").isEqualTo(expected);
         }
         List<String> outliers = new ArrayList<>();
         for (JsonNode o : report.path("outliers")) outliers.add(o.path("device").asText() + " +" + o.path("extra") + " -" + o.path("missing"));
-        assertThat(outliers).containsExactlyInAnyOrder("pa-fl-37 +[\"tcp/23\"] -[]", "pa-fl-38 +[\"tcp/8080\"] -[]");
+        assertThat(outliers).containsExactlyInAnyOrder("pa-fl-37 +[\"tcp/23\"] -[]", "pa-fl-38 +[\"tcp/8080\"] -[]",
+                "pa-fl-18 +[\"tcp/22\",\"udp/5353\"] -[]");
         assertThat(MainTest.run("show", "--store", singleStore, "pa-fl-05@latest").exit()).isZero();
+    }
+
+    /**
+     * The SSH board (OpenSSH in its namespace, key, authorized_keys and known_hosts made by lab/fleet): collected over
+     * SSH, not scanned only — firewall and listeners views present — its listeners are exactly the daemons the lab
+     * started on it, and the audit is recorded under its fleet-file name.
+     */
+    @Test
+    void theSshBoardIsCollectedOverSshAndItsListenersAreTheLabsTruth() throws Exception {
+        String name = truth.values().stream().filter(t -> t[2].equals("g3-ssh")).map(t -> t[0]).findFirst().orElseThrow();
+        String[] t = truth.get(name);
+        MainTest.Run shown = MainTest.run("show", "--store", singleStore, name + "@latest", "--json");
+        assertThat(shown.exit()).as(shown.err()).isIn(0, 1);
+        JsonNode a = JSON.readTree(shown.out());
+        assertThat(a.path("device").path("source").asText()).isEqualTo("ssh://root@" + t[1] + ":22");
+        assertThat(a.path("device").path("partial").asBoolean()).isFalse();
+        List<String> views = new ArrayList<>();
+        a.path("views").path("present").forEach(v -> views.add(v.asText()));
+        assertThat(views).containsExactlyInAnyOrder("firewall", "listeners", "scan");
+        Set<String> listening = new TreeSet<>(), programs = new TreeSet<>();
+        for (JsonNode p : a.path("ports")) {
+            for (JsonNode l : p.path("listeners")) {
+                listening.add(l.path("protocol").asText() + ":" + l.path("port").asInt());
+                l.path("owners").forEach(o -> programs.add(o.path("comm").asText()));
+            }
+        }
+        assertThat(listening).isEqualTo(new TreeSet<>(List.of(t[4].split(" "))));
+        assertThat(programs).containsExactlyInAnyOrder("sshd", "busybox", "socat");
+        // recorded under its name, and only once in this store
+        try (Store s = Store.open(StoreLocation.parse(singleStore, Map.of()))) {
+            assertThat(s.audits(s.deviceNamed(name).orElseThrow().id())).hasSize(1);
+        }
     }
 
     @Test
