@@ -165,6 +165,7 @@ public final class FleetWorker implements AutoCloseable {
         String device = id.substring(slash + 1);
         long version = ctx.getExecution().version;
         Store store = borrowStore();
+        boolean broken = false;
         try {
             FleetRuns runs = new FleetRuns(store);
             Optional<FleetRuns.Run> run = runs.run(runId);
@@ -229,9 +230,20 @@ public final class FleetWorker implements AutoCloseable {
             failInTransaction(store, runId, id, version, o);
             finishIfEnded(store, runs, runId);
             return FleetQueue.completedInTransaction();
+        } catch (StoreException se) {
+            // the database went away (restart, network): nothing of this job was recorded (its transaction rolled back).
+            // db-scheduler tries the job again later; if it cannot even note that, the job stays claimed without
+            // heartbeat and is revived as a dead worker's. This store's connection is not used again.
+            broken = true;
+            log(device + " (" + runId + "): the store failed, nothing recorded; the job is done again later: " + oneLine(se.getMessage()));
+            throw se;
         } finally {
-            if (!stores.offer(store)) store.close();
+            if (broken || !stores.offer(store)) store.close();
         }
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s+", " ").strip();
     }
 
     /** How long before an unreachable device is tried again (times the attempts so far). */

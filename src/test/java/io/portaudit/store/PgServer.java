@@ -93,10 +93,32 @@ public final class PgServer implements BeforeAllCallback, ExtensionContext.Store
         port = freePort();
         run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "--pwfile=" + pw, "--auth-local=trust",
                 "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"), 120);
-        run(List.of(pgCtl.toString(), "-D", data.toString(), "-l", dir.resolve("log").toString(), "-w", "-t", "60", "-o",
-                "-c listen_addresses=127.0.0.1 -c port=" + port + " -c unix_socket_directories=" + sock + " -c fsync=off -c max_connections=60",
-                "start"), 90);
+        pgStart();
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
+    }
+
+    private void pgStart() throws IOException, InterruptedException {
+        run(List.of(pgCtl.toString(), "-D", dir.resolve("data").toString(), "-l", dir.resolve("log").toString(), "-w", "-t", "60", "-o",
+                "-c listen_addresses=127.0.0.1 -c port=" + port + " -c unix_socket_directories=" + dir.resolve("sock") + " -c fsync=off -c max_connections=60",
+                "start"), 90);
+    }
+
+    /**
+     * An outage: the server stops ({@code pg_ctl stop -m fast}: every connection is cut, new ones are refused) until
+     * {@link #startAgain()}, which brings it back on the same port with the same data. A test that calls this must call
+     * {@link #startAgain()} in a finally block: the other tests of the JVM share the server.
+     */
+    public static synchronized void stopForOutage() throws IOException, InterruptedException {
+        running.run(List.of(running.pgCtl.toString(), "-D", running.dir.resolve("data").toString(), "-m", "fast", "-w", "-t", "60", "stop"), 70);
+    }
+
+    /** Starts the server again after {@link #stopForOutage()} (nothing if it runs). */
+    public static synchronized void startAgain() throws IOException, InterruptedException {
+        try (Connection c = DriverManager.getConnection(running.url("postgres"))) {
+            return;   // up
+        } catch (SQLException down) {
+            running.pgStart();
+        }
     }
 
     private void run(List<String> argv, int seconds) throws IOException, InterruptedException {
