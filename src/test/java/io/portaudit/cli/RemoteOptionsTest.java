@@ -79,8 +79,9 @@ class RemoteOptionsTest {
     }
 
     @Test
-    void anUnreachableDeviceExitsThree() {
-        // loopback port 1: nothing listens there; no traffic leaves the machine
+    void anUnreachableDeviceExitsThree() throws Exception {
+        // loopback port 1: nothing listens there; no traffic leaves the machine (an empty known_hosts: a missing one is an input error)
+        java.nio.file.Files.writeString(dir.resolve("kh"), "");
         RemoteOptions r = parse("--ssh", "root@127.0.0.1:1", "--known-hosts", dir.resolve("kh").toString(), "--connect-timeout", "5");
         assertThatThrownBy(() -> r.collect(err))
                 .isInstanceOfSatisfying(UserException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.INCOMPLETE))
