@@ -77,9 +77,23 @@ final class ParameterErrors {
 
     /** picocli's usage-help headings in the current language ({@code usage.*} keys of picocli's bundle convention). */
     static ResourceBundle usageBundle() {
+        // bare keys are every command's; keys prefixed with a command's qualified name (portaudit.scan.) are its own
         Object[][] entries = {
             {"usage.synopsisHeading", L10n.t("cmd.pc.synopsisHeading")},
             {"usage.commandListHeading", L10n.t("cmd.pc.commandListHeading")},
+            {"portaudit.usage.header", L10n.t("cmd.pc.rootheader")},
+            {"portaudit.usage.description.0", ""},
+            {"portaudit.usage.description.1", L10n.t("cmd.pc.rootdescription")},
+            {"portaudit.usage.description.2", ""},
+            {"portaudit.usage.footerHeading", L10n.t("cmd.pc.exitcodesHeading")},
+            {"portaudit.usage.footer.0", L10n.t("cmd.pc.exit0")},
+            {"portaudit.usage.footer.1", L10n.t("cmd.pc.exit1")},
+            {"portaudit.usage.footer.2", L10n.t("cmd.pc.exit2")},
+            {"portaudit.usage.footer.3", L10n.t("cmd.pc.exit3")},
+            {"portaudit.usage.footer.4", ""},
+            {"portaudit.usage.footer.5", L10n.t("cmd.pc.helpcommand")},
+            {"portaudit.scan.usage.footerHeading", L10n.t("cmd.pc.exitcodesHeading")},
+            {"portaudit.diff.usage.footerHeading", L10n.t("cmd.pc.exitcodesHeading")},
         };
         return new ListResourceBundle() {
             @Override

@@ -170,6 +170,12 @@ class CliJapaneseTest {
         MainTest.Run r = MainTest.run("audit", "--lang", "ja", "--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("使い方: portaudit audit").doesNotContain("Usage:");
+        // the root's own header, exit codes and hint; with LANG only (the root has no --lang), so set the thread's language
+        io.portaudit.model.L10n.set(io.portaudit.model.L10n.Lang.JA);
+        MainTest.Run root = MainTest.run("--help");
+        io.portaudit.model.L10n.set(io.portaudit.model.L10n.Lang.EN);
+        assertThat(root.out()).contains("使い方: portaudit", "コマンド:", "終了コード:", "  3  すべては収集", "'portaudit help COMMAND' で確認できます")
+                .doesNotContain("Exit codes:", "Which ports does this device expose", "portaudit reads a Linux device");
         MainTest.Run en = MainTest.run("audit", "--help");
         assertThat(en.out()).contains("Usage: portaudit audit");
     }
