@@ -2,6 +2,7 @@ package io.portaudit.audit;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -23,7 +25,6 @@ import io.portaudit.model.ParseProblem;
 import io.portaudit.model.PortResult;
 import io.portaudit.model.Severity;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Instant;
@@ -97,23 +98,94 @@ public final class AuditJson {
 
     /** The document, pretty-printed, ending with a newline. */
     public static String write(AuditResult r) {
-        StringWriter sw = new StringWriter();
+        Chunks out = new Chunks();
         try {
-            write(r, sw);
+            write(r, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return sw.toString();
+        return out.toString();
     }
 
+    /**
+     * Writes the document as {@link #tree} would print it, byte for byte, without holding the whole tree: the ports and
+     * the findings are turned into trees and written one at a time (for a 200k-rule audit the whole tree was ~150 MB,
+     * which the serial collector promoted and kept as heap).
+     */
     public static void write(AuditResult r, Writer out) throws IOException {
-        MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, tree(r));
+        JsonGenerator g = MAPPER.writerWithDefaultPrettyPrinter().createGenerator(out);
+        g.setCodec(STREAMING);
+        g.writeStartObject();
+        for (Iterator<Map.Entry<String, JsonNode>> it = head(r).fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            g.writeFieldName(e.getKey());
+            g.writeTree(e.getValue());
+        }
+        g.writeFieldName("ports");
+        g.writeStartArray();
+        for (PortRow row : r.rows()) g.writeTree(MAPPER.valueToTree(row));
+        g.writeEndArray();
+        g.writeFieldName("findings");
+        g.writeStartArray();
+        for (Gate.Gated f : r.outcome().findings()) g.writeTree(finding(f));
+        g.writeEndArray();
+        for (Iterator<Map.Entry<String, JsonNode>> it = tail(r).fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            g.writeFieldName(e.getKey());
+            g.writeTree(e.getValue());
+        }
+        g.writeEndObject();
+        g.flush();
         out.write('\n');
         out.flush();
     }
 
+    /** The mapper that writes the parts of a streamed document: {@link #MAPPER}, without a flush after every part. */
+    private static final ObjectMapper STREAMING = MAPPER.copy().disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+
+    /** A writer that keeps what it is given as pieces and joins them once (no buffer doubling, one copy). */
+    private static final class Chunks extends Writer {
+        private final List<String> pieces = new ArrayList<>();
+
+        @Override
+        public void write(char[] buf, int off, int len) {
+            if (len > 0) pieces.add(new String(buf, off, len));
+        }
+
+        @Override
+        public void write(String str, int off, int len) {
+            if (len > 0) pieces.add(str.substring(off, off + len));
+        }
+
+        @Override
+        public void write(int c) {
+            pieces.add(String.valueOf((char) c));
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+
+        @Override
+        public String toString() {
+            return String.join("", pieces);
+        }
+    }
+
     /** The document as a tree, keys in schema order. */
     public static ObjectNode tree(AuditResult r) {
+        ObjectNode root = head(r);
+        root.set("ports", MAPPER.valueToTree(r.rows()));
+        ArrayNode findings = root.putArray("findings");
+        for (Gate.Gated g : r.outcome().findings()) findings.add(finding(g));
+        root.setAll(tail(r));
+        return root;
+    }
+
+    /** The document's keys before {@code ports}. */
+    private static ObjectNode head(AuditResult r) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("schema", SCHEMA);
         root.put("schemaVersion", SCHEMA_VERSION);
@@ -151,9 +223,12 @@ public final class AuditJson {
         } else {
             root.putNull("policy");
         }
-        root.set("ports", MAPPER.valueToTree(r.rows()));
-        ArrayNode findings = root.putArray("findings");
-        for (Gate.Gated g : r.outcome().findings()) findings.add(finding(g));
+        return root;
+    }
+
+    /** The document's keys after {@code findings}. */
+    private static ObjectNode tail(AuditResult r) {
+        ObjectNode root = MAPPER.createObjectNode();
         ArrayNode notChecked = root.putArray("notChecked");
         r.notChecked().forEach((id, reason) -> notChecked.addObject().put("id", id).put("reason", reason));
         root.set("problems", MAPPER.valueToTree(r.problems()));

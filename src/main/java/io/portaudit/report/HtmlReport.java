@@ -38,11 +38,12 @@ public final class HtmlReport {
     public static java.util.List<Group> groups(AuditResult r) {
         java.util.Map<String, java.util.List<io.portaudit.audit.Gate.Gated>> byKey = new java.util.LinkedHashMap<>();
         java.util.Map<String, String> titles = new java.util.HashMap<>();
+        java.util.Map<String, String> services = Overview.services(r);
         for (io.portaudit.audit.Gate.Gated g : r.outcome().findings()) {
             var f = g.finding();
             boolean port = f.protocol() != null && f.ports() != null && f.ports().size() == 1;
             String key = port ? "port-" + f.protocol().label() + "-" + f.ports().from() : "other";
-            titles.putIfAbsent(key, port ? io.portaudit.model.L10n.t("html.group.port", Overview.subject(r, f))
+            titles.putIfAbsent(key, port ? io.portaudit.model.L10n.t("html.group.port", Overview.subject(services, f))
                     : io.portaudit.model.L10n.t("html.group.other"));
             byKey.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(g);
         }

@@ -8,8 +8,10 @@ import io.portaudit.model.L10n;
 import io.portaudit.model.Severity;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What every report opens with: the verdict (at most five lines: pass/fail, why, what to fix first, what is not known)
@@ -99,11 +101,12 @@ public final class Overview {
      */
     public static List<Fix> fixFirst(AuditResult r) {
         List<Fix> out = new ArrayList<>();
+        Map<String, String> services = services(r);
         for (Gate.Gated g : r.outcome().findings()) {
             if (g.status() != Gate.Status.FAILS && g.status() != Gate.Status.BELOW_THRESHOLD) continue;
             Finding f = g.finding();
             String remedy = f.remedy().isEmpty() ? L10n.t("fix.none") : f.remedy().get(0);
-            out.add(new Fix(g, subject(r, f), remedy, effort(remedy)));
+            out.add(new Fix(g, subject(services, f), remedy, effort(remedy)));
         }
         out.sort(Comparator.comparing((Fix x) -> x.gated().status() != Gate.Status.FAILS)
                 .thenComparing(x -> x.gated().finding().severity(), Comparator.reverseOrder())
@@ -113,9 +116,25 @@ public final class Overview {
 
     /** What a finding is about, short: {@code tcp/21 (ftp)}, {@code IPv4 firewall}, or its id. */
     public static String subject(AuditResult r, Finding f) {
+        return subject(services(r), f);
+    }
+
+    /**
+     * The service name of each port ({@code tcp/22}): that of its first row that names one. Built once per report, so
+     * that naming every finding's subject is not a walk of every row per finding (20,000 rows x thousands of findings).
+     */
+    public static Map<String, String> services(AuditResult r) {
+        Map<String, String> out = new HashMap<>();
+        for (PortRow row : r.rows()) {
+            if (row.service() != null && row.protocol() != null) out.putIfAbsent(row.protocol().label() + "/" + row.port(), row.service());
+        }
+        return out;
+    }
+
+    /** {@link #subject(AuditResult, Finding)} with the port services of {@link #services} computed already. */
+    public static String subject(Map<String, String> services, Finding f) {
         if (f.protocol() != null && f.ports() != null && f.ports().size() == 1) {
-            String service = r.rows().stream().filter(row -> row.protocol() == f.protocol() && row.port() == f.ports().from())
-                    .map(PortRow::service).filter(s -> s != null).findFirst().orElse(null);
+            String service = services.get(f.protocol().label() + "/" + f.ports().from());
             return f.protocol().label() + "/" + f.ports().from() + (service == null ? "" : " (" + service + ")");
         }
         if (f.id().equals("open-without-listener") && f.ports() != null && f.ports().size() > 1) return L10n.t("subject.latent");
