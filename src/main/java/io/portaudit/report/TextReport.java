@@ -5,6 +5,7 @@ import io.portaudit.audit.Gate;
 import io.portaudit.audit.PortRow;
 import io.portaudit.model.Evidence;
 import io.portaudit.model.Finding;
+import io.portaudit.model.DisplayWidth;
 import io.portaudit.model.L10n;
 import io.portaudit.model.ParseProblem;
 import io.portaudit.model.Severity;
@@ -68,18 +69,27 @@ public final class TextReport {
             out.println();
         }
 
-        // the SERVICE column as wide as its longest name (IANA names run to 15 characters: xinuexpansion4), never cut
-        int sw = Math.max(12, r.rows().stream().mapToInt(row -> row.service() == null ? 1 : Text.printable(row.service(), 40).length() + 1).max().orElse(12));
-        out.println(String.join(" ", pad(L10n.t("col.proto"), 5), pad(L10n.t("col.port"), 5), pad(L10n.t("col.family"), 6),
-                pad(L10n.t("col.service"), sw), pad(L10n.t("col.firewall"), 10), pad(L10n.t("col.scan"), 14), L10n.t("col.listener")));
+        // every column as wide as its widest cell, header included, in terminal columns (a kanji or kana takes two: the
+        // Japanese header ポート is six columns wide); the SERVICE column holds IANA names of up to 15 characters
+        // (xinuexpansion4), never cut
+        List<String[]> table = new java.util.ArrayList<>();
+        table.add(new String[] {L10n.t("col.proto"), L10n.t("col.port"), L10n.t("col.family"), L10n.t("col.service"),
+                L10n.t("col.firewall"), L10n.t("col.scan"), L10n.t("col.listener")});
         for (PortRow row : r.rows()) {
             String fw = row.firewall() == null ? "?" : row.firewall().verdict().label()
                     + (row.firewall().redirect() == null ? "" : "->" + row.firewall().redirect().target());
             String scan = row.scan() == null ? "-" : row.scan().state().label();
             String listener = row.listeners().isEmpty() ? "-" : String.join(",", row.listeners().stream()
                     .map(l -> l.endpoint() + (l.owners().isEmpty() ? "" : " " + l.owners().get(0).comm())).toList());
-            out.printf("%-5s %-5d %-6s %-" + sw + "s %-10s %-14s %s%n", row.protocol().label(), row.port(), row.family().label(),
-                    Text.printable(row.service() == null ? "-" : row.service(), 40), fw, scan, Text.printable(listener, 80));
+            table.add(new String[] {row.protocol().label(), String.valueOf(row.port()), row.family().label(),
+                    Text.printable(row.service() == null ? "-" : row.service(), 40), fw, scan, Text.printable(listener, 80)});
+        }
+        int[] widths = {5, 5, 6, 12, 10, 14, 0};
+        for (String[] cells : table) for (int c = 0; c < cells.length - 1; c++) widths[c] = Math.max(widths[c], DisplayWidth.of(cells[c]));
+        for (String[] cells : table) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < cells.length; c++) line.append(c == 0 ? "" : " ").append(c == cells.length - 1 ? cells[c] : DisplayWidth.pad(cells[c], widths[c]));
+            out.println(line);
         }
         if (r.rows().isEmpty()) out.println(L10n.t("text.noports"));
         out.println();
@@ -162,11 +172,7 @@ public final class TextReport {
 
     /** Pads to a width in terminal columns (a CJK character takes two). */
     static String pad(String s, int width) {
-        int w = 0;
-        for (int i = 0; i < s.length(); i++) w += Character.UnicodeScript.of(s.charAt(i)) == Character.UnicodeScript.HAN
-                || Character.UnicodeScript.of(s.charAt(i)) == Character.UnicodeScript.KATAKANA
-                || Character.UnicodeScript.of(s.charAt(i)) == Character.UnicodeScript.HIRAGANA ? 2 : 1;
-        return w >= width ? s : s + " ".repeat(width - w);
+        return DisplayWidth.pad(s, width);
     }
 
     /** An evidence's view in words of the current language (an unknown one as it is). */
