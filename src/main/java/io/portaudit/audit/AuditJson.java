@@ -21,6 +21,7 @@ import io.portaudit.model.DeviceSnapshot;
 import io.portaudit.model.Finding;
 import io.portaudit.model.Listener;
 import io.portaudit.model.ModelJson;
+import io.portaudit.model.L10n;
 import io.portaudit.model.ParseProblem;
 import io.portaudit.model.PortResult;
 import io.portaudit.model.Severity;
@@ -233,7 +234,54 @@ public final class AuditJson {
         r.notChecked().forEach((id, reason) -> notChecked.addObject().put("id", id).put("reason", reason));
         root.set("problems", MAPPER.valueToTree(r.problems()));
         root.set("notes", MAPPER.valueToTree(r.notes()));
+        if (r.texts() != null) {
+            // the texts again as message keys and arguments, so a reader in the other language gets them in its own
+            root.put("lang", r.texts().lang().tag());
+            ObjectNode texts = root.putObject("texts");
+            neutralTexts(tree(r.texts().neutral()), "", texts);
+        }
         return root;
+    }
+
+    /** Each text of {@code node} that holds a language-neutral message, by its JSON Pointer. */
+    private static void neutralTexts(JsonNode node, String at, ObjectNode out) {
+        if (node.isTextual()) {
+            if (L10n.marked(node.asText())) out.put(at, node.asText());
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) neutralTexts(node.get(i), at + "/" + i, out);
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                neutralTexts(e.getValue(), at + "/" + e.getKey().replace("~", "~0").replace("/", "~1"), out);
+            }
+        }
+    }
+
+    /**
+     * The document with its {@code texts} put back where they were: every text a language-neutral message again; null
+     * when it has none. Pointers that do not name a text of the document are ignored.
+     */
+    private static ObjectNode neutral(JsonNode root) {
+        JsonNode texts = root.path("texts");
+        if (!texts.isObject() || texts.isEmpty()) return null;
+        ObjectNode copy = ((ObjectNode) root).deepCopy();
+        copy.remove("texts");
+        copy.remove("lang");
+        for (Iterator<Map.Entry<String, JsonNode>> it = texts.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) continue;
+            com.fasterxml.jackson.core.JsonPointer ptr;
+            try {
+                ptr = com.fasterxml.jackson.core.JsonPointer.compile(e.getKey());
+            } catch (IllegalArgumentException bad) {
+                continue;
+            }
+            if (ptr.matches() || !copy.at(ptr).isTextual()) continue;
+            JsonNode parent = copy.at(ptr.head());
+            if (parent instanceof ObjectNode o) o.put(ptr.last().getMatchingProperty(), e.getValue().asText());
+            else if (parent instanceof ArrayNode a && ptr.last().getMatchingIndex() >= 0) a.set(ptr.last().getMatchingIndex(), e.getValue().asText());
+        }
+        return copy;
     }
 
     /**
@@ -264,14 +312,32 @@ public final class AuditJson {
         return head.stripLeading().startsWith("{") && head.matches("(?s).*\"schema\"\\s*:\\s*\"" + SCHEMA + "\".*");
     }
 
-    /** Reads a document {@link #write} wrote (this version or a newer one) back into a result. */
+    /**
+     * Reads a document {@link #write} wrote (this version or a newer one) back into a result, its texts in this thread's
+     * language (see {@link #read(String, L10n.Lang)}).
+     */
     public static AuditResult read(String json) throws AuditJsonException {
+        return read(json, L10n.lang());
+    }
+
+    /**
+     * Reads a document back into a result with its texts in {@code lang}: a document with {@code texts} (language-neutral
+     * messages) is written in {@code lang} from them; one without (older, or from a run that had none) keeps the texts it
+     * has, in the language it was made in.
+     */
+    public static AuditResult read(String json, L10n.Lang lang) throws AuditJsonException {
         JsonNode root;
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             throw new AuditJsonException("not valid JSON: " + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ")");
         }
+        ObjectNode neutral = root == null || !root.isObject() ? null : neutral(root);
+        if (neutral != null) return Localized.render(read(neutral), lang);
+        return read(root);
+    }
+
+    private static AuditResult read(JsonNode root) throws AuditJsonException {
         if (root == null || !root.isObject() || !SCHEMA.equals(root.path("schema").asText(null))) {
             throw new AuditJsonException("not a portaudit audit result (no \"schema\": \"" + SCHEMA + "\")");
         }
@@ -282,7 +348,7 @@ public final class AuditJson {
         }
         Reader rd = new Reader();
         rd.known(root, "", "schema", "schemaVersion", "tool", "device", "views", "summary", "policy", "ports", "findings",
-                "notChecked", "problems", "notes", "changedSince");
+                "notChecked", "problems", "notes", "changedSince", "lang", "texts");
         JsonNode device = rd.object(root, "device");
         rd.known(device, "device.", "host", "source", "collectedAt", "partial");
         rd.known(root.path("tool"), "tool.", "name", "version");

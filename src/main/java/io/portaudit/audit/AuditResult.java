@@ -11,11 +11,24 @@ import java.util.List;
  * document records: the rows, findings and the checks that did not run.
  *
  * @param notChecked finding ids whose view or probe did not run → why (see {@link Checks}); never passed
+ * @param texts      the language its texts are written in and the same result with them language-neutral (message keys
+ *                   and arguments, see {@link io.portaudit.model.L10n#neutral}), so it can be shown in another language;
+ *                   null when the texts were written in one language only
  */
 public record AuditResult(DeviceSnapshot snapshot, List<String> viewsPresent, List<String> viewsMissing, List<String> unknowns,
                           List<Listener> listeners, List<PortRow> rows, Gate.Outcome outcome, Policy policy,
                           FirewallFacts firewall, ScanFacts scan, List<ParseProblem> problems, List<String> notes,
-                          java.util.Map<String, String> notChecked) {
+                          java.util.Map<String, String> notChecked, Texts texts) {
+    /** The language a result's texts are in, and the result with its texts language-neutral. */
+    public record Texts(io.portaudit.model.L10n.Lang lang, AuditResult neutral) {}
+
+    public AuditResult(DeviceSnapshot snapshot, List<String> viewsPresent, List<String> viewsMissing, List<String> unknowns,
+                       List<Listener> listeners, List<PortRow> rows, Gate.Outcome outcome, Policy policy,
+                       FirewallFacts firewall, ScanFacts scan, List<ParseProblem> problems, List<String> notes,
+                       java.util.Map<String, String> notChecked) {
+        this(snapshot, viewsPresent, viewsMissing, unknowns, listeners, rows, outcome, policy, firewall, scan, problems, notes, notChecked, null);
+    }
+
     /** The version of the audit JSON document ({@link AuditJson}); 2 since one mapping per model type and read-back. */
     public static final int SCHEMA_VERSION = AuditJson.SCHEMA_VERSION;
 

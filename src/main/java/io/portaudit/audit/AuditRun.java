@@ -7,6 +7,7 @@ import io.portaudit.collect.CommandRunner;
 import io.portaudit.collect.LocalCollector;
 import io.portaudit.collect.SshCollector;
 import io.portaudit.model.DeviceSnapshot;
+import io.portaudit.model.L10n;
 import io.portaudit.model.Exposure;
 import io.portaudit.model.ExposureRange;
 import io.portaudit.model.Listener;
@@ -79,8 +80,27 @@ public final class AuditRun {
             if (in.scan() != null) throw new AuditException(AuditException.Kind.INPUT, "--scan cannot be combined with a pasted scan in --input");
             in = in.withScan(scan(req, in));
         }
-        return Auditor.audit(in, req.policy() == null ? Policy.none() : req.policy(), req.failOn(), req.names(), req.clock(),
-                req.acceptUnreadable());
+        AuditInput parsed = in;
+        // the findings' texts language-neutral, then written in the audit's language (a stored result can be shown in the other)
+        L10n.Lang lang = L10n.lang();
+        return Localized.render(neutral(() -> Auditor.audit(parsed, req.policy() == null ? Policy.none() : req.policy(), req.failOn(),
+                req.names(), req.clock(), req.acceptUnreadable())), lang);
+    }
+
+    /** {@code work} with its messages language-neutral (see {@link L10n#neutral}); an error's message in this thread's language. */
+    private static <T> T neutral(java.util.concurrent.Callable<T> work) throws AuditException {
+        L10n.Lang lang = L10n.lang();
+        try {
+            return L10n.neutral(work);
+        } catch (InputSniffer.InputException e) {
+            throw new AuditException(AuditException.Kind.INPUT, L10n.render(e.getMessage(), lang));
+        } catch (AuditException e) {
+            throw new AuditException(e.kind(), L10n.render(e.getMessage(), lang));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static AuditResult previous(AuditRequest req, AuditResult result) throws AuditException {
@@ -93,11 +113,7 @@ public final class AuditRun {
 
     private static AuditInput input(AuditRequest req) throws AuditException {
         if (req.source() instanceof AuditRequest.Pasted p) {
-            try {
-                return InputSniffer.read(p.texts(), req.names(), req.clock());
-            } catch (InputSniffer.InputException e) {
-                throw new AuditException(AuditException.Kind.INPUT, e.getMessage());
-            }
+            return neutral(() -> InputSniffer.read(p.texts(), req.names(), req.clock()));
         }
         if (req.source() instanceof AuditRequest.ScanOnly) {
             if (req.scan() == null) throw new AuditException(AuditException.Kind.INPUT, "a scan-only audit needs a scan target");
@@ -106,7 +122,7 @@ public final class AuditRun {
                     + "from the device; what the scan sees is all this audit knows"));
         }
         DeviceSnapshot snap = collect(req.source(), req.progress(), req.clock());
-        return ViewBuilder.fromSnapshot(snap, req.names(), null);
+        return neutral(() -> ViewBuilder.fromSnapshot(snap, req.names(), null));
     }
 
     /**

@@ -9,6 +9,7 @@ import io.portaudit.firewall.Target;
 import io.portaudit.model.AddressFamily;
 import io.portaudit.model.Exposure;
 import io.portaudit.model.Finding;
+import io.portaudit.model.L10n;
 import io.portaudit.model.Listener;
 import io.portaudit.model.PortRange;
 import io.portaudit.model.PortSet;
@@ -91,54 +92,49 @@ public final class FixScript {
             switch (f.id()) {
                 case "exposed-service", "insecure-protocol", "policy-violation" -> {
                     if (f.protocol() == null || f.ports() == null) {
-                        notClosed.add(head + " (no port named)");
+                        notClosed.add(head + " " + L10n.t("fix.noport"));
                         continue;
                     }
                     for (AddressFamily fam : fams) add(plans.get(fam), f.protocol(), PortSet.of(f.ports()));
-                    comments.add(new Note(fams, "closes " + f.protocol().label() + "/" + f.ports() + " on " + famLabel(fams) + ": "
-                            + head));
-                    for (String stop : serviceStops(r, f, fams)) comments.add(new Note(List.of(), "  and, if the product does not need it: " + stop));
+                    comments.add(new Note(fams, L10n.t("fix.closes", f.protocol().label() + "/" + f.ports(), famText(fams), head)));
+                    for (String stop : serviceStops(r, f, fams)) comments.add(new Note(List.of(), "  " + L10n.t("fix.andstop", stop)));
                 }
                 case "ipv6-unfiltered" -> {
                     if (f.protocol() == null || f.ports() == null) {
-                        notClosed.add(head + " (no port named: collect ip6tables-save / nft list ruleset and audit again)");
+                        notClosed.add(head + " " + L10n.t("fix.noport.v6"));
                         continue;
                     }
                     PortSet ports = PortSet.of(f.ports());
                     if (ports.size() > 1 && r.firewall() != null) ports = ports.intersect(blocked(r.firewall(), AddressFamily.IPV4, f.protocol()));
                     add(plans.get(AddressFamily.IPV6), f.protocol(), ports);
-                    comments.add(new Note(List.of(AddressFamily.IPV6), "closes " + f.protocol().label() + "/" + ports
-                            + " on IPv6 as IPv4 does: " + head));
+                    comments.add(new Note(List.of(AddressFamily.IPV6), L10n.t("fix.closes.v6", f.protocol().label() + "/" + ports, head)));
                 }
                 case "open-without-listener", "wide-accept-range" -> {
                     if (f.protocol() == null || f.ports() == null) {
-                        notClosed.add(head + " (no port named)");
+                        notClosed.add(head + " " + L10n.t("fix.noport"));
                         continue;
                     }
                     for (AddressFamily fam : fams) {
                         PortSet idle = PortSet.of(f.ports()).minus(listened(r.listeners(), fam, f.protocol()));
                         if (r.firewall() != null) idle = idle.intersect(accepted(r.firewall(), fam, f.protocol()));
                         add(plans.get(fam), f.protocol(), idle);
-                        comments.add(new Note(List.of(fam), "closes " + f.protocol().label() + "/" + idle + " on " + famLabel(List.of(fam))
-                                + " (accepted, nothing listens): " + head));
+                        comments.add(new Note(List.of(fam), L10n.t("fix.closes.idle", f.protocol().label() + "/" + idle, famText(List.of(fam)), head)));
                     }
                 }
                 case "accept-all-policy" -> {
                     if (!listenerView) {
-                        notClosed.add(head + " (without a listener view the ports to keep are unknown: collect netstat -tulpn or ss -tulpn)");
+                        notClosed.add(head + " " + L10n.t("fix.nolisteners"));
                         continue;
                     }
                     for (AddressFamily fam : fams) {
                         Plan p = plans.get(fam);
                         p.keepOnly = new EnumMap<>(Protocol.class);
                         for (Protocol proto : Protocol.values()) p.keepOnly.put(proto, listened(r.listeners(), fam, proto));
-                        comments.add(new Note(List.of(fam), "drops every new packet on " + famLabel(List.of(fam))
-                                + " except loopback, established traffic, "
-                                + (fam == AddressFamily.IPV6 ? "ICMPv6" : "ICMP") + " and the listeners' ports " + keepText(p.keepOnly)
-                                + ": " + head));
+                        comments.add(new Note(List.of(fam), L10n.t("fix.dropsall", famText(List.of(fam)),
+                                fam == AddressFamily.IPV6 ? "ICMPv6" : "ICMP", keepText(p.keepOnly), head)));
                     }
                 }
-                default -> notClosed.add(head + " (not a port to close: see the report's remedy)");
+                default -> notClosed.add(head + " " + L10n.t("fix.notaport"));
             }
         }
         // a port the gate fails is never kept open by an accept-all plan
@@ -151,8 +147,7 @@ public final class FixScript {
             if (p.empty()) continue;
             p.backend = r.firewall() == null ? null : backend(r.firewall().rulesets(), p.family);
             if (p.backend == null) {
-                notClosed.add(famLabel(List.of(p.family)) + ": " + closeText(p) + " not closed: no firewall ruleset was collected, so the "
-                        + "board's backend (iptables legacy, iptables-nft or nftables) is unknown; audit again with its ruleset");
+                notClosed.add(L10n.t("fix.nobackend", famText(List.of(p.family)), closeText(p, L10n.lang())));
                 continue;
             }
             if (p.backend.kind() == Kind.IPTABLES) p.deletions.addAll(deletions(r.firewall().rulesets(), p));
@@ -165,6 +160,11 @@ public final class FixScript {
 
     private static void add(Plan p, Protocol proto, PortSet ports) {
         p.close.put(proto, p.close.get(proto).union(ports));
+    }
+
+    /** The families in words of the report's language (comments); {@link #famLabel} for what the script echoes. */
+    private static String famText(List<AddressFamily> fams) {
+        return fams.size() > 1 ? L10n.t("fix.fam.both") : fams.get(0) == AddressFamily.IPV6 ? "IPv6" : "IPv4";
     }
 
     private static String famLabel(List<AddressFamily> fams) {
@@ -299,17 +299,21 @@ public final class FixScript {
         return Remedies.stopService(ls).stream().filter(s -> s.startsWith("systemctl ") || s.startsWith("rc-update ")).toList();
     }
 
-    private static String closeText(Plan p) {
+    private static String closeText(Plan p, L10n.Lang lang) {
         List<String> parts = new ArrayList<>();
         for (var e : p.close.entrySet()) if (!e.getValue().isEmpty()) parts.add(e.getKey().label() + "/" + e.getValue());
-        if (p.keepOnly != null) parts.add("every port but " + keepText(p.keepOnly));
+        if (p.keepOnly != null) parts.add(L10n.t(lang, "fix.allbut", keepText(p.keepOnly, lang)));
         return String.join(", ", parts);
     }
 
     private static String keepText(Map<Protocol, PortSet> keep) {
+        return keepText(keep, L10n.lang());
+    }
+
+    private static String keepText(Map<Protocol, PortSet> keep, L10n.Lang lang) {
         List<String> parts = new ArrayList<>();
         for (var e : keep.entrySet()) if (!e.getValue().isEmpty()) parts.add(e.getKey().label() + "/" + e.getValue());
-        return parts.isEmpty() ? "(none)" : String.join(", ", parts);
+        return parts.isEmpty() ? L10n.t(lang, "fix.s.none") : String.join(", ", parts);
     }
 
     // ---------------------------------------------------------------- rendering
@@ -320,24 +324,21 @@ public final class FixScript {
     private static String script(AuditResult r, List<Plan> plans, List<Note> comments, List<String> notClosed) {
         StringBuilder sb = new StringBuilder();
         sb.append("#!/bin/sh\n");
-        sb.append("# portaudit fix script for ").append(ShellWord.comment(r.snapshot().host())).append(" (")
-                .append(ShellWord.comment(r.snapshot().source())).append("), collected ").append(r.snapshot().collectedAt()).append('\n');
-        sb.append("# Gate: findings at or above ").append(r.outcome().failOn().label()).append(" fail. REVIEW BEFORE RUNNING; portaudit never runs it.\n");
-        sb.append("# Run it as root on the device (busybox sh is enough), from its console or an SSH session that is not on a port it closes.\n");
-        sb.append("# It builds the complete change for every family first, checks it (iptables-restore --test / nft -c) and applies\n");
-        sb.append("# nothing if a check fails. Loopback, established traffic and ICMP/ICMPv6 are never dropped; chain policies are\n");
-        sb.append("# never changed. Running it again changes nothing. The change lasts until reboot: save it with the device's own\n");
-        sb.append("# mechanism afterwards (iptables-save > /etc/iptables/rules-save, nft list ruleset > /etc/nftables.conf, ...).\n");
+        // the comments in the report's language (device strings as they are); the commands and what the script echoes on the
+        // device stay English: a serial console or busybox shell may not show Japanese
+        sb.append("# ").append(L10n.t("fix.h.for", ShellWord.comment(r.snapshot().host()), ShellWord.comment(r.snapshot().source()),
+                String.valueOf(r.snapshot().collectedAt()))).append('\n');
+        for (String line : L10n.t("fix.h.body", r.outcome().failOn().label()).split("\n")) sb.append("# ").append(line).append('\n');
         sb.append("#\n");
-        if (comments.isEmpty() && notClosed.isEmpty()) sb.append("# no finding fails the gate\n");
+        if (comments.isEmpty() && notClosed.isEmpty()) sb.append("# ").append(L10n.t("fix.h.nothing")).append('\n');
         Set<AddressFamily> applied = new java.util.HashSet<>();
         for (Plan p : plans) applied.add(p.family);
         for (Note c : comments) {
             // never say "closes" for a family the script cannot change (the issue's "header says it closes them")
-            String prefix = applied.containsAll(c.families()) ? "" : "NOT CLOSED (see below); the plan was: ";
+            String prefix = applied.containsAll(c.families()) ? "" : L10n.t("fix.notclosed.plan") + " ";
             sb.append("# ").append(prefix).append(ShellWord.comment(c.text())).append('\n');
         }
-        for (String c : notClosed) sb.append("# NOT CLOSED by this script: ").append(ShellWord.comment(c)).append('\n');
+        for (String c : notClosed) sb.append("# ").append(L10n.t("fix.notclosed")).append(' ').append(ShellWord.comment(c)).append('\n');
         sb.append('\n');
         if (plans.isEmpty()) {
             sb.append("echo 'portaudit fix: nothing to apply").append(notClosed.isEmpty() ? "" : "; see the comments for what it cannot close")
@@ -366,7 +367,7 @@ public final class FixScript {
                         .append(famLabel(List.of(p.family))).append("\"\n");
                 sb.append("    applied=$((applied + 1))\n");
                 sb.append("    echo \"portaudit fix: ").append(famLabel(List.of(p.family))).append(" ($").append(v)
-                        .append("): closed ").append(closeText(p)).append("\"\n");
+                        .append("): closed ").append(closeText(p, L10n.Lang.EN)).append("\"\n");
                 sb.append("fi\n");
             }
         }
@@ -380,7 +381,7 @@ public final class FixScript {
             sb.append("    applied=$((applied + 1))\n");
             for (Plan p : nftPlans) {
                 sb.append("    echo 'portaudit fix: ").append(famLabel(List.of(p.family))).append(" (nftables, table inet ").append(NFT_TABLE)
-                        .append("): closed ").append(closeText(p)).append("'\n");
+                        .append("): closed ").append(closeText(p, L10n.Lang.EN)).append("'\n");
             }
             sb.append("fi\n");
         }

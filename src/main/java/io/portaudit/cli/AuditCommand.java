@@ -308,8 +308,9 @@ public final class AuditCommand implements Callable<Integer> {
             var mine = io.portaudit.store.Facts.of(new com.fasterxml.jackson.databind.ObjectMapper().readTree(io.portaudit.audit.AuditJson.write(result)),
                     Coverage.of(result));
             var diff = io.portaudit.store.Diff.of("audit " + golden, s.facts(golden), "this audit", mine);
-            var found = io.portaudit.store.Baseline.deviations(baseline, String.valueOf(golden), diff);
-            return io.portaudit.store.Baseline.apply(result, found, java.time.LocalDate.now(clock));
+            // the deviations' texts language-neutral like the audit's, so a stored result reads in either language
+            return io.portaudit.audit.Localized.map(result, r -> io.portaudit.store.Baseline.apply(r,
+                    io.portaudit.store.Baseline.deviations(baseline, String.valueOf(golden), diff), java.time.LocalDate.now(clock)));
         } catch (StoreException e) {
             throw new UserException("--baseline " + baseline + ": " + e.getMessage(), e.exitCode());
         }

@@ -12,7 +12,7 @@ import picocli.CommandLine.TypeConversionException;
 public class LangOption {
     @Option(names = "--lang", paramLabel = "LANG", converter = LangConverter.class,
             description = "Language of reports and messages: ja or en (default: from LC_ALL, LC_MESSAGES or LANG; else en). "
-                    + "Finding texts are written in the audit's language and stored with it.")
+                    + "A stored audit is shown in the reader's language (its texts are stored as message keys too).")
     void lang(L10n.Lang lang) {
         L10n.set(lang);
     }

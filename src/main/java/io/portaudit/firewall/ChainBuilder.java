@@ -109,8 +109,7 @@ final class ChainBuilder {
                         }
                         // every chain of the table is in the input: a jump to none of them is a damaged or cut input
                         problems.add(ParseProblem.error(colon > 0 ? src.substring(0, colon) : src, line, 0, r.text(),
-                                "target '" + io.portaudit.model.Text.printable(to, 40) + "' is neither a known target nor a chain of table "
-                                        + name + ": treated as possibly accepting"));
+                                io.portaudit.model.L10n.t("pp.target.unknown", io.portaudit.model.Text.printable(to, 40), name)));
                         cb.rules.set(i, new Rule(r.index(), r.matches(), new Target.Unknown(to), r.text(), r.source(), r.line(),
                                 r.handle()));
                     }

@@ -58,7 +58,7 @@ public final class FirewallFormat {
         String k = kind == null || kind.equalsIgnoreCase("auto") ? detect(text).orElse(null) : normalize(kind);
         if (k == null) {
             problems.add(io.portaudit.model.ParseProblem.error(source, 1, 1, firstLine(text),
-                    "not a firewall ruleset portaudit knows (iptables -L/-S, iptables-save, ip6tables-save, nft list ruleset, nft -j)"));
+                    io.portaudit.model.L10n.t("pp.fw.unknownformat")));
             return new Ruleset("unknown", source, "unknown", List.of(), List.of(), false);
         }
         Ruleset rs = switch (k) {
@@ -100,7 +100,7 @@ public final class FirewallFormat {
             if (said || c == '\t' || c == '\r' || !(c < 0x20 || c == 0x7f)) continue;
             int s = text.lastIndexOf('\n', i) + 1, e = text.indexOf('\n', i);
             problems.add(io.portaudit.model.ParseProblem.error(source, line, col, text.substring(s, e < 0 ? text.length() : e),
-                    String.format("control byte 0x%02x: the line is damaged; what it says may not be what the device has", (int) c)));
+                    io.portaudit.model.L10n.t("pp.control", String.format("0x%02x", (int) c))));
             said = true;
         }
     }

@@ -1,5 +1,6 @@
 package io.portaudit.firewall;
 
+import io.portaudit.model.L10n;
 import io.portaudit.model.ParseProblem;
 import io.portaudit.model.PortSet;
 import io.portaudit.model.Problems;
@@ -88,42 +89,42 @@ final class IptablesArgs {
             String a0 = args.isEmpty() ? null : args.get(0).text();
             switch (s) {
                 case "-p", "--protocol" -> {
-                    if (a0 == null) { error(t, "-p needs a protocol"); break; }
+                    if (a0 == null) { error(t, L10n.t("pp.args.needs.proto", "-p")); break; }
                     String p = protoName(a0);
                     proto = Protocol.parse(p);
                     if (!knownProtocol(p)) {
-                        error(args.get(0), "unknown protocol '" + io.portaudit.model.Text.printable(a0, 20) + "': treated as possibly matching");
+                        error(args.get(0), L10n.t("pp.proto.unknown", io.portaudit.model.Text.printable(a0, 20)));
                         matches.add(new Match.Unknown("-p " + a0));
                     } else if (!p.equals("all") || n) matches.add(new Match.Proto(Set.of(p), n));
                 }
                 case "-s", "--source", "--src", "-d", "--destination", "--dst" -> {
-                    if (a0 == null) { error(t, s + " needs an address"); break; }
+                    if (a0 == null) { error(t, L10n.t("pp.args.needs.addr", s)); break; }
                     List<AddrRange> rs = new ArrayList<>();
                     for (String part : a0.split(",")) {
                         AddrRange r = AddrRange.parse(part);
-                        if (!r.known()) warn(args.get(0), "cannot read address '" + part + "': treated as possibly matching");
+                        if (!r.known()) warn(args.get(0), L10n.t("pp.args.addr", part));
                         rs.add(r);
                     }
                     matches.add(new Match.Addr(s.startsWith("-s") || s.startsWith("--s"), rs, n));
                 }
                 case "-i", "--in-interface", "-o", "--out-interface" -> {
-                    if (a0 == null) { error(t, s + " needs an interface"); break; }
+                    if (a0 == null) { error(t, L10n.t("pp.args.needs.iface", s)); break; }
                     matches.add(new Match.Iface(s.startsWith("-i") || s.startsWith("--in"), a0, n, false));
                 }
                 case "-m", "--match" -> {
-                    if (a0 == null) { error(t, "-m needs a module name"); break; }
+                    if (a0 == null) { error(t, L10n.t("pp.args.needs.module", "-m")); break; }
                     module = a0.toLowerCase(Locale.ROOT);
                     if (!knownModule(module)) {
                         StringBuilder sb = new StringBuilder("-m ").append(a0);
                         int k = j;
                         while (k < toks.size() && !isMatchEnd(toks.get(k).text())) sb.append(' ').append(toks.get(k++).text());
                         matches.add(new Match.Unknown(sb.toString()));
-                        warn(t, "match '-m " + a0 + "' is not evaluated: treated as possibly matching");
+                        warn(t, L10n.t("pp.match.noteval", "-m " + a0));
                         j = k;
                     }
                 }
                 case "-j", "--jump", "-g", "--goto" -> {
-                    if (a0 == null) { error(t, s + " needs a target"); break; }
+                    if (a0 == null) { error(t, L10n.t("pp.args.needs.target", s)); break; }
                     List<String> rest = new ArrayList<>();
                     int k = j;
                     while (k < toks.size()) {
@@ -139,14 +140,14 @@ final class IptablesArgs {
                 case "-c", "--set-counters" -> { /* counters: -c PKTS BYTES */ }
                 case "-f", "--fragment" -> matches.add(new Match.Unknown((n ? "! " : "") + "-f"));
                 case "--dport", "--destination-port", "--sport", "--source-port" -> {
-                    if (a0 == null) { error(t, s + " needs a port"); break; }
+                    if (a0 == null) { error(t, L10n.t("pp.args.needs.port", s)); break; }
                     PortSet ps = RulePorts.list(a0, proto, ':', place(args.get(0)));
                     Match.PortField f = s.contains("d") ? Match.PortField.DPORT : Match.PortField.SPORT;
                     if (ps == null) matches.add(new Match.Unknown(s + " " + a0));
                     else matches.add(new Match.Ports(f, protoOf(module, proto), ps, n));
                 }
                 case "--dports", "--destination-ports", "--sports", "--source-ports", "--ports" -> {
-                    if (a0 == null) { error(t, s + " needs ports"); break; }
+                    if (a0 == null) { error(t, L10n.t("pp.args.needs.ports", s)); break; }
                     PortSet ps = RulePorts.list(a0, proto, ':', place(args.get(0)));
                     Match.PortField f = s.equals("--ports") ? Match.PortField.EITHER
                             : s.contains("d") ? Match.PortField.DPORT : Match.PortField.SPORT;
@@ -154,14 +155,14 @@ final class IptablesArgs {
                     else matches.add(new Match.Ports(f, null, ps, n));
                 }
                 case "--state", "--ctstate" -> {
-                    if (a0 == null) { error(t, s + " needs states"); break; }
+                    if (a0 == null) { error(t, L10n.t("pp.args.needs.states", s)); break; }
                     Set<String> st = new LinkedHashSet<>(Arrays.asList(a0.toUpperCase(Locale.ROOT).split(",")));
                     matches.add(new Match.CtState(st, n));
                 }
                 case "--src-range", "--dst-range" -> {
-                    if (a0 == null) { error(t, s + " needs a range"); break; }
+                    if (a0 == null) { error(t, L10n.t("pp.args.needs.range", s)); break; }
                     AddrRange r = AddrRange.parse(a0);
-                    if (!r.known()) warn(args.get(0), "cannot read address range '" + a0 + "'");
+                    if (!r.known()) warn(args.get(0), L10n.t("pp.args.range", a0));
                     matches.add(new Match.Addr(s.startsWith("--src"), List.of(r), n));
                 }
                 case "--comment" -> matches.add(new Match.Comment(a0 == null ? "" : a0));
@@ -176,8 +177,8 @@ final class IptablesArgs {
                     StringBuilder sb = new StringBuilder(n ? "! " : "").append(s);
                     for (Tok a : args) sb.append(' ').append(a.text());
                     matches.add(new Match.Unknown(sb.toString()));
-                    if (s.startsWith("-")) warn(t, "option '" + s + "' is not evaluated: treated as possibly matching");
-                    else error(t, "unexpected word '" + s + "'");
+                    if (s.startsWith("-")) warn(t, L10n.t("pp.args.option", s));
+                    else error(t, L10n.t("pp.args.word", s));
                 }
             }
             i = j;
@@ -297,7 +298,7 @@ final class IptablesArgs {
             if (a < 1 || b > 65535 || a > b) throw new NumberFormatException();
             return new Target.Nat(kind, a, b, addr);
         } catch (NumberFormatException e) {
-            error(at, "cannot read NAT port '" + ports + "'");
+            error(at, L10n.t("pp.args.natport", ports));
             return new Target.Unknown(kind + " " + ports);
         }
     }

@@ -1,5 +1,6 @@
 package io.portaudit.firewall;
 
+import io.portaudit.model.L10n;
 import io.portaudit.model.ParseProblem;
 import io.portaudit.model.PortSet;
 import io.portaudit.model.Problems;
@@ -55,8 +56,7 @@ final class IptablesListParser {
                 if (table != null && chain != null && chain.name.equals(name) && columns == null && chain.rules.isEmpty()
                         && prevHeader == prevLine) {
                     // the same header twice in a row: a paste that repeated it, not a second table
-                    problems.add(ParseProblem.error(source, ln, 1, raw, "chain header '" + Text.printable(name, 30)
-                            + "' repeated (line " + prevHeader + "): which policy holds is unknown"));
+                    problems.add(ParseProblem.error(source, ln, 1, raw, L10n.t("pp.list.headertwice", Text.printable(name, 30), prevHeader)));
                     chain.rules.add(ChainBuilder.unreadable(chain.rules.size() + 1, raw, where, ln));
                 }
                 boolean repeated = prevHeader == prevLine && chain != null && chain.name.equals(name) && columns == null;
@@ -76,7 +76,7 @@ final class IptablesListParser {
                     chain.policy = ChainBuilder.policy(pm.group(1));
                     if (chain.policy == null) {
                         problems.add(ParseProblem.error(source, ln, raw.indexOf(pm.group(1)) + 1, raw,
-                                "unknown policy '" + Text.printable(pm.group(1), 20) + "': taken as ACCEPT (possibly open)"));
+                                L10n.t("pp.policy.accept", Text.printable(pm.group(1), 20))));
                         chain.policy = Verdict.ACCEPT;
                     }
                     chain.policyText = line;
@@ -93,14 +93,14 @@ final class IptablesListParser {
                 continue;
             }
             if (chain == null || columns == null) {
-                problems.add(ParseProblem.error(source, ln, 1, raw, "not part of an iptables -L listing"
-                        + (chain == null ? "" : ": read as a rule of " + chain.name + " whose verdict is unknown")));
+                problems.add(ParseProblem.error(source, ln, 1, raw, chain == null ? L10n.t("pp.list.notpart")
+                        : L10n.t("pp.list.notpart.rule", chain.name)));
                 if (chain != null) chain.rules.add(ChainBuilder.unreadable(chain.rules.size() + 1, raw, where, ln));
                 continue;
             }
             parseRow(raw, ln, where, source, chain, columns, targetCol, names, problems);
         }
-        if (!anyHeader && tables.isEmpty()) problems.add(ParseProblem.error(source, 0, 0, "", "no chains found"));
+        if (!anyHeader && tables.isEmpty()) problems.add(ParseProblem.error(source, 0, 0, "", L10n.t("pp.list.empty")));
         if (fam == null) fam = guessFamily(text);
         List<Table> out = new ArrayList<>();
         java.util.Map<String, ChainBuilder.TableBuilder> byName = new java.util.HashMap<>();
@@ -111,8 +111,7 @@ final class IptablesListParser {
                 // the same table listed twice (a chain header repeated further down, two listings joined): neither is whole
                 ChainBuilder first = tb.chains.values().iterator().next();
                 int at = first.declSource == null ? 0 : Integer.parseInt(first.declSource.substring(first.declSource.lastIndexOf(':') + 1));
-                problems.add(ParseProblem.error(source, at, 1, at > 0 ? lines[at - 1] : "", "chain '" + first.name + "' listed a second "
-                        + "time for table " + tname + ": the listing holds two copies or was damaged; both are read as partly unknown"));
+                problems.add(ParseProblem.error(source, at, 1, at > 0 ? lines[at - 1] : "", L10n.t("pp.list.chaintwice", first.name, tname)));
                 ChainBuilder.damageAll(earlier, at > 0 ? lines[at - 1] : "", where(source, at), at, false);
             }
             ChainBuilder.TableBuilder fixed = new ChainBuilder.TableBuilder(fam, tname);
@@ -196,8 +195,7 @@ final class IptablesListParser {
             c++;
         }
         if (!ok) {
-            problems.add(ParseProblem.error(source, ln, raw.length() + 1, raw, "rule line is cut short: expected "
-                    + String.join(" ", columns) + "; read as a rule whose verdict is unknown"));
+            problems.add(ParseProblem.error(source, ln, raw.length() + 1, raw, L10n.t("pp.list.short", String.join(" ", columns))));
             chain.rules.add(ChainBuilder.unreadable(chain.rules.size() + 1, raw.strip(), where, ln));
             return;
         }
@@ -210,8 +208,7 @@ final class IptablesListParser {
         if (pneg) p = p.substring(1);
         if (!IptablesArgs.knownProtocol(p)) {
             // a damaged protocol column (tcp\x01, a stray byte): the rule may match any protocol
-            problems.add(ParseProblem.error(source, ln, Math.max(1, raw.indexOf(prot) + 1), raw, "unknown protocol '"
-                    + Text.printable(prot, 20) + "': treated as possibly matching"));
+            problems.add(ParseProblem.error(source, ln, Math.max(1, raw.indexOf(prot) + 1), raw, L10n.t("pp.proto.unknown", Text.printable(prot, 20))));
             matches.add(new Match.Unknown("protocol " + prot));
         } else if (!p.equals("all") || pneg) matches.add(new Match.Proto(Set.of(p), pneg));
         // "*" with -n, "any" without it
@@ -235,8 +232,7 @@ final class IptablesListParser {
         if (r.isAny() && !neg) return;
         if (!r.known()) {
             if (a.equals("localhost") || a.equals("ip6-localhost")) r = AddrRange.parse(a.equals("localhost") ? "127.0.0.1" : "::1");
-            else problems.add(ParseProblem.warning(source, ln, raw.indexOf(v) + 1, raw, "host name '" + Text.printable(a, 60)
-                    + "' is not resolved (use iptables -L -n): treated as possibly matching"));
+            else problems.add(ParseProblem.warning(source, ln, raw.indexOf(v) + 1, raw, L10n.t("pp.list.hostname", Text.printable(a, 60))));
         }
         matches.add(new Match.Addr(src, List.of(r), neg));
     }
@@ -339,7 +335,7 @@ final class IptablesListParser {
                             matches.add(new Match.CtState(st, neg));
                             i += 2;
                         } else {
-                            problems.add(ParseProblem.error(source, ln, wcol, raw, "state without a value"));
+                            problems.add(ParseProblem.error(source, ln, wcol, raw, L10n.t("pp.list.state")));
                             i++;
                         }
                         neg = false;
@@ -410,8 +406,7 @@ final class IptablesListParser {
             StringBuilder sb = new StringBuilder();
             for (int k = i; k < toks.size(); k++) sb.append(sb.isEmpty() ? "" : " ").append(toks.get(k).text());
             matches.add(new Match.Unknown(sb.toString()));
-            problems.add(ParseProblem.warning(source, ln, wcol, raw, "match '" + Text.printable(sb.toString(), 60)
-                    + "' is not evaluated: treated as possibly matching"));
+            problems.add(ParseProblem.warning(source, ln, wcol, raw, L10n.t("pp.match.noteval", Text.printable(sb.toString(), 60))));
         }
 
         private Target target(String t, String rejectWith, int redirFrom, int redirTo, String dnat) {

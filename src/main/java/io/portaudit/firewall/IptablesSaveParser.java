@@ -1,5 +1,6 @@
 package io.portaudit.firewall;
 
+import io.portaudit.model.L10n;
 import io.portaudit.model.ParseProblem;
 import io.portaudit.model.Problems;
 import io.portaudit.model.ServiceNames;
@@ -54,17 +55,15 @@ final class IptablesSaveParser {
             if (line.startsWith("*")) {
                 String name = line.substring(1).trim();
                 if (name.isEmpty()) {
-                    problems.add(ParseProblem.error(source, ln, 1, raw, "table name missing after '*'"));
+                    problems.add(ParseProblem.error(source, ln, 1, raw, L10n.t("pp.save.notable")));
                     continue;
                 }
                 if (cur != null && tableLine > 0) {
-                    problems.add(ParseProblem.error(source, ln, 1, raw, "table '" + Text.printable(name, 20) + "' starts before table '"
-                            + cur.name + "' (line " + tableLine + ") was closed by COMMIT: the output was cut or two outputs were "
-                            + "joined; the rest of '" + cur.name + "' is unknown"));
+                    problems.add(ParseProblem.error(source, ln, 1, raw, L10n.t("pp.save.tablebefore", Text.printable(name, 20), cur.name, tableLine)));
                     ChainBuilder.damageAll(cur, lines[tableLine - 1], source, tableLine, false);
                 }
                 if (tables.containsKey(name)) {
-                    problems.add(ParseProblem.error(source, ln, 1, raw, "table '" + Text.printable(name, 20) + "' appears twice"));
+                    problems.add(ParseProblem.error(source, ln, 1, raw, L10n.t("pp.save.tabletwice", Text.printable(name, 20))));
                 }
                 cur = tables.computeIfAbsent(name, n -> new ChainBuilder.TableBuilder(null, n));
                 tableLine = ln;
@@ -73,7 +72,7 @@ final class IptablesSaveParser {
                 continue;
             }
             if (line.equals("COMMIT")) {
-                if (cur == null) problems.add(ParseProblem.warning(source, ln, 1, raw, "COMMIT without a table"));
+                if (cur == null) problems.add(ParseProblem.warning(source, ln, 1, raw, L10n.t("pp.save.commit")));
                 cur = null;
                 tableLine = 0;
                 continue;
@@ -85,12 +84,11 @@ final class IptablesSaveParser {
             if (line.startsWith(":")) {
                 String[] f = line.substring(1).trim().split("\\s+");
                 if (f.length < 2 || f[0].isEmpty()) {
-                    problems.add(ParseProblem.error(source, ln, 1, raw, "expected ':CHAIN POLICY [packets:bytes]'"));
+                    problems.add(ParseProblem.error(source, ln, 1, raw, L10n.t("pp.save.chainline")));
                     continue;
                 }
                 if (!declared.add(cur.name + "\u0000" + f[0])) {
-                    problems.add(ParseProblem.error(source, ln, 2, raw, "chain '" + Text.printable(f[0], 30) + "' declared twice in table "
-                            + cur.name + ": which policy holds is unknown"));
+                    problems.add(ParseProblem.error(source, ln, 2, raw, L10n.t("pp.save.chaintwice", Text.printable(f[0], 30), cur.name)));
                     cur.chain(f[0]).rules.add(ChainBuilder.unreadable(cur.chain(f[0]).rules.size() + 1, raw, where, ln));
                 }
                 declare(cur, f[0], f[1], raw, where, source, ln, problems);
@@ -101,7 +99,7 @@ final class IptablesSaveParser {
             int k = 0;
             if (toks.get(0).text().startsWith("[")) k = 1; // [packets:bytes] counters (iptables-save -c)
             if (k >= toks.size()) {
-                problems.add(ParseProblem.error(source, ln, 1, raw, "counters without a rule"));
+                problems.add(ParseProblem.error(source, ln, 1, raw, L10n.t("pp.save.counters")));
                 continue;
             }
             String cmd = toks.get(k).text();
@@ -109,7 +107,7 @@ final class IptablesSaveParser {
             switch (cmd) {
                 case "-P", "--policy" -> {
                     if (toks.size() < k + 3) {
-                        problems.add(ParseProblem.error(source, ln, col, raw, "expected '-P CHAIN POLICY'"));
+                        problems.add(ParseProblem.error(source, ln, col, raw, L10n.t("pp.expected", "-P CHAIN POLICY")));
                         continue;
                     }
                     declare(cur, toks.get(k + 1).text(), toks.get(k + 2).text(), raw, where, source, ln, problems);
@@ -117,7 +115,7 @@ final class IptablesSaveParser {
                 }
                 case "-N", "--new-chain" -> {
                     if (toks.size() < k + 2) {
-                        problems.add(ParseProblem.error(source, ln, col, raw, "expected '-N CHAIN'"));
+                        problems.add(ParseProblem.error(source, ln, col, raw, L10n.t("pp.expected", "-N CHAIN")));
                         continue;
                     }
                     ChainBuilder cb = cur.chain(toks.get(k + 1).text());
@@ -126,7 +124,7 @@ final class IptablesSaveParser {
                 }
                 case "-A", "--append", "-I", "--insert" -> {
                     if (toks.size() < k + 2) {
-                        problems.add(ParseProblem.error(source, ln, col, raw, "expected '-A CHAIN rule...'"));
+                        problems.add(ParseProblem.error(source, ln, col, raw, L10n.t("pp.expected", "-A CHAIN rule...")));
                         continue;
                     }
                     ChainBuilder cb = cur.chain(toks.get(k + 1).text());
@@ -135,8 +133,7 @@ final class IptablesSaveParser {
                         if (h == null) {
                             // iptables-save and -S declare every chain (':X' or '-N X'): a rule for one it does not declare is a damaged line (a
                             // broken chain name), and the chain it belonged to misses a rule whose verdict is unknown
-                            problems.add(ParseProblem.error(source, ln, toks.get(k + 1).column(), raw, "rule for chain '"
-                                    + Text.printable(cb.name, 30) + "' which was not declared (a damaged chain name?)"));
+                            problems.add(ParseProblem.error(source, ln, toks.get(k + 1).column(), raw, L10n.t("pp.save.undeclared", Text.printable(cb.name, 30))));
                             if (lastChain != null && lastChain != cb) {
                                 lastChain.rules.add(ChainBuilder.unreadable(lastChain.rules.size() + 1, raw, where, ln));
                             } else if (lastChain == null) {
@@ -152,16 +149,14 @@ final class IptablesSaveParser {
                     sawAny = true;
                 }
                 default -> {
-                    problems.add(ParseProblem.error(source, ln, col, raw, "not an iptables-save line: '" + Text.printable(cmd, 40)
-                            + "': read as a rule whose verdict is unknown"));
+                    problems.add(ParseProblem.error(source, ln, col, raw, L10n.t("pp.save.notline", Text.printable(cmd, 40))));
                     if (lastChain != null) lastChain.rules.add(ChainBuilder.unreadable(lastChain.rules.size() + 1, raw, where, ln));
                     else unplaced.add(cur.name + "\u0000" + ln);
                 }
             }
         }
         if (cur != null && tableLine > 0) {
-            problems.add(ParseProblem.error(source, lines.length, 1, lines[lines.length - 1], "table '" + cur.name + "' (line " + tableLine
-                    + ") is not closed by COMMIT: the output was cut; the rules after the cut are unknown"));
+            problems.add(ParseProblem.error(source, lines.length, 1, lines[lines.length - 1], L10n.t("pp.save.nocommit", cur.name, tableLine)));
             ChainBuilder.damageAll(cur, lines[tableLine - 1], source, tableLine, false);
         }
         for (String u : unplaced) {
@@ -177,7 +172,7 @@ final class IptablesSaveParser {
             // that family, so the kernel accepts what this tool manages; another ruleset (nft) may still filter
             tables.put("(empty)", new ChainBuilder.TableBuilder(null, "(empty)"));
         } else if (!sawAny) {
-            problems.add(ParseProblem.error(source, 0, 0, "", "no tables, chains or rules found"));
+            problems.add(ParseProblem.error(source, 0, 0, "", L10n.t("pp.save.empty")));
         }
         if (fam == null) fam = TableFamily.IP;
         List<Table> out = new ArrayList<>();
@@ -196,7 +191,7 @@ final class IptablesSaveParser {
         Hook h = Hook.ofBuiltin(chain);
         if (policy.equals("-")) {
             if (h != null) {
-                problems.add(ParseProblem.warning(source, ln, 1, raw, "built-in chain " + chain + " without a policy: taken as ACCEPT"));
+                problems.add(ParseProblem.warning(source, ln, 1, raw, L10n.t("pp.save.nopolicy", chain)));
                 setBase(t.name, cb, h);
             }
             return;
@@ -204,8 +199,7 @@ final class IptablesSaveParser {
         setBase(t.name, cb, h == null ? Hook.OTHER : h);
         cb.policy = ChainBuilder.policy(policy);
         if (cb.policy == null) {
-            problems.add(ParseProblem.error(source, ln, 1, raw, "unknown policy '" + Text.printable(policy, 20)
-                    + "': taken as ACCEPT (possibly open)"));
+            problems.add(ParseProblem.error(source, ln, 1, raw, L10n.t("pp.policy.accept", Text.printable(policy, 20))));
             cb.policy = io.portaudit.model.Verdict.ACCEPT;
         }
         cb.policyText = raw.strip();

@@ -1,5 +1,6 @@
 package io.portaudit.firewall;
 
+import io.portaudit.model.L10n;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portaudit.model.ParseProblem;
@@ -35,12 +36,12 @@ final class NftJsonParser {
                 line = jp.getLocation().getLineNr();
                 col = jp.getLocation().getColumnNr();
             }
-            problems.add(ParseProblem.error(source, Math.max(line, 0), Math.max(col, 0), "", "not valid JSON: " + msg));
+            problems.add(ParseProblem.error(source, Math.max(line, 0), Math.max(col, 0), "", L10n.t("pp.json.invalid", msg)));
             return new Ruleset(format, source, "nft", List.of(), List.of(), false);
         }
         JsonNode arr = root == null ? null : root.get("nftables");
         if (arr == null || !arr.isArray()) {
-            problems.add(ParseProblem.error(source, 1, 1, "", "no \"nftables\" array: not nft -j output"));
+            problems.add(ParseProblem.error(source, 1, 1, "", L10n.t("pp.nftj.noarray")));
             return new Ruleset(format, source, "nft", List.of(), List.of(), false);
         }
         Map<String, ChainBuilder.TableBuilder> tables = new LinkedHashMap<>();
@@ -66,7 +67,7 @@ final class NftJsonParser {
                     String pol = c.path("policy").asText("accept");
                     cb.policy = ChainBuilder.policy(pol);
                     if (cb.policy == null) {
-                        problems.add(ParseProblem.error(source, 0, 0, c.toString(), "unknown policy '" + pol + "': taken as accept"));
+                        problems.add(ParseProblem.error(source, 0, 0, c.toString(), L10n.t("pp.nftj.policy", pol)));
                         cb.policy = Verdict.ACCEPT;
                     }
                     cb.policyText = "type " + cb.type + " hook " + c.path("hook").asText() + " priority " + cb.priority + "; policy " + pol + ";";
@@ -84,8 +85,7 @@ final class NftJsonParser {
                     || item.has("limit") || item.has("secmark") || item.has("synproxy"))) {
                 // an item portaudit does not know may be a damaged rule or chain
                 String key = item.fieldNames().hasNext() ? item.fieldNames().next() : "";
-                problems.add(ParseProblem.error(source, 0, 0, Text.printable(item.toString(), 200), "item " + idx + " ('"
-                        + Text.printable(key, 30) + "') is not an nft ruleset item (a damaged key?): a rule or chain may be lost"));
+                problems.add(ParseProblem.error(source, 0, 0, Text.printable(item.toString(), 200), L10n.t("pp.nftj.item", idx, Text.printable(key, 30))));
                 damaged = true;
             }
         }
@@ -125,8 +125,7 @@ final class NftJsonParser {
                 case "match" -> {
                     if (!v.has("left") || !v.has("right") || !v.path("op").asText("==").matches("==|!=|in|<|>|<=|>=")) {
                         // a damaged match: what it compared is unknown, so the rule may match anything
-                        problems.add(ParseProblem.error(source, 0, 0, text, "match without left, right or a known op (a damaged key?): "
-                                + "treated as possibly matching"));
+                        problems.add(ParseProblem.error(source, 0, 0, text, L10n.t("pp.nftj.match")));
                         ms.add(new Match.Unknown(text));
                         continue;
                     }
@@ -137,8 +136,7 @@ final class NftJsonParser {
                     if (left.has("payload")) {
                         String proto = left.path("payload").path("protocol").asText(), field = left.path("payload").path("field").asText();
                         if ((field.equals("dport") || field.equals("sport")) && !proto.matches("tcp|udp|th|sctp|dccp|udplite")) {
-                            problems.add(ParseProblem.error(source, 0, 0, text, "port match on protocol '" + Text.printable(proto, 20)
-                                    + "': not a protocol with ports (damaged?); treated as possibly matching"));
+                            problems.add(ParseProblem.error(source, 0, 0, text, L10n.t("pp.nftj.portproto", Text.printable(proto, 20))));
                             ms.add(new Match.Unknown(text));
                         } else if ((field.equals("dport") || field.equals("sport")) && !proto.isEmpty()) {
                             String p = proto.equals("th") ? null : proto;
@@ -249,8 +247,7 @@ final class NftJsonParser {
                 }
                 default -> {
                     if (kind.equals("xt")) {
-                        problems.add(ParseProblem.warning(source, 0, 0, text, "iptables extension '" + (v == null ? "?" : v.path("name").asText())
-                                + "' inside nft: treated as possibly matching"));
+                        problems.add(ParseProblem.warning(source, 0, 0, text, L10n.t("pp.nftj.xt", v == null ? "?" : v.path("name").asText())));
                         String name = v == null ? "" : v.path("name").asText();
                         if (v != null && v.path("type").asText().equals("target")) {
                             // nft -j hides xt target options: a REJECT still refuses (its ICMP type is not shown;
@@ -266,11 +263,9 @@ final class NftJsonParser {
                     } else {
                         ms.add(new Match.Unknown(e.toString()));
                         if (!kind.matches("[a-z][a-z_]*")) {
-                            problems.add(ParseProblem.error(source, 0, 0, text, "expression '" + Text.printable(kind, 30)
-                                    + "' is not an nft statement (a damaged key?): treated as possibly matching"));
+                            problems.add(ParseProblem.error(source, 0, 0, text, L10n.t("pp.nftj.expr", Text.printable(kind, 30))));
                         } else {
-                            problems.add(ParseProblem.warning(source, 0, 0, text, "statement '" + kind
-                                    + "' is not evaluated: treated as possibly matching"));
+                            problems.add(ParseProblem.warning(source, 0, 0, text, L10n.t("pp.nftj.stmt", kind)));
                         }
                     }
                 }

@@ -1,5 +1,6 @@
 package io.portaudit.firewall;
 
+import io.portaudit.model.L10n;
 import io.portaudit.model.ParseProblem;
 import io.portaudit.model.PortRange;
 import io.portaudit.model.PortSet;
@@ -89,13 +90,12 @@ final class NftParser {
             if (line.startsWith("table ")) {
                 if (table != null && depth > 0) {
                     // structural check: a table starts only after the previous one's closing brace
-                    problems.add(ParseProblem.error(source, ln, 1, raw, "table starts before table " + table.name + " was closed "
-                            + "(unbalanced braces): the rest of " + table.name + " is unknown"));
+                    problems.add(ParseProblem.error(source, ln, 1, raw, L10n.t("pp.nft.tablebefore", table.name)));
                     ChainBuilder.damageAll(table, raw.strip(), source, ln, false);
                 }
                 String[] f = line.split("\\s+");
                 if (f.length < 3) {
-                    problems.add(ParseProblem.error(source, ln, 1, raw, "expected 'table FAMILY NAME {'"));
+                    problems.add(ParseProblem.error(source, ln, 1, raw, L10n.t("pp.expected", "table FAMILY NAME {")));
                     continue;
                 }
                 String fam = f.length >= 4 || !f[f.length - 1].equals("{") ? f[1] : (f.length == 3 ? "ip" : f[1]);
@@ -110,7 +110,7 @@ final class NftParser {
                 continue;
             }
             if (table == null) {
-                problems.add(ParseProblem.error(source, ln, 1, raw, "not part of an nft ruleset: '" + Text.printable(line, 40) + "'"));
+                problems.add(ParseProblem.error(source, ln, 1, raw, L10n.t("pp.nft.notpart", Text.printable(line, 40))));
                 continue;
             }
             if (line.equals("}")) {
@@ -144,9 +144,8 @@ final class NftParser {
                     depth = 2;
                 } else if (!line.startsWith("flags") && !line.startsWith("comment")) {
                     // most likely a rule of the chain a stray '}' closed early: its verdict is unknown
-                    problems.add(ParseProblem.error(source, ln, 1, raw, "table statement not understood"
-                            + (lastChain == null ? "" : " (a rule after the '}' that closed chain " + lastChain.name
-                            + "? braces unbalanced): read as a rule of " + lastChain.name + " whose verdict is unknown")));
+                    problems.add(ParseProblem.error(source, ln, 1, raw, lastChain == null ? L10n.t("pp.nft.tablestmt")
+                            : L10n.t("pp.nft.tablestmt.rule", lastChain.name)));
                     if (lastChain != null) lastChain.rules.add(ChainBuilder.unreadable(lastChain.rules.size() + 1, line, where, ln));
                 }
                 continue;
@@ -154,8 +153,7 @@ final class NftParser {
             if (chain == null) continue;
             if (line.startsWith("chain ") && line.endsWith("{")) {
                 // a chain inside a chain: a repeated line or a lost '}' (nft never prints one); unbalanced braces
-                problems.add(ParseProblem.error(source, ln, 1, raw, "chain inside chain " + chain.name + " (unbalanced braces): "
-                        + "read as a rule of " + chain.name + " whose verdict is unknown"));
+                problems.add(ParseProblem.error(source, ln, 1, raw, L10n.t("pp.nft.chaininchain", chain.name)));
                 chain.rules.add(ChainBuilder.unreadable(chain.rules.size() + 1, line, where, ln));
                 pendingDepth = 1;
                 depth++;
@@ -174,7 +172,7 @@ final class NftParser {
             if (line.startsWith("policy ")) {
                 chain.policy = ChainBuilder.policy(line.substring(7).replace(";", "").strip());
                 if (chain.policy == null) {
-                    problems.add(ParseProblem.error(source, ln, 1, raw, "unknown policy: taken as accept"));
+                    problems.add(ParseProblem.error(source, ln, 1, raw, L10n.t("pp.nft.policy")));
                     chain.policy = io.portaudit.model.Verdict.ACCEPT;
                 }
                 chain.policyText = line;
@@ -188,8 +186,7 @@ final class NftParser {
         }
         if (any && (depth > 0 || carry != null)) {
             // structural check: every '{' is closed; an output cut short leaves the rest of the open table unknown
-            problems.add(ParseProblem.error(source, lines.length, 1, lines[lines.length - 1], "unbalanced braces: " + Math.max(depth, 1)
-                    + " block(s) not closed at the end (the output was cut?): the rest of the open table is unknown"));
+            problems.add(ParseProblem.error(source, lines.length, 1, lines[lines.length - 1], L10n.t("pp.nft.unbalanced", Math.max(depth, 1))));
             ChainBuilder.TableBuilder open = tables.get(tables.size() - 1);
             ChainBuilder.damageAll(open, lines[lines.length - 1], source, lines.length, false);
         }
@@ -197,7 +194,7 @@ final class NftParser {
             // an empty ruleset: nothing filters, for either family
             tables.add(new ChainBuilder.TableBuilder(TableFamily.INET, "(empty ruleset)"));
         } else if (!any) {
-            problems.add(ParseProblem.error(source, 0, 0, "", "no nft tables found"));
+            problems.add(ParseProblem.error(source, 0, 0, "", L10n.t("pp.nft.empty")));
         }
         List<Table> out = new ArrayList<>();
         for (ChainBuilder.TableBuilder tb : tables) out.add(tb.build(problems));
@@ -269,7 +266,7 @@ final class NftParser {
                 int pi = p.indexOf("priority ");
                 if (pi >= 0) chain.priority = namedPriority(p.substring(pi + 9));
                 if (chain.hook == null) {
-                    problems.add(ParseProblem.warning(source, ln, 1, raw, "base chain without a hook"));
+                    problems.add(ParseProblem.warning(source, ln, 1, raw, L10n.t("pp.nft.nohook")));
                     chain.hook = Hook.OTHER;
                 }
                 if (chain.policy == null) {
@@ -280,7 +277,7 @@ final class NftParser {
             } else if (p.startsWith("policy ")) {
                 Verdict v = ChainBuilder.policy(p.substring(7).strip());
                 if (v == null) {
-                    problems.add(ParseProblem.error(source, ln, raw.indexOf("policy") + 1, raw, "unknown policy: taken as accept"));
+                    problems.add(ParseProblem.error(source, ln, raw.indexOf("policy") + 1, raw, L10n.t("pp.nft.policy")));
                     v = Verdict.ACCEPT;
                 }
                 chain.policy = v;
@@ -362,7 +359,7 @@ final class NftParser {
                     i++;
                     boolean neg = i < toks.size() && toks.get(i).is("!=");
                     if (neg || (i < toks.size() && toks.get(i).is("=="))) i++;
-                    if (i >= toks.size()) { err(problems, source, ln, col, raw, w + " needs a value"); break; }
+                    if (i >= toks.size()) { err(problems, source, ln, col, raw, L10n.t("pp.needsvalue", w)); break; }
                     T v = toks.get(i++);
                     List<String> vals = values(v, sets);
                     boolean in = w.startsWith("i");
@@ -375,14 +372,14 @@ final class NftParser {
                     i++;
                     boolean neg = i < toks.size() && toks.get(i).is("!=");
                     if (neg || (i < toks.size() && toks.get(i).is("=="))) i++;
-                    if (i >= toks.size()) { err(problems, source, ln, col, raw, w + " " + field + " needs a value"); break; }
+                    if (i >= toks.size()) { err(problems, source, ln, col, raw, L10n.t("pp.needsvalue", w + " " + field)); break; }
                     T v = toks.get(i++);
                     switch (field) {
                         case "saddr", "daddr" -> {
                             List<AddrRange> rs = new ArrayList<>();
                             for (String s : values(v, sets)) rs.add(AddrRange.parse(s));
                             if (rs.isEmpty() || rs.stream().anyMatch(r -> !r.known())) {
-                                warn(problems, source, ln, col, raw, "address '" + v.text() + "' not understood: treated as possibly matching");
+                                warn(problems, source, ln, col, raw, L10n.t("pp.nft.address", v.text()));
                             }
                             matches.add(new Match.Addr(field.equals("saddr"), rs, neg));
                         }
@@ -410,7 +407,7 @@ final class NftParser {
                     }
                     boolean neg = i < toks.size() && toks.get(i).is("!=");
                     if (neg || (i < toks.size() && toks.get(i).is("=="))) i++;
-                    if (i >= toks.size()) { err(problems, source, ln, col, raw, w + " " + field + " needs a value"); break; }
+                    if (i >= toks.size()) { err(problems, source, ln, col, raw, L10n.t("pp.needsvalue", w + " " + field)); break; }
                     T v = toks.get(i++);
                     PortSet ps = RulePorts.list(String.join(",", values(v, sets)), Protocol.parse(proto == null ? "tcp" : proto), '-',
                             new RulePorts.Place(source, ln, indent + v.col(), raw, problems, names));
@@ -428,7 +425,7 @@ final class NftParser {
                         i++;
                         boolean neg = i < toks.size() && toks.get(i).is("!=");
                         if (neg || (i < toks.size() && toks.get(i).is("=="))) i++;
-                        if (i >= toks.size()) { err(problems, source, ln, col, raw, "meta " + key + " needs a value"); break; }
+                        if (i >= toks.size()) { err(problems, source, ln, col, raw, L10n.t("pp.needsvalue", "meta " + key)); break; }
                         T v = toks.get(i++);
                         if (key.equals("l4proto")) {
                             Set<String> ps = new LinkedHashSet<>();
@@ -477,7 +474,7 @@ final class NftParser {
                         i += 2;
                         break;
                     }
-                    if (i >= toks.size()) { err(problems, source, ln, col, raw, "ct state needs a value"); break; }
+                    if (i >= toks.size()) { err(problems, source, ln, col, raw, L10n.t("pp.needsvalue", "ct state")); break; }
                     Set<String> st = new LinkedHashSet<>();
                     for (String s : values(toks.get(i++), sets)) for (String x : s.split(",")) st.add(x.strip().toUpperCase(Locale.ROOT));
                     matches.add(new Match.CtState(st, neg));
@@ -649,7 +646,7 @@ final class NftParser {
         int j = i + 1;
         while (j < toks.size() && !STARTS.contains(toks.get(j).text())) sb.append(' ').append(toks.get(j++).text());
         matches.add(new Match.Unknown(sb.toString()));
-        warn(problems, source, ln, col, raw, "'" + Text.printable(sb.toString(), 60) + "' is not evaluated: treated as possibly matching");
+        warn(problems, source, ln, col, raw, L10n.t("pp.noteval", Text.printable(sb.toString(), 60)));
         return j;
     }
 

@@ -1,5 +1,6 @@
 package io.portaudit.inventory;
 
+import io.portaudit.model.L10n;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portaudit.model.ParseProblem;
@@ -78,7 +79,7 @@ public final class InterfaceAddresses {
             String[] f = lines[i].trim().split("\\s+");
             if (f.length == 1 && f[0].isEmpty()) continue;
             if (f.length < 6 || f[0].length() != 32) {
-                problems.add(ParseProblem.warning(source, i + 1, 1, lines[i], "not an if_inet6 line"));
+                problems.add(ParseProblem.warning(source, i + 1, 1, lines[i], L10n.t("pp.if.inet6")));
                 continue;
             }
             StringBuilder sb = new StringBuilder();
@@ -101,7 +102,7 @@ public final class InterfaceAddresses {
                 }
             }
         } catch (Exception e) {
-            problems.add(ParseProblem.warning(source, 0, 0, null, "cannot read ip -j addr output: " + e.getMessage()));
+            problems.add(ParseProblem.warning(source, 0, 0, null, L10n.t("pp.if.ipaddr", e.getMessage())));
         }
         return new InterfaceAddresses(freeze(m));
     }

@@ -1,5 +1,6 @@
 package io.portaudit.inventory;
 
+import io.portaudit.model.L10n;
 import io.portaudit.collect.ProcWalk;
 import io.portaudit.model.Capture;
 import io.portaudit.model.DeviceSnapshot;
@@ -123,7 +124,7 @@ public final class Inventory {
                 v6only = parseFlag(c.stdout());
                 if (v6only == null && c.stdout() != null && !c.stdout().isBlank()) {
                     problems.add(ParseProblem.warning(c.command(), 1, 1, Text.lines(c.stdout())[0],
-                            "not a net.ipv6.bindv6only value (0 or 1, or 'net.ipv6.bindv6only = N'): :: sockets are assumed dual-stack"));
+                            L10n.t("pp.bindv6only")));
                 }
             }
             all.addAll(ScopeResolver.resolve(ls, v6only, interfaceAddresses(caps, problems)));

@@ -1,5 +1,6 @@
 package io.portaudit.inventory;
 
+import io.portaudit.model.L10n;
 import io.portaudit.model.AddressFamily;
 import io.portaudit.model.BindScope;
 import io.portaudit.model.DeviceSnapshot;
@@ -69,8 +70,7 @@ public final class InventoryText {
     private static String controlled(String source, int ln, String line, Problems problems) {
         int at = control(line);
         if (at < 0) return line;
-        problems.add(ParseProblem.error(source, ln, at + 1, line, String.format("control byte 0x%02x in a socket line: the line is "
-                + "damaged; read with it as a column separator", (int) line.charAt(at))));
+        problems.add(ParseProblem.error(source, ln, at + 1, line, L10n.t("pp.inv.control", String.format("0x%02x", (int) line.charAt(at)))));
         StringBuilder sb = new StringBuilder(line);
         for (int i = 0; i < sb.length(); i++) if ((sb.charAt(i) < 0x20 && sb.charAt(i) != '\t') || sb.charAt(i) == 0x7f) sb.setCharAt(i, ' ');
         return sb.toString();
@@ -91,7 +91,7 @@ public final class InventoryText {
         Optional<String> kind = InventoryFormat.detect(text);
         if (kind.isEmpty()) {
             problems.add(ParseProblem.error(source, 1, 1, Text.lines(text)[0],
-                    "not a listing portaudit knows (netstat, ss, /proc/net/tcp|udp dump)"));
+                    L10n.t("pp.inv.format")));
             return List.of();
         }
         return parse(kind.get(), source, text, names, problems);
@@ -111,7 +111,7 @@ public final class InventoryText {
             case DeviceSnapshot.KIND_PROC_NET_UDP, DeviceSnapshot.KIND_PROC_NET_UDP6 -> procNet(source, text, Protocol.UDP, problems);
             case DeviceSnapshot.KIND_SOCKET_OWNERS -> List.of();
             default -> {
-                problems.add(ParseProblem.error(source, 0, 0, null, "'" + kind + "' is not a socket listing"));
+                problems.add(ParseProblem.error(source, 0, 0, null, L10n.t("pp.inv.kind", kind)));
                 yield List.of();
             }
         };
@@ -177,7 +177,7 @@ public final class InventoryText {
         if (h.equals("*")) {
             if (ssStar) {
                 return new Host(AddressFamily.IPV6, "::", BindScope.ALL_PLUS_IPV4, Boolean.TRUE, iface,
-                        "ss prints * for a dual-stack :: (IPV6_V6ONLY=0)");
+                        L10n.t("inv.note.ssstar"));
             }
             boolean v6 = Boolean.TRUE.equals(v6hint);
             return new Host(v6 ? AddressFamily.IPV6 : AddressFamily.IPV4, v6 ? "::" : "0.0.0.0", BindScope.ALL, null, iface, null);
@@ -185,7 +185,7 @@ public final class InventoryText {
         if (h.equalsIgnoreCase("localhost") || h.equalsIgnoreCase("ip6-localhost") || h.equalsIgnoreCase("ip6-loopback")) {
             boolean v6 = Boolean.TRUE.equals(v6hint) || !h.equalsIgnoreCase("localhost");
             return new Host(v6 ? AddressFamily.IPV6 : AddressFamily.IPV4, v6 ? "::1" : "127.0.0.1", BindScope.LOOPBACK, null, iface,
-                    "printed as host name '" + h + "'");
+                    L10n.t("inv.note.printedas", h));
         }
         Optional<InetAddress> a = AddressLiterals.literal(h);
         if (a.isPresent()) {
@@ -194,7 +194,7 @@ public final class InventoryText {
         }
         AddressFamily fam = Boolean.TRUE.equals(v6hint) ? AddressFamily.IPV6 : AddressFamily.IPV4;
         return new Host(fam, h, BindScope.SPECIFIC, null, iface,
-                "host name '" + h + "' printed instead of an address (not resolved; capture with -n)");
+                L10n.t("inv.note.hostname", h));
     }
 
     // ---------------------------------------------------------------- netstat
@@ -234,18 +234,16 @@ public final class InventoryText {
             String proto = f[0].toLowerCase(Locale.ROOT);
             if (proto.equals("unix")) continue; // a UNIX domain socket: no port
             if (!proto.matches("(tcp|udp|raw|udpl|sctp)6?")) {
-                problems.add(ParseProblem.error(source, i + 1, 1, line, inInet ? "line not understood as a netstat socket line"
-                        : "line not understood as a netstat UNIX socket line"));
+                problems.add(ParseProblem.error(source, i + 1, 1, line, L10n.t(inInet ? "pp.inv.netstat.line" : "pp.inv.netstat.unix")));
                 continue;
             }
             if (!inInet) {
-                problems.add(ParseProblem.warning(source, i + 1, 1, line, "internet socket line after the UNIX-section header of line "
-                        + unixHeader + ": read as a socket line"));
+                problems.add(ParseProblem.warning(source, i + 1, 1, line, L10n.t("pp.inv.afterunix", unixHeader)));
             }
             if (proto.startsWith("raw") || proto.startsWith("sctp")) continue; // information only
             Protocol protocol = proto.startsWith("tcp") ? Protocol.TCP : Protocol.UDP;
             if (f.length < 5) {
-                problems.add(ParseProblem.error(source, i + 1, 1, line, "too few columns for a netstat socket line"));
+                problems.add(ParseProblem.error(source, i + 1, 1, line, L10n.t("pp.inv.netstat.few")));
                 continue;
             }
             int k = 5;
@@ -256,8 +254,7 @@ public final class InventoryText {
             } else if (protocol == Protocol.TCP) {
                 // a TCP line always has a state: a misspelt or missing one may be LISTEN
                 problems.add(ParseProblem.error(source, i + 1, f.length > 5 ? line.indexOf(f[5], line.indexOf(f[4]) + f[4].length()) + 1
-                        : line.length() + 1, line, f.length > 5 ? "unknown TCP state '" + Text.printable(f[5], 20)
-                        + "': read as a possible listener" : "TCP socket line without a state: read as a possible listener"));
+                        : line.length() + 1, line, f.length > 5 ? L10n.t("pp.inv.tcpstate", Text.printable(f[5], 20)) : L10n.t("pp.inv.nostate")));
                 state = "LISTEN";
                 k = f.length > 5 ? 6 : 5;
             }
@@ -266,7 +263,7 @@ public final class InventoryText {
             int col = line.indexOf(local) + 1;
             int colon = local.lastIndexOf(':');
             if (colon <= 0 || colon == local.length() - 1) {
-                problems.add(ParseProblem.error(source, i + 1, col, line, "cannot find the port in '" + local + "'"));
+                problems.add(ParseProblem.error(source, i + 1, col, line, L10n.t("pp.inv.noport", local)));
                 continue;
             }
             String hostText = local.substring(0, colon);
@@ -276,12 +273,10 @@ public final class InventoryText {
             String note = h.note();
             // net-tools without -W cuts the address so that address:port fits 23 columns; busybox may do likewise
             if (!wide && local.length() == NARROW_ADDRESS && hostText.contains(":")) {
-                note = ScopeResolver.join(note, "address possibly truncated by netstat (23-column field, no -W): '" + local
-                        + "'; capture with -W to be sure");
-                problems.add(ParseProblem.warning(source, i + 1, col, line, "local address fills the 23-column field: it may be "
-                        + "truncated (netstat without -W cuts long IPv6 addresses); the address read is '" + hostText + "'"));
-            } else if (h.note() != null && h.note().startsWith("host name") && hostText.contains(":")) {
-                problems.add(ParseProblem.error(source, i + 1, col, line, "cannot read address '" + hostText + "' (truncated?)"));
+                note = ScopeResolver.join(note, L10n.t("inv.note.truncated", local));
+                problems.add(ParseProblem.warning(source, i + 1, col, line, L10n.t("pp.inv.fills", hostText)));
+            } else if (h.note() != null && h.scope() == BindScope.SPECIFIC && hostText.contains(":") /* a host name, not an address */) {
+                problems.add(ParseProblem.error(source, i + 1, col, line, L10n.t("pp.inv.address", hostText)));
             }
             OptionalInt port = names.resolve(portText, protocol, source, i + 1, col + colon + 1, line, problems);
             if (port.isEmpty()) continue;
@@ -300,9 +295,9 @@ public final class InventoryText {
                 }
                 String ownerNote = null;
                 if (program.length() >= PROGRAM_WIDTH) {
-                    ownerNote = "program name possibly cut by netstat (PID/Program name column is 20 wide)";
+                    ownerNote = L10n.t("inv.note.programcut");
                     problems.add(ParseProblem.warning(source, i + 1, line.indexOf(program) + 1, line,
-                            "PID/Program name '" + program + "' fills its 20-column field: the name may be cut"));
+                            L10n.t("pp.inv.program", program)));
                 }
                 owners = List.of(new Owner(pid, comm, null, null, null, null, ownerNote));
             }
@@ -335,21 +330,19 @@ public final class InventoryText {
                 k = 1;
                 if (!netid.equals("tcp") && !netid.equals("udp")) {
                     if (!SS_OTHER_NETIDS.contains(netid)) {
-                        problems.add(ParseProblem.error(source, i + 1, spans.get(0)[0] + 1, line, "unknown ss netid '"
-                                + Text.printable(first, 20) + "': the line is not read"));
+                        problems.add(ParseProblem.error(source, i + 1, spans.get(0)[0] + 1, line, L10n.t("pp.inv.netid", Text.printable(first, 20))));
                     }
                     continue; // raw, sctp, unix...: not ports portaudit audits
                 }
             }
             if (spans.size() < k + 5) {
-                problems.add(ParseProblem.error(source, i + 1, 1, line, "too few columns for an ss socket line"));
+                problems.add(ParseProblem.error(source, i + 1, 1, line, L10n.t("pp.inv.ss.few")));
                 continue;
             }
             String state = line.substring(spans.get(k)[0], spans.get(k)[1]);
             if (!SS_STATES.contains(state)) {
                 // a misspelt state may be LISTEN/UNCONN: read the line as a possible listener, and say so
-                problems.add(ParseProblem.error(source, i + 1, spans.get(k)[0] + 1, line, "unknown ss state '" + Text.printable(state, 20)
-                        + "': read as a possible listener"));
+                problems.add(ParseProblem.error(source, i + 1, spans.get(k)[0] + 1, line, L10n.t("pp.inv.ssstate", Text.printable(state, 20))));
                 state = netid == null || netid.equals("tcp") ? "LISTEN" : "UNCONN";
             }
             String local = line.substring(spans.get(k + 3)[0], spans.get(k + 3)[1]);
@@ -364,7 +357,7 @@ public final class InventoryText {
             if (protocol == Protocol.UDP && !state.equals("UNCONN")) continue;
             int colon = local.lastIndexOf(':');
             if (colon <= 0 || colon == local.length() - 1) {
-                problems.add(ParseProblem.error(source, i + 1, col, line, "cannot find the port in '" + local + "'"));
+                problems.add(ParseProblem.error(source, i + 1, col, line, L10n.t("pp.inv.noport", local)));
                 continue;
             }
             Host h = host(local.substring(0, colon), null, true);

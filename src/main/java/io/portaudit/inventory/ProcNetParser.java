@@ -1,5 +1,6 @@
 package io.portaudit.inventory;
 
+import io.portaudit.model.L10n;
 import io.portaudit.model.AddressFamily;
 import io.portaudit.model.BindScope;
 import io.portaudit.model.InputText;
@@ -83,26 +84,24 @@ public final class ProcNetParser {
                     proto = header.contains("drops") ? Protocol.UDP : Protocol.TCP;
                     if (!HEADERS.contains(header.replace("remote_address", "rem_address"))) {
                         // a damaged header: whether it is a tcp or a udp table (which state listens) may be misread
-                        problems.add(ParseProblem.error(source, lineNo, 1, text.substring(lineStart, eol), "a /proc/net header that is "
-                                + "not the kernel's (damaged): read as a " + proto.label() + " table, which may be wrong"));
+                        problems.add(ParseProblem.error(source, lineNo, 1, text.substring(lineStart, eol), L10n.t("pp.proc.header", proto.label())));
                     }
                     wantedState = proto == Protocol.TCP ? TCP_LISTEN : UDP_UNCONN;
                     state0 = proto == Protocol.TCP ? "LISTEN" : "UNCONN";
                 } else {
                     // a damaged header: whether tcp or udp rows follow (and so which state is a listener) is not known
-                    problems.add(ParseProblem.error(source, lineNo, 1, text.substring(lineStart, eol), "a /proc/net header that cannot "
-                            + "be read (no local_address column): which table follows, and so which of its rows listen, is unknown"));
+                    problems.add(ParseProblem.error(source, lineNo, 1, text.substring(lineStart, eol), L10n.t("pp.proc.header.unread")));
                 }
                 continue;
             }
             if (k < 10 || text.charAt(end[0] - 1) != ':' || text.indexOf(':', start[1]) < 0 || text.indexOf(':', start[1]) >= end[1]) {
-                problems.add(ParseProblem.error(source, lineNo, 1, text.substring(lineStart, eol), "not a /proc/net socket line"));
+                problems.add(ParseProblem.error(source, lineNo, 1, text.substring(lineStart, eol), L10n.t("pp.proc.line")));
                 continue;
             }
             int state = hex(text, start[3], end[3]);
             if (state < 0) {
                 problems.add(ParseProblem.error(source, lineNo, 1, text.substring(lineStart, eol),
-                        "bad socket state '" + text.substring(start[3], end[3]) + "'"));
+                        L10n.t("pp.proc.state", text.substring(start[3], end[3]))));
                 continue;
             }
             if (state != wantedState) continue;
@@ -112,8 +111,7 @@ public final class ProcNetParser {
             Decoded addr = decode(text, start[1], colon, decoded);
             if (addr == null || port < 0 || port > 0xFFFF || inode < 0) {
                 problems.add(ParseProblem.error(source, lineNo, 1, text.substring(lineStart, eol),
-                        "cannot read local address/port/inode: '" + text.substring(start[1], end[1]) + "' inode '"
-                                + text.substring(start[9], end[9]) + "'"));
+                        L10n.t("pp.proc.local", text.substring(start[1], end[1]), text.substring(start[9], end[9]))));
                 continue;
             }
             if (proto == Protocol.UDP && port == 0) continue;
@@ -230,7 +228,7 @@ public final class ProcNetParser {
             if (line.isEmpty() || line.startsWith("sl ")) continue;
             String[] f = line.split("\\s+", 12);
             if (f.length < 10 || f[1].indexOf(':') < 0) {
-                problems.add(ParseProblem.error(source, i + 1, 1, lines[i], "not a /proc/net/raw line"));
+                problems.add(ParseProblem.error(source, i + 1, 1, lines[i], L10n.t("pp.proc.raw")));
                 continue;
             }
             int colon = f[1].indexOf(':');
@@ -239,7 +237,7 @@ public final class ProcNetParser {
                 out.add(new RawSocket(AddressFamily.of(addr), AddressLiterals.text(addr), Integer.parseInt(f[1].substring(colon + 1), 16),
                         Long.parseLong(f[9]), netns, source + ":" + (i + 1)));
             } catch (RuntimeException | UnknownHostException e) {
-                problems.add(ParseProblem.error(source, i + 1, 1, lines[i], "cannot read raw socket: " + e.getMessage()));
+                problems.add(ParseProblem.error(source, i + 1, 1, lines[i], L10n.t("pp.proc.rawsocket", e.getMessage())));
             }
         }
         return out;

@@ -1,5 +1,6 @@
 package io.portaudit.inventory;
 
+import io.portaudit.model.L10n;
 import io.portaudit.collect.ProcWalk;
 import io.portaudit.collect.ProcWalk.Row;
 import io.portaudit.model.DeviceSnapshot;
@@ -93,7 +94,7 @@ public final class SocketOwners {
             String[] f = line.split("\t", -1);
             if (f.length != 7 && f.length != 9) {
                 problems.add(ParseProblem.error(source, i + 1, 1, line,
-                        "expected 9 TAB-separated fields (pid inode uid netns comm cmdline cgroup exe start), or the first 7, found " + f.length));
+                        L10n.t("pp.owners.fields", f.length)));
                 continue;
             }
             int pid;
@@ -102,7 +103,7 @@ public final class SocketOwners {
                 pid = Integer.parseInt(f[0].strip());
                 inode = Long.parseLong(f[1].strip());
             } catch (NumberFormatException e) {
-                problems.add(ParseProblem.error(source, i + 1, 1, line, "pid and inode must be numbers"));
+                problems.add(ParseProblem.error(source, i + 1, 1, line, L10n.t("pp.owners.numbers")));
                 continue;
             }
             Integer uid = null;
@@ -110,7 +111,7 @@ public final class SocketOwners {
                 try {
                     uid = Integer.parseInt(f[2].strip());
                 } catch (NumberFormatException e) {
-                    problems.add(ParseProblem.warning(source, i + 1, line.indexOf(f[2]) + 1, line, "uid is not a number: " + f[2]));
+                    problems.add(ParseProblem.warning(source, i + 1, line.indexOf(f[2]) + 1, line, L10n.t("pp.owners.uid", f[2])));
                 }
             }
             Instant started = null;
@@ -118,7 +119,7 @@ public final class SocketOwners {
                 try {
                     started = Instant.ofEpochSecond(Long.parseLong(f[8].strip()));
                 } catch (NumberFormatException | java.time.DateTimeException e) {
-                    problems.add(ParseProblem.warning(source, i + 1, line.lastIndexOf(f[8]) + 1, line, "start is not a number of seconds: " + f[8]));
+                    problems.add(ParseProblem.warning(source, i + 1, line.lastIndexOf(f[8]) + 1, line, L10n.t("pp.owners.start", f[8])));
                 }
             }
             rows.add(new Row(pid, inode, uid, dash(f[3]), dash(f[4]), dash(f[5]), dash(f[6]), f.length == 9 ? dash(f[7]) : null, started));

@@ -61,10 +61,8 @@ public record Finding(String id, Severity severity, String title, Protocol proto
                 if (i < 20) titles.append(i == 0 ? "" : "; ").append(f.title());
                 if (i < 5 && !f.remedy().isEmpty()) fixes.add(f.remedy().get(0));
             }
-            out.add(new Finding(e.getKey(), sev, r.size() + " more " + e.getKey() + " findings (the first " + max
-                    + " are listed one by one)", proto, fam, to == 0 ? null : new PortRange(from, to),
-                    "Findings of one kind are listed one by one up to " + max + "; these " + r.size() + " more are summed up here: "
-                            + titles + (r.size() > 20 ? "; …" : "") + ".",
+            out.add(new Finding(e.getKey(), sev, L10n.t("cap.title", r.size(), e.getKey(), max), proto, fam, to == 0 ? null : new PortRange(from, to),
+                    L10n.t("cap.detail", max, r.size(), titles + (r.size() > 20 ? "; …" : "")),
                     ev, java.util.List.copyOf(fixes)));
         }
         return out;

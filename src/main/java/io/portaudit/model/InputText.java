@@ -156,14 +156,13 @@ public final class InputText {
                 if (problems.size() < MAX_PROBLEMS) {
                     int col = firstBadByte(bytes, s[0], s[1]) + 1;
                     problems.add(ParseProblem.warning(source, k + 1, col, lines[k],
-                            "bytes that are neither UTF-8 nor Shift_JIS nor EUC-JP (shown as \uFFFD): the line is read as shown, not as it was written"));
+                            L10n.t("pp.text.undecodable")));
                 }
             }
         }
         if (undecodable.size() > MAX_PROBLEMS) {
-            problems.add(ParseProblem.warning(source, undecodable.get(MAX_PROBLEMS), 0, "", (undecodable.size() - MAX_PROBLEMS)
-                    + " more lines hold bytes no encoding decodes (" + InputText.lineList("line", undecodable.subList(MAX_PROBLEMS,
-                    undecodable.size())) + "); is this a text capture?"));
+            problems.add(ParseProblem.warning(source, undecodable.get(MAX_PROBLEMS), 0, "", L10n.t("pp.text.undecodable.more", undecodable.size() - MAX_PROBLEMS,
+                    InputText.lineList("line", undecodable.subList(MAX_PROBLEMS, undecodable.size())))));
         }
         for (var e : decodedAs.entrySet()) {
             notes.add(source + ": not UTF-8; " + lineList("line", e.getValue()) + " read as " + e.getKey()

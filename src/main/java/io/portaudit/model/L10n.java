@@ -14,6 +14,12 @@ import java.util.concurrent.Callable;
  * <p>The language is per thread: {@link #with} runs an audit or a report in one (the audit writes its findings' texts
  * in it, so a stored result keeps them). Strings from the device (banners, program names, rule text) are passed as
  * arguments and never translated.
+ *
+ * <p>An audit writes its texts <em>language-neutral</em> ({@link #neutral}): each message is then kept as its key and
+ * arguments, marked with three private-use characters ({@code U+E000} key {@code U+E001} argument ... {@code U+E002},
+ * nested when an argument is itself a message), and {@link #render} writes such a text in either language. So a result
+ * stored by a Japanese audit is shown in English (and the other way round) from the same keys; see {@code AuditJson}'s
+ * {@code texts}.
  */
 public final class L10n {
     public enum Lang {
@@ -52,6 +58,9 @@ public final class L10n {
     }
 
     private static final ThreadLocal<Lang> CURRENT = ThreadLocal.withInitial(() -> Lang.EN);
+    private static final ThreadLocal<Boolean> NEUTRAL = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    /** The marks of a language-neutral message: open, between key and arguments, close. */
+    public static final char OPEN = '\uE000', SEP = '\uE001', CLOSE = '\uE002';
     private static final String BASE = "io.portaudit.i18n.messages";
     private static final ResourceBundle.Control NO_FALLBACK = ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES);
 
@@ -102,6 +111,12 @@ public final class L10n {
     }
 
     public static String t(Lang lang, String key, Object... args) {
+        if (NEUTRAL.get()) {
+            bundle(Lang.EN).getString(key); // a missing key fails here as it would when rendered
+            StringBuilder sb = new StringBuilder().append(OPEN).append(key);
+            for (Object a : args) sb.append(SEP).append(a instanceof Number n ? String.valueOf(n) : a == null ? "" : a.toString());
+            return sb.append(CLOSE).toString();
+        }
         String pattern;
         try {
             pattern = bundle(lang).getString(key);
@@ -116,5 +131,77 @@ public final class L10n {
         // MessageFormat is not thread-safe: each use formats with a copy
         MessageFormat parsed = FORMATS.computeIfAbsent(lang.tag() + '\0' + key, k -> new MessageFormat(pattern, lang.locale));
         return ((MessageFormat) parsed.clone()).format(safe);
+    }
+
+    /**
+     * Runs {@code work} with this thread's messages written language-neutral (see the class comment): what it returns
+     * holds marked messages that {@link #render} writes in a language.
+     */
+    public static <T> T neutral(Callable<T> work) throws Exception {
+        Boolean before = NEUTRAL.get();
+        NEUTRAL.set(Boolean.TRUE);
+        try {
+            return work.call();
+        } finally {
+            NEUTRAL.set(before);
+        }
+    }
+
+    /** Whether this thread writes its messages language-neutral. */
+    public static boolean neutral() {
+        return NEUTRAL.get();
+    }
+
+    /** Whether {@code s} holds a language-neutral message. */
+    public static boolean marked(String s) {
+        return s != null && s.indexOf(OPEN) >= 0;
+    }
+
+    /**
+     * {@code s} with its language-neutral messages written in {@code lang} (a text without any as it is). A damaged
+     * mark (a text cut inside a message, or one a device sent) loses its marks, never its text.
+     */
+    public static String render(String s, Lang lang) {
+        if (!marked(s)) return s;
+        StringBuilder out = new StringBuilder(s.length());
+        int[] at = {0};
+        while (at[0] < s.length()) out.append(part(s, at, lang, false));
+        return out.toString();
+    }
+
+    /** Text up to the end of {@code s} or, {@code inArg}, to the SEP or CLOSE that ends an argument (not consumed). */
+    private static String part(String s, int[] at, Lang lang, boolean inArg) {
+        StringBuilder sb = new StringBuilder();
+        while (at[0] < s.length()) {
+            char c = s.charAt(at[0]);
+            if (c == OPEN) {
+                at[0]++;
+                sb.append(message(s, at, lang));
+            } else if (c == SEP || c == CLOSE) {
+                if (inArg) return sb.toString();
+                at[0]++; // a stray mark
+            } else {
+                sb.append(c);
+                at[0]++;
+            }
+        }
+        return sb.toString();
+    }
+
+    /** After OPEN: key, arguments, CLOSE; the message in {@code lang}. */
+    private static String message(String s, int[] at, Lang lang) {
+        int k = at[0];
+        while (at[0] < s.length() && s.charAt(at[0]) != SEP && s.charAt(at[0]) != CLOSE && s.charAt(at[0]) != OPEN) at[0]++;
+        String key = s.substring(k, at[0]);
+        java.util.List<String> args = new java.util.ArrayList<>();
+        while (at[0] < s.length() && s.charAt(at[0]) == SEP) {
+            at[0]++;
+            args.add(part(s, at, lang, true));
+        }
+        boolean closed = at[0] < s.length() && s.charAt(at[0]) == CLOSE;
+        if (closed) at[0]++;
+        ResourceBundle b = bundle(lang);
+        if (!closed || !b.containsKey(key)) return key + String.join(" ", args); // damaged: the text without its marks
+        return new MessageFormat(b.getString(key), lang.locale).format(args.toArray());
     }
 }

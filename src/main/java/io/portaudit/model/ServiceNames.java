@@ -124,7 +124,7 @@ public final class ServiceNames {
             if (body.isEmpty()) continue;
             String[] f = Text.fields(body);
             if (f.length < 2 || !f[1].contains("/")) {
-                problems.add(ParseProblem.error(source, i + 1, 1, line, "expected 'name port/protocol [aliases]'"));
+                problems.add(ParseProblem.error(source, i + 1, 1, line, L10n.t("pp.expected", "name port/protocol [aliases]")));
                 continue;
             }
             String[] pp = f[1].split("/", 2);
@@ -137,7 +137,7 @@ public final class ServiceNames {
                 port = -1;
             }
             if (port < 1 || port > 65535) {
-                problems.add(ParseProblem.error(source, i + 1, line.indexOf(f[1]) + 1, line, "bad port number '" + pp[0] + "'"));
+                problems.add(ParseProblem.error(source, i + 1, line.indexOf(f[1]) + 1, line, L10n.t("pp.services.port", pp[0])));
                 continue;
             }
             boolean canonical = firstInFile.get(proto).putIfAbsent(port, f[0]) == null;
@@ -184,14 +184,13 @@ public final class ServiceNames {
             } catch (NumberFormatException ignored) {
                 // fall through to the error
             }
-            problems.add(ParseProblem.error(source, line, column, lineText, "port number out of range: " + token));
+            problems.add(ParseProblem.error(source, line, column, lineText, L10n.t("pp.services.range", token)));
             return OptionalInt.empty();
         }
         OptionalInt v = port(token, protocol);
         if (v.isEmpty()) {
             problems.add(ParseProblem.error(source, line, column, lineText,
-                    "unknown service name '" + token + "' for " + protocol.label()
-                            + " (give the device's services file with --services FILE)"));
+                    L10n.t("pp.services.unknown", token, protocol.label())));
         }
         return v;
     }

@@ -131,8 +131,7 @@ public final class Text {
             char c = text.charAt(i);
             if (c == '\n' || (c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n'))) n++;
         }
-        return ParseProblem.error(source, n, line.length() + 1, line, "the last line has no line end: the output was cut here "
-                + "(a command ends its output with one); what came after it is missing");
+        return ParseProblem.error(source, n, line.length() + 1, line, L10n.t("pp.text.cut"));
     }
 
     /** Splits text into lines on LF, CRLF or CR, keeping empty lines so line numbers stay exact. */

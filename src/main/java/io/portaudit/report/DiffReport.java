@@ -85,8 +85,13 @@ public final class DiffReport {
     /** What changed on a port: {@code field from -> to; ...}. */
     public static String changes(Diff.PortChange c) {
         List<String> parts = new ArrayList<>();
-        for (Diff.Change ch : c.changes()) parts.add(ch.field() + " " + dash(ch.from()) + " -> " + dash(ch.to()));
+        for (Diff.Change ch : c.changes()) parts.add(field(ch.field()) + " " + dash(ch.from()) + " -> " + dash(ch.to()));
         return String.join("; ", parts);
+    }
+
+    /** A row's field in words of the report's language ({@code row.f.*}; one without words as it is). */
+    static String field(String name) {
+        return io.portaudit.model.L10n.has("row.f." + name) ? io.portaudit.model.L10n.t("row.f." + name) : name;
     }
 
     private static String dash(String s) {

@@ -1,5 +1,6 @@
 package io.portaudit.report;
 
+import io.portaudit.model.L10n;
 import io.portaudit.model.Text;
 import io.portaudit.audit.AuditResult;
 import io.portaudit.audit.FindingCatalog;
@@ -38,8 +39,7 @@ public final class JunitReport {
                 failures++;
                 StringBuilder body = new StringBuilder();
                 for (Gate.Gated g : failing) body.append(text(g.finding())).append('\n');
-                cases.append("      <failure message=\"").append(xml(failing.size() + " " + id + " finding(s) at or above "
-                        + r.outcome().failOn().label())).append("\" type=\"").append(xml(id)).append("\">")
+                cases.append("      <failure message=\"").append(xml(L10n.t("junit.failing", failing.size(), id, r.outcome().failOn().label()))).append("\" type=\"").append(xml(id)).append("\">")
                         .append(xml(body.toString())).append("</failure>\n");
             } else if (notRun != null) {
                 // a check whose view or probe did not run is not a pass
@@ -47,7 +47,7 @@ public final class JunitReport {
                 cases.append("      <skipped message=\"").append(xml(notRun)).append("\"/>\n");
             } else if (!gated) {
                 skipped++;
-                cases.append("      <skipped message=\"the policy does not gate on ").append(xml(id)).append("\"/>\n");
+                cases.append("      <skipped message=\"").append(xml(L10n.t("junit.notgated", id))).append("\"/>\n");
             }
             cases.append("    </testcase>\n");
         }
@@ -62,13 +62,13 @@ public final class JunitReport {
             tests++;
             failures++;
             cases.append("    <testcase classname=\"").append(xml(suite)).append("\" name=\"collection-complete\" time=\"0\">\n")
-                    .append("      <failure message=\"collection or scan was partial\" type=\"partial\"/>\n    </testcase>\n");
+                    .append("      <failure message=\"").append(xml(L10n.t("junit.partial"))).append("\" type=\"partial\"/>\n    </testcase>\n");
         }
         if (r.unreadable()) {
             tests++;
             failures++;
             cases.append("    <testcase classname=\"").append(xml(suite)).append("\" name=\"input-read\" time=\"0\">\n")
-                    .append("      <failure message=\"input lines could not be read (unparsed-input)\" type=\"incomplete\"/>\n    </testcase>\n");
+                    .append("      <failure message=\"").append(xml(L10n.t("junit.unreadable"))).append("\" type=\"incomplete\"/>\n    </testcase>\n");
         }
         out.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         out.write("<testsuites name=\"portaudit\" tests=\"" + tests + "\" failures=\"" + failures + "\" errors=\"0\" skipped=\"" + skipped + "\">\n");

@@ -1,5 +1,6 @@
 package io.portaudit.report;
 
+import io.portaudit.model.L10n;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -47,7 +48,7 @@ public final class SarifReport {
             res.put("ruleIndex", ids.indexOf(f.id()));
             res.put("level", level(f.severity()));
             StringBuilder msg = new StringBuilder(f.title()).append(". ").append(f.detail() == null ? "" : f.detail());
-            if (!f.remedy().isEmpty()) msg.append(" Fix: ").append(String.join(" ; ", f.remedy()));
+            if (!f.remedy().isEmpty()) msg.append(' ').append(L10n.t("sarif.fix")).append(' ').append(String.join(" ; ", f.remedy()));
             res.put("message", Map.of("text", msg.toString()));
             res.put("locations", List.of(location(r, f)));
             if (g.status() == Gate.Status.ACCEPTED) {

@@ -1,5 +1,6 @@
 package io.portaudit.scan;
 
+import io.portaudit.model.L10n;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portaudit.model.InputText;
@@ -87,7 +88,7 @@ public final class NmapOutputs {
         if (f.isEmpty()) {
             return new ScanImport("unknown", List.of(), List.of(), List.of(),
                     List.of(ParseProblem.error(source, 1, 1, text == null ? "" : Text.lines(text)[0],
-                            "not nmap normal output, nmap XML or portaudit JSON lines")));
+                            L10n.t("pp.scan.format"))));
         }
         return switch (f.get()) {
             case XML -> readXml(source, text);
@@ -119,8 +120,7 @@ public final class NmapOutputs {
             int ctl = control(line);
             if (ctl >= 0) {
                 // a damaged line: said with its column, then read with the byte as a separator so a port is not lost
-                problems.add(ParseProblem.error(source, no, ctl + 1, line, String.format("control byte 0x%02x: the line is damaged; read "
-                        + "with it as a separator", (int) line.charAt(ctl))));
+                problems.add(ParseProblem.error(source, no, ctl + 1, line, L10n.t("pp.scan.control", String.format("0x%02x", (int) line.charAt(ctl)))));
                 line = line.replaceAll("[\\x00-\\x08\\x0a-\\x1f\\x7f]", " ");
             }
             if ((m = REPORT.matcher(line)).find() || (m = INTERESTING.matcher(line)).find()) {
@@ -137,7 +137,7 @@ public final class NmapOutputs {
                     Matcher n = NOT_SHOWN.matcher(part.trim());
                     PortState s = n.matches() ? PortState.parse(n.group(2)) : null;
                     if (s == null) {
-                        problems.add(ParseProblem.warning(source, no, line.indexOf(part.trim()) + 1, line, "cannot read this 'Not shown' part"));
+                        problems.add(ParseProblem.warning(source, no, line.indexOf(part.trim()) + 1, line, L10n.t("pp.scan.notshown")));
                         continue;
                     }
                     Protocol proto = n.group(3) == null || n.group(3).contains("/") ? null : Protocol.parse(n.group(3));
@@ -163,12 +163,12 @@ public final class NmapOutputs {
                 Protocol proto = Protocol.parse(m.group(2));
                 PortState s = PortState.parse(m.group(3));
                 if (proto == null || port < 1 || port > 65535) {
-                    problems.add(ParseProblem.warning(source, no, 1, line, "unsupported port line (only tcp/udp 1-65535)"));
+                    problems.add(ParseProblem.warning(source, no, 1, line, L10n.t("pp.scan.unsupported")));
                     continue;
                 }
                 if (s == null) {
                     problems.add(ParseProblem.error(source, no, line.indexOf(m.group(3)) + 1, line,
-                            "unknown port state '" + m.group(3) + "' (read as possibly open)"));
+                            L10n.t("pp.scan.state", m.group(3))));
                     s = PortState.OPEN_FILTERED;
                 }
                 String service = m.group(4);
@@ -205,7 +205,7 @@ public final class NmapOutputs {
             }
             if (sawHeader && (Character.isDigit(line.charAt(0)) || line.contains("/tcp") || line.contains("/udp"))) {
                 // inside the port table, a line that names a port but cannot be read may hide an open port
-                problems.add(ParseProblem.error(source, no, 1, line, "port line not understood: the port it names is unknown"));
+                problems.add(ParseProblem.error(source, no, 1, line, L10n.t("pp.scan.portline")));
             }
         }
         ParseProblem cut = Text.cutAtEnd(source, text);
@@ -330,7 +330,7 @@ public final class NmapOutputs {
                                 extraCount = Integer.parseInt(a.getValue("count"));
                             } catch (NumberFormatException e) {
                                 extraCount = -1;
-                                problems.add(ParseProblem.warning(source, 0, 0, "", "extraports without a count"));
+                                problems.add(ParseProblem.warning(source, 0, 0, "", L10n.t("pp.scan.extracount")));
                             }
                         }
                         case "extrareasons" -> {
@@ -347,7 +347,7 @@ public final class NmapOutputs {
                             if (ps != null) {
                                 PortSpec spec = PortSpec.parse(ps, io.portaudit.model.ServiceNames.iana());
                                 if (spec.ok()) set = spec.tcp();
-                                else problems.add(ParseProblem.warning(source, 0, 0, ps, "cannot read extrareasons ports"));
+                                else problems.add(ParseProblem.warning(source, 0, 0, ps, L10n.t("pp.scan.extrareasons")));
                             }
                             notShown.add(new NotShown(address, extraState, n, Protocol.parse(a.getValue("proto")), a.getValue("reason"), set));
                         }
@@ -377,11 +377,11 @@ public final class NmapOutputs {
                     Protocol p = Protocol.parse(portProto);
                     PortState s = PortState.parse(state);
                     if (p == null || port < 1 || port > 65535) {
-                        problems.add(ParseProblem.warning(source, 0, 0, portProto + "/" + port, "unsupported port"));
+                        problems.add(ParseProblem.warning(source, 0, 0, portProto + "/" + port, L10n.t("pp.scan.port")));
                         return;
                     }
                     if (s == null) {
-                        problems.add(ParseProblem.error(source, 0, 0, String.valueOf(state), "unknown port state (read as possibly open)"));
+                        problems.add(ParseProblem.error(source, 0, 0, String.valueOf(state), L10n.t("pp.scan.state.xml")));
                         s = PortState.OPEN_FILTERED;
                     }
                     ports.add(new PortResult(address == null ? "" : address, p, port, s, reason, service, product, version, extraInfo, tunnel,
@@ -389,16 +389,15 @@ public final class NmapOutputs {
                 }
             });
         } catch (EntityDeclared e) {
-            problems.add(ParseProblem.error(source, e.line, e.column, "", "DOCTYPE refused: it declares the entity '"
-                    + Text.printable(e.name, 40) + "' (nmap never does; an entity-expansion bomb or an XXE attempt); nothing read"));
+            problems.add(ParseProblem.error(source, e.line, e.column, "", L10n.t("pp.xml.doctype", Text.printable(e.name, 40))));
         } catch (SAXParseException e) {
             // the JDK's own limits (entity expansions, entity sizes, element depth) are named as such
             boolean limit = e.getMessage() != null && e.getMessage().contains("JAXP0");
             problems.add(ParseProblem.error(source, e.getLineNumber(), e.getColumnNumber(), "", limit
-                    ? "XML refused: a parser limit was exceeded (" + e.getMessage() + ")"
-                    : "XML is not well-formed (partial file?): " + e.getMessage()));
+                    ? L10n.t("pp.xml.limit", e.getMessage())
+                    : L10n.t("pp.xml.notwellformed", e.getMessage())));
         } catch (Exception e) {
-            problems.add(ParseProblem.error(source, 0, 0, "", "cannot read XML: " + e.getMessage()));
+            problems.add(ParseProblem.error(source, 0, 0, "", L10n.t("pp.xml.cannot", e.getMessage())));
         }
         return new ScanImport(XML, ports, notShown, up, problems.list());
     }
@@ -436,7 +435,7 @@ public final class NmapOutputs {
                     PortState s = PortState.parse(n.path("state").asText());
                     int port = n.path("port").asInt(-1);
                     if (p == null || s == null || port < 1 || port > 65535) {
-                        problems.add(ParseProblem.error(source, i + 1, 1, l, "port line without valid protocol/port/state"));
+                        problems.add(ParseProblem.error(source, i + 1, 1, l, L10n.t("pp.jsonl.port")));
                         continue;
                     }
                     // the model's one mapping reads the record back (JsonLinesOutput wrote it with the same)
@@ -448,7 +447,7 @@ public final class NmapOutputs {
                     up.add(n.path("address").asText());
                 }
             } catch (Exception e) {
-                problems.add(ParseProblem.error(source, i + 1, 1, l, "not a JSON object: " + e.getMessage()));
+                problems.add(ParseProblem.error(source, i + 1, 1, l, L10n.t("pp.jsonl.object", e.getMessage())));
             }
         }
         return new ScanImport(JSON_LINES, ports, List.of(), up, problems.list());

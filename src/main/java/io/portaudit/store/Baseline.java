@@ -1,5 +1,6 @@
 package io.portaudit.store;
 
+import io.portaudit.model.L10n;
 import io.portaudit.audit.AuditResult;
 import io.portaudit.audit.FindingCatalog;
 import io.portaudit.audit.Gate;
@@ -23,24 +24,23 @@ public final class Baseline {
         for (Diff.PortChange c : d.ports()) {
             if (c.status() == Diff.Status.SAME || c.status() == Diff.Status.UNKNOWN) continue;
             String what = switch (c.status()) {
-                case NEW -> "not on the golden unit";
-                case GONE -> "on the golden unit, not here";
-                default -> "differs from the golden unit: " + changes(c);
+                case NEW -> L10n.t("base.new");
+                case GONE -> L10n.t("base.gone");
+                default -> L10n.t("base.differs", changes(c));
             };
             List<Evidence> ev = new ArrayList<>();
-            ev.add(new Evidence("baseline", "golden unit (" + golden + "): " + (c.a() == null ? "no row" : c.a().summary()), model));
-            ev.add(new Evidence("baseline", "this unit: " + (c.b() == null ? "no row" : c.b().summary()), model));
-            out.add(new Finding(ID, severity, c.protocol().label() + "/" + c.port() + " (" + c.family().label() + ") " + what,
-                    c.protocol(), c.family(), PortRange.of(c.port()), "baseline " + model + ": " + c.status().label(), ev,
-                    List.of("make this unit match the golden unit (portaudit diff " + golden + " DEVICE@latest shows how), or, if this unit "
-                            + "is right, make it the baseline: portaudit baseline set " + model + " DEVICE@latest")));
+            ev.add(new Evidence("baseline", L10n.t("base.ev.golden", golden, c.a() == null ? L10n.t("base.norow") : c.a().summary()), model));
+            ev.add(new Evidence("baseline", L10n.t("base.ev.this", c.b() == null ? L10n.t("base.norow") : c.b().summary()), model));
+            out.add(new Finding(ID, severity, L10n.t("base.title", c.protocol().label() + "/" + c.port(), c.family().label(), what),
+                    c.protocol(), c.family(), PortRange.of(c.port()), L10n.t("base.detail", model, c.status().label()), ev,
+                    List.of(L10n.t("base.fix", "portaudit diff " + golden + " DEVICE@latest", "portaudit baseline set " + model + " DEVICE@latest"))));
         }
         return out;
     }
 
     private static String changes(Diff.PortChange c) {
         List<String> parts = new ArrayList<>();
-        for (Diff.Change ch : c.changes()) parts.add(ch.field() + " " + (ch.from() == null ? "-" : ch.from()) + " -> " + (ch.to() == null ? "-" : ch.to()));
+        for (Diff.Change ch : c.changes()) parts.add(io.portaudit.report.DiffReport.field(ch.field()) + " " + (ch.from() == null ? "-" : ch.from()) + " -> " + (ch.to() == null ? "-" : ch.to()));
         return String.join("; ", parts);
     }
 
@@ -55,7 +55,7 @@ public final class Baseline {
         // keep what --accept-unreadable accepted
         java.util.Map<Finding, Gate.Gated> accepted = new java.util.HashMap<>();
         for (Gate.Gated g : r.outcome().findings()) {
-            if (g.status() == Gate.Status.ACCEPTED && g.note() != null && g.note().contains("--accept-unreadable")) accepted.put(g.finding(), g);
+            if (g.status() == Gate.Status.ACCEPTED && g.note() != null && L10n.render(g.note(), L10n.Lang.EN).contains("--accept-unreadable")) accepted.put(g.finding(), g);
         }
         if (!accepted.isEmpty()) {
             List<Gate.Gated> kept = new ArrayList<>();

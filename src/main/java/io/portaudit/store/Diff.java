@@ -1,5 +1,6 @@
 package io.portaudit.store;
 
+import io.portaudit.model.L10n;
 import io.portaudit.model.AddressFamily;
 import io.portaudit.model.Protocol;
 import java.util.ArrayList;
@@ -55,10 +56,11 @@ public record Diff(String labelA, String labelB, List<PortChange> ports, List<Fi
         }
 
         public String summary() {
-            StringBuilder sb = new StringBuilder(exposed ? "exposed" : live ? "listening" : "not listening");
+            // the words in the report's language (the values are the device's and portaudit's own terms)
+            StringBuilder sb = new StringBuilder(L10n.t(exposed ? "row.exposed" : live ? "row.listening" : "row.notlistening"));
             for (var e : fields().entrySet()) {
                 if (e.getKey().equals("exposed") || e.getValue() == null || e.getValue().isEmpty()) continue;
-                sb.append("  ").append(e.getKey()).append(' ').append(e.getValue());
+                sb.append("  ").append(L10n.t("row.f." + e.getKey())).append(' ').append(e.getValue());
             }
             return sb.toString();
         }
