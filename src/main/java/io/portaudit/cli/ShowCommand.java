@@ -75,6 +75,11 @@ public final class ShowCommand implements Callable<Integer> {
                                 w == spec.commandLine().getOut() ? common.verbosity() : Math.max(0, common.verbosity()));
                         return;
                     }
+                    if (format.equals("json") && r != null && r.texts() != null && !sameLanguage(document, r)) {
+                        // stored in another language: written again from its language-neutral texts, in the reader's
+                        w.print(io.portaudit.audit.AuditJson.write(r));
+                        return;
+                    }
                     if (format.equals("json")) {
                         w.print(document);
                         if (!document.endsWith("\n")) w.println();
@@ -99,5 +104,14 @@ public final class ShowCommand implements Callable<Integer> {
 
     private static String p(String s) {
         return Text.printable(s == null ? "-" : s, 200);
+    }
+
+    /** Whether the stored document is in the language {@code r} was read in (its {@code lang}). */
+    private static boolean sameLanguage(String document, io.portaudit.audit.AuditResult r) {
+        try {
+            return io.portaudit.audit.AuditJson.mapper().readTree(document).path("lang").asText("").equals(r.texts().lang().tag());
+        } catch (IOException e) {
+            return true;
+        }
     }
 }

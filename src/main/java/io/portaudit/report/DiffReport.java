@@ -90,7 +90,7 @@ public final class DiffReport {
     }
 
     /** A row's field in words of the report's language ({@code row.f.*}; one without words as it is). */
-    static String field(String name) {
+    public static String field(String name) {
         return io.portaudit.model.L10n.has("row.f." + name) ? io.portaudit.model.L10n.t("row.f." + name) : name;
     }
 
