@@ -67,7 +67,9 @@ public record StoreLocation(Kind kind, String jdbcUrl, Path file, String display
             props.setProperty("ApplicationName", "portaudit");
             return new StoreLocation(Kind.POSTGRESQL, url, null, redact(url), props, false);
         }
-        if (url.startsWith("jdbc:") || url.startsWith("postgresql:") || url.startsWith("postgres:")) {
+        // a URL of another scheme (sqlite:/x.db, file:..., postgres://...) is refused, not taken as a relative path
+        // (which made a directory named "sqlite:")
+        if (url.startsWith("jdbc:") || url.matches("(?i)(sqlite3?|file|postgres(ql)?|mysql|mariadb|https?):.*")) {
             throw new StoreException("--store " + redact(url) + ": unsupported; give a file, jdbc:sqlite:FILE or jdbc:postgresql://host[:port]/db", 2);
         }
         Path p = Path.of(url).toAbsolutePath();

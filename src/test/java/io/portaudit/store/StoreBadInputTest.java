@@ -26,12 +26,14 @@ class StoreBadInputTest {
             closed = s.getLocalPort();
         }
         for (String url : new String[] {"jdbc:postgresql://127.0.0.1:" + closed + "/nothing?user=x&password=secret", tmp.toString(),
-                "jdbc:mysql://host/db"}) {
+                "jdbc:mysql://host/db", "sqlite:" + tmp.resolve("s.db"), "postgres://127.0.0.1/x"}) {
             MainTest.Run r = Cli.run(Cli.fw1(url));
             assertThat(r.exit()).as(url + "\n" + r.err()).isEqualTo(2);
             assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
             assertThat(r.err()).doesNotContain("secret").doesNotContain("Exception");
-            if (!url.startsWith("jdbc:mysql")) assertThat(r.out()).as(url).containsPattern("(?m)^(PASS|FAIL)  "); // -q: the verdict
+            assertThat(tmp.resolve("sqlite:")).doesNotExist();
+            assertThat(Path.of("sqlite:")).doesNotExist();
+            if (url.startsWith("jdbc:postgresql") || url.equals(tmp.toString())) assertThat(r.out()).as(url).containsPattern("(?m)^(PASS|FAIL)  "); // -q: the verdict
         }
         Path notDb = Files.writeString(tmp.resolve("notes.txt"), "not a database\n".repeat(10));
         MainTest.Run r = Cli.run(Cli.fw1(notDb.toString()));
