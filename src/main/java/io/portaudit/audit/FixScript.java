@@ -348,14 +348,14 @@ public final class FixScript {
         }
         sb.append(PRELUDE);
         boolean ipt = plans.stream().anyMatch(p -> p.backend.kind() == Kind.IPTABLES);
-        if (ipt) sb.append(IPTABLES_FUNCTIONS);
-        sb.append("\n# ---- 1. build and check every change; nothing is applied yet\n");
+        if (ipt) sb.append(commented(IPTABLES_FUNCTIONS));
+        sb.append("\n# ---- ").append(L10n.t("fix.step1")).append('\n');
         for (Plan p : plans) {
             if (p.backend.kind() == Kind.IPTABLES) buildIptables(sb, p);
         }
         List<Plan> nftPlans = plans.stream().filter(p -> p.backend.kind() == Kind.NFT).toList();
         if (!nftPlans.isEmpty()) buildNft(sb, nftPlans);
-        sb.append("\n# ---- 2. apply (each family in one atomic load)\n");
+        sb.append("\n# ---- ").append(L10n.t("fix.step2")).append('\n');
         for (Plan p : plans) {
             if (p.backend.kind() == Kind.IPTABLES) {
                 String v = tag(p);
@@ -397,6 +397,21 @@ public final class FixScript {
         return p.family == AddressFamily.IPV6 ? "ip6tables" : "iptables";
     }
 
+    private static final java.util.regex.Pattern COMMENT_KEY = java.util.regex.Pattern.compile("(?m)^([ \t]*)# \\{\\{([a-z0-9.]+)}}$");
+
+    /** {@code block} with each {@code # {{key}}} line replaced by the message, a comment line per line, in the report's language. */
+    static String commented(String block) {
+        java.util.regex.Matcher m = COMMENT_KEY.matcher(block);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            StringBuilder lines = new StringBuilder();
+            for (String line : L10n.t(m.group(2)).split("\n")) lines.append(lines.isEmpty() ? "" : "\n").append(m.group(1)).append("# ").append(line);
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(lines.toString()));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
     private static final String PRELUDE = """
             set -u
             umask 077
@@ -410,7 +425,7 @@ public final class FixScript {
             """;
 
     private static final String IPTABLES_FUNCTIONS = """
-            # pa_tool NAME BACKEND: the iptables command for the backend the collected ruleset came from
+            # {{fix.fn.tool}}
             pa_tool() {
                 case $2 in nf_tables) c=$1-nft ;; legacy) c=$1-legacy ;; *) c=$1 ;; esac
                 if command -v "$c-save" >/dev/null 2>&1 && command -v "$c-restore" >/dev/null 2>&1; then echo "$c"; return 0; fi
@@ -423,9 +438,7 @@ public final class FixScript {
                 esac
                 return 1
             }
-            # pa_edit DELETIONS OWN_RULES < iptables-save -t filter > the new filter table:
-            # drops comments, deletes the lines listed in DELETIONS, (re)writes the chain portaudit-fix and its jump as the
-            # first rule of INPUT. Lines are compared whole: a rule is deleted only by its exact specification.
+            # {{fix.fn.edit}}
             pa_edit() {
                 awk -v D="$1" -v A="$2" -v C="portaudit-fix" '
                     function emit(  i) {
@@ -450,7 +463,7 @@ public final class FixScript {
                         for (l in del) if (!(l in found)) print "portaudit fix: already absent (or written differently on the device), left as it is: " l > "/dev/stderr"
                     }'
             }
-            # pa_canon < table: one line per chain declaration and rule, rules numbered within their chain, sorted
+            # {{fix.fn.canon}}
             pa_canon() {
                 awk '/^#/ { next }
                      /^:/ { sub(/\\[[0-9]+:[0-9]+\\]$/, "[0:0]"); print "1 " $0; next }

@@ -1,5 +1,6 @@
 package io.portaudit.report;
 
+import io.portaudit.model.L10n;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -54,11 +55,11 @@ public final class DiffReport {
                 case NEW -> out.println("+" + port + " " + p(c.b().summary()));
                 case GONE -> out.println("-" + port + " " + p(c.a().summary()));
                 case CHANGED -> {
-                    out.println("-" + port + " " + p(c.a() == null ? "(no row)" : c.a().summary()));
-                    out.println("+" + port + " " + p(c.b() == null ? "(no row)" : c.b().summary()));
-                    out.println("  " + " ".repeat(16) + " changed: " + p(changes(c)));
+                    out.println("-" + port + " " + p(c.a() == null ? L10n.t("diff.norow") : c.a().summary()));
+                    out.println("+" + port + " " + p(c.b() == null ? L10n.t("diff.norow") : c.b().summary()));
+                    out.println("  " + " ".repeat(16) + " " + L10n.t("diff.changed") + " " + p(changes(c)));
                 }
-                case UNKNOWN -> out.println("?" + port + " unknown: " + c.why());
+                case UNKNOWN -> out.println("?" + port + " " + L10n.t("diff.unknown") + " " + c.why());
                 case SAME -> {
                     if (all) out.println(" " + port + " " + p(c.b() == null ? "" : c.b().summary()));
                 }
@@ -68,18 +69,21 @@ public final class DiffReport {
         for (Diff.FindingChange f : d.findings()) {
             if (f.status().equals("still") && !all) continue;
             if (!header) {
-                out.println("findings:");
+                out.println(L10n.t("diff.findings"));
                 header = true;
             }
             String mark = switch (f.status()) { case "new" -> "+"; case "resolved" -> "-"; case "unknown" -> "?"; default -> " "; };
             out.println(mark + String.format("%-26s %-18s %-8s %s", p(f.id()), p(f.ports()), p(f.severity()), f.status()));
         }
-        out.println(d.different()
-                ? String.format("%d new, %d gone, %d changed, %d same, %d unknown ports; %d new, %d resolved findings",
-                        d.count(Diff.Status.NEW), d.count(Diff.Status.GONE), d.count(Diff.Status.CHANGED), d.count(Diff.Status.SAME),
-                        d.count(Diff.Status.UNKNOWN), d.findings().stream().filter(f -> f.status().equals("new")).count(),
-                        d.findings().stream().filter(f -> f.status().equals("resolved")).count())
-                : "no differences (" + d.count(Diff.Status.SAME) + " same, " + d.count(Diff.Status.UNKNOWN) + " unknown ports)");
+        out.println(d.different() ? counts(d)
+                : L10n.t("diff.nodiff", d.count(Diff.Status.SAME), d.count(Diff.Status.UNKNOWN)));
+    }
+
+    /** {@code 1 new, 0 gone, ... ports; 1 new, 0 resolved findings} in the report's language. */
+    public static String counts(Diff d) {
+        return L10n.t("diff.counts", d.count(Diff.Status.NEW), d.count(Diff.Status.GONE), d.count(Diff.Status.CHANGED),
+                d.count(Diff.Status.SAME), d.count(Diff.Status.UNKNOWN), d.findings().stream().filter(f -> f.status().equals("new")).count(),
+                d.findings().stream().filter(f -> f.status().equals("resolved")).count());
     }
 
     /** What changed on a port: {@code field from -> to; ...}. */
@@ -148,7 +152,7 @@ public final class DiffReport {
         out.println("A: " + md(d.labelA()) + "  ");
         out.println("B: " + md(d.labelB()));
         out.println();
-        out.println("| port | status | A | B | what changed |");
+        out.println("| " + L10n.t("diff.col.port") + " | " + L10n.t("diff.col.status") + " | A | B | " + L10n.t("diff.col.what") + " |");
         out.println("|---|---|---|---|---|");
         for (Diff.PortChange c : d.ports()) {
             if (c.status() == Diff.Status.SAME && !all) continue;
@@ -156,7 +160,8 @@ public final class DiffReport {
                     + md(c.b() == null ? "" : c.b().summary()) + " | " + md(c.status() == Diff.Status.UNKNOWN ? c.why() : changes(c)) + " |");
         }
         out.println();
-        out.println("| finding | ports | severity | status |");
+        out.println("| " + L10n.t("diff.col.finding") + " | " + L10n.t("diff.col.ports") + " | " + L10n.t("diff.col.severity") + " | "
+                + L10n.t("diff.col.status") + " |");
         out.println("|---|---|---|---|");
         for (Diff.FindingChange f : d.findings()) {
             if (f.status().equals("still") && !all) continue;

@@ -1,5 +1,6 @@
 package io.portaudit.report;
 
+import io.portaudit.model.L10n;
 import io.portaudit.audit.AuditJson;
 import io.portaudit.audit.AuditResult;
 import io.portaudit.model.Text;
@@ -103,10 +104,7 @@ public final class SinceSection {
     }
 
     static String counts(Diff d) {
-        return String.format("%d new, %d gone, %d changed, %d same, %d unknown ports; %d new, %d resolved findings",
-                d.count(Diff.Status.NEW), d.count(Diff.Status.GONE), d.count(Diff.Status.CHANGED), d.count(Diff.Status.SAME),
-                d.count(Diff.Status.UNKNOWN), d.findings().stream().filter(f -> f.status().equals("new")).count(),
-                d.findings().stream().filter(f -> f.status().equals("resolved")).count());
+        return DiffReport.counts(d);
     }
 
     private static final Pattern SUITES = Pattern.compile("<testsuites name=\"portaudit\" tests=\"(\\d+)\"([^>]*?) skipped=\"(\\d+)\">");
@@ -137,7 +135,7 @@ public final class SinceSection {
                     .append(Text.markup(f.id() + " " + f.ports() + " " + f.status(), true)).append("\" time=\"0\">");
             if (f.status().equals("unknown")) {
                 skipped++;
-                cases.append("<skipped message=\"not covered by one side\"/>");
+                cases.append("<skipped message=\"").append(Text.markup(L10n.t("diff.notcovered"), true)).append("\"/>");
             }
             cases.append("</testcase>\n");
         }

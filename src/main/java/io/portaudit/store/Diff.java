@@ -97,7 +97,7 @@ public record Diff(String labelA, String labelB, List<PortChange> ports, List<Fi
             boolean ca = a.coverage().covers(proto, fam, port);
             boolean cb = b.coverage().covers(proto, fam, port);
             if (!ca || !cb) {
-                String why = !ca && !cb ? "covered by neither" : !ca ? "not covered by A" : "not covered by B";
+                String why = L10n.t(!ca && !cb ? "diff.why.neither" : !ca ? "diff.why.a" : "diff.why.b");
                 out.add(new PortChange(proto, fam, port, Status.UNKNOWN, why, sa, sb, List.of()));
                 continue;
             }

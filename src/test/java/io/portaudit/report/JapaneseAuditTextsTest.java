@@ -179,6 +179,9 @@ class JapaneseAuditTextsTest {
         // what the test is about is there: parse problems, deviations from the baseline, the section since, the fix script
         assertThat(text).contains("読み取れない", "frobnicate", "基準機", "改行がありません", "許可する可能性がある");
         assertThat(english(text, device)).as("English left in the Japanese text report").isEmpty();
+        // the section changed since the golden unit's audit, its counts and its rows in words of the report's language
+        assertThat(text).contains("ポート: 新規", "待ち受けなし", "FW判定");
+        assertThat(visible(Files.readString(html))).contains("ポート: 新規", "変更内容");
         assertThat(english(visible(Files.readString(html)), device)).as("HTML").isEmpty();
         assertThat(english(Files.readString(md).replace("\\", ""), device)).as("Markdown").isEmpty();
         JsonNode doc = JSON.readTree(Files.readString(json));
@@ -194,8 +197,8 @@ class JapaneseAuditTextsTest {
         while (messages.find()) jm.append(messages.group(1).replace("&apos;", "'").replace("&quot;", "\"").replace("&amp;", "&")).append('\n');
         assertThat(english(jm.toString(), device)).as("JUnit").isEmpty();
         // the fix script's comments (its commands and what it echoes on the device stay as they are)
-        // its header: what the script does, closes and cannot close (the comments on its shell functions, below, are English)
-        String comments = String.join("\n", Files.readAllLines(fix).stream().takeWhile(l -> !l.isEmpty()).filter(l -> l.startsWith("# ")).toList());
+        // every comment: the header (what the script does, closes and cannot close) and those on its steps and functions
+        String comments = String.join("\n", Files.readAllLines(fix).stream().map(String::strip).filter(l -> l.startsWith("# ")).toList());
         assertThat(comments).contains("実行前に必ず内容を確認してください");
         assertThat(english(comments, device)).as("fix script comments").isEmpty();
     }
