@@ -31,7 +31,7 @@ final class SqliteNative {
         try {
             Path dir = cacheDir(System.getenv());
             if (dir == null) return;
-            String folder = org.sqlite.util.LibraryLoaderUtil.getNativeLibResourcePath();
+            String folder = resourceFolder();
             String name = org.sqlite.util.LibraryLoaderUtil.getNativeLibName();
             URL url = SqliteNative.class.getResource(folder + "/" + name);
             if (url == null) return;
@@ -61,6 +61,25 @@ final class SqliteNative {
         } catch (IOException | RuntimeException | LinkageError e) {
             // the driver's own way still works
         }
+    }
+
+    /**
+     * The jar folder of the library for this platform, as the driver names it. The driver's own answer
+     * ({@code LibraryLoaderUtil.getNativeLibResourcePath}) runs {@code uname -o} in a child process to rule out Termux, a
+     * fork that costs every short run (diff, history) tens of milliseconds; on Linux x86_64 and aarch64 outside Android
+     * the folder is known without it.
+     */
+    static String resourceFolder() {
+        String arch = switch (System.getProperty("os.arch", "")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64" -> "aarch64";
+            default -> null;
+        };
+        boolean android = System.getProperty("java.runtime.name", "").toLowerCase(java.util.Locale.ROOT).contains("android")
+                || System.getenv("TERMUX_VERSION") != null || System.getenv().getOrDefault("PREFIX", "").contains("com.termux")
+                || org.sqlite.util.OSInfo.isAndroidRuntime();
+        if (!"Linux".equals(System.getProperty("os.name")) || arch == null || android) return org.sqlite.util.LibraryLoaderUtil.getNativeLibResourcePath();
+        return "/org/sqlite/native/" + (org.sqlite.util.OSInfo.isMusl() ? "Linux-Musl" : "Linux") + "/" + arch;
     }
 
     /** Where the library is kept; null when there is no home to keep it in. */

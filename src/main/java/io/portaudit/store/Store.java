@@ -39,7 +39,7 @@ import java.util.Properties;
  */
 public final class Store implements AutoCloseable {
     /** The schema version this program writes (the highest migration). */
-    public static final int SCHEMA = 4;
+    public static final int SCHEMA = 5;
     /** How long a writer waits for another writer's transaction on SQLite. */
     public static final int BUSY_TIMEOUT_MS = 15_000;
 
@@ -264,8 +264,8 @@ public final class Store implements AutoCloseable {
             long deviceId = upsertDevice(id, key, collected);
             long auditId;
             try (PreparedStatement ps = db.prepareStatement("INSERT INTO audits (device_id, content_hash, recorded_at, collected_at, source, host, model, "
-                    + "firmware, addresses, result, exit_code, findings, failing, exposed, schema_version, coverage, document) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                    + "firmware, addresses, result, exit_code, findings, failing, exposed, schema_version, coverage, document, document_gz) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
                 int i = 1;
                 ps.setLong(i++, deviceId);
                 ps.setString(i++, hash);
@@ -278,12 +278,14 @@ public final class Store implements AutoCloseable {
                 ps.setString(i++, id.addresses().isEmpty() ? null : String.join(" ", id.addresses()));
                 ps.setString(i++, facts.result());
                 ps.setInt(i++, facts.exitCode());
-                ps.setInt(i++, facts.findings().size());
-                ps.setInt(i++, (int) facts.findings().stream().filter(f -> f.status().equals("fails")).count());
+                // the findings as the report shows them: merged per port and problem (audit.Merge), not their reasons
+                ps.setInt(i++, shownFindings(doc, false));
+                ps.setInt(i++, shownFindings(doc, true));
                 ps.setInt(i++, (int) facts.exposedCount());
                 ps.setInt(i++, schemaVersion);
                 ps.setString(i++, facts.coverage().toJson());
-                ps.setString(i++, document);
+                ps.setString(i++, "");
+                ps.setBytes(i++, gzip(document));
                 ps.executeUpdate();
                 auditId = generatedKey(ps);
             }
@@ -595,7 +597,11 @@ public final class Store implements AutoCloseable {
     }
 
     public String document(long auditId) {
-        List<String> d = query("SELECT document FROM audits WHERE id = ?", rs -> rs.getString(1), auditId);
+        // document_gz since migration V5; an audit recorded before it keeps its text in document
+        List<String> d = query("SELECT document_gz, document FROM audits WHERE id = ?", rs -> {
+            byte[] gz = rs.getBytes(1);
+            return gz != null ? gunzip(gz, auditId) : rs.getString(2);
+        }, auditId);
         if (d.isEmpty()) throw new StoreException("no audit " + auditId + " in the store", 2);
         return d.get(0);
     }
@@ -616,6 +622,37 @@ public final class Store implements AutoCloseable {
         } catch (SQLException e) {
             throw failure("cannot read the capture", e);
         }
+    }
+
+    /** The result document as stored since V5: gzip, at the fastest level (bench/store's 1,000-port audit: ~540 KB of JSON, ~10 KB gzipped). */
+    static byte[] gzip(String document) {
+        byte[] text = document.getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(Math.max(512, text.length / 16));
+        try (var gz = new java.util.zip.GZIPOutputStream(out, 65536) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            }
+        }) {
+            gz.write(text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private String gunzip(byte[] gz, long auditId) {
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz), 65536)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new StoreException("store " + location.display() + ": audit " + auditId + ": its stored document is damaged: " + e.getMessage(), 3, e);
+        }
+    }
+
+    /** The number of findings the report shows (merged per port and problem), or of those failing the gate. */
+    static int shownFindings(JsonNode doc, boolean failingOnly) {
+        int n = 0;
+        for (JsonNode f : doc.path("findings")) if (!failingOnly || "fails".equals(f.path("status").asText())) n++;
+        return n;
     }
 
     /** The audit's normalized facts, from the store's rows. */
@@ -645,9 +682,10 @@ public final class Store implements AutoCloseable {
         return out;
     }
 
-    /** Devices that have a row for (protocol, port) in any audit. */
+    /** Devices on which (protocol, port) was exposed in any audit (the rows of index ports_exposed). */
     public List<Long> devicesWithPort(Protocol protocol, int port) {
-        return query("SELECT DISTINCT device_id FROM ports WHERE protocol = ? AND port = ? ORDER BY device_id", rs -> rs.getLong(1), protocol.label(), port);
+        return query("SELECT DISTINCT device_id FROM ports WHERE exposed = 1 AND protocol = ? AND port = ? ORDER BY device_id", rs -> rs.getLong(1),
+                protocol.label(), port);
     }
 
     // ---------------------------------------------------------------- reading for the dashboard (portaudit serve)

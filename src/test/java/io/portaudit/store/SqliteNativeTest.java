@@ -21,6 +21,12 @@ class SqliteNativeTest {
     }
 
     @Test
+    void theLibraryFolderIsTheDriversOwnAnswerWithoutItsChildProcess() {
+        assertThat(SqliteNative.resourceFolder()).isEqualTo(org.sqlite.util.LibraryLoaderUtil.getNativeLibResourcePath());
+        assertThat(SqliteNative.class.getResource(SqliteNative.resourceFolder() + "/" + org.sqlite.util.LibraryLoaderUtil.getNativeLibName())).isNotNull();
+    }
+
+    @Test
     void aStoreOpensWithTheCachedLibrary() throws Exception {
         try (Store s = Store.open(StoreLocation.parse(tmp.resolve("s.db").toString(), Map.of()))) {
             assertThat(s.info().audits()).isZero();

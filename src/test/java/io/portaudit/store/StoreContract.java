@@ -496,4 +496,90 @@ abstract class StoreContract {
             assertThat(rows(s, "SELECT MAX(LENGTH(data)) FROM capture_blobs")).isLessThan(100_000);
         }
     }
+
+    /** Migration V5: the document is stored gzipped; an audit stored as text before V5 is still read; the hash still dedups. */
+    @Test
+    void theDocumentIsStoredCompressedAndOlderTextRowsStillRead() throws Exception {
+        String url = newStore();
+        MainTest.Run r = Cli.run(Cli.fw1(url, "--device", "a440", "--json"));
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        try (Store s = Store.open(StoreLocation.parse(url, java.util.Map.of()))) {
+            long id = s.resolve("a440@latest");
+            String text = s.document(id);
+            assertThat(JSON.readTree(text)).isEqualTo(JSON.readTree(r.out()));
+            long[] sizes = s.transaction("read", c -> {
+                try (var ps = c.prepareStatement("SELECT document, document_gz FROM audits WHERE id = ?")) {
+                    ps.setLong(1, id);
+                    try (var rs = ps.executeQuery()) {
+                        rs.next();
+                        return new long[] {rs.getString(1).length(), rs.getBytes(2).length};
+                    }
+                }
+            });
+            assertThat(sizes[0]).isZero();
+            assertThat(sizes[1]).isPositive().isLessThan(text.length() / 4);
+            // the same result again: stored once (the hash is the uncompressed text's)
+            assertThat(s.record(text, null, DeviceIdentity.named("a440"), Instant.now()).stored()).isFalse();
+            // a row as written before V5: the text in document, no document_gz
+            s.transaction("downgrade", c -> {
+                try (var ps = c.prepareStatement("UPDATE audits SET document = ?, document_gz = NULL WHERE id = ?")) {
+                    ps.setString(1, text);
+                    ps.setLong(2, id);
+                    return ps.executeUpdate();
+                }
+            });
+            assertThat(s.document(id)).isEqualTo(text);
+            MainTest.Run show = Cli.run("show", "--store", url, "--json", "a440@latest");
+            assertThat(JSON.readTree(show.out())).as(show.err()).isEqualTo(JSON.readTree(text));
+        }
+    }
+
+    /** A store at schema V3 with an audit in it is brought to the current schema when opened, and the audit reads as before. */
+    @Test
+    void aVersion3StoreIsMigratedAndItsAuditsStillRead() throws Exception {
+        String url = newStore();
+        StoreLocation loc = StoreLocation.parse(url, java.util.Map.of());
+        boolean pg = loc.kind() == StoreLocation.Kind.POSTGRESQL;
+        org.flywaydb.core.Flyway.configure(Store.class.getClassLoader())
+                .dataSource(loc.jdbcUrl(), loc.properties().getProperty("user"), loc.properties().getProperty("password"))
+                .locations("classpath:db/migration").target("3")
+                .placeholders(java.util.Map.of("id_pk", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"))
+                .load().migrate();
+        String doc = Cli.run(Cli.fw1(null, "--json")).out();
+        try (var c = java.sql.DriverManager.getConnection(loc.jdbcUrl(), loc.kind() == StoreLocation.Kind.SQLITE ? new java.util.Properties() : loc.properties());
+             var st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO devices (device_key, name, first_seen, last_seen) VALUES ('name:old', 'old', '2026-01-01T00:00:00.000Z', "
+                    + "'2026-01-01T00:00:00.000Z')");
+            try (var ps = c.prepareStatement("INSERT INTO audits (device_id, content_hash, recorded_at, collected_at, result, exit_code, findings, "
+                    + "failing, exposed, schema_version, coverage, document) SELECT id, ?, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', "
+                    + "'fail', 1, 24, 3, 9, 3, '{}', ? FROM devices")) {
+                ps.setString(1, Store.sha256(doc));
+                ps.setString(2, doc);
+                ps.executeUpdate();
+            }
+        }
+        try (Store s = Store.open(loc)) {
+            assertThat(s.schemaVersion()).isEqualTo(Store.SCHEMA);
+            assertThat(s.document(s.resolve("old@latest"))).isEqualTo(doc);
+            assertThat(s.record(doc, null, DeviceIdentity.named("old"), Instant.now()).stored()).isFalse();
+        }
+    }
+
+    /** history's FINDINGS and FAILING columns count the findings the report shows (merged per port and problem), not their reasons. */
+    @Test
+    void historyCountsTheFindingsTheReportShows() throws Exception {
+        String url = newStore();
+        MainTest.Run r = Cli.run(Cli.fw1(url, "--device", "a440", "--json"));
+        JsonNode doc = JSON.readTree(r.out());
+        int shown = doc.path("findings").size();
+        int reasons = 0;
+        for (JsonNode f : doc.path("findings")) reasons += Math.max(1, f.path("reasons").size());
+        assertThat(reasons).as("the seed's findings merge several reasons").isGreaterThan(shown);
+        MainTest.Run h = Cli.run("history", "--store", url, "a440", "--json");
+        JsonNode audit = JSON.readTree(h.out()).path("devices").get(0).path("audits").get(0);
+        assertThat(audit.path("findings").asInt()).isEqualTo(shown);
+        assertThat(audit.path("failing").asInt()).isEqualTo(doc.path("summary").path("failing").asInt());
+        MainTest.Run text = Cli.run("history", "--store", url, "a440");
+        assertThat(text.out()).containsPattern("(?m)^  [0-9]+ +\\S+ +fail +" + shown + " +" + doc.path("summary").path("failing").asInt() + " ");
+    }
 }
