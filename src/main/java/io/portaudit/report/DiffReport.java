@@ -20,8 +20,11 @@ import java.util.Map;
  */
 public final class DiffReport {
     public static final List<String> FORMATS = List.of("text", "json", "markdown", "md", "html", "junit");
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    /** Made on first use: a text diff (the common case, a short-lived process) never builds an ObjectMapper. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    }
 
     private DiffReport() {}
 
@@ -29,7 +32,7 @@ public final class DiffReport {
         switch (format) {
             case "text" -> text(d, out, all);
             case "json" -> {
-                MAPPER.writeValue(out, tree(d));
+                Json.MAPPER.writeValue(out, tree(d));
                 out.println();
             }
             case "markdown", "md" -> markdown(d, out, all);

@@ -22,7 +22,10 @@ import java.util.List;
  * @param scanFamily null when no scan ran
  */
 public record Coverage(List<String> views, AddressFamily scanFamily, PortSet scanTcp, PortSet scanUdp) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on first use: the stored coverage is read without Jackson ({@link #parse(String)}). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     public Coverage {
         views = List.copyOf(views);
@@ -81,7 +84,7 @@ public record Coverage(List<String> views, AddressFamily scanFamily, PortSet sca
     }
 
     public String toJson() {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         views.forEach(o.putArray("views")::add);
         if (scanFamily != null) {
             ObjectNode s = o.putObject("scan");
@@ -93,8 +96,10 @@ public record Coverage(List<String> views, AddressFamily scanFamily, PortSet sca
     }
 
     public static Coverage parse(String json) {
+        Coverage quick = parseWritten(json);
+        if (quick != null) return quick;
         try {
-            return parse(JSON.readTree(json));
+            return parse(Json.MAPPER.readTree(json));
         } catch (java.io.IOException e) {
             throw new StoreException("stored coverage is not JSON: " + e.getMessage(), 3);
         }
@@ -107,6 +112,27 @@ public record Coverage(List<String> views, AddressFamily scanFamily, PortSet sca
         if (!s.isObject()) return new Coverage(views, null, null, null);
         return new Coverage(views, Facts.family(s.path("family").asText()), portSet(s.path("tcp").asText("")),
                 portSet(s.path("udp").asText("")));
+    }
+
+    private static final java.util.regex.Pattern WRITTEN = java.util.regex.Pattern.compile(
+            "\\{\"views\":\\[((?:\"[a-z-]+\"(?:,\"[a-z-]+\")*)?)\\](?:,\"scan\":\\{\"family\":\"([a-z0-9]+)\",\"tcp\":\"([0-9,-]*)\",\"udp\":\"([0-9,-]*)\"\\})?\\}");
+
+    /**
+     * The coverage exactly as {@link #toJson} writes it ({@code {"views":[...],"scan":{"family":..,"tcp":"1-1000","udp":""}}}),
+     * read without Jackson: diff and history read one per audit, and building an ObjectMapper is a good part of a short
+     * run. Anything else: null (Jackson reads it).
+     */
+    static Coverage parseWritten(String json) {
+        java.util.regex.Matcher m = WRITTEN.matcher(json);
+        if (!m.matches()) return null;
+        List<String> views = new ArrayList<>();
+        if (!m.group(1).isEmpty()) for (String v : m.group(1).split(",")) views.add(v.substring(1, v.length() - 1));
+        if (m.group(2) == null) return new Coverage(views, null, null, null);
+        try {
+            return new Coverage(views, Facts.family(m.group(2)), portSet(m.group(3)), portSet(m.group(4)));
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     static String ports(PortSet s) {

@@ -43,7 +43,10 @@ public final class Store implements AutoCloseable {
     /** How long a writer waits for another writer's transaction on SQLite. */
     public static final int BUSY_TIMEOUT_MS = 15_000;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on first use: diff and history read the store without building an ObjectMapper (tens of ms of a short run). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final StoreLocation location;
@@ -84,7 +87,8 @@ public final class Store implements AutoCloseable {
                 // pragmas given in a jdbc:sqlite: URL win over the defaults
                 String q = loc.jdbcUrl().contains("?") ? loc.jdbcUrl().substring(loc.jdbcUrl().indexOf('?') + 1) : "";
                 for (String kv : q.split("&")) if (kv.contains("=")) props.setProperty(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-                c = DriverManager.getConnection(loc.jdbcUrl(), props);
+                // the driver itself, not DriverManager: its first use loads and initializes every driver in the jar (PostgreSQL's too)
+                c = org.sqlite.JDBC.createConnection(loc.jdbcUrl(), props);
             } else {
                 c = DriverManager.getConnection(loc.jdbcUrl(), loc.properties());
             }
@@ -211,7 +215,7 @@ public final class Store implements AutoCloseable {
         for (int attempt = 0; ; attempt++) {
             long began = System.nanoTime();
             try {
-                return recordOnce(parsed.schemaVersion(), document, facts, hash, identity, now, also);
+                return recordOnce(parsed, document, facts, hash, identity, now, also);
             } catch (RuntimeException e) {
                 rollbackQuietly();
                 throw e;
@@ -231,19 +235,20 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private record Parsed(Facts facts, int schemaVersion) {}
+    /** What recording needs of the document's tree; {@code findings}/{@code failing}: as the report shows them ({@link #shownFindings}). */
+    private record Parsed(Facts facts, int schemaVersion, int findings, int failing) {}
 
     private static Parsed parse(String document, Coverage coverage) {
         JsonNode doc;
         try {
-            doc = JSON.readTree(document);
+            doc = Json.MAPPER.readTree(document);
         } catch (IOException e) {
             throw new StoreException("not JSON: " + e.getMessage(), 2);
         }
-        return new Parsed(Facts.of(doc, coverage), doc.path("schemaVersion").asInt(0));
+        return new Parsed(Facts.of(doc, coverage), doc.path("schemaVersion").asInt(0), shownFindings(doc, false), shownFindings(doc, true));
     }
 
-    private Recorded recordOnce(int schemaVersion, String document, Facts facts, String hash, DeviceIdentity id, Instant now, InTransaction also)
+    private Recorded recordOnce(Parsed parsed, String document, Facts facts, String hash, DeviceIdentity id, Instant now, InTransaction also)
             throws SQLException {
         db.setAutoCommit(false);
         try {
@@ -279,10 +284,10 @@ public final class Store implements AutoCloseable {
                 ps.setString(i++, facts.result());
                 ps.setInt(i++, facts.exitCode());
                 // the findings as the report shows them: merged per port and problem (audit.Merge), not their reasons
-                ps.setInt(i++, shownFindings(doc, false));
-                ps.setInt(i++, shownFindings(doc, true));
+                ps.setInt(i++, parsed.findings());
+                ps.setInt(i++, parsed.failing());
                 ps.setInt(i++, (int) facts.exposedCount());
-                ps.setInt(i++, schemaVersion);
+                ps.setInt(i++, parsed.schemaVersion());
                 ps.setString(i++, facts.coverage().toJson());
                 ps.setString(i++, "");
                 ps.setBytes(i++, gzip(document));
@@ -830,7 +835,7 @@ public final class Store implements AutoCloseable {
 
     /** One audit as an export line ({@link #importLine} reads it back): the device, the coverage, the record time, the result. */
     public String exportLine(Device d, AuditInfo a) throws IOException {
-        ObjectNode line = JSON.createObjectNode();
+        ObjectNode line = Json.MAPPER.createObjectNode();
         line.put("format", "portaudit-store-export");
         line.put("version", 1);
         ObjectNode dev = line.putObject("device");
@@ -844,7 +849,7 @@ public final class Store implements AutoCloseable {
         dev.put("hostname", d.hostname());
         dev.put("addresses", d.addresses());
         line.put("recordedAt", a.recordedAt());
-        line.set("coverage", JSON.readTree(a.coverage().toJson()));
+        line.set("coverage", Json.MAPPER.readTree(a.coverage().toJson()));
         // the stored text, so that the content hash is the same after an import
         line.put("document", document(a.id()));
         // the raw captures kept with it (those over the cap were not kept and are not exported)
@@ -854,15 +859,15 @@ public final class Store implements AutoCloseable {
         } catch (SQLException e) {
             throw failure("cannot read the audit's captures", e);
         }
-        if (!caps.isEmpty()) line.set("captures", JSON.valueToTree(caps));
-        return JSON.writeValueAsString(line);
+        if (!caps.isEmpty()) line.set("captures", Json.MAPPER.valueToTree(caps));
+        return Json.MAPPER.writeValueAsString(line);
     }
 
     /** Imports one export line or one result document; returns what was recorded. */
     public Recorded importLine(String text, DeviceIdentity fallback, Instant now) {
         JsonNode n;
         try {
-            n = JSON.readTree(text);
+            n = Json.MAPPER.readTree(text);
         } catch (IOException e) {
             throw new StoreException("not JSON: " + oneLine(e), 2);
         }
