@@ -54,6 +54,27 @@ class L10nTest {
         assertThat(L10n.lang()).isEqualTo(L10n.Lang.EN);
     }
 
+    /**
+     * No key is defined twice in a file: the later one would silently win (two helpers' blocks once both defined
+     * {@code fix.none}, and the report's "no fix offered" became the fix script's "(none)").
+     */
+    @Test
+    void noKeyIsDefinedTwiceInAFile() throws Exception {
+        for (String file : new String[] {"messages.properties", "messages_ja.properties"}) {
+            Set<String> seen = new TreeSet<>(), twice = new TreeSet<>();
+            try (var in = L10nTest.class.getResourceAsStream("/io/portaudit/i18n/" + file)) {
+                String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                boolean continued = false;
+                for (String line : text.split("\n")) {
+                    boolean key = !continued && !line.isBlank() && !line.startsWith("#") && !line.startsWith("!") && line.indexOf('=') > 0;
+                    if (key && !seen.add(line.substring(0, line.indexOf('=')).strip())) twice.add(line.substring(0, line.indexOf('=')).strip());
+                    continued = line.endsWith("\\") && !line.endsWith("\\\\");
+                }
+            }
+            assertThat(twice).as(file).isEmpty();
+        }
+    }
+
     /** The keys of the Japanese file itself (a ResourceBundle would also show those inherited from the English root). */
     private static Set<String> ownKeys(ResourceBundle ignored) {
         java.util.Properties p = new java.util.Properties();
