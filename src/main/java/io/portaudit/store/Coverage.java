@@ -95,7 +95,24 @@ public record Coverage(List<String> views, AddressFamily scanFamily, PortSet sca
         return o.toString();
     }
 
+    /** Parsed coverages by their stored text: the audits of a fleet share a few (the same views, the same scan ports). */
+    private static final java.util.Map<String, Coverage> PARSED = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Coverage> e) {
+                    return size() > 256;
+                }
+            });
+
     public static Coverage parse(String json) {
+        Coverage c = json == null || json.length() > 65_536 ? null : PARSED.get(json);
+        if (c != null) return c;
+        c = parseText(json);
+        if (json != null && json.length() <= 65_536) PARSED.put(json, c);
+        return c;
+    }
+
+    private static Coverage parseText(String json) {
         Coverage quick = parseWritten(json);
         if (quick != null) return quick;
         try {

@@ -91,7 +91,10 @@ public final class Dashboard {
         DeviceData dd = pool.with(s -> {
             Store.Device d = device(s, id);
             List<Store.AuditInfo> audits = s.audits(id);
-            return new DeviceData(d, audits, s.exposedKeys(id, null, null), audits.isEmpty() ? null : s.document(audits.get(audits.size() - 1).id()));
+            Long last = audits.isEmpty() ? null : audits.get(audits.size() - 1).id();
+            // the latest audit's document only when its read-back is not at hand
+            return new DeviceData(d, audits, s.exposedKeys(id, null, null),
+                    last == null || readbacks.get(String.valueOf(last)) != null ? null : s.document(last));
         });
         List<Store.AuditInfo> audits = dd.audits();
         Lifecycle.Result lc = Lifecycle.of(audits, dd.exposed());
@@ -113,7 +116,7 @@ public final class Dashboard {
         m.put("lifecycle", lc);
         Store.AuditInfo latest = audits.isEmpty() ? null : audits.get(audits.size() - 1);
         m.put("latestAudit", latest == null ? null : latest.id());
-        Readback rb = latest == null ? new Readback(null, null) : readback(dd.latestDocument());
+        Readback rb = latest == null ? new Readback(null, null) : readback(latest.id(), dd::latestDocument);
         m.put("latest", rb.result());
         m.put("latestUnreadable", rb.problem());
         m.put("chart", Svg.chart(exposed, labels, 600, 160));
@@ -138,6 +141,24 @@ public final class Dashboard {
     }
 
     public record Readback(AuditResult result, String problem) {}
+
+    /**
+     * Read-back results by audit id: a stored audit never changes (its document is keyed by its content hash), so the
+     * latest audit of a device is parsed once for its device page, its audit page and their downloads, not per request.
+     */
+    private final WebServer.PageCache<Readback> readbacks = new WebServer.PageCache<>(128);
+
+    Readback readback(long auditId, java.util.function.Supplier<String> document) {
+        Readback r = readbacks.get(String.valueOf(auditId));
+        if (r == null) {
+            String doc = document.get();
+            // dropped from the cache since the caller looked: read the document after all
+            if (doc == null) doc = pool.with(s -> s.document(auditId));
+            r = readback(doc);
+            readbacks.put(String.valueOf(auditId), r);
+        }
+        return r;
+    }
 
     static Readback readback(String document) {
         try {
@@ -189,7 +210,7 @@ public final class Dashboard {
                 if (i + 1 < all.size()) next = all.get(i + 1).id();
             }
             String doc = s.document(id);
-            Readback rb = readback(doc);
+            Readback rb = readback(id, () -> doc);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("audit", new TimelineAudit(a.id(), a.collectedAt(), a.recordedAt(), a.source(), a.firmware(), a.result(), a.exitCode(),
                     a.findings(), a.failing(), a.exposed(), prev));
@@ -265,7 +286,7 @@ public final class Dashboard {
         return pool.with(s -> {
             Store.AuditInfo a = audit(s, id);
             String doc = s.document(id);
-            return new Stored(a, doc, readback(doc));
+            return new Stored(a, doc, readback(id, () -> doc));
         });
     }
 

@@ -48,7 +48,7 @@ public final class WebServer implements AutoCloseable {
     private final Listen listen;
     private final String token;
     private final String cookie;
-    private final PageCache cache = new PageCache(512);
+    private final PageCache<byte[]> cache = new PageCache<>(512);
     private final Map<String, byte[]> assets = new HashMap<>();
 
     private WebServer(Config c, Listen listen) {
@@ -504,23 +504,23 @@ public final class WebServer implements AutoCloseable {
     }
 
     /** A small LRU of rendered answers, keyed by the store's change mark, so a changed store never serves an old page. */
-    static final class PageCache {
-        private final LinkedHashMap<String, byte[]> map;
+    static final class PageCache<V> {
+        private final LinkedHashMap<String, V> map;
 
         PageCache(int max) {
             map = new LinkedHashMap<>(64, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<String, byte[]> e) {
+                protected boolean removeEldestEntry(Map.Entry<String, V> e) {
                     return size() > max;
                 }
             };
         }
 
-        synchronized byte[] get(String k) {
+        synchronized V get(String k) {
             return map.get(k);
         }
 
-        synchronized void put(String k, byte[] v) {
+        synchronized void put(String k, V v) {
             map.put(k, v);
         }
     }

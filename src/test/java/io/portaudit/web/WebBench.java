@@ -146,7 +146,10 @@ public final class WebBench {
 
     /** DEVICES x AUDITS real audits of the seed's 440, varied per device and audit; one transaction each, as the audit command records. */
     static void fill(Path db, int devices, int audits) throws Exception {
-        AuditResult base = WebFixture.audit(WebFixture.T0, WebFixture.seed440());
+        var pasted = WebFixture.pasted(WebFixture.seed440());
+        AuditResult base = WebFixture.audit(WebFixture.T0, pasted);
+        // recorded with its raw captures, as `audit --input ... --store` records it (the same texts: stored once)
+        List<io.portaudit.store.Captures.In> captures = io.portaudit.store.Captures.of(base, pasted);
         ObjectNode template = AuditJson.tree(base);
         Coverage coverage = Coverage.of(base);
         ArrayNode ports = (ArrayNode) template.path("ports");
@@ -164,7 +167,7 @@ public final class WebBench {
                     for (int i = 0; i < ports.size(); i++) if ((i + d + a) % 7 != 0 || i == 0) kept.add(ports.get(i));
                     String text = AuditJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc);
                     s.record(text, coverage, new DeviceIdentity("bench-" + d, "SN-BENCH-" + d, null, null, models[d % 3], "v" + (1 + a / 3) + ".0",
-                            "bench-" + d, List.of("10.77.150." + (d % 250))), at);
+                            "bench-" + d, List.of("10.77.150." + (d % 250))), at, captures, null);
                 }
             }
         }
