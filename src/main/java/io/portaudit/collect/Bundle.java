@@ -1,5 +1,6 @@
 package io.portaudit.collect;
 
+import io.portaudit.model.BoundedRead;
 import io.portaudit.model.DeviceSnapshot;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -10,15 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Reads a bundle written by the {@link CollectScript} into a {@link DeviceSnapshot}, entirely in
- * memory: nothing is extracted to disk, every size and count is bounded, and unsafe entries are
- * rejected.
+ * Reads a bundle written by the {@link CollectScript} (or by hand) into a {@link DeviceSnapshot} as a
+ * stream: nothing is extracted to disk, every size and count is bounded, unsafe entries are rejected,
+ * and only the manifest and the outputs it names are kept (one entry's bytes at a time, as they become
+ * text), so memory grows with what the audit keeps, not with the bundle's size.
  *
  * <p>Format (version {@value #FORMAT_VERSION}): a {@code tar.gz} holding {@code portaudit-bundle/manifest}
  * and one {@code ID.out} / {@code ID.err} pair per entry; or, on a device without tar or gzip, a text
@@ -34,9 +40,13 @@ public final class Bundle {
     /** The line the collect script appends to an entry's stderr when its watchdog ended the command. */
     static final String TIMEOUT_MARK = "portaudit: timed out after ";
 
-    /** Bounds on what a bundle may hold. */
+    /**
+     * Bounds on what a bundle may hold. An entry (so each capture the audit keeps) is bounded by the limit for one
+     * pasted input file, {@link BoundedRead#MAX_BYTES}; past it the bundle is refused naming the entry and the limit
+     * (exit 2), as a pasted file past it is.
+     */
     public record Limits(long maxFileBytes, int maxEntries, long maxEntryBytes, long maxTotalBytes) {
-        public static final Limits DEFAULT = new Limits(64L << 20, 20_000, 64L << 20, 256L << 20);
+        public static final Limits DEFAULT = new Limits(64L << 20, 20_000, BoundedRead.MAX_BYTES, 256L << 20);
     }
 
     private Bundle() {}
@@ -50,17 +60,118 @@ public final class Bundle {
         if (size > limits.maxFileBytes()) {
             throw new BundleException(file + ": bundle too large (" + size + " bytes; limit " + limits.maxFileBytes() + ")");
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in, "bundle:" + file.getFileName(), limits);
+        try {
+            return read(() -> Files.newInputStream(file), "bundle:" + file.getFileName(), limits);
         } catch (BundleException e) {
             throw new BundleException(file + ": " + e.getMessage(), e);
         }
     }
 
-    /** Reads a bundle from a stream (gzip or not, tar or text); {@code source} names it in the snapshot. */
-    public static DeviceSnapshot read(InputStream raw, String source, Limits limits) throws BundleException, IOException {
-        Map<String, byte[]> files;
-        try {
+    /** Opens the bundle's bytes again, from their start: a bundle is read twice. */
+    @FunctionalInterface
+    interface Source {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * Reads a bundle (gzip or not, tar or text) as a stream, in two passes so that memory is bounded by what is kept,
+     * not by the bundle's size: the first checks every entry (names, types, sizes, counts, truncation) and keeps only
+     * the manifest; the second keeps only the outputs the manifest names, each as text as it arrives. Every other
+     * entry is read through a small buffer and dropped. (The collect script's tar may hold the manifest anywhere, and a
+     * text bundle holds it last, so which entries are used is not known before the end of the first pass.)
+     */
+    static DeviceSnapshot read(Source source, String name, Limits limits) throws BundleException, IOException {
+        Manifest first = new Manifest();
+        pass(source, limits, first);
+        if (first.unexpected != null) throw new BundleException("unexpected entry '" + TarStream.printable(first.unexpected) + "': rejected");
+        if (first.manifest == null) throw new BundleException("not a portaudit bundle: no manifest");
+        String[] lines = new String(first.manifest, StandardCharsets.UTF_8).split("\n");
+        String[] head = lines[0].split("\t");
+        if (head.length != 2 || !head[0].equals("portaudit-bundle")) throw new BundleException("corrupt manifest: bad first line");
+        checkVersion(head[1], "manifest");
+        Set<String> wanted = new HashSet<>();
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split("\t", 3);
+            if (f.length >= 2 && f[0].equals("entry") && ENTRY_ID.matcher(f[1]).matches()) {
+                wanted.add(f[1] + ".out");
+                wanted.add(f[1] + ".err");
+            }
+        }
+        Outputs second = new Outputs(wanted);
+        if (!wanted.isEmpty()) {
+            pass(source, limits, second);
+            if (second.manifest == null || !Arrays.equals(first.manifest, second.manifest)) {
+                throw new BundleException("the bundle changed while it was read: read it again once it is complete");
+            }
+        }
+        return toSnapshot(lines, second.texts, name);
+    }
+
+    private static final Pattern ENTRY_ID = Pattern.compile("[0-9]{1,6}");
+
+    /** What a pass does with each plain file of the bundle (names as in the archive, already checked safe). */
+    interface Sink {
+        /** Whether the content of {@code name} is kept; when not, it is read through a small buffer and dropped. */
+        boolean wants(String name);
+
+        /** The content of a wanted entry, whole (bounded by {@link Limits#maxEntryBytes()}). */
+        void accept(String name, byte[] data);
+    }
+
+    /** The name an entry has inside the bundle ({@code portaudit-bundle/} taken off); null for the directory itself. */
+    private static String inner(String name) {
+        if (name.equals("portaudit-bundle")) return null;
+        return name.startsWith(DIR) ? name.substring(DIR.length()) : name;
+    }
+
+    /** The first pass: keeps the manifest, notes the first entry below a subdirectory. */
+    private static final class Manifest implements Sink {
+        byte[] manifest;
+        String unexpected;
+
+        @Override
+        public boolean wants(String name) {
+            String n = inner(name);
+            if (n != null && n.contains("/") && unexpected == null) unexpected = name;
+            return "manifest".equals(n);
+        }
+
+        @Override
+        public void accept(String name, byte[] data) {
+            manifest = data;
+        }
+    }
+
+    /** The second pass: keeps the outputs the manifest names, as text (the raw bytes of one entry at a time). */
+    private static final class Outputs implements Sink {
+        final Set<String> wanted;
+        final Map<String, String> texts = new HashMap<>();
+        byte[] manifest;
+
+        Outputs(Set<String> wanted) {
+            this.wanted = wanted;
+        }
+
+        @Override
+        public boolean wants(String name) {
+            String n = inner(name);
+            return n != null && (n.equals("manifest") || wanted.contains(n));
+        }
+
+        @Override
+        public void accept(String name, byte[] data) {
+            String n = inner(name);
+            if (n.equals("manifest")) {
+                manifest = data;
+            } else {
+                texts.put(n, new String(data, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** One pass over the bundle's bytes: every entry checked, the wanted ones handed to {@code sink}. */
+    private static void pass(Source source, Limits limits, Sink sink) throws BundleException, IOException {
+        try (InputStream raw = source.open()) {
             BufferedInputStream in = new BufferedInputStream(new Bounded(raw, limits.maxFileBytes()), 65536);
             in.mark(4);
             int b0 = in.read();
@@ -77,9 +188,9 @@ public final class Bundle {
             body.reset();
             if (n == 0) throw new BundleException("empty file: not a portaudit bundle");
             if (n == head.length && new String(head, StandardCharsets.ISO_8859_1).equals(TEXT_MAGIC)) {
-                files = readText(body, limits);
+                readText(body, limits, sink);
             } else {
-                files = TarStream.read(body, limits);
+                TarStream.read(body, limits, sink);
             }
         } catch (EOFException e) {
             throw new BundleException("truncated bundle: the compressed data ends early", e);
@@ -88,18 +199,17 @@ public final class Bundle {
         } catch (Bounded.TooLarge e) {
             throw new BundleException("bundle too large: " + e.getMessage(), e);
         }
-        return toSnapshot(files, source);
     }
 
-    private static Map<String, byte[]> readText(InputStream in, Limits limits) throws IOException, BundleException {
+    private static void readText(InputStream in, Limits limits, Sink sink) throws IOException, BundleException {
         String first = line(in);
         String[] v = first.split("\t");
         checkVersion(v.length == 2 ? v[1] : "", "text bundle");
-        Map<String, byte[]> files = new LinkedHashMap<>();
+        Set<String> names = new HashSet<>();
         long total = 0;
         while (true) {
             String l = line(in);
-            if (l == null) return files;
+            if (l == null) return;
             if (l.isEmpty()) continue;
             String[] f = l.split(" ");
             if (f.length != 3 || !f[0].equals("===") || !f[2].matches("[0-9]{1,12}")) {
@@ -107,17 +217,18 @@ public final class Bundle {
             }
             String name = TarStream.safeName(f[1]);
             long size = Long.parseLong(f[2]);
-            if (files.size() >= limits.maxEntries()) throw new BundleException("too many entries (more than " + limits.maxEntries() + ")");
+            if (names.size() >= limits.maxEntries()) throw new BundleException("too many entries (more than " + limits.maxEntries() + ")");
             if (size > limits.maxEntryBytes()) {
                 throw new BundleException("entry '" + name + "' is too large (" + size + " bytes; limit " + limits.maxEntryBytes() + ")");
             }
             total += size;
             if (total > limits.maxTotalBytes()) throw new BundleException("bundle too large: more than " + limits.maxTotalBytes() + " bytes of content");
-            byte[] data = new byte[(int) size];
-            if (!TarStream.readFully(in, data)) throw new BundleException("truncated text bundle: entry '" + name + "' is cut short");
+            byte[] data = TarStream.content(in, size, sink.wants(name));
+            if (data == null) throw new BundleException("truncated text bundle: entry '" + name + "' is cut short");
             int nl = in.read();
             if (nl != '\n') throw new BundleException("corrupt text bundle: entry '" + name + "' is not followed by a newline (wrong size?)");
-            if (files.put(name, data) != null) throw new BundleException("duplicate entry '" + name + "': rejected");
+            if (!names.add(name)) throw new BundleException("duplicate entry '" + name + "': rejected");
+            if (data != TarStream.SKIPPED) sink.accept(name, data);
         }
     }
 
@@ -148,23 +259,8 @@ public final class Bundle {
         if (version < 1) throw new BundleException("corrupt " + what + ": bad format version " + version);
     }
 
-    static DeviceSnapshot toSnapshot(Map<String, byte[]> rawFiles, String source) throws BundleException {
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        for (var it = rawFiles.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            it.remove();
-            String name = e.getKey();
-            if (name.equals("portaudit-bundle")) continue;
-            if (name.startsWith(DIR)) name = name.substring(DIR.length());
-            if (name.contains("/")) throw new BundleException("unexpected entry '" + TarStream.printable(e.getKey()) + "': rejected");
-            files.put(name, e.getValue());
-        }
-        byte[] manifest = files.get("manifest");
-        if (manifest == null) throw new BundleException("not a portaudit bundle: no manifest");
-        String[] lines = new String(manifest, StandardCharsets.UTF_8).split("\n");
-        String[] head = lines[0].split("\t");
-        if (head.length != 2 || !head[0].equals("portaudit-bundle")) throw new BundleException("corrupt manifest: bad first line");
-        checkVersion(head[1], "manifest");
+    /** The snapshot from the manifest's lines (first line checked) and the texts of the outputs it names. */
+    private static DeviceSnapshot toSnapshot(String[] lines, Map<String, String> texts, String source) throws BundleException {
         SnapshotBuilder b = new SnapshotBuilder(source);
         String host = null;
         Instant created = null;
@@ -183,16 +279,15 @@ public final class Bundle {
                     if (!id.matches("[0-9]{1,6}")) throw corrupt(i, "bad entry id");
                     if (!f[2].matches("[A-Za-z0-9_.-]{1,40}")) throw corrupt(i, "bad kind");
                     if (!f[3].matches("[0-9]{1,3}")) throw corrupt(i, "bad exit status");
-                    // taken out of the map as they become text: the raw bytes and their text are never both held
-                    // for the whole bundle (a bundle near the 256 MiB content limit needed twice that)
-                    byte[] out = files.remove(id + ".out");
-                    byte[] err = files.remove(id + ".err");
+                    // taken out of the map as they become captures (an entry named twice has its output once, as before)
+                    String out = texts.remove(id + ".out");
+                    String err = texts.remove(id + ".err");
                     if (out == null) throw corrupt(i, "entry " + id + " has no " + id + ".out");
                     String netns = f[5].equals("-") || f[5].isEmpty() ? null : TarStream.printable(f[5]);
-                    String stderr = err == null ? "" : new String(err, StandardCharsets.UTF_8);
+                    String stderr = err == null ? "" : err;
                     // the script's watchdog ended the command: its exit status is the kill's, its output partial
                     boolean timedOut = stderr.lines().anyMatch(x -> x.startsWith(TIMEOUT_MARK));
-                    b.add(f[2], TarStream.printable(f[6]), timedOut ? null : Integer.parseInt(f[3]), new String(out, StandardCharsets.UTF_8),
+                    b.add(f[2], TarStream.printable(f[6]), timedOut ? null : Integer.parseInt(f[3]), out,
                             stderr, epoch(f, 4, i), netns, timedOut);
                 }
                 default -> b.note("bundle manifest line " + (i + 1) + " ignored: unknown record '" + TarStream.printable(f[0]) + "'");

@@ -4,25 +4,29 @@ import io.portaudit.model.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
- * Reads a ustar/GNU tar stream into memory, never onto disk, accepting only plain files and
+ * Reads a ustar/GNU tar stream, never onto disk, keeping only the entries the caller wants, accepting only plain files and
  * directories with safe relative names. Links, devices, FIFOs, absolute names, {@code ..} components,
  * duplicate names, bad header checksums, truncation and anything past the limits are errors.
  */
 final class TarStream {
     private TarStream() {}
 
-    static Map<String, byte[]> read(InputStream in, Bundle.Limits limits) throws BundleException, IOException {
-        Map<String, byte[]> files = new LinkedHashMap<>();
+    /**
+     * Reads the archive to its end marker, checking every entry; hands the content of each plain file that
+     * {@code sink} wants to it, and reads every other one through a small buffer without keeping it.
+     */
+    static void read(InputStream in, Bundle.Limits limits, Bundle.Sink sink) throws BundleException, IOException {
+        Set<String> names = new HashSet<>();
         byte[] header = new byte[512];
         int entries = 0;
         long total = 0;
         while (true) {
             if (!readFully(in, header)) throw new BundleException("truncated tar: the archive ends without its end marker");
-            if (allZero(header)) return files; // end of archive (a second zero block may follow; not needed)
+            if (allZero(header)) return; // end of archive (a second zero block may follow; not needed)
             if (++entries > limits.maxEntries()) throw new BundleException("too many entries (more than " + limits.maxEntries() + ")");
             verifyChecksum(header);
             String name = cstring(header, 0, 100);
@@ -55,12 +59,35 @@ final class TarStream {
             if (total > limits.maxTotalBytes()) {
                 throw new BundleException("bundle too large: more than " + limits.maxTotalBytes() + " bytes of content");
             }
-            byte[] data = new byte[(int) size];
-            if (!readFully(in, data)) throw new BundleException("truncated tar: " + what + " is cut short");
+            byte[] data = content(in, size, sink.wants(safe));
+            if (data == null) throw new BundleException("truncated tar: " + what + " is cut short");
             int pad = (int) ((512 - size % 512) % 512);
             if (pad > 0 && !readFully(in, new byte[pad])) throw new BundleException("truncated tar: " + what + " is cut short");
-            if (files.put(safe, data) != null) throw new BundleException("duplicate " + what + ": rejected");
+            if (!names.add(safe)) throw new BundleException("duplicate " + what + ": rejected");
+            if (data != SKIPPED) sink.accept(safe, data);
         }
+    }
+
+    /** What {@link #content} returns for an entry it read without keeping. */
+    static final byte[] SKIPPED = new byte[0];
+
+    /**
+     * The next {@code size} bytes of {@code in}: whole when {@code keep}, else read through a small buffer and
+     * dropped ({@link #SKIPPED}); null when the stream ends first.
+     */
+    static byte[] content(InputStream in, long size, boolean keep) throws IOException {
+        if (keep) {
+            byte[] data = new byte[(int) size];
+            return readFully(in, data) ? data : null;
+        }
+        byte[] buf = new byte[(int) Math.min(size, 65536)];
+        for (long left = size; left > 0; ) {
+            // read, not skip: the bounded streams count what is read, and a cut entry is noticed
+            int n = in.read(buf, 0, (int) Math.min(left, buf.length));
+            if (n < 0) return null;
+            left -= n;
+        }
+        return SKIPPED;
     }
 
     /**

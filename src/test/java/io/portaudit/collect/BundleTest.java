@@ -163,6 +163,53 @@ class BundleTest {
     }
 
     @Test
+    void entriesTheManifestDoesNotNameAreCheckedButNotKept() throws Exception {
+        // the manifest last (as in a text bundle), after outputs it does not name: they are dropped, the named ones kept
+        TarBuilder t = new TarBuilder().file("portaudit-bundle/9999.out", "not named\n").file("portaudit-bundle/notes.log", "x\n")
+                .file("portaudit-bundle/0001.out", "Linux\n").file("portaudit-bundle/0002.out", "*filter\n")
+                .file("portaudit-bundle/0003.out", "").file("portaudit-bundle/0004.out", TarBuilder.TCP)
+                .file("portaudit-bundle/0005.out", TarBuilder.OWNERS).file("portaudit-bundle/manifest", TarBuilder.MANIFEST);
+        DeviceSnapshot s = read(t.tarGz());
+        assertThat(s.captures()).extracting(c -> c.kind()).containsExactly("uname", "iptables-save", "proc-net-tcp", "socket-owners");
+        assertThat(s.captures()).noneMatch(c -> c.stdout().contains("not named"));
+        assertThat(s.first("proc-net-tcp").orElseThrow().stdout()).isEqualTo(TarBuilder.TCP);
+        // an entry that is not kept is still read and checked: cut short, duplicated or too large, the bundle is refused
+        byte[] tar = new TarBuilder().file("portaudit-bundle/manifest", TarBuilder.MANIFEST)
+                .entry("portaudit-bundle/9999.out", '0', new byte[100], "", 5000).tar();
+        assertThatThrownBy(() -> read(Arrays.copyOf(tar, tar.length - 1024))).hasMessageContaining("truncated tar: entry 'portaudit-bundle/9999.out' is cut short");
+        assertThatThrownBy(() -> read(validWith().file("portaudit-bundle/x.log", "a").file("portaudit-bundle/x.log", "b").tarGz()))
+                .hasMessageContaining("duplicate entry 'portaudit-bundle/x.log'");
+        Bundle.Limits small = new Bundle.Limits(1 << 20, 100, 1000, 1 << 20);
+        assertThatThrownBy(() -> read(validWith().file("portaudit-bundle/x.log", "y".repeat(1001)).tarGz(), small))
+                .hasMessageContaining("entry 'portaudit-bundle/x.log' is too large (1001 bytes; limit 1000)");
+        String text = "portaudit-bundle-text\t1\n=== 9999.out 100\nshort\n";
+        assertThatThrownBy(() -> read(text.getBytes(StandardCharsets.UTF_8))).hasMessageContaining("truncated text bundle: entry '9999.out'");
+    }
+
+    @Test
+    void theEntryLimitIsThePastedInputLimit() {
+        assertThat(Bundle.Limits.DEFAULT.maxEntryBytes()).isEqualTo(io.portaudit.model.BoundedRead.MAX_BYTES);
+    }
+
+    @Test
+    void aBundleThatChangesBetweenItsTwoReadsIsRefused() {
+        byte[] one = TarBuilder.validBundle().tarGz();
+        byte[] two = new TarBuilder().file("portaudit-bundle/manifest", TarBuilder.MANIFEST.replace("armadillo", "other"))
+                .file("portaudit-bundle/0001.out", "Linux\n").file("portaudit-bundle/0002.out", "").file("portaudit-bundle/0003.out", "")
+                .file("portaudit-bundle/0004.out", "").file("portaudit-bundle/0005.out", "").tarGz();
+        int[] opened = {0};
+        assertThatThrownBy(() -> Bundle.read(() -> new java.io.ByteArrayInputStream(opened[0]++ == 0 ? one : two), "bundle:b", Bundle.Limits.DEFAULT))
+                .isInstanceOf(BundleException.class).hasMessageContaining("changed while it was read");
+        assertThat(opened[0]).isEqualTo(2);
+    }
+
+    private static TarBuilder validWith() {
+        return new TarBuilder().file("portaudit-bundle/manifest", TarBuilder.MANIFEST).file("portaudit-bundle/0001.out", "Linux\n")
+                .file("portaudit-bundle/0002.out", "").file("portaudit-bundle/0003.out", "").file("portaudit-bundle/0004.out", "")
+                .file("portaudit-bundle/0005.out", "");
+    }
+
+    @Test
     void aMissingFileIsAnIoError() {
         assertThatThrownBy(() -> Bundle.read(dir.resolve("nope.tar.gz"))).isInstanceOf(IOException.class);
     }
