@@ -9,6 +9,10 @@
   gen.py proc-tcp N        /proc/net/tcp with N listening sockets
   gen.py bundle MIB        a text bundle (collect-script format) of about MIB MiB: a small netstat and
                            iptables-save, and uname entries of up to 60 MiB each filling the rest
+                           (captures the manifest names: all kept)
+  gen.py bundle-unused MIB a tar.gz bundle (written as a stream) of about MIB MiB of content: the same
+                           netstat and iptables-save, and entries the manifest does not name (numbered
+                           outputs and logs of up to 10 MiB each) filling the rest, before the manifest
 """
 import random
 import sys
@@ -138,11 +142,60 @@ def bundle(mib, r):
         out.write(b"\n")
 
 
+class _Filler:
+    """A file object of `size` bytes of log lines, made as it is read."""
+    LINE = b"Dec  3 17:59:01 armadillo kernel: [12345.678901] eth0: link up, 100Mbps, full-duplex, lpa 0x45E1\n"
+
+    def __init__(self, size):
+        self.left = size
+
+    def read(self, n=-1):
+        n = self.left if n is None or n < 0 else min(n, self.left)
+        reps = n // len(self.LINE) + 1
+        b = (self.LINE * reps)[:n]
+        self.left -= n
+        return b
+
+
+def bundle_unused(mib, r):
+    import gzip
+    import io
+    import tarfile
+    entries = [("netstat", "netstat -tulnp", ("\n".join(netstat(50, r)) + "\n").encode()),
+               ("iptables-save", "iptables-save", ("\n".join(iptables_save(500, r)) + "\n").encode())]
+    manifest = "portaudit-bundle\t1\ncreated\t1700000000\nhost\tbench\n"
+    for i, (kind, cmd, _) in enumerate(entries, 1):
+        manifest += "entry\t%d\t%s\t0\t1700000000\t-\t%s\n" % (i, kind, cmd)
+    manifest += "end\t1700000001\n"
+    gz = gzip.GzipFile(fileobj=sys.stdout.buffer, mode="wb", compresslevel=1, mtime=0)
+    with tarfile.open(fileobj=gz, mode="w|", format=tarfile.USTAR_FORMAT) as t:
+        def add(name, size, f):
+            ti = tarfile.TarInfo(name)
+            ti.size = size
+            ti.mtime = 1700000000
+            t.addfile(ti, f)
+        left = (mib << 20) - sum(len(d) for _, _, d in entries)
+        n = 0
+        while left > 0:
+            size = min(left, 10 << 20)
+            add("portaudit-bundle/%d.out" % (9000 + n) if n % 2 == 0 else "portaudit-bundle/dmesg-%d.log" % n, size, _Filler(size))
+            left -= size
+            n += 1
+        add("portaudit-bundle/manifest", len(manifest), io.BytesIO(manifest.encode()))
+        for i, (_, _, data) in enumerate(entries, 1):
+            add("portaudit-bundle/%d.out" % i, len(data), io.BytesIO(data))
+            add("portaudit-bundle/%d.err" % i, 0, io.BytesIO(b""))
+    gz.close()
+
+
 def main():
     kind, n = sys.argv[1], int(sys.argv[2])
     r = random.Random(42)
     if kind == "bundle":
         bundle(n, r)
+        return
+    if kind == "bundle-unused":
+        bundle_unused(n, r)
         return
     lines = {"iptables-save": iptables_save, "nft": nft, "netstat": netstat, "ss": ss, "proc-tcp": proc_tcp}[kind](n, r)
     sys.stdout.write("\n".join(lines) + "\n")
