@@ -61,27 +61,30 @@ public final class Bundle {
             throw new BundleException(file + ": bundle too large (" + size + " bytes; limit " + limits.maxFileBytes() + ")");
         }
         try {
-            return read(() -> Files.newInputStream(file), "bundle:" + file.getFileName(), limits);
+            // a pipe, a device or /dev/stdin cannot be read twice: one pass, which keeps every numbered output
+            return read(() -> Files.newInputStream(file), Files.isRegularFile(file), "bundle:" + file.getFileName(), limits);
         } catch (BundleException e) {
             throw new BundleException(file + ": " + e.getMessage(), e);
         }
     }
 
-    /** Opens the bundle's bytes again, from their start: a bundle is read twice. */
+    /** Opens the bundle's bytes again, from their start. */
     @FunctionalInterface
     interface Source {
         InputStream open() throws IOException;
     }
 
     /**
-     * Reads a bundle (gzip or not, tar or text) as a stream, in two passes so that memory is bounded by what is kept,
-     * not by the bundle's size: the first checks every entry (names, types, sizes, counts, truncation) and keeps only
-     * the manifest; the second keeps only the outputs the manifest names, each as text as it arrives. Every other
-     * entry is read through a small buffer and dropped. (The collect script's tar may hold the manifest anywhere, and a
-     * text bundle holds it last, so which entries are used is not known before the end of the first pass.)
+     * Reads a bundle (gzip or not, tar or text) as a stream. When it can be read twice ({@code again}: a regular file),
+     * in two passes so that memory is bounded by what is kept, not by the bundle's size: the first checks every entry
+     * (names, types, sizes, counts, truncation) and keeps only the manifest; the second keeps only the outputs the
+     * manifest names, each as text as it arrives. Every other entry is read through a small buffer and dropped. (The
+     * collect script's tar may hold the manifest anywhere, and a text bundle holds it last, so which entries are used
+     * is not known before the end of the first pass.) Read once (a pipe), every entry named like an output
+     * ({@code ID.out}, {@code ID.err}) is kept until the manifest has come, and only those it names after it.
      */
-    static DeviceSnapshot read(Source source, String name, Limits limits) throws BundleException, IOException {
-        Manifest first = new Manifest();
+    static DeviceSnapshot read(Source source, boolean again, String name, Limits limits) throws BundleException, IOException {
+        Manifest first = again ? new Manifest() : new Outputs(null);
         pass(source, limits, first);
         if (first.unexpected != null) throw new BundleException("unexpected entry '" + TarStream.printable(first.unexpected) + "': rejected");
         if (first.manifest == null) throw new BundleException("not a portaudit bundle: no manifest");
@@ -89,14 +92,8 @@ public final class Bundle {
         String[] head = lines[0].split("\t");
         if (head.length != 2 || !head[0].equals("portaudit-bundle")) throw new BundleException("corrupt manifest: bad first line");
         checkVersion(head[1], "manifest");
-        Set<String> wanted = new HashSet<>();
-        for (int i = 1; i < lines.length; i++) {
-            String[] f = lines[i].split("\t", 3);
-            if (f.length >= 2 && f[0].equals("entry") && ENTRY_ID.matcher(f[1]).matches()) {
-                wanted.add(f[1] + ".out");
-                wanted.add(f[1] + ".err");
-            }
-        }
+        if (first instanceof Outputs once) return toSnapshot(lines, once.texts, name);
+        Set<String> wanted = named(first.manifest);
         Outputs second = new Outputs(wanted);
         if (!wanted.isEmpty()) {
             pass(source, limits, second);
@@ -107,7 +104,21 @@ public final class Bundle {
         return toSnapshot(lines, second.texts, name);
     }
 
+    /** The outputs a manifest names ({@code ID.out}, {@code ID.err} of its entry lines), loosely: toSnapshot checks the lines. */
+    private static Set<String> named(byte[] manifest) {
+        Set<String> wanted = new HashSet<>();
+        for (String line : new String(manifest, StandardCharsets.UTF_8).split("\n")) {
+            String[] f = line.split("\t", 3);
+            if (f.length >= 2 && f[0].equals("entry") && ENTRY_ID.matcher(f[1]).matches()) {
+                wanted.add(f[1] + ".out");
+                wanted.add(f[1] + ".err");
+            }
+        }
+        return wanted;
+    }
+
     private static final Pattern ENTRY_ID = Pattern.compile("[0-9]{1,6}");
+    private static final Pattern OUTPUT_NAME = Pattern.compile("[0-9]{1,6}\\.(out|err)");
 
     /** What a pass does with each plain file of the bundle (names as in the archive, already checked safe). */
     interface Sink {
@@ -124,8 +135,8 @@ public final class Bundle {
         return name.startsWith(DIR) ? name.substring(DIR.length()) : name;
     }
 
-    /** The first pass: keeps the manifest, notes the first entry below a subdirectory. */
-    private static final class Manifest implements Sink {
+    /** The first of two passes: keeps the manifest, notes the first entry below a subdirectory. */
+    private static class Manifest implements Sink {
         byte[] manifest;
         String unexpected;
 
@@ -142,11 +153,14 @@ public final class Bundle {
         }
     }
 
-    /** The second pass: keeps the outputs the manifest names, as text (the raw bytes of one entry at a time). */
-    private static final class Outputs implements Sink {
-        final Set<String> wanted;
+    /**
+     * The second pass: keeps the manifest and the outputs it names, as text (the raw bytes of one entry at a time).
+     * Without {@code wanted} (one pass only), every output name until the manifest has come, then the ones it names.
+     */
+    private static final class Outputs extends Manifest {
+        Set<String> wanted;
+        boolean once;
         final Map<String, String> texts = new HashMap<>();
-        byte[] manifest;
 
         Outputs(Set<String> wanted) {
             this.wanted = wanted;
@@ -154,8 +168,9 @@ public final class Bundle {
 
         @Override
         public boolean wants(String name) {
+            if (super.wants(name)) return true;
             String n = inner(name);
-            return n != null && (n.equals("manifest") || wanted.contains(n));
+            return n != null && (wanted == null ? OUTPUT_NAME.matcher(n).matches() : wanted.contains(n));
         }
 
         @Override
@@ -163,6 +178,12 @@ public final class Bundle {
             String n = inner(name);
             if (n.equals("manifest")) {
                 manifest = data;
+                if (wanted == null || once) {
+                    // read once: from now on only what this manifest names
+                    once = true;
+                    wanted = named(data);
+                    texts.keySet().retainAll(wanted);
+                }
             } else {
                 texts.put(n, new String(data, StandardCharsets.UTF_8));
             }
