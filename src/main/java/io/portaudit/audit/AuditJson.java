@@ -238,9 +238,33 @@ public final class AuditJson {
             // the texts again as message keys and arguments, so a reader in the other language gets them in its own
             root.put("lang", r.texts().lang().tag());
             ObjectNode texts = root.putObject("texts");
-            neutralTexts(tree(r.texts().neutral()), "", texts);
+            neutralTexts(r.texts().neutral(), texts);
         }
         return root;
+    }
+
+    /**
+     * The neutral texts of a result, as {@code neutralTexts(tree(n), "", out)} would find them, in the same order, without
+     * holding the whole tree of the neutral result: its ports and findings are turned into trees one at a time (for a
+     * 200k-rule audit the neutral result's whole tree was a second ~150 MB tree beside the streamed document).
+     */
+    private static void neutralTexts(AuditResult n, ObjectNode out) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = head(n).fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            neutralTexts(e.getValue(), "/" + pointerKey(e.getKey()), out);
+        }
+        List<PortRow> rows = n.rows();
+        for (int i = 0; i < rows.size(); i++) neutralTexts(MAPPER.valueToTree(rows.get(i)), "/ports/" + i, out);
+        List<Gate.Gated> findings = n.outcome().findings();
+        for (int i = 0; i < findings.size(); i++) neutralTexts(finding(findings.get(i)), "/findings/" + i, out);
+        for (Iterator<Map.Entry<String, JsonNode>> it = tail(n).fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            neutralTexts(e.getValue(), "/" + pointerKey(e.getKey()), out);
+        }
+    }
+
+    private static String pointerKey(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
     }
 
     /** Each text of {@code node} that holds a language-neutral message, by its JSON Pointer. */
@@ -252,7 +276,7 @@ public final class AuditJson {
         } else if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                neutralTexts(e.getValue(), at + "/" + e.getKey().replace("~", "~0").replace("/", "~1"), out);
+                neutralTexts(e.getValue(), at + "/" + pointerKey(e.getKey()), out);
             }
         }
     }
