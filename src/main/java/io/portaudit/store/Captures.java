@@ -14,10 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -135,14 +138,15 @@ public final class Captures {
                 if (!validName(in.name()) || !names.add(in.name())) {
                     throw new StoreException("capture name '" + in.name() + "': not a file name, or given twice", 2);
                 }
-                byte[] text = in.text().getBytes(StandardCharsets.UTF_8);
+                long size = utf8Length(in.text());
                 String hash = null;
-                if (used + text.length <= CAP_BYTES) {
-                    used += text.length;
-                    hash = Store.sha256(text);
+                if (used + size <= CAP_BYTES) {
+                    used += size;
+                    Blob b = blob(in.text());
+                    hash = b.hash();
                     blob.setString(1, hash);
-                    blob.setLong(2, text.length);
-                    blob.setBytes(3, gzip(text));
+                    blob.setLong(2, size);
+                    blob.setBytes(3, b.gzip());
                     blob.executeUpdate();
                 }
                 int i = 1;
@@ -155,7 +159,7 @@ public final class Captures {
                 if (in.exitStatus() == null) row.setNull(i++, java.sql.Types.INTEGER); else row.setInt(i++, in.exitStatus());
                 row.setInt(i++, in.truncated() ? 1 : 0);
                 row.setString(i++, in.netns());
-                row.setLong(i++, text.length);
+                row.setLong(i++, size);
                 row.setString(i++, hash);
                 row.addBatch();
             }
@@ -219,6 +223,56 @@ public final class Captures {
                 + "(SELECT 1 FROM audit_captures a WHERE a.blob_hash = capture_blobs.hash)")) {
             ps.executeUpdate();
         }
+    }
+
+    /** A capture's text as stored: the SHA-256 (hex) of its UTF-8 bytes and their gzip. */
+    record Blob(String hash, byte[] gzip) {}
+
+    /** Characters encoded at a time by {@link #blob}. */
+    private static final int SLICE = 32 * 1024;
+
+    /**
+     * {@code text}'s hash and gzip, the same bytes as {@code sha256(getBytes(UTF_8))} and {@code gzip(getBytes(UTF_8))}, but
+     * encoded in slices: no byte array of the whole text (13 MB for a 200k-line ruleset) and no copy of it. A slice never
+     * ends between the two halves of a surrogate pair, so the bytes are those of the whole text encoded at once.
+     */
+    static Blob blob(String text) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, text.length() / 4));
+        try (GZIPOutputStream z = new GZIPOutputStream(out, 8192)) {
+            for (int i = 0; i < text.length(); ) {
+                int end = Math.min(text.length(), i + SLICE);
+                if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) end--;
+                byte[] b = text.substring(i, end).getBytes(StandardCharsets.UTF_8);
+                md.update(b);
+                z.write(b);
+                i = end;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Blob(HexFormat.of().formatHex(md.digest()), out.toByteArray());
+    }
+
+    /** The length of {@code s} in UTF-8 as {@code getBytes(UTF_8)} encodes it (a lone surrogate becomes one '?'). */
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) n++;
+            else if (c < 0x800) n += 2;
+            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) n++;
+            else n += 3;
+        }
+        return n;
     }
 
     static byte[] gzip(byte[] b) {
