@@ -75,8 +75,100 @@ public final class Training {
             udp   UNCONN 0      0            0.0.0.0:123       0.0.0.0:*     users:(("ntpd",pid=388,fd=5))
             """;
 
+    /**
+     * No argument: every command (the launcher's full cache). {@code store-read}: only diff, history, show and
+     * --version (their own, smaller cache: a start maps fewer classes); {@code serve}: only the web server's
+     * pages. The store these read is filled by a separate process ({@code fill STORE}), so that the audit's
+     * classes are not in their caches.
+     */
     public static void main(String[] args) throws IOException {
-        run();
+        String group = args.length == 0 ? "all" : args[0];
+        switch (group) {
+            case "all" -> run();
+            case "store-read", "serve" -> runGroup(group);
+            case "fill" -> { if (args.length != 2) throw new IllegalArgumentException("usage: Training fill STORE"); fill(Path.of(args[1])); }
+            default -> throw new IllegalArgumentException("unknown training group " + group + " (store-read, serve, or none: all)");
+        }
+    }
+
+    /** Runs one group's commands (see {@link #main}); returns each one's exit code, as {@link #run()}. */
+    static java.util.Map<String, Integer> runGroup(String group) throws IOException {
+        java.util.Map<String, Integer> codes = new java.util.LinkedHashMap<>();
+        Path dir = Files.createTempDirectory("portaudit-training");
+        PrintStream out = System.out, err = System.err;
+        PrintStream devNull = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+        try {
+            String store = dir.resolve("history.db").toString();
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    Training.class.getName(), "fill", store).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                codes.put("fill", p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) ? p.exitValue() : -1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                codes.put("fill", -1);
+            } finally {
+                p.destroyForcibly();
+            }
+            System.setOut(devNull);
+            System.setErr(devNull);
+            List<String[]> runs = group.equals("serve")
+                    ? List.<String[]>of(new String[] {"--version"})
+                    : List.of(
+                            new String[] {"--version"},
+                            new String[] {"history", "--store", store, "training"},
+                            new String[] {"history", "--store", store, "--port", "tcp/22"},
+                            new String[] {"diff", "--store", store, "training@-1", "training@latest"},
+                            new String[] {"diff", "--store", store, "--json", "training@-1", "training@latest"},
+                            new String[] {"show", "--store", store, "training@latest"},
+                            new String[] {"show", "--store", store, "--json", "training@latest"});
+            for (String[] run : runs) {
+                int code;
+                try {
+                    code = Main.commandLineFor(run).execute(run);
+                } catch (RuntimeException e) {
+                    code = -1;
+                }
+                codes.put(String.join(" ", run).replace(dir.toString(), "DIR"), code);
+            }
+            if (group.equals("serve")) {
+                try {   // the serve command's options, parsed as a start parses them (the server itself runs below)
+                    String[] serve = {"serve", "--store", store, "--listen", "127.0.0.1:0"};
+                    Main.commandLineFor(serve).parseArgs(serve);
+                } catch (RuntimeException e) {
+                    codes.put("serve (parse)", -1);
+                }
+                codes.put("serve (pages of the store above, over 127.0.0.1)", serve(store));
+            }
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+            delete(dir);
+        }
+        return codes;
+    }
+
+    /** Two audits of device "training" into the store at {@code store} (what the store-read and serve groups read). */
+    static void fill(Path store) throws IOException {
+        Path dir = Files.createTempDirectory("portaudit-training-fill");
+        try {
+            Path list = write(dir, "fw.L", IPTABLES_L), netstat = write(dir, "netstat.txt", NETSTAT),
+                    save = write(dir, "fw.save", IPTABLES_SAVE), ss = write(dir, "ss.txt", SS);
+            String[] first = {"audit", "--store", store.toString(), "--device", "training",
+                "--input", list.toString(), "--input", netstat.toString(), "-o", "json:" + dir.resolve("a.json")};
+            String[] second = {"audit", "--store", store.toString(), "--device", "training",
+                "--input", save.toString(), "--input", ss.toString(), "-o", "json:" + dir.resolve("b.json")};
+            int a = Main.commandLineFor(first).execute(first), b = Main.commandLineFor(second).execute(second);
+            if (a < 0 || a > 1 || b < 0 || b > 1) System.exit(1);   // 1: findings, as expected of these inputs
+        } finally {
+            delete(dir);
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     /** Runs every training command; returns each one's exit code (-1: it threw), keyed by its arguments. */

@@ -12,6 +12,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
@@ -70,12 +71,80 @@ class LauncherTest {
         }
     }
 
+    /**
+     * JDK 25+: the short commands get caches of their own (issue 17, 19). Four concurrent first starts of diff all
+     * succeed and leave one store-read cache (no lock, no temporary file); a later diff maps its classes from it;
+     * serve makes its own; a rebuild removes every cache.
+     */
+    @Test
+    void theShortCommandsMakeAndUseCachesOfTheirOwnAndARebuildRemovesThem(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 25, "AOT caches need JDK 25+");
+        Path launcher = copyLauncherWithRealJar(dir);
+        Path target = dir.resolve("target"), store = dir.resolve("h.db");
+        Training.fill(store);
+        String[] diff = {"diff", "--store", store.toString(), "training@-1", "training@latest"};
+        List<Process> ps = new ArrayList<>();
+        for (int i = 0; i < 4; i++) ps.add(start(launcher, dir.resolve("diff" + i), diff));
+        List<String> outs = new ArrayList<>();
+        for (int i = 0; i < ps.size(); i++) {
+            Process p = ps.get(i);
+            if (!p.waitFor(300, TimeUnit.SECONDS)) p.destroyForcibly();
+            String out = Files.readString(dir.resolve("diff" + i));
+            assertThat(p.exitValue()).as("start %d: %s", i, out).isIn(0, 1);
+            outs.add(out);
+        }
+        assertThat(outs).as("the same diff from every start, cache or not").allMatch(o -> o.equals(outs.get(0)));
+        assertThat(outs.get(0)).contains("training");
+        assertThat(target.resolve("portaudit-store-read.aot")).isNotEmptyFile();
+        assertThat(target.resolve("portaudit.aot")).as("the full cache is not made for diff").doesNotExist();
+        try (var s = Files.list(target)) {
+            assertThat(s.map(p -> p.getFileName().toString())).as("no temporary file or lock left behind")
+                    .noneMatch(n -> n.contains(".aot.") || n.endsWith(".lock"));
+        }
+        // a later start maps diff's classes from that cache
+        Process again = start(launcher, dir.resolve("again"), Map.of("PORTAUDIT_JAVA_OPTS", "-Xlog:class+load=info:stdout"), diff);
+        assertThat(again.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(dir.resolve("again"))).contains("io.portaudit.cli.DiffCommand source: shared objects file");
+        // serve: its own cache, made before the server starts (the server is then stopped)
+        Process serve = start(launcher, dir.resolve("serve"), "serve", "--store", store.toString(), "--listen", "127.0.0.1:0");
+        try {
+            for (int i = 0; i < 600 && !Files.exists(target.resolve("portaudit-serve.aot")) && serve.isAlive(); i++) Thread.sleep(500);
+            assertThat(target.resolve("portaudit-serve.aot")).as(Files.readString(dir.resolve("serve"))).isNotEmptyFile();
+        } finally {
+            serve.destroy();
+            serve.waitFor(30, TimeUnit.SECONDS);
+            serve.destroyForcibly();
+        }
+        // a rebuild (a source newer than the jar; "mvn" here only puts the jar back) removes every cache
+        Path jar = target.resolve("portaudit.jar"), saved = dir.resolve("saved.jar");
+        Files.copy(jar, saved);
+        Files.writeString(target.resolve("portaudit.aot"), "old");
+        Files.writeString(target.resolve("portaudit-store-read.aot"), "old");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\ncp '" + saved + "' '" + jar + "'\n");
+        Files.setPosixFilePermissions(bin.resolve("mvn"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        Files.writeString(Files.createDirectories(dir.resolve("src/main")).resolve("Changed.java"), "");
+        Process rebuilt = start(launcher, dir.resolve("rebuilt"), Map.of("PATH", bin + ":" + System.getenv("PATH")), "--version");
+        assertThat(rebuilt.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(rebuilt.exitValue()).as(Files.readString(dir.resolve("rebuilt"))).isZero();
+        assertThat(target.resolve("portaudit.aot")).doesNotExist();
+        assertThat(target.resolve("portaudit-serve.aot")).doesNotExist();
+        assertThat(Files.readString(target.resolve("portaudit-store-read.aot"), StandardCharsets.ISO_8859_1))
+                .as("--version trained a new store-read cache after the rebuild").isNotEqualTo("old");
+    }
+
     private static Process start(Path launcher, Path out, String... args) throws IOException {
+        return start(launcher, out, Map.of(), args);
+    }
+
+    private static Process start(Path launcher, Path out, Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("/bin/sh", launcher.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().remove("JAVA_HOME");   // the remembered path is used only without JAVA_HOME
         pb.environment().remove("PORTAUDIT_JAVA_OPTS");
+        pb.environment().putAll(env);
         return pb.start();
     }
 
@@ -102,6 +171,40 @@ class LauncherTest {
         m.getMainAttributes().put(new Attributes.Name("Enable-Native-Access"), "ALL-UNNAMED");
         try (OutputStream o = Files.newOutputStream(dir.resolve("target/portaudit.jar")); JarOutputStream j = new JarOutputStream(o, m)) {
             j.flush();
+        }
+        return launcher;
+    }
+
+    /**
+     * The launcher beside a {@code target/portaudit.jar} that holds the classes under test (an AOT cache needs
+     * jars on the class path, not directories) and names the dependency jars in its manifest.
+     */
+    static Path copyLauncherWithRealJar(Path dir) throws IOException {
+        Path launcher = copyLauncherWithJar(dir);
+        Path jar = dir.resolve("target/portaudit.jar");
+        Manifest m;
+        try (var in = new java.util.jar.JarFile(jar.toFile())) {
+            m = in.getManifest();
+        }
+        List<String> cp = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        for (String e : m.getMainAttributes().getValue(Attributes.Name.CLASS_PATH).split(" ")) {
+            Path p = Path.of(java.net.URI.create(e));
+            if (Files.isDirectory(p)) dirs.add(p); else cp.add(e);
+        }
+        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", cp));
+        try (OutputStream o = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(o, m)) {
+            for (Path d : dirs) {
+                try (var s = Files.walk(d)) {
+                    for (Path f : s.filter(Files::isRegularFile).toList()) {
+                        String name = d.relativize(f).toString().replace(File.separatorChar, '/');
+                        if (name.equals("META-INF/MANIFEST.MF")) continue;
+                        j.putNextEntry(new java.util.jar.JarEntry(name));
+                        Files.copy(f, j);
+                        j.closeEntry();
+                    }
+                }
+            }
         }
         return launcher;
     }
