@@ -87,6 +87,10 @@ class PackageDebTest {
         assertThat(lib.resolve("portaudit.jar")).isRegularFile();
         assertThat(lib.resolve("runtime/bin/java")).isExecutable();
         assertThat(lib.resolve("portaudit.aot")).isRegularFile();
+        // the short commands' own caches (Training store-read, Training serve), smaller than the full one
+        assertThat(lib.resolve("portaudit-store-read.aot")).isRegularFile();
+        assertThat(lib.resolve("portaudit-serve.aot")).isRegularFile();
+        assertThat(Files.size(lib.resolve("portaudit-store-read.aot"))).isLessThan(Files.size(lib.resolve("portaudit.aot")));
         String release = Files.readString(lib.resolve("runtime/release"));
         assertThat(release).contains("java.sql", "jdk.charsets", "java.naming", "jdk.unsupported").doesNotContain("jdk.compiler", "jdk.jshell");
         assertThat(root.resolve("usr/share/bash-completion/completions/portaudit")).content().contains("complete -F _complete_portaudit");
@@ -181,6 +185,8 @@ class PackageDebTest {
         Run aot = portaudit(Map.of("PORTAUDIT_JAVA_OPTS", "-Xlog:class+load=info"), "--version");
         long shared = aot.out().lines().filter(l -> l.contains("source: shared objects file")).count();
         assertThat(shared).as("classes from the AOT cache").isGreaterThan(1000);
+        assertThat(aot.out()).as("--version maps the store-read cache, not the full one (which has the scanner's classes)")
+                .doesNotContain("io.portaudit.scan.GrepOutput source: shared objects file");
     }
 
     private static Run run(List<String> cmd, Map<String, String> env, int seconds) throws IOException, InterruptedException {
