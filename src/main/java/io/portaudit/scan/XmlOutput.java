@@ -180,29 +180,7 @@ public final class XmlOutput implements ScanListener {
                 sb.append("<port protocol=\"").append(r.protocol().label()).append("\" portid=\"").append(r.port())
                         .append("\"><state state=\"").append(r.state().label()).append("\" reason=\"").append(esc(r.reason()))
                         .append("\" reason_ttl=\"0\"/>");
-                if (r.service() != null || r.product() != null) {
-                    sb.append("<service name=\"").append(esc(r.service() == null ? "unknown" : r.service())).append('"');
-                    if (r.product() != null) sb.append(" product=\"").append(esc(r.product())).append('"');
-                    if (r.version() != null) sb.append(" version=\"").append(esc(r.version())).append('"');
-                    if (r.extraInfo() != null) sb.append(" extrainfo=\"").append(esc(r.extraInfo())).append('"');
-                    if (r.tunnel() != null) sb.append(" tunnel=\"").append(esc(r.tunnel())).append('"');
-                    String method = r.method() != null ? r.method() : r.product() != null || r.banner() != null ? "probed" : "table";
-                    sb.append(" method=\"").append(esc(method))
-                            .append("\" conf=\"").append(r.product() != null ? "10" : "3").append('"');
-                    if (r.cpe().isEmpty()) sb.append("/>");
-                    else {
-                        sb.append('>');
-                        for (String c : r.cpe()) sb.append("<cpe>").append(esc(c)).append("</cpe>");
-                        sb.append("</service>");
-                    }
-                }
-                if (r.banner() != null && !r.banner().isEmpty()) {
-                    sb.append("<script id=\"banner\" output=\"").append(esc(Text.banner(r.banner(), 2048))).append("\"/>");
-                }
-                for (io.portaudit.model.Weakness w : r.weaknesses()) {
-                    sb.append("<script id=\"").append(NmapOutputs.WEAKNESS_SCRIPT).append(esc(w.id())).append("\" output=\"")
-                            .append(esc(Text.banner(w.detail() == null ? "" : w.detail(), 2048))).append("\"/>");
-                }
+                appendServiceAndScripts(sb, r);
                 sb.append("</port>\n");
             }
             sb.append("</ports>\n");
@@ -223,6 +201,33 @@ public final class XmlOutput implements ScanListener {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /** A port's {@code <service>} element and its banner and weakness {@code <script>}s (shared with audit.ScanXml). */
+    public static void appendServiceAndScripts(StringBuilder sb, PortResult r) {
+        if (r.service() != null || r.product() != null) {
+            sb.append("<service name=\"").append(esc(r.service() == null ? "unknown" : r.service())).append('"');
+            if (r.product() != null) sb.append(" product=\"").append(esc(r.product())).append('"');
+            if (r.version() != null) sb.append(" version=\"").append(esc(r.version())).append('"');
+            if (r.extraInfo() != null) sb.append(" extrainfo=\"").append(esc(r.extraInfo())).append('"');
+            if (r.tunnel() != null) sb.append(" tunnel=\"").append(esc(r.tunnel())).append('"');
+            String method = r.method() != null ? r.method() : r.product() != null || r.banner() != null ? "probed" : "table";
+            sb.append(" method=\"").append(esc(method))
+                    .append("\" conf=\"").append(r.product() != null ? "10" : "3").append('"');
+            if (r.cpe().isEmpty()) sb.append("/>");
+            else {
+                sb.append('>');
+                for (String c : r.cpe()) sb.append("<cpe>").append(esc(c)).append("</cpe>");
+                sb.append("</service>");
+            }
+        }
+        if (r.banner() != null && !r.banner().isEmpty()) {
+            sb.append("<script id=\"banner\" output=\"").append(esc(Text.banner(r.banner(), 2048))).append("\"/>");
+        }
+        for (io.portaudit.model.Weakness w : r.weaknesses()) {
+            sb.append("<script id=\"").append(NmapOutputs.WEAKNESS_SCRIPT).append(esc(w.id())).append("\" output=\"")
+                    .append(esc(Text.banner(w.detail() == null ? "" : w.detail(), 2048))).append("\"/>");
         }
     }
 
