@@ -72,6 +72,34 @@ class LauncherTest {
     }
 
     /**
+     * With JAVA_HOME set, its java's version is asked once and remembered (a `java -version` per start cost ~0.1 s,
+     * twice on every start before); a JAVA_HOME naming another java is asked again.
+     */
+    @Test
+    void javaHomesVersionIsAskedOnceAndRememberedForThatJavaOnly(@TempDir Path dir) throws Exception {
+        Path launcher = copyLauncherWithJar(dir);
+        Path log = dir.resolve("version-asked");
+        Path real = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<Path> homes = new ArrayList<>();
+        for (String name : List.of("jdk-a", "jdk-b")) {
+            Path bin = Files.createDirectories(dir.resolve(name).resolve("bin"));
+            // a java that notes each -version question and runs the real one
+            Files.writeString(bin.resolve("java"), "#!/bin/sh\n[ \"$1\" = -version ] && echo " + name + " >>'" + log + "'\nexec '" + real + "' \"$@\"\n");
+            Files.setPosixFilePermissions(bin.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
+            homes.add(dir.resolve(name));
+        }
+        for (Path home : List.of(homes.get(0), homes.get(0), homes.get(0), homes.get(1), homes.get(1))) {
+            Process p = start(launcher, dir.resolve("out"), Map.of("JAVA_HOME", home.toString()), "--version");
+            assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(Files.readString(dir.resolve("out"))).isZero();
+        }
+        // asked on the first start with each JAVA_HOME only (twice there: the >= 21 check and the version to remember)
+        assertThat(Files.readAllLines(log)).containsExactly("jdk-a", "jdk-a", "jdk-b", "jdk-b");
+        assertThat(Files.readString(dir.resolve("target/.portaudit-java-home"))).startsWith(homes.get(1).resolve("bin/java") + "\n");
+        assertThat(dir.resolve("target/.portaudit-java")).as("the JAVA_HOME record is kept apart").doesNotExist();
+    }
+
+    /**
      * JDK 25+: the short commands get caches of their own (issue 17, 19). Four concurrent first starts of diff all
      * succeed and leave one store-read cache (no lock, no temporary file); a later diff maps its classes from it;
      * serve makes its own; a rebuild removes every cache.
