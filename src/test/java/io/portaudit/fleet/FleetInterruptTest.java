@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portaudit.cli.MainTest;
 import io.portaudit.store.Store;
 import io.portaudit.store.StoreLocation;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,18 +26,9 @@ class FleetInterruptTest {
     @Test
     void sigintKeepsFinishedDevicesMarksTheRunInterruptedAndResumeDoesTheRest() throws Exception {
         try (FleetDistributedTest.Silent slow = new FleetDistributedTest.Silent()) {
-            StringBuilder y = new StringBuilder("defaults:\n  timeout: 120s\n  retries: 0\ndevices:\n");
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                String dev = String.format("sig-%02d", i);
-                names.add(dev);
-                Path b = LabBundles.write(tmp.resolve(dev + ".bundle"), LabBundles.BOARDS.get(i % LabBundles.BOARDS.size()), dev, "SN-SIG-" + i);
-                y.append("  - name: ").append(dev).append("\n    bundle: ").append(b.toAbsolutePath()).append('\n');
-                // the first two are quick; the others keep identification waiting on the silent port for seconds
-                if (i >= 2) y.append("    address: 127.0.0.1\n    ports: \"T:").append(slow.port()).append("\"\n");
-            }
-            Path fleet = tmp.resolve("sig.yaml");
-            Files.writeString(fleet, y.toString(), StandardCharsets.UTF_8);
+            // the first two are quick; the others keep identification waiting on the silent port for seconds
+            Path fleet = LabBundles.fleet(tmp, "sig", "SIG", 6, 2, slow.port());
+            List<String> names = LabBundles.names("sig", 6);
             Path db = tmp.resolve("s.db");
             Path out = tmp.resolve("out.txt"), err = tmp.resolve("err.txt");
             List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",

@@ -34,17 +34,9 @@ class FleetPgOutageTest {
         Process worker = null;
         Path log = tmp.resolve("worker.log");
         try (FleetDistributedTest.Silent slow = new FleetDistributedTest.Silent()) {
-            StringBuilder y = new StringBuilder("defaults:\n  timeout: 120s\n  retries: 0\ndevices:\n");
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                String dev = String.format("pgout-%02d", i);
-                names.add(dev);
-                Path b = LabBundles.write(tmp.resolve(dev + ".bundle"), LabBundles.BOARDS.get(i % LabBundles.BOARDS.size()), dev, "SN-PGOUT-" + i);
-                // every device also waits seconds on the silent loopback port: audits are running when the server stops
-                y.append("  - name: ").append(dev).append("\n    bundle: ").append(b.toAbsolutePath())
-                        .append("\n    address: 127.0.0.1\n    ports: \"T:").append(slow.port()).append("\"\n");
-            }
-            Path fleet = Files.writeString(tmp.resolve("pgout.yaml"), y.toString(), StandardCharsets.UTF_8);
+            // every device also waits seconds on the silent loopback port: audits are running when the server stops
+            Path fleet = LabBundles.fleet(tmp, "pgout", "PGOUT", 6, 0, slow.port());
+            List<String> names = LabBundles.names("pgout", 6);
             String run = FleetDistributedTest.submit(fleet, url);
             List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
                     "-Dportaudit.store=none", "-cp", System.getProperty("java.class.path"), "io.portaudit.cli.Main", "worker", "--store", url,

@@ -18,6 +18,29 @@ final class LabBundles {
 
     private LabBundles() {}
 
+    /**
+     * A fleet file (timeout 120 s, no retries) of {@code n} bundle devices {@code PREFIX-00..} (serials
+     * {@code SN-SERIAL-i}, boards in turn), written beside their bundles in {@code dir}; devices from {@code slowFrom}
+     * on also name 127.0.0.1 and the silent port {@code slowPort}, so that their identification waits for seconds.
+     */
+    static Path fleet(Path dir, String prefix, String serial, int n, int slowFrom, int slowPort) throws IOException {
+        StringBuilder y = new StringBuilder("defaults:\n  timeout: 120s\n  retries: 0\ndevices:\n");
+        for (int i = 0; i < n; i++) {
+            String dev = String.format("%s-%02d", prefix, i);
+            Path b = write(dir.resolve(dev + ".bundle"), BOARDS.get(i % BOARDS.size()), dev, "SN-" + serial + "-" + i);
+            y.append("  - name: ").append(dev).append("\n    bundle: ").append(b.toAbsolutePath()).append('\n');
+            if (i >= slowFrom) y.append("    address: 127.0.0.1\n    ports: \"T:").append(slowPort).append("\"\n");
+        }
+        return Files.writeString(dir.resolve(prefix + ".yaml"), y.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** The device names {@link #fleet} writes. */
+    static List<String> names(String prefix, int n) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) names.add(String.format("%s-%02d", prefix, i));
+        return names;
+    }
+
     /** A bundle of lab board {@code board}'s captures, for a device called {@code host} with serial {@code serial}. */
     static Path write(Path file, String board, String host, String serial) throws IOException {
         Path dir = LAB.resolve(board);
