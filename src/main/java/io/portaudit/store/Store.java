@@ -52,16 +52,22 @@ public final class Store implements AutoCloseable {
     private final StoreLocation location;
     private final Connection db;
     private final boolean created;
+    /** SQLite: how long one BEGIN IMMEDIATE waits for another writer (the busy timeout in force), ms. */
+    private final long busyTimeoutMs;
+    /** SQLite: a transaction {@link #writeOnce} began is open. */
+    private boolean sqliteWriting;
 
-    private Store(StoreLocation location, Connection db, boolean created) {
+    private Store(StoreLocation location, Connection db, boolean created, long busyTimeoutMs) {
         this.location = location;
         this.db = db;
         this.created = created;
+        this.busyTimeoutMs = busyTimeoutMs;
     }
 
     /** Opens (and on first use creates) the store, bringing its schema up to date; refuses a newer schema. */
     public static Store open(StoreLocation loc) {
         boolean created = false;
+        long busyTimeout = BUSY_TIMEOUT_MS;
         Connection c;
         try {
             if (loc.kind() == StoreLocation.Kind.SQLITE) {
@@ -87,6 +93,11 @@ public final class Store implements AutoCloseable {
                 // pragmas given in a jdbc:sqlite: URL win over the defaults
                 String q = loc.jdbcUrl().contains("?") ? loc.jdbcUrl().substring(loc.jdbcUrl().indexOf('?') + 1) : "";
                 for (String kv : q.split("&")) if (kv.contains("=")) props.setProperty(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                try {
+                    busyTimeout = Math.max(0, Long.parseLong(props.getProperty("busy_timeout").strip()));
+                } catch (NumberFormatException e) {
+                    throw new StoreException("store " + loc.display() + ": busy_timeout '" + props.getProperty("busy_timeout") + "' is not a number of milliseconds", 2);
+                }
                 // the driver itself, not DriverManager: its first use loads and initializes every driver in the jar (PostgreSQL's too)
                 c = org.sqlite.JDBC.createConnection(loc.jdbcUrl(), props);
             } else {
@@ -97,7 +108,7 @@ public final class Store implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreException("cannot open store " + loc.display() + ": " + e.getMessage(), 2, e);
         }
-        Store s = new Store(loc, c, created);
+        Store s = new Store(loc, c, created, busyTimeout);
         try {
             s.ensureSchema(false);
         } catch (RuntimeException e) {
@@ -212,27 +223,9 @@ public final class Store implements AutoCloseable {
         Parsed parsed = parse(document, coverage);
         Facts facts = parsed.facts();
         String hash = sha256(document);
-        for (int attempt = 0; ; attempt++) {
-            long began = System.nanoTime();
-            try {
-                return recordOnce(parsed, document, facts, hash, identity, now, also);
-            } catch (RuntimeException e) {
-                rollbackQuietly();
-                throw e;
-            } catch (SQLException e) {
-                rollbackQuietly();
-                // SQLite in WAL answers BUSY at once, without waiting its busy timeout, when this connection's
-                // snapshot went stale under a concurrent commit: begin again (bounded; a real lock waits, then fails)
-                if (attempt < 8 && isBusy(e) && System.nanoTime() - began < 100_000_000L) {
-                    sleepQuietly(10L * (attempt + 1));
-                    continue;
-                }
-                // a concurrent writer stored the same result or created the same device first: look again
-                // (a writer can lose both races, the device's and then the result's, so more than one retry)
-                if (attempt < 4 && isConstraintViolation(e)) continue;
-                throw failure("cannot record the audit", e);
-            }
-        }
+        // a concurrent writer may store the same result or create the same device first: look again (a writer can lose
+        // both races, the device's and then the result's, so more than one retry)
+        return writeTransaction("cannot record the audit", c -> recordOnce(parsed, document, facts, hash, identity, now, also), 4);
     }
 
     /** What recording needs of the document's tree; {@code findings}/{@code failing}: as the report shows them ({@link #shownFindings}). */
@@ -250,105 +243,90 @@ public final class Store implements AutoCloseable {
 
     private Recorded recordOnce(Parsed parsed, String document, Facts facts, String hash, DeviceIdentity id, Instant now, InTransaction also)
             throws SQLException {
-        db.setAutoCommit(false);
-        try {
-            try (PreparedStatement ps = db.prepareStatement("SELECT a.id, a.device_id, d.device_key FROM audits a JOIN devices d ON d.id = a.device_id WHERE a.content_hash = ?")) {
-                ps.setString(1, hash);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        Recorded r = new Recorded(rs.getLong(1), rs.getLong(2), rs.getString(3), false);
-                        if (also != null) also.run(db, r);
-                        db.commit();
-                        return r;
-                    }
+        try (PreparedStatement ps = db.prepareStatement("SELECT a.id, a.device_id, d.device_key FROM audits a JOIN devices d ON d.id = a.device_id WHERE a.content_hash = ?")) {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    Recorded r = new Recorded(rs.getLong(1), rs.getLong(2), rs.getString(3), false);
+                    if (also != null) also.run(db, r);
+                    return r;
                 }
-            }
-            String key = id.key() != null ? id.key() : "content:" + hash.substring(0, 16);
-            String nowTs = ts(now);
-            String collected = collectedAt(facts.collectedAt(), now);
-            long deviceId = upsertDevice(id, key, collected);
-            long auditId;
-            try (PreparedStatement ps = db.prepareStatement("INSERT INTO audits (device_id, content_hash, recorded_at, collected_at, source, host, model, "
-                    + "firmware, addresses, result, exit_code, findings, failing, exposed, schema_version, coverage, document, document_gz) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-                int i = 1;
-                ps.setLong(i++, deviceId);
-                ps.setString(i++, hash);
-                ps.setString(i++, nowTs);
-                ps.setString(i++, collected);
-                ps.setString(i++, facts.source());
-                ps.setString(i++, facts.host());
-                ps.setString(i++, id.model());
-                ps.setString(i++, id.firmware());
-                ps.setString(i++, id.addresses().isEmpty() ? null : String.join(" ", id.addresses()));
-                ps.setString(i++, facts.result());
-                ps.setInt(i++, facts.exitCode());
-                // the findings as the report shows them: merged per port and problem (audit.Merge), not their reasons
-                ps.setInt(i++, parsed.findings());
-                ps.setInt(i++, parsed.failing());
-                ps.setInt(i++, (int) facts.exposedCount());
-                ps.setInt(i++, parsed.schemaVersion());
-                ps.setString(i++, facts.coverage().toJson());
-                ps.setString(i++, "");
-                ps.setBytes(i++, gzip(document));
-                ps.executeUpdate();
-                auditId = generatedKey(ps);
-            }
-            try (PreparedStatement ps = db.prepareStatement("INSERT INTO ports (audit_id, device_id, protocol, family, port, bind_address, scope, "
-                    + "firewall, program, exe, scan_state, service, product, version, exposed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (Facts.Row r : facts.rows()) {
-                    int i = 1;
-                    ps.setLong(i++, auditId);
-                    ps.setLong(i++, deviceId);
-                    ps.setString(i++, r.protocol().label());
-                    ps.setString(i++, r.family().label());
-                    ps.setInt(i++, r.port());
-                    ps.setString(i++, r.bindAddress());
-                    ps.setString(i++, r.scope());
-                    ps.setString(i++, r.firewall());
-                    ps.setString(i++, r.program());
-                    ps.setString(i++, r.exe());
-                    ps.setString(i++, r.scanState());
-                    ps.setString(i++, r.service());
-                    ps.setString(i++, r.product());
-                    ps.setString(i++, r.version());
-                    ps.setInt(i++, r.exposed() ? 1 : 0);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            try (PreparedStatement ps = db.prepareStatement("INSERT INTO findings (audit_id, finding_id, severity, status, protocol, family, "
-                    + "port_from, port_to, title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (Facts.FindingRow f : facts.findings()) {
-                    int i = 1;
-                    ps.setLong(i++, auditId);
-                    ps.setString(i++, f.id());
-                    ps.setString(i++, f.severity());
-                    ps.setString(i++, f.status());
-                    ps.setString(i++, f.protocol() == null ? null : f.protocol().label());
-                    ps.setString(i++, f.family() == null ? null : f.family().label());
-                    if (f.portFrom() == null) ps.setNull(i++, java.sql.Types.INTEGER); else ps.setInt(i++, f.portFrom());
-                    if (f.portTo() == null) ps.setNull(i++, java.sql.Types.INTEGER); else ps.setInt(i++, f.portTo());
-                    ps.setString(i++, f.title());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            Recorded r = new Recorded(auditId, deviceId, key, true);
-            if (also != null) also.run(db, r);
-            db.commit();
-            return r;
-        } catch (SQLException | RuntimeException e) {
-            // roll back here: turning auto-commit back on (finally) would commit what this transaction did so far
-            rollbackQuietly();
-            throw e;
-        } finally {
-            try {
-                db.setAutoCommit(true);
-            } catch (SQLException ignored) {
-                // the connection is gone; the next use says so
             }
         }
+        String key = id.key() != null ? id.key() : "content:" + hash.substring(0, 16);
+        String nowTs = ts(now);
+        String collected = collectedAt(facts.collectedAt(), now);
+        long deviceId = upsertDevice(id, key, collected);
+        long auditId;
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO audits (device_id, content_hash, recorded_at, collected_at, source, host, model, "
+                + "firmware, addresses, result, exit_code, findings, failing, exposed, schema_version, coverage, document, document_gz) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            int i = 1;
+            ps.setLong(i++, deviceId);
+            ps.setString(i++, hash);
+            ps.setString(i++, nowTs);
+            ps.setString(i++, collected);
+            ps.setString(i++, facts.source());
+            ps.setString(i++, facts.host());
+            ps.setString(i++, id.model());
+            ps.setString(i++, id.firmware());
+            ps.setString(i++, id.addresses().isEmpty() ? null : String.join(" ", id.addresses()));
+            ps.setString(i++, facts.result());
+            ps.setInt(i++, facts.exitCode());
+            // the findings as the report shows them: merged per port and problem (audit.Merge), not their reasons
+            ps.setInt(i++, parsed.findings());
+            ps.setInt(i++, parsed.failing());
+            ps.setInt(i++, (int) facts.exposedCount());
+            ps.setInt(i++, parsed.schemaVersion());
+            ps.setString(i++, facts.coverage().toJson());
+            ps.setString(i++, "");
+            ps.setBytes(i++, gzip(document));
+            ps.executeUpdate();
+            auditId = generatedKey(ps);
+        }
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO ports (audit_id, device_id, protocol, family, port, bind_address, scope, "
+                + "firewall, program, exe, scan_state, service, product, version, exposed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (Facts.Row r : facts.rows()) {
+                int i = 1;
+                ps.setLong(i++, auditId);
+                ps.setLong(i++, deviceId);
+                ps.setString(i++, r.protocol().label());
+                ps.setString(i++, r.family().label());
+                ps.setInt(i++, r.port());
+                ps.setString(i++, r.bindAddress());
+                ps.setString(i++, r.scope());
+                ps.setString(i++, r.firewall());
+                ps.setString(i++, r.program());
+                ps.setString(i++, r.exe());
+                ps.setString(i++, r.scanState());
+                ps.setString(i++, r.service());
+                ps.setString(i++, r.product());
+                ps.setString(i++, r.version());
+                ps.setInt(i++, r.exposed() ? 1 : 0);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO findings (audit_id, finding_id, severity, status, protocol, family, "
+                + "port_from, port_to, title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (Facts.FindingRow f : facts.findings()) {
+                int i = 1;
+                ps.setLong(i++, auditId);
+                ps.setString(i++, f.id());
+                ps.setString(i++, f.severity());
+                ps.setString(i++, f.status());
+                ps.setString(i++, f.protocol() == null ? null : f.protocol().label());
+                ps.setString(i++, f.family() == null ? null : f.family().label());
+                if (f.portFrom() == null) ps.setNull(i++, java.sql.Types.INTEGER); else ps.setInt(i++, f.portFrom());
+                if (f.portTo() == null) ps.setNull(i++, java.sql.Types.INTEGER); else ps.setInt(i++, f.portTo());
+                ps.setString(i++, f.title());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        Recorded r = new Recorded(auditId, deviceId, key, true);
+        if (also != null) also.run(db, r);
+        return r;
     }
 
     /** Binds name, serial, machine-id, MAC, model, firmware, hostname and addresses from {@code at}; returns the next index. */
@@ -477,30 +455,7 @@ public final class Store implements AutoCloseable {
      * throws. A {@link SQLException} becomes a {@link StoreException} saying {@code what} failed.
      */
     public <T> T transaction(String what, Work<T> work) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                db.setAutoCommit(false);
-                T out = work.run(db);
-                db.commit();
-                return out;
-            } catch (SQLException e) {
-                rollbackQuietly();
-                if (attempt < 8 && isBusy(e)) {
-                    sleepQuietly(10L * (attempt + 1));
-                    continue;
-                }
-                throw failure(what, e);
-            } catch (RuntimeException e) {
-                rollbackQuietly();
-                throw e;
-            } finally {
-                try {
-                    db.setAutoCommit(true);
-                } catch (SQLException ignored) {
-                    // the connection is gone; the next use says so
-                }
-            }
-        }
+        return writeTransaction(what, work, 0);
     }
 
     /** The device called {@code name} (its name only, not its key or hardware), if any. */
@@ -795,20 +750,15 @@ public final class Store implements AutoCloseable {
                 if ((tooMany || tooOld) && !baselines.contains(a.id())) doomed.add(a.id());
             }
         }
-        try {
-            db.setAutoCommit(false);
-            Captures.delete(db, doomed);
+        writeTransaction("cannot prune", c -> {
+            Captures.delete(c, doomed);
             for (Long id : doomed) {
                 for (String t : List.of("ports", "findings")) update("DELETE FROM " + t + " WHERE audit_id = ?", id);
                 update("DELETE FROM audits WHERE id = ?", id);
             }
             update("DELETE FROM devices WHERE id NOT IN (SELECT device_id FROM audits)");
-            db.commit();
-            db.setAutoCommit(true);
-        } catch (SQLException e) {
-            rollbackQuietly();
-            throw failure("cannot prune", e);
-        }
+            return null;
+        }, 0);
         return doomed.size();
     }
 
@@ -904,16 +854,11 @@ public final class Store implements AutoCloseable {
 
     public void setBaseline(String model, long auditId, Instant setAt) {
         audit(auditId);
-        try {
-            db.setAutoCommit(false);
+        writeTransaction("cannot set the baseline", c -> {
             update("DELETE FROM baselines WHERE model = ?", model);
             update("INSERT INTO baselines (model, audit_id, set_at) VALUES (?, ?, ?)", model, auditId, ts(setAt));
-            db.commit();
-            db.setAutoCommit(true);
-        } catch (SQLException e) {
-            rollbackQuietly();
-            throw failure("cannot set the baseline", e);
-        }
+            return null;
+        }, 0);
     }
 
     /** The audit id of a model's baseline. */
@@ -956,7 +901,7 @@ public final class Store implements AutoCloseable {
     private StoreException failure(String what, SQLException e) {
         String msg = oneLine(e);
         String lower = msg.toLowerCase(java.util.Locale.ROOT);
-        if (lower.contains("sqlite_busy") || lower.contains("database is locked")) {
+        if (lower.contains("sqlite_busy") || lower.contains("sqlite_locked") || lower.contains("database is locked") || lower.contains("database table is locked")) {
             return new StoreException("store " + location.display() + " is locked by another writer (waited for it): " + what, 3, e);
         }
         if (lower.contains("sqlite_full") || lower.contains("disk is full") || lower.contains("no space left") || "53100".equals(e.getSQLState())) {
@@ -968,9 +913,91 @@ public final class Store implements AutoCloseable {
         return new StoreException("store " + location.display() + ": " + what + ": " + msg, 3, e);
     }
 
-    private static boolean isBusy(SQLException e) {
-        String m = String.valueOf(e.getMessage());
-        return m.contains("SQLITE_BUSY") || m.contains("database is locked");
+    /** At most this many tries of one write transaction while the database is busy (each waits up to the busy timeout). */
+    static final int WRITE_ATTEMPTS = 12;
+
+    /**
+     * Runs {@code work} as one write transaction on this store's connection: committed when it returns, rolled back when it
+     * throws. On SQLite it begins IMMEDIATE, taking the write lock first (waiting up to the busy timeout): a transaction
+     * that read under a WAL snapshot and then wants to write can fail at once with SQLITE_BUSY_SNAPSHOT when another
+     * writer committed in between; one that holds the write lock from its start cannot. The transaction is begun
+     * here, not by the driver (with auto-commit off sqlite-jdbc begins the next transaction as it commits or rolls
+     * back one, taking the write lock again for nothing, and waiting for it: a failure there would report a committed
+     * transaction as failed). While the database stays busy (BUSY, BUSY_SNAPSHOT, LOCKED; on PostgreSQL a deadlock or
+     * serialization failure) the whole transaction is tried again after a random, growing pause: at most
+     * {@value #WRITE_ATTEMPTS} tries and about twice the busy timeout in all, then a one-line "locked" error.
+     * {@code constraintRetries}: how often a unique-constraint violation (a concurrent writer inserted the same row
+     * first) is tried again too.
+     */
+    private <T> T writeTransaction(String what, Work<T> work, int constraintRetries) {
+        long start = System.nanoTime();
+        long budgetNs = (2 * busyTimeoutMs + 1_000) * 1_000_000L;
+        int constraintsSeen = 0;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return writeOnce(work);
+            } catch (SQLException e) {
+                if (isBusy(e) && attempt < WRITE_ATTEMPTS && System.nanoTime() - start < budgetNs) {
+                    // random: writers that collided do not collide again in step; growing: a long writer is let finish
+                    long cap = Math.min(1_000, 20L << Math.min(attempt, 6));
+                    sleepQuietly(java.util.concurrent.ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+                    if (Thread.currentThread().isInterrupted()) throw failure(what, e);
+                    continue;
+                }
+                if (constraintsSeen++ < constraintRetries && isConstraintViolation(e)) continue;
+                throw failure(what, e);
+            }
+        }
+    }
+
+    private <T> T writeOnce(Work<T> work) throws SQLException {
+        boolean committed = false;
+        try {
+            if (pg()) {
+                db.setAutoCommit(false);
+            } else {
+                try (Statement st = db.createStatement()) {
+                    st.execute("BEGIN IMMEDIATE");
+                }
+                sqliteWriting = true;
+            }
+            T out = work.run(db);
+            if (pg()) {
+                db.commit();
+            } else {
+                try (Statement st = db.createStatement()) {
+                    st.execute("COMMIT");
+                }
+                sqliteWriting = false;
+            }
+            committed = true;
+            return out;
+        } finally {
+            if (!committed) rollbackQuietly();
+            if (pg()) {
+                try {
+                    db.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // the connection is gone; the next use says so
+                }
+            }
+        }
+    }
+
+    /** SQLite's BUSY (and BUSY_SNAPSHOT, BUSY_RECOVERY, ...) and LOCKED; PostgreSQL's deadlock and serialization failure. */
+    static boolean isBusy(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.sqlite.SQLiteException se) {
+                int primary = se.getResultCode().code & 0xff;
+                if (primary == 5 || primary == 6) return true;   // SQLITE_BUSY, SQLITE_LOCKED
+            }
+            if (t instanceof SQLException s && ("40P01".equals(s.getSQLState()) || "40001".equals(s.getSQLState()))) return true;
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("SQLITE_BUSY") || m.contains("SQLITE_LOCKED") || m.contains("database is locked") || m.contains("database table is locked")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void sleepQuietly(long ms) {
@@ -988,7 +1015,15 @@ public final class Store implements AutoCloseable {
 
     private void rollbackQuietly() {
         try {
-            if (!db.getAutoCommit()) db.rollback();
+            if (!db.getAutoCommit()) {
+                db.rollback();
+            } else if (sqliteWriting) {
+                // a transaction writeOnce began (the driver's auto-commit stays on)
+                sqliteWriting = false;
+                try (Statement st = db.createStatement()) {
+                    st.execute("ROLLBACK");
+                }
+            }
         } catch (SQLException ignored) {
             // nothing more to undo
         }
