@@ -132,7 +132,7 @@ public final class FleetWorker implements AutoCloseable {
         sch.start();
         try {
             while (!stopped) {
-                Thread.sleep(options.pollInterval().toMillis());
+                pause(outage.pause(options.pollInterval()));
                 if (options.untilIdle() && sch.getCurrentlyExecuting().isEmpty() && remaining() == 0) break;
             }
         } finally {
@@ -146,11 +146,69 @@ public final class FleetWorker implements AutoCloseable {
 
     private int remaining() {
         try (var c = dataSource.getConnection()) {
-            return FleetQueue.remaining(c);
+            int n = FleetQueue.remaining(c);
+            String back = outage.up(System.nanoTime());
+            if (back != null) log(back);
+            return n;
         } catch (java.sql.SQLException e) {
-            log.println("portaudit: worker: cannot read the job table: " + e.getMessage());
-            log.flush();
+            String down = outage.down(System.nanoTime(), e);
+            if (down != null) log(down);
             return 1;
+        }
+    }
+
+    /** Sleeps {@code ms}, in slices, ending early when the worker is stopped. */
+    private void pause(long ms) throws InterruptedException {
+        long end = System.nanoTime() + ms * 1_000_000L;
+        for (long left = ms; left > 0 && !stopped; left = (end - System.nanoTime()) / 1_000_000L) {
+            Thread.sleep(Math.min(left, 200));
+        }
+    }
+
+    private final Outage outage = new Outage();
+
+    /**
+     * Whether the job table could be read at the last try: an outage of the database is said once when it begins (with
+     * its error) and once when it ends (with its length), not at every poll; while it lasts the polls back off, doubling
+     * from the poll interval up to {@link #MAX_BACKOFF}.
+     */
+    static final class Outage {
+        static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+        private boolean isDown;
+        private long since;
+        private int failures;
+
+        /** A failed read at {@code now} ({@link System#nanoTime}): the line to log when this begins an outage, else null. */
+        synchronized String down(long now, Exception e) {
+            failures++;
+            if (isDown) return null;
+            isDown = true;
+            since = now;
+            return "cannot read the job table: " + oneLine(e) + " (the database may be down; trying again, said again when it answers)";
+        }
+
+        /** A read that worked at {@code now}: the line to log when this ends an outage, else null. */
+        synchronized String up(long now) {
+            if (!isDown) return null;
+            String line = String.format(java.util.Locale.ROOT, "the job table can be read again after %.1f s (%d failed tr%s)",
+                    Math.max(0, now - since) / 1e9, failures, failures == 1 ? "y" : "ies");
+            isDown = false;
+            failures = 0;
+            return line;
+        }
+
+        /** How long to wait before the next poll: the poll interval, doubled per failure while down, bounded. */
+        synchronized long pause(Duration poll) {
+            long ms = Math.max(1, poll.toMillis());
+            if (!isDown) return ms;
+            long backoff = ms << Math.min(failures, 16);
+            return Math.min(Math.max(ms, MAX_BACKOFF.toMillis()), backoff);
+        }
+
+        private static String oneLine(Exception e) {
+            String m = String.valueOf(e.getMessage()).strip();
+            int nl = m.indexOf('\n');
+            return nl < 0 ? m : m.substring(0, nl).strip();
         }
     }
 

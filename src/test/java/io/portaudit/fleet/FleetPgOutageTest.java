@@ -76,8 +76,11 @@ class FleetPgOutageTest {
             assertThat(column(url, "SELECT COUNT(*) FROM scheduled_tasks")).containsExactly("0");
             MainTest.Run wait = MainTest.run("fleet", "wait", run, "--store", url, "--timeout", "30s", "--poll", "200ms");
             assertThat(wait.out()).as(wait.err()).contains("6 device(s): 6 done");
-            // the worker said what happened; no stack-trace storm
+            // the worker said what happened; no stack-trace storm, and an outage said once, not at every poll
             assertThat(out).contains("worker survivor stopped: ");
+            long downLines = out.lines().filter(l -> l.contains("cannot read the job table")).count();
+            assertThat(downLines).as(out).isLessThanOrEqualTo(1);
+            assertThat(out.lines().filter(l -> l.contains("the job table can be read again after")).count()).as(out).isEqualTo(downLines);
         } finally {
             if (worker != null) {
                 worker.destroyForcibly();
