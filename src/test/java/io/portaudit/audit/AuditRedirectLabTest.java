@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @LabTest
 class AuditRedirectLabTest {
-    static final String NS = "pa-aud1";
-    static final String HOST_IF = "vpa-aud1";
+    static final String NS = Lab.unique("pa-aud1");
+    static final String HOST_IF = Lab.uniqueLink("vpa-aud1");
     static final String DEVICE = "10.77.50.2";
     static final Duration T = Duration.ofSeconds(30);
     static final String RULES = """

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @LabTest
 class DualStackLabTest {
-    static final String NS = "pa-h1-ds";
-    static final String HOST_IF = "pa-h1-dsl";
+    static final String NS = Lab.unique("pa-h1-ds");
+    static final String HOST_IF = Lab.uniqueLink("pa-h1-dsl");
     static final String DEVICE = "10.77.71.2";
     static final Duration T = Duration.ofSeconds(30);
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 @LabTest
 class LocalProbeLabTest {
-    static final String NS = "pa-eng1";
+    static final String NS = Lab.unique("pa-eng1");
     static final Duration T = Duration.ofSeconds(60);
     static final Path REPLAY = Path.of("src/test/resources/fixtures/scan/replay.py").toAbsolutePath();
     static final Path WEAK_SSH = Path.of("src/test/resources/fixtures/scan/ssh/openssh-9.2-weak-config.hex").toAbsolutePath();

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 @LabTest
 class InventoryLabTest {
-    private static final String NS = "pa-inv1";
+    private static final String NS = Lab.unique("pa-inv1");
     private static final Duration T = Duration.ofSeconds(30);
     private static final List<Process> started = new ArrayList<>();
 

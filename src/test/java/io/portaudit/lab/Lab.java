@@ -127,6 +127,57 @@ public final class Lab {
         sharedUp = true;
     }
 
+    /** This run's tag: the JVM's pid in base 36 (at most 5 characters). */
+    public static final String RUN = Long.toString(ProcessHandle.current().pid(), 36);
+
+    /**
+     * {@code base} made this run's own ({@code base-RUN}), for a namespace of a test's own: two suites running at once (two
+     * worktrees) never take, or delete, each other's namespaces. The shared lab's names (pa-g3, pa-440, pa-nft) stay fixed.
+     */
+    public static String unique(String base) {
+        return base + "-" + RUN;
+    }
+
+    /** {@link #unique} for a link name: its base shortened so that the whole fits the kernel's 15 characters. */
+    public static String uniqueLink(String base) {
+        String tag = "-" + RUN;
+        return (base.length() + tag.length() > 15 ? base.substring(0, 15 - tag.length()) : base) + tag;
+    }
+
+    /**
+     * Removes the namespaces and links a run of the same test left when it died before its cleanup: named as
+     * {@code name} but with the tag of a process that no longer exists. Never a live run's, never another test's.
+     */
+    static void reapStale(String name, boolean link) {
+        String tag = "-" + RUN;
+        if (!name.endsWith(tag)) return;
+        String base = name.substring(0, name.length() - tag.length());
+        Duration t = Duration.ofSeconds(30);
+        Result list = link ? run(t, "ip", "-o", "link", "show") : run(t, "ip", "netns", "list");
+        if (list.exit() != 0) return;
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(link
+                ? "^\\d+: (" + java.util.regex.Pattern.quote(base) + "-([0-9a-z]{1,5}))[@:]"
+                : "^(" + java.util.regex.Pattern.quote(base) + "-([0-9a-z]{1,5}))(\\s|$)");
+        for (String line : list.out().split("\n")) {
+            java.util.regex.Matcher m = p.matcher(line.strip());
+            if (!m.find() || m.group(1).equals(name)) continue;
+            long pid;
+            try {
+                pid = Long.parseLong(m.group(2), 36);
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            if (ProcessHandle.of(pid).isPresent()) continue;   // a live run (or a reused pid: left alone, never guessed)
+            if (link) {
+                run(t, "ip", "link", "del", m.group(1));
+            } else {
+                Result pids = run(t, "ip", "netns", "pids", m.group(1));
+                if (pids.exit() == 0) for (String pid2 : pids.out().split("\\s+")) if (!pid2.isBlank()) run(t, "kill", pid2.trim());
+                run(t, "ip", "netns", "del", m.group(1));
+            }
+        }
+    }
+
     /**
      * Creates a device of a test's own: namespace {@code ns} joined to the host by the veth pair
      * {@code link} (host side) / {@code eth0} (device side), after the lab prefixes are blackholed.
@@ -136,6 +187,8 @@ public final class Lab {
         Duration t = Duration.ofSeconds(30);
         run(t, "ip", "route", "add", "blackhole", "10.77.0.0/16");   // "File exists" is fine
         run(t, "ip", "-6", "route", "add", "blackhole", "fd77::/16");
+        reapStale(ns, false);
+        reapStale(link, true);
         removeDevice(ns, link);
         run(t, "ip", "netns", "add", ns).requireOk("ip netns add " + ns);
         run(t, "ip", "link", "add", link, "type", "veth", "peer", "name", "eth0", "netns", ns).requireOk("veth " + link);

@@ -20,25 +20,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Real servers on loopback, started in the test: open, closed, and hostile services. */
 class LoopbackScanTest {
-    private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        for (AutoCloseable c : resources) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // test cleanup
-            }
-        }
-    }
+    @RegisterExtension
+    final Closer resources = new Closer();
 
     /** A listener whose accepted connections are handled by {@code behaviour} on a daemon thread. */
     private int server(String host, Consumer<Socket> behaviour) throws IOException {

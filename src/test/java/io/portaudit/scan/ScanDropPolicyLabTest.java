@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 @LabTest
 class ScanDropPolicyLabTest {
-    static final String NS = "pa-scan3", LINK = "vpa-scan3", V4 = "10.77.32.2", V6 = "fd77:32::2";
+    static final String NS = Lab.unique("pa-scan3"), LINK = Lab.uniqueLink("vpa-scan3"), V4 = "10.77.32.2", V6 = "fd77:32::2";
     static final Set<Integer> OPEN = Set.of(22, 80);
     static Process daemon;
 

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 @LabTest
 class ScanHostileLabTest {
-    static final String NS = "pa-scan2", LINK = "vpa-scan2", V4 = "10.77.31.2", V6 = "fd77:31::2";
+    static final String NS = Lab.unique("pa-scan2"), LINK = Lab.uniqueLink("vpa-scan2"), V4 = "10.77.31.2", V6 = "fd77:31::2";
     static final int OVERFLOW_FROM = 20000, OVERFLOW_COUNT = 10_000, CLOSED_FROM = 30000, CLOSED_TO = 30999;
     static final int SILENT = 21, ENDLESS = 2121, SLOW = 2323, RESET = 2424, GARBAGE = 443;
     static final Duration T = Duration.ofSeconds(30);

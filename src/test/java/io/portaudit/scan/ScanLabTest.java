@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 @LabTest
 class ScanLabTest {
-    static final String NS = "pa-scan1", LINK = "vpa-scan1", V4 = "10.77.30.2", V6 = "fd77:30::2";
+    static final String NS = Lab.unique("pa-scan1"), LINK = Lab.uniqueLink("vpa-scan1"), V4 = "10.77.30.2", V6 = "fd77:30::2";
     static final Duration T = Duration.ofSeconds(30);
 
     /** One firewall rule of the test device, and what it implies for a connect() scan. */

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @LabTest
 class ScanSelfConnectLabTest {
-    static final String NS = "pa-h3-self";
+    static final String NS = Lab.unique("pa-h3-self");
     static final Duration T = Duration.ofSeconds(30);
     static int lo, hi;
     static final TreeSet<Integer> LISTENING = new TreeSet<>();

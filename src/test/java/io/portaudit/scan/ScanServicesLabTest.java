@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 @LabTest
 class ScanServicesLabTest {
-    static final String NS = "pa-scan4", LINK = "vpa-scan4", V4 = "10.77.33.2", V6 = "fd77:33::2";
+    static final String NS = Lab.unique("pa-scan4"), LINK = Lab.uniqueLink("vpa-scan4"), V4 = "10.77.33.2", V6 = "fd77:33::2";
     static final String CACHE = System.getenv().getOrDefault("PORTAUDIT_LAB_CACHE", "/var/cache/portaudit-lab");
     static final String SNMPD = CACHE + "/snmpd/usr/sbin/snmpd", CHRONYD = CACHE + "/chrony/usr/sbin/chronyd", DNSMASQ = "/usr/sbin/dnsmasq",
             XVFB = "/usr/bin/Xvfb", X11VNC = "/usr/bin/x11vnc";

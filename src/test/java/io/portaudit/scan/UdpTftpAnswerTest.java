@@ -13,9 +13,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A TFTP server answers a read request from a new port (RFC 1350 §4): the UDP engine takes that
@@ -25,18 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class UdpTftpAnswerTest {
     static final byte[] DATA = {0, 3, 0, 1, 'b', 'o', 'o', 't'}, ERROR = {0, 5, 0, 1, 'n', 'o', 0};
-    private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        for (AutoCloseable c : resources) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // test cleanup
-            }
-        }
-    }
+    @RegisterExtension
+    final Closer resources = new Closer();
 
     /** A server on 127.0.0.1 that answers every datagram with {@code answer}, sent from a new socket bound to {@code from}:0. */
     private int server(String from, byte[] answer) throws IOException {

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @LabTest
 class StoreLabTest {
-    static final String NS = "pa-hs-1";
-    static final String LINK = "pa-hs-1l";
+    static final String NS = Lab.unique("pa-hs-1");
+    static final String LINK = Lab.uniqueLink("pa-hs-1l");
     static final String FIRST = "10.77.90.2";
     static final String SECOND = "10.77.91.2";
     static final String MACHINE_ID = "9a3c0ffee0ddf00d5ea15ea15ea1b0a7";
