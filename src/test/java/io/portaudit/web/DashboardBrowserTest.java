@@ -40,6 +40,8 @@ class DashboardBrowserTest {
     static final String CHROMIUM = "/usr/bin/chromium";
     static final String DRIVER = "/usr/bin/chromedriver";
     static final Path SHOTS = Path.of("target/screenshots");
+    /** How long a wait for the page to change may take: ends as soon as it has; generous for a loaded CI machine. */
+    static final Duration WAIT = Duration.ofSeconds(45);
 
     @TempDir
     static Path dir;
@@ -70,7 +72,7 @@ class DashboardBrowserTest {
             server.close();
             LabExtension.cannotRun("chromium did not start under chromedriver: " + e.getMessage().lines().findFirst().orElse(""));
         }
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));   // generous: a loaded CI machine
     }
 
     @AfterAll
@@ -90,8 +92,21 @@ class DashboardBrowserTest {
         return browser.findElement(By.tagName("body")).getText();
     }
 
+    /**
+     * A screenshot for people to look at (nothing checks it): tried twice; a renderer too slow to answer on a loaded
+     * machine leaves a note in its place instead of failing the test, whose assertions are on the page's text.
+     */
     static void shot(String name) throws Exception {
-        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+                return;
+            } catch (org.openqa.selenium.TimeoutException e) {
+                if (attempt < 2) continue;
+                Files.writeString(SHOTS.resolve(name + ".txt"), "no screenshot: " + e.getMessage().lines().findFirst().orElse("") + "\n");
+                return;
+            }
+        }
     }
 
     static Object js(String script, Object... args) {
@@ -110,7 +125,7 @@ class DashboardBrowserTest {
         // filter by tcp/23 through the form, as a person would
         browser.findElement(By.name("port")).sendKeys("tcp/23");
         browser.findElement(By.cssSelector("form.filters button")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("port=tcp%2F23"));
+        new WebDriverWait(browser, WAIT).until(d -> d.getCurrentUrl().contains("port=tcp%2F23"));
         List<String> names = browser.findElements(By.cssSelector("table.fleet tr[data-device] td:first-child")).stream().map(e -> e.getText()).toList();
         assertThat(names).containsExactlyInAnyOrder("pa-440", "pa-nft", "hostile");
         shot("fleet-tcp-23");
@@ -133,7 +148,7 @@ class DashboardBrowserTest {
         // the raw captures it was made from: the netstat listing, opened from the audit page, shown as text
         assertThat(text()).contains("What it was made from", "440-iptables-L.txt", "440-nmap.txt", "scan.nmap.xml");
         browser.findElement(By.linkText("440-netstat-a.txt")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("/capture/440-netstat-a.txt"));
+        new WebDriverWait(browser, WAIT).until(d -> d.getCurrentUrl().contains("/capture/440-netstat-a.txt"));
         assertThat(js("return document.body.textContent").toString()).isEqualTo(
                 java.nio.file.Files.readString(Path.of(WebFixture.SEED + "440-netstat-a.txt")));
         assertThat(js("return document.contentType")).isEqualTo("text/plain");
@@ -182,7 +197,7 @@ class DashboardBrowserTest {
     @Order(3)
     void anAuditRecordedWhileTheFleetPageIsOpenAppearsWithoutAReload() throws Exception {
         open("/");
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> js("return document.body.textContent").toString().contains("of 6 devices")
+        new WebDriverWait(browser, WAIT).until(d -> js("return document.body.textContent").toString().contains("of 6 devices")
                 || js("return document.body.textContent").toString().contains("of 7 devices"));
         js("window.portauditMarker = 'same page'");
         int before = browser.findElements(By.cssSelector("table.fleet tr[data-device]")).size();
@@ -190,7 +205,7 @@ class DashboardBrowserTest {
             WebFixture.record(s, WebFixture.id("late-board", "SN-LATE", "armadillo-440", "v3.0.0", "late", "10.77.2.9"),
                     WebFixture.T0.plusSeconds(99_000), WebFixture.lab("pa-440"));
         }
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.findElements(By.linkText("late-board")).size() == 1);
+        new WebDriverWait(browser, WAIT).until(d -> d.findElements(By.linkText("late-board")).size() == 1);
         assertThat(js("return window.portauditMarker")).isEqualTo("same page");
         assertThat(browser.findElements(By.cssSelector("table.fleet tr[data-device]"))).hasSize(before + 1);
         shot("fleet-live");
