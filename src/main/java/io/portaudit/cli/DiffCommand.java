@@ -73,15 +73,20 @@ public final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        io.portaudit.model.StartupTrace.mark("diff: parsed");
         try {
             Side sa = side(a);
             Side sb = side(b);
+            io.portaudit.model.StartupTrace.mark("diff: both sides read");
             Diff d = Diff.of(sa.label, sa.facts, sb.label, sb.facts);
+            io.portaudit.model.StartupTrace.mark("diff: compared");
             output.write(spec.commandLine().getOut(), spec.commandLine().getErr(), common.verbosity() < 0, "diff",
                     Set.copyOf(DiffReport.FORMATS), (format, w) -> DiffReport.write(format, d, w, all));
+            io.portaudit.model.StartupTrace.mark("diff: written");
             return d.different() ? 1 : 0;
         } finally {
             if (opened != null) opened.close();
+            io.portaudit.model.StartupTrace.mark("diff: store closed");
         }
     }
 
@@ -93,7 +98,10 @@ public final class DiffCommand implements Callable<Integer> {
         if (Files.exists(p)) throw new UserException(ref + ": " + io.portaudit.model.L10n.t("cmd.notafile"));
         long id;
         try {
-            if (opened == null) opened = store.openExisting(spec.commandLine().getErr());
+            if (opened == null) {
+                opened = store.openExisting(spec.commandLine().getErr());
+                io.portaudit.model.StartupTrace.mark("diff: store opened");
+            }
             id = opened.resolve(ref);
         } catch (UserException | StoreException e) {
             // a path (a/b.json, out.xml) is a file that is missing, not an audit the store lacks

@@ -55,6 +55,7 @@ public final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        io.portaudit.model.StartupTrace.mark("history: parsed");
         Protocol proto = null;
         Integer num = null;
         if (port != null) {
@@ -68,6 +69,7 @@ public final class HistoryCommand implements Callable<Integer> {
         Map<String, Object> root = new LinkedHashMap<>();
         List<Object> devs = new ArrayList<>();
         try (Store s = store.openExisting(spec.commandLine().getErr())) {
+            io.portaudit.model.StartupTrace.mark("history: store opened");
             List<Store.Device> devices;
             if (device != null) devices = List.of(s.device(device));
             else if (proto != null) devices = s.devicesWithPort(proto, num).stream().map(s::device).toList();
@@ -78,6 +80,7 @@ public final class HistoryCommand implements Callable<Integer> {
                 devs.add(Map.of("device", d, "audits", audits, "lifecycle", lc));
             }
         }
+        io.portaudit.model.StartupTrace.mark("history: read");
         root.put("devices", devs);
         boolean detail = device != null || port != null;
         output.write(spec.commandLine().getOut(), spec.commandLine().getErr(), common.verbosity() < 0, "history", Set.of("text", "json"),

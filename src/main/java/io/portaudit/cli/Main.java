@@ -36,35 +36,43 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The subcommands, in the order help lists them. */
-    private static final java.util.Map<String, java.util.function.Supplier<Object>> COMMANDS = new java.util.LinkedHashMap<>();
+    /** The subcommands' names, in the order help lists them. */
+    private static final java.util.List<String> COMMANDS = java.util.List.of("audit", "firewall", "inventory", "scan", "collect-script",
+            "history", "show", "diff", "baseline", "store", "fleet", "worker", "serve", "completion", "help");
 
-    static {
-        COMMANDS.put("audit", AuditCommand::new);
-        COMMANDS.put("firewall", FirewallCommand::new);
-        COMMANDS.put("inventory", InventoryCommand::new);
-        COMMANDS.put("scan", ScanCommand::new);
-        COMMANDS.put("collect-script", CollectScriptCommand::new);
-        COMMANDS.put("history", HistoryCommand::new);
-        COMMANDS.put("show", ShowCommand::new);
-        COMMANDS.put("diff", DiffCommand::new);
-        COMMANDS.put("baseline", BaselineCommand::new);
-        COMMANDS.put("store", StoreCommand::new);
-        COMMANDS.put("fleet", FleetCommand::new);
-        COMMANDS.put("worker", WorkerCommand::new);
-        COMMANDS.put("serve", ServeCommand::new);
-        COMMANDS.put("completion", CompletionCommand::new);
-        COMMANDS.put("help", CommandLine.HelpCommand::new);
+    /**
+     * A new subcommand object; null for an unknown name. A switch, not a table of constructor references: each
+     * reference is an invokedynamic call site linked at start-up and loads its class, whichever command runs.
+     */
+    private static Object command(String name) {
+        return switch (name) {
+            case "audit" -> new AuditCommand();
+            case "firewall" -> new FirewallCommand();
+            case "inventory" -> new InventoryCommand();
+            case "scan" -> new ScanCommand();
+            case "collect-script" -> new CollectScriptCommand();
+            case "history" -> new HistoryCommand();
+            case "show" -> new ShowCommand();
+            case "diff" -> new DiffCommand();
+            case "baseline" -> new BaselineCommand();
+            case "store" -> new StoreCommand();
+            case "fleet" -> new FleetCommand();
+            case "worker" -> new WorkerCommand();
+            case "serve" -> new ServeCommand();
+            case "completion" -> new CompletionCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> null;
+        };
     }
 
     /** The subcommands' names, in the order help lists them. */
-    static java.util.Set<String> commandNames() {
-        return java.util.Collections.unmodifiableSet(COMMANDS.keySet());
+    static java.util.Collection<String> commandNames() {
+        return COMMANDS;
     }
 
     /** The whole command line, every subcommand built (for help and tests). */
     public static CommandLine commandLine() {
-        return commandLine(COMMANDS.keySet());
+        return commandLine(COMMANDS);
     }
 
     /**
@@ -72,7 +80,9 @@ public final class Main implements Runnable {
      * it is given, which is most of a short run's start-up. Help and unknown names get them all.
      */
     static CommandLine commandLineFor(String[] args) {
-        if (args.length > 0 && COMMANDS.containsKey(args[0]) && !args[0].equals("help")) return commandLine(java.util.List.of(args[0]));
+        if (args.length > 0 && COMMANDS.contains(args[0]) && !args[0].equals("help")) return commandLine(java.util.List.of(args[0]));
+        // --version alone needs no subcommand (it built all 15 of them: most of its start-up)
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) return commandLine(java.util.List.of());
         return commandLine();
     }
 
@@ -89,7 +99,7 @@ public final class Main implements Runnable {
                 io.portaudit.model.L10n.set(at);
             }
         });
-        for (String name : names) cl.addSubcommand(name, COMMANDS.get(name).get());
+        for (String name : names) cl.addSubcommand(name, command(name));
         cl.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
@@ -128,9 +138,61 @@ public final class Main implements Runnable {
         return cl;
     }
 
+    /**
+     * A run of a command that opens the store first thing (diff, history, show, serve): its store driver is made
+     * ready on a second thread while this one builds the command line (not for --no-store or help).
+     */
+    static boolean readsStore(String[] args) {
+        if (args.length == 0 || !java.util.Set.of("diff", "history", "show", "serve").contains(args[0])) return false;
+        for (String a : args) if (a.equals("--no-store") || a.equals("--help") || a.equals("-h")) return false;
+        return true;
+    }
+
+    /**
+     * Reads the annotations of a subcommand's classes (its own, its mixins', picocli's help mixin) ahead of picocli,
+     * on a second thread while the main thread builds the top command: the JDK parses each element's annotations
+     * once and makes one proxy class per annotation type (generated at run time; the AOT cache does not keep them),
+     * so picocli's own reading then finds them made. Nothing here changes what picocli builds.
+     */
+    static void readAnnotations(String name) {
+        try {
+            java.util.ArrayDeque<Class<?>> todo = new java.util.ArrayDeque<>();
+            java.util.Set<Class<?>> seen = new java.util.HashSet<>();
+            todo.add(command(name).getClass());
+            todo.add(Class.forName("picocli.CommandLine$AutoHelpMixin"));
+            while (!todo.isEmpty()) {
+                for (Class<?> k = todo.poll(); k != null && k != Object.class && seen.add(k); k = k.getSuperclass()) {
+                    k.getAnnotations();
+                    for (java.lang.reflect.Field f : k.getDeclaredFields()) {
+                        f.getAnnotations();
+                        if (f.isAnnotationPresent(CommandLine.Mixin.class) || f.isAnnotationPresent(CommandLine.ArgGroup.class)) todo.add(f.getType());
+                    }
+                    for (java.lang.reflect.Method m : k.getDeclaredMethods()) {
+                        m.getAnnotations();
+                        m.getParameterAnnotations();
+                    }
+                }
+            }
+            io.portaudit.model.StartupTrace.mark("warm-up: annotations read");
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // picocli reads them itself
+        }
+    }
+
     public static void main(String[] args) {
+        io.portaudit.model.StartupTrace.mark("main");
+        if (readsStore(args)) {
+            io.portaudit.store.Warmup.start();
+            Thread t = new Thread(() -> readAnnotations(args[0]), "portaudit-warmup-cli");
+            t.setDaemon(true);
+            t.start();
+        }
         io.portaudit.model.L10n.set(io.portaudit.model.L10n.Lang.fromEnvironment(System::getenv));
-        System.exit(commandLineFor(args).execute(args));
+        CommandLine cl = commandLineFor(args);
+        io.portaudit.model.StartupTrace.mark("command line built");
+        int code = cl.execute(args);
+        io.portaudit.model.StartupTrace.mark("command done");
+        System.exit(code);
     }
 
 }

@@ -51,6 +51,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        io.portaudit.model.StartupTrace.mark("serve: parsed");
         String token = null;
         if (tokenFile != null) {
             try {
@@ -78,6 +79,7 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             throw new UserException(e.getMessage(), ExitCodes.INCOMPLETE);
         }
+        io.portaudit.model.StartupTrace.mark("serve: listening");
         spec.commandLine().getOut().println(server.url());
         spec.commandLine().getOut().flush();
         spec.commandLine().getErr().println("portaudit: " + (token == null ? io.portaudit.model.L10n.t("cmd.serve.serving", loc.display(), server.url())

@@ -75,16 +75,34 @@ public record Diff(String labelA, String labelB, List<PortChange> ports, List<Fi
         return ports.stream().filter(p -> p.status == s).count();
     }
 
-    /** A port of one family; ordered by protocol label, port, family label. */
-    private record Key(Protocol protocol, int port, AddressFamily family) {
-        static final Comparator<Key> ORDER = Comparator.comparing((Key k) -> k.protocol.label()).thenComparingInt(Key::port)
-                .thenComparing(k -> k.family.label());
+    /**
+     * A port of one family; ordered by protocol label, port, family label. Equality, hash and order written out: a
+     * record's own (an invokedynamic per method) and a chain of comparator lambdas cost most of a short run's diff
+     * while the code is still interpreted.
+     */
+    private record Key(Protocol protocol, int port, AddressFamily family) implements Comparable<Key> {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.port == port && k.protocol == protocol && k.family == family;
+        }
+
+        @Override
+        public int hashCode() {
+            return (port * 31 + protocol.ordinal()) * 31 + family.ordinal();
+        }
+
+        @Override
+        public int compareTo(Key k) {
+            if (protocol != k.protocol) return protocol.label().compareTo(k.protocol.label());
+            if (port != k.port) return Integer.compare(port, k.port);
+            return family == k.family ? 0 : family.label().compareTo(k.family.label());
+        }
     }
 
     public static Diff of(String labelA, Facts a, String labelB, Facts b) {
         Map<Key, List<Facts.Row>> ra = byKey(a);
         Map<Key, List<Facts.Row>> rb = byKey(b);
-        TreeSet<Key> keys = new TreeSet<>(Key.ORDER);
+        TreeSet<Key> keys = new TreeSet<>();
         keys.addAll(ra.keySet());
         keys.addAll(rb.keySet());
         List<PortChange> out = new ArrayList<>();
@@ -144,12 +162,27 @@ public record Diff(String labelA, String labelB, List<PortChange> ports, List<Fi
             if (!r.bindAddress().isEmpty()) binds.add(r.bindAddress() + (r.scope() == null ? "" : " (" + r.scope() + ")"));
             if (firewall == null) firewall = r.firewall();
             if (scan == null) scan = r.scanState();
-            String s = String.join(" ", java.util.stream.Stream.of(r.service(), r.product(), r.version()).filter(Objects::nonNull).toList());
-            if (service == null && !s.isEmpty()) service = s;
+            if (service == null) {
+                String w = words(r.service(), r.product(), r.version());
+                if (!w.isEmpty()) service = w;
+            }
         }
         TreeSet<String> weak = new TreeSet<>();
         for (Facts.FindingRow f : facts.findings()) if (f.covers(p, fam, port)) weak.add(f.id());
         return new State(live, exposed, join(programs), join(exes), join(binds), firewall, scan, service, join(weak));
+    }
+
+    /** The non-null words joined by spaces (as String.join of them; a loop, not a stream, for a short run). */
+    private static String words(String... w) {
+        StringBuilder sb = new StringBuilder();
+        boolean first = true;
+        for (String x : w) {
+            if (x == null) continue;
+            if (!first) sb.append(' ');
+            sb.append(x);
+            first = false;
+        }
+        return sb.toString();
     }
 
     private static String join(TreeSet<String> s) {

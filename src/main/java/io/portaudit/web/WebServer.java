@@ -67,6 +67,7 @@ public final class WebServer implements AutoCloseable {
             Thread.ofPlatform().daemon().name("portaudit-serve-preload").start(() -> {
                 try {
                     dashboard.fleet(events.mark());
+                    io.portaudit.model.StartupTrace.mark("serve: fleet loaded");
                 } catch (RuntimeException ignored) {
                     // the first request loads it again and reports what is wrong
                 }
@@ -75,6 +76,7 @@ public final class WebServer implements AutoCloseable {
             pool.close();
             throw e;
         }
+        io.portaudit.model.StartupTrace.mark("serve: store pool, preload");
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -160,6 +162,7 @@ public final class WebServer implements AutoCloseable {
             throw new IllegalArgumentException("the token is too short: use at least 16 characters (e.g. head -c 24 /dev/urandom | base64)");
         }
         WebServer s = new WebServer(c, l);
+        io.portaudit.model.StartupTrace.mark("serve: Javalin configured");
         try {
             s.app.start(l.host(), l.port());
         } catch (RuntimeException e) {
@@ -270,6 +273,7 @@ public final class WebServer implements AutoCloseable {
             Map<String, Object> m = dashboard.fleetPage(fleet(), q);
             cached = (api ? toJson(m) : Templates.render(partial ? "web/fleet-table.jte" : "web/fleet.jte", m)).getBytes(StandardCharsets.UTF_8);
             cache.put(key, cached);
+            io.portaudit.model.StartupTrace.mark("serve: fleet page rendered");
         }
         ctx.contentType(api ? "application/json" : "text/html; charset=utf-8").result(cached);
     }
