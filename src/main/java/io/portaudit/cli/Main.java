@@ -1,6 +1,7 @@
 package io.portaudit.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -160,9 +161,11 @@ public final class Main implements Runnable {
             java.util.Set<Class<?>> seen = new java.util.HashSet<>();
             todo.add(command(name).getClass());
             todo.add(Class.forName("picocli.CommandLine$AutoHelpMixin"));
+            List<Class<?>> classes = new java.util.ArrayList<>();
             while (!todo.isEmpty()) {
                 for (Class<?> k = todo.poll(); k != null && k != Object.class && seen.add(k); k = k.getSuperclass()) {
-                    k.getAnnotations();
+                    classes.add(k);
+                    // members first: the main thread starts with the top command's @Command (two threads would make its proxy class at once)
                     for (java.lang.reflect.Field f : k.getDeclaredFields()) {
                         f.getAnnotations();
                         if (f.isAnnotationPresent(CommandLine.Mixin.class) || f.isAnnotationPresent(CommandLine.ArgGroup.class)) todo.add(f.getType());
@@ -173,6 +176,7 @@ public final class Main implements Runnable {
                     }
                 }
             }
+            for (Class<?> k : classes) k.getAnnotations();
             io.portaudit.model.StartupTrace.mark("warm-up: annotations read");
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             // picocli reads them itself

@@ -112,6 +112,8 @@ public final class Training {
             }
             System.setOut(devNull);
             System.setErr(devNull);
+            // what Main.main does ahead on second threads for these commands (the AOT cache then holds its classes too)
+            readAhead(group.equals("serve") ? "serve" : "diff");
             List<String[]> runs = group.equals("serve")
                     ? List.<String[]>of(new String[] {"--version"})
                     : List.of(
@@ -146,6 +148,11 @@ public final class Training {
             delete(dir);
         }
         return codes;
+    }
+
+    private static void readAhead(String command) {
+        Main.readAnnotations(command);
+        io.portaudit.store.Warmup.run();
     }
 
     /** Two audits of device "training" into the store at {@code store} (what the store-read and serve groups read). */

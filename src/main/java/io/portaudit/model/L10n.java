@@ -62,7 +62,10 @@ public final class L10n {
     /** The marks of a language-neutral message: open, between key and arguments, close. */
     public static final char OPEN = '\uE000', SEP = '\uE001', CLOSE = '\uE002';
     private static final String BASE = "io.portaudit.i18n.messages";
-    private static final ResourceBundle.Control NO_FALLBACK = ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES);
+    /** Made on first look-up, not when the language is set: ResourceBundle's start-up costs a short run ~15 ms. */
+    private static final class NoFallback {
+        static final ResourceBundle.Control CONTROL = ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES);
+    }
 
     /** The bundles by language (ResourceBundle caches them too, behind a costlier look-up). */
     private static final ResourceBundle[] BUNDLES = new ResourceBundle[Lang.values().length];
@@ -96,7 +99,7 @@ public final class L10n {
 
     public static ResourceBundle bundle(Lang lang) {
         ResourceBundle b = BUNDLES[lang.ordinal()];
-        if (b == null) BUNDLES[lang.ordinal()] = b = ResourceBundle.getBundle(BASE, lang.locale, L10n.class.getClassLoader(), NO_FALLBACK);
+        if (b == null) BUNDLES[lang.ordinal()] = b = ResourceBundle.getBundle(BASE, lang.locale, L10n.class.getClassLoader(), NoFallback.CONTROL);
         return b;
     }
 

@@ -20,7 +20,8 @@ public final class Warmup {
         t.start();
     }
 
-    static void run() {
+    /** The warm-up itself, on the calling thread (the AOT training run calls it). */
+    public static void run() {
         try {
             SqliteNative.prepare();
             org.sqlite.SQLiteJDBCLoader.initialize();
