@@ -421,8 +421,8 @@ public final class AuditJson {
             listeners.addAll(row.listeners());
         }
         if (!rd.unknown.isEmpty() || version > SCHEMA_VERSION) {
-            notes.add("read back from an audit result of schema version " + version + " (this portaudit writes " + SCHEMA_VERSION
-                    + ")" + (rd.unknown.isEmpty() ? "" : "; fields it does not know were ignored: " + String.join(", ", rd.unknown)));
+            notes.add(rd.unknown.isEmpty() ? L10n.t("note.readback", version, SCHEMA_VERSION)
+                    : L10n.t("note.readback.unknown", version, SCHEMA_VERSION, String.join(", ", rd.unknown)));
         }
         return new AuditResult(snap, present, missing, unknowns, List.copyOf(listeners), rows, outcome, policy, null, null,
                 problems, notes, notChecked);

@@ -74,7 +74,9 @@ public final class AuditRun {
         AuditInput in = input(req);
         if (req.source() instanceof AuditRequest.ThisMachine m && m.loopbackProbe() && in.listeners() != null) {
             req.progress().probing(in.listeners().size());
-            in = in.withProbe(LoopbackProbe.probe(in.listeners(), req.names(), req.clock(), LoopbackProbe.BUDGET));
+            AuditInput listed = in;
+            // its notes language-neutral like the audit's (a stored result reads in either language)
+            in = in.withProbe(neutral(() -> LoopbackProbe.probe(listed.listeners(), req.names(), req.clock(), LoopbackProbe.BUDGET)));
         }
         if (req.scan() != null) {
             if (in.scan() != null) throw new AuditException(AuditException.Kind.INPUT, "--scan cannot be combined with a pasted scan in --input");
@@ -118,8 +120,7 @@ public final class AuditRun {
         if (req.source() instanceof AuditRequest.ScanOnly) {
             if (req.scan() == null) throw new AuditException(AuditException.Kind.INPUT, "a scan-only audit needs a scan target");
             DeviceSnapshot snap = new DeviceSnapshot("scan-only", req.scan().target(), req.clock().instant(), List.of(), false, List.of());
-            return new AuditInput(snap, null, null, null, List.of(), List.of("scan only: no firewall rules or listeners were collected "
-                    + "from the device; what the scan sees is all this audit knows"));
+            return new AuditInput(snap, null, null, null, List.of(), List.of(neutral(() -> L10n.t("note.scanonly"))));
         }
         DeviceSnapshot snap = collect(req.source(), req.progress(), req.clock());
         return neutral(() -> ViewBuilder.fromSnapshot(snap, req.names(), null));

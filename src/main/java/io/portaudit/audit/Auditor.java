@@ -36,7 +36,7 @@ public final class Auditor {
                     null, fam, io.portaudit.model.PortRange.all(), L10n.t("aud.norules.detail", name),
                     List.of(new Evidence("firewall", L10n.t("aud.norules.ev", name), String.join(", ", fw.sources()))),
                     List.of(tool + " -A INPUT -i lo -j ACCEPT", tool + " -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
-                            tool + " -A INPUT -p tcp --dport 22 -j ACCEPT   # the ports you ship", tool + " -P INPUT DROP")));
+                            tool + " -A INPUT -p tcp --dport 22 -j ACCEPT   # " + L10n.t("aud.portsyouship"), tool + " -P INPUT DROP")));
         }
         return out;
     }

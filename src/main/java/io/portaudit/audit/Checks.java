@@ -27,7 +27,7 @@ public final class Checks {
         boolean ls = r.viewsPresent().contains("listeners");
         boolean scan = r.scan() != null;
         // a local audit's loopback probe runs the same -sV identification against this machine's own listeners
-        boolean sv = scan && r.scan().serviceDetection() || r.notes().stream().anyMatch(n -> n.startsWith(LoopbackProbe.NOTE));
+        boolean sv = scan && r.scan().serviceDetection() || r.notes().stream().anyMatch(n -> L10n.render(n, L10n.Lang.EN).startsWith(LoopbackProbe.NOTE));
         boolean policy = r.policy() != null && (r.policy().product() != null || !r.policy().allow().isEmpty());
         Map<String, String> out = new LinkedHashMap<>();
         for (String id : FindingCatalog.IDS.keySet()) {

@@ -1,6 +1,7 @@
 package io.portaudit.audit;
 
 import io.portaudit.model.InputText;
+import io.portaudit.model.L10n;
 import io.portaudit.model.ParseProblem;
 import io.portaudit.model.Text;
 import java.util.ArrayList;
@@ -242,7 +243,7 @@ public final class ConsoleLog {
                     content.add(i);
                 }
             }
-            String promptAt = r < 0 ? null : "line " + (prompts.get(r) + 1);
+            String promptAt = r < 0 ? null : L10n.t("cl.line", prompts.get(r) + 1);
             String cmdKind = cmd == null || cmd.isEmpty() ? null : kindOfCommand(cmd);
             String own = join(lines, content, false);
             String range = content.isEmpty() ? "" : range(content);
@@ -250,7 +251,7 @@ public final class ConsoleLog {
                 List<Integer> all = new ArrayList<>(preamble);
                 all.addAll(content);
                 all.sort(null);
-                skipNotes.add(range(all) + " before the first prompt (boot, kernel and login messages)");
+                skipNotes.add(L10n.t("cl.skip.preamble", range(all)));
                 continue;
             }
             if (r < 0 && !preamble.isEmpty()) {
@@ -262,17 +263,16 @@ public final class ConsoleLog {
                 if (sniffed.isPresent() && (cmd == null || cmd.isEmpty())) {
                     // a listing no prompt line names (the top of a log cut by the scrollback, a paste without its prompt)
                     parts.add(part(null, 0, lines, content, sniffed.get(), own));
-                    readNotes.add(range + " (no prompt line names their command) read as " + sniffed.get() + " by their content");
+                    readNotes.add(L10n.t("cl.read.nameless", range, sniffed.get()));
                 } else if (sniffed.isPresent()) {
                     problems.add(ParseProblem.warning(source, content.get(0) + 1, 1, lines[content.get(0)],
-                            range + ", the output of `" + Text.printable(cmd, 80) + "` (" + promptAt + "), look like " + sniffed.get()
-                                    + ", but that command does not show the device's state; not read (give it as its own --input if it is)"));
+                            L10n.t("cl.pp.otheroutput", range, Text.printable(cmd, 80), promptAt, sniffed.get())));
                 } else if (cmd == null) {
-                    skipNotes.add(range + " before the first prompt (boot, kernel and login messages)");
+                    skipNotes.add(L10n.t("cl.skip.preamble", range));
                 } else if (cmd.isEmpty()) {
-                    skipNotes.add(range + " after an empty prompt (" + promptAt + ")");
+                    skipNotes.add(L10n.t("cl.skip.emptyprompt", range, promptAt));
                 } else {
-                    skipNotes.add(range + " `" + Text.printable(cmd, 60) + "`");
+                    skipNotes.add(L10n.t("cl.skip.command", range, Text.printable(cmd, 60)));
                 }
                 continue;
             }
@@ -282,10 +282,10 @@ public final class ConsoleLog {
                     parts.add(content.isEmpty()
                             ? new Part(cmd, prompts.get(r) + 1, prompts.get(r) + 1, prompts.get(r) + 1, cmdKind, "", "")
                             : part(cmd, prompts.get(r) + 1, lines, content, cmdKind, own));
-                    readNotes.add("`" + Text.printable(cmd, 60) + "` (" + promptAt + ") printed no table: " + InputSniffer.noRules(cmdKind));
+                    readNotes.add(L10n.t("cl.read.notable", Text.printable(cmd, 60), promptAt, InputSniffer.noRules(cmdKind)));
                 } else {
                     problems.add(ParseProblem.error(source, prompts.get(r) + 1, 1, lines[prompts.get(r)],
-                            "`" + Text.printable(cmd, 80) + "` printed nothing: there is no " + cmdKind + " output to read"));
+                            L10n.t("cl.pp.nothing", Text.printable(cmd, 80), cmdKind)));
                 }
                 continue;
             }
@@ -293,13 +293,11 @@ public final class ConsoleLog {
             String kind = cmdKind;
             if (sniffed.isEmpty() || !group(sniffed.get()).equals(group(cmdKind))) {
                 problems.add(ParseProblem.error(source, content.get(0) + 1, 1, lines[content.get(0)],
-                        range + ", the output of `" + Text.printable(cmd, 80) + "` (" + promptAt + "), are not " + cmdKind
-                                + " output portaudit can read (an error message?); not read"));
+                        L10n.t("cl.pp.notkind", range, Text.printable(cmd, 80), promptAt, cmdKind)));
                 continue;
             }
             parts.add(part(cmd, prompts.get(r) + 1, lines, content, kind, own));
-            readNotes.add(range + " `" + Text.printable(cmd, 60) + "` read as " + kind
-                    + (cmd.contains("|") ? " (through a pipe: lines it filtered out are not seen)" : ""));
+            readNotes.add(L10n.t(cmd.contains("|") ? "cl.read.aspipe" : "cl.read.as", range, Text.printable(cmd, 60), kind));
         }
 
         // the same listing twice: the later one is the device's state (evaluating both would count one table twice)
@@ -310,7 +308,7 @@ public final class ConsoleLog {
             boolean later = false;
             for (int j = i + 1; j < parts.size(); j++) if (group(p.kind()).equals("firewall") && key(parts.get(j)).equals(key)) later = true;
             if (later) {
-                skipNotes.add(rangeOf(p) + " (an earlier " + p.kind() + " listing; the later one is read)");
+                skipNotes.add(L10n.t("cl.skip.earlier", rangeOf(p), p.kind()));
                 continue;
             }
             kept.add(p);
@@ -321,27 +319,26 @@ public final class ConsoleLog {
             for (int k = 0; k < prompts.size(); k++) {
                 if (prompts.get(k) + 1 > p.lastLine() && changesFirewall(commands.get(k))) {
                     problems.add(ParseProblem.warning(source, prompts.get(k) + 1, 1, lines[prompts.get(k)],
-                            "`" + Text.printable(commands.get(k), 80) + "` changed the firewall after the " + p.kind() + " listing at "
-                                    + rangeOf(p) + " was printed; that listing is read and may not be the state now"));
+                            L10n.t("cl.pp.changed", Text.printable(commands.get(k), 80), p.kind(), rangeOf(p))));
                     break;
                 }
             }
         }
 
         List<String> notes = new ArrayList<>();
-        notes.add(source + ": a console paste of " + realCommands + (realCommands == 1 ? " command" : " commands")
-                + ", split at its prompt lines; read: " + (readNotes.isEmpty() ? "nothing" : String.join("; ", readNotes)));
+        notes.add(L10n.t(realCommands == 1 ? "cl.note.paste1" : "cl.note.paste", source, realCommands,
+                readNotes.isEmpty() ? L10n.t("cl.note.nothing") : String.join("; ", readNotes)));
         List<String> skips = new ArrayList<>(skipNotes);
         for (var e : skipped.entrySet()) {
             String what = switch (e.getKey()) {
-                case PROMPT -> "prompt";
-                case KERNEL -> "kernel message";
-                case CONTROL -> "terminal control";
-                case LOGIN -> "password prompt";
+                case PROMPT -> "cl.skip.prompt";
+                case KERNEL -> "cl.skip.kernel";
+                case CONTROL -> "cl.skip.control";
+                case LOGIN -> "cl.skip.login";
             };
-            skips.add(what + " " + InputText.lineList("line", e.getValue()));
+            skips.add(L10n.t(what, InputText.lines(e.getValue())));
         }
-        notes.add(source + ": skipped (no listing portaudit reads): " + String.join("; ", skips));
+        notes.add(L10n.t("cl.note.skipped", source, String.join("; ", skips)));
         return Optional.of(new Split(kept, problems, notes, realCommands));
     }
 
@@ -391,14 +388,13 @@ public final class ConsoleLog {
             Optional<String> kind = InputSniffer.sniff(own);
             if (kind.isEmpty()) {
                 problems.add(ParseProblem.error(source, content.get(0) + 1, 1, lines[content.get(0)],
-                        range(content) + " start like " + kinds.get(b) + " output but are not a listing portaudit can read; not read"));
+                        L10n.t("cl.pp.startlike", range(content), kinds.get(b))));
                 continue;
             }
             parts.add(part(null, 0, lines, content, kind.get(), own));
-            read.add(range(content) + " as " + kind.get());
+            read.add(L10n.t("cl.read.askind", range(content), kind.get()));
         }
-        String note = source + ": holds " + starts.size() + " listings of different kinds without prompt lines; split where each"
-                + " starts (at its header line) and read by content: " + String.join("; ", read);
+        String note = L10n.t("cl.note.byheaders", source, starts.size(), String.join("; ", read));
         return Optional.of(new Split(parts, problems, List.of(note), 0));
     }
 
@@ -448,10 +444,10 @@ public final class ConsoleLog {
 
     private static String range(List<Integer> zeroBased) {
         int a = zeroBased.get(0) + 1, b = zeroBased.get(zeroBased.size() - 1) + 1;
-        return a == b ? "line " + a : "lines " + a + "-" + b;
+        return a == b ? L10n.t("cl.line", a) : L10n.t("cl.lines", a + "-" + b);
     }
 
     private static String rangeOf(Part p) {
-        return p.firstLine() == p.lastLine() ? "line " + p.firstLine() : "lines " + p.firstLine() + "-" + p.lastLine();
+        return p.firstLine() == p.lastLine() ? L10n.t("cl.line", p.firstLine()) : L10n.t("cl.lines", p.firstLine() + "-" + p.lastLine());
     }
 }

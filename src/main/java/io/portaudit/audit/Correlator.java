@@ -320,7 +320,7 @@ public final class Correlator {
             String identified = (probed.service() == null ? "" : " " + probed.service())
                     + (probed.product() == null ? "" : " " + probed.product() + (probed.version() == null ? "" : " " + probed.version()));
             pev.add(new Evidence("loopback-probe", L10n.t("probe.evidence", probed.port() + "/" + probed.protocol().label(), probed.address(),
-                    identified, String.join(", ", probed.weaknesses().stream().map(w -> w.id()).toList())), LoopbackProbe.SOURCE));
+                    identified, String.join(", ", probed.weaknesses().stream().map(w -> w.id()).toList())), L10n.t("lp.source")));
             weakSsh(probed, row, what, fam, port, pev, learned).ifPresent(out::add);
             weakTls(probed, row, what, fam, port, pev, learned).ifPresent(out::add);
         }

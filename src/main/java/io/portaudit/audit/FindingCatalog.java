@@ -33,4 +33,19 @@ public final class FindingCatalog {
     }
 
     private FindingCatalog() {}
+
+    /** What finding {@code id} means, one line, in the current language ({@code rule.ID.short}; SARIF's shortDescription). */
+    public static String shortText(String id) {
+        return io.portaudit.model.L10n.t("rule." + id + ".short");
+    }
+
+    /** What finding {@code id} means in full, with what it is reported on ({@code rule.ID.full}; SARIF's fullDescription). */
+    public static String fullText(String id) {
+        return io.portaudit.model.L10n.t("rule." + id + ".full");
+    }
+
+    /** How a finding {@code id} is usually fixed ({@code rule.ID.help}; SARIF's help). */
+    public static String help(String id) {
+        return io.portaudit.model.L10n.t("rule." + id + ".help");
+    }
 }

@@ -217,15 +217,13 @@ public final class InputSniffer {
             for (var e : netnsSources.entrySet()) {
                 others.add(new NetnsView(e.getKey(), java.util.Set.of(e.getKey()),
                         all.stream().filter(x -> e.getKey().equals(x.netns())).toList(), "--input " + e.getValue()));
-                notes.add("the listing(s) " + e.getValue() + " are those of the network namespace holding " + e.getKey()
-                        + " (a container): a port DNATed to " + e.getKey() + " is correlated with them");
+                notes.add(L10n.t("is.note.netns", e.getValue(), e.getKey()));
             }
         }
         if (listingGiven) {
             // the device's own listeners: read above
         } else if (listenerTexts.stream().anyMatch(c -> c.netns() == null)) {
-            notes.add("no socket listing (netstat, ss, /proc/net) was given: "
-                    + String.join(", ", listenerTexts.stream().map(Capture::command).toList()) + " describe(s) listeners nobody listed");
+            notes.add(L10n.t("is.note.nolisting", String.join(", ", listenerTexts.stream().map(Capture::command).toList())));
         }
         FirewallFacts firewall = firewallTexts.isEmpty() ? null : FirewallAdapter.fromRulesets(rulesets, firewallProblems, firewallTexts);
         String host = scan != null ? scan.target() : "pasted outputs";
@@ -301,8 +299,7 @@ public final class InputSniffer {
         if (k.isPresent()) return k.get();
         Optional<String> empty = emptyCapture(l);
         if (empty.isPresent()) {
-            notes.add(l.source() + ": " + (l.text().isBlank() ? "empty" : "only comments") + ", an " + empty.get() + " output ("
-                    + (l.text().isBlank() ? "by the file's name" : "by its comment") + "): " + noRules(empty.get()));
+            notes.add(L10n.t(l.text().isBlank() ? "is.note.empty" : "is.note.comments", l.source(), empty.get(), noRules(empty.get())));
             return empty.get();
         }
         if (l.text().isBlank() || commentsOnly(l.text())) {
@@ -333,11 +330,9 @@ public final class InputSniffer {
     /** What an empty output of a ruleset tool says about the kernel. */
     static String noRules(String kind) {
         return switch (kind) {
-            case "ip6tables-save" -> "no ip6tables table is loaded, so ip6tables filters no IPv6 packet (every IPv6 port is accepted"
-                    + " unless an nft table filters it)";
-            case "iptables-save" -> "no iptables table is loaded, so iptables filters no IPv4 packet (every IPv4 port is accepted"
-                    + " unless an nft table filters it)";
-            default -> "no nftables table is loaded, so nft filters nothing (every port is accepted unless iptables-legacy filters it)";
+            case "ip6tables-save" -> L10n.t("is.norules.ip6");
+            case "iptables-save" -> L10n.t("is.norules.ip4");
+            default -> L10n.t("is.norules.nft");
         };
     }
 

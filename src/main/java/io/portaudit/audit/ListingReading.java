@@ -64,14 +64,14 @@ final class ListingReading {
         List<String> proofs = new ArrayList<>();
         List<Integer> listed = scan.results().stream().filter(r -> r.protocol() == Protocol.TCP && r.state() == PortState.FILTERED
                 && literalAccepts.contains(r.port())).map(PortResult::port).toList();
-        if (!listed.isEmpty()) proofs.add("tcp " + PortSet.of(listed.stream().map(PortRange::of).toList()) + " filtered");
+        if (!listed.isEmpty()) proofs.add(L10n.t("lr.tcpfiltered", PortSet.of(listed.stream().map(PortRange::of).toList())));
         boolean udpListed = scan.results().stream().anyMatch(r -> r.protocol() == Protocol.UDP);
         long notAccepted = 65535L - literalAccepts.size();
         for (ScanFacts.Hidden x : scan.hidden()) {
             if (x.state() != PortState.FILTERED || !(x.protocol() == Protocol.TCP || (x.protocol() == null && !udpListed))) continue;
             if (x.ports() != null) {
                 PortSet both = x.ports().intersect(literalAccepts);
-                if (!both.isEmpty()) proofs.add("tcp " + both + " filtered (not shown)");
+                if (!both.isEmpty()) proofs.add(L10n.t("lr.tcpfiltered.notshown", both));
             } else if (x.count() > notAccepted) {
                 proofs.add(L10n.t("lr.filtered", x.count()) + (notAccepted == 0 ? "" : L10n.t("lr.morethan", notAccepted)));
             }

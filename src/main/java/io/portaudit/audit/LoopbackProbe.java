@@ -2,6 +2,7 @@ package io.portaudit.audit;
 
 import io.portaudit.model.AddressFamily;
 import io.portaudit.model.AddressText;
+import io.portaudit.model.L10n;
 import io.portaudit.model.Listener;
 import io.portaudit.model.PortRange;
 import io.portaudit.model.PortResult;
@@ -41,7 +42,7 @@ public final class LoopbackProbe {
     public static final Duration BUDGET = Duration.ofSeconds(20);
     /** One port's identification limit (connect, greeting, protocol probes, TLS handshake). */
     static final Duration PER_PORT = Duration.ofSeconds(3);
-    /** How the probe's note starts (the report says the facts came from a loopback probe; {@link Checks} reads it). */
+    /** How the probe's note starts in English ({@code lp.note}; the report says the facts came from a loopback probe; {@link Checks} reads it). */
     public static final String NOTE = "service facts from a loopback probe of this machine's listeners";
     /** What the facts' evidence names as their source. */
     public static final String SOURCE = "loopback probe of this machine";
@@ -73,8 +74,7 @@ public final class LoopbackProbe {
             for (String t : targets) (l.protocol() == Protocol.TCP ? tcp : udp).computeIfAbsent(t, k -> new TreeSet<>()).add(l.port());
         }
         if (!skipped.isEmpty()) {
-            notes.add("not probed over loopback (bound to a specific address that is not loopback; portaudit probes only "
-                    + "loopback addresses): " + String.join(", ", skipped));
+            notes.add(L10n.t("lp.skipped", String.join(", ", skipped)));
         }
         TreeSet<String> addresses = new TreeSet<>(tcp.keySet());
         addresses.addAll(udp.keySet());
@@ -88,8 +88,7 @@ public final class LoopbackProbe {
         }
         if (!asked.isEmpty()) {
             long identified = results.stream().filter(r -> r.state() == PortState.OPEN && (r.service() != null || r.product() != null)).count();
-            notes.add(0, NOTE + " (" + String.join("; ", asked) + "): "
-                    + identified + " identified; whether a port is reachable comes from the firewall and the listeners, not from this probe");
+            notes.add(0, L10n.t("lp.note", String.join("; ", asked), identified));
         }
         return new Result(results, notes);
     }
@@ -136,7 +135,7 @@ public final class LoopbackProbe {
         if (tcp.isEmpty() && udp.isEmpty()) return;
         long left = deadline - clock.millis();
         if (left <= 0) {
-            notes.add("loopback probe: no time left for " + address + " (limit " + budget.toSeconds() + " s); its ports were not identified");
+            notes.add(L10n.t("lp.notime", address, budget.toSeconds()));
             return;
         }
         // a literal loopback address: no name is looked up, and nothing but loopback can be reached
@@ -164,8 +163,7 @@ public final class LoopbackProbe {
             watchdog.interrupt();
         }
         if (!outcome.complete()) {
-            notes.add("loopback probe of " + address + " stopped at its time limit (" + budget.toSeconds() + " s): "
-                    + "some ports were not identified");
+            notes.add(L10n.t("lp.limit", address, budget.toSeconds()));
         }
         synchronized (got) {
             results.addAll(got);

@@ -35,8 +35,7 @@ final class Remedies {
         if (rule.isPolicy()) {
             if (isNft(backend)) {
                 // the RuleRef does not carry the nft family: list the ruleset, the comment says what to change there
-                out.add("nft list ruleset   # " + ShellWord.comment("then give chain " + rule.chain() + " of table " + nftTable(rule)
-                        + " 'policy drop;', after accept rules for lo, established traffic, ICMPv6 and what must stay reachable"));
+                out.add("nft list ruleset   # " + ShellWord.comment(L10n.t("rem.nft.policy", rule.chain(), nftTable(rule))));
             } else {
                 out.add(iptables(family) + tableOpt(rule) + " -P " + chain + " DROP   # " + ShellWord.comment(L10n.t(family == AddressFamily.IPV6
                         ? "rem.policy.v6" : "rem.policy")));
@@ -44,9 +43,7 @@ final class Remedies {
             return out;
         }
         if (isNft(backend)) {
-            out.add("nft -a list ruleset   # " + ShellWord.comment("then delete the rule '" + rule.text().strip() + "' of chain "
-                    + rule.chain() + " (table " + nftTable(rule) + ") by the handle shown after it: nft delete rule FAMILY TABLE CHAIN "
-                    + "handle NUMBER"));
+            out.add("nft -a list ruleset   # " + ShellWord.comment(L10n.t("rem.nft.delete", rule.text().strip(), rule.chain(), nftTable(rule))));
         } else {
             out.add(iptables(family) + tableOpt(rule) + " -D " + chain + " " + rule.index() + "   # " + ShellWord.comment(rule.text()));
         }

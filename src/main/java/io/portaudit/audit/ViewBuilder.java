@@ -30,9 +30,7 @@ public final class ViewBuilder {
             listeners = all.stream().filter(l -> main == null || l.netns() == null || main.equals(l.netns())).toList();
             long elsewhere = all.size() - listeners.size();
             if (elsewhere > 0) {
-                notes.add(elsewhere + " listener(s) live in other network namespaces (containers, lab devices) and are not "
-                        + "reachable through this device's own addresses unless forwarded (a DNAT to an address such a "
-                        + "namespace holds is correlated with them); see 'portaudit inventory'");
+                notes.add(io.portaudit.model.L10n.t("vb.note.elsewhere", elsewhere));
             }
             if (main != null) others = otherNetns(snap, all, main);
         }

@@ -96,7 +96,8 @@ public final class ShowCommand implements Callable<Integer> {
                     }
                     w.println(io.portaudit.model.L10n.t("cmd.findings"));
                     for (Facts.FindingRow f : facts.findings()) {
-                        w.println(String.format("  %-26s %-18s %-8s %-8s %s", p(f.id()), p(f.ports()), p(f.severity()), p(f.status()), p(f.title())));
+                        w.println(String.format("  %-26s %-18s %-8s %-8s %s", p(f.id()), p(f.ports()), p(f.severity()), p(f.status()),
+                                p(f.title() == null ? null : io.portaudit.model.L10n.render(f.title(), io.portaudit.model.L10n.lang()))));
                     }
                 });
         return 0;

@@ -233,7 +233,7 @@ public final class Evaluator {
             }
         }
         if (!left.isEmpty()) {
-            finals.add(new Decision(left.toSet(), Verdict.ACCEPT, null, new RuleRef("-", "-", 0, "no base chain on the input path",
+            finals.add(new Decision(left.toSet(), Verdict.ACCEPT, null, new RuleRef("-", "-", 0, io.portaudit.model.L10n.t("ev.nobasechain"),
                     "-")));
         }
     }

@@ -82,7 +82,9 @@ public final class DeviceAudit {
             if (phase.compareAndExchange(0, 1) == 2) throw new FleetRuns.AlreadyRecorded(runId, name);
             if (also != null) also.run(c, rec);
         };
-        FutureTask<DeviceOutcome> task = new FutureTask<>(() -> audit(device, defaults, store, runId, clock, guard));
+        // the audit's own thread writes in the caller's language (a new thread's would be the default)
+        io.portaudit.model.L10n.Lang lang = io.portaudit.model.L10n.lang();
+        FutureTask<DeviceOutcome> task = new FutureTask<>(() -> io.portaudit.model.L10n.with(lang, () -> audit(device, defaults, store, runId, clock, guard)));
         Thread t = new Thread(task, "fleet-audit " + name);
         t.setDaemon(true);
         t.start();
@@ -295,7 +297,10 @@ public final class DeviceAudit {
         long golden = s.baseline(model);
         Facts mine = Facts.of(JSON.readTree(AuditJson.write(result)), Coverage.of(result));
         Diff diff = Diff.of("audit " + golden, s.facts(golden), "this audit", mine);
-        return Baseline.apply(result, Baseline.deviations(model, String.valueOf(golden), diff), LocalDate.now(clock));
+        // the deviations' texts language-neutral like the audit's (as audit --baseline does): the stored result keeps its
+        // texts, so a fleet audit's baseline-deviation findings read in either language
+        return io.portaudit.audit.Localized.map(result,
+                r -> Baseline.apply(r, Baseline.deviations(model, String.valueOf(golden), diff), LocalDate.now(clock)));
     }
 
     /** One line: why a device failed the gate or is incomplete; null when it passed. */

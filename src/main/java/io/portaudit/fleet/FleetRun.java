@@ -67,8 +67,13 @@ public final class FleetRun {
         FleetRuns.Run run = runs.require(runId);
         FleetDefaults defaults = run.defaults();
         List<FleetRuns.Entry> todo = runs.devices(runId).stream().filter(e -> e.state().equals(FleetRuns.QUEUED)).toList();
+        // the pool's threads write in the language of the run's caller (--lang / LANG), not a new thread's default
+        io.portaudit.model.L10n.Lang lang = io.portaudit.model.L10n.lang();
         ExecutorService p = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, todo.size())), r -> {
-            Thread t = new Thread(r, "fleet-device");
+            Thread t = new Thread(() -> {
+                io.portaudit.model.L10n.set(lang);
+                r.run();
+            }, "fleet-device");
             t.setDaemon(true);
             return t;
         });

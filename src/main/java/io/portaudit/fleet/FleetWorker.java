@@ -84,6 +84,8 @@ public final class FleetWorker implements AutoCloseable {
     private final AtomicInteger lost = new AtomicInteger();
     private volatile Scheduler scheduler;
     private volatile boolean stopped;
+    /** The language of the thread that runs the worker: its scheduler's threads write in it too. */
+    private volatile io.portaudit.model.L10n.Lang lang = io.portaudit.model.L10n.Lang.EN;
 
     public FleetWorker(StoreLocation location, Options options, JobRunner runner, Clock clock, PrintWriter log) {
         FleetQueue.requirePostgres(location, "worker");
@@ -111,6 +113,7 @@ public final class FleetWorker implements AutoCloseable {
      * brought up to date first.
      */
     public void run() throws InterruptedException {
+        lang = io.portaudit.model.L10n.lang();
         try (Store s = Store.open(location)) {
             // migrated by open; nothing else
             if (!s.postgres()) throw new StoreException("worker: the store is not PostgreSQL", 2);
@@ -217,6 +220,8 @@ public final class FleetWorker implements AutoCloseable {
      * job's row deleted only if it still carries the version this execution claimed).
      */
     private CompletionHandler<String> execute(TaskInstance<String> instance, ExecutionContext ctx) {
+        // the scheduler's threads: the worker's language (--lang / LANG), not a new thread's default
+        io.portaudit.model.L10n.set(lang);
         String id = instance.getId();
         int slash = id.indexOf('/');
         String runId = id.substring(0, slash);

@@ -98,7 +98,7 @@ public final class InputText {
         if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB && (bytes[2] & 0xff) == 0xBF) off = 3;
         if (bytes.length >= 2 && ((bytes[0] & 0xff) == 0xFF && (bytes[1] & 0xff) == 0xFE || (bytes[0] & 0xff) == 0xFE && (bytes[1] & 0xff) == 0xFF)) {
             Charset cs = (bytes[0] & 0xff) == 0xFF ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_16BE;
-            notes.add(source + ": read as " + cs.name() + " (its byte-order mark says so)");
+            notes.add(L10n.t("it.note.bom", source, cs.name()));
             return new Decoded(normalize(new String(bytes, 2, bytes.length - 2, cs)), problems, notes);
         }
         String whole = strict(StandardCharsets.UTF_8, bytes, off, bytes.length - off);
@@ -162,11 +162,10 @@ public final class InputText {
         }
         if (undecodable.size() > MAX_PROBLEMS) {
             problems.add(ParseProblem.warning(source, undecodable.get(MAX_PROBLEMS), 0, "", L10n.t("pp.text.undecodable.more", undecodable.size() - MAX_PROBLEMS,
-                    InputText.lineList("line", undecodable.subList(MAX_PROBLEMS, undecodable.size())))));
+                    lines(undecodable.subList(MAX_PROBLEMS, undecodable.size())))));
         }
         for (var e : decodedAs.entrySet()) {
-            notes.add(source + ": not UTF-8; " + lineList("line", e.getValue()) + " read as " + e.getKey()
-                    + " (a Japanese-locale terminal's encoding)");
+            notes.add(L10n.t("it.note.notutf8", source, lines(e.getValue()), e.getKey()));
         }
         return new Decoded(normalize(String.join("\n", lines)), problems, notes);
     }
@@ -220,8 +219,17 @@ public final class InputText {
 
     /** {@code lines 3-5, 9} for 1-based line numbers in ascending order. */
     public static String lineList(String word, List<Integer> numbers) {
-        StringBuilder sb = new StringBuilder(numbers.size() == 1 ? word : word + "s");
-        sb.append(' ');
+        return ((numbers.size() == 1 ? word : word + "s") + " " + numbers(numbers)).toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code lines 3-5, 9} in the current language ({@code cl.line}, {@code cl.lines}). */
+    public static String lines(List<Integer> numbers) {
+        return L10n.t(numbers.size() == 1 ? "cl.line" : "cl.lines", numbers(numbers));
+    }
+
+    /** {@code 3-5, 9} for 1-based line numbers in ascending order (at most 12 runs, then an ellipsis). */
+    private static String numbers(List<Integer> numbers) {
+        StringBuilder sb = new StringBuilder();
         int i = 0, shown = 0;
         while (i < numbers.size()) {
             int j = i;
@@ -236,6 +244,6 @@ public final class InputText {
             shown++;
             i = j + 1;
         }
-        return sb.toString().toLowerCase(Locale.ROOT);
+        return sb.toString();
     }
 }

@@ -76,7 +76,8 @@ public final class DiffReport {
                 header = true;
             }
             String mark = switch (f.status()) { case "new" -> "+"; case "resolved" -> "-"; case "unknown" -> "?"; default -> " "; };
-            out.println(mark + String.format("%-26s %-18s %-8s %s", p(f.id()), p(f.ports()), p(f.severity()), f.status()));
+            out.println(mark + String.format("%-26s %-18s %s %s", p(f.id()), p(f.ports()),
+                    io.portaudit.model.DisplayWidth.pad(p(word("severity.", f.severity())), 8), word("diff.fst.", f.status())));
         }
         out.println(d.different() ? counts(d)
                 : L10n.t("diff.nodiff", d.count(Diff.Status.SAME), d.count(Diff.Status.UNKNOWN)));
@@ -159,7 +160,7 @@ public final class DiffReport {
         out.println("|---|---|---|---|---|");
         for (Diff.PortChange c : d.ports()) {
             if (c.status() == Diff.Status.SAME && !all) continue;
-            out.println("| " + c.key() + " | " + c.status().label() + " | " + md(c.a() == null ? "" : c.a().summary()) + " | "
+            out.println("| " + c.key() + " | " + word("diff.pst.", c.status().label()) + " | " + md(c.a() == null ? "" : c.a().summary()) + " | "
                     + md(c.b() == null ? "" : c.b().summary()) + " | " + md(c.status() == Diff.Status.UNKNOWN ? c.why() : changes(c)) + " |");
         }
         out.println();
@@ -168,8 +169,13 @@ public final class DiffReport {
         out.println("|---|---|---|---|");
         for (Diff.FindingChange f : d.findings()) {
             if (f.status().equals("still") && !all) continue;
-            out.println("| " + md(f.id()) + " | " + md(f.ports()) + " | " + md(f.severity()) + " | " + f.status() + " |");
+            out.println("| " + md(f.id()) + " | " + md(f.ports()) + " | " + md(word("severity.", f.severity())) + " | " + word("diff.fst.", f.status()) + " |");
         }
+    }
+
+    /** A status or severity in the report's language ({@code prefix + value}); a value without a message as it is. */
+    public static String word(String prefix, String value) {
+        return value != null && L10n.has(prefix + value) ? L10n.t(prefix + value) : value;
     }
 
     private static String md(String s) {
@@ -215,7 +221,7 @@ public final class DiffReport {
         }
         for (Diff.FindingChange f : d.findings()) {
             out.print("  <testcase classname=\"finding\" name=\"" + Text.markup(f.id() + " " + f.ports(), true) + "\">");
-            if (f.status().equals("unknown")) out.print("<skipped message=\"not covered by one side\"/>");
+            if (f.status().equals("unknown")) out.print("<skipped message=\"" + Text.markup(L10n.t("diff.notcovered"), true) + "\"/>");
             else if (!f.status().equals("still")) out.print("<failure message=\"" + f.status() + "\">" + h(f.title()) + "</failure>");
             out.println("</testcase>");
         }

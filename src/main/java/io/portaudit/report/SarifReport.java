@@ -34,7 +34,10 @@ public final class SarifReport {
             Map<String, Object> rule = new LinkedHashMap<>();
             rule.put("id", id);
             rule.put("name", camel(id));
-            rule.put("shortDescription", Map.of("text", e.meaning()));
+            // in the report's language (SARIF allows any); the rule ids stay
+            rule.put("shortDescription", Map.of("text", FindingCatalog.shortText(id)));
+            rule.put("fullDescription", Map.of("text", FindingCatalog.fullText(id)));
+            rule.put("help", Map.of("text", FindingCatalog.help(id)));
             rule.put("helpUri", "https://github.com/portaudit/portaudit/blob/main/docs/FINDINGS.md#" + id);
             rule.put("defaultConfiguration", Map.of("level", level(e.severity())));
             rule.put("properties", Map.of("security-severity", securitySeverity(e.severity()), "tags", List.of("security", "network")));

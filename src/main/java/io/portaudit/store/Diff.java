@@ -214,7 +214,8 @@ public record Diff(String labelA, String labelB, List<PortChange> ports, List<Fi
             Facts.FindingRow f = y != null ? y : x;
             String status = x == null ? (covers(a.coverage(), f) ? "new" : "unknown")
                     : y == null ? (covers(b.coverage(), f) ? "resolved" : "unknown") : "still";
-            out.add(new FindingChange(f.id(), f.ports(), f.severity(), status, f.title()));
+            // a stored title may be language-neutral: in the reader's language
+            out.add(new FindingChange(f.id(), f.ports(), f.severity(), status, f.title() == null ? null : L10n.render(f.title(), L10n.lang())));
         }
         return out;
     }

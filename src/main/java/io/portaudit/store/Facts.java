@@ -108,17 +108,32 @@ public record Facts(String host, String source, String collectedAt, String resul
         }
         List<FindingRow> findings = new ArrayList<>();
         List<JsonNode> atoms = new ArrayList<>();
+        List<String> pointers = new ArrayList<>();
         // a merged finding (one per port and problem) is normalized as its reasons, each with its own id, as before merging
+        int i = 0;
         for (JsonNode f : doc.path("findings")) {
-            if (f.path("reasons").isArray() && !f.path("reasons").isEmpty()) f.path("reasons").forEach(atoms::add);
-            else atoms.add(f);
+            if (f.path("reasons").isArray() && !f.path("reasons").isEmpty()) {
+                for (int j = 0; j < f.path("reasons").size(); j++) {
+                    atoms.add(f.path("reasons").get(j));
+                    pointers.add("/findings/" + i + "/reasons/" + j + "/title");
+                }
+            } else {
+                atoms.add(f);
+                pointers.add("/findings/" + i + "/title");
+            }
+            i++;
         }
-        for (JsonNode f : atoms) {
+        // a title is kept language-neutral when the document has its neutral texts (so diff and --since show it in the
+        // reader's language, L10n.render); else as the document wrote it
+        JsonNode texts = doc.path("texts");
+        for (int k = 0; k < atoms.size(); k++) {
+            JsonNode f = atoms.get(k);
             JsonNode ports = f.path("ports");
+            JsonNode neutral = texts.isObject() ? texts.get(pointers.get(k)) : null;
             findings.add(new FindingRow(f.path("id").asText(), f.path("severity").asText(), f.path("status").asText(),
                     Protocol.parse(text(f.path("protocol"))), family(text(f.path("family"))),
                     ports.isObject() ? ports.path("from").asInt() : null, ports.isObject() ? ports.path("to").asInt() : null,
-                    text(f.path("title"))));
+                    neutral != null && neutral.isTextual() ? neutral.asText() : text(f.path("title"))));
         }
         JsonNode d = doc.path("device");
         JsonNode s = doc.path("summary");

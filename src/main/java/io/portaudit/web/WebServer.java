@@ -52,6 +52,8 @@ public final class WebServer implements AutoCloseable {
     private final Map<String, byte[]> assets = new HashMap<>();
 
     private WebServer(Config c, Listen listen) {
+        // the reader's language: serve's --lang (or LANG), for every request thread (a new thread's default is English)
+        io.portaudit.model.L10n.Lang lang = io.portaudit.model.L10n.lang();
         this.listen = listen;
         this.token = c.token();
         this.cookie = token == null ? null : cookieValue(token);
@@ -65,6 +67,7 @@ public final class WebServer implements AutoCloseable {
             this.events = new Events(dashboard, c.watchMs());
             // load the fleet while Jetty starts: the first page needs it
             Thread.ofPlatform().daemon().name("portaudit-serve-preload").start(() -> {
+                io.portaudit.model.L10n.set(lang);
                 try {
                     dashboard.fleet(events.mark());
                     io.portaudit.model.StartupTrace.mark("serve: fleet loaded");
@@ -93,6 +96,7 @@ public final class WebServer implements AutoCloseable {
             });
             var r = cfg.routes;
             r.before(ctx -> ctx.attribute("portaudit.t0", System.nanoTime()));
+            r.before(ctx -> io.portaudit.model.L10n.set(lang));
             r.before(this::guard);
             // how long the server took (handler time, no network): the Server-Timing header, read by bench/web
             r.after(ctx -> {
