@@ -32,6 +32,10 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code portaudit --lang ja --help}, {@code portaudit --lang ja audit ...}: the language before the command. */
+    @CommandLine.Mixin
+    LangOption lang;
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -93,8 +97,8 @@ public final class Main implements Runnable {
         io.portaudit.model.L10n.Lang at = io.portaudit.model.L10n.lang();
         cl.setExecutionStrategy(parseResult -> {
             try {
-                // --help in the language asked for: picocli's own headings from the bundle (descriptions stay English)
-                if (io.portaudit.model.L10n.ja()) cl.setResourceBundle(ParameterErrors.usageBundle());
+                // --help in the language asked for (--lang is read by now): headings, command and option descriptions
+                HelpTexts.apply(cl);
                 return new CommandLine.RunLast().execute(parseResult);
             } finally {
                 io.portaudit.model.L10n.set(at);
