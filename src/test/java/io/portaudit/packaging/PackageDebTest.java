@@ -181,6 +181,27 @@ class PackageDebTest {
         }
         Run text = run(List.of("/bin/sh", "-c", "zcat '" + man.resolve("portaudit-audit.1.gz") + "' | groff -man -Tutf8 -P-cbou"), Map.of(), 60);
         assertThat(text.out()).contains("portaudit-audit", "SYNOPSIS", "--input", "--policy", "OPTIONS");
+        // the Japanese set (UTF-8, the texts of --lang ja --help), one page per English one; groff -k: preconv's UTF-8
+        Path manJa = root.resolve("usr/share/man/ja/man1");
+        try (Stream<Path> en = Files.list(man); Stream<Path> ja = Files.list(manJa)) {
+            assertThat(ja.map(p -> p.getFileName().toString()).sorted().toList()).isEqualTo(en.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        for (String c : List.of("portaudit", "portaudit-audit", "portaudit-scan", "portaudit-store", "portaudit-fleet-run")) {
+            Path page = manJa.resolve(c + ".1.gz");
+            Run r = run(List.of("/bin/sh", "-c", "zcat '" + page + "' | groff -k -ww -z -man -Tutf8"), Map.of(), 60);
+            assertThat(r.exit()).isZero();
+            assertThat(r.err()).as(c).isEmpty();
+        }
+        Run ja = run(List.of("/bin/sh", "-c", "zcat '" + manJa.resolve("portaudit-audit.1.gz") + "' | groff -k -man -Tutf8 -P-cbou"), Map.of(), 60);
+        assertThat(ja.out()).contains("portaudit-audit", "名前", "書式", "オプション", "機器を監査する", "--input", "--policy", "省略時")
+                .doesNotContain("SYNOPSIS", "Audit a device");
+        if (Files.isExecutable(Path.of("/usr/bin/man"))) {
+            // as a user reads it: man-db's own pipeline (preconv, tbl, groff) on the installed file
+            Run m = run(List.of("/usr/bin/man", "-l", manJa.resolve("portaudit-audit.1.gz").toString()),
+                    Map.of("LANG", "C.UTF-8", "MANWIDTH", "80", "MAN_KEEP_FORMATTING", "0", "MANPAGER", "cat", "PAGER", "cat"), 60);
+            assertThat(m.exit()).as(m.err()).isZero();
+            assertThat(m.out()).contains("機器を監査する", "オプション");
+        }
         // the cache made at package time is mapped from where the package was unpacked
         Run aot = portaudit(Map.of("PORTAUDIT_JAVA_OPTS", "-Xlog:class+load=info"), "--version");
         long shared = aot.out().lines().filter(l -> l.contains("source: shared objects file")).count();
