@@ -170,7 +170,7 @@ class CliJapaneseTest {
         MainTest.Run r = MainTest.run("audit", "--lang", "ja", "--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("使い方: portaudit audit").doesNotContain("Usage:");
-        // the root's own header, exit codes and hint; with LANG only (the root has no --lang), so set the thread's language
+        // the root's own header, exit codes and hint; the language from the environment (LANG), as Main sets it for the thread
         io.portaudit.model.L10n.set(io.portaudit.model.L10n.Lang.JA);
         MainTest.Run root = MainTest.run("--help");
         io.portaudit.model.L10n.set(io.portaudit.model.L10n.Lang.EN);
