@@ -82,7 +82,10 @@ public final class ConsoleLog {
         // the header and footer of portaudit's own -oN output look like a root prompt running "portaudit"
         if (line.startsWith("# portaudit ") && SCAN_COMMENT.matcher(line).matches()) return null;
         boolean sign = false;
-        for (int i = 0; i < line.length() && !sign; i++) sign = "#$%>\uFF03\uFF04".indexOf(line.charAt(i)) >= 0;
+        for (int i = 0; i < line.length() && !sign; i++) {
+            char c = line.charAt(i);
+            sign = c == '#' || c == '$' || c == '%' || c == '>' || c == '\uFF03' || c == '\uFF04';
+        }
         if (!sign) return null;
         String l = line.indexOf('\u001b') >= 0 ? ESCAPES.matcher(line).replaceAll("") : line;
         // bracketed-paste markers whose ESC a terminal logger dropped

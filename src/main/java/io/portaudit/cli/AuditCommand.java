@@ -345,11 +345,12 @@ public final class AuditCommand implements Callable<Integer> {
     private int record(AuditResult result, AuditRequest.Source source, io.portaudit.store.StoreLocation at, PrintWriter err) {
         if (at == null) return 0;
         try {
-            String json = io.portaudit.audit.AuditJson.write(result);
+            // written as a stream into its hash and its gzip: the document's text is never held whole
+            Store.Document doc = Store.Document.write(w -> io.portaudit.audit.AuditJson.write(result, w));
             DeviceIdentity id = DeviceIdentity.of(result.snapshot());
             if (device != null) id = id.withName(device);
             try (Store s = StoreOptions.open(at, err, common.verbosity() < 0)) {
-                Store.Recorded r = s.record(json, Coverage.of(result), id, clock.instant(), io.portaudit.store.Captures.of(result, source), null);
+                Store.Recorded r = s.record(doc, Coverage.of(result), id, clock.instant(), io.portaudit.store.Captures.of(result, source), null);
                 if (common.verbosity() > 0) {
                     err.println("portaudit: " + L10n.t(r.stored() ? "cli.recorded" : "cli.already", r.auditId(), r.deviceKey(), at.display()));
                 } else if (common.verbosity() == 0 && r.deviceKey().startsWith("content:")) {

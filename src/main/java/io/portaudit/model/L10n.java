@@ -205,6 +205,9 @@ public final class L10n {
         if (closed) at[0]++;
         ResourceBundle b = bundle(lang);
         if (!closed || !b.containsKey(key)) return key + String.join(" ", args); // damaged: the text without its marks
-        return new MessageFormat(b.getString(key), lang.locale).format(args.toArray());
+        // the parsed pattern shared with t() (one parse per message and language; a copy formats, MessageFormat is not
+        // thread-safe)
+        MessageFormat parsed = FORMATS.computeIfAbsent(lang.tag() + '\0' + key, x -> new MessageFormat(b.getString(key), lang.locale));
+        return ((MessageFormat) parsed.clone()).format(args.toArray());
     }
 }

@@ -136,7 +136,19 @@ public final class Text {
 
     /** Splits text into lines on LF, CRLF or CR, keeping empty lines so line numbers stay exact. */
     public static String[] lines(String text) {
-        return text.split("\r\n|\n|\r", -1);
+        // as text.split("\r\n|\n|\r", -1) without the regex (a 200k-line input spent ~5 % of an audit's CPU time in it)
+        java.util.ArrayList<String> out = new java.util.ArrayList<>();
+        int start = 0, n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r') {
+                out.add(text.substring(start, i));
+                if (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') i++;
+                start = i + 1;
+            }
+        }
+        out.add(text.substring(start));
+        return out.toArray(new String[0]);
     }
 
     /**

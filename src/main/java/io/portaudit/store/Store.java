@@ -209,6 +209,12 @@ public final class Store implements AutoCloseable {
      */
     public Recorded record(String document, Coverage coverage, DeviceIdentity identity, Instant now, List<Captures.In> captures,
                            InTransaction also) {
+        return record(Document.of(document), coverage, identity, now, captures, also);
+    }
+
+    /** {@link #record(String, Coverage, DeviceIdentity, Instant, List, InTransaction)} of a document written as a stream. */
+    public Recorded record(Document document, Coverage coverage, DeviceIdentity identity, Instant now, List<Captures.In> captures,
+                           InTransaction also) {
         if (captures == null || captures.isEmpty()) return record(document, coverage, identity, now, also);
         return record(document, coverage, identity, now, (c, r) -> {
             if (r.stored()) Captures.write(c, r.auditId(), captures);
@@ -218,30 +224,122 @@ public final class Store implements AutoCloseable {
 
     /** {@link #record(String, Coverage, DeviceIdentity, Instant)}, with {@code also} in the same transaction (null: nothing). */
     public Recorded record(String document, Coverage coverage, DeviceIdentity identity, Instant now, InTransaction also) {
-        // the parsed tree is only needed for the facts and the schema version: read in a method of its own, so that
-        // it is garbage before the insert (for a 200k-rule audit the tree of its 24 MB document is ~80 MB)
-        Parsed parsed = parse(document, coverage);
+        return record(Document.of(document), coverage, identity, now, also);
+    }
+
+    /**
+     * A result document as the store keeps it: its SHA-256 (the content hash: the same result is stored once) and its
+     * gzip, made as the document is written, so that neither the document's text nor its UTF-8 bytes are held whole (a
+     * 200k-rule audit's document is 27 MB of text, 55 MB as a Java string with its non-Latin-1 marks).
+     */
+    public static final class Document {
+        // (stored since V5 as gzip at the fastest level: bench/store's 1,000-port audit, ~540 KB of JSON, is ~10 KB)
+        private final String hash;
+        private final byte[] gz;
+        /** The text, when the document was given as one (read from it directly); else null. */
+        private final String text;
+
+        private Document(String hash, byte[] gz, String text) {
+            this.hash = hash;
+            this.gz = gz;
+            this.text = text;
+        }
+
+        /** What writes a document into a writer (e.g. {@code w -> AuditJson.write(result, w)}). */
+        @FunctionalInterface
+        public interface Body {
+            void write(Writer w) throws IOException;
+        }
+
+        /** The document {@code body} writes, hashed and gzipped as it is written. */
+        public static Document write(Body body) {
+            return write(body, null);
+        }
+
+        public static Document of(String text) {
+            return write(w -> w.write(text), text);
+        }
+
+        private static Document write(Body body, String text) {
+            MessageDigest sha;
+            try {
+                sha = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(text == null ? 1 << 20 : Math.max(512, text.length() / 16));
+            try {
+                var gz = new java.util.zip.GZIPOutputStream(out, 65536) {
+                    {
+                        def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+                    }
+                };
+                java.io.OutputStream both = new java.io.OutputStream() {
+                    @Override
+                    public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        sha.update(b, off, len);
+                        gz.write(b, off, len);
+                    }
+                };
+                // UTF-8 as String.getBytes writes it (an unpaired surrogate becomes '?', as there)
+                Writer w = new java.io.OutputStreamWriter(new java.io.BufferedOutputStream(both, 65536), StandardCharsets.UTF_8);
+                body.write(w);
+                w.flush();
+                gz.finish();
+                gz.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return new Document(HexFormat.of().formatHex(sha.digest()), out.toByteArray(), text);
+        }
+
+        /** The SHA-256 of the document's UTF-8 bytes, in hex. */
+        public String hash() {
+            return hash;
+        }
+
+        /** The document gzipped, as the column {@code document_gz} holds it. */
+        public byte[] gzip() {
+            return gz.clone();
+        }
+
+        /** The document's text (unzipped when it was written as a stream). */
+        public String text() {
+            if (text != null) return text;
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz), 65536)) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        Facts.Read read(Coverage coverage) {
+            try (com.fasterxml.jackson.core.JsonParser p = text != null ? Json.MAPPER.createParser(text)
+                    : Json.MAPPER.createParser(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz), 65536))) {
+                return Facts.read(p, coverage);
+            } catch (IOException e) {
+                throw new StoreException("not JSON: " + e.getMessage(), 2);
+            }
+        }
+    }
+
+    /** {@link #record(String, Coverage, DeviceIdentity, Instant, InTransaction)} of a document written as a stream. */
+    public Recorded record(Document document, Coverage coverage, DeviceIdentity identity, Instant now, InTransaction also) {
+        // the facts are read from the document as a stream (no tree of the whole document)
+        Facts.Read parsed = document.read(coverage);
         Facts facts = parsed.facts();
-        String hash = sha256(document);
+        String hash = document.hash();
         // a concurrent writer may store the same result or create the same device first: look again (a writer can lose
         // both races, the device's and then the result's, so more than one retry)
         return writeTransaction("cannot record the audit", c -> recordOnce(parsed, document, facts, hash, identity, now, also), 4);
     }
 
-    /** What recording needs of the document's tree; {@code findings}/{@code failing}: as the report shows them ({@link #shownFindings}). */
-    private record Parsed(Facts facts, int schemaVersion, int findings, int failing) {}
-
-    private static Parsed parse(String document, Coverage coverage) {
-        JsonNode doc;
-        try {
-            doc = Json.MAPPER.readTree(document);
-        } catch (IOException e) {
-            throw new StoreException("not JSON: " + e.getMessage(), 2);
-        }
-        return new Parsed(Facts.of(doc, coverage), doc.path("schemaVersion").asInt(0), shownFindings(doc, false), shownFindings(doc, true));
-    }
-
-    private Recorded recordOnce(Parsed parsed, String document, Facts facts, String hash, DeviceIdentity id, Instant now, InTransaction also)
+    private Recorded recordOnce(Facts.Read parsed, Document document, Facts facts, String hash, DeviceIdentity id, Instant now, InTransaction also)
             throws SQLException {
         try (PreparedStatement ps = db.prepareStatement("SELECT a.id, a.device_id, d.device_key FROM audits a JOIN devices d ON d.id = a.device_id WHERE a.content_hash = ?")) {
             ps.setString(1, hash);
@@ -280,7 +378,7 @@ public final class Store implements AutoCloseable {
             ps.setInt(i++, parsed.schemaVersion());
             ps.setString(i++, facts.coverage().toJson());
             ps.setString(i++, "");
-            ps.setBytes(i++, gzip(document));
+            ps.setBytes(i++, document.gz);
             ps.executeUpdate();
             auditId = generatedKey(ps);
         }
@@ -584,35 +682,12 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** The result document as stored since V5: gzip, at the fastest level (bench/store's 1,000-port audit: ~540 KB of JSON, ~10 KB gzipped). */
-    static byte[] gzip(String document) {
-        byte[] text = document.getBytes(StandardCharsets.UTF_8);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(Math.max(512, text.length / 16));
-        try (var gz = new java.util.zip.GZIPOutputStream(out, 65536) {
-            {
-                def.setLevel(java.util.zip.Deflater.BEST_SPEED);
-            }
-        }) {
-            gz.write(text);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
     private String gunzip(byte[] gz, long auditId) {
         try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz), 65536)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new StoreException("store " + location.display() + ": audit " + auditId + ": its stored document is damaged: " + e.getMessage(), 3, e);
         }
-    }
-
-    /** The number of findings the report shows (merged per port and problem), or of those failing the gate. */
-    static int shownFindings(JsonNode doc, boolean failingOnly) {
-        int n = 0;
-        for (JsonNode f : doc.path("findings")) if (!failingOnly || "fails".equals(f.path("status").asText())) n++;
-        return n;
     }
 
     /** The audit's normalized facts, from the store's rows. */

@@ -38,4 +38,16 @@ class TextTest {
         assertThat(Text.printable("abcdef", 3)).isEqualTo("abc…");
         assertThat(Text.lines("a\r\nb\rc\n")).containsExactly("a", "b", "c", "");
     }
+
+    @Test
+    void linesSplitAsTheRegexDid() {
+        java.util.Random r = new java.util.Random(11);
+        char[] alphabet = {'\r', '\n', 'a', ' ', '\u3042'};
+        for (int n = 0; n < 5000; n++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = r.nextInt(12); k > 0; k--) sb.append(alphabet[r.nextInt(alphabet.length)]);
+            String text = sb.toString();
+            assertThat(Text.lines(text)).as("%s", Text.printable(text, 100)).containsExactly(text.split("\r\n|\n|\r", -1));
+        }
+    }
 }
