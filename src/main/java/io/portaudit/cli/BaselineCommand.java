@@ -49,9 +49,9 @@ public final class BaselineCommand implements Callable<Integer> {
                     if (ref == null) throw new UserException(io.portaudit.model.L10n.t("cmd.baseline.noaudit"));
                     long id = s.resolve(ref);
                     s.setBaseline(model, id, clock.instant());
-                    spec.commandLine().getOut().println("baseline " + model + " = audit " + id);
+                    spec.commandLine().getOut().println(io.portaudit.model.L10n.t("cmd.baseline.is", model, id));
                 }
-                case "show" -> spec.commandLine().getOut().println("baseline " + model + " = audit " + s.baseline(model));
+                case "show" -> spec.commandLine().getOut().println(io.portaudit.model.L10n.t("cmd.baseline.is", model, s.baseline(model)));
                 default -> throw new UserException(io.portaudit.model.L10n.t("cmd.action", "baseline", "set, show", action));
             }
         }

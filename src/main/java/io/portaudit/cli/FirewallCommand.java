@@ -272,7 +272,7 @@ public final class FirewallCommand implements Callable<Integer> {
         for (Exposure e : v.exposures()) {
             out.println();
             out.println(e.family().label() + " " + e.protocol().label() + ":");
-            out.printf("  %-13s %-8s %s%n", io.portaudit.model.L10n.t("cmd.fw.colports"), io.portaudit.model.L10n.t("cmd.fw.colverdict"), io.portaudit.model.L10n.t("cmd.fw.coldecided"));
+            out.println("  " + Columns.row(new int[] {13, 8}, io.portaudit.model.L10n.t("cmd.fw.colports"), io.portaudit.model.L10n.t("cmd.fw.colverdict"), io.portaudit.model.L10n.t("cmd.fw.coldecided")));
             for (ExposureRange r : e.ranges()) {
                 String verdict = r.verdict().label();
                 out.printf("  %-13s %-8s %s%n", r.range(), verdict, Text.printable(describe(r), 160));

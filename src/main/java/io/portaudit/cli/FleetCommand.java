@@ -184,7 +184,7 @@ public final class FleetCommand implements Callable<Integer> {
                 // SIGINT/SIGTERM: stop, print the summary, exit 3 (not done) like any incomplete run. The hook is for the
                 // other ways the JVM is ended (SIGHUP, or no signal handling): it waits until the summary and the run id are out
                 StopSignals signals = StopSignals.install(() -> {
-                    err.println("portaudit: stopping (Ctrl-C): no further device starts, finished ones are kept; Ctrl-C again ends at once");
+                    err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.fleet.stopping"));
                     err.flush();
                     runner.stop();
                 });
@@ -268,7 +268,7 @@ public final class FleetCommand implements Callable<Integer> {
             out.println(io.portaudit.model.L10n.t("cmd.fleet.summary", id, entries.size(), pass, fail, partial, error) + (open > 0 ? io.portaudit.model.L10n.t("cmd.fleet.notdone", open) : ""));
             for (FleetRuns.Entry e : entries) {
                 if (e.status() == DeviceOutcome.Status.PASS && e.reason() == null) continue;
-                String what = e.status() == null ? io.portaudit.model.L10n.t("cmd.fleet.notdoneword") : e.status().label();
+                String what = e.status() == null ? io.portaudit.model.L10n.t("cmd.fleet.notdoneword") : Columns.result(e.status().label());
                 out.println("  " + e.device() + "  " + what + (e.reason() != null ? ": " + io.portaudit.model.Text.terminal(e.reason()) : ""));
             }
             if (stopped) out.println(io.portaudit.model.L10n.t("cmd.fleet.stopped", id));

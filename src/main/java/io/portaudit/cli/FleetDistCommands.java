@@ -145,21 +145,24 @@ final class FleetDistCommands {
 
     static void print(PrintWriter out, FleetQueue.Status st, Instant now) {
         FleetRuns.Run r = st.run();
-        out.println("run " + r.id() + " (" + Text.terminal(String.valueOf(r.source())) + "), submitted " + r.created() + ", " + r.state()
-                + (st.ended() ? ", ended" : ""));
+        out.println(io.portaudit.model.L10n.t(st.ended() ? "cmd.fleet.runended" : "cmd.fleet.run", r.id(), Text.terminal(String.valueOf(r.source())), r.created(),
+                Columns.state(r.state())));
         StringBuilder counts = new StringBuilder();
         for (Map.Entry<String, Integer> e : st.counts().entrySet()) {
-            if (e.getValue() > 0) counts.append(counts.isEmpty() ? "" : ", ").append(e.getValue()).append(' ').append(e.getKey());
+            if (e.getValue() > 0) counts.append(counts.isEmpty() ? "" : ", ").append(e.getValue()).append(' ').append(Columns.state(e.getKey()));
         }
         out.println(io.portaudit.model.L10n.t("cmd.fleet.devices", st.devices().size(), counts));
-        int w = "DEVICE".length();
+        String[] head = {io.portaudit.model.L10n.t("cmd.fleet.col.device"), io.portaudit.model.L10n.t("cmd.fleet.col.state"), io.portaudit.model.L10n.t("cmd.fleet.col.result"), io.portaudit.model.L10n.t("cmd.fleet.col.worker"),
+                io.portaudit.model.L10n.t("cmd.fleet.col.try"), io.portaudit.model.L10n.t("cmd.fleet.col.audit"), io.portaudit.model.L10n.t("cmd.fleet.col.reason")};
+        int w = io.portaudit.model.DisplayWidth.of(head[0]);
         for (FleetQueue.DeviceState d : st.devices()) w = Math.max(w, Math.min(40, d.device().length()));
-        out.println(String.format("%-" + w + "s  %-9s %-7s %-24s %-4s %-7s %s", "DEVICE", "STATE", "RESULT", "WORKER", "TRY", "AUDIT", "REASON"));
+        int[] widths = {w + 1, 9, 7, 24, 4, 7};
+        out.println(Columns.row(widths, (Object[]) head));
         for (FleetQueue.DeviceState d : st.devices()) {
             String worker = d.worker() == null ? "-" : d.worker();
-            if (d.heartbeat() != null) worker += " (" + Math.max(0, Duration.between(d.heartbeat(), now).toMillis()) / 100 / 10.0 + " s ago)";
-            out.println(String.format("%-" + w + "s  %-9s %-7s %-24s %-4d %-7s %s", Text.terminal(d.device()), d.state(),
-                    d.status() == null ? "-" : d.status().label(), Text.terminal(worker), d.attempts(), d.auditId() == null ? "-" : d.auditId(),
+            if (d.heartbeat() != null) worker += " " + io.portaudit.model.L10n.t("cmd.fleet.ago", Math.max(0, Duration.between(d.heartbeat(), now).toMillis()) / 100 / 10.0);
+            out.println(Columns.row(widths, Text.terminal(d.device()), Columns.state(d.state()),
+                    d.status() == null ? "-" : Columns.result(d.status().label()), Text.terminal(worker), d.attempts(), d.auditId() == null ? "-" : d.auditId(),
                     d.reason() == null ? "" : Text.terminal(d.reason())));
         }
     }
@@ -238,9 +241,7 @@ final class FleetDistCommands {
                     if (signals.fired()) {
                         Thread.interrupted();
                         if (common.verbosity() >= 0) print(out, st, clock.instant());
-                        err.println("portaudit: stopped waiting (" + signals.signal() + "): fleet run " + id + " has not ended (" + st.counts().get("queued")
-                                + " queued, " + st.counts().get("running") + " running) and goes on on its workers; 'portaudit fleet wait " + id
-                                + "' waits again");
+                        err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.fleet.waitstopped", signals.signal(), id, st.counts().get("queued"), st.counts().get("running")));
                         return ExitCodes.INCOMPLETE;
                     }
                     if (st.ended()) {

@@ -99,22 +99,27 @@ public final class HistoryCommand implements Callable<Integer> {
             Store.Device d = (Store.Device) m.get("device");
             List<Store.AuditInfo> audits = (List<Store.AuditInfo>) m.get("audits");
             Lifecycle.Result lc = (Lifecycle.Result) m.get("lifecycle");
-            out.println("device " + p(d.label()) + "  key " + p(d.key()) + (d.model() == null ? "" : "  model " + p(d.model()))
-                    + "  audits " + audits.size() + "  first " + d.firstSeen() + "  last " + d.lastSeen());
+            out.println(io.portaudit.model.L10n.t("cmd.hist.device", p(d.label()), p(d.key()), d.model() == null ? "" : io.portaudit.model.L10n.t("cmd.hist.model", p(d.model())),
+                    audits.size(), d.firstSeen(), d.lastSeen()));
             if (!detail) continue;
-            out.println(String.format("  %-6s %-24s %-8s %-9s %-8s %-8s %s", "AUDIT", "TIME", "RESULT", "FINDINGS", "FAILING", "EXPOSED", "SOURCE / FIRMWARE"));
+            int[] aw = {6, 24, 8, 9, 8, 8};
+            out.println("  " + Columns.row(aw, io.portaudit.model.L10n.t("cmd.hist.col.audit"), io.portaudit.model.L10n.t("cmd.hist.col.time"), io.portaudit.model.L10n.t("cmd.hist.col.result"),
+                    io.portaudit.model.L10n.t("cmd.hist.col.findings"), io.portaudit.model.L10n.t("cmd.hist.col.failing"), io.portaudit.model.L10n.t("cmd.hist.col.exposed"), io.portaudit.model.L10n.t("cmd.hist.col.source")));
             for (Store.AuditInfo a : audits) {
-                out.println(String.format("  %-6d %-24s %-8s %-9d %-8d %-8d %s", a.id(), a.collectedAt(), a.result(), a.findings(), a.failing(),
+                out.println("  " + Columns.row(aw, a.id(), a.collectedAt(), Columns.result(a.result()), a.findings(), a.failing(),
                         a.exposed(), p(a.source()) + (a.firmware() == null ? "" : " / " + p(a.firmware()))));
             }
-            out.println(String.format("  %-16s %-24s %-24s %-24s %s", "PORT", "FIRST_SEEN", "LAST_SEEN", "CLOSED_AT", "REOPENED"));
+            int[] pw = {16, 24, 24, 24};
+            out.println("  " + Columns.row(pw, io.portaudit.model.L10n.t("cmd.hist.col.port"), io.portaudit.model.L10n.t("cmd.hist.col.firstseen"), io.portaudit.model.L10n.t("cmd.hist.col.lastseen"),
+                    io.portaudit.model.L10n.t("cmd.hist.col.closedat"), io.portaudit.model.L10n.t("cmd.hist.col.reopened")));
             for (Lifecycle.Exposure e : lc.ports()) {
-                out.println(String.format("  %-16s %-24s %-24s %-24s %s", e.key(), e.firstSeen(), e.lastSeen(),
-                        e.closedAt() == null ? "-" : e.closedAt(), e.reopened() ? "yes" : "no"));
+                out.println("  " + Columns.row(pw, e.key(), e.firstSeen(), e.lastSeen(),
+                        e.closedAt() == null ? "-" : e.closedAt(), io.portaudit.model.L10n.t(e.reopened() ? "cmd.yes" : "cmd.no")));
             }
             if (!lc.events().isEmpty()) out.println("  " + io.portaudit.model.L10n.t("cmd.hist.timeline"));
             for (Lifecycle.Event e : lc.events()) {
-                out.println("    " + e.at() + "  audit " + e.auditId() + "  " + e.key() + " " + e.what());
+                out.println("    " + io.portaudit.model.L10n.t("cmd.hist.event", e.at(), e.auditId(), e.key(),
+                        io.portaudit.model.L10n.has("cmd.hist.ev." + e.what()) ? io.portaudit.model.L10n.t("cmd.hist.ev." + e.what()) : e.what()));
             }
         }
     }

@@ -85,18 +85,21 @@ public final class ShowCommand implements Callable<Integer> {
                         if (!document.endsWith("\n")) w.println();
                         return;
                     }
-                    w.println("audit " + info.id() + " of " + p(device.label()) + " (" + p(device.key()) + ")  collected " + info.collectedAt()
-                            + "  recorded " + info.recordedAt());
-                    w.println("source " + p(info.source()) + (info.firmware() == null ? "" : "  firmware " + p(info.firmware()))
-                            + "  result " + info.result() + "  views " + String.join(",", info.coverage().views()));
-                    w.println(String.format("%-16s %-22s %-12s %-8s %-14s %-10s %s", "PORT", "BIND", "SCOPE", "FIREWALL", "PROGRAM", "SCAN", "SERVICE"));
+                    w.println(io.portaudit.model.L10n.t("cmd.show.audit", info.id(), p(device.label()), p(device.key()), info.collectedAt(), info.recordedAt()));
+                    w.println(io.portaudit.model.L10n.t("cmd.show.source", p(info.source()), info.firmware() == null ? "" : io.portaudit.model.L10n.t("cmd.show.firmware", p(info.firmware())),
+                            Columns.result(info.result()), String.join(",", info.coverage().views())));
+                    int[] cw = {16, 22, 12, 8, 14, 10};
+                    w.println(Columns.row(cw, io.portaudit.model.L10n.t("cmd.show.col.port"), io.portaudit.model.L10n.t("cmd.show.col.bind"), io.portaudit.model.L10n.t("cmd.show.col.scope"), io.portaudit.model.L10n.t("cmd.show.col.firewall"),
+                            io.portaudit.model.L10n.t("cmd.show.col.program"), io.portaudit.model.L10n.t("cmd.show.col.scan"), io.portaudit.model.L10n.t("cmd.show.col.service")));
                     for (Facts.Row row : facts.rows()) {
-                        w.println(String.format("%-16s %-22s %-12s %-8s %-14s %-10s %s", row.key(), p(row.bindAddress().isEmpty() ? "-" : row.bindAddress()),
-                                p(row.scope()), p(row.firewall()), p(row.program()), p(row.scanState()), p(row.service())) + (row.exposed() ? "  EXPOSED" : ""));
+                        w.println(Columns.row(cw, row.key(), p(row.bindAddress().isEmpty() ? "-" : row.bindAddress()),
+                                p(row.scope()), p(row.firewall()), p(row.program()), p(row.scanState()), p(row.service()))
+                                + (row.exposed() ? "  " + io.portaudit.model.L10n.t("cmd.show.exposed") : ""));
                     }
                     w.println(io.portaudit.model.L10n.t("cmd.findings"));
+                    int[] fw = {26, 18, 8, 8};
                     for (Facts.FindingRow f : facts.findings()) {
-                        w.println(String.format("  %-26s %-18s %-8s %-8s %s", p(f.id()), p(f.ports()), p(f.severity()), p(f.status()),
+                        w.println("  " + Columns.row(fw, p(f.id()), p(f.ports()), p(f.severity()), p(f.status()),
                                 p(f.title() == null ? null : io.portaudit.model.L10n.render(f.title(), io.portaudit.model.L10n.lang()))));
                     }
                 });

@@ -74,10 +74,10 @@ public final class StoreCommand implements Callable<Integer> {
             case "info" -> {
                 try (Store s = store.openExisting(err)) {
                     Store.Info i = s.info();
-                    out.println("store     " + i.location() + " (" + i.kind() + ")");
+                    out.println(io.portaudit.model.L10n.t("cmd.store.where", i.location(), i.kind()));
                     out.println(io.portaudit.model.L10n.t("cmd.store.schema", i.schemaVersion(), Store.SCHEMA));
-                    out.println("devices   " + i.devices());
-                    out.println("audits    " + i.audits());
+                    out.println(io.portaudit.model.L10n.t("cmd.store.devices", i.devices()));
+                    out.println(io.portaudit.model.L10n.t("cmd.store.audits", i.audits()));
                     out.println(io.portaudit.model.L10n.t("cmd.store.rows", i.rows(), i.findings()));
                     if (i.bytes() != null) {
                         out.println(io.portaudit.model.L10n.t("cmd.store.size", i.bytes()) + (i.audits() > 0 ? " " + io.portaudit.model.L10n.t("cmd.store.peraudit", i.bytes() / i.audits()) : ""));

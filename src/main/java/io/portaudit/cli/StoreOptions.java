@@ -17,6 +17,10 @@ public class StoreOptions {
     @Option(names = "--no-store", description = "Record nothing in the history store.")
     boolean none;
 
+    /** The command this mixin belongs to (its name in "... needs a store"). */
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
+
     /** Where the store is; null with --no-store (or a default set to none). */
     public StoreLocation location() {
         if (none) {
@@ -41,7 +45,8 @@ public class StoreOptions {
     /** For commands that read the store: it must exist. */
     public Store openExisting(PrintWriter err) {
         StoreLocation loc = location();
-        if (loc == null) throw new UserException(io.portaudit.model.L10n.t("cmd.store.needed", "this command"));
+        if (loc == null) throw new UserException(io.portaudit.model.L10n.t("cmd.store.needed",
+                mixee != null ? "'" + mixee.qualifiedName() + "'" : io.portaudit.model.L10n.t("cmd.store.thiscommand")));
         if (loc.file() != null && !java.nio.file.Files.exists(loc.file())) {
             throw new UserException(io.portaudit.model.L10n.t("cmd.store.none", loc.display()));
         }

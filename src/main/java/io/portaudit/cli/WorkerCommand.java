@@ -103,8 +103,7 @@ public final class WorkerCommand implements Callable<Integer> {
         // a service stopped by SIGTERM/Ctrl-C ends normally (0; what it did not finish is redone by the others). With
         // --until-idle the caller waits for the queue to drain: stopped before that, it did not audit everything (3)
         if (signals.fired() && untilIdle) {
-            err.println("portaudit: worker stopped (" + signals.signal() + ") before the queue was empty: other workers, or this one started "
-                    + "again, audit the rest");
+            err.println("portaudit: " + io.portaudit.model.L10n.t("cmd.worker.stopped", signals.signal()));
             return ExitCodes.INCOMPLETE;
         }
         return ExitCodes.OK;

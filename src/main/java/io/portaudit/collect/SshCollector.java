@@ -79,15 +79,13 @@ public final class SshCollector {
      */
     public static String knownHostsProblem(SshOptions o) {
         Path f = o.knownHosts();
-        if (f == null) return "no known_hosts file given: host keys cannot be checked";
-        if (Files.isDirectory(f)) return "known_hosts file " + f + " is a directory, not a file";
+        if (f == null) return io.portaudit.model.L10n.t("ssh.kh.none");
+        if (Files.isDirectory(f)) return io.portaudit.model.L10n.t("ssh.kh.dir", f);
         if (!Files.exists(f)) {
             if (o.acceptNewHostKey()) return null;
-            return "known_hosts file " + f + " does not exist: no host key can be checked, so no device can be trusted."
-                    + " Give the file that holds the device's key (--known-hosts), or run once with --accept-new-host-key to create it"
-                    + " with the key the device offers (compare its fingerprint first)";
+            return io.portaudit.model.L10n.t("ssh.kh.missing", f);
         }
-        if (!Files.isReadable(f)) return "known_hosts file " + f + " cannot be read (permissions)";
+        if (!Files.isReadable(f)) return io.portaudit.model.L10n.t("ssh.kh.unreadable", f);
         return null;
     }
 
@@ -381,6 +379,8 @@ public final class SshCollector {
         private final SshTarget target;
         private final SshOptions o;
         volatile HostKeyException problem;
+        /** The language of the messages: the caller's (the verifier runs on an SSH I/O thread). */
+        private final io.portaudit.model.L10n.Lang lang = io.portaudit.model.L10n.lang();
 
         HostKeyCheck(SshTarget target, SshOptions o) {
             this.target = target;
@@ -394,7 +394,7 @@ public final class SshCollector {
                     try {
                         if (file.getParent() != null) Files.createDirectories(file.getParent());
                     } catch (IOException e) {
-                        problem = new HostKeyException("cannot create the directory of " + file + ": " + e.getMessage(), false,
+                        problem = new HostKeyException(io.portaudit.model.L10n.t(lang, "ssh.kh.mkdir", file, e.getMessage()), false,
                                 fingerprint(key));
                         return false;
                     }
@@ -430,20 +430,11 @@ public final class SshCollector {
         }
 
         private String unknownMessage(PublicKey key) {
-            return "the host key of " + target.knownHostsName() + " is not known (not in " + o.knownHosts() + "): refusing to connect.\n"
-                    + "  The device offered the " + KeyUtils.getKeyType(key) + " key " + fingerprint(key) + "\n"
-                    + "  Compare it on the device's console: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub"
-                    + " (dropbear: dropbearkey -y -f /etc/dropbear/dropbear_*_host_key)\n"
-                    + "  If it matches, run again with --accept-new-host-key to record it in " + o.knownHosts();
+            return io.portaudit.model.L10n.t(lang, "ssh.kh.unknown", target.knownHostsName(), o.knownHosts(), KeyUtils.getKeyType(key), fingerprint(key));
         }
 
         private String changedMessage(PublicKey expected, PublicKey actual) {
-            return "WARNING: THE HOST KEY OF " + target.knownHostsName() + " HAS CHANGED: refusing to connect.\n"
-                    + "  Someone may be intercepting the connection (man in the middle), or the device was reinstalled.\n"
-                    + "  On record in " + o.knownHosts() + ": " + KeyUtils.getKeyType(expected) + " " + fingerprint(expected) + "\n"
-                    + "  Offered now: " + KeyUtils.getKeyType(actual) + " " + fingerprint(actual) + "\n"
-                    + "  Only if you know the device was reinstalled: ssh-keygen -R " + Sh.quote(target.knownHostsName())
-                    + " -f " + Sh.quote(o.knownHosts().toString()) + ", then run again with --accept-new-host-key";
+            return io.portaudit.model.L10n.t(lang, "ssh.kh.changed", target.knownHostsName(), o.knownHosts(), KeyUtils.getKeyType(expected) + " " + fingerprint(expected), KeyUtils.getKeyType(actual) + " " + fingerprint(actual), Sh.quote(target.knownHostsName()), Sh.quote(o.knownHosts().toString()));
         }
     }
 

@@ -111,8 +111,7 @@ public final class Evaluator {
         for (Match m : r.matches()) {
             if (m instanceof Match.Iface i && i.assumed()) {
                 String as = (i.negated() ? "! " : "") + (i.in() ? "-i " : "-o ") + i.name();
-                return " (read as " + as + ": iptables -L without -v hid its interface; read literally, for every interface, it "
-                        + (matched ? "matches too" : "would match and " + r.target().label()) + ")";
+                return " " + (matched ? io.portaudit.model.L10n.t("fw.tr.readas.match", as) : io.portaudit.model.L10n.t("fw.tr.readas.nomatch", as, r.target().label()));
             }
         }
         return "";
@@ -125,8 +124,8 @@ public final class Evaluator {
         List<Decision> alts = new ArrayList<>();
         ev.run(0, PortSet.of(port), finals, alts, 0);
         ExposureRange r = new Exposure(packet.family(), packet.protocol(), partition(finals, alts)).at(port);
-        lines.add("verdict: " + r.verdict().label() + (r.rejectWith() == null ? "" : " (" + r.rejectWith() + ")")
-                + (r.rule() == null ? "" : " by " + r.rule().table() + " " + r.rule().label()));
+        String verdict = r.verdict().label() + (r.rejectWith() == null ? "" : " (" + r.rejectWith() + ")");
+        lines.add(r.rule() == null ? io.portaudit.model.L10n.t("fw.tr.verdict", verdict) : io.portaudit.model.L10n.t("fw.tr.verdictby", verdict, r.rule().table() + " " + r.rule().label()));
         return lines;
     }
 
@@ -138,7 +137,7 @@ public final class Evaluator {
             Stage st = stages.get(si);
             PortSet in = live.toSet();
             if (trace != null) trace.add("-> " + st.table().family().label() + " " + st.table().name() + " " + st.chain().name()
-                    + " (hook " + st.chain().hook().name().toLowerCase(java.util.Locale.ROOT) + ", priority " + st.chain().priority() + ")");
+                    + " " + io.portaudit.model.L10n.t("fw.tr.stage", st.chain().hook().name().toLowerCase(java.util.Locale.ROOT), st.chain().priority()));
             Out o = new Out();
             walk(st.table(), st.chain(), in, 0, o);
             alts.addAll(o.alts);
@@ -155,7 +154,7 @@ public final class Evaluator {
                     accepted.add(new Decision(o.returned, Verdict.ACCEPT, null, pol));
                 } else {
                     finals.add(new Decision(live.take(o.returned), Verdict.DROP, null, pol));
-                    if (trace != null) trace.add("   policy " + st.chain().policy().label());
+                    if (trace != null) trace.add("   " + io.portaudit.model.L10n.t("fw.tr.policy", st.chain().policy().label()));
                 }
             } 
             for (NatMap nm : o.nats) {
@@ -188,15 +187,15 @@ public final class Evaluator {
                 List<Decision> subAlts = new ArrayList<>();
                 if (to == null) {
                     PortSet target = PortSet.of(toPorts);
-                    if (trace != null) trace.add("   port changed to " + target + " by " + nm.rule().label());
+                    if (trace != null) trace.add("   " + io.portaudit.model.L10n.t("fw.tr.portto", target, nm.rule().label()));
                     run(si + 1, target, sub, subAlts, natDepth + 1);
                 } else {
                     // DNAT to another address (a container behind a bridge, another host): the packet is
                     // forwarded, not delivered here. The rest of PREROUTING, then the FORWARD base chains
                     // decide, for the translated destination
                     PortSet target = toPorts == null ? ports : PortSet.of(toPorts);
-                    if (trace != null) trace.add("   destination changed to " + nm.nat().toAddress() + (toPorts == null ? "" : " port " + target)
-                            + " by " + nm.rule().label() + ": forwarded");
+                    if (trace != null) trace.add("   " + (toPorts == null ? io.portaudit.model.L10n.t("fw.tr.dnat", nm.nat().toAddress(), nm.rule().label())
+                            : io.portaudit.model.L10n.t("fw.tr.dnatport", nm.nat().toAddress(), target, nm.rule().label())));
                     List<Stage> fwd = new ArrayList<>();
                     for (int k = si + 1; k < stages.size(); k++) if (stages.get(k).chain().hook() == Hook.PREROUTING) fwd.add(stages.get(k));
                     fwd.addAll(forwardStages(rulesets, packet));
@@ -312,7 +311,7 @@ public final class Evaluator {
                 if (c == Tri.MAYBE) cond = Tri.MAYBE;
             }
             if (cond == Tri.NO || (pYes.isEmpty() && pMaybe.isEmpty())) {
-                if (trace != null) trace.add("   " + chain.name() + " #" + r.index() + " no match" + reading(r, false) + ": " + r.text());
+                if (trace != null) trace.add("   " + chain.name() + " #" + r.index() + " " + io.portaudit.model.L10n.t("fw.tr.nomatch") + reading(r, false) + ": " + r.text());
                 continue;
             }
             PortSet sure = cond == Tri.YES ? pYes : PortSet.empty();
@@ -324,12 +323,12 @@ public final class Evaluator {
             PortSet yes = sure.isEmpty() ? PortSet.empty() : (tg instanceof Target.Continue || tg instanceof Target.None)
                     ? pending.peek(sure) : pending.take(sure);
             if (yes.isEmpty() && maybe.isEmpty()) {
-                if (trace != null) trace.add("   " + chain.name() + " #" + r.index() + " no match" + reading(r, false) + ": " + r.text());
+                if (trace != null) trace.add("   " + chain.name() + " #" + r.index() + " " + io.portaudit.model.L10n.t("fw.tr.nomatch") + reading(r, false) + ": " + r.text());
                 continue;
             }
             RuleRef ref = ref(table, chain, r);
             if (trace != null) {
-                trace.add("   " + chain.name() + " #" + r.index() + (yes.isEmpty() ? " may match" : " match") + reading(r, true) + " -> "
+                trace.add("   " + chain.name() + " #" + r.index() + " " + io.portaudit.model.L10n.t(yes.isEmpty() ? "fw.tr.maymatch" : "fw.tr.match") + reading(r, true) + " -> "
                         + tg.label() + ": "
                         + r.text());
             }
@@ -343,7 +342,7 @@ public final class Evaluator {
                 case Target.Return rt -> {
                     if (!yes.isEmpty()) out.returned = out.returned.union(yes);
                     if (!maybe.isEmpty()) out.alts.add(new Decision(maybe, Verdict.UNKNOWN, null, ref));
-                    if (!yes.isEmpty() && trace != null) trace.add("   return from " + chain.name());
+                    if (!yes.isEmpty() && trace != null) trace.add("   " + io.portaudit.model.L10n.t("fw.tr.return", chain.name()));
                 }
                 case Target.Nat nat -> {
                     if (!yes.isEmpty()) out.nats.add(new NatMap(yes, nat, ref));
@@ -380,7 +379,7 @@ public final class Evaluator {
     private void callChecked(Table table, Chain sub, PortSet yes, PortSet maybe, int depth, Out out, Pending pending, boolean isGoto,
                              RuleRef ref) {
         if (!yes.isEmpty()) {
-            if (trace != null) trace.add("   " + (isGoto ? "goto " : "jump ") + sub.name());
+            if (trace != null) trace.add("   " + io.portaudit.model.L10n.t(isGoto ? "fw.tr.goto" : "fw.tr.jump", sub.name()));
             Out o = new Out();
             walk(table, sub, yes, depth + 1, o);
             out.decided.addAll(o.decided);
@@ -391,7 +390,7 @@ public final class Evaluator {
             } else if (!o.returned.isEmpty()) {
                 // ports that came back go on with the next rule of this chain
                 for (PortRange r : o.returned.ranges()) pendingPut(pending, r);
-                if (trace != null) trace.add("   back in " + ref.chain());
+                if (trace != null) trace.add("   " + io.portaudit.model.L10n.t("fw.tr.back", ref.chain()));
             }
         }
         if (!maybe.isEmpty()) {

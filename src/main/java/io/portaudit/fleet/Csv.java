@@ -52,7 +52,7 @@ final class Csv {
                         quoted = true;
                         wasQuoted = true;
                     } else {
-                        throw new CsvException(line, "a quote inside an unquoted cell (quote the whole cell: \"a,b\")");
+                        throw new CsvException(line, io.portaudit.model.L10n.t("fleet.csv.quote"));
                     }
                     any = true;
                 }
@@ -77,7 +77,7 @@ final class Csv {
                 }
                 default -> {
                     if (wasQuoted && !Character.isWhitespace(c)) {
-                        throw new CsvException(line, "text after a closing quote (a quote inside a quoted cell is written \"\")");
+                        throw new CsvException(line, io.portaudit.model.L10n.t("fleet.csv.after"));
                     }
                     if (!wasQuoted) cell.append(c);
                     any = true;
@@ -85,7 +85,7 @@ final class Csv {
             }
             i++;
         }
-        if (quoted) throw new CsvException(rowLine, "a quoted cell is not closed");
+        if (quoted) throw new CsvException(rowLine, io.portaudit.model.L10n.t("fleet.csv.open"));
         if (any || cell.length() > 0) {
             cells.add(cell.toString());
             rows.add(new Row(rowLine, List.copyOf(cells)));

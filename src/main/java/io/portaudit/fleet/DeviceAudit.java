@@ -150,7 +150,9 @@ public final class DeviceAudit {
             AuditRequest req = request(device, defaults, clock, deadline);
             result = AuditRun.run(req);
         } catch (AuditRun.AuditException e) {
-            boolean hostKey = e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("host key");
+            // a host-key refusal (its message in either language: the thread's may be the worker's) is not tried again
+            boolean hostKey = e.getMessage() != null && (e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("host key")
+                    || e.getMessage().contains(io.portaudit.model.L10n.t(io.portaudit.model.L10n.Lang.JA, "ssh.kh.word")));
             return DeviceOutcome.error(name, oneLine(e.getMessage()), e.kind() == AuditRun.AuditException.Kind.UNREACHABLE && !hostKey);
         } catch (Problem e) {
             return DeviceOutcome.error(name, e.getMessage(), false);

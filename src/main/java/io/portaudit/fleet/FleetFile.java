@@ -132,18 +132,18 @@ public record FleetFile(String source, FleetDefaults defaults, List<FleetDevice>
                 root = new Yaml(o).compose(new StringReader(text));
             } catch (MarkedYAMLException e) {
                 int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
-                problem(line, "not valid YAML: " + String.valueOf(e.getProblem()).replace('\n', ' '), true);
+                problem(line, io.portaudit.model.L10n.t("fleet.f.yaml", String.valueOf(e.getProblem()).replace('\n', ' ')), true);
                 return;
             } catch (YAMLException e) {
-                problem(0, "not valid YAML: " + String.valueOf(e.getMessage()).replace('\n', ' '), true);
+                problem(0, io.portaudit.model.L10n.t("fleet.f.yaml", String.valueOf(e.getMessage()).replace('\n', ' ')), true);
                 return;
             }
             if (root == null) {
-                problem(1, "empty fleet file (expected 'devices:' with a list of devices)", true);
+                problem(1, io.portaudit.model.L10n.t("fleet.f.empty"), true);
                 return;
             }
             if (!(root instanceof MappingNode m)) {
-                problem(line(root), "a fleet file is a YAML mapping with 'defaults:' and 'devices:'", true);
+                problem(line(root), io.portaudit.model.L10n.t("fleet.f.notmapping"), true);
                 return;
             }
             Node devs = null;
@@ -151,7 +151,7 @@ public record FleetFile(String source, FleetDefaults defaults, List<FleetDevice>
             for (NodeTuple t : m.getValue()) {
                 String key = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : null;
                 if (key == null || !seen.add(key)) {
-                    problem(line(t.getKeyNode()), key == null ? "a key must be a plain word" : "'" + key + "' given twice", true);
+                    problem(line(t.getKeyNode()), key == null ? io.portaudit.model.L10n.t("fleet.f.plainkey") : io.portaudit.model.L10n.t("fleet.f.twice", key), true);
                     continue;
                 }
                 switch (key) {
@@ -159,23 +159,23 @@ public record FleetFile(String source, FleetDefaults defaults, List<FleetDevice>
                     case "devices" -> devs = t.getValueNode();
                     case "version" -> {
                         if (!(t.getValueNode() instanceof ScalarNode s) || !s.getValue().equals("1")) {
-                            problem(line(t.getValueNode()), "fleet file version must be 1 (the version this portaudit reads)", true);
+                            problem(line(t.getValueNode()), io.portaudit.model.L10n.t("fleet.f.version"), true);
                         }
                     }
-                    default -> problem(line(t.getKeyNode()), "unknown key '" + key + "' (known: defaults, devices, version)", true);
+                    default -> problem(line(t.getKeyNode()), io.portaudit.model.L10n.t("fleet.f.unknowntop", key), true);
                 }
             }
             if (devs == null) {
-                problem(1, "no 'devices:' list", true);
+                problem(1, io.portaudit.model.L10n.t("fleet.f.nodevices"), true);
                 return;
             }
             if (devs instanceof ScalarNode s && s.getValue().isEmpty()) return;   // "devices:" with nothing
             if (!(devs instanceof SequenceNode seq)) {
-                problem(line(devs), "'devices:' must be a list (- {name: ..., address: ...})", true);
+                problem(line(devs), io.portaudit.model.L10n.t("fleet.f.devicesnotlist"), true);
                 return;
             }
             for (Node n : seq.getValue()) {
-                Map<String, Val> fields = mapping(n, "a device");
+                Map<String, Val> fields = mapping(n, io.portaudit.model.L10n.t("fleet.f.adevice"));
                 if (fields != null) device(fields, line(n));
             }
         }
@@ -183,21 +183,21 @@ public record FleetFile(String source, FleetDefaults defaults, List<FleetDevice>
         /** A mapping of scalars, each with its line; null (and a problem) when it is not one. */
         Map<String, Val> mapping(Node n, String what) {
             if (!(n instanceof MappingNode m)) {
-                problem(line(n), what + " must be a mapping (key: value), skipped", false);
+                problem(line(n), io.portaudit.model.L10n.t("fleet.f.entrymapping", what) + io.portaudit.model.L10n.t("fleet.f.sfx.cskipped"), false);
                 return null;
             }
             Map<String, Val> out = new LinkedHashMap<>();
             for (NodeTuple t : m.getValue()) {
                 if (!(t.getKeyNode() instanceof ScalarNode k)) {
-                    problem(line(t.getKeyNode()), what + ": a key must be a plain word, entry skipped", false);
+                    problem(line(t.getKeyNode()), what + ": " + io.portaudit.model.L10n.t("fleet.f.plainkeyentry"), false);
                     return null;
                 }
                 if (!(t.getValueNode() instanceof ScalarNode v)) {
-                    problem(line(t.getValueNode()), what + ": '" + k.getValue() + "' must be a single value, not a list or mapping; entry skipped", false);
+                    problem(line(t.getValueNode()), what + ": " + io.portaudit.model.L10n.t("fleet.f.single", k.getValue()) + io.portaudit.model.L10n.t("fleet.f.sfx.entry"), false);
                     return null;
                 }
                 if (out.put(k.getValue(), new Val(v.getValue(), line(v))) != null) {
-                    problem(line(k), what + ": '" + k.getValue() + "' given twice; entry skipped", false);
+                    problem(line(k), what + ": " + io.portaudit.model.L10n.t("fleet.f.twice", k.getValue()) + io.portaudit.model.L10n.t("fleet.f.sfx.entry"), false);
                     return null;
                 }
             }
@@ -214,7 +214,7 @@ public record FleetFile(String source, FleetDefaults defaults, List<FleetDevice>
             if (f == null) {
                 // mapping() reported it as an entry problem; for defaults it is fatal
                 Problem p = problems.remove(problems.size() - 1);
-                problem(p.line(), p.message().replace("entry skipped", "nothing runs").replace(", skipped", ""), true);
+                problem(p.line(), p.message().replace(io.portaudit.model.L10n.t("fleet.f.sfx.entry"), io.portaudit.model.L10n.t("fleet.f.sfx.nothing")).replace(io.portaudit.model.L10n.t("fleet.f.sfx.cskipped"), ""), true);
                 return;
             }
             String ports = null, profile = null, knownHostsText = null;
@@ -241,14 +241,14 @@ public record FleetFile(String source, FleetDefaults defaults, List<FleetDevice>
                         case "retries" -> retries = count(v.text(), 0, 10);
                         case "key" -> key = dir.resolve(v.text());
                         case "known-hosts", "known_hosts" -> knownHosts = dir.resolve(knownHostsText = v.text());
-                        default -> throw new IllegalArgumentException("unknown key (known: " + String.join(", ", DEFAULT_KEYS) + ")");
+                        default -> throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.unknownkey", String.join(", ", DEFAULT_KEYS)));
                     }
                 } catch (IllegalArgumentException | ScanPlan.InvalidScan ex) {
                     String m = ex.getMessage();
-                    problem(v.line(), (m.startsWith(where) ? m : where + ": " + m) + "; nothing runs", true);
+                    problem(v.line(), (m.startsWith(where) ? m : where + ": " + m) + io.portaudit.model.L10n.t("fleet.f.sfx.nothing"), true);
                 }
             }
-            if (profile != null && policy != null) problem(line(n), "defaults: give a profile or a policy, not both; nothing runs", true);
+            if (profile != null && policy != null) problem(line(n), "defaults: " + io.portaudit.model.L10n.t("fleet.f.profilepolicy") + io.portaudit.model.L10n.t("fleet.f.sfx.nothing"), true);
             if (problems.size() == before) {
                 defaults = new FleetDefaults(ports, timing, profile, policy, failOn, timeout, connect, command, retries, key, knownHosts);
             }
@@ -265,7 +265,7 @@ public record FleetFile(String source, FleetDefaults defaults, List<FleetDevice>
                 return;
             }
             if (rows.isEmpty()) {
-                problem(1, "empty fleet file (expected a header row: name,address,ssh,...)", true);
+                problem(1, io.portaudit.model.L10n.t("fleet.f.emptycsv"), true);
                 return;
             }
             Csv.Row header = rows.get(0);
@@ -274,23 +274,23 @@ public record FleetFile(String source, FleetDefaults defaults, List<FleetDevice>
                 String c = h.strip().toLowerCase(Locale.ROOT).replace('_', '-');
                 if (c.equals("known-hosts")) c = "known-hosts";
                 if (!DEVICE_KEYS.contains(c)) {
-                    problem(header.line(), "unknown column '" + h.strip() + "' (known: " + String.join(", ", DEVICE_KEYS) + ")", true);
+                    problem(header.line(), io.portaudit.model.L10n.t("fleet.f.column", h.strip(), String.join(", ", DEVICE_KEYS)), true);
                     return;
                 }
                 if (cols.contains(c)) {
-                    problem(header.line(), "column '" + c + "' given twice", true);
+                    problem(header.line(), io.portaudit.model.L10n.t("fleet.f.columntwice", c), true);
                     return;
                 }
                 cols.add(c);
             }
             if (!cols.contains("name")) {
-                problem(header.line(), "the header row has no 'name' column", true);
+                problem(header.line(), io.portaudit.model.L10n.t("fleet.f.noname"), true);
                 return;
             }
             for (Csv.Row row : rows.subList(1, rows.size())) {
                 if (row.cells().stream().allMatch(String::isBlank)) continue;
                 if (row.cells().size() > cols.size()) {
-                    problem(row.line(), "row has " + row.cells().size() + " cells, the header " + cols.size() + "; row skipped", false);
+                    problem(row.line(), io.portaudit.model.L10n.t("fleet.f.cells", row.cells().size(), cols.size()), false);
                     continue;
                 }
                 Map<String, Val> f = new LinkedHashMap<>();
@@ -305,22 +305,22 @@ public record FleetFile(String source, FleetDefaults defaults, List<FleetDevice>
         // ------------------------------------------------------------ one device
 
         void device(Map<String, Val> f, int line) {
-            String label = f.containsKey("name") ? "device '" + f.get("name").text() + "'" : "device";
+            String label = f.containsKey("name") ? io.portaudit.model.L10n.t("fleet.f.device", f.get("name").text()) : io.portaudit.model.L10n.t("fleet.f.devicebare");
             try {
                 for (String k : f.keySet()) {
                     if (!DEVICE_KEYS.contains(k) && !k.equals("known_hosts")) {
-                        throw new IllegalArgumentException("unknown key '" + k + "' (known: " + String.join(", ", DEVICE_KEYS) + ")");
+                        throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.unknowndevkey", k, String.join(", ", DEVICE_KEYS)));
                     }
                 }
                 String name = text(f, "name");
-                if (name == null) throw new IllegalArgumentException("no name");
+                if (name == null) throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.noname1"));
                 if (!name.matches("[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}")) {
-                    throw new IllegalArgumentException("name '" + name + "': use letters, digits and . _ : + - (at most 128, no spaces or @)");
+                    throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.badname", name));
                 }
-                if (name.matches("[0-9]+")) throw new IllegalArgumentException("name '" + name + "': digits alone read as an audit id; add a letter");
+                if (name.matches("[0-9]+")) throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.digits", name));
                 String address = text(f, "address");
                 if (address != null && !address.matches("[A-Za-z0-9.:%_-]{1,253}")) {
-                    throw new IllegalArgumentException("address '" + address + "' is not an IP address or host name");
+                    throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.address", address));
                 }
                 String ssh = text(f, "ssh");
                 if (ssh != null) {
@@ -334,24 +334,24 @@ public record FleetFile(String source, FleetDefaults defaults, List<FleetDevice>
                 boolean scanOnly = bool(f, "scan-only", false);
                 boolean scan = bool(f, "scan", true);
                 int ways = (ssh != null ? 1 : 0) + (bundle != null ? 1 : 0) + (scanOnly ? 1 : 0);
-                if (ways == 0) throw new IllegalArgumentException("say how to audit it: ssh: USER@HOST, bundle: FILE or scan-only: true");
-                if (ways > 1) throw new IllegalArgumentException("give only one of ssh, bundle, scan-only: true");
-                if (scanOnly && address == null) throw new IllegalArgumentException("scan-only needs an address");
-                if (scanOnly && !scan) throw new IllegalArgumentException("scan-only with scan: false audits nothing");
+                if (ways == 0) throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.how"));
+                if (ways > 1) throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.onlyone"));
+                if (scanOnly && address == null) throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.scanonlyaddr"));
+                if (scanOnly && !scan) throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.scanonlyfalse"));
                 String ports = text(f, "ports");
                 if (ports != null) ports = ports(ports);
                 String profile = text(f, "profile");
                 if (profile != null) profile = profile(profile);
                 Path policy = path(f, "policy");
-                if (profile != null && policy != null) throw new IllegalArgumentException("give a profile or a policy, not both");
+                if (profile != null && policy != null) throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.profilepolicy"));
                 Path kh = path(f, "known-hosts");
                 if (kh == null) kh = path(f, "known_hosts");
                 FleetDevice d = new FleetDevice(name, address, ssh, path(f, "key"), kh, bundle, scanOnly, scan, text(f, "model"), profile,
                         text(f, "baseline"), policy, ports, line);
-                if (!names.add(name.toLowerCase(Locale.ROOT))) throw new IllegalArgumentException("name '" + name + "' is already used above");
+                if (!names.add(name.toLowerCase(Locale.ROOT))) throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.nameused", name));
                 devices.add(d);
             } catch (IllegalArgumentException e) {
-                problem(line, label + ": " + e.getMessage() + "; skipped", false);
+                problem(line, label + ": " + e.getMessage() + io.portaudit.model.L10n.t("fleet.f.sfx.skipped"), false);
             }
         }
 
@@ -384,8 +384,8 @@ public record FleetFile(String source, FleetDefaults defaults, List<FleetDevice>
 
     static String ports(String text) {
         PortSpec p = PortSpec.parse(text, ServiceNames.defaults());
-        if (!p.ok()) throw new IllegalArgumentException("ports '" + text + "': " + p.problems().get(0).message());
-        if (p.tcp().isEmpty() && p.udp().isEmpty()) throw new IllegalArgumentException("ports '" + text + "': no ports");
+        if (!p.ok()) throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.ports", text, p.problems().get(0).message()));
+        if (p.tcp().isEmpty() && p.udp().isEmpty()) throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.noports", text));
         return text;
     }
 
@@ -393,7 +393,7 @@ public record FleetFile(String source, FleetDefaults defaults, List<FleetDevice>
         try {
             return Severity.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("must be info, low, medium, high or critical, not '" + text + "'");
+            throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.severity", text));
         }
     }
 
@@ -404,13 +404,13 @@ public record FleetFile(String source, FleetDefaults defaults, List<FleetDevice>
         if (t.matches("[0-5]")) return Integer.parseInt(t);
         int i = TIMING_NAMES.indexOf(t);
         if (i >= 0) return i;
-        throw new IllegalArgumentException("timing must be T0..T5 or " + String.join(", ", TIMING_NAMES) + ", not '" + text + "'");
+        throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.timing", String.join(", ", TIMING_NAMES), text));
     }
 
     static String profile(String text) {
         String p = text.strip().toLowerCase(Locale.ROOT);
         if (!PolicyLoader.PROFILES.contains(p)) {
-            throw new IllegalArgumentException("unknown profile '" + text + "' (built-in: " + String.join(", ", PolicyLoader.PROFILES) + ")");
+            throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.profile", text, String.join(", ", PolicyLoader.PROFILES)));
         }
         return p;
     }
@@ -422,6 +422,6 @@ public record FleetFile(String source, FleetDefaults defaults, List<FleetDevice>
         } catch (NumberFormatException ignored) {
             // below
         }
-        throw new IllegalArgumentException("must be a number " + lo + ".." + hi + ", not '" + text + "'");
+        throw new IllegalArgumentException(io.portaudit.model.L10n.t("fleet.f.number", lo + ".." + hi, text));
     }
 }

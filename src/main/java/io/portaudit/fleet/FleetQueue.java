@@ -66,10 +66,9 @@ public final class FleetQueue {
 
     /** Distributed runs need PostgreSQL: a clear error otherwise (exit 2). */
     public static void requirePostgres(StoreLocation loc, String command) {
-        if (loc == null) throw new StoreException(command + ": distributed fleet runs need a PostgreSQL store (--store jdbc:postgresql://host/db)", 2);
+        if (loc == null) throw new StoreException(io.portaudit.model.L10n.t("fleet.q.needpg", command), 2);
         if (loc.kind() != StoreLocation.Kind.POSTGRESQL) {
-            throw new StoreException(command + ": distributed fleet runs need a PostgreSQL store (--store jdbc:postgresql://host[:port]/db), not "
-                    + loc.display() + ": a SQLite file cannot be shared by workers on several PCs (fleet run audits on this machine alone)", 2);
+            throw new StoreException(io.portaudit.model.L10n.t("fleet.q.notpg", command, loc.display()), 2);
         }
     }
 

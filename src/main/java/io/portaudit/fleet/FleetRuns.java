@@ -109,7 +109,7 @@ public final class FleetRuns {
                 ? runs("SELECT id, created, source, state, shard, defaults, devices, updated, finished FROM fleet_run ORDER BY created DESC, id DESC")
                         .stream().findFirst()
                 : run(id);
-        return r.orElseThrow(() -> new StoreException("no fleet run '" + id + "' in the store " + store.location().display(), 2));
+        return r.orElseThrow(() -> new StoreException(io.portaudit.model.L10n.t("fleet.r.norun", id, store.location().display()), 2));
     }
 
     /** Every run, oldest first. */
@@ -207,7 +207,7 @@ public final class FleetRuns {
         int runsAdded = 0, devicesAdded = 0, kept = 0;
         for (Run r : from.runs()) {
             List<Entry> theirs = from.devices(r.id());
-            int[] counts = tx("cannot merge the fleet run " + r.id(), c -> {
+            int[] counts = tx(io.portaudit.model.L10n.t("fleet.r.merge", r.id()), c -> {
                 int added = 0, same = 0, newRun = 0;
                 List<Run> mine = query(c, "SELECT id, created, source, state, shard, defaults, devices, updated, finished FROM fleet_run WHERE id = ?",
                         rs -> new Run(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), null, rs.getInt(7),

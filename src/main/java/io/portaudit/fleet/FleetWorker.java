@@ -116,7 +116,7 @@ public final class FleetWorker implements AutoCloseable {
         lang = io.portaudit.model.L10n.lang();
         try (Store s = Store.open(location)) {
             // migrated by open; nothing else
-            if (!s.postgres()) throw new StoreException("worker: the store is not PostgreSQL", 2);
+            if (!s.postgres()) throw new StoreException(io.portaudit.model.L10n.t("fleet.w.notpg"), 2);
         }
         Scheduler sch = Scheduler.create(dataSource, FleetQueue.task(this::execute, options.pollInterval().multipliedBy(5)))
                 .serializer(FleetQueue.UTF8)
@@ -129,8 +129,7 @@ public final class FleetWorker implements AutoCloseable {
                 .shutdownMaxWait(Duration.ofSeconds(10))
                 .build();
         scheduler = sch;
-        log.println("portaudit: worker " + options.name() + " on " + location.display() + ": " + options.threads() + " thread(s), heartbeat "
-                + options.heartbeat().toMillis() + " ms, a job without heartbeat for " + options.deadAfter().toMillis() + " ms is redone");
+        log.println("portaudit: " + io.portaudit.model.L10n.t(lang, "fleet.w.started", options.name(), location.display(), options.threads(), options.heartbeat().toMillis(), options.deadAfter().toMillis()));
         log.flush();
         sch.start();
         try {
@@ -142,8 +141,8 @@ public final class FleetWorker implements AutoCloseable {
             sch.stop();
             closeStores();
         }
-        log.println("portaudit: worker " + options.name() + " stopped: " + recorded.get() + " result(s) recorded"
-                + (lost.get() > 0 ? ", " + lost.get() + " job(s) taken over by others before they ended here" : ""));
+        log.println("portaudit: " + io.portaudit.model.L10n.t(lang, "fleet.w.stopped", options.name(), recorded.get())
+                + (lost.get() > 0 ? io.portaudit.model.L10n.t(lang, "fleet.w.lost", lost.get()) : ""));
         log.flush();
     }
 
@@ -187,14 +186,14 @@ public final class FleetWorker implements AutoCloseable {
             if (isDown) return null;
             isDown = true;
             since = now;
-            return "cannot read the job table: " + oneLine(e) + " (the database may be down; trying again, said again when it answers)";
+            return io.portaudit.model.L10n.t("fleet.w.down", oneLine(e));
         }
 
         /** A read that worked at {@code now}: the line to log when this ends an outage, else null. */
         synchronized String up(long now) {
             if (!isDown) return null;
-            String line = String.format(java.util.Locale.ROOT, "the job table can be read again after %.1f s (%d failed tr%s)",
-                    Math.max(0, now - since) / 1e9, failures, failures == 1 ? "y" : "ies");
+            String line = io.portaudit.model.L10n.t(failures == 1 ? "fleet.w.up1" : "fleet.w.up",
+                    String.format(java.util.Locale.ROOT, "%.1f", Math.max(0, now - since) / 1e9), failures);
             isDown = false;
             failures = 0;
             return line;
@@ -234,7 +233,7 @@ public final class FleetWorker implements AutoCloseable {
             Optional<FleetRuns.Run> run = runs.run(runId);
             Optional<FleetRuns.Entry> entry = runs.device(runId, device);
             if (run.isEmpty() || entry.isEmpty()) {
-                log(id + ": no such run or device in the store; job dropped");
+                log(id + ": " + io.portaudit.model.L10n.t(lang, "fleet.w.nosuch"));
                 store.transaction("cannot complete the job", c -> FleetQueue.complete(c, id, version));
                 return FleetQueue.completedInTransaction();
             }
@@ -260,7 +259,7 @@ public final class FleetWorker implements AutoCloseable {
                 });
             } catch (LeaseLost lostLease) {
                 lost.incrementAndGet();
-                log(device + " (" + runId + "): taken over by another worker before it ended here (no heartbeat seen in time); this result is dropped");
+                log(device + " (" + runId + "): " + io.portaudit.model.L10n.t(lang, "fleet.w.lostlease"));
                 return FleetQueue.completedInTransaction();
             } catch (FleetRuns.AlreadyRecorded already) {
                 store.transaction("cannot complete the job", c -> FleetQueue.complete(c, id, version));
@@ -273,7 +272,7 @@ public final class FleetWorker implements AutoCloseable {
             if (o.auditId() == null && Thread.interrupted()) {
                 // the worker is stopping and its audit was abandoned unfinished: not a failure of the device; the job
                 // stays, to be done again here or by another worker (the row, still 'running', is taken over then)
-                log(device + " (" + runId + "): stopped before the audit ended; left to be done again");
+                log(device + " (" + runId + "): " + io.portaudit.model.L10n.t(lang, "fleet.w.stoppedaudit"));
                 return (done, ops) -> ops.reschedule(done, clock.instant().plus(RETRY_DELAY));
             }
             if (o.auditId() != null) {
@@ -287,7 +286,7 @@ public final class FleetWorker implements AutoCloseable {
             if (o.retryable() && attempts <= run.get().defaults().retries()) {
                 runs.requeue(runId, device, o.reason(), clock.instant());
                 Instant at = clock.instant().plus(RETRY_DELAY.multipliedBy(attempts));
-                log(device + " (" + runId + "): " + o.reason() + "; tried again from " + at);
+                log(device + " (" + runId + "): " + io.portaudit.model.L10n.t(lang, "fleet.w.retry", o.reason(), at));
                 return (done, ops) -> ops.reschedule(done, at);
             }
             failInTransaction(store, runId, id, version, o);
@@ -298,7 +297,7 @@ public final class FleetWorker implements AutoCloseable {
             // db-scheduler tries the job again later; if it cannot even note that, the job stays claimed without
             // heartbeat and is revived as a dead worker's. This store's connection is not used again.
             broken = true;
-            log(device + " (" + runId + "): the store failed, nothing recorded; the job is done again later: " + oneLine(se.getMessage()));
+            log(device + " (" + runId + "): " + io.portaudit.model.L10n.t(lang, "fleet.w.storefailed", oneLine(se.getMessage())));
             throw se;
         } finally {
             if (broken || !stores.offer(store)) store.close();
@@ -313,7 +312,7 @@ public final class FleetWorker implements AutoCloseable {
     static final Duration RETRY_DELAY = Duration.ofSeconds(10);
 
     private void failInTransaction(Store store, String runId, String id, long version, DeviceOutcome o) {
-        boolean ours = store.transaction("cannot record the failure of " + o.name(), c -> {
+        boolean ours = store.transaction(io.portaudit.model.L10n.t(lang, "fleet.w.recordfailure", o.name()), c -> {
             if (!FleetQueue.complete(c, id, version)) return false;
             FleetRuns.failed(c, runId, o, clock.instant());
             return true;
@@ -323,7 +322,7 @@ public final class FleetWorker implements AutoCloseable {
             log(o.name() + " (" + runId + "): " + o.status().label() + " - " + o.reason());
         } else {
             lost.incrementAndGet();
-            log(o.name() + " (" + runId + "): taken over by another worker before it ended here; this result is dropped");
+            log(o.name() + " (" + runId + "): " + io.portaudit.model.L10n.t(lang, "fleet.w.lost1"));
         }
     }
 
@@ -346,7 +345,7 @@ public final class FleetWorker implements AutoCloseable {
     }
 
     private synchronized void log(String line) {
-        log.println("portaudit: worker " + options.name() + ": " + line);
+        log.println("portaudit: " + io.portaudit.model.L10n.t(lang, "fleet.w.line", options.name(), line));
         log.flush();
     }
 

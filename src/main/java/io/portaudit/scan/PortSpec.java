@@ -39,7 +39,7 @@ public record PortSpec(PortSet tcp, PortSet udp, List<ParseProblem> problems) {
         Problems problems = new Problems(100);
         PortSet tcp = PortSet.empty(), udp = PortSet.empty();
         if (text == null || text.isBlank()) {
-            problems.add(ParseProblem.error(SOURCE, 1, 1, text, "empty port list"));
+            problems.add(ParseProblem.error(SOURCE, 1, 1, text, io.portaudit.model.L10n.t("scan.p.empty")));
             return new PortSpec(tcp, udp, problems.list());
         }
         String scope = "";  // "", "T", "U"
@@ -55,14 +55,14 @@ public record PortSpec(PortSet tcp, PortSet udp, List<ParseProblem> problems) {
                     tok = tok.substring(2);
                     tokCol += 2;
                 } else if (s.equals("S") || s.equals("P")) {
-                    problems.add(ParseProblem.warning(SOURCE, 1, tokCol, text, "SCTP/IP-protocol ports are not scanned: " + tok));
+                    problems.add(ParseProblem.warning(SOURCE, 1, tokCol, text, io.portaudit.model.L10n.t("scan.p.sctp", tok)));
                     scope = "X";
                     continue;
                 }
             }
             if (scope.equals("X")) continue;
             if (tok.isEmpty()) {
-                problems.add(ParseProblem.error(SOURCE, 1, tokCol, text, "empty item in port list"));
+                problems.add(ParseProblem.error(SOURCE, 1, tokCol, text, io.portaudit.model.L10n.t("scan.p.emptyitem")));
                 continue;
             }
             boolean forTcp = !scope.equals("U"), forUdp = !scope.equals("T");
@@ -73,14 +73,14 @@ public record PortSpec(PortSet tcp, PortSet udp, List<ParseProblem> problems) {
                 int from = a.isEmpty() ? 1 : parseNum(a), to = b.isEmpty() ? 65535 : parseNum(b);
                 if (from == 0) from = 1;  // port 0 cannot be connect()ed
                 if (from < 0 || to < 0 || to > 65535 || from > to || to == 0) {
-                    problems.add(ParseProblem.error(SOURCE, 1, tokCol, text, "bad port range '" + tok + "' (ports are 1-65535)"));
+                    problems.add(ParseProblem.error(SOURCE, 1, tokCol, text, io.portaudit.model.L10n.t("scan.p.badrange", tok)));
                     continue;
                 }
                 t = u = PortSet.of(new PortRange(from, to));
             } else if (isNumOrEmpty(tok)) {
                 int p = parseNum(tok);
                 if (p < 1 || p > 65535) {
-                    problems.add(ParseProblem.error(SOURCE, 1, tokCol, text, "port out of range '" + tok + "' (ports are 1-65535)"));
+                    problems.add(ParseProblem.error(SOURCE, 1, tokCol, text, io.portaudit.model.L10n.t("scan.p.outofrange", tok)));
                     continue;
                 }
                 t = u = PortSet.of(p);
@@ -92,7 +92,7 @@ public record PortSpec(PortSet tcp, PortSet udp, List<ParseProblem> problems) {
                     if (pt.isPresent() && pt.getAsInt() > 0) t = PortSet.of(pt.getAsInt());
                     if (pu.isPresent() && pu.getAsInt() > 0) u = PortSet.of(pu.getAsInt());
                 } else {
-                    problems.add(ParseProblem.error(SOURCE, 1, tokCol, text, "unknown service name '" + tok + "'"));
+                    problems.add(ParseProblem.error(SOURCE, 1, tokCol, text, io.portaudit.model.L10n.t("scan.p.unknown", tok)));
                     continue;
                 }
             }

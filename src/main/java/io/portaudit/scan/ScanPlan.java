@@ -62,7 +62,7 @@ public record ScanPlan(ScanRequest request, List<ParseProblem> problems, boolean
 
     /** {@link #device(String, PortSpec, ServiceNames)} with a timing template (null: default) and a host timeout (null: none). */
     public static ScanPlan device(String target, PortSpec ports, ServiceNames names, Integer template, Duration hostTimeout) throws InvalidScan {
-        if (target == null || target.isBlank()) throw new InvalidScan("--scan: no target given");
+        if (target == null || target.isBlank()) throw new InvalidScan(io.portaudit.model.L10n.t("scan.d.notarget"));
         ScanPlan plan;
         try {
             plan = builder().targets(List.of(target)).explicitPorts(ports).tcp(!ports.tcp().isEmpty()).udp(!ports.udp().isEmpty())
@@ -73,13 +73,13 @@ public record ScanPlan(ScanRequest request, List<ParseProblem> problems, boolean
         }
         if (!plan.problems().isEmpty()) throw new InvalidScan("--scan " + target + ": " + plan.problems().get(0).message());
         Iterator<InetAddress> it = plan.request().targets().iterator();
-        if (!it.hasNext()) throw new InvalidScan("--scan " + target + ": names no address to scan");
+        if (!it.hasNext()) throw new InvalidScan(io.portaudit.model.L10n.t("scan.d.noaddress", target));
         it.next();
         if (it.hasNext()) {
-            throw new InvalidScan("--scan " + target + ": names more than one address; an audit scans one device (give its address)");
+            throw new InvalidScan(io.portaudit.model.L10n.t("scan.d.several", target));
         }
         if (plan.request().tcpPorts().size() + plan.request().udpPorts().size() == 0) {
-            throw new InvalidScan("--scan " + target + ": no ports to scan");
+            throw new InvalidScan(io.portaudit.model.L10n.t("scan.d.noports", target));
         }
         return plan;
     }
@@ -193,7 +193,7 @@ public record ScanPlan(ScanRequest request, List<ParseProblem> problems, boolean
             String famName = only == AddressFamily.IPV6 ? "IPv6" : "IPv4";
             TargetSpec spec = family == null ? TargetSpec.parse(targets, excludes, noDns) : TargetSpec.parse(targets, excludes, noDns, name -> {
                 for (InetAddress a : InetAddress.getAllByName(name)) if (family.isInstance(a)) return a;
-                throw new java.net.UnknownHostException(name + " has no " + famName + " address");
+                throw new java.net.UnknownHostException(io.portaudit.model.L10n.t("scan.t.nofamily", name, famName));
             });
             if (family != null) {
                 for (TargetSpec.Target t : spec.targets()) {
@@ -253,7 +253,7 @@ public record ScanPlan(ScanRequest request, List<ParseProblem> problems, boolean
             }
             if (!Double.isFinite(minRate) || !Double.isFinite(maxRate) || minRate < 0 || maxRate < 0 || minRate > MAX_RATE
                     || maxRate > MAX_RATE) {
-                throw new InvalidScan("--min-rate and --max-rate must be 0.." + (long) MAX_RATE + " probes per second");
+                throw new InvalidScan(io.portaudit.model.L10n.t("scan.rate.range", (long) MAX_RATE));
             }
             if (maxRate > 0 && minRate > maxRate) throw new InvalidScan(io.portaudit.model.L10n.t("cmd.scan.rate"));
             ScanRequest req = ScanRequest.builder(spec, portSpec).tcp(doTcp).udp(doUdp).timing(t).minRate(minRate).maxRate(maxRate)

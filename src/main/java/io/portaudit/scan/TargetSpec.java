@@ -169,11 +169,11 @@ public final class TargetSpec implements Iterable<InetAddress> {
     private static void add(List<Target> out, String tok, String source, boolean noDns, Resolver resolver, Problems problems) {
         try {
             Target t = parseOne(tok, noDns, resolver);
-            if (t == null) problems.add(ParseProblem.error(source, 0, 0, tok, "cannot read target '" + tok + "'"));
+            if (t == null) problems.add(ParseProblem.error(source, 0, 0, tok, io.portaudit.model.L10n.t("scan.t.cannotread", tok)));
             else out.add(t);
         } catch (UnknownHostException e) {
             String why = e.getMessage() == null || e.getMessage().equals(tok) ? "" : " (" + e.getMessage() + ")";
-            problems.add(ParseProblem.error(source, 0, 0, tok, "cannot resolve host name '" + tok + "'" + why));
+            problems.add(ParseProblem.error(source, 0, 0, tok, io.portaudit.model.L10n.t("scan.t.resolve", tok) + why));
         } catch (IllegalArgumentException e) {
             problems.add(ParseProblem.error(source, 0, 0, tok, e.getMessage()));
         }
@@ -186,7 +186,7 @@ public final class TargetSpec implements Iterable<InetAddress> {
         if (slash >= 0) {
             String b = tok.substring(slash + 1);
             if (b.isEmpty() || !b.chars().allMatch(Character::isDigit) || b.length() > 3)
-                throw new IllegalArgumentException("bad prefix length in '" + tok + "'");
+                throw new IllegalArgumentException(io.portaudit.model.L10n.t("scan.t.prefix", tok));
             bits = Integer.parseInt(b);
             addr = tok.substring(0, slash);
         }
@@ -197,11 +197,11 @@ public final class TargetSpec implements Iterable<InetAddress> {
                 scopeName = addr.substring(pct + 1);
                 addr = addr.substring(0, pct);
             }
-            if (!addr.matches("[0-9A-Fa-f:.]+")) throw new IllegalArgumentException("bad IPv6 address '" + tok + "'");
+            if (!addr.matches("[0-9A-Fa-f:.]+")) throw new IllegalArgumentException(io.portaudit.model.L10n.t("scan.t.v6", tok));
             InetAddress a = InetAddress.getByName(addr);  // a literal: no DNS
-            if (!(a instanceof Inet6Address)) throw new IllegalArgumentException("bad IPv6 address '" + tok + "'");
+            if (!(a instanceof Inet6Address)) throw new IllegalArgumentException(io.portaudit.model.L10n.t("scan.t.v6", tok));
             if (bits < 0) bits = 128;
-            if (bits > 128) throw new IllegalArgumentException("IPv6 prefix longer than 128 in '" + tok + "'");
+            if (bits > 128) throw new IllegalArgumentException(io.portaudit.model.L10n.t("scan.t.prefix6", tok));
             BigInteger v = new BigInteger(1, a.getAddress());
             BigInteger mask = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE).shiftRight(bits).not();
             v = v.and(mask).and(BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE));
@@ -216,8 +216,8 @@ public final class TargetSpec implements Iterable<InetAddress> {
             BitSet[] octets = new BitSet[4];
             for (int i = 0; i < 4; i++) octets[i] = octet(parts[i], tok);
             if (bits >= 0) {
-                if (bits > 32) throw new IllegalArgumentException("IPv4 prefix longer than 32 in '" + tok + "'");
-                for (BitSet o : octets) if (o.cardinality() != 1) throw new IllegalArgumentException("CIDR with ranges in '" + tok + "'");
+                if (bits > 32) throw new IllegalArgumentException(io.portaudit.model.L10n.t("scan.t.prefix4", tok));
+                for (BitSet o : octets) if (o.cardinality() != 1) throw new IllegalArgumentException(io.portaudit.model.L10n.t("scan.t.cidrranges", tok));
                 long v = ((long) octets[0].nextSetBit(0) << 24) | (octets[1].nextSetBit(0) << 16) | (octets[2].nextSetBit(0) << 8) | octets[3].nextSetBit(0);
                 long mask = bits == 0 ? 0 : (0xffffffffL << (32 - bits)) & 0xffffffffL;
                 long start = v & mask, end = start | (~mask & 0xffffffffL);
@@ -226,9 +226,9 @@ public final class TargetSpec implements Iterable<InetAddress> {
             return new Octets(tok, octets, -1, -1);
         }
         // a host name
-        if (!addr.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("cannot read target '" + tok + "'");
+        if (!addr.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException(io.portaudit.model.L10n.t("scan.t.cannotread", tok));
         if (noDns && !addr.equalsIgnoreCase("localhost")) {
-            throw new IllegalArgumentException("host name '" + tok + "' given with -n (no DNS): give an address");
+            throw new IllegalArgumentException(io.portaudit.model.L10n.t("scan.t.nodns", tok));
         }
         InetAddress a = resolver.resolve(addr);
         if (bits >= 0) {
@@ -240,7 +240,7 @@ public final class TargetSpec implements Iterable<InetAddress> {
 
     private static BitSet octet(String part, String tok) {
         BitSet b = new BitSet(256);
-        if (part.isEmpty()) throw new IllegalArgumentException("empty octet in '" + tok + "'");
+        if (part.isEmpty()) throw new IllegalArgumentException(io.portaudit.model.L10n.t("scan.t.emptyoctet", tok));
         for (String item : part.split(",", -1)) {
             if (item.equals("*")) {
                 b.set(0, 256);
@@ -250,16 +250,16 @@ public final class TargetSpec implements Iterable<InetAddress> {
             String a = dash < 0 ? item : item.substring(0, dash);
             String z = dash < 0 ? item : item.substring(dash + 1);
             int from = a.isEmpty() ? 0 : num(a, tok), to = z.isEmpty() ? 255 : num(z, tok);
-            if (from > to) throw new IllegalArgumentException("octet range backwards in '" + tok + "'");
+            if (from > to) throw new IllegalArgumentException(io.portaudit.model.L10n.t("scan.t.backwards", tok));
             b.set(from, to + 1);
         }
         return b;
     }
 
     private static int num(String s, String tok) {
-        if (s.isEmpty() || s.length() > 3 || !s.chars().allMatch(Character::isDigit)) throw new IllegalArgumentException("bad octet in '" + tok + "'");
+        if (s.isEmpty() || s.length() > 3 || !s.chars().allMatch(Character::isDigit)) throw new IllegalArgumentException(io.portaudit.model.L10n.t("scan.t.badoctet", tok));
         int v = Integer.parseInt(s);
-        if (v > 255) throw new IllegalArgumentException("octet over 255 in '" + tok + "'");
+        if (v > 255) throw new IllegalArgumentException(io.portaudit.model.L10n.t("scan.t.over255", tok));
         return v;
     }
 
@@ -289,7 +289,7 @@ public final class TargetSpec implements Iterable<InetAddress> {
             }
             return InetAddress.getByAddress(b);
         } catch (UnknownHostException | java.net.SocketException e) {
-            throw new IllegalArgumentException("bad IPv6 scope '" + scopeName + "'");
+            throw new IllegalArgumentException(io.portaudit.model.L10n.t("scan.t.scope", scopeName));
         }
     }
 

@@ -136,7 +136,7 @@ public final class Captures {
             Set<String> names = new HashSet<>();
             for (In in : captures) {
                 if (!validName(in.name()) || !names.add(in.name())) {
-                    throw new StoreException("capture name '" + in.name() + "': not a file name, or given twice", 2);
+                    throw new StoreException(io.portaudit.model.L10n.t("store.capturename", in.name()), 2);
                 }
                 long size = utf8Length(in.text());
                 String hash = null;

@@ -118,7 +118,7 @@ public record Coverage(List<String> views, AddressFamily scanFamily, PortSet sca
         try {
             return parse(Json.MAPPER.readTree(json));
         } catch (java.io.IOException e) {
-            throw new StoreException("stored coverage is not JSON: " + e.getMessage(), 3);
+            throw new StoreException(io.portaudit.model.L10n.t("store.coverage", e.getMessage()), 3);
         }
     }
 

@@ -101,7 +101,7 @@ public record Facts(String host, String source, String collectedAt, String resul
         if (t != JsonToken.START_OBJECT) {
             // (a tree's path() of an array or a scalar finds nothing: not an audit result)
             if (t != null) p.skipChildren();
-            throw new StoreException("not a portaudit audit result (no \"schema\": \"portaudit-audit\")", 2);
+            throw new StoreException(io.portaudit.model.L10n.t("store.notresult"), 2);
         }
         JsonNode schema = null, views = null, device = null, summary = null, version = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -244,7 +244,7 @@ public record Facts(String host, String source, String collectedAt, String resul
 
         Facts facts() {
             if (!"portaudit-audit".equals(schema)) {
-                throw new StoreException("not a portaudit audit result (no \"schema\": \"portaudit-audit\")", 2);
+                throw new StoreException(io.portaudit.model.L10n.t("store.notresult"), 2);
             }
             if (coverage == null) {
                 List<String> present = new ArrayList<>();

@@ -72,19 +72,19 @@ public final class Store implements AutoCloseable {
         try {
             if (loc.kind() == StoreLocation.Kind.SQLITE) {
                 Path f = loc.file();
-                if (Files.isDirectory(f)) throw new StoreException("store " + f + ": is a directory", 2);
+                if (Files.isDirectory(f)) throw new StoreException(io.portaudit.model.L10n.t("store.isdir", f), 2);
                 created = !Files.exists(f);
                 try {
                     if (f.getParent() != null) Files.createDirectories(f.getParent());
                 } catch (IOException e) {
-                    throw new StoreException("store " + f + ": cannot create its directory: " + e.getMessage(), 2);
+                    throw new StoreException(io.portaudit.model.L10n.t("store.nodir", f, e.getMessage()), 2);
                 }
                 if (!created && Files.size(f) > 0) {
                     byte[] head = new byte[16];
                     try (var in = Files.newInputStream(f)) {
                         int n = in.readNBytes(head, 0, 16);
                         if (n < 16 || !new String(head, 0, 15, StandardCharsets.ISO_8859_1).equals("SQLite format 3")) {
-                            throw new StoreException("store " + f + ": not a SQLite database", 2);
+                            throw new StoreException(io.portaudit.model.L10n.t("store.notsqlite", f), 2);
                         }
                     }
                 }
@@ -96,7 +96,7 @@ public final class Store implements AutoCloseable {
                 try {
                     busyTimeout = Math.max(0, Long.parseLong(props.getProperty("busy_timeout").strip()));
                 } catch (NumberFormatException e) {
-                    throw new StoreException("store " + loc.display() + ": busy_timeout '" + props.getProperty("busy_timeout") + "' is not a number of milliseconds", 2);
+                    throw new StoreException(io.portaudit.model.L10n.t("store.busytimeout", loc.display(), props.getProperty("busy_timeout")), 2);
                 }
                 // the driver itself, not DriverManager: its first use loads and initializes every driver in the jar (PostgreSQL's too)
                 c = org.sqlite.JDBC.createConnection(loc.jdbcUrl(), props);
@@ -104,9 +104,9 @@ public final class Store implements AutoCloseable {
                 c = DriverManager.getConnection(loc.jdbcUrl(), loc.properties());
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot open store " + loc.display() + ": " + oneLine(e), 2, e);
+            throw new StoreException(io.portaudit.model.L10n.t("store.cannotopen", loc.display(), oneLine(e)), 2, e);
         } catch (IOException e) {
-            throw new StoreException("cannot open store " + loc.display() + ": " + e.getMessage(), 2, e);
+            throw new StoreException(io.portaudit.model.L10n.t("store.cannotopen", loc.display(), e.getMessage()), 2, e);
         }
         Store s = new Store(loc, c, created, busyTimeout);
         try {
@@ -148,7 +148,7 @@ public final class Store implements AutoCloseable {
                 try {
                     max = Math.max(max, Integer.parseInt(rs.getString(1).split("\\.")[0]));
                 } catch (NumberFormatException e) {
-                    throw new StoreException("store " + location.display() + ": unreadable schema version '" + rs.getString(1) + "'", 2);
+                    throw new StoreException(io.portaudit.model.L10n.t("store.badversion", location.display(), rs.getString(1)), 2);
                 }
             }
             return max;
@@ -162,8 +162,7 @@ public final class Store implements AutoCloseable {
     public int ensureSchema(boolean force) {
         int v = schemaVersion();
         if (v > SCHEMA) {
-            throw new StoreException("store " + location.display() + " has schema version " + v + ", newer than this portaudit understands ("
-                    + SCHEMA + "); use a newer portaudit", 2);
+            throw new StoreException(io.portaudit.model.L10n.t("store.newer", location.display(), v, SCHEMA), 2);
         }
         if (v == SCHEMA && !force) return 0;
         try {
@@ -176,7 +175,7 @@ public final class Store implements AutoCloseable {
         } catch (org.flywaydb.core.api.FlywayException e) {
             // another process may have migrated at the same moment
             if (schemaVersion() == SCHEMA) return 0;
-            throw new StoreException("store " + location.display() + ": cannot migrate the schema: " + oneLine(e), 3, e);
+            throw new StoreException(io.portaudit.model.L10n.t("store.migrate", location.display(), oneLine(e)), 3, e);
         }
     }
 
@@ -323,7 +322,7 @@ public final class Store implements AutoCloseable {
                     : Json.MAPPER.createParser(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz), 65536))) {
                 return Facts.read(p, coverage);
             } catch (IOException e) {
-                throw new StoreException("not JSON: " + e.getMessage(), 2);
+                throw new StoreException(io.portaudit.model.L10n.t("store.notjson", e.getMessage()), 2);
             }
         }
     }
@@ -590,7 +589,7 @@ public final class Store implements AutoCloseable {
 
     public Device device(long id) {
         List<Device> d = query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE id = ?", Store::device, id);
-        if (d.isEmpty()) throw new StoreException("no device " + id + " in the store", 2);
+        if (d.isEmpty()) throw new StoreException(io.portaudit.model.L10n.t("store.nodeviceid", id), 2);
         return d.get(0);
     }
 
@@ -600,11 +599,10 @@ public final class Store implements AutoCloseable {
             List<Device> d = query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE " + col + " = ? ORDER BY id", Store::device, ref);
             if (d.size() == 1) return d.get(0);
             if (d.size() > 1) {
-                throw new StoreException("device '" + ref + "' is ambiguous: " + d.stream().map(Device::key).toList()
-                        + "; name one with its key or --device", 2);
+                throw new StoreException(io.portaudit.model.L10n.t("store.ambiguous", ref, d.stream().map(Device::key).toList()), 2);
             }
         }
-        throw new StoreException("no device '" + ref + "' in the store " + location.display() + " (portaudit history lists them)", 2);
+        throw new StoreException(io.portaudit.model.L10n.t("store.nodevice", ref, location.display()), 2);
     }
 
     public List<AuditInfo> audits(long deviceId) {
@@ -613,7 +611,7 @@ public final class Store implements AutoCloseable {
 
     public AuditInfo audit(long id) {
         List<AuditInfo> a = query("SELECT " + AUDIT_COLUMNS + " FROM audits WHERE id = ?", Store::audit, id);
-        if (a.isEmpty()) throw new StoreException("no audit " + id + " in the store " + location.display(), 2);
+        if (a.isEmpty()) throw new StoreException(io.portaudit.model.L10n.t("store.noauditat", id, location.display()), 2);
         return a.get(0);
     }
 
@@ -636,21 +634,21 @@ public final class Store implements AutoCloseable {
             List<Long> id = query(newest + order, rs -> rs.getLong(1), d.id(), n);
             if (!id.isEmpty()) return id.get(0);
             long count = query("SELECT COUNT(*) FROM audits WHERE device_id = ?", rs -> rs.getLong(1), d.id()).get(0);
-            if (count == 0) throw new StoreException("device '" + dev + "' has no audits", 2);
-            throw new StoreException(ref + ": device '" + dev + "' has only " + count + " audit(s)", 2);
+            if (count == 0) throw new StoreException(io.portaudit.model.L10n.t("store.noaudits", dev), 2);
+            throw new StoreException(io.portaudit.model.L10n.t("store.onlyaudits", ref, dev, count), 2);
         }
         try {
             String end = ts(LocalDate.parse(which).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
             List<Long> id = query(newest + "AND collected_at < ?" + order, rs -> rs.getLong(1), d.id(), end, 0);
             if (id.isEmpty()) {
                 if (query("SELECT id FROM audits WHERE device_id = ? LIMIT 1", rs -> rs.getLong(1), d.id()).isEmpty()) {
-                    throw new StoreException("device '" + dev + "' has no audits", 2);
+                    throw new StoreException(io.portaudit.model.L10n.t("store.noaudits", dev), 2);
                 }
-                throw new StoreException(ref + ": no audit of '" + dev + "' on or before " + which, 2);
+                throw new StoreException(io.portaudit.model.L10n.t("store.nobefore", ref, dev, which), 2);
             }
             return id.get(0);
         } catch (DateTimeParseException e) {
-            throw new StoreException("audit reference '" + ref + "': expected ID, DEVICE@latest, DEVICE@-N or DEVICE@YYYY-MM-DD", 2);
+            throw new StoreException(io.portaudit.model.L10n.t("store.badref", ref), 2);
         }
     }
 
@@ -660,7 +658,7 @@ public final class Store implements AutoCloseable {
             byte[] gz = rs.getBytes(1);
             return gz != null ? gunzip(gz, auditId) : rs.getString(2);
         }, auditId);
-        if (d.isEmpty()) throw new StoreException("no audit " + auditId + " in the store", 2);
+        if (d.isEmpty()) throw new StoreException(io.portaudit.model.L10n.t("store.noaudit", auditId), 2);
         return d.get(0);
     }
 
@@ -686,7 +684,7 @@ public final class Store implements AutoCloseable {
         try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz), 65536)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new StoreException("store " + location.display() + ": audit " + auditId + ": its stored document is damaged: " + e.getMessage(), 3, e);
+            throw new StoreException(io.portaudit.model.L10n.t("store.damaged", location.display(), auditId, e.getMessage()), 3, e);
         }
     }
 
@@ -894,9 +892,9 @@ public final class Store implements AutoCloseable {
         try {
             n = Json.MAPPER.readTree(text);
         } catch (IOException e) {
-            throw new StoreException("not JSON: " + oneLine(e), 2);
+            throw new StoreException(io.portaudit.model.L10n.t("store.notjson", oneLine(e)), 2);
         }
-        if (n == null || !n.isObject()) throw new StoreException("not a JSON object", 2);
+        if (n == null || !n.isObject()) throw new StoreException(io.portaudit.model.L10n.t("store.notobject"), 2);
         if ("portaudit-store-export".equals(n.path("format").asText())) {
             JsonNode d = n.path("device");
             DeviceIdentity id = new DeviceIdentity(str(d, "name"), str(d, "serial"), str(d, "machineId"), str(d, "mac"), str(d, "model"),
@@ -911,7 +909,7 @@ public final class Store implements AutoCloseable {
             List<Captures.In> caps = new ArrayList<>();
             for (JsonNode c : n.path("captures")) {
                 if (!Captures.validName(str(c, "name")) || str(c, "kind") == null || str(c, "text") == null) {
-                    throw new StoreException("captures: each needs a name (letters, digits, '.', '_', '-'), a kind and a text", 2);
+                    throw new StoreException(io.portaudit.model.L10n.t("store.captures"), 2);
                 }
                 caps.add(new Captures.In(str(c, "name"), str(c, "kind"), str(c, "command"), str(c, "source"),
                         c.path("exitStatus").isInt() ? c.path("exitStatus").asInt() : null, c.path("truncated").asBoolean(false), str(c, "netns"),
@@ -939,7 +937,7 @@ public final class Store implements AutoCloseable {
     /** The audit id of a model's baseline. */
     public long baseline(String model) {
         List<Long> id = query("SELECT audit_id FROM baselines WHERE model = ?", rs -> rs.getLong(1), model);
-        if (id.isEmpty()) throw new StoreException("no baseline '" + model + "' in the store " + location.display() + " (portaudit baseline set)", 2);
+        if (id.isEmpty()) throw new StoreException(io.portaudit.model.L10n.t("store.nobaseline", model, location.display()), 2);
         return id.get(0);
     }
 
@@ -973,19 +971,29 @@ public final class Store implements AutoCloseable {
                 rs.getString(8), rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getInt(12), Coverage.parse(rs.getString(13)));
     }
 
+    /**
+     * What failed, in the reader's language: the fixed English texts callers pass ("cannot read the store") are looked up
+     * as {@code store.what.*} messages (words joined by '_'); any other text (already translated, or with a name in it)
+     * is kept as it is.
+     */
+    static String what(String what) {
+        String key = "store.what." + what.replaceAll("[^A-Za-z]+", "_");
+        return io.portaudit.model.L10n.has(key) ? io.portaudit.model.L10n.t(key) : what;
+    }
+
     private StoreException failure(String what, SQLException e) {
         String msg = oneLine(e);
         String lower = msg.toLowerCase(java.util.Locale.ROOT);
         if (lower.contains("sqlite_busy") || lower.contains("sqlite_locked") || lower.contains("database is locked") || lower.contains("database table is locked")) {
-            return new StoreException("store " + location.display() + " is locked by another writer (waited for it): " + what, 3, e);
+            return new StoreException(io.portaudit.model.L10n.t("store.locked", location.display(), what(what)), 3, e);
         }
         if (lower.contains("sqlite_full") || lower.contains("disk is full") || lower.contains("no space left") || "53100".equals(e.getSQLState())) {
-            return new StoreException("store " + location.display() + ": disk full: " + what + " (nothing stored before was lost)", 3, e);
+            return new StoreException(io.portaudit.model.L10n.t("store.full", location.display(), what(what)), 3, e);
         }
         if (lower.contains("sqlite_readonly") || lower.contains("readonly")) {
-            return new StoreException("store " + location.display() + " is read-only: " + what, 3, e);
+            return new StoreException(io.portaudit.model.L10n.t("store.readonly", location.display(), what(what)), 3, e);
         }
-        return new StoreException("store " + location.display() + ": " + what + ": " + msg, 3, e);
+        return new StoreException(io.portaudit.model.L10n.t("store.failed", location.display(), what(what), msg), 3, e);
     }
 
     /** At most this many tries of one write transaction while the database is busy (each waits up to the busy timeout). */

@@ -42,14 +42,14 @@ public record StoreLocation(Kind kind, String jdbcUrl, Path file, String display
 
     /** {@code --store URL}: a file path, {@code jdbc:sqlite:FILE} or {@code jdbc:postgresql://host[:port]/db[?user=..&password=..]}. */
     public static StoreLocation parse(String url, Map<String, String> env) {
-        if (url == null || url.isBlank()) throw new StoreException("--store: empty store URL", 2);
+        if (url == null || url.isBlank()) throw new StoreException(io.portaudit.model.L10n.t("store.url.empty"), 2);
         if (url.startsWith("jdbc:sqlite:")) {
             String f = url.substring("jdbc:sqlite:".length());
             int q = f.indexOf('?');
             String params = q >= 0 ? f.substring(q) : "";   // SQLite pragmas, e.g. ?busy_timeout=2000
             if (q >= 0) f = f.substring(0, q);
             if (f.startsWith("file:")) f = f.substring(5);
-            if (f.isEmpty() || f.equals(":memory:")) throw new StoreException("--store " + url + ": a store needs a file", 2);
+            if (f.isEmpty() || f.equals(":memory:")) throw new StoreException(io.portaudit.model.L10n.t("store.url.nofile", url), 2);
             Path p = Path.of(f).toAbsolutePath();
             return new StoreLocation(Kind.SQLITE, "jdbc:sqlite:" + p + params, p, p.toString(), new Properties(), false);
         }
@@ -61,7 +61,7 @@ public record StoreLocation(Kind kind, String jdbcUrl, Path file, String display
             String pw = env.get("PGPASSWORD");
             if (!hasPassword && pw != null && !pw.isEmpty()) props.setProperty("password", pw);
             if (!url.matches("jdbc:postgresql://[^/?]+/[^/?]+(\\?.*)?")) {
-                throw new StoreException("--store " + redact(url) + ": expected jdbc:postgresql://host[:port]/database", 2);
+                throw new StoreException(io.portaudit.model.L10n.t("store.url.pg", redact(url)), 2);
             }
             props.setProperty("connectTimeout", "10");
             props.setProperty("ApplicationName", "portaudit");
@@ -70,7 +70,7 @@ public record StoreLocation(Kind kind, String jdbcUrl, Path file, String display
         // a URL of another scheme (sqlite:/x.db, file:..., postgres://...) is refused, not taken as a relative path
         // (which made a directory named "sqlite:")
         if (url.startsWith("jdbc:") || url.matches("(?i)(sqlite3?|file|postgres(ql)?|mysql|mariadb|https?):.*")) {
-            throw new StoreException("--store " + redact(url) + ": unsupported; give a file, jdbc:sqlite:FILE or jdbc:postgresql://host[:port]/db", 2);
+            throw new StoreException(io.portaudit.model.L10n.t("store.url.unsupported", redact(url)), 2);
         }
         Path p = Path.of(url).toAbsolutePath();
         return new StoreLocation(Kind.SQLITE, "jdbc:sqlite:" + p, p, p.toString(), new Properties(), false);
