@@ -131,7 +131,7 @@ public final class FleetReport {
                     long golden = store.baseline(model);
                     reference = new TreeSet<>(FleetReport::portOrder);
                     for (Facts.Row r : store.facts(golden).rows()) if (r.exposed()) reference.add(r.protocol().label() + "/" + r.port());
-                    against = "baseline of " + model + " (audit " + golden + ")";
+                    against = io.portaudit.model.L10n.t("fr.against.baseline", model, golden);
                 } catch (StoreException e) {
                     reference = null;   // no baseline for this model
                 }
@@ -143,7 +143,7 @@ public final class FleetReport {
                 reference = new TreeSet<>(FleetReport::portOrder);
                 int n = g.getValue().size();
                 for (var c : counts.entrySet()) if (c.getValue() * 2 > n) reference.add(c.getKey());
-                against = "majority of " + (model.isEmpty() ? "devices without a model" : model) + " (" + n + " devices)";
+                against = io.portaudit.model.L10n.t("fr.against.majority", model.isEmpty() ? io.portaudit.model.L10n.t("fr.nomodel") : model, n);
             }
             TreeSet<String> ref = reference;
             for (Device d : g.getValue()) {
@@ -191,43 +191,63 @@ public final class FleetReport {
     }
 
     private String status(Device d) {
-        return d.status() == null ? "not done (" + d.state() + ")" : d.status().label();
+        return d.status() == null ? io.portaudit.model.L10n.t("fr.notdone", stateWord(d.state())) : statusWord(d.status().label());
+    }
+
+    /** The devices table's column names. */
+    private static List<String> columns() {
+        return List.of(io.portaudit.model.L10n.t("fr.col.device"), io.portaudit.model.L10n.t("fr.col.result"), io.portaudit.model.L10n.t("fr.col.model"), io.portaudit.model.L10n.t("fr.col.exposed"), io.portaudit.model.L10n.t("fr.col.findings"),
+                io.portaudit.model.L10n.t("fr.col.failing"), io.portaudit.model.L10n.t("fr.col.audit"));
+    }
+
+    /** "differs from AGAINST: also exposes EXTRA; does not expose MISSING" ({@code semicolon}: the text report's ';' between the two). */
+    private static String differs(String against, String extra, String missing, boolean semicolon) {
+        return io.portaudit.model.L10n.t("fr.differs", against)
+                + (extra.isEmpty() ? "" : " " + io.portaudit.model.L10n.t("fr.also", extra))
+                + (missing.isEmpty() ? "" : (semicolon && !extra.isEmpty() ? ";" : "") + " " + io.portaudit.model.L10n.t("fr.notexposed", missing));
+    }
+
+    /** A device's status word (pass, fail, ...) in the reader's language; English: unchanged. */
+    private static String statusWord(String label) {
+        return io.portaudit.model.L10n.ja() && io.portaudit.model.L10n.has("cmd.status." + label) ? io.portaudit.model.L10n.t("cmd.status." + label) : label;
+    }
+
+    private static String stateWord(String state) {
+        return io.portaudit.model.L10n.ja() && io.portaudit.model.L10n.has("cmd.fleet.state." + state) ? io.portaudit.model.L10n.t("cmd.fleet.state." + state) : state;
     }
 
     private String summary() {
-        return devices.size() + " device(s): " + count(DeviceOutcome.Status.PASS) + " pass, " + count(DeviceOutcome.Status.FAIL) + " fail, "
-                + count(DeviceOutcome.Status.PARTIAL) + " partial, " + count(DeviceOutcome.Status.ERROR) + " could not be audited"
-                + (notDone() > 0 ? ", " + notDone() + " not done" : "");
+        return io.portaudit.model.L10n.t("fr.summary", devices.size(), count(DeviceOutcome.Status.PASS), count(DeviceOutcome.Status.FAIL), count(DeviceOutcome.Status.PARTIAL), count(DeviceOutcome.Status.ERROR))
+                + (notDone() > 0 ? io.portaudit.model.L10n.t("fr.summary.notdone", notDone()) : "");
     }
 
     void text(PrintWriter w) {
-        w.println("fleet run " + String.join(" + ", runIds) + ": " + summary());
+        w.println(io.portaudit.model.L10n.t("fr.title", String.join(" + ", runIds)) + ": " + summary());
         w.println();
-        w.println("devices");
+        w.println(io.portaudit.model.L10n.t("fr.h.devices"));
         int width = Math.max(6, devices.stream().mapToInt(d -> d.name().length()).max().orElse(6));
         for (Device d : devices) {
-            w.printf("  %-" + width + "s  %-8s  %-14s  %3d exposed  %3d findings  %3d failing%s%n", Text.terminal(d.name()), status(d),
-                    d.model() == null ? "-" : Text.terminal(d.model()), d.exposedCount(), d.findings(), d.failing(),
-                    d.auditId() == null ? "" : "  audit " + d.auditId());
+            w.println("  " + io.portaudit.model.DisplayWidth.pad(Text.terminal(d.name()), width) + "  " + io.portaudit.model.DisplayWidth.pad(status(d), 8)
+                    + "  " + io.portaudit.model.DisplayWidth.pad(d.model() == null ? "-" : Text.terminal(d.model()), 14) + "  "
+                    + io.portaudit.model.L10n.t("fr.counts", String.format("%3d", d.exposedCount()), String.format("%3d", d.findings()), String.format("%3d", d.failing()))
+                    + (d.auditId() == null ? "" : "  " + io.portaudit.model.L10n.t("fr.audit", d.auditId())));
         }
         w.println();
-        w.println("exposed ports (devices exposing each, and the programs behind it)");
-        if (ports.isEmpty()) w.println("  none");
+        w.println(io.portaudit.model.L10n.t("fr.h.ports.text"));
+        if (ports.isEmpty()) w.println("  " + io.portaudit.model.L10n.t("fr.none"));
         for (Port p : ports) {
-            w.printf("  %-10s %4d of %d  %s%n", p.key(), p.devices(), audited(), p.programs().isEmpty() ? "-" : Text.terminal(String.join(", ", p.programs())));
+            w.println("  " + String.format("%-10s ", p.key()) + io.portaudit.model.L10n.t("fr.of", String.format("%4d", p.devices()), audited()) + "  " + (p.programs().isEmpty() ? "-" : Text.terminal(String.join(", ", p.programs()))));
         }
         w.println();
-        w.println("outliers");
-        if (outliers.isEmpty()) w.println("  none");
+        w.println(io.portaudit.model.L10n.t("fr.h.outliers.text"));
+        if (outliers.isEmpty()) w.println("  " + io.portaudit.model.L10n.t("fr.none"));
         for (Outlier o : outliers) {
-            w.println("  " + Text.terminal(o.device()) + ": differs from the " + Text.terminal(o.against()) + ":"
-                    + (o.extra().isEmpty() ? "" : " also exposes " + String.join(", ", o.extra()))
-                    + (o.missing().isEmpty() ? "" : (o.extra().isEmpty() ? "" : ";") + " does not expose " + String.join(", ", o.missing())));
+            w.println("  " + Text.terminal(o.device()) + ": " + differs(Text.terminal(o.against()), String.join(", ", o.extra()), String.join(", ", o.missing()), true));
         }
         w.println();
-        w.println("failures");
+        w.println(io.portaudit.model.L10n.t("fr.h.failures.text"));
         List<Device> bad = devices.stream().filter(d -> d.status() != DeviceOutcome.Status.PASS).toList();
-        if (bad.isEmpty()) w.println("  none");
+        if (bad.isEmpty()) w.println("  " + io.portaudit.model.L10n.t("fr.none"));
         for (Device d : bad) w.println("  " + Text.terminal(d.name()) + "  " + status(d) + (d.reason() == null ? "" : ": " + Text.terminal(d.reason())));
     }
 
@@ -304,38 +324,36 @@ public final class FleetReport {
     }
 
     void markdown(PrintWriter w) {
-        w.println("# Fleet run " + md(String.join(" + ", runIds)));
+        w.println("# " + io.portaudit.model.L10n.t("fr.h.title", md(String.join(" + ", runIds))));
         w.println();
         w.println(summary());
         w.println();
-        w.println("## Devices");
+        w.println("## " + io.portaudit.model.L10n.t("fr.h.devices.md"));
         w.println();
-        w.println("| device | result | model | exposed | findings | failing | audit |");
+        w.println("| " + String.join(" | ", columns()) + " |");
         w.println("|---|---|---|---:|---:|---:|---:|");
         for (Device d : devices) {
             w.println("| " + md(d.name()) + " | " + md(status(d)) + " | " + md(d.model()) + " | " + d.exposedCount() + " | " + d.findings() + " | "
                     + d.failing() + " | " + (d.auditId() == null ? "" : d.auditId()) + " |");
         }
         w.println();
-        w.println("## Exposed ports");
+        w.println("## " + io.portaudit.model.L10n.t("fr.h.ports"));
         w.println();
-        w.println("| port | devices | programs |");
+        w.println("| " + io.portaudit.model.L10n.t("fr.col.port") + " | " + io.portaudit.model.L10n.t("fr.col.devices") + " | " + io.portaudit.model.L10n.t("fr.col.programs") + " |");
         w.println("|---|---:|---|");
-        for (Port p : ports) w.println("| " + p.key() + " | " + p.devices() + " of " + audited() + " | " + md(String.join(", ", p.programs())) + " |");
+        for (Port p : ports) w.println("| " + p.key() + " | " + io.portaudit.model.L10n.t("fr.of", p.devices(), audited()) + " | " + md(String.join(", ", p.programs())) + " |");
         w.println();
-        w.println("## Outliers");
+        w.println("## " + io.portaudit.model.L10n.t("fr.h.outliers"));
         w.println();
-        if (outliers.isEmpty()) w.println("None.");
+        if (outliers.isEmpty()) w.println(io.portaudit.model.L10n.t("fr.nonemd"));
         for (Outlier o : outliers) {
-            w.println("- **" + md(o.device()) + "** differs from the " + md(o.against()) + ":"
-                    + (o.extra().isEmpty() ? "" : " also exposes " + String.join(", ", o.extra()))
-                    + (o.missing().isEmpty() ? "" : " does not expose " + String.join(", ", o.missing())));
+            w.println("- **" + md(o.device()) + "** " + differs(md(o.against()), String.join(", ", o.extra()), String.join(", ", o.missing()), false));
         }
         w.println();
-        w.println("## Failures");
+        w.println("## " + io.portaudit.model.L10n.t("fr.h.failures"));
         w.println();
         List<Device> bad = devices.stream().filter(d -> d.status() != DeviceOutcome.Status.PASS).toList();
-        if (bad.isEmpty()) w.println("None.");
+        if (bad.isEmpty()) w.println(io.portaudit.model.L10n.t("fr.nonemd"));
         for (Device d : bad) w.println("- **" + md(d.name()) + "** " + md(status(d)) + (d.reason() == null ? "" : ": " + md(d.reason())));
     }
 
@@ -344,37 +362,35 @@ public final class FleetReport {
     }
 
     void html(PrintWriter w) {
-        w.println("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
+        w.println("<!DOCTYPE html><html lang=\"" + io.portaudit.model.L10n.lang().tag() + "\"><head><meta charset=\"utf-8\">");
         w.println("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">");
-        w.println("<title>Fleet run " + h(String.join(" + ", runIds)) + "</title>");
+        w.println("<title>" + h(io.portaudit.model.L10n.t("fr.h.title", String.join(" + ", runIds))) + "</title>");
         w.println("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;"
                 + "text-align:left}.pass{color:#060}.fail{color:#a00}.error,.partial{color:#a60}</style></head><body>");
-        w.println("<h1>Fleet run " + h(String.join(" + ", runIds)) + "</h1><p>" + h(summary()) + "</p>");
-        w.println("<h2>Devices</h2><table><tr><th>device</th><th>result</th><th>model</th><th>exposed</th><th>findings</th><th>failing</th><th>audit</th></tr>");
+        w.println("<h1>" + h(io.portaudit.model.L10n.t("fr.h.title", String.join(" + ", runIds))) + "</h1><p>" + h(summary()) + "</p>");
+        w.println("<h2>" + h(io.portaudit.model.L10n.t("fr.h.devices.md")) + "</h2><table><tr><th>" + String.join("</th><th>", columns().stream().map(FleetReport::h).toList()) + "</th></tr>");
         for (Device d : devices) {
             String cls = d.status() == null ? "error" : d.status().label();
             w.println("<tr><td>" + h(d.name()) + "</td><td class=\"" + cls + "\">" + h(status(d)) + "</td><td>" + h(d.model()) + "</td><td>"
                     + d.exposedCount() + "</td><td>" + d.findings() + "</td><td>" + d.failing() + "</td><td>" + (d.auditId() == null ? "" : d.auditId())
                     + "</td></tr>");
         }
-        w.println("</table><h2>Exposed ports</h2><table><tr><th>port</th><th>devices</th><th>programs</th></tr>");
+        w.println("</table><h2>" + h(io.portaudit.model.L10n.t("fr.h.ports")) + "</h2><table><tr><th>" + h(io.portaudit.model.L10n.t("fr.col.port")) + "</th><th>" + h(io.portaudit.model.L10n.t("fr.col.devices")) + "</th><th>" + h(io.portaudit.model.L10n.t("fr.col.programs")) + "</th></tr>");
         for (Port p : ports) {
-            w.println("<tr><td>" + h(p.key()) + "</td><td>" + p.devices() + " of " + audited() + "</td><td>" + h(String.join(", ", p.programs())) + "</td></tr>");
+            w.println("<tr><td>" + h(p.key()) + "</td><td>" + h(io.portaudit.model.L10n.t("fr.of", p.devices(), audited())) + "</td><td>" + h(String.join(", ", p.programs())) + "</td></tr>");
         }
-        w.println("</table><h2>Outliers</h2>");
-        if (outliers.isEmpty()) w.println("<p>None.</p>");
+        w.println("</table><h2>" + h(io.portaudit.model.L10n.t("fr.h.outliers")) + "</h2>");
+        if (outliers.isEmpty()) w.println("<p>" + h(io.portaudit.model.L10n.t("fr.nonemd")) + "</p>");
         else {
             w.println("<ul>");
             for (Outlier o : outliers) {
-                w.println("<li><b>" + h(o.device()) + "</b> differs from the " + h(o.against()) + ":"
-                        + (o.extra().isEmpty() ? "" : " also exposes " + h(String.join(", ", o.extra())))
-                        + (o.missing().isEmpty() ? "" : " does not expose " + h(String.join(", ", o.missing()))) + "</li>");
+                w.println("<li><b>" + h(o.device()) + "</b> " + h(differs(o.against(), String.join(", ", o.extra()), String.join(", ", o.missing()), false)) + "</li>");
             }
             w.println("</ul>");
         }
-        w.println("<h2>Failures</h2>");
+        w.println("<h2>" + h(io.portaudit.model.L10n.t("fr.h.failures")) + "</h2>");
         List<Device> bad = devices.stream().filter(d -> d.status() != DeviceOutcome.Status.PASS).toList();
-        if (bad.isEmpty()) w.println("<p>None.</p>");
+        if (bad.isEmpty()) w.println("<p>" + h(io.portaudit.model.L10n.t("fr.nonemd")) + "</p>");
         else {
             w.println("<ul>");
             for (Device d : bad) w.println("<li><b>" + h(d.name()) + "</b> " + h(status(d)) + (d.reason() == null ? "" : ": " + h(d.reason())) + "</li>");

@@ -225,6 +225,8 @@ class CliJapaneseMessagesTest {
                 new Case("csv quote", 2, "fleet", "run", "--lang", "ja", "--store", s, quote.toString()),
                 new Case("csv row", 3, "fleet", "run", "--lang", "ja", "--store", s, rows.toString()),
                 new Case("fleet run", 3, "fleet", "run", "--lang", "ja", "--progress", "none", "--store", s, ok.toString()),
+                new Case("fleet report", 0, "fleet", "report", "--lang", "ja", "--store", s, "latest"),
+                new Case("fleet report markdown", 0, "fleet", "report", "--lang", "ja", "--store", s, "-o", "markdown", "latest"),
                 new Case("no such run", 2, "fleet", "run", "--lang", "ja", "--store", s, "--resume", "nosuch"),
                 new Case("status needs PostgreSQL", 2, "fleet", "status", "--lang", "ja", "--store", s, "latest"),
                 new Case("submit needs PostgreSQL", 2, "fleet", "submit", "--lang", "ja", "--store", s, ok.toString()),
@@ -240,6 +242,10 @@ class CliJapaneseMessagesTest {
             english.addAll(english(c.why(), text));
         }
         assertThat(english).as("English left with --lang ja").isEmpty();
+        assertThat(run(0, "fleet", "report", "--lang", "ja", "--store", s, "-o", "html", "latest").out())
+                .contains("<html lang=\"ja\">", "<h2>公開ポート</h2>", "<th>機器</th>");
+        assertThat(run(0, "fleet", "report", "--store", s, "latest").out()).contains("1 device(s): 1 pass, 0 fail, 0 partial, 0 could not be audited",
+                "exposed ports (devices exposing each, and the programs behind it)");
         MainTest.Run en = run(2, "fleet", "run", "--store", s, bad.toString());
         assertThat(en.err()).contains("fleet.yaml:6: device 'a1': scan-only needs an address; skipped",
                 "fleet.yaml:12: a device must be a mapping (key: value), skipped",
