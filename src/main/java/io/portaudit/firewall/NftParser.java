@@ -72,7 +72,7 @@ final class NftParser {
                 continue;
             }
             if (pendingDepth > 0) {
-                pendingDepth += count(line, '{') - count(line, '}');
+                pendingDepth += balance(line);
                 if (pendingDepth <= 0) {
                     pendingDepth = 0;
                     depth--;
@@ -81,12 +81,12 @@ final class NftParser {
             }
             if (carry != null) {
                 carryText = carryText + " " + line;
-                if (count(carryText, '{') > count(carryText, '}')) continue;
+                if (balance(carryText) > 0) continue;
                 line = carryText;
                 raw = carryText;
                 carry = null;
             }
-            String where = source + ":" + ln;
+            // (a rule's "file:line" is made by parseRule; the other lines' only where they are kept)
             if (line.startsWith("table ")) {
                 if (table != null && depth > 0) {
                     // structural check: a table starts only after the previous one's closing brace
@@ -129,7 +129,7 @@ final class NftParser {
                     String name = line.substring(6).replace("{", "").strip();
                     if (name.startsWith("\"")) name = name.replace("\"", "");
                     chain = table.chain(name);
-                    chain.declSource = where;
+                    chain.declSource = (source + ":" + ln);
                     depth = 2;
                 } else if (line.startsWith("set ") || line.startsWith("map ")) {
                     setName = line.substring(4).replace("{", "").strip();
@@ -146,7 +146,7 @@ final class NftParser {
                     // most likely a rule of the chain a stray '}' closed early: its verdict is unknown
                     problems.add(ParseProblem.error(source, ln, 1, raw, lastChain == null ? L10n.t("pp.nft.tablestmt")
                             : L10n.t("pp.nft.tablestmt.rule", lastChain.name)));
-                    if (lastChain != null) lastChain.rules.add(ChainBuilder.unreadable(lastChain.rules.size() + 1, line, where, ln));
+                    if (lastChain != null) lastChain.rules.add(ChainBuilder.unreadable(lastChain.rules.size() + 1, line, (source + ":" + ln), ln));
                 }
                 continue;
             }
@@ -154,19 +154,19 @@ final class NftParser {
             if (line.startsWith("chain ") && line.endsWith("{")) {
                 // a chain inside a chain: a repeated line or a lost '}' (nft never prints one); unbalanced braces
                 problems.add(ParseProblem.error(source, ln, 1, raw, L10n.t("pp.nft.chaininchain", chain.name)));
-                chain.rules.add(ChainBuilder.unreadable(chain.rules.size() + 1, line, where, ln));
+                chain.rules.add(ChainBuilder.unreadable(chain.rules.size() + 1, line, (source + ":" + ln), ln));
                 pendingDepth = 1;
                 depth++;
                 continue;
             }
-            if (count(line, '{') > count(line, '}')) {
+            if (balance(line) > 0) {
                 carry = new ArrayList<>();
                 carryText = line;
                 carryLine = ln;
                 continue;
             }
             if (line.startsWith("type ")) {
-                chainHeader(chain, line, raw, where, source, ln, problems);
+                chainHeader(chain, line, raw, (source + ":" + ln), source, ln, problems);
                 continue;
             }
             if (line.startsWith("policy ")) {
@@ -176,7 +176,7 @@ final class NftParser {
                     chain.policy = io.portaudit.model.Verdict.ACCEPT;
                 }
                 chain.policyText = line;
-                chain.policySource = where;
+                chain.policySource = (source + ":" + ln);
                 continue;
             }
             if (line.startsWith("comment ") && chain.rules.isEmpty()) continue;
@@ -201,12 +201,16 @@ final class NftParser {
         return new Ruleset(format, source, "nft", out, warnings, false);
     }
 
-    private static int count(String s, char c) {
+    /** The '{' minus the '}' of a line, outside quoted strings. */
+    private static int balance(String s) {
+        if (s.indexOf('{') < 0 && s.indexOf('}') < 0) return 0; // most rule lines
         int n = 0;
         boolean q = false;
         for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == '"') q = !q;
-            else if (!q && s.charAt(i) == c) n++;
+            char c = s.charAt(i);
+            if (c == '"') q = !q;
+            else if (!q && c == '{') n++;
+            else if (!q && c == '}') n--;
         }
         return n;
     }
@@ -349,7 +353,8 @@ final class NftParser {
         List<Map.Entry<PortSet, Target>> vmap = null;
         String vmapProto = null;
         int i = 0;
-        int indent = raw.length() - raw.stripLeading().length();
+        int indent = 0; // raw.length() - raw.stripLeading().length(), without the copy
+        while (indent < raw.length() && Character.isWhitespace(raw.charAt(indent))) indent++;
         while (i < toks.size()) {
             T t = toks.get(i);
             String w = t.text();
@@ -409,7 +414,8 @@ final class NftParser {
                     if (neg || (i < toks.size() && toks.get(i).is("=="))) i++;
                     if (i >= toks.size()) { err(problems, source, ln, col, raw, L10n.t("pp.needsvalue", w + " " + field)); break; }
                     T v = toks.get(i++);
-                    PortSet ps = RulePorts.list(String.join(",", values(v, sets)), Protocol.parse(proto == null ? "tcp" : proto), '-',
+                    List<String> vs = values(v, sets);
+                    PortSet ps = RulePorts.list(vs.size() == 1 ? vs.get(0) : String.join(",", vs), Protocol.parse(proto == null ? "tcp" : proto), '-',
                             new RulePorts.Place(source, ln, indent + v.col(), raw, problems, names));
                     Match.PortField f = field.equals("dport") ? Match.PortField.DPORT : Match.PortField.SPORT;
                     if (ps == null) matches.add(new Match.Unknown(w + " " + field + " " + v.text()));

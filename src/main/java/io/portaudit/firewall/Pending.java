@@ -37,6 +37,7 @@ final class Pending {
             if (e == null || e.getValue() < r.from()) e = map.higherEntry(r.from());
             while (e != null && e.getKey() <= r.to()) {
                 out.add(new PortRange(Math.max(e.getKey(), r.from()), Math.min(e.getValue(), r.to())));
+                if (e.getValue() >= r.to()) break; // the next run starts past r
                 e = map.higherEntry(e.getKey());
             }
         }
@@ -57,9 +58,13 @@ final class Pending {
             while (e != null && e.getKey() <= r.to()) {
                 int from = e.getKey(), to = e.getValue();
                 out.add(new PortRange(Math.max(from, r.from()), Math.min(to, r.to())));
-                map.remove(from);
+                // (the fewest tree operations: a single port taken from a long run is one replace and one insert)
                 if (from < r.from()) map.put(from, r.from() - 1);
-                if (to > r.to()) map.put(r.to() + 1, to);
+                else map.remove(from);
+                if (to > r.to()) {
+                    map.put(r.to() + 1, to);
+                    break; // the rest of the map starts after this run, past r
+                }
                 e = map.higherEntry(from);
             }
         }

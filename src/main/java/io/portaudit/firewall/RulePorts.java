@@ -20,7 +20,7 @@ final class RulePorts {
     static PortSet list(String text, Protocol proto, char sep, Place at) {
         List<PortRange> ranges = new ArrayList<>();
         boolean bad = false;
-        for (String part : text.split(",")) {
+        for (String part : text.indexOf(',') < 0 ? new String[] {text} : text.split(",")) {
             part = part.trim();
             if (part.isEmpty()) continue;
             PortRange r = range(part, proto, sep, at);
@@ -28,8 +28,13 @@ final class RulePorts {
             else if (r.from() <= r.to()) ranges.add(r);
         }
         if (ranges.isEmpty()) return bad ? null : PortSet.empty();
-        return PortSet.of(ranges.stream().map(r -> r.from() == 0 ? (r.to() == 0 ? null : new PortRange(1, r.to())) : r)
-                .filter(r -> r != null).toList());
+        // port 0 is no port: 0 alone is dropped, a range from 0 starts at 1
+        List<PortRange> ports = new ArrayList<>(ranges.size());
+        for (PortRange r : ranges) {
+            if (r.from() != 0) ports.add(r);
+            else if (r.to() != 0) ports.add(new PortRange(1, r.to()));
+        }
+        return PortSet.of(ports);
     }
 
     static PortRange range(String part, Protocol proto, char sep, Place at) {
