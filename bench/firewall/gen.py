@@ -4,6 +4,7 @@
   gen.py iptables-save N   an iptables-save of N lines: rules over ports, ranges, multiport, sources,
                            interfaces, conntrack, user chains (one per 200 rules), comments
   gen.py nft N             an `nft list ruleset` with N rules in an inet table (sets, ranges, saddr)
+  gen.py nft-json N        the same ruleset as `nft -j list ruleset` prints it
   gen.py netstat N         `netstat -tulnp` with N listening sockets (tcp/udp, v4/v6, programs)
   gen.py ss N              `ss -tulpn` with N listening sockets
   gen.py proc-tcp N        /proc/net/tcp with N listening sockets
@@ -80,6 +81,54 @@ def nft(n, r):
         out.append(s)
     out += ["\t}", "}"]
     return out
+
+
+def nft_json(n, r):
+    """The ruleset of nft(n, r), rule for rule (the same draws), as `nft -j list ruleset` prints it."""
+    import json
+    T = {"family": "inet", "table": "filter"}
+    items = [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}},
+             {"table": {"family": "inet", "name": "filter", "handle": 1}},
+             {"chain": dict(T, name="input", handle=1, type="filter", hook="input", prio=0, policy="drop")},
+             {"set": dict(T, name="blocked", handle=2, type="ipv4_addr", elem=["192.0.2.1", "192.0.2.2"])}]
+    handle = [3]
+
+    def rule(expr):
+        items.append({"rule": dict(T, chain="input", handle=handle[0], expr=expr)})
+        handle[0] += 1
+
+    def match(left, right, op="=="):
+        return {"match": {"op": op, "left": left, "right": right}}
+
+    counter = {"counter": {"packets": 0, "bytes": 0}}
+    rule([match({"meta": {"key": "iifname"}}, "lo"), {"accept": None}])
+    rule([match({"ct": {"key": "state"}}, ["established", "related"], "in"), {"accept": None}])
+    rule([match({"payload": {"protocol": "ip", "field": "saddr"}}, "@blocked"), {"drop": None}])
+    for i in range(n):
+        proto = "udp" if r.randrange(4) == 0 else "tcp"
+        p = 1 + r.randrange(65000)
+        k = r.randrange(4)
+        expr = []
+        if r.randrange(10) == 0:
+            expr.append(match({"payload": {"protocol": "ip", "field": "saddr"}}, {"prefix": {"addr": "10.%d.0.0" % r.randrange(256), "len": 16}}))
+        if r.randrange(15) == 0:
+            expr.append(match({"meta": {"key": "iifname"}}, "eth%d" % r.randrange(3)))
+        dport = {"payload": {"protocol": proto, "field": "dport"}}
+        if k == 0:
+            expr.append(match(dport, p))
+        elif k == 1:
+            expr.append(match(dport, {"range": [p, min(65535, p + r.randrange(30))]}))
+        elif k == 2:
+            expr.append(match(dport, {"set": [p, 1 + r.randrange(65000), 1 + r.randrange(65000)]}))
+        else:
+            expr.append(match({"meta": {"key": "l4proto"}}, proto))
+            expr.append(match({"payload": {"protocol": "th", "field": "dport"}}, p))
+        t = r.randrange(10)
+        expr.append(counter)
+        expr.append({"accept": None} if t < 5 else {"drop": None} if t < 8 else {"reject": {"type": "icmp", "expr": "port-unreachable"}})
+        rule(expr)
+    # one item a line, as a pretty printer would not (nft -j prints one line; this keeps line numbers useful)
+    return ['{"nftables": ['] + [json.dumps(x) + ("," if j + 1 < len(items) else "") for j, x in enumerate(items)] + ["]}"]
 
 
 def listeners(n, r):
@@ -197,7 +246,7 @@ def main():
     if kind == "bundle-unused":
         bundle_unused(n, r)
         return
-    lines = {"iptables-save": iptables_save, "nft": nft, "netstat": netstat, "ss": ss, "proc-tcp": proc_tcp}[kind](n, r)
+    lines = {"iptables-save": iptables_save, "nft": nft, "nft-json": nft_json, "netstat": netstat, "ss": ss, "proc-tcp": proc_tcp}[kind](n, r)
     sys.stdout.write("\n".join(lines) + "\n")
 
 
