@@ -31,13 +31,20 @@ public final class InputSniffer {
 
     /**
      * One input text: its name, the kind the user forced (or null), the text, and what decoding its bytes
-     * found ({@link InputText#decode}: lines that could not be decoded, the encoding used).
+     * found ({@link InputText#decode}: lines that could not be decoded, the encoding used); {@code bytes} are the
+     * file's bytes exactly as read (null when the text did not come from bytes), kept with the audit as its raw
+     * evidence, and {@code charset} the one encoding they are in (null: unknown, see {@link InputText.Decoded#charset}).
      */
     public record Labeled(String source, String kind, String text, List<ParseProblem> decodeProblems, List<String> decodeNotes,
-                          String netnsAddress) {
+                          String netnsAddress, byte[] bytes, String charset) {
         public Labeled {
             decodeProblems = List.copyOf(decodeProblems);
             decodeNotes = List.copyOf(decodeNotes);
+        }
+
+        public Labeled(String source, String kind, String text, List<ParseProblem> decodeProblems, List<String> decodeNotes,
+                       String netnsAddress) {
+            this(source, kind, text, decodeProblems, decodeNotes, netnsAddress, null, null);
         }
 
         public Labeled(String source, String kind, String text, List<ParseProblem> decodeProblems, List<String> decodeNotes) {
@@ -49,17 +56,22 @@ public final class InputSniffer {
          * ({@code --input KIND@ADDRESS:FILE}); null: the device's own.
          */
         public Labeled at(String address) {
-            return new Labeled(source, kind, text, decodeProblems, decodeNotes, address);
+            return new Labeled(source, kind, text, decodeProblems, decodeNotes, address, bytes, charset);
+        }
+
+        /** This text with the kind {@code k} forced (null: to be sniffed). */
+        public Labeled as(String k) {
+            return new Labeled(source, k, text, decodeProblems, decodeNotes, netnsAddress, bytes, charset);
         }
 
         public Labeled(String source, String kind, String text) {
             this(source, kind, text, List.of(), List.of());
         }
 
-        /** A file's bytes, decoded and normalised the one way every parser's input is. */
+        /** A file's bytes, decoded and normalised the one way every parser's input is; the bytes kept as they are. */
         public static Labeled ofBytes(String source, String kind, byte[] bytes) {
             InputText.Decoded d = InputText.decode(source, bytes);
-            return new Labeled(source, kind, d.text(), d.problems(), d.notes());
+            return new Labeled(source, kind, d.text(), d.problems(), d.notes(), null, bytes, d.charset());
         }
     }
 

@@ -34,7 +34,7 @@ final class InputFiles {
 
         /** The text labeled as {@code k} (null: to be sniffed). */
         InputSniffer.Labeled as(String k) {
-            return k == null ? text : new InputSniffer.Labeled(text.source(), k, text.text(), text.decodeProblems(), text.decodeNotes());
+            return k == null ? text : text.as(k);
         }
     }
 

@@ -33,11 +33,19 @@ public final class InputText {
     /** Undecodable lines reported one by one; the rest in one problem (a binary file must not make a million). */
     static final int MAX_PROBLEMS = 100;
 
-    /** Decoded text (normalised), problems for lines that could not be decoded, and what was done. */
-    public record Decoded(String text, List<ParseProblem> problems, List<String> notes) {
+    /**
+     * Decoded text (normalised), problems for lines that could not be decoded, what was done, and the one encoding the
+     * bytes are in ({@code UTF-8}, {@code UTF-16LE}/{@code UTF-16BE}, {@code Shift_JIS}, {@code EUC-JP}), null when no one
+     * encoding decodes them all (lines in different encodings, or bytes none decodes).
+     */
+    public record Decoded(String text, List<ParseProblem> problems, List<String> notes, String charset) {
         public Decoded {
             problems = List.copyOf(problems);
             notes = List.copyOf(notes);
+        }
+
+        public Decoded(String text, List<ParseProblem> problems, List<String> notes) {
+            this(text, problems, notes, null);
         }
     }
 
@@ -99,10 +107,10 @@ public final class InputText {
         if (bytes.length >= 2 && ((bytes[0] & 0xff) == 0xFF && (bytes[1] & 0xff) == 0xFE || (bytes[0] & 0xff) == 0xFE && (bytes[1] & 0xff) == 0xFF)) {
             Charset cs = (bytes[0] & 0xff) == 0xFF ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_16BE;
             notes.add(L10n.t("it.note.bom", source, cs.name()));
-            return new Decoded(normalize(new String(bytes, 2, bytes.length - 2, cs)), problems, notes);
+            return new Decoded(normalize(new String(bytes, 2, bytes.length - 2, cs)), problems, notes, cs.name());
         }
         String whole = strict(StandardCharsets.UTF_8, bytes, off, bytes.length - off);
-        if (whole != null) return new Decoded(normalize(whole), problems, notes);
+        if (whole != null) return new Decoded(normalize(whole), problems, notes, "UTF-8");
 
         // not UTF-8 throughout: find the lines (LF, CR, CRLF end a line; no byte of Shift_JIS or EUC-JP is CR or LF)
         List<int[]> spans = new ArrayList<>();
@@ -167,7 +175,24 @@ public final class InputText {
         for (var e : decodedAs.entrySet()) {
             notes.add(L10n.t("it.note.notutf8", source, lines(e.getValue()), e.getKey()));
         }
-        return new Decoded(normalize(String.join("\n", lines)), problems, notes);
+        // one encoding for the whole file: every line not UTF-8 read in the same one, and the UTF-8 lines plain ASCII
+        String charset = null;
+        if (undecodable.isEmpty() && decodedAs.size() == 1) {
+            java.util.BitSet notUtf8 = new java.util.BitSet(spans.size());
+            for (int k : bad) notUtf8.set(k);
+            boolean ascii = true;
+            for (int k = 0; k < spans.size() && ascii; k++) {
+                if (notUtf8.get(k)) continue;
+                for (int i = spans.get(k)[0]; i < spans.get(k)[1]; i++) {
+                    if (bytes[i] < 0) {
+                        ascii = false;
+                        break;
+                    }
+                }
+            }
+            if (ascii) charset = decodedAs.keySet().iterator().next().startsWith("Shift_JIS") ? "Shift_JIS" : "EUC-JP";
+        }
+        return new Decoded(normalize(String.join("\n", lines)), problems, notes, charset);
     }
 
     private static String label(Charset cs) {

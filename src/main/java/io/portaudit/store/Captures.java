@@ -31,12 +31,15 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * The raw captures an audit was made from, kept with it (tables {@code audit_captures} and {@code capture_blobs},
- * migration V4): each text gzip-compressed and stored once per content (SHA-256) across audits. At most
- * {@link #CAP_BYTES} of text per audit are kept, in the snapshot's order; a capture beyond the cap keeps its row
+ * migrations V4 and V6): each capture's bytes gzip-compressed and stored once per content (SHA-256) across audits. A
+ * pasted input ({@code --input FILE}) is kept as the exact bytes of its file ({@code exact}, with the encoding they are
+ * in when one is known), so an NBSP, a Shift_JIS or EUC-JP byte or a byte-order mark is there as it was; a capture
+ * portaudit only ever had as text (collected over SSH, from a bundle, the scan's XML) is kept as the UTF-8 of that text.
+ * At most {@link #CAP_BYTES} per audit are kept, in the snapshot's order; a capture beyond the cap keeps its row
  * (name, kind, size) and is marked not kept, so the dashboard says so instead of failing the audit's record.
  */
 public final class Captures {
-    /** Bytes of capture text (before compression) kept per audit: 16 MiB. */
+    /** Bytes of captures (before compression) kept per audit: 16 MiB. */
     public static final long CAP_BYTES = 16L << 20;
     /** The kind of the nmap XML written from the audit's own scan (not a capture read from the device). */
     public static final String SCAN_XML = "scan-xml";
@@ -45,13 +48,29 @@ public final class Captures {
 
     private Captures() {}
 
-    /** A capture to record: its name (unique in the audit, {@code [A-Za-z0-9._-]}) and text. */
+    /**
+     * A capture to record: its name (unique in the audit, {@code [A-Za-z0-9._-]}) and either its exact {@code bytes}
+     * (with {@code charset}, the encoding they are in, null when unknown) or, when {@code bytes} is null, its text
+     * (kept as UTF-8).
+     */
     public record In(String name, String kind, String command, String source, Integer exitStatus, boolean truncated, String netns,
-                     String text) {}
+                     String text, byte[] bytes, String charset) {
+        public In(String name, String kind, String command, String source, Integer exitStatus, boolean truncated, String netns,
+                  String text) {
+            this(name, kind, command, source, exitStatus, truncated, netns, text, null, null);
+        }
+    }
 
-    /** A recorded capture; {@code kept} false when over the cap (no text stored). */
+    /**
+     * A recorded capture; {@code kept} false when over the cap (nothing stored). {@code exact}: the bytes are those of
+     * the file as given; else the UTF-8 of the text portaudit had. {@code charset}: the encoding of the stored bytes
+     * ({@code UTF-8} when not exact), null when unknown (lines in different encodings, or bytes no encoding decodes).
+     */
     public record Stored(int seq, String name, String kind, String command, String source, Integer exitStatus, boolean truncated,
-                         String netns, long size, boolean kept) {}
+                         String netns, long size, boolean kept, boolean exact, String charset) {}
+
+    /** A kept capture's bytes as stored, and what {@link Stored} says of them. */
+    public record Bytes(byte[] bytes, boolean exact, String charset) {}
 
     /**
      * What to record of an audit: every capture of its snapshot, plus the nmap XML of its scan, when it scanned and no
@@ -80,7 +99,9 @@ public final class Captures {
                 String name = fileName(base, null);
                 int dot = name.lastIndexOf('.');
                 name = dot > 0 ? unique(name.substring(0, dot), name.substring(dot), names) : unique(name, "", names);
-                out.add(new In(name, kind, l.source(), "input", null, false, l.netnsAddress(), l.text()));
+                // the file's bytes as given when the text came from a file (else the text, as UTF-8)
+                out.add(new In(name, kind, l.source(), "input", null, false, l.netnsAddress(), l.bytes() == null ? l.text() : null, l.bytes(),
+                        l.bytes() == null ? null : l.charset()));
             }
         }
         if (snap != null) {
@@ -126,23 +147,25 @@ public final class Captures {
 
     // ------------------------------------------------------------------ SQL (on the store's connection, in its transaction)
 
-    /** Records the captures of audit {@code auditId} (none recorded yet), up to {@link #CAP_BYTES} of text. */
+    /** Records the captures of audit {@code auditId} (none recorded yet), up to {@link #CAP_BYTES} of bytes. */
     static void write(Connection c, long auditId, List<In> captures) throws SQLException {
         long used = 0;
         try (PreparedStatement blob = c.prepareStatement("INSERT INTO capture_blobs (hash, size, data) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING");
              PreparedStatement row = c.prepareStatement("INSERT INTO audit_captures (audit_id, seq, name, kind, command, source, exit_status, "
-                     + "truncated, netns, size, blob_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                     + "truncated, netns, size, blob_hash, exact, charset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int seq = 0;
             Set<String> names = new HashSet<>();
             for (In in : captures) {
                 if (!validName(in.name()) || !names.add(in.name())) {
                     throw new StoreException(io.portaudit.model.L10n.t("store.capturename", in.name()), 2);
                 }
-                long size = utf8Length(in.text());
+                boolean exact = in.bytes() != null;
+                if (!exact && in.text() == null) throw new StoreException("capture '" + in.name() + "': neither bytes nor a text", 2);
+                long size = exact ? in.bytes().length : utf8Length(in.text());
                 String hash = null;
                 if (used + size <= CAP_BYTES) {
                     used += size;
-                    Blob b = blob(in.text());
+                    Blob b = exact ? blob(in.bytes()) : blob(in.text());
                     hash = b.hash();
                     blob.setString(1, hash);
                     blob.setLong(2, size);
@@ -161,6 +184,8 @@ public final class Captures {
                 row.setString(i++, in.netns());
                 row.setLong(i++, size);
                 row.setString(i++, hash);
+                row.setInt(i++, exact ? 1 : 0);
+                row.setString(i++, exact ? in.charset() : UTF8);
                 row.addBatch();
             }
             row.executeBatch();
@@ -169,29 +194,43 @@ public final class Captures {
 
     static List<Stored> list(Connection c, long auditId) throws SQLException {
         List<Stored> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, name, kind, command, source, exit_status, truncated, netns, size, blob_hash "
-                + "FROM audit_captures WHERE audit_id = ? ORDER BY seq")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, name, kind, command, source, exit_status, truncated, netns, size, blob_hash, "
+                + "exact, charset FROM audit_captures WHERE audit_id = ? ORDER BY seq")) {
             ps.setLong(1, auditId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Stored(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getObject(6) == null ? null : rs.getInt(6), rs.getInt(7) != 0, rs.getString(8), rs.getLong(9), rs.getString(10) != null));
+                            rs.getObject(6) == null ? null : rs.getInt(6), rs.getInt(7) != 0, rs.getString(8), rs.getLong(9), rs.getString(10) != null,
+                            rs.getInt(11) != 0, rs.getString(12)));
                 }
             }
         }
         return out;
     }
 
-    /** The text of the capture {@code name} of an audit; empty when there is no such capture or it was not kept. */
-    static Optional<String> text(Connection c, long auditId, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT b.data FROM audit_captures a JOIN capture_blobs b ON b.hash = a.blob_hash "
-                + "WHERE a.audit_id = ? AND a.name = ?")) {
+    /** The bytes of the capture {@code name} of an audit as stored; empty when there is no such capture or it was not kept. */
+    static Optional<Bytes> bytes(Connection c, long auditId, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT b.data, a.exact, a.charset FROM audit_captures a JOIN capture_blobs b "
+                + "ON b.hash = a.blob_hash WHERE a.audit_id = ? AND a.name = ?")) {
             ps.setLong(1, auditId);
             ps.setString(2, name);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new String(gunzip(rs.getBytes(1)), StandardCharsets.UTF_8)) : Optional.empty();
+                return rs.next() ? Optional.of(new Bytes(gunzip(rs.getBytes(1)), rs.getInt(2) != 0, rs.getString(3))) : Optional.empty();
             }
         }
+    }
+
+    /**
+     * The text of a capture as the audit read it: exact bytes decoded and normalised the one way every input is
+     * ({@link io.portaudit.model.InputText#decode}), else the UTF-8 text portaudit kept.
+     */
+    public static String text(Bytes b, String name) {
+        return b.exact() ? io.portaudit.model.InputText.decode(name, b.bytes()).text() : new String(b.bytes(), StandardCharsets.UTF_8);
+    }
+
+    /** The text of the capture {@code name} of an audit (see {@link #text(Bytes, String)}); empty when there is none or it was not kept. */
+    static Optional<String> text(Connection c, long auditId, String name) throws SQLException {
+        return bytes(c, auditId, name).map(b -> text(b, name));
     }
 
     /** Every capture of each audit, texts included (export), by audit id. */
@@ -201,8 +240,10 @@ public final class Captures {
             List<In> list = new ArrayList<>();
             for (Stored s : list(c, id)) {
                 if (!s.kept()) continue;
-                list.add(new In(s.name(), s.kind(), s.command(), s.source(), s.exitStatus(), s.truncated(), s.netns(),
-                        text(c, id, s.name()).orElseThrow()));
+                Bytes b = bytes(c, id, s.name()).orElseThrow();
+                list.add(b.exact() ? new In(s.name(), s.kind(), s.command(), s.source(), s.exitStatus(), s.truncated(), s.netns(), null, b.bytes(),
+                        b.charset()) : new In(s.name(), s.kind(), s.command(), s.source(), s.exitStatus(), s.truncated(), s.netns(),
+                        new String(b.bytes(), StandardCharsets.UTF_8)));
             }
             out.put(id, list);
         }
@@ -225,8 +266,20 @@ public final class Captures {
         }
     }
 
-    /** A capture's text as stored: the SHA-256 (hex) of its UTF-8 bytes and their gzip. */
+    /** The encoding of a capture kept as the UTF-8 of its text. */
+    static final String UTF8 = "UTF-8";
+
+    /** A capture as stored: the SHA-256 (hex) of its bytes and their gzip. */
     record Blob(String hash, byte[] gzip) {}
+
+    /** The hash and gzip of bytes kept as they are. */
+    static Blob blob(byte[] bytes) {
+        try {
+            return new Blob(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)), gzip(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** Characters encoded at a time by {@link #blob}. */
     private static final int SLICE = 32 * 1024;

@@ -39,7 +39,7 @@ import java.util.Properties;
  */
 public final class Store implements AutoCloseable {
     /** The schema version this program writes (the highest migration). */
-    public static final int SCHEMA = 5;
+    public static final int SCHEMA = 6;
     /** How long a writer waits for another writer's transaction on SQLite. */
     public static final int BUSY_TIMEOUT_MS = 15_000;
 
@@ -671,7 +671,19 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** The text of one raw capture of an audit; empty when the audit has no such capture or it was over the cap. */
+    /** One raw capture's bytes as kept; empty when the audit has no such capture or it was over the cap. */
+    public java.util.Optional<Captures.Bytes> captureBytes(long auditId, String name) {
+        try {
+            return Captures.bytes(db, auditId, name);
+        } catch (SQLException e) {
+            throw failure("cannot read the capture", e);
+        }
+    }
+
+    /**
+     * The text of one raw capture of an audit as the audit read it ({@link Captures#text(Captures.Bytes, String)}); empty
+     * when the audit has no such capture or it was over the cap.
+     */
     public java.util.Optional<String> captureText(long auditId, String name) {
         try {
             return Captures.text(db, auditId, name);
@@ -908,12 +920,21 @@ public final class Store implements AutoCloseable {
             }
             List<Captures.In> caps = new ArrayList<>();
             for (JsonNode c : n.path("captures")) {
-                if (!Captures.validName(str(c, "name")) || str(c, "kind") == null || str(c, "text") == null) {
+                // exact bytes (base64 in "bytes", with their "charset") or, as exports before V6 wrote them, a "text"
+                byte[] bytes = null;
+                if (c.path("bytes").isTextual()) {
+                    try {
+                        bytes = java.util.Base64.getDecoder().decode(c.path("bytes").asText());
+                    } catch (IllegalArgumentException e) {
+                        throw new StoreException("captures: " + str(c, "name") + ": bytes is not base64", 2);
+                    }
+                }
+                if (!Captures.validName(str(c, "name")) || str(c, "kind") == null || (str(c, "text") == null && bytes == null)) {
                     throw new StoreException(io.portaudit.model.L10n.t("store.captures"), 2);
                 }
                 caps.add(new Captures.In(str(c, "name"), str(c, "kind"), str(c, "command"), str(c, "source"),
                         c.path("exitStatus").isInt() ? c.path("exitStatus").asInt() : null, c.path("truncated").asBoolean(false), str(c, "netns"),
-                        str(c, "text")));
+                        bytes == null ? str(c, "text") : null, bytes, bytes == null ? null : str(c, "charset")));
             }
             return record(n.path("document").asText(), Coverage.parse(n.path("coverage")), id, at, caps, null);
         }

@@ -254,28 +254,31 @@ public final class Dashboard {
         });
     }
 
-    /** A raw capture's text, or a 404 saying why there is none. */
-    String capture(long id, String name) {
+    /** A kept raw capture: what the store lists of it and its bytes as kept. */
+    record CaptureFile(io.portaudit.store.Captures.Stored info, io.portaudit.store.Captures.Bytes bytes) {}
+
+    /** A raw capture's bytes as kept, or a 404 saying why there are none. */
+    CaptureFile capture(long id, String name) {
         if (!io.portaudit.store.Captures.validName(name)) throw BadRequest.notFound("no capture '" + Params.shorten(name) + "' of audit " + id);
         return pool.with(s -> {
             audit(s, id);
-            var text = s.captureText(id, name);
-            if (text.isPresent()) return text.get();
-            boolean listed = s.captures(id).stream().anyMatch(c -> c.name().equals(name));
-            throw BadRequest.notFound(listed ? "capture " + name + " of audit " + id + " was over the per-audit cap ("
-                    + io.portaudit.store.Captures.size(io.portaudit.store.Captures.CAP_BYTES) + ") and was not kept"
-                    : "no capture '" + name + "' of audit " + id);
+            var info = s.captures(id).stream().filter(c -> c.name().equals(name)).findFirst()
+                    .orElseThrow(() -> BadRequest.notFound("no capture '" + name + "' of audit " + id));
+            var bytes = s.captureBytes(id, name);
+            if (bytes.isPresent()) return new CaptureFile(info, bytes.get());
+            throw BadRequest.notFound("capture " + name + " of audit " + id + " was over the per-audit cap ("
+                    + io.portaudit.store.Captures.size(io.portaudit.store.Captures.CAP_BYTES) + ") and was not kept");
         });
     }
 
-    /** The nmap XML of an audit, or a 404 saying why there is none. */
-    String nmapXmlText(long id) {
+    /** The nmap XML of an audit (the capture it is kept as), or a 404 saying why there is none. */
+    CaptureFile nmapXmlFile(long id) {
         return pool.with(s -> {
             Store.AuditInfo a = audit(s, id);
             var caps = s.captures(id);
             var c = nmapXml(caps);
             if (c == null) throw BadRequest.notFound("audit " + id + " has no nmap XML: " + noNmapXml(caps, a.coverage().views()));
-            return s.captureText(id, c.name()).orElseThrow(() -> BadRequest.notFound("audit " + id + ": the scan's XML was not kept"));
+            return new CaptureFile(c, s.captureBytes(id, c.name()).orElseThrow(() -> BadRequest.notFound("audit " + id + ": the scan's XML was not kept")));
         });
     }
 

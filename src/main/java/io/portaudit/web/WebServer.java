@@ -118,6 +118,7 @@ public final class WebServer implements AutoCloseable {
                 cachedHtml(ctx, "web/audit.jte", () -> dashboard.auditPage(id));
             });
             r.get("/audit/{id}/capture/{name}", this::capture);
+            r.get("/audit/{id}/capture/{name}/view", this::captureView);
             r.get("/audit/{id}/{file}", this::download);
             r.get("/diff", this::diff);
             r.get("/port/{protocol}/{port}", ctx -> html(ctx, "web/port.jte", dashboard.portPage(fleet(), port(ctx))));
@@ -309,9 +310,9 @@ public final class WebServer implements AutoCloseable {
                 .orElseThrow(() -> BadRequest.notFound("no download '" + Params.shorten(file) + "'; downloads: "
                         + String.join(", ", Dashboard.DOWNLOADS.stream().map(Dashboard.Download::file).toList())));
         if (d == Dashboard.NMAP_XML) {
-            byte[] xml = dashboard.nmapXmlText(id).getBytes(StandardCharsets.UTF_8);
+            Dashboard.CaptureFile xml = dashboard.nmapXmlFile(id);
             ctx.header("Content-Disposition", "attachment; filename=\"portaudit-audit-" + id + "-" + file + "\"");
-            ctx.contentType("application/xml; charset=utf-8").result(xml);
+            ctx.contentType(CaptureView.contentType(xml.info())).result(xml.bytes().bytes());
             return;
         }
         Dashboard.Stored s = dashboard.stored(id);
@@ -341,16 +342,29 @@ public final class WebServer implements AutoCloseable {
     }
 
     /**
-     * One raw capture of an audit, as plain UTF-8 text, shown in the browser (inline) but never run: a sandboxing
-     * Content-Security-Policy, nosniff, and a file name of letters, digits, '.', '_' and '-' only.
+     * One raw capture of an audit, its bytes as kept (a pasted file's exact bytes), as a download: a Content-Type by
+     * its kind with a charset only when the encoding is known ({@link CaptureView#contentType}), never run (a sandboxing
+     * Content-Security-Policy, nosniff), a file name of letters, digits, '.', '_' and '-' only.
      */
     private void capture(Context ctx) {
         long id = Params.id("audit id", ctx.pathParam("id"));
         String name = ctx.pathParam("name");
-        byte[] body = dashboard.capture(id, name).getBytes(StandardCharsets.UTF_8);
+        Dashboard.CaptureFile f = dashboard.capture(id, name);
         ctx.header("Content-Security-Policy", "default-src 'none'; sandbox");
-        ctx.header("Content-Disposition", "inline; filename=\"portaudit-audit-" + id + "-" + name + "\"");
-        ctx.contentType("text/plain; charset=utf-8").result(body);
+        ctx.header("Content-Disposition", "attachment; filename=\"portaudit-audit-" + id + "-" + name + "\"");
+        ctx.contentType(CaptureView.contentType(f.info())).result(f.bytes().bytes());
+    }
+
+    /** One raw capture as a page: its text decoded, every byte no encoding decodes marked, everything escaped. */
+    private void captureView(Context ctx) {
+        long id = Params.id("audit id", ctx.pathParam("id"));
+        String name = ctx.pathParam("name");
+        Dashboard.CaptureFile f = dashboard.capture(id, name);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("auditId", id);
+        m.put("capture", f.info());
+        m.put("view", CaptureView.of(f.bytes()));
+        html(ctx, "web/capture.jte", m);
     }
 
     static final Map<String, String> RUN_REPORTS = Map.of("report.html", "html", "report.json", "json", "report.md", "markdown",
@@ -436,7 +450,7 @@ public final class WebServer implements AutoCloseable {
         m.put("version", 1);
         m.put("portaudit", Reports.version());
         m.put("endpoints", List.of("/api/v1/fleet?model=&gate=&port=tcp/23&q=&sort=&page=&limit=", "/api/v1/devices/{id}", "/api/v1/audits/{id}",
-                "/api/v1/audits/{id}/captures", "/api/v1/audits/{id}/captures/{name} (text/plain)", "/api/v1/diff?a=AUDIT&b=AUDIT", "/api/v1/ports/{tcp|udp}/{port}",
+                "/api/v1/audits/{id}/captures", "/api/v1/audits/{id}/captures/{name} (the bytes as kept)", "/api/v1/diff?a=AUDIT&b=AUDIT", "/api/v1/ports/{tcp|udp}/{port}",
                 "/api/v1/runs", "/api/v1/runs/{id}", "/events (text/event-stream)"));
         return m;
     }
@@ -486,7 +500,11 @@ public final class WebServer implements AutoCloseable {
             m.put("netns", c.netns());
             m.put("bytes", c.size());
             m.put("kept", c.kept());
+            m.put("exact", c.exact());
+            m.put("charset", c.charset());
+            m.put("contentType", CaptureView.contentType(c));
             m.put("url", c.kept() ? "/audit/" + id + "/capture/" + c.name() : null);
+            m.put("view", c.kept() ? "/audit/" + id + "/capture/" + c.name() + "/view" : null);
             out.add(m);
         }
         Map<String, Object> m = new LinkedHashMap<>();

@@ -58,6 +58,7 @@ class InputTextTest {
         InputText.Decoded u = InputText.decode("w", le);
         assertThat(u.text()).isEqualTo("*filter\nCOMMIT\n");
         assertThat(u.notes()).singleElement().asString().contains("UTF-16LE");
+        assertThat(u.charset()).isEqualTo("UTF-16LE");
     }
 
     @Test
@@ -70,6 +71,8 @@ class InputTextTest {
             assertThat(d.problems()).isEmpty();
             // the prompt lines hold the Japanese directory name: lines 1, 2, 24 and 31
             assertThat(d.notes()).singleElement().asString().contains("lines 1-2, 24, 31 read as").contains(cs.equals("EUC-JP") ? "EUC-JP" : "Shift_JIS");
+            // the other lines are ASCII: the whole file is in that one encoding
+            assertThat(d.charset()).isEqualTo(cs.equals("EUC-JP") ? "EUC-JP" : "Shift_JIS");
         }
     }
 
@@ -78,6 +81,8 @@ class InputTextTest {
         byte[] bytes = Files.readAllBytes(PASTES.resolve("serial-armadillo440.log"));
         InputText.Decoded d = InputText.decode("serial-armadillo440.log", bytes);
         assertThat(d.problems()).isEmpty();
+        // its other lines are ASCII: the file is Shift_JIS throughout as far as its bytes say
+        assertThat(d.charset()).isEqualTo("Shift_JIS");
         assertThat(d.notes()).containsExactly(
                 "serial-armadillo440.log: not UTF-8; line 84 read as Shift_JIS (windows-31j) (a Japanese-locale terminal's encoding)");
         String[] lines = Text.lines(d.text());
@@ -98,6 +103,7 @@ class InputTextTest {
             assertThat(p.message()).contains("neither UTF-8 nor Shift_JIS nor EUC-JP");
         });
         assertThat(Text.lines(d.text())[1]).contains("\uFFFD").endsWith("LISTEN");
+        assertThat(d.charset()).as("no encoding decodes every line").isNull();
     }
 
     @Test

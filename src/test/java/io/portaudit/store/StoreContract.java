@@ -439,9 +439,18 @@ abstract class StoreContract {
             for (String f : new String[] {"440-iptables-L.txt", "440-netstat-a.txt", "440-nmap.txt"}) {
                 String given = io.portaudit.audit.InputSniffer.Labeled.ofBytes(f, null, Files.readAllBytes(Path.of(Cli.SEED + f))).text();
                 assertThat(s.captureText(first, f)).contains(given);
-                assertThat(caps.stream().filter(c -> c.name().equals(f)).findFirst().orElseThrow().size())
-                        .isEqualTo(given.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+                // and the file's exact bytes, as given
+                byte[] raw = Files.readAllBytes(Path.of(Cli.SEED + f));
+                assertThat(caps.stream().filter(c -> c.name().equals(f)).findFirst().orElseThrow().size()).isEqualTo(raw.length);
+                assertThat(s.captureBytes(first, f)).hasValueSatisfying(b -> {
+                    assertThat(b.bytes()).isEqualTo(raw);
+                    assertThat(b.exact()).isTrue();
+                    assertThat(b.charset()).isEqualTo("UTF-8");
+                });
             }
+            // the scan's XML portaudit wrote: kept as the UTF-8 of its text, not a file's bytes
+            assertThat(caps.get(3).exact()).isFalse();
+            assertThat(caps.get(3).charset()).isEqualTo("UTF-8");
             // the scan's nmap XML, written from the scan: the same ports and states as the nmap output it was read from
             String xml = s.captureText(first, Captures.SCAN_XML_NAME).orElseThrow();
             var back = io.portaudit.scan.NmapOutputs.readXml("scan.nmap.xml", xml);
@@ -473,6 +482,8 @@ abstract class StoreContract {
             assertThat(b.captures(id)).extracting(Captures.Stored::name)
                     .containsExactly("440-iptables-L.txt", "440-netstat-a.txt", "440-nmap.txt", Captures.SCAN_XML_NAME);
             assertThat(b.captureText(id, "440-netstat-a.txt")).contains(Files.readString(Path.of(Cli.SEED + "440-netstat-a.txt")));
+            assertThat(b.captureBytes(id, "440-netstat-a.txt").orElseThrow().bytes()).isEqualTo(Files.readAllBytes(Path.of(Cli.SEED + "440-netstat-a.txt")));
+            assertThat(b.captureBytes(id, "440-netstat-a.txt").orElseThrow().exact()).isTrue();
         }
     }
 
@@ -564,6 +575,57 @@ abstract class StoreContract {
             assertThat(s.schemaVersion()).isEqualTo(Store.SCHEMA);
             assertThat(s.document(s.resolve("old@latest"))).isEqualTo(doc);
             assertThat(s.record(doc, null, DeviceIdentity.named("old"), Instant.now()).stored()).isFalse();
+        }
+    }
+
+    /** Migration V6: a capture kept before it (the UTF-8 of its text) is still served, and says it is not a file's exact bytes. */
+    @Test
+    void aCaptureKeptBeforeV6IsReadAsTheUtf8OfItsText() throws Exception {
+        String url = newStore();
+        StoreLocation loc = StoreLocation.parse(url, java.util.Map.of());
+        boolean pg = loc.kind() == StoreLocation.Kind.POSTGRESQL;
+        org.flywaydb.core.Flyway.configure(Store.class.getClassLoader())
+                .dataSource(loc.jdbcUrl(), loc.properties().getProperty("user"), loc.properties().getProperty("password"))
+                .locations("classpath:db/migration").target("5")
+                .placeholders(java.util.Map.of("id_pk", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"))
+                .load().migrate();
+        String doc = Cli.run(Cli.fw1(null, "--json")).out();
+        String text = "Proto Recv-Q Send-Q Local Address  （decoded once）\n";
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (var c = java.sql.DriverManager.getConnection(loc.jdbcUrl(), loc.kind() == StoreLocation.Kind.SQLITE ? new java.util.Properties() : loc.properties());
+             var st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO devices (device_key, name, first_seen, last_seen) VALUES ('name:old', 'old', '2026-01-01T00:00:00.000Z', "
+                    + "'2026-01-01T00:00:00.000Z')");
+            try (var ps = c.prepareStatement("INSERT INTO audits (device_id, content_hash, recorded_at, collected_at, result, exit_code, findings, "
+                    + "failing, exposed, schema_version, coverage, document) SELECT id, ?, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', "
+                    + "'fail', 1, 24, 3, 9, 3, '{}', ? FROM devices")) {
+                ps.setString(1, Store.sha256(doc));
+                ps.setString(2, doc);
+                ps.executeUpdate();
+            }
+            try (var ps = c.prepareStatement("INSERT INTO capture_blobs (hash, size, data) VALUES (?, ?, ?)")) {
+                ps.setString(1, Captures.blob(text).hash());
+                ps.setLong(2, utf8.length);
+                ps.setBytes(3, Captures.gzip(utf8));
+                ps.executeUpdate();
+            }
+            try (var ps = c.prepareStatement("INSERT INTO audit_captures (audit_id, seq, name, kind, command, source, exit_status, truncated, netns, "
+                    + "size, blob_hash) SELECT id, 0, 'netstat.txt', 'netstat', 'netstat -an', 'input', NULL, 0, NULL, ?, ? FROM audits")) {
+                ps.setLong(1, utf8.length);
+                ps.setString(2, Captures.blob(text).hash());
+                ps.executeUpdate();
+            }
+        }
+        try (Store s = Store.open(loc)) {
+            assertThat(s.schemaVersion()).isEqualTo(Store.SCHEMA);
+            long id = s.resolve("old@latest");
+            assertThat(s.captures(id)).singleElement().satisfies(c -> {
+                assertThat(c.exact()).isFalse();
+                assertThat(c.charset()).isEqualTo("UTF-8");
+                assertThat(c.size()).isEqualTo(utf8.length);
+            });
+            assertThat(s.captureBytes(id, "netstat.txt").orElseThrow().bytes()).isEqualTo(utf8);
+            assertThat(s.captureText(id, "netstat.txt")).contains(text);
         }
     }
 

@@ -145,13 +145,13 @@ class DashboardBrowserTest {
         assertThat(browser.findElements(By.cssSelector(".finding[data-id='insecure-protocol'] table tr")).size()).isGreaterThan(1);
         shot("audit");
 
-        // the raw captures it was made from: the netstat listing, opened from the audit page, shown as text
+        // the raw captures it was made from: the netstat listing, opened from the audit page, its text on a page of its own
         assertThat(text()).contains("What it was made from", "440-iptables-L.txt", "440-nmap.txt", "scan.nmap.xml");
         browser.findElement(By.linkText("440-netstat-a.txt")).click();
-        new WebDriverWait(browser, WAIT).until(d -> d.getCurrentUrl().contains("/capture/440-netstat-a.txt"));
-        assertThat(js("return document.body.textContent").toString()).isEqualTo(
+        new WebDriverWait(browser, WAIT).until(d -> d.getCurrentUrl().contains("/capture/440-netstat-a.txt/view"));
+        assertThat(js("return document.getElementById('capture-text').textContent").toString()).isEqualTo(
                 java.nio.file.Files.readString(Path.of(WebFixture.SEED + "440-netstat-a.txt")));
-        assertThat(js("return document.contentType")).isEqualTo("text/plain");
+        assertThat(browser.findElement(By.id("download")).getAttribute("href")).endsWith("/capture/440-netstat-a.txt");
         shot("capture");
         browser.navigate().back();
 
@@ -188,8 +188,8 @@ class DashboardBrowserTest {
         shot("audit-hostile");
         // its nmap XML capture, the banner's script tag in it, is text too
         browser.findElement(By.linkText("hostile-nmap.xml")).click();
-        assertThat(js("return document.contentType")).isEqualTo("text/plain");
-        assertThat(js("return document.body.textContent").toString()).contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+        assertThat(js("return document.getElementById('capture-text').textContent").toString()).contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+        assertThat(js("return document.querySelectorAll('script:not([src])').length")).isEqualTo(0L);
         assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
     }
 
