@@ -70,7 +70,10 @@ public final class ShowCommand implements Callable<Integer> {
                 Set.of("text", "json", "html", "sarif", "junit", "markdown", "md"),
                 (format, w) -> {
                     if (r != null && !format.equals("json")) {
-                        w.println(io.portaudit.model.L10n.t("cmd.show.head", info.id(), p(device.label()), p(device.key()), info.recordedAt()));
+                        // a line before the report only in text: SARIF, JUnit, HTML and Markdown must stay documents of their kind
+                        if (format.equals("text")) {
+                            w.println(io.portaudit.model.L10n.t("cmd.show.head", info.id(), p(device.label()), p(device.key()), info.recordedAt()));
+                        }
                         io.portaudit.report.Reports.write(format, r, w, format.equals("text") && color,
                                 w == spec.commandLine().getOut() ? common.verbosity() : Math.max(0, common.verbosity()));
                         return;

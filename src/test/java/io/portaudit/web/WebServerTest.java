@@ -161,6 +161,13 @@ class WebServerTest {
         assertThat(get("/audit/" + id + "/report.json").body().strip()).isEqualTo(shown.out().strip());
         assertThat(get("/audit/" + id + "/report.sarif").body()).contains("\"version\" : \"2.1.0\"");
         assertThat(get("/audit/" + id + "/report.html").body()).startsWith("<!DOCTYPE html>");
+        // the command line's show writes the same documents, with no line of its own before them
+        String store = db.toString();
+        assertThat(JSON.readTree(MainTest.run("show", "--store", store, "-o", "sarif", String.valueOf(id)).out()).path("version").asText())
+                .isEqualTo("2.1.0");
+        assertThat(MainTest.run("show", "--store", store, "-o", "html", String.valueOf(id)).out()).startsWith("<!DOCTYPE html>");
+        assertThat(MainTest.run("show", "--store", store, "-o", "junit", String.valueOf(id)).out()).startsWith("<?xml");
+        assertThat(MainTest.run("show", "--store", store, String.valueOf(id)).out()).startsWith("audit " + id + " of ");
     }
 
     static long latestAudit(String device) throws Exception {
