@@ -286,7 +286,7 @@ public final class AuditCommand implements Callable<Integer> {
         if (device != null) id = id.withName(device);
         try (Store s = StoreOptions.open(at, err, true)) {
             Long previous = s.latestAuditOf(id);
-            return previous == null ? null : DiffCommand.stored(s, "previous audit", previous);
+            return previous == null ? null : DiffCommand.stored(s, L10n.t("jf.diff.previous"), previous);
         } catch (StoreException e) {
             throw new UserException("--diff-previous: " + e.getMessage(), e.exitCode());
         }

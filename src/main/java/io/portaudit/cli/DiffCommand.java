@@ -114,7 +114,7 @@ public final class DiffCommand implements Callable<Integer> {
     /** A stored audit as a side, labelled with how it was named, its id and time. */
     static Side stored(Store s, String ref, long id) {
         Store.AuditInfo info = s.audit(id);
-        return new Side(ref + " (audit " + id + ", " + info.collectedAt() + ")", s.facts(id));
+        return new Side(io.portaudit.model.L10n.t("jf.diff.side", ref, id, info.collectedAt()), s.facts(id));
     }
 
     /** A file as a side: a portaudit audit JSON read as it is, any other input (a scan output, listings) audited on its own. */

@@ -16,13 +16,22 @@ public record ParseProblem(String source, int line, int column, String text, Str
         return new ParseProblem(source, line, column, text, message, Severity.WARNING);
     }
 
+    /**
+     * The severity as the line shows it: {@code error}, {@code warning}, {@code info} in English (tools parse that form,
+     * so it never changes), the reader's word in Japanese (never inside a language-neutral text: that stays English).
+     */
+    private String label() {
+        String en = severity.name().toLowerCase(java.util.Locale.ROOT);
+        return L10n.ja() && !L10n.neutral() ? L10n.t("problem.label." + en) : en;
+    }
+
     /** {@code file:12:5: error: unknown match "foo"}, then the offending line. */
     public String format() {
         StringBuilder sb = new StringBuilder();
         sb.append(source == null ? "<input>" : Text.printable(source, 200));
         if (line > 0) sb.append(':').append(line);
         if (column > 0) sb.append(':').append(column);
-        sb.append(": ").append(severity.name().toLowerCase(java.util.Locale.ROOT)).append(": ").append(Text.terminal(message));
+        sb.append(": ").append(label()).append(": ").append(Text.terminal(message));
         if (text != null && !text.isEmpty()) sb.append("\n    ").append(Text.printable(text, 200));
         return sb.toString();
     }

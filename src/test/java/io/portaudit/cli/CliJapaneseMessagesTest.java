@@ -253,4 +253,22 @@ class CliJapaneseMessagesTest {
         MainTest.Run ja = run(2, "fleet", "run", "--lang", "ja", "--store", s, bad.toString());
         assertThat(ja.err()).contains("fleet.yaml:6: 機器 'a1': scan-only には address が必要です。読み飛ばします");
     }
+
+    /** The last English words of a --lang ja run (jafin4): problem line labels, the diff's side labels. */
+    @Test
+    void problemLabelsAndDiffSidesAreJapanese() throws Exception {
+        Path fw = Files.writeString(dir.resolve("bad.rules"), "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --frobnicate 23 -j ACCEPT\nCOMMIT\n");
+        MainTest.Run en = MainTest.run("firewall", fw.toString());
+        L10n.set(L10n.Lang.EN);
+        assertThat(en.err()).contains("bad.rules:3:17: warning: option '--frobnicate' is not evaluated");
+        MainTest.Run ja = MainTest.run("firewall", "--lang", "ja", fw.toString());
+        L10n.set(L10n.Lang.EN);
+        assertThat(ja.exit()).isEqualTo(en.exit());
+        assertThat(ja.err()).contains("bad.rules:3:17: 警告: ").doesNotContain(": warning: ");
+
+        String s = db.toString();
+        assertThat(run(1, "diff", "--store", s, "pa440@-1", "pa440@latest").out()).containsPattern("--- pa440@-1 \\(audit 1, [^)]+\\)");
+        String d = run(1, "diff", "--lang", "ja", "--store", s, "pa440@-1", "pa440@latest").out();
+        assertThat(d).containsPattern("--- pa440@-1（監査 1、[^）]+）").doesNotContain("(audit ");
+    }
 }
