@@ -221,7 +221,7 @@ public final class AuditCommand implements Callable<Integer> {
             source = remote.source().orElse(new AuditRequest.ThisMachine(!noProbe));
         }
         if (noProbe && !(source instanceof AuditRequest.ThisMachine)) {
-            throw new UserException("--no-probe is for an audit of this machine (no --input, --ssh or --bundle)");
+            throw new UserException(L10n.t("jf.audit.noprobe"));
         }
         String target = scanTarget != null ? scanTarget : remote.scanTarget().orElse(null);
         if (target == null && scanPorts != null) throw new UserException(L10n.t("cli.scanports"));
@@ -327,7 +327,7 @@ public final class AuditCommand implements Callable<Integer> {
             try {
                 Files.writeString(fixScript, FixScript.render(result), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new UserException("--fix-script " + fixScript + ": cannot write: " + io.portaudit.model.IoErrors.reason(e));
+                throw new UserException(L10n.t("jf.audit.fixscript", fixScript, io.portaudit.model.IoErrors.reason(e)));
             }
             if (common.verbosity() >= 0) err.println("portaudit: " + L10n.t("cli.wrotefix", fixScript));
         }

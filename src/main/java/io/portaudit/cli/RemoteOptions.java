@@ -161,9 +161,11 @@ public class RemoteOptions {
         Path agent = sock != null && !sock.isBlank() && Files.exists(Path.of(sock)) ? Path.of(sock) : null;
         Console c = console.get();
         SshTarget t = target();
-        Supplier<char[]> pw = c == null ? null : () -> c.readPassword("%s's password: ", t.user() + "@" + t.host());
+        // the prompts are asked from the SSH client's thread: in the command's language, taken here
+        io.portaudit.model.L10n.Lang lang = io.portaudit.model.L10n.lang();
+        Supplier<char[]> pw = c == null ? null : () -> c.readPassword("%s", io.portaudit.model.L10n.t(lang, "jf.ssh.password", t.user() + "@" + t.host()));
         java.util.function.Function<Path, char[]> passphrase = c == null ? null
-                : key -> c.readPassword("Enter passphrase for key '%s': ", key);
+                : key -> c.readPassword("%s", io.portaudit.model.L10n.t(lang, "jf.ssh.passphrase", key));
         return new SshOptions(ids, agent, pw, passphrase, knownHosts == null ? SshOptions.defaultKnownHosts() : knownHosts, acceptNewHostKey,
                 Duration.ofMillis((long) (connectTimeout * 1000)), Duration.ofMillis((long) (commandTimeout * 1000)),
                 SshOptions.DEFAULT_MAX_OUTPUT, Clock.systemUTC());

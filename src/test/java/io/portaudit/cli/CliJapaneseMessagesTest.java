@@ -271,4 +271,22 @@ class CliJapaneseMessagesTest {
         String d = run(1, "diff", "--lang", "ja", "--store", s, "pa440@-1", "pa440@latest").out();
         assertThat(d).containsPattern("--- pa440@-1（監査 1、[^）]+）").doesNotContain("(audit ");
     }
+
+    /** audit's --no-probe and --fix-script errors (jafin4). */
+    @Test
+    void auditOptionErrorsAreJapanese() throws Exception {
+        String netstat = SEED.resolve("440-netstat-a.txt").toString();
+        String noDir = dir.resolve("no/such/dir/fix.sh").toString();
+        assertThat(run(2, "audit", "--no-store", "--no-probe", "--input", netstat).err())
+                .contains("--no-probe is for an audit of this machine (no --input, --ssh or --bundle)");
+        assertThat(run(2, "audit", "--no-store", "--input", netstat, "-q", "--fix-script", noDir).err()).contains("--fix-script " + noDir + ": cannot write: ");
+        List<String> english = new ArrayList<>();
+        for (Case c : List.of(new Case("--no-probe", 2, "audit", "--lang", "ja", "--no-store", "--no-probe", "--input", netstat),
+                new Case("--fix-script", 2, "audit", "--lang", "ja", "--no-store", "--input", netstat, "-q", "--fix-script", noDir))) {
+            String err = run(c.exit(), c.args()).err();
+            assertThat(err).as(c.why()).containsPattern("[\\p{IsHiragana}\\p{IsKatakana}\\p{IsHan}]").doesNotContain("cannot write", "is for an audit");
+            english.addAll(english(c.why(), err));
+        }
+        assertThat(english).as("English left with --lang ja").isEmpty();
+    }
 }
