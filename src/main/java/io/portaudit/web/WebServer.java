@@ -160,11 +160,10 @@ public final class WebServer implements AutoCloseable {
     public static WebServer start(Config c) {
         Listen l = Listen.parse(c.listen());
         if (!l.loopback() && (c.token() == null || c.token().isBlank())) {
-            throw new IllegalArgumentException("--listen " + c.listen() + " is not a loopback address: give --token-file FILE, "
-                    + "so that only holders of the token can read the store");
+            throw new IllegalArgumentException(io.portaudit.model.L10n.t("jf.serve.notloopback", c.listen()));
         }
         if (c.token() != null && c.token().strip().length() < 16) {
-            throw new IllegalArgumentException("the token is too short: use at least 16 characters (e.g. head -c 24 /dev/urandom | base64)");
+            throw new IllegalArgumentException(io.portaudit.model.L10n.t("jf.serve.shorttoken"));
         }
         WebServer s = new WebServer(c, l);
         io.portaudit.model.StartupTrace.mark("serve: Javalin configured");
@@ -172,7 +171,7 @@ public final class WebServer implements AutoCloseable {
             s.app.start(l.host(), l.port());
         } catch (RuntimeException e) {
             s.close();
-            throw new IllegalStateException("cannot listen on " + c.listen() + ": " + rootMessage(e), e);
+            throw new IllegalStateException(io.portaudit.model.L10n.t("jf.serve.cannotlisten", c.listen(), rootMessage(e)), e);
         }
         return s;
     }
@@ -526,6 +525,8 @@ public final class WebServer implements AutoCloseable {
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) t = t.getCause();
+        // the commonest reason, in the reader's language (the JDK's text is English)
+        if (t instanceof java.net.BindException && String.valueOf(t.getMessage()).startsWith("Address already in use")) return io.portaudit.model.L10n.t("jf.serve.inuse");
         return String.valueOf(t.getMessage());
     }
 

@@ -289,4 +289,28 @@ class CliJapaneseMessagesTest {
         }
         assertThat(english).as("English left with --lang ja").isEmpty();
     }
+
+    /** serve's start-up errors (jafin4): no token on a non-loopback address, a short token, a port already taken. */
+    @Test
+    void serveStartErrorsAreJapanese() throws Exception {
+        String s = db.toString();
+        Path shortToken = Files.writeString(dir.resolve("token"), "short\n");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            String busy = "127.0.0.1:" + taken.getLocalPort();
+            assertThat(run(2, "serve", "--store", s, "--listen", "0.0.0.0:0").err()).contains("is not a loopback address: give --token-file FILE");
+            assertThat(run(2, "serve", "--store", s, "--listen", "127.0.0.1:0", "--token-file", shortToken.toString()).err())
+                    .contains("the token is too short: use at least 16 characters");
+            assertThat(run(3, "serve", "--store", s, "--listen", busy).err()).contains("cannot listen on " + busy + ": ");
+            List<String> english = new ArrayList<>();
+            for (Case c : List.of(new Case("not loopback", 2, "serve", "--lang", "ja", "--store", s, "--listen", "0.0.0.0:0"),
+                    new Case("short token", 2, "serve", "--lang", "ja", "--store", s, "--listen", "127.0.0.1:0", "--token-file", shortToken.toString()),
+                    new Case("port taken", 3, "serve", "--lang", "ja", "--store", s, "--listen", busy))) {
+                String err = run(c.exit(), c.args()).err();
+                assertThat(err).as(c.why()).containsPattern("[\\p{IsHiragana}\\p{IsKatakana}\\p{IsHan}]")
+                        .doesNotContain("not a loopback", "too short", "cannot listen");
+                english.addAll(english(c.why(), err));
+            }
+            assertThat(english).as("English left with --lang ja").isEmpty();
+        }
+    }
 }
