@@ -40,7 +40,7 @@ public final class SarifReport {
             rule.put("help", Map.of("text", FindingCatalog.help(id)));
             rule.put("helpUri", "https://github.com/portaudit/portaudit/blob/main/docs/FINDINGS.md#" + id);
             rule.put("defaultConfiguration", Map.of("level", level(e.severity())));
-            rule.put("properties", Map.of("security-severity", securitySeverity(e.severity()), "tags", List.of("security", "network")));
+            rule.put("properties", ordered("security-severity", securitySeverity(e.severity()), "tags", List.of("security", "network")));
             rules.add(rule);
         }
         List<Object> results = new ArrayList<>();
@@ -55,7 +55,7 @@ public final class SarifReport {
             res.put("message", Map.of("text", msg.toString()));
             res.put("locations", List.of(location(r, f)));
             if (g.status() == Gate.Status.ACCEPTED) {
-                res.put("suppressions", List.of(Map.of("kind", "external", "justification", g.note() == null ? "" : g.note())));
+                res.put("suppressions", List.of(ordered("kind", "external", "justification", g.note() == null ? "" : g.note())));
             }
             Map<String, Object> props = new LinkedHashMap<>();
             props.put("severity", f.severity().label());
@@ -77,13 +77,13 @@ public final class SarifReport {
         // checks that never ran: a notification each, so that no result is not read as "passed"
         List<Object> notes = new ArrayList<>();
         for (var e : r.notChecked().entrySet()) {
-            notes.add(Map.of("level", "note", "message", Map.of("text", e.getKey() + ": " + e.getValue()),
-                    "associatedRule", Map.of("id", e.getKey(), "index", ids.indexOf(e.getKey()))));
+            notes.add(ordered("level", "note", "message", Map.of("text", e.getKey() + ": " + e.getValue()),
+                    "associatedRule", ordered("id", e.getKey(), "index", ids.indexOf(e.getKey()))));
         }
         if (!notes.isEmpty()) invocation.put("toolExecutionNotifications", notes);
         run.put("invocations", List.of(invocation));
         run.put("results", results);
-        run.put("properties", Map.of("host", String.valueOf(r.snapshot().host()), "source", String.valueOf(r.snapshot().source())));
+        run.put("properties", ordered("host", String.valueOf(r.snapshot().host()), "source", String.valueOf(r.snapshot().source())));
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
         root.put("version", "2.1.0");
@@ -93,18 +93,25 @@ public final class SarifReport {
     }
 
     /** The evidence's file:line when it has one (a pasted input), else the device and port as a logical location. */
+    /** A map that keeps the order it is given in ({@code Map.of}'s order changes from one JVM to the next). */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return m;
+    }
+
     private static Map<String, Object> location(AuditResult r, Finding f) {
         for (Evidence e : f.evidence()) {
             if (e.source() == null) continue;
             Matcher m = FILE_LINE.matcher(e.source());
             if (m.matches()) {
-                return Map.of("physicalLocation", Map.of("artifactLocation", Map.of("uri", m.group(1)),
+                return Map.of("physicalLocation", ordered("artifactLocation", Map.of("uri", m.group(1)),
                         "region", Map.of("startLine", Integer.parseInt(m.group(2)))));
             }
         }
         String name = (r.snapshot().host() == null ? "device" : r.snapshot().host())
                 + (f.protocol() == null ? "" : "/" + f.protocol().label() + "/" + f.ports());
-        return Map.of("logicalLocations", List.of(Map.of("name", name, "kind", "resource")));
+        return Map.of("logicalLocations", List.of(ordered("name", name, "kind", "resource")));
     }
 
     private static String level(io.portaudit.model.Severity s) {
