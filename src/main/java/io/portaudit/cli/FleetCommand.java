@@ -269,7 +269,7 @@ public final class FleetCommand implements Callable<Integer> {
             for (FleetRuns.Entry e : entries) {
                 if (e.status() == DeviceOutcome.Status.PASS && e.reason() == null) continue;
                 String what = e.status() == null ? io.portaudit.model.L10n.t("cmd.fleet.notdoneword") : Columns.result(e.status().label());
-                out.println("  " + e.device() + "  " + what + (e.reason() != null ? ": " + io.portaudit.model.Text.terminal(e.reason()) : ""));
+                out.println("  " + e.device() + "  " + what + (e.reason() != null ? ": " + io.portaudit.model.Text.terminal(io.portaudit.fleet.FleetReasons.shown(e.reason())) : ""));
             }
             if (stopped) out.println(io.portaudit.model.L10n.t("cmd.fleet.stopped", id));
             int code = DeviceOutcome.exitCode(statuses);

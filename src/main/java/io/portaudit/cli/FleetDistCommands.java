@@ -163,7 +163,7 @@ final class FleetDistCommands {
             if (d.heartbeat() != null) worker += " " + io.portaudit.model.L10n.t("cmd.fleet.ago", Math.max(0, Duration.between(d.heartbeat(), now).toMillis()) / 100 / 10.0);
             out.println(Columns.row(widths, Text.terminal(d.device()), Columns.state(d.state()),
                     d.status() == null ? "-" : Columns.result(d.status().label()), Text.terminal(worker), d.attempts(), d.auditId() == null ? "-" : d.auditId(),
-                    d.reason() == null ? "" : Text.terminal(d.reason())));
+                    d.reason() == null ? "" : Text.terminal(io.portaudit.fleet.FleetReasons.shown(d.reason()))));
         }
     }
 

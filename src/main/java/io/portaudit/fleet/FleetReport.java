@@ -248,7 +248,7 @@ public final class FleetReport {
         w.println(io.portaudit.model.L10n.t("fr.h.failures.text"));
         List<Device> bad = devices.stream().filter(d -> d.status() != DeviceOutcome.Status.PASS).toList();
         if (bad.isEmpty()) w.println("  " + io.portaudit.model.L10n.t("fr.none"));
-        for (Device d : bad) w.println("  " + Text.terminal(d.name()) + "  " + status(d) + (d.reason() == null ? "" : ": " + Text.terminal(d.reason())));
+        for (Device d : bad) w.println("  " + Text.terminal(d.name()) + "  " + status(d) + (d.reason() == null ? "" : ": " + Text.terminal(FleetReasons.shown(d.reason()))));
     }
 
     long audited() {
@@ -354,7 +354,7 @@ public final class FleetReport {
         w.println();
         List<Device> bad = devices.stream().filter(d -> d.status() != DeviceOutcome.Status.PASS).toList();
         if (bad.isEmpty()) w.println(io.portaudit.model.L10n.t("fr.nonemd"));
-        for (Device d : bad) w.println("- **" + md(d.name()) + "** " + md(status(d)) + (d.reason() == null ? "" : ": " + md(d.reason())));
+        for (Device d : bad) w.println("- **" + md(d.name()) + "** " + md(status(d)) + (d.reason() == null ? "" : ": " + md(FleetReasons.shown(d.reason()))));
     }
 
     private static String h(String s) {
@@ -393,7 +393,7 @@ public final class FleetReport {
         if (bad.isEmpty()) w.println("<p>" + h(io.portaudit.model.L10n.t("fr.nonemd")) + "</p>");
         else {
             w.println("<ul>");
-            for (Device d : bad) w.println("<li><b>" + h(d.name()) + "</b> " + h(status(d)) + (d.reason() == null ? "" : ": " + h(d.reason())) + "</li>");
+            for (Device d : bad) w.println("<li><b>" + h(d.name()) + "</b> " + h(status(d)) + (d.reason() == null ? "" : ": " + h(FleetReasons.shown(d.reason()))) + "</li>");
             w.println("</ul>");
         }
         w.println("</body></html>");
