@@ -30,7 +30,7 @@ final class IptablesListParser {
     private IptablesListParser() {}
 
     static Ruleset parse(String format, String source, String text, TableFamily family, ServiceNames names, Problems problems) {
-        String[] lines = Lines.split(text);
+        String[] lines = io.portaudit.model.Text.lines(text);
         List<ChainBuilder.TableBuilder> tables = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         ChainBuilder.TableBuilder table = null;

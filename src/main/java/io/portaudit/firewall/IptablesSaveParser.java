@@ -15,7 +15,7 @@ final class IptablesSaveParser {
     private IptablesSaveParser() {}
 
     static Ruleset parse(String format, String source, String text, TableFamily family, ServiceNames names, Problems problems) {
-        String[] lines = Lines.split(text);
+        String[] lines = io.portaudit.model.Text.lines(text);
         Map<String, ChainBuilder.TableBuilder> tables = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         String backend = "iptables";

@@ -37,7 +37,7 @@ final class NftParser {
             "dnat", "snat", "masquerade", "notrack", "icmp", "icmpv6", "l4proto", "mark", "quota");
 
     static Ruleset parse(String format, String source, String text, ServiceNames names, Problems problems) {
-        String[] lines = Lines.split(text);
+        String[] lines = io.portaudit.model.Text.lines(text);
         List<ChainBuilder.TableBuilder> tables = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         ChainBuilder.TableBuilder table = null;
